@@ -1,0 +1,1 @@
+"""followup: SMS follow-up for patients after an IVIG infusion."""

@@ -1,0 +1,120 @@
+"""The application factory.
+
+Everything a request or a CLI command needs (settings, database, SMS backend,
+clock) is built here once and hung on ``app.extensions["followup"]`` so
+tests can swap the clock or the SMS backend without monkeypatching.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from followup.clock import Clock, SystemClock
+from followup.config import Settings, load_settings
+from followup.db import make_engine, make_sessionmaker
+from followup.dispatch import Dispatcher
+from followup.sms.base import SmsBackend
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    clock: Clock
+    sms: SmsBackend
+
+    def dispatcher(self) -> Dispatcher:
+        return Dispatcher(settings=self.settings, sessions=self.sessions, sms=self.sms,
+                          clock=self.clock)
+
+
+def create_app(
+    test_config: dict[str, Any] | None = None,
+    *,
+    config_path: str | None = None,
+    clock: Clock | None = None,
+    sms: SmsBackend | None = None,
+) -> Flask:
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATE_DIR))
+    os.makedirs(app.instance_path, exist_ok=True)
+    settings = load_settings(instance_path=app.instance_path, config_path=config_path,
+                             overrides=test_config)
+    _configure_logging(settings)
+    app.config.update(
+        SECRET_KEY=settings.secret_key or _instance_secret(app.instance_path),
+        JSON_SORT_KEYS=False,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
+    )
+    engine = make_engine(settings.database_url)
+    app.extensions["followup"] = Services(
+        settings=settings,
+        engine=engine,
+        sessions=make_sessionmaker(engine),
+        clock=clock or SystemClock(),
+        sms=sms or _make_backend(settings),
+    )
+    app.teardown_appcontext(_close_db)
+
+    from followup.web import register_blueprints
+
+    register_blueprints(app)
+    return app
+
+
+def services() -> Services:
+    return current_app.extensions["followup"]  # type: ignore[no-any-return]
+
+
+def db() -> Session:
+    """The request's session, opened on first use and closed at teardown."""
+    if "db" not in g:
+        g.db = services().sessions()
+    return g.db  # type: ignore[no-any-return]
+
+
+def _close_db(_exc: BaseException | None) -> None:
+    session = g.pop("db", None)
+    if session is not None:
+        session.close()
+
+
+def _make_backend(settings: Settings) -> SmsBackend:
+    if settings.sms_backend == "twilio":
+        from followup.sms.twilio import TwilioBackend
+
+        return TwilioBackend(settings.twilio)
+    from followup.sms.console import ConsoleBackend
+
+    return ConsoleBackend()
+
+
+def _instance_secret(instance_path: str) -> str:
+    """A development secret kept in the instance folder, made once."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("followup").setLevel(settings.log_level)
+    # The Twilio SDK logs request bodies (numbers, texts) at DEBUG/INFO: PHI.
+    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)

@@ -1,0 +1,288 @@
+"""The `followup` command: every operator action, registered in one place.
+
+Each command validates its input up front and exits non-zero with one line
+naming what is wrong; no traceback reaches an operator for bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.security import generate_password_hash
+
+from followup import validation as v
+from followup.app import create_app, services
+from followup.audit import audit
+from followup.config import ConfigError
+from followup.models import Clinic, User
+from followup.tokens import issue_token
+
+MIN_PASSWORD = 12
+
+
+def _app_factory(config_path: str | None) -> Any:
+    def factory() -> Flask:
+        try:
+            return create_app(config_path=config_path)
+        except ConfigError as exc:
+            raise click.ClickException(f"configuration: {exc}") from None
+
+    return factory
+
+
+def _use_config(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    info = ctx.ensure_object(ScriptInfo)
+    info.create_app = _app_factory(value)
+
+
+@click.group(cls=FlaskGroup, add_default_commands=False, add_version_option=False,
+             load_dotenv=False, set_debug_flag=False, create_app=_app_factory(None))
+@click.option("--config", type=click.Path(dir_okay=False), envvar="FOLLOWUP_CONFIG",
+              expose_value=False, is_eager=True, callback=_use_config,
+              help="TOML configuration file (or FOLLOWUP_CONFIG).")
+def cli() -> None:
+    """Post-infusion SMS follow-up for IVIG patients."""
+
+
+def main() -> None:
+    cli.main(prog_name="followup")
+
+
+def _fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+def _session() -> Any:
+    return services().sessions()
+
+
+def _clinic(session: Any, slug: str) -> Clinic:
+    clinic = session.scalar(select(Clinic).where(Clinic.slug == slug))
+    if clinic is None:
+        _fail(f"--clinic: no clinic with slug {slug!r}")
+    return clinic  # type: ignore[no-any-return]
+
+
+def _field(option: str, parse: Any, value: Any) -> Any:
+    try:
+        return parse(value)
+    except v.FieldError as exc:
+        _fail(f"{option}: {exc}")
+
+
+# -- serving -------------------------------------------------------------------
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@with_appcontext
+def serve(host: str, port: int) -> None:
+    """Web app and scheduler in one process."""
+    from flask import current_app
+
+    from followup.scheduler import start_background
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if services().settings.scheduler_enabled:
+        start_background(app)
+    app.run(host=host, port=port, use_reloader=False, threaded=True)
+
+
+@cli.command()
+@with_appcontext
+def worker() -> None:
+    """Scheduler only (run beside gunicorn serving the web app)."""
+    from flask import current_app
+
+    from followup.scheduler import run_blocking
+
+    run_blocking(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+@cli.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@with_appcontext
+def db_upgrade() -> None:
+    """Apply Alembic migrations up to head."""
+    from followup.migrate import upgrade
+
+    try:
+        upgrade(services().settings.database_url)
+    except SQLAlchemyError as exc:
+        _fail(f"database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+    click.echo("database is at the latest schema")
+
+
+# -- clinics, staff, tokens ---------------------------------------------------------
+@cli.command("create-clinic")
+@click.option("--slug", required=True)
+@click.option("--name", required=True)
+@click.option("--phone", required=True, help="The clinic's number for patients to call.")
+@click.option("--timezone", "tz", required=True, help="IANA name, e.g. America/Chicago.")
+@click.option("--sms-number", default=None, help="The number patients text (E.164).")
+@click.option("--emergency-number", default="911", show_default=True)
+@click.option("--show-product/--no-show-product", default=False,
+              help="Name the IVIG product in texts (off: lock screens show texts).")
+@with_appcontext
+def create_clinic(slug: str, name: str, phone: str, tz: str, sms_number: str | None,
+                  emergency_number: str, show_product: bool) -> None:
+    """Create a clinic."""
+    slug = _field("--slug", v.slug, slug)
+    name = _field("--name", lambda x: v.text(x, max_length=200, required=True), name)
+    phone = _field("--phone", v.phone, phone)
+    tz = _field("--timezone", v.timezone, tz)
+    if sms_number is not None:
+        sms_number = _field("--sms-number", lambda x: v.phone(x, region=v.region_of(phone)),
+                            sms_number)
+    if not emergency_number.isdigit() or not 2 <= len(emergency_number) <= 6:
+        _fail("--emergency-number: must be a short number such as 911 or 112")
+    with _session() as session:
+        if session.scalar(select(Clinic).where(Clinic.slug == slug)):
+            _fail(f"--slug: a clinic {slug!r} already exists")
+        if sms_number and session.scalar(select(Clinic).where(Clinic.sms_number == sms_number)):
+            _fail("--sms-number: another clinic already uses this number")
+        now = services().clock.now()
+        clinic = Clinic(slug=slug, name=name, phone=phone, timezone=tz, sms_number=sms_number,
+                        emergency_number=emergency_number, show_product_in_texts=show_product,
+                        created_at=now)
+        session.add(clinic)
+        session.flush()
+        audit(session, clinic_id=clinic.id, actor="cli", action="clinic.create",
+              target_type="clinic", target_id=clinic.id, now=now)
+        session.commit()
+        click.echo(f"created clinic {slug} (id {clinic.id})")
+
+
+@cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(["nurse", "admin"]))
+@click.option("--clinic", "clinic_slug", required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def create_user(email: str, role: str, clinic_slug: str, password_stdin: bool) -> None:
+    """Create a staff login."""
+    email = email.strip().lower()
+    if "@" not in email or " " in email or len(email) > 254:
+        _fail("--email: not an email address")
+    with _session() as session:
+        clinic = _clinic(session, clinic_slug)
+        if session.scalar(select(User).where(User.email == email)):
+            _fail(f"--email: a user {email} already exists")
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        if len(password) < MIN_PASSWORD:
+            _fail(f"password: at least {MIN_PASSWORD} characters")
+        now = services().clock.now()
+        user = User(clinic_id=clinic.id, email=email, role=role,
+                    password_hash=generate_password_hash(password), created_at=now)
+        session.add(user)
+        session.flush()
+        audit(session, clinic_id=clinic.id, actor="cli", action="user.create",
+              target_type="user", target_id=user.id, now=now)
+        session.commit()
+        click.echo(f"created {role} {email} at {clinic.slug}")
+
+
+@cli.command("create-token")
+@click.option("--clinic", "clinic_slug", required=True)
+@click.option("--name", required=True, help="What the token is for, e.g. 'EHR integration'.")
+@with_appcontext
+def create_token(clinic_slug: str, name: str) -> None:
+    """Create an API token; it is printed once, alone on the last line."""
+    name = _field("--name", lambda x: v.text(x, max_length=100, required=True), name)
+    with _session() as session:
+        clinic = _clinic(session, clinic_slug)
+        token = issue_token(session, clinic, name, actor="cli", now=services().clock.now())
+        session.commit()
+    click.echo(f"API token for {clinic_slug} ({name}); it will not be shown again:")
+    click.echo(token)
+
+
+# -- dispatch and triage -------------------------------------------------------------
+@cli.command()
+@click.option("--as-of", "as_of", default=None, help="ISO 8601 instant (default: now).")
+@with_appcontext
+def dispatch(as_of: str | None) -> None:
+    """One dispatcher pass: send what is due at that instant."""
+    svc = services()
+    instant = _field("--as-of", v.aware_datetime, as_of) if as_of else svc.clock.now()
+    summary = svc.dispatcher().run_once(instant)
+    click.echo(summary.line(instant))
+
+
+@cli.command("triage")
+@click.option("--eval", "eval_path", type=click.Path(exists=True, dir_okay=False),
+              help="Score a labelled JSONL file instead of reading stdin.")
+@click.option("--lang", type=click.Choice(["en", "es"]), default=None,
+              help="The patient's language, for replies (default: detected).")
+def triage_cmd(eval_path: str | None, lang: str | None) -> None:
+    """Triage stdin lines; print one JSON object a line."""
+    from followup.notify import patient_text
+    from followup.triage import triage
+
+    if eval_path:
+        _evaluate(eval_path)
+        return
+    for raw in sys.stdin:
+        text = raw.rstrip("\r\n")
+        result = triage(text, lang=lang)
+        reply = patient_text(f"reply_{result.level}", lang or result.language, None)
+        click.echo(json.dumps({
+            "text": text, "level": result.level,
+            "findings": [f.to_dict() for f in result.findings], "reply": reply,
+        }, ensure_ascii=False))
+
+
+def _evaluate(path: str) -> None:
+    from followup.triage.evaluate import evaluate, format_report
+
+    cases = []
+    with open(path, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                case = json.loads(line)
+                if not isinstance(case, dict):
+                    raise ValueError("not an object")
+                if not isinstance(case.get("text"), str) or not isinstance(case.get("expect"), str):
+                    raise ValueError("needs \"text\" and \"expect\"")
+            except ValueError as exc:
+                _fail(f"{path}:{number}: {exc}")
+            cases.append(case)
+    click.echo(format_report(evaluate(cases)))
+
+
+# -- demo ---------------------------------------------------------------------------
+@cli.command()
+@with_appcontext
+def demo() -> None:
+    """Create the demo clinic, an admin login and three demo patients (once)."""
+    from followup.demo import seed
+
+    with _session() as session:
+        created = seed(session, services())
+        session.commit()
+    if created is None:
+        click.echo("demo clinic already set up (its login was printed when it was created)")
+        return
+    email, password, token = created
+    click.echo("Demo clinic created. Sign in with (shown once):")
+    click.echo(f"  email:    {email}")
+    click.echo(f"  password: {password}")
+    click.echo(f"  API token: {token}")
+    click.echo("Dev phone: http://127.0.0.1:5000/dev/phone")
+
+

@@ -1,0 +1,60 @@
+"""The demo clinic `make run` starts with: three patients at different points
+of their follow-up, so a newcomer sees due, sent and skipped check-ins at once."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
+
+from followup.audit import audit
+from followup.enrollment import EnrollmentRequest, enroll
+from followup.models import Clinic, User
+from followup.tokens import issue_token
+
+if TYPE_CHECKING:
+    from followup.app import Services
+
+DEMO_SLUG = "demo"
+DEMO_EMAIL = "admin@demo.example"
+# (first name, language, hours since the infusion ended, first infusion, product, lot)
+PATIENTS = (
+    ("Ana", "es", 2, True, "Privigen", "P100234"),
+    ("Ben", "en", 26, True, "Gammagard Liquid", "LE12F045"),
+    ("Cara", "en", 6 * 24 + 2, False, "Octagam 10%", "M2417"),
+)
+PHONES = ("+13125550141", "+13125550142", "+13125550143")
+
+
+def seed(session: Session, svc: Services) -> tuple[str, str, str] | None:
+    """Create the demo data once; returns (email, password, API token) or None."""
+    if session.scalar(select(Clinic).where(Clinic.slug == DEMO_SLUG)) is not None:
+        return None
+    now = svc.clock.now()
+    clinic = Clinic(slug=DEMO_SLUG, name="Demo Infusion Center", phone="+13125550100",
+                    timezone="America/Chicago", sms_number="+13125550199",
+                    emergency_number="911", show_product_in_texts=False, created_at=now)
+    session.add(clinic)
+    session.flush()
+    password = secrets.token_urlsafe(12)
+    session.add(User(clinic_id=clinic.id, email=DEMO_EMAIL, role="admin",
+                     password_hash=generate_password_hash(password), created_at=now))
+    token = issue_token(session, clinic, "demo", actor="cli", now=now)
+    for (name, lang, hours_ago, first, product, lot), phone in zip(PATIENTS, PHONES, strict=True):
+        request = EnrollmentRequest(
+            phone=phone, first_name=name, infusion_at=now - timedelta(hours=hours_ago),
+            timezone=clinic.timezone, language=lang, product=product, lot=lot,
+            first_infusion=first, external_id=None,
+        )
+        result = enroll(session, clinic, request, settings=svc.settings, now=now)
+        result.patient.is_demo = True
+    audit(session, clinic_id=clinic.id, actor="cli", action="demo.seed", now=now)
+    session.flush()
+    return DEMO_EMAIL, password, token
+
+
+__all__ = ["seed"]

@@ -1,0 +1,225 @@
+"""Sending what is due: claim rows, apply quiet hours and staleness, send.
+
+The database is the source of truth. A pass claims a batch of due check-ins
+atomically (so concurrent dispatchers never send the same one), then handles
+each in its own short transaction. A claim that is never finished (the
+process died) expires after a lease and the check-in is looked at again.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from followup.clock import Clock
+from followup.config import Settings
+from followup.consent import opt_out
+from followup.db import is_sqlite, write_transaction
+from followup.delivery import describe_error
+from followup.flags import open_flag
+from followup.models import Checkin, Clinic, Message, Patient
+from followup.notify import checkin_text
+from followup.schedule import QuietHours, next_allowed
+from followup.sms.base import PermanentSendError, SmsBackend, TransientSendError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DispatchSummary:
+    sent: int = 0
+    deferred: int = 0  # quiet hours
+    skipped: int = 0  # stale or opted out
+    retrying: int = 0
+    failed: int = 0
+    reclaimed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def line(self, at: datetime) -> str:
+        return (f"dispatch at {at.isoformat()}: sent {self.sent}, deferred {self.deferred}, "
+                f"skipped {self.skipped}, retrying {self.retrying}, failed {self.failed}")
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        sessions: sessionmaker[Session],
+        sms: SmsBackend,
+        clock: Clock,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.sms = sms
+        self.clock = clock
+        self.jitter = jitter
+        self.quiet = QuietHours(settings.quiet_start, settings.quiet_end)
+
+    # -- one pass ---------------------------------------------------------
+    def run_once(
+        self, as_of: datetime | None = None, *, max_batches: int = 1000
+    ) -> DispatchSummary:
+        """Send everything due at ``as_of`` (default: the clock's now)."""
+        now = as_of or self.clock.now()
+        summary = DispatchSummary()
+        summary.reclaimed = self._expire_claims(now)
+        for _ in range(max_batches):
+            token, ids = self._claim(now)
+            if not ids:
+                break
+            for checkin_id in ids:
+                self._handle(checkin_id, token, now, summary)
+        return summary
+
+    def _expire_claims(self, now: datetime) -> int:
+        cutoff = now - timedelta(seconds=self.settings.claim_lease_seconds)
+        with write_transaction(self.sessions) as session:
+            result = session.execute(
+                update(Checkin)
+                .where(Checkin.status == "sending", Checkin.claimed_at < cutoff)
+                .values(status="pending", claim_token=None,
+                        last_error="claim expired: the dispatcher stopped mid-send")
+            )
+            count = result.rowcount or 0
+        if count:
+            log.warning("re-queued %d check-ins whose dispatcher stopped mid-send", count)
+        return count
+
+    def _claim(self, now: datetime) -> tuple[str, list[int]]:
+        """Atomically take up to a batch of due check-ins for this pass."""
+        token = uuid.uuid4().hex
+        with write_transaction(self.sessions) as session:
+            due = (
+                select(Checkin.id)
+                .where(Checkin.status == "pending", Checkin.next_attempt_at <= now)
+                .order_by(Checkin.next_attempt_at, Checkin.id)
+                .limit(self.settings.batch_size)
+            )
+            if not is_sqlite(session):
+                due = due.with_for_update(skip_locked=True)
+            ids = list(session.scalars(due))
+            if not ids:
+                return token, []
+            # The status condition makes the claim safe even if the lock did not.
+            result = session.execute(
+                update(Checkin)
+                .where(Checkin.id.in_(ids), Checkin.status == "pending")
+                .values(status="sending", claim_token=token, claimed_at=now)
+            )
+            if result.rowcount != len(ids):
+                ids = list(session.scalars(
+                    select(Checkin.id).where(Checkin.claim_token == token)
+                ))
+        return token, sorted(ids)
+
+    # -- one check-in -----------------------------------------------------
+    def _handle(self, checkin_id: int, token: str, now: datetime, summary: DispatchSummary) -> None:
+        with self.sessions() as session:
+            checkin = session.get(Checkin, checkin_id)
+            if checkin is None or checkin.claim_token != token or checkin.status != "sending":
+                return
+            patient = session.get(Patient, checkin.patient_id)
+            assert patient is not None
+            clinic = session.get(Clinic, patient.clinic_id)
+            assert clinic is not None
+            outcome = self._decide(checkin, patient, now)
+            if outcome == "send":
+                self._send(session, checkin, patient, clinic, now, summary)
+            else:
+                setattr(summary, outcome, getattr(summary, outcome) + 1)
+            checkin.claim_token = None
+            session.commit()
+
+    def _decide(self, checkin: Checkin, patient: Patient, now: datetime) -> str:
+        if patient.opted_out_at is not None:
+            checkin.status, checkin.skip_reason = "cancelled", "opted_out"
+            return "skipped"
+        stale_after = timedelta(hours=self.settings.stale_after_hours)
+        tz = ZoneInfo(patient.timezone)
+        allowed = next_allowed(now, tz, self.quiet)
+        if allowed - checkin.due_at > stale_after:
+            checkin.status = "skipped"
+            checkin.skip_reason = ("stale: quiet hours would make it more than "
+                                   f"{self.settings.stale_after_hours:g} h late"
+                                   if allowed > now else
+                                   f"stale: more than {self.settings.stale_after_hours:g} h late")
+            log.info("checkin %s skipped as stale", checkin.id)
+            return "skipped"
+        if allowed > now:
+            checkin.status, checkin.next_attempt_at = "pending", allowed
+            return "deferred"
+        return "send"
+
+    def _send(self, session: Session, checkin: Checkin, patient: Patient, clinic: Clinic,
+              now: datetime, summary: DispatchSummary) -> None:
+        body = checkin_text(patient, clinic, checkin.infusion, checkin.template, checkin.kind)
+        checkin.attempts += 1
+        try:
+            result = self.sms.send(to=patient.phone, body=body, from_=clinic.sms_number,
+                                   status_callback=self.settings.public_url + "/twilio/status")
+        except TransientSendError as exc:
+            self._retry_later(checkin, exc, now, summary)
+            return
+        except PermanentSendError as exc:
+            self._give_up(session, checkin, patient, clinic, body, exc, now)
+            summary.failed += 1
+            return
+        session.add(Message(
+            clinic_id=clinic.id, patient_id=patient.id, checkin_id=checkin.id, direction="out",
+            body=body, from_number=clinic.sms_number, to_number=patient.phone,
+            provider_sid=result.sid, status=result.status, created_at=now,
+        ))
+        checkin.status, checkin.sent_at, checkin.last_error = "sent", now, None
+        summary.sent += 1
+        log.info("checkin %s sent to patient %s (sid %s)", checkin.id, patient.id, result.sid)
+
+    def _retry_later(self, checkin: Checkin, exc: TransientSendError, now: datetime,
+                     summary: DispatchSummary) -> None:
+        checkin.last_error = f"provider busy ({exc.http_status or 'no answer'}): will retry"
+        if checkin.attempts >= self.settings.max_attempts:
+            checkin.status = "failed"
+            summary.failed += 1
+            log.warning("checkin %s failed after %d attempts", checkin.id, checkin.attempts)
+            return
+        checkin.status = "pending"
+        checkin.next_attempt_at = now + self.backoff(checkin.attempts, exc.retry_after)
+        summary.retrying += 1
+        log.info("checkin %s will retry (attempt %d)", checkin.id, checkin.attempts)
+
+    def backoff(self, attempts: int, retry_after: float | None = None) -> timedelta:
+        """Exponential with full jitter, never sooner than the provider asked."""
+        base = self.settings.retry_base_seconds * (2 ** (attempts - 1))
+        delay = min(self.settings.retry_max_seconds, base)
+        delay = delay / 2 + delay / 2 * self.jitter()
+        if retry_after:
+            delay = max(delay, retry_after)
+        return timedelta(seconds=delay)
+
+    def _give_up(self, session: Session, checkin: Checkin, patient: Patient, clinic: Clinic,
+                 body: str, exc: PermanentSendError, now: datetime) -> None:
+        checkin.status = "failed"
+        checkin.last_error = f"provider refused (error {exc.code})"
+        message = Message(
+            clinic_id=clinic.id, patient_id=patient.id, checkin_id=checkin.id, direction="out",
+            body=body, from_number=clinic.sms_number, to_number=patient.phone,
+            status="failed", error_code=exc.code, created_at=now,
+        )
+        session.add(message)
+        session.flush()
+        if exc.opted_out:
+            opt_out(session, patient, now)
+        open_flag(session, clinic_id=clinic.id, patient_id=patient.id, level="routine",
+                  reason="undeliverable", now=now, message_id=message.id,
+                  checkin_id=checkin.id, detail=describe_error(exc.code))
+        log.warning("checkin %s undeliverable (error %s)", checkin.id, exc.code)
+

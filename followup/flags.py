@@ -1,0 +1,79 @@
+"""Opening and closing flags: the nurse-facing side of every worrying event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from followup.audit import audit
+from followup.models import Flag
+
+TRIAGE_TO_FLAG = {"emergency": "emergency", "urgent": "urgent", "unclear": "routine"}
+LEVEL_ORDER = {"emergency": 0, "urgent": 1, "routine": 2}
+
+
+class FlagStateError(ValueError):
+    """The flag cannot move to the asked state (e.g. acknowledging a resolved one)."""
+
+
+def open_flag(
+    session: Session,
+    *,
+    clinic_id: int,
+    patient_id: int,
+    level: str,
+    reason: str,
+    now: datetime,
+    message_id: int | None = None,
+    checkin_id: int | None = None,
+    findings: list[dict[str, Any]] | None = None,
+    detail: str | None = None,
+) -> Flag:
+    flag = Flag(
+        clinic_id=clinic_id, patient_id=patient_id, level=level, reason=reason,
+        message_id=message_id, checkin_id=checkin_id, findings=findings or [],
+        detail=detail, status="open", created_at=now,
+    )
+    session.add(flag)
+    session.flush()
+    return flag
+
+
+def acknowledge(session: Session, flag: Flag, *, actor: str, now: datetime) -> Flag:
+    if flag.status == "resolved":
+        raise FlagStateError("the flag is already resolved")
+    if flag.status == "open":
+        flag.status = "acknowledged"
+        flag.acknowledged_at = now
+        flag.acknowledged_by = actor
+        audit(session, clinic_id=flag.clinic_id, actor=actor, action="flag.acknowledge",
+              target_type="flag", target_id=flag.id, now=now)
+    return flag
+
+
+def resolve(session: Session, flag: Flag, *, actor: str, note: str, now: datetime) -> Flag:
+    if flag.status == "resolved":
+        raise FlagStateError("the flag is already resolved")
+    if flag.acknowledged_at is None:
+        flag.acknowledged_at = now
+        flag.acknowledged_by = actor
+    flag.status = "resolved"
+    flag.resolved_at = now
+    flag.resolved_by = actor
+    flag.note = note
+    audit(session, clinic_id=flag.clinic_id, actor=actor, action="flag.resolve",
+          target_type="flag", target_id=flag.id, now=now)
+    return flag
+
+
+def queue(session: Session, clinic_id: int, status: str) -> list[Flag]:
+    """Emergency first, then urgent, then routine; oldest first within a level."""
+    flags = session.scalars(
+        select(Flag).where(Flag.clinic_id == clinic_id, Flag.status == status)
+        .order_by(Flag.created_at, Flag.id)
+    ).all()
+    return sorted(flags, key=lambda f: LEVEL_ORDER.get(f.level, 9))
+

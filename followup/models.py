@@ -1,0 +1,237 @@
+"""The database tables: the single source of truth for what is due and sent.
+
+Datetimes are stored as naive UTC (SQLite has no time zone type) and come back
+aware; every conversion to a patient's local time happens in ``schedule``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC in Python, naive UTC in the database."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Clinic(Base):
+    __tablename__ = "clinics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(20))  # E.164, for patients to call
+    timezone: Mapped[str] = mapped_column(String(64))
+    # The number patients text; inbound messages find their clinic by it.
+    sms_number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    emergency_number: Mapped[str] = mapped_column(String(20), default="911")
+    # Texts show up on lock screens: the drug name stays out unless asked for.
+    show_product_in_texts: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    role: Mapped[str] = mapped_column(String(16))  # nurse | admin
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    clinic: Mapped[Clinic] = relationship()
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    clinic: Mapped[Clinic] = relationship()
+
+
+class Patient(Base):
+    __tablename__ = "patients"
+    __table_args__ = (UniqueConstraint("clinic_id", "phone", name="uq_patients_clinic_phone"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), index=True)
+    phone: Mapped[str] = mapped_column(String(20), index=True)  # E.164
+    first_name: Mapped[str] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    timezone: Mapped[str] = mapped_column(String(64))
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    clinic: Mapped[Clinic] = relationship()
+    infusions: Mapped[list[Infusion]] = relationship(
+        back_populates="patient", order_by="Infusion.ended_at"
+    )
+    checkins: Mapped[list[Checkin]] = relationship(
+        back_populates="patient", order_by="Checkin.due_at"
+    )
+
+
+class Infusion(Base):
+    __tablename__ = "infusions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(String(64))
+    product: Mapped[str | None] = mapped_column(String(100))
+    lot: Mapped[str | None] = mapped_column(String(100))
+    first_infusion: Mapped[bool] = mapped_column(Boolean, default=False)
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    patient: Mapped[Patient] = relationship(back_populates="infusions")
+
+
+class Checkin(Base):
+    """One text we intend to send; its status is the dispatcher's state machine.
+
+    pending -> sending (claimed) -> sent | failed
+    pending -> skipped (stale, merged) | cancelled (opt-out)
+    """
+
+    __tablename__ = "checkins"
+    __table_args__ = (Index("ix_checkins_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    infusion_id: Mapped[int] = mapped_column(ForeignKey("infusions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    template: Mapped[str] = mapped_column(String(64))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When the dispatcher may next look at it: due_at at first, later the end of
+    # quiet hours or a retry back-off.
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claim_token: Mapped[str | None] = mapped_column(String(32), index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    skip_reason: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    patient: Mapped[Patient] = relationship(back_populates="checkins")
+    infusion: Mapped[Infusion] = relationship()
+
+
+class Message(Base):
+    """Every text in either direction. ``provider_sid`` is unique so a webhook
+    Twilio retries is stored once, however the requests race."""
+
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_patient_created", "patient_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int | None] = mapped_column(ForeignKey("clinics.id"), index=True)
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"))
+    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id"), index=True)
+    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    direction: Mapped[str] = mapped_column(String(3))  # in | out
+    body: Mapped[str] = mapped_column(Text)
+    from_number: Mapped[str | None] = mapped_column(String(20))
+    to_number: Mapped[str | None] = mapped_column(String(20))
+    provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(16))
+    error_code: Mapped[int | None] = mapped_column(Integer)
+    level: Mapped[str | None] = mapped_column(String(16))
+    findings: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Flag(Base):
+    __tablename__ = "flags"
+    __table_args__ = (Index("ix_flags_queue", "clinic_id", "status", "level", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"))
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id"))
+    level: Mapped[str] = mapped_column(String(16))  # emergency | urgent | routine
+    reason: Mapped[str] = mapped_column(String(16))  # triage|question|no_response|undeliverable
+    detail: Mapped[str | None] = mapped_column(String(255))
+    findings: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(100))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    patient: Mapped[Patient] = relationship()
+    message: Mapped[Message | None] = relationship()
+
+
+class AuditEvent(Base):
+    """Who did what to which record. Ids only: the audit trail carries no PHI."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int | None] = mapped_column(ForeignKey("clinics.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(100))  # "token:3", "user:5", "cli"
+    action: Mapped[str] = mapped_column(String(64))
+    target_type: Mapped[str | None] = mapped_column(String(32))
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

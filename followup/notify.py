@@ -1,0 +1,33 @@
+"""Composing what a patient reads: one place that knows which facts about a
+clinic and an infusion may appear in a text (a lock screen shows it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from followup.models import Clinic, Infusion, Patient
+from followup.texts import render_sms
+from followup.validation import display_phone
+
+
+def clinic_context(clinic: Clinic | None) -> dict[str, Any]:
+    if clinic is None:
+        return {"clinic_name": None, "clinic_phone": None, "emergency_number": "911"}
+    return {
+        "clinic_name": clinic.name,
+        "clinic_phone": display_phone(clinic.phone),
+        "emergency_number": clinic.emergency_number or "911",
+    }
+
+
+def checkin_text(patient: Patient, clinic: Clinic, infusion: Infusion | None,
+                 template: str, kind: str) -> str:
+    product = None
+    if clinic.show_product_in_texts and infusion is not None:
+        product = infusion.product
+    return render_sms(template, patient.language, first_name=patient.first_name,
+                      product=product, kind=kind, **clinic_context(clinic))
+
+
+def patient_text(name: str, lang: str, clinic: Clinic | None, **extra: Any) -> str:
+    return render_sms(name, lang, **clinic_context(clinic), **extra)

@@ -1,0 +1,127 @@
+"""Field parsers shared by every way data comes in (API, CLI, CSV, webhooks).
+
+Each parser raises ``FieldError`` with a message a clinic's staff can act on;
+callers collect them per field so one response names everything wrong at once.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+
+
+class FieldError(ValueError):
+    """One field's value is wrong; the message says why."""
+
+
+class ValidationError(ValueError):
+    """Several fields may be wrong; ``fields`` maps each to its reason."""
+
+    def __init__(self, fields: dict[str, str], message: str = "invalid input") -> None:
+        super().__init__(message)
+        self.fields = fields
+        self.message = message
+
+    def __str__(self) -> str:
+        return "; ".join(f"{k}: {v}" for k, v in self.fields.items()) or self.message
+
+
+LANGUAGES = ("en", "es")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+def phone(value: Any, *, region: str | None = "US") -> str:
+    """Any common way of writing a number, returned as E.164."""
+    if not isinstance(value, str) or not value.strip():
+        raise FieldError("required: a phone number such as +1 312 555 0123")
+    try:
+        parsed = phonenumbers.parse(value.strip(), region)
+    except phonenumbers.NumberParseException:
+        raise FieldError("not a phone number") from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise FieldError("not a valid phone number (check the digits and the country code)")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def region_of(e164: str) -> str | None:
+    """The country of a number, to read local-format numbers of the same clinic."""
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def display_phone(e164: str) -> str:
+    """How a patient expects to see their clinic's number in a text."""
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def timezone(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise FieldError("must be an IANA time zone such as America/Chicago")
+    name = value.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise FieldError(f"unknown time zone {name!r} (use an IANA name such as "
+                         "America/Chicago)") from None
+    return name
+
+
+def aware_datetime(value: Any) -> datetime:
+    """ISO 8601 with an offset: a time without one is ambiguous by hours."""
+    if not isinstance(value, str) or not value.strip():
+        raise FieldError("required: a date and time in ISO 8601 with an offset, "
+                         "such as 2026-03-01T14:30:00-06:00")
+    text = value.strip()
+    if text.endswith(("z", "Z")):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise FieldError("not an ISO 8601 date and time, such as "
+                         "2026-03-01T14:30:00-06:00") from None
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise FieldError("needs a UTC offset, such as 2026-03-01T14:30:00-06:00")
+    return parsed.astimezone(UTC)
+
+
+def language(value: Any) -> str:
+    if not isinstance(value, str) or value.strip().lower() not in LANGUAGES:
+        raise FieldError("must be \"en\" or \"es\"")
+    return value.strip().lower()
+
+
+def text(value: Any, *, max_length: int, required: bool = False) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise FieldError("required")
+        return None
+    if not isinstance(value, str):
+        raise FieldError("must be text")
+    cleaned = " ".join(value.split())
+    if len(cleaned) > max_length:
+        raise FieldError(f"too long (at most {max_length} characters)")
+    if any(ord(ch) < 32 for ch in cleaned):
+        raise FieldError("contains control characters")
+    return cleaned
+
+
+def boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise FieldError("must be true or false")
+
+
+def slug(value: Any) -> str:
+    if not isinstance(value, str) or not SLUG_RE.match(value):
+        raise FieldError("must be lowercase letters, digits and dashes, such as north-clinic")
+    return value

@@ -1,0 +1,227 @@
+"""The clinic-facing JSON API, authenticated by per-clinic bearer tokens.
+
+A token sees only its own clinic: every lookup is scoped by clinic id, so
+another clinic's ids answer 404 exactly like ids that do not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Blueprint, abort, g, jsonify, request
+from sqlalchemy import select
+
+from followup import flags as flag_service
+from followup.app import db, services
+from followup.audit import audit
+from followup.enrollment import enroll, parse_request
+from followup.models import ApiToken, Checkin, Clinic, Flag, Infusion, Message, Patient
+from followup.tokens import hash_token
+from followup.validation import ValidationError
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+F = TypeVar("F", bound=Callable[..., Any])
+FLAG_STATUSES = ("open", "acknowledged", "resolved")
+
+
+def token_required(view: F) -> F:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return _unauthorized("missing bearer token (Authorization: Bearer <token>)")
+        row = db().scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token.strip())))
+        if row is None or row.revoked_at is not None:
+            return _unauthorized("unknown or revoked token")
+        g.clinic = db().get(Clinic, row.clinic_id)
+        g.actor = f"token:{row.id}"
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def _unauthorized(why: str) -> Any:
+    response = jsonify(error=why)
+    response.status_code = 401
+    response.headers["WWW-Authenticate"] = 'Bearer realm="followup"'
+    return response
+
+
+class ApiError(Exception):
+    """Answered as ``{"error", "fields"}`` with the given status; nothing is stored."""
+
+    def __init__(self, error: str, fields: dict[str, str] | None = None, status: int = 400):
+        super().__init__(error)
+        self.error, self.fields, self.status = error, fields or {}, status
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError):  # type: ignore[no-untyped-def]
+    db().rollback()
+    return jsonify(error=exc.error, fields=exc.fields), exc.status
+
+
+def json_object() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError("the body must be a JSON object (Content-Type: application/json)")
+    return data
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+# -- serialisers ---------------------------------------------------------------
+def checkin_json(c: Checkin) -> dict[str, Any]:
+    return {
+        "id": c.id, "kind": c.kind, "due_at": iso(c.due_at), "status": c.status,
+        "send_at": iso(c.next_attempt_at) if c.status == "pending" else None,
+        "sent_at": iso(c.sent_at), "answered_at": iso(c.answered_at),
+        "skip_reason": c.skip_reason, "infusion_id": c.infusion_id,
+    }
+
+
+def infusion_json(i: Infusion) -> dict[str, Any]:
+    return {
+        "id": i.id, "ended_at": iso(i.ended_at), "timezone": i.timezone, "product": i.product,
+        "lot": i.lot, "first_infusion": i.first_infusion, "external_id": i.external_id,
+    }
+
+
+def patient_json(p: Patient) -> dict[str, Any]:
+    return {
+        "id": p.id, "first_name": p.first_name, "phone": p.phone, "language": p.language,
+        "timezone": p.timezone, "external_id": p.external_id,
+        "opted_out": p.opted_out_at is not None, "opted_out_at": iso(p.opted_out_at),
+        "infusions": [infusion_json(i) for i in p.infusions],
+        "checkins": [checkin_json(c) for c in p.checkins],
+    }
+
+
+def flag_json(f: Flag) -> dict[str, Any]:
+    return {
+        "id": f.id, "level": f.level, "reason": f.reason, "patient_id": f.patient_id,
+        "message": f.message.body if f.message else None,
+        "detail": f.detail, "findings": f.findings or [], "created_at": iso(f.created_at),
+        "status": f.status, "acknowledged_at": iso(f.acknowledged_at),
+        "acknowledged_by": f.acknowledged_by, "resolved_at": iso(f.resolved_at),
+        "resolved_by": f.resolved_by, "note": f.note,
+    }
+
+
+def message_json(m: Message) -> dict[str, Any]:
+    return {
+        "id": m.id, "direction": m.direction, "body": m.body, "at": iso(m.created_at),
+        "status": m.status, "level": m.level, "findings": m.findings,
+        "checkin_id": m.checkin_id, "error_code": m.error_code,
+    }
+
+
+# -- lookups scoped to the token's clinic -------------------------------------
+def own_patient(patient_id: int) -> Patient:
+    patient = db().get(Patient, patient_id)
+    if patient is None or patient.clinic_id != g.clinic.id:
+        abort(404, description="no such patient")
+    return patient
+
+
+def own_flag(flag_id: int) -> Flag:
+    flag = db().get(Flag, flag_id)
+    if flag is None or flag.clinic_id != g.clinic.id:
+        abort(404, description="no such flag")
+    return flag
+
+
+# -- routes --------------------------------------------------------------------
+@bp.post("/enrollments")
+@token_required
+def create_enrollment():  # type: ignore[no-untyped-def]
+    svc = services()
+    now = svc.clock.now()
+    session = db()
+    try:
+        req = parse_request(json_object(), g.clinic, now)
+    except ValidationError as exc:
+        raise ApiError("invalid enrolment", exc.fields) from None
+    result = enroll(session, g.clinic, req, settings=svc.settings, now=now)
+    audit(session, clinic_id=g.clinic.id, actor=g.actor,
+          action="enrollment.create" if result.created else "enrollment.replay",
+          target_type="infusion", target_id=result.infusion.id, now=now)
+    session.commit()
+    body = {
+        "patient_id": result.patient.id,
+        "infusion_id": result.infusion.id,
+        "opted_out": result.patient.opted_out_at is not None,
+        "checkins": [checkin_json(c) for c in result.checkins],
+    }
+    return jsonify(body), 201 if result.created else 200
+
+
+@bp.get("/patients/<int:patient_id>")
+@token_required
+def get_patient(patient_id: int):  # type: ignore[no-untyped-def]
+    patient = own_patient(patient_id)
+    _audit_view("patient.view", patient.id)
+    return jsonify(patient_json(patient))
+
+
+@bp.get("/patients/<int:patient_id>/messages")
+@token_required
+def get_messages(patient_id: int):  # type: ignore[no-untyped-def]
+    patient = own_patient(patient_id)
+    messages = db().scalars(
+        select(Message).where(Message.patient_id == patient.id)
+        .order_by(Message.created_at, Message.id)
+    ).all()
+    _audit_view("patient.messages.view", patient.id)
+    return jsonify([message_json(m) for m in messages])
+
+
+@bp.get("/flags")
+@token_required
+def list_flags():  # type: ignore[no-untyped-def]
+    status = request.args.get("status", "open")
+    if status not in FLAG_STATUSES:
+        raise ApiError("invalid query", {"status": "must be open, acknowledged or resolved"})
+    return jsonify([flag_json(f) for f in flag_service.queue(db(), g.clinic.id, status)])
+
+
+@bp.post("/flags/<int:flag_id>/acknowledge")
+@token_required
+def acknowledge_flag(flag_id: int):  # type: ignore[no-untyped-def]
+    flag = own_flag(flag_id)
+    try:
+        flag_service.acknowledge(db(), flag, actor=g.actor, now=services().clock.now())
+    except flag_service.FlagStateError as exc:
+        raise ApiError(str(exc), status=409) from None
+    db().commit()
+    return jsonify(flag_json(flag))
+
+
+@bp.post("/flags/<int:flag_id>/resolve")
+@token_required
+def resolve_flag(flag_id: int):  # type: ignore[no-untyped-def]
+    flag = own_flag(flag_id)
+    note = json_object().get("note")
+    if not isinstance(note, str) or not note.strip():
+        raise ApiError("invalid resolve", {"note": "required: what was done"})
+    if len(note) > 2000:
+        raise ApiError("invalid resolve", {"note": "too long (at most 2000 characters)"})
+    try:
+        flag_service.resolve(db(), flag, actor=g.actor, note=note.strip(),
+                             now=services().clock.now())
+    except flag_service.FlagStateError as exc:
+        raise ApiError(str(exc), status=409) from None
+    db().commit()
+    return jsonify(flag_json(flag))
+
+
+def _audit_view(action: str, patient_id: int) -> None:
+    audit(db(), clinic_id=g.clinic.id, actor=g.actor, action=action, target_type="patient",
+          target_id=patient_id, now=services().clock.now())
+    db().commit()

@@ -1,0 +1,73 @@
+"""Twilio's webhooks: inbound texts and delivery status callbacks.
+
+Nothing unsigned is accepted. The signature is computed over the public URL
+Twilio called (``server.public_url`` + path), not the URL Flask sees, which
+behind a proxy is usually different.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, abort, request
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from followup.app import db, services
+from followup.conversation import handle_inbound
+from followup.delivery import record_status
+
+bp = Blueprint("twilio", __name__, url_prefix="/twilio")
+log = logging.getLogger(__name__)
+
+
+def _check_signature() -> None:
+    settings = services().settings
+    token = settings.twilio.auth_token
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not token or not signature:
+        abort(403)
+    url = settings.public_url + request.path
+    if request.query_string:
+        url += "?" + request.query_string.decode("latin-1")
+    if not RequestValidator(token).validate(url, request.form, signature):
+        log.warning("refused a webhook with a bad signature on %s", request.path)
+        abort(403)
+
+
+def _required(*names: str) -> dict[str, str]:
+    values = {name: request.form.get(name, "") for name in names}
+    missing = [name for name, value in values.items() if not value]
+    if missing:
+        abort(400, description=f"missing form field {missing[0]}")
+    return values
+
+
+@bp.post("/inbound")
+def inbound() -> Response:
+    _check_signature()
+    fields = _required("From", "To", "MessageSid")
+    svc = services()
+    session = db()
+    outcome = handle_inbound(
+        session, from_number=fields["From"], to_number=fields["To"],
+        body=request.form.get("Body", ""), sid=fields["MessageSid"], now=svc.clock.now(),
+    )
+    session.commit()
+    twiml = MessagingResponse()
+    if outcome.reply:
+        twiml.message(outcome.reply)
+    return Response(str(twiml), mimetype="application/xml")
+
+
+@bp.post("/status")
+def status() -> Response:
+    _check_signature()
+    fields = _required("MessageSid", "MessageStatus")
+    error_code = request.form.get("ErrorCode", "")
+    session = db()
+    record_status(session, sid=fields["MessageSid"], status=fields["MessageStatus"],
+                  error_code=int(error_code) if error_code.isdigit() else None,
+                  now=services().clock.now())
+    session.commit()
+    return Response(status=204)

@@ -1,0 +1,167 @@
+"""Shared fixtures: an app on a migrated database, a fixed clock, a clinic.
+
+The database is always built by the real Alembic migrations. SQLite (the
+default) migrates once into a template file that each test copies; with
+FOLLOWUP_TEST_DATABASE_URL set to PostgreSQL, the schema is migrated once and
+each test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+from twilio.request_validator import RequestValidator
+
+from followup.app import Services, create_app
+from followup.clock import FixedClock
+from followup.migrate import upgrade
+from followup.models import Base, Clinic
+from followup.sms.console import ConsoleBackend
+from followup.tokens import issue_token
+
+PG_URL = os.environ.get("FOLLOWUP_TEST_DATABASE_URL", "")
+AUTH_TOKEN = "test-auth-token-0123456789abcdef"
+PUBLIC_URL = "https://followup.example.org"
+# A Tuesday in November, 15:00 in Chicago (CST, UTC-6).
+T0 = datetime(2026, 11, 10, 21, 0, tzinfo=UTC)
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A URL (PostgreSQL) or a template file path (SQLite) at the head schema."""
+    if PG_URL:
+        _reset_postgres(PG_URL)
+        upgrade(PG_URL)
+        return PG_URL
+    template = tmp_path_factory.mktemp("db") / "template.db"
+    upgrade(f"sqlite:///{template}")
+    return str(template)
+
+
+@pytest.fixture
+def database_url(migrated_database: str, tmp_path: Path) -> Iterator[str]:
+    if PG_URL:
+        yield PG_URL
+        engine = create_engine(PG_URL)
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return
+    path = tmp_path / "followup.db"
+    shutil.copy(migrated_database, path)
+    yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(T0)
+
+
+@pytest.fixture
+def sms() -> ConsoleBackend:
+    return ConsoleBackend()
+
+
+@pytest.fixture
+def app_config(database_url: str) -> dict[str, Any]:
+    return {
+        "database": {"url": database_url},
+        "server": {"public_url": PUBLIC_URL, "secret_key": "test-secret"},
+        "twilio": {"auth_token": AUTH_TOKEN},
+        "scheduler": {"enabled": False},
+    }
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any], clock: FixedClock, sms: ConsoleBackend,
+        tmp_path: Path) -> Iterator[Flask]:
+    app = create_app(app_config, clock=clock, sms=sms)
+    app.config["TESTING"] = True
+    yield app
+    app.extensions["followup"].engine.dispose()
+
+
+@pytest.fixture
+def svc(app: Flask) -> Services:
+    return app.extensions["followup"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def session(svc: Services) -> Iterator[Session]:
+    with svc.sessions() as s:
+        yield s
+
+
+@dataclass
+class ClinicHandle:
+    clinic: Clinic
+    token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def make_clinic(svc: Services, slug: str, sms_number: str, **extra: Any) -> ClinicHandle:
+    now = svc.clock.now()
+    with svc.sessions() as s:
+        clinic = Clinic(slug=slug, name=extra.pop("name", f"{slug.title()} Infusion Center"),
+                        phone=extra.pop("phone", "+13125550100"),
+                        timezone=extra.pop("timezone", "America/Chicago"),
+                        sms_number=sms_number,
+                        emergency_number=extra.pop("emergency_number", "911"),
+                        show_product_in_texts=extra.pop("show_product_in_texts", False),
+                        created_at=now, **extra)
+        s.add(clinic)
+        s.flush()
+        token = issue_token(s, clinic, "tests", actor="tests", now=now)
+        s.commit()
+        return ClinicHandle(clinic, token)
+
+
+@pytest.fixture
+def north(svc: Services) -> ClinicHandle:
+    """The clinic most tests act as."""
+    return make_clinic(svc, "north", "+13125550199")
+
+
+@pytest.fixture
+def south(svc: Services) -> ClinicHandle:
+    """Another clinic, whose data ``north`` must never see."""
+    return make_clinic(svc, "south", "+13125550299", timezone="America/New_York")
+
+
+def twilio_signature(path: str, params: dict[str, str], token: str = AUTH_TOKEN) -> str:
+    return RequestValidator(token).compute_signature(PUBLIC_URL + path, params)
+
+
+def post_twilio(client: FlaskClient, path: str, params: dict[str, str],
+                signature: str | None = None) -> Any:
+    """POST a webhook exactly as Twilio would, signed unless told otherwise."""
+    sig = twilio_signature(path, params) if signature is None else signature
+    return client.post(path, data=params, headers={"X-Twilio-Signature": sig})

@@ -1,0 +1,602 @@
+"""A local fake of Twilio's Messages API that checks requests against Twilio's OpenAPI file.
+
+Why a real HTTP server instead of mocking the SDK: the SDK's parameter names,
+form encoding, auth header and error parsing are exactly what can go wrong on
+an SDK upgrade, and a mock would skip all of them. Every request is validated
+against Twilio's own OpenAPI description of the 2010-04-01 API
+(``/work/shared/twilio/twilio_api_v2010.json``); anything the description does
+not allow is recorded in ``FakeTwilio.errors`` and answered with 400, so a test
+asserting ``fake.errors == []`` proves the service speaks the real API.
+
+The fake is deliberately stricter than Twilio in one respect: the real API
+silently ignores unknown form parameters, which would hide a misspelt one.
+
+Usage::
+
+    with FakeTwilio(account_sid, auth_token) as fake:
+        settings = TwilioSettings(..., api_base_url=fake.base_url)
+        ...
+        assert fake.errors == []
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from functools import cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "twilio" / "twilio_api_v2010.json"
+MESSAGES_PATH_TEMPLATE = "/2010-04-01/Accounts/{AccountSid}/Messages.json"
+MESSAGE_SCHEMA = "api.v2010.account.message"
+
+DEFAULT_ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
+DEFAULT_AUTH_TOKEN = "fake-auth-token-0123456789abcdef"
+
+# Our own code for "request does not match the OpenAPI description": Twilio has
+# no such error (it ignores unknown parameters), so it is just the HTTP status.
+SPEC_VIOLATION_CODE = 400
+
+# Default texts for scripted failures, shaped like Twilio's. 21211's quotes the
+# number, as Twilio's does, so tests can check that it never reaches a log.
+_DEFAULT_MESSAGES: dict[int, str] = {
+    20003: "Authenticate",
+    20404: "The requested resource was not found",
+    20429: "Too Many Requests",
+    20500: "Internal Server Error",
+    21211: "The 'To' number {to} is not a valid phone number.",
+    21602: "Message body is required.",
+    21610: "Attempt to send to unsubscribed recipient",
+    21614: "'To' number is not a valid mobile number",
+}
+
+# GSM 03.38 basic character set (plus the escape-table characters, which count
+# double); anything else forces UCS-2 and shorter segments.
+_GSM_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_GSM_EXTENDED = set("^{}\\[~]|€\f")
+
+
+@cache
+def load_spec(path: Path = SPEC_PATH) -> dict[str, Any]:
+    """Twilio's OpenAPI document (parsed once per process: it is ~2 MB)."""
+    with path.open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def count_segments(body: str) -> int:
+    """How many SMS segments Twilio would bill ``body`` as (GSM-7 or UCS-2)."""
+    if not body:
+        return 1
+    if all(ch in _GSM_BASIC or ch in _GSM_EXTENDED for ch in body):
+        units = sum(2 if ch in _GSM_EXTENDED else 1 for ch in body)
+        single, multi = 160, 153
+    else:
+        units = len(body.encode("utf-16-le")) // 2
+        single, multi = 70, 67
+    return 1 if units <= single else -(-units // multi)
+
+
+def rfc2822(moment: datetime) -> str:
+    """Twilio's date format: ``Thu, 24 Aug 2023 05:01:45 +0000``."""
+    return format_datetime(moment.astimezone(UTC)).replace("-0000", "+0000")
+
+
+class OpenApiChecker:
+    """The small part of OpenAPI schema validation this fake needs, for one spec.
+
+    Form-encoded request values arrive as strings and are checked against the
+    declared type (integer, number, boolean, string, array); JSON response
+    values are checked as typed values. Supports $ref, enum, pattern,
+    minLength/maxLength, minimum/maximum, nullable and the formats ``uri``,
+    ``date-time`` and ``date-time-rfc-2822``.
+    """
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.spec = spec
+
+    def resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in schema:
+            ref = schema["$ref"]
+            if not ref.startswith("#/"):
+                raise ValueError(f"external $ref not supported: {ref}")
+            node: Any = self.spec
+            for part in ref[2:].split("/"):
+                node = node[part]
+            schema = node
+        return schema
+
+    def operation(self, path: str, method: str) -> dict[str, Any]:
+        return self.spec["paths"][path][method.lower()]
+
+    def form_schema(self, path: str, method: str) -> dict[str, Any]:
+        body = self.operation(path, method)["requestBody"]
+        return self.resolve(body["content"]["application/x-www-form-urlencoded"]["schema"])
+
+    def response_schema(self, path: str, method: str, status: int) -> dict[str, Any]:
+        response = self.operation(path, method)["responses"][str(status)]
+        return self.resolve(response["content"]["application/json"]["schema"])
+
+    def path_param_schema(self, path: str, method: str, name: str) -> dict[str, Any]:
+        for param in self.operation(path, method).get("parameters", []):
+            param = self.resolve(param)
+            if param.get("in") == "path" and param.get("name") == name:
+                return self.resolve(param["schema"])
+        raise KeyError(name)
+
+    # -- form (request) values: strings that must parse as the declared type --
+
+    def check_form(self, params: dict[str, list[str]], schema: dict[str, Any]) -> list[str]:
+        """Problems with a parsed form body (``parse_qs`` output) against an object schema."""
+        problems: list[str] = []
+        properties: dict[str, Any] = schema.get("properties", {})
+        for name in schema.get("required", []):
+            if name not in params:
+                problems.append(f"missing required parameter {name}")
+        for name, raw_values in params.items():
+            if name not in properties:
+                problems.append(f"parameter {name} is not declared in the API description")
+                continue
+            prop = self.resolve(properties[name])
+            if prop.get("type") == "array":
+                item = self.resolve(prop.get("items", {}))
+                for raw in raw_values:
+                    problems += self.check_form_value(f"{name}[]", raw, item)
+            elif len(raw_values) != 1:
+                problems.append(f"parameter {name} given {len(raw_values)} times")
+            else:
+                problems += self.check_form_value(name, raw_values[0], prop)
+        return problems
+
+    def check_form_value(self, where: str, raw: str, schema: dict[str, Any]) -> list[str]:
+        schema = self.resolve(schema)
+        kind = schema.get("type", "string")
+        value: Any = raw
+        if kind == "integer":
+            if not re.fullmatch(r"-?\d+", raw):
+                return [f"{where}: {raw!r} is not an integer"]
+            value = int(raw)
+        elif kind == "number":
+            try:
+                value = float(raw)
+            except ValueError:
+                return [f"{where}: {raw!r} is not a number"]
+        elif kind == "boolean":
+            if raw.lower() not in ("true", "false"):
+                return [f"{where}: {raw!r} is not true/false"]
+            value = raw.lower() == "true"
+        elif kind != "string":
+            return [f"{where}: type {kind} cannot be sent in a form"]
+        return self._constraints(where, value, schema)
+
+    # -- JSON (response) values --
+
+    def check_json(self, where: str, value: Any, schema: dict[str, Any]) -> list[str]:
+        schema = self.resolve(schema)
+        if value is None:
+            return [] if schema.get("nullable") else [f"{where}: null but not nullable"]
+        kind = schema.get("type")
+        expected: dict[str, type | tuple[type, ...]] = {
+            "string": str,
+            "integer": int,
+            "number": (int, float),
+            "boolean": bool,
+            "object": dict,
+            "array": list,
+        }
+        if kind in expected:
+            ok = isinstance(value, expected[kind])
+            if kind in ("integer", "number") and isinstance(value, bool):
+                ok = False
+            if not ok:
+                return [f"{where}: expected {kind}, got {type(value).__name__}"]
+        problems = self._constraints(where, value, schema)
+        if kind == "object" and "properties" in schema:
+            props = schema["properties"]
+            for name, item in value.items():
+                if name not in props:
+                    problems.append(f"{where}.{name}: not declared in the API description")
+                else:
+                    problems += self.check_json(f"{where}.{name}", item, props[name])
+            for name in schema.get("required", []):
+                if name not in value:
+                    problems.append(f"{where}.{name}: required")
+        if kind == "array" and "items" in schema:
+            for i, item in enumerate(value):
+                problems += self.check_json(f"{where}[{i}]", item, schema["items"])
+        return problems
+
+    # -- shared keyword checks --
+
+    def _constraints(self, where: str, value: Any, schema: dict[str, Any]) -> list[str]:
+        problems: list[str] = []
+        if "enum" in schema and value not in schema["enum"]:
+            problems.append(f"{where}: {value!r} not one of {schema['enum']}")
+        if isinstance(value, str):
+            if "minLength" in schema and len(value) < schema["minLength"]:
+                problems.append(f"{where}: shorter than {schema['minLength']}")
+            if "maxLength" in schema and len(value) > schema["maxLength"]:
+                problems.append(f"{where}: longer than {schema['maxLength']}")
+            if "pattern" in schema and not re.search(schema["pattern"], value):
+                problems.append(f"{where}: does not match {schema['pattern']}")
+            problems += self._format(where, value, schema)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if "minimum" in schema and value < schema["minimum"]:
+                problems.append(f"{where}: below minimum {schema['minimum']}")
+            if "maximum" in schema and value > schema["maximum"]:
+                problems.append(f"{where}: above maximum {schema['maximum']}")
+        return problems
+
+    @staticmethod
+    def _format(where: str, value: str, schema: dict[str, Any]) -> list[str]:
+        fmt = schema.get("format")
+        if fmt is None or schema.get("x-twilio", {}).get("ignoreFormat"):
+            return []
+        if fmt == "uri":
+            parts = urlsplit(value)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                return [f"{where}: {value!r} is not an absolute http(s) URL"]
+        elif fmt == "date-time":
+            try:
+                datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                return [f"{where}: {value!r} is not an ISO 8601 date-time"]
+        elif fmt == "date-time-rfc-2822":
+            try:
+                parsedate_to_datetime(value)
+            except (TypeError, ValueError):
+                return [f"{where}: {value!r} is not an RFC 2822 date"]
+        return []
+
+
+@dataclass(frozen=True)
+class ScriptedFailure:
+    """An error response the fake gives instead of accepting a message."""
+
+    status: int
+    code: int
+    message: str | None = None
+    retry_after: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """What reached the fake (method and path only; bodies are in ``messages``)."""
+
+    method: str
+    path: str
+    status: int
+
+
+class FakeTwilio:
+    """Twilio's Messages API on ``127.0.0.1``, validated against Twilio's OpenAPI file.
+
+    Attributes tests read:
+      ``base_url``  – pass as ``twilio.api_base_url``;
+      ``messages``  – accepted messages, each the form parameters as sent
+                      (``{"To": "+1...", "Body": "...", ...}``; array
+                      parameters such as MediaUrl as lists);
+      ``responses`` – the JSON bodies returned for them, in the same order;
+      ``errors``    – every way a request broke the API description;
+      ``requests``  – every request, in order.
+    """
+
+    def __init__(
+        self,
+        account_sid: str = DEFAULT_ACCOUNT_SID,
+        auth_token: str = DEFAULT_AUTH_TOKEN,
+        *,
+        spec_path: Path = SPEC_PATH,
+    ) -> None:
+        self.account_sid = account_sid
+        self.auth_token = auth_token
+        self.checker = OpenApiChecker(load_spec(spec_path))
+        self.messages: list[dict[str, str | list[str]]] = []
+        self.responses: list[dict[str, Any]] = []
+        self.errors: list[str] = []
+        self.requests: list[RecordedRequest] = []
+        self._failures: list[ScriptedFailure] = []
+        self._delays: list[float] = []
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._stopping = threading.Event()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._path_re = re.compile(
+            "^" + re.escape(MESSAGES_PATH_TEMPLATE).replace(r"\{AccountSid\}", "([^/]+)") + "$"
+        )
+
+    # -- lifecycle --
+
+    def start(self) -> FakeTwilio:
+        """Listen on an ephemeral port of 127.0.0.1 in a background thread."""
+        if self._server is not None:
+            return self
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        server.daemon_threads = True  # a delayed handler must not block close()
+        server.fake = self  # type: ignore[attr-defined]
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fake-twilio",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        """Stop serving; cuts short any scripted delay still running."""
+        self._stopping.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> FakeTwilio:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @property
+    def base_url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("FakeTwilio is not running (use it as a context manager)")
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def messages_url(self) -> str:
+        """Absolute URL of this account's Messages resource on the fake."""
+        return self.base_url + MESSAGES_PATH_TEMPLATE.format(AccountSid=self.account_sid)
+
+    # -- scripting --
+
+    def queue_failure(
+        self,
+        *,
+        status: int,
+        code: int,
+        times: int = 1,
+        message: str | None = None,
+        retry_after: float | str | None = None,
+    ) -> None:
+        """Answer the next ``times`` valid create requests with this Twilio error."""
+        header = None if retry_after is None else str(retry_after)
+        with self._lock:
+            self._failures.extend(
+                ScriptedFailure(status, code, message, header) for _ in range(times)
+            )
+
+    def delay(self, seconds: float, *, times: int = 1) -> None:
+        """Hold the next ``times`` responses for ``seconds`` (to provoke client timeouts).
+
+        The delayed request is still processed afterwards, as Twilio may well
+        accept a message whose client already gave up.
+        """
+        with self._lock:
+            self._delays.extend(seconds for _ in range(times))
+
+    def wait_for_messages(self, count: int, timeout: float = 5.0) -> bool:
+        """Block until ``count`` messages were accepted (e.g. after a delayed request)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: len(self.messages) >= count, timeout)
+
+    # -- request handling (called from server threads) --
+
+    def _record_error(self, problem: str) -> None:
+        with self._lock:
+            self.errors.append(problem)
+
+    def _next(self, queue: list[Any]) -> Any:
+        with self._lock:
+            return queue.pop(0) if queue else None
+
+    def handle(
+        self, method: str, target: str, headers: Any, body: bytes
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        """Answer one request: (HTTP status, JSON body, extra headers)."""
+        path = urlsplit(target).path
+        status, payload, extra = self._handle(method, path, headers, body)
+        with self._changed:
+            self.requests.append(RecordedRequest(method, path, status))
+            self._changed.notify_all()
+        return status, payload, extra
+
+    def _handle(
+        self, method: str, path: str, headers: Any, body: bytes
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        match = self._path_re.match(path)
+        if match is None:
+            self._record_error(f"{method} {path}: not a path this fake serves")
+            return _error(404, 20404)
+        if method != "POST":
+            self._record_error(f"{method} {path}: only POST (create) is implemented")
+            return _error(405, 20004, "Method not allowed")
+
+        account_sid = match.group(1)
+        auth_problem = self._check_auth(headers.get("Authorization"), account_sid)
+        if auth_problem:
+            self._record_error(auth_problem)
+            return _error(401, 20003, extra={"WWW-Authenticate": 'Basic realm="Twilio API"'})
+
+        problems: list[str] = []
+        sid_schema = self.checker.path_param_schema(MESSAGES_PATH_TEMPLATE, "post", "AccountSid")
+        problems += self.checker.check_form_value("path AccountSid", account_sid, sid_schema)
+        content_type = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if content_type != "application/x-www-form-urlencoded":
+            problems.append(f"Content-Type {content_type!r}, expected form-urlencoded")
+        try:
+            params = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+        except UnicodeDecodeError:
+            params = {}
+            problems.append("body is not UTF-8")
+        problems += self.checker.check_form(
+            params, self.checker.form_schema(MESSAGES_PATH_TEMPLATE, "post")
+        )
+        if "From" not in params and "MessagingServiceSid" not in params:
+            problems.append("one of From or MessagingServiceSid is required")
+        if problems:
+            for problem in problems:
+                self._record_error(f"POST Messages.json: {problem}")
+            return _error(
+                400,
+                SPEC_VIOLATION_CODE,
+                "Request does not match Twilio's API description: " + "; ".join(problems),
+            )
+        if not any(name in params for name in ("Body", "MediaUrl", "ContentSid")):
+            self._record_error("POST Messages.json: no Body, MediaUrl or ContentSid (Twilio 21602)")
+            return _error(400, 21602)
+
+        pause = self._next(self._delays)
+        if pause and self._stopping.wait(pause):
+            return _error(503, 20500, "fake shutting down")
+
+        failure: ScriptedFailure | None = self._next(self._failures)
+        if failure is not None:
+            extra = {"Retry-After": failure.retry_after} if failure.retry_after else {}
+            to = params["To"][0]
+            return _error(failure.status, failure.code, failure.message, extra=extra, to=to)
+
+        form = self._form_record(params)
+        message = self._message_resource(form)
+        for problem in self.checker.check_json(
+            "response", message, self.checker.response_schema(MESSAGES_PATH_TEMPLATE, "post", 201)
+        ):
+            self._record_error(f"fake's own 201 response breaks the schema: {problem}")
+        with self._changed:
+            self.messages.append(form)
+            self.responses.append(message)
+            self._changed.notify_all()
+        return 201, message, {}
+
+    def _check_auth(self, header: str | None, path_account: str) -> str | None:
+        if not header or not header.startswith("Basic "):
+            return "request without HTTP Basic auth"
+        try:
+            user, _, password = base64.b64decode(header[6:], validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return "malformed Basic auth header"
+        if user != self.account_sid or password != self.auth_token:
+            return "wrong account SID or auth token"
+        if path_account != self.account_sid:
+            return "AccountSid in the path is not the authenticated account"
+        return None
+
+    def _form_record(self, params: dict[str, list[str]]) -> dict[str, str | list[str]]:
+        props = self.checker.form_schema(MESSAGES_PATH_TEMPLATE, "post")["properties"]
+        return {
+            name: values if self.checker.resolve(props[name]).get("type") == "array" else values[0]
+            for name, values in params.items()
+        }
+
+    def _message_resource(self, form: dict[str, str | list[str]]) -> dict[str, Any]:
+        """A Message resource as Twilio returns it right after create."""
+        sid = "SM" + uuid.uuid4().hex
+        now = rfc2822(datetime.now(UTC))
+        base = f"/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}"
+        body = str(form.get("Body", ""))
+        media = form.get("MediaUrl", [])
+        service = form.get("MessagingServiceSid")
+        sender = form.get("From")
+        # Through a Messaging Service without a From, Twilio picks the sender
+        # later and reports "accepted" instead of "queued".
+        status = "accepted" if service and not sender else "queued"
+        return {
+            "account_sid": self.account_sid,
+            "api_version": "2010-04-01",
+            "body": body,
+            "date_created": now,
+            "date_sent": None,
+            "date_updated": now,
+            "direction": "outbound-api",
+            "error_code": None,
+            "error_message": None,
+            "from": sender,
+            "messaging_service_sid": service,
+            "num_media": str(len(media)),
+            "num_segments": str(count_segments(body)),
+            "price": None,
+            "price_unit": "USD",
+            "sid": sid,
+            "status": status,
+            "subresource_uris": {"media": f"{base}/Media.json"},
+            "to": form["To"],
+            "uri": f"{base}.json",
+        }
+
+
+def _error(
+    status: int,
+    code: int,
+    message: str | None = None,
+    *,
+    extra: dict[str, str] | None = None,
+    to: str = "",
+) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """Twilio's (legacy, non-RFC-9457) error body, which the SDK turns into TwilioRestException."""
+    text = message or _DEFAULT_MESSAGES.get(code, "Error").format(to=to)
+    payload = {
+        "code": code,
+        "message": text,
+        "more_info": f"https://www.twilio.com/docs/errors/{code}",
+        "status": status,
+    }
+    return status, payload, dict(extra or {})
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Thin HTTP adapter: read the whole request, let ``FakeTwilio.handle`` decide."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "FakeTwilio/1.0"
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        fake: FakeTwilio = self.server.fake  # type: ignore[attr-defined]
+        status, payload, extra = fake.handle(self.command, self.path, self.headers, body)
+        data = json.dumps(payload).encode("utf-8")
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in extra.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (timeout test): nothing to answer
+
+    do_POST = _serve
+    do_GET = _serve
+    do_PUT = _serve
+    do_DELETE = _serve
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence the default stderr access log."""
+
+
+def iter_fake(
+    account_sid: str = DEFAULT_ACCOUNT_SID, auth_token: str = DEFAULT_AUTH_TOKEN
+) -> Iterator[FakeTwilio]:
+    """Generator for a pytest fixture: ``yield from iter_fake(sid, token)``."""
+    with FakeTwilio(account_sid, auth_token) as fake:
+        yield fake
