@@ -1,0 +1,228 @@
+"""The dispatcher: what gets sent when, and what happens when sending fails."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select, update
+
+from conftest import ClinicHandle
+from followup.app import Services
+from followup.clock import FixedClock
+from followup.dispatch import Dispatcher
+from followup.models import Checkin, Flag, Message, Patient
+from followup.sms.base import PermanentSendError, SendResult, TransientSendError
+from followup.sms.console import ConsoleBackend
+
+
+class ScriptedBackend:
+    """Fails as scripted, then accepts; remembers every text it accepted."""
+
+    name = "scripted"
+
+    def __init__(self, *failures: Exception) -> None:
+        self.failures = list(failures)
+        self.accepted: list[tuple[str, str]] = []
+        self.lock = threading.Lock()
+
+    def send(self, *, to: str, body: str, from_: str | None = None,
+             status_callback: str | None = None) -> SendResult:
+        with self.lock:
+            if self.failures:
+                raise self.failures.pop(0)
+            self.accepted.append((to, body))
+            return SendResult(sid=f"SM{len(self.accepted):032x}", status="queued")
+
+
+def enrol(client: FlaskClient, clinic: ClinicHandle, **extra: Any) -> dict[str, Any]:
+    body = {"phone": "+13125550123", "first_name": "Maria",
+            "infusion_at": "2026-11-10T14:00:00-06:00", "product": "Privigen"}
+    body.update(extra)
+    response = client.post("/api/enrollments", json=body, headers=clinic.auth)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()  # type: ignore[no-any-return]
+
+
+def local(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def statuses(svc: Services) -> dict[str, str]:
+    with svc.sessions() as s:
+        return {c.kind: c.status for c in s.scalars(select(Checkin))}
+
+
+def test_nothing_is_sent_before_it_is_due(client, svc, north, sms: ConsoleBackend):
+    enrol(client, north)
+    summary = svc.dispatcher().run_once(local("2026-11-10T16:59-06:00"))
+    assert summary.sent == 0 and sms.sent == []
+
+
+def test_due_checkin_is_sent_with_first_name_and_no_drug_name(client, svc, north, sms):
+    enrol(client, north)
+    summary = svc.dispatcher().run_once(local("2026-11-10T17:00-06:00"))
+    assert summary.sent == 1
+    text = sms.sent[0]
+    assert text.to == "+13125550123"
+    assert text.from_ == "+13125550199"  # the clinic's texting number
+    assert text.status_callback == "https://followup.example.org/twilio/status"
+    assert "Maria" in text.body and "Privigen" not in text.body
+    assert "911" in text.body
+    assert statuses(svc)["same_day"] == "sent"
+    # A second pass at the same instant sends nothing more.
+    assert svc.dispatcher().run_once(local("2026-11-10T17:00-06:00")).sent == 0
+
+
+def test_clinic_can_choose_to_name_the_product(client, svc, sms):
+    from conftest import make_clinic
+
+    clinic = make_clinic(svc, "west", "+13125550399", show_product_in_texts=True)
+    enrol(client, clinic)
+    svc.dispatcher().run_once(local("2026-11-10T17:00-06:00"))
+    assert "Privigen" in sms.sent[0].body
+
+
+def test_checkin_due_at_night_waits_for_morning(client, svc, north, sms):
+    enrol(client, north, infusion_at="2026-11-10T19:00:00-06:00")  # same-day due 22:00
+    summary = svc.dispatcher().run_once(local("2026-11-10T22:00-06:00"))
+    assert summary.deferred == 1 and sms.sent == []
+    with svc.sessions() as s:
+        checkin = s.scalar(select(Checkin).where(Checkin.kind == "same_day"))
+        assert checkin.next_attempt_at == local("2026-11-11T08:00-06:00")
+    assert svc.dispatcher().run_once(local("2026-11-11T07:59-06:00")).sent == 0
+    assert svc.dispatcher().run_once(local("2026-11-11T08:00-06:00")).sent == 1
+
+
+def test_checkin_more_than_12_hours_late_is_skipped_not_sent(client, svc, north, sms):
+    enrol(client, north)  # same-day due 17:00
+    summary = svc.dispatcher().run_once(local("2026-11-11T09:30-06:00"))
+    assert sms.sent == []
+    assert summary.skipped == 1
+    with svc.sessions() as s:
+        checkin = s.scalar(select(Checkin).where(Checkin.kind == "same_day"))
+        assert checkin.status == "skipped"
+        assert checkin.skip_reason.startswith("stale")
+
+
+def test_provider_busy_leaves_it_pending_with_backoff(app, client, svc, north, clock):
+    backend = ScriptedBackend(TransientSendError("429", http_status=429))
+    dispatcher = Dispatcher(settings=svc.settings, sessions=svc.sessions, sms=backend,
+                            clock=clock, jitter=lambda: 1.0)
+    enrol(client, north)
+    t = local("2026-11-10T17:00-06:00")
+    assert dispatcher.run_once(t).retrying == 1
+    with svc.sessions() as s:
+        checkin = s.scalar(select(Checkin).where(Checkin.kind == "same_day"))
+        assert checkin.status == "pending"
+        assert checkin.attempts == 1
+        assert checkin.next_attempt_at == t + timedelta(seconds=svc.settings.retry_base_seconds)
+    assert dispatcher.run_once(t + timedelta(seconds=30)).sent == 0
+    assert dispatcher.run_once(t + timedelta(seconds=60)).sent == 1
+    assert statuses(svc)["same_day"] == "sent"
+
+
+def test_backoff_grows_and_respects_retry_after(svc, clock):
+    d = Dispatcher(settings=svc.settings, sessions=svc.sessions, sms=ConsoleBackend(),
+                   clock=clock, jitter=lambda: 1.0)
+    assert [d.backoff(n).total_seconds() for n in (1, 2, 3)] == [60, 120, 240]
+    assert d.backoff(30).total_seconds() == svc.settings.retry_max_seconds
+    assert d.backoff(1, retry_after=300).total_seconds() == 300
+
+
+def test_permanent_error_fails_it_and_flags_undeliverable(client, svc, north, clock):
+    backend = ScriptedBackend(PermanentSendError("bad number", code=21211, http_status=400))
+    dispatcher = Dispatcher(settings=svc.settings, sessions=svc.sessions, sms=backend,
+                            clock=clock)
+    enrol(client, north)
+    assert dispatcher.run_once(local("2026-11-10T17:00-06:00")).failed == 1
+    assert statuses(svc)["same_day"] == "failed"
+    flags = client.get("/api/flags", headers=north.auth).get_json()
+    assert [(f["level"], f["reason"]) for f in flags] == [("routine", "undeliverable")]
+    assert "21211" in flags[0]["detail"]
+
+
+def test_error_21610_marks_the_patient_opted_out(client, svc, north, clock):
+    backend = ScriptedBackend(PermanentSendError("unsubscribed", code=21610, http_status=400))
+    dispatcher = Dispatcher(settings=svc.settings, sessions=svc.sessions, sms=backend,
+                            clock=clock)
+    created = enrol(client, north)
+    dispatcher.run_once(local("2026-11-10T17:00-06:00"))
+    patient = client.get(f"/api/patients/{created['patient_id']}", headers=north.auth).get_json()
+    assert patient["opted_out"] is True
+    assert {c["status"] for c in patient["checkins"][1:]} == {"cancelled"}
+    assert dispatcher.run_once(local("2026-11-11T10:00-06:00")).sent == 0
+
+
+def test_opted_out_patient_gets_nothing(client, svc, north, sms):
+    created = enrol(client, north)
+    with svc.sessions() as s:
+        s.execute(update(Patient).where(Patient.id == created["patient_id"])
+                  .values(opted_out_at=datetime(2026, 11, 10, tzinfo=UTC)))
+        s.commit()
+    summary = svc.dispatcher().run_once(local("2026-11-10T17:00-06:00"))
+    assert summary.sent == 0 and summary.skipped == 1 and sms.sent == []
+
+
+def test_a_claim_abandoned_by_a_dead_dispatcher_is_picked_up_again(client, svc, north, sms):
+    enrol(client, north)
+    t = local("2026-11-10T17:00-06:00")
+    with svc.sessions() as s:  # as if a dispatcher claimed it, then was killed
+        s.execute(update(Checkin).where(Checkin.kind == "same_day").values(
+            status="sending", claim_token="dead", claimed_at=t))
+        s.commit()
+    assert svc.dispatcher().run_once(t + timedelta(minutes=5)).sent == 0
+    summary = svc.dispatcher().run_once(t + timedelta(minutes=11))
+    assert summary.reclaimed == 1 and summary.sent == 1
+
+
+def test_two_dispatchers_never_send_the_same_checkin(client, svc, north, clock):
+    for i in range(60):
+        enrol(client, north, phone=f"+1312555{1000 + i}", first_name=f"P{i}")
+    backend = ScriptedBackend()
+    t = local("2026-11-10T17:00-06:00")
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            settings = svc.settings
+            small = type(settings)(**{**settings.__dict__, "batch_size": 7})
+            Dispatcher(settings=small, sessions=svc.sessions, sms=backend,
+                       clock=FixedClock(t)).run_once(t)
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    counts = Counter(to for to, _ in backend.accepted)
+    assert len(counts) == 60 and set(counts.values()) == {1}
+    with svc.sessions() as s:
+        assert s.scalar(select(Message).where(Message.direction == "out")) is not None
+        assert len(s.scalars(select(Message)).all()) == 60
+
+
+@pytest.mark.parametrize(("ended", "due"), [("05:00", "08:00"), ("09:00", "12:00"),
+                                             ("17:59", "20:59")])
+def test_daytime_sends_are_never_deferred(client, svc, north, sms, ended, due):
+    enrol(client, north, infusion_at=f"2026-11-10T{ended}:00-06:00")
+    summary = svc.dispatcher().run_once(local(f"2026-11-10T{due}-06:00"))
+    assert summary.deferred == 0 and summary.sent == 1
+
+
+def test_flags_for_failed_sends_are_only_seen_by_their_clinic(client, svc, north, south, clock):
+    backend = ScriptedBackend(PermanentSendError("bad", code=30006, http_status=400))
+    enrol(client, north)
+    Dispatcher(settings=svc.settings, sessions=svc.sessions, sms=backend,
+               clock=clock).run_once(local("2026-11-10T17:00-06:00"))
+    assert len(client.get("/api/flags", headers=north.auth).get_json()) == 1
+    assert client.get("/api/flags", headers=south.auth).get_json() == []
+    with svc.sessions() as s:
+        assert s.scalar(select(Flag)).detail.startswith("the number is a landline")
