@@ -1,7 +1,7 @@
 """Engine and session set-up, with the SQLite details that make it a safe
 embedded default: foreign keys on, WAL so readers don't block the dispatcher,
 a busy timeout instead of instant "database is locked", and explicit control
-of BEGIN so a claim can take the write lock up front (BEGIN IMMEDIATE)."""
+of BEGIN so a transaction takes the write lock up front (BEGIN IMMEDIATE)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,10 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        mode = conn.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+        # IMMEDIATE by default: a deferred transaction that reads and then
+        # writes fails at once with "database is locked" (no busy wait) when
+        # another connection wrote in between. SQLite has one writer anyway.
+        mode = conn.get_execution_options().get(SQLITE_BEGIN, "IMMEDIATE")
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 

@@ -25,10 +25,16 @@ from followup.consent import opt_out
 from followup.db import is_sqlite, write_transaction
 from followup.delivery import describe_error
 from followup.flags import open_flag
-from followup.models import Checkin, Clinic, Message, Patient
+from followup.models import Checkin, Message, Patient
 from followup.notify import checkin_text
 from followup.schedule import QuietHours, next_allowed
-from followup.sms.base import PermanentSendError, SmsBackend, TransientSendError
+from followup.sms.base import (
+    PermanentSendError,
+    SendError,
+    SendResult,
+    SmsBackend,
+    TransientSendError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +52,15 @@ class DispatchSummary:
     def line(self, at: datetime) -> str:
         return (f"dispatch at {at.isoformat()}: sent {self.sent}, deferred {self.deferred}, "
                 f"skipped {self.skipped}, retrying {self.retrying}, failed {self.failed}")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A decision not to send now: cancel, skip, or wait until ``next_attempt_at``."""
+
+    status: str
+    reason: str | None = None
+    next_attempt_at: datetime | None = None
 
 
 class Dispatcher:
@@ -123,62 +138,81 @@ class Dispatcher:
         return token, sorted(ids)
 
     # -- one check-in -----------------------------------------------------
+    # Three steps, so no database lock is held while the provider is called:
+    # read and decide, send (no transaction), record the outcome.
     def _handle(self, checkin_id: int, token: str, now: datetime, summary: DispatchSummary) -> None:
         with self.sessions() as session:
             checkin = session.get(Checkin, checkin_id)
             if checkin is None or checkin.claim_token != token or checkin.status != "sending":
                 return
-            patient = session.get(Patient, checkin.patient_id)
-            assert patient is not None
-            clinic = session.get(Clinic, patient.clinic_id)
-            assert clinic is not None
-            outcome = self._decide(checkin, patient, now)
-            if outcome == "send":
-                self._send(session, checkin, patient, clinic, now, summary)
-            else:
-                setattr(summary, outcome, getattr(summary, outcome) + 1)
+            patient = checkin.patient
+            clinic = patient.clinic
+            verdict = self._decide(checkin, patient, now)
+            body = None
+            if verdict is None:
+                body = checkin_text(patient, clinic, checkin.infusion, checkin.template,
+                                    checkin.kind)
+            send_to, send_from = patient.phone, clinic.sms_number
+        outcome: SendResult | SendError | None = None
+        if body is not None:
+            try:
+                outcome = self.sms.send(to=send_to, body=body, from_=send_from,
+                                        status_callback=self.settings.public_url + "/twilio/status")
+            except SendError as exc:
+                outcome = exc
+        with write_transaction(self.sessions) as session:
+            checkin = session.get(Checkin, checkin_id)
+            assert checkin is not None
             checkin.claim_token = None
-            session.commit()
+            if verdict is not None:
+                self._apply_verdict(session, checkin, verdict, summary)
+            elif isinstance(outcome, SendResult):
+                self._sent(session, checkin, body or "", outcome, now, summary)
+            elif isinstance(outcome, TransientSendError):
+                checkin.attempts += 1
+                self._retry_later(checkin, outcome, now, summary)
+            elif isinstance(outcome, PermanentSendError):
+                checkin.attempts += 1
+                self._give_up(session, checkin, body or "", outcome, now)
+                summary.failed += 1
 
-    def _decide(self, checkin: Checkin, patient: Patient, now: datetime) -> str:
+    def _decide(self, checkin: Checkin, patient: Patient, now: datetime) -> Verdict | None:
+        """Why not to send now, or None to send."""
         if patient.opted_out_at is not None:
-            checkin.status, checkin.skip_reason = "cancelled", "opted_out"
-            return "skipped"
+            return Verdict("cancelled", reason="opted_out")
         stale_after = timedelta(hours=self.settings.stale_after_hours)
-        tz = ZoneInfo(patient.timezone)
-        allowed = next_allowed(now, tz, self.quiet)
+        allowed = next_allowed(now, ZoneInfo(patient.timezone), self.quiet)
+        hours = f"{self.settings.stale_after_hours:g} h"
         if allowed - checkin.due_at > stale_after:
-            checkin.status = "skipped"
-            checkin.skip_reason = ("stale: quiet hours would make it more than "
-                                   f"{self.settings.stale_after_hours:g} h late"
-                                   if allowed > now else
-                                   f"stale: more than {self.settings.stale_after_hours:g} h late")
-            log.info("checkin %s skipped as stale", checkin.id)
-            return "skipped"
+            reason = (f"stale: quiet hours would make it more than {hours} late"
+                      if allowed > now else f"stale: more than {hours} late")
+            return Verdict("skipped", reason=reason)
         if allowed > now:
-            checkin.status, checkin.next_attempt_at = "pending", allowed
-            return "deferred"
-        return "send"
+            return Verdict("pending", next_attempt_at=allowed)
+        return None
 
-    def _send(self, session: Session, checkin: Checkin, patient: Patient, clinic: Clinic,
+    def _apply_verdict(self, session: Session, checkin: Checkin, verdict: Verdict,
+                       summary: DispatchSummary) -> None:
+        checkin.status = verdict.status
+        if verdict.status == "pending":
+            assert verdict.next_attempt_at is not None
+            checkin.next_attempt_at = verdict.next_attempt_at
+            summary.deferred += 1
+            return
+        checkin.skip_reason = verdict.reason
+        summary.skipped += 1
+        log.info("checkin %s %s (%s)", checkin.id, verdict.status, verdict.reason)
+
+    def _sent(self, session: Session, checkin: Checkin, body: str, result: SendResult,
               now: datetime, summary: DispatchSummary) -> None:
-        body = checkin_text(patient, clinic, checkin.infusion, checkin.template, checkin.kind)
-        checkin.attempts += 1
-        try:
-            result = self.sms.send(to=patient.phone, body=body, from_=clinic.sms_number,
-                                   status_callback=self.settings.public_url + "/twilio/status")
-        except TransientSendError as exc:
-            self._retry_later(checkin, exc, now, summary)
-            return
-        except PermanentSendError as exc:
-            self._give_up(session, checkin, patient, clinic, body, exc, now)
-            summary.failed += 1
-            return
+        patient = checkin.patient
         session.add(Message(
-            clinic_id=clinic.id, patient_id=patient.id, checkin_id=checkin.id, direction="out",
-            body=body, from_number=clinic.sms_number, to_number=patient.phone,
-            provider_sid=result.sid, status=result.status, created_at=now,
+            clinic_id=patient.clinic_id, patient_id=patient.id, checkin_id=checkin.id,
+            direction="out", body=body, from_number=patient.clinic.sms_number,
+            to_number=patient.phone, provider_sid=result.sid, status=result.status,
+            created_at=now,
         ))
+        checkin.attempts += 1
         checkin.status, checkin.sent_at, checkin.last_error = "sent", now, None
         summary.sent += 1
         log.info("checkin %s sent to patient %s (sid %s)", checkin.id, patient.id, result.sid)
@@ -205,8 +239,9 @@ class Dispatcher:
             delay = max(delay, retry_after)
         return timedelta(seconds=delay)
 
-    def _give_up(self, session: Session, checkin: Checkin, patient: Patient, clinic: Clinic,
-                 body: str, exc: PermanentSendError, now: datetime) -> None:
+    def _give_up(self, session: Session, checkin: Checkin, body: str, exc: PermanentSendError,
+                 now: datetime) -> None:
+        patient, clinic = checkin.patient, checkin.patient.clinic
         checkin.status = "failed"
         checkin.last_error = f"provider refused (error {exc.code})"
         message = Message(

@@ -87,15 +87,45 @@ def test_clinic_can_choose_to_name_the_product(client, svc, sms):
     assert "Privigen" in sms.sent[0].body
 
 
-def test_checkin_due_at_night_waits_for_morning(client, svc, north, sms):
-    enrol(client, north, infusion_at="2026-11-10T19:00:00-06:00")  # same-day due 22:00
-    summary = svc.dispatcher().run_once(local("2026-11-10T22:00-06:00"))
+def test_checkin_due_at_night_is_planned_for_the_morning(client, svc, north, sms, clock):
+    clock.set(local("2026-11-10T19:30-06:00"))
+    created = enrol(client, north, infusion_at="2026-11-10T19:00:00-06:00")  # due 22:00
+    same_day = created["checkins"][0]
+    assert same_day["due_at"] == local("2026-11-10T22:00-06:00").isoformat()
+    assert same_day["send_at"] == local("2026-11-11T08:00-06:00").isoformat()
+    assert svc.dispatcher().run_once(local("2026-11-10T22:00-06:00")).sent == 0
+    assert svc.dispatcher().run_once(local("2026-11-11T07:59-06:00")).sent == 0
+    assert svc.dispatcher().run_once(local("2026-11-11T08:00-06:00")).sent == 1
+
+
+def retry_at(svc: Services, when: str) -> None:
+    with svc.sessions() as s:
+        s.execute(update(Checkin).where(Checkin.kind == "same_day")
+                  .values(next_attempt_at=local(when)))
+        s.commit()
+
+
+def test_quiet_hours_are_enforced_at_send_time(client, svc, north, sms, clock):
+    # Due 20:30; a retry that falls at 22:30 is not sent then but at 08:00.
+    clock.set(local("2026-11-10T18:00-06:00"))
+    enrol(client, north, infusion_at="2026-11-10T17:30:00-06:00")
+    retry_at(svc, "2026-11-10T22:30-06:00")
+    summary = svc.dispatcher().run_once(local("2026-11-10T22:30-06:00"))
     assert summary.deferred == 1 and sms.sent == []
     with svc.sessions() as s:
         checkin = s.scalar(select(Checkin).where(Checkin.kind == "same_day"))
+        assert checkin.status == "pending"
         assert checkin.next_attempt_at == local("2026-11-11T08:00-06:00")
-    assert svc.dispatcher().run_once(local("2026-11-11T07:59-06:00")).sent == 0
-    assert svc.dispatcher().run_once(local("2026-11-11T08:00-06:00")).sent == 1
+
+
+def test_checkin_that_quiet_hours_would_make_stale_is_skipped(client, svc, north, sms):
+    enrol(client, north)  # due 17:00; at 22:30 the next allowed moment is 15 h late
+    retry_at(svc, "2026-11-10T22:30-06:00")
+    summary = svc.dispatcher().run_once(local("2026-11-10T22:30-06:00"))
+    assert summary.skipped == 1 and sms.sent == []
+    with svc.sessions() as s:
+        reason = s.scalar(select(Checkin.skip_reason).where(Checkin.kind == "same_day"))
+    assert reason == "stale: quiet hours would make it more than 12 h late"
 
 
 def test_checkin_more_than_12_hours_late_is_skipped_not_sent(client, svc, north, sms):
@@ -211,7 +241,8 @@ def test_two_dispatchers_never_send_the_same_checkin(client, svc, north, clock):
 
 @pytest.mark.parametrize(("ended", "due"), [("05:00", "08:00"), ("09:00", "12:00"),
                                              ("17:59", "20:59")])
-def test_daytime_sends_are_never_deferred(client, svc, north, sms, ended, due):
+def test_daytime_sends_are_never_deferred(client, svc, north, sms, clock, ended, due):
+    clock.set(local(f"2026-11-10T{due}-06:00"))
     enrol(client, north, infusion_at=f"2026-11-10T{ended}:00-06:00")
     summary = svc.dispatcher().run_once(local(f"2026-11-10T{due}-06:00"))
     assert summary.deferred == 0 and summary.sent == 1

@@ -1,0 +1,151 @@
+"""Compile the rulebook's phrase mini-language into regular expressions.
+
+Clinicians write phrases, not regexes. A phrase is a space-separated list of slots
+matched against the normalised words of one clause:
+
+* ``leg|legs|calf``  one word out of several (accents and apostrophes optional);
+* ``@swollen``       any item of the class ``swollen`` (items are phrases too);
+* ``my?``            an optional slot (suffix ``?``);
+* ``~`` / ``~4``     up to 3 (or 4) arbitrary words in between;
+* ``^`` / ``$``      start / end of the clause (e.g. a bare "no" as the whole answer);
+* ``re:<regex>``     escape hatch, a raw regex over the clause text.
+
+A clause is matched as `` tok1 tok2 tok3 `` (every token followed by one space),
+so every slot compiles to "alternatives followed by a space" and spans map back
+to tokens exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .text import normalise_phrase
+
+_GAP_RE = re.compile(r"~(\d*)")
+_WORD_RE = re.compile(r"[a-z0-9_]+|[^\w\s]")
+
+
+class PatternError(ValueError):
+    """A phrase could not be compiled; the caller adds file and entry to the message."""
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A compiled phrase and the words it mentions (used to skip hopeless findings fast)."""
+
+    source: str
+    regex: re.Pattern[str]
+    words: frozenset[str]
+
+
+class PhraseCompiler:
+    """Turns phrase strings into regex fragments, expanding ``@classes`` once each."""
+
+    def __init__(self, classes: Mapping[str, Sequence[str]], default_gap: int = 3) -> None:
+        self._classes = classes
+        self._gap = default_gap
+        self._class_cache: dict[str, tuple[str, frozenset[str]]] = {}
+        self._expanding: set[str] = set()
+
+    def compile(self, source: str) -> Phrase:
+        """Compile one phrase; raises PatternError with a readable reason."""
+        if source.startswith("re:"):
+            return Phrase(source, _compile_raw(source[3:]), frozenset())
+        body, words = self._sequence(source)
+        try:
+            regex = re.compile(r"(?<= )" + body)
+        except re.error as exc:  # pragma: no cover - generated regexes are well formed
+            raise PatternError(f"phrase {source!r} does not compile: {exc}") from exc
+        return Phrase(source, regex, words)
+
+    def _sequence(self, source: str) -> tuple[str, frozenset[str]]:
+        slots = source.split()
+        if not slots:
+            raise PatternError("empty phrase")
+        if all(_GAP_RE.fullmatch(s) or s in "^$" for s in slots):
+            raise PatternError(f"phrase {source!r} has no words")
+        parts: list[str] = []
+        words: set[str] = set()
+        for slot in slots:
+            fragment, slot_words = self._slot(slot, source)
+            parts.append(fragment)
+            words |= slot_words
+        return "".join(parts), frozenset(words)
+
+    def _slot(self, slot: str, source: str) -> tuple[str, set[str]]:
+        gap = _GAP_RE.fullmatch(slot)
+        if gap:
+            return rf"(?:\S+ ){{0,{int(gap.group(1) or self._gap)}}}", set()
+        if slot == "^":
+            return r"(?<=^ )", set()
+        if slot == "$":
+            return r"$", set()
+        optional = len(slot) > 1 and slot.endswith("?")
+        alternatives = slot[:-1] if optional else slot
+        fragments: list[str] = []
+        words: set[str] = set()
+        for alt in alternatives.split("|"):
+            fragment, alt_words = self._alternative(alt, source)
+            fragments.append(fragment)
+            words |= alt_words
+        body = "(?:" + "|".join(fragments) + ")"
+        return (body + "?" if optional else body), words
+
+    def _alternative(self, alt: str, source: str) -> tuple[str, set[str]]:
+        if alt.startswith("@"):
+            fragment, words = self._class(alt[1:], source)
+            return fragment, set(words)
+        word = normalise_phrase(alt)
+        if not word or not _WORD_RE.fullmatch(word):
+            raise PatternError(
+                f"phrase {source!r}: {alt!r} is not a single word "
+                "(use spaces between words and @classes for multi-word alternatives)"
+            )
+        return re.escape(word) + " ", {word}
+
+    def _class(self, name: str, source: str) -> tuple[str, frozenset[str]]:
+        if name in self._class_cache:
+            return self._class_cache[name]
+        if name not in self._classes:
+            raise PatternError(f"phrase {source!r} uses unknown class @{name}")
+        if name in self._expanding:
+            raise PatternError(f"class @{name} refers to itself")
+        self._expanding.add(name)
+        try:
+            items = [self._sequence(item) for item in self._classes[name]]
+        finally:
+            self._expanding.discard(name)
+        # Longest alternatives first, so "head ache" wins over "head".
+        items.sort(key=lambda item: -len(item[0]))
+        result = (
+            "(?:" + "|".join(f for f, _ in items) + ")",
+            frozenset().union(*(w for _, w in items)),
+        )
+        self._class_cache[name] = result
+        return result
+
+
+def _compile_raw(body: str) -> re.Pattern[str]:
+    try:
+        return re.compile(body)
+    except re.error as exc:
+        raise PatternError(f"bad regex {body!r}: {exc}") from exc
+
+
+def clause_string(words: Sequence[str]) -> tuple[str, dict[int, int], dict[int, int]]:
+    """Join clause words for matching; return the text and char-offset -> token-index maps.
+
+    The first map takes a match start to its first token, the second a match end
+    (just after the trailing space) to its last token.
+    """
+    starts: dict[int, int] = {}
+    ends: dict[int, int] = {}
+    pos = 1
+    for i, word in enumerate(words):
+        starts[pos] = i
+        pos += len(word)
+        ends[pos + 1] = i
+        pos += 1
+    return " " + " ".join(words) + " ", starts, ends

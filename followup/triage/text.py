@@ -1,0 +1,113 @@
+"""Normalisation and tokenisation of patient text messages.
+
+Patients type on phones: capitals, accents (or no accents), curly apostrophes,
+emoji, "sooo", "38,5º". Everything downstream (rulebook phrases and messages)
+goes through the same `normalise` so that a clinician can write "rígido" or
+"can't" in the rulebook and still match "rigido" or "cant" in a message.
+Every token keeps its character span in the ORIGINAL message so the nurse sees
+the patient's own words in `Finding.matched`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u00ba": "\u00b0"})
+
+# Order matters: pain scores before numbers, numbers (with units) before words.
+_TOKEN_RE = re.compile(
+    r"(?P<score>\b(?P<score_n>\d{1,2})\s*(?:/|out\s+of|de|sobre)\s*10\b)"
+    r"|(?P<num>\b\d{1,3}(?:[.,]\d{1,2})?(?!\d))"
+    r"(?:\s*(?P<deg>\u00b0|degrees?\b|deg\b|grados?\b))?"
+    r"(?:\s*(?P<unit>c|f|celsius|centigrados?|fahrenheit)\b)?"
+    r"|(?P<word>[a-z0-9]+(?:'[a-z]+)*)"
+    r"|(?P<hard>[.!?;:\n\u2026\u00bf\u00a1]+)"
+    r"|(?P<soft>,|\s[-\u2013\u2014]+\s|[()\[\]])"
+    r"|(?P<sym>[^\w\s'\-/+*&#@$%^=<>|\\~\"])"
+)
+
+_KINDS = ("score", "num", "word", "hard", "soft", "sym")
+SOFT = ","  # text of a soft clause boundary token
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One unit of a message: a word, a number, a symbol or a clause boundary."""
+
+    text: str
+    start: int
+    end: int
+    kind: str  # "word" | "num" | "score" | "sym" | "soft" | "hard"
+    value: float | None = None
+    unit: str | None = None  # "c", "f" or "" (degree sign only) for numbers; None = no unit
+
+
+def strip_accents(ch: str) -> str:
+    """Lower-case one character and drop its diacritics ("Í" -> "i", "ñ" -> "n")."""
+    decomposed = unicodedata.normalize("NFKD", ch.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c) and not _is_modifier(c))
+
+
+def _is_modifier(c: str) -> bool:
+    # Emoji skin tones and variation selectors carry no meaning for triage.
+    return unicodedata.category(c) == "Sk" or "\ufe00" <= c <= "\ufe0f" or c == "\u200d"
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """Return the lower-cased, accent-free text and, per character, its offset in `text`."""
+    text = text.translate(_APOSTROPHES)
+    if text.isascii():
+        return text.lower(), list(range(len(text)))
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        for c in strip_accents(ch):
+            chars.append(c)
+            offsets.append(i)
+    return "".join(chars), offsets
+
+
+def normalise_phrase(text: str) -> str:
+    """Normalise a rulebook word the same way message words are normalised."""
+    norm, _ = normalise(text)
+    return norm.replace("'", "")
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split a raw message into tokens with spans in the raw text."""
+    norm, offsets = normalise(text)
+    tokens: list[Token] = []
+    for m in _TOKEN_RE.finditer(norm):
+        kind = next(k for k in _KINDS if m.group(k) is not None)
+        start, end = offsets[m.start()], offsets[m.end() - 1] + 1
+        tokens.append(_make_token(m, kind, start, end))
+    return tokens
+
+
+def _make_token(m: re.Match[str], kind: str, start: int, end: int) -> Token:
+    if kind == "score":
+        return Token("", start, end, "score", value=float(m.group("score_n")))
+    if kind == "num":
+        unit = m.group("unit")
+        unit_code = unit[0] if unit else ("" if m.group("deg") else None)
+        value = float(m.group("num").replace(",", "."))
+        return Token("", start, end, "num", value=value, unit=unit_code)
+    if kind == "word":
+        return Token(m.group("word").replace("'", ""), start, end, "word")
+    if kind == "soft":
+        return Token(SOFT, start, end, "soft")
+    if kind == "hard":
+        return Token(".", start, end, "hard")
+    return Token(m.group(), start, end, "sym")
+
+
+_RUN3 = re.compile(r"(.)\1{2,}")
+
+
+def squeeze_variants(word: str) -> tuple[str, ...]:
+    """Spellings to try for stretched words: "sooo" -> ("soo", "so")."""
+    if not _RUN3.search(word):
+        return ()
+    return (_RUN3.sub(r"\1\1", word), _RUN3.sub(r"\1", word))
