@@ -281,10 +281,10 @@ def test_fake_checks_auth(fake: FakeTwilio) -> None:
     assert fake.errors == ["request without HTTP Basic auth", "wrong account SID or auth token"]
 
 
-def test_backend_with_wrong_token_fails_and_fake_notices(fake: FakeTwilio) -> None:
+def test_wrong_credentials_are_retried_not_blamed_on_the_patient(fake: FakeTwilio) -> None:
     backend = TwilioBackend(make_settings(fake, auth_token="stale-token"))
 
-    with pytest.raises(PermanentSendError) as info:
+    with pytest.raises(TransientSendError) as info:
         backend.send(to=PATIENT, body=BODY)
 
     assert (info.value.http_status, info.value.code) == (401, 20003)
@@ -336,3 +336,40 @@ def test_console_backend_keeps_only_recent_texts() -> None:
 
     assert [t.sid for t in backend.sent] == sids[-3:]
     assert ConsoleBackend().max_kept == 1000
+
+
+# -- the dispatcher over the real SDK -----------------------------------------------
+
+
+def test_dispatcher_sends_through_twilio_as_the_api_describes(
+    fake: FakeTwilio, app_config, clock
+) -> None:
+    from conftest import make_clinic
+    from followup.app import create_app
+
+    config = {**app_config, "sms": {"backend": "twilio"}, "twilio": {
+        "account_sid": fake.account_sid, "auth_token": fake.auth_token,
+        "from_number": "+13125550100", "api_base_url": fake.base_url,
+        "validity_period_seconds": 1800, "timeout_seconds": 2}}
+    app = create_app(config, clock=clock)
+    svc = app.extensions["followup"]
+    clinic = make_clinic(svc, "north", "+13125550199")
+    client = app.test_client()
+    response = client.post("/api/enrollments", headers=clinic.auth, json={
+        "phone": "+13125550123", "first_name": "Maria",
+        "infusion_at": "2026-11-10T14:00:00-06:00"})
+    assert response.status_code == 201
+    clock.advance(hours=2)
+    fake.queue_failure(status=429, code=20429)
+    assert svc.dispatcher().run_once().retrying == 1
+    clock.advance(minutes=5)
+    assert svc.dispatcher().run_once().sent == 1
+    assert fake.errors == []
+    sent = fake.messages[-1]
+    assert sent["To"] == "+13125550123" and sent["From"] == "+13125550199"
+    assert sent["StatusCallback"] == "https://followup.example.org/twilio/status"
+    assert sent["ValidityPeriod"] == "1800"
+    assert "Maria" in str(sent["Body"])
+    messages = client.get("/api/patients/1/messages", headers=clinic.auth).get_json()
+    assert messages[0]["status"] == "queued"
+    app.extensions["followup"].engine.dispose()

@@ -221,6 +221,16 @@ class TwilioBackend:
         """Translate an error response; only status and code survive (no PHI)."""
         status = int(exc.status)
         code = int(exc.code) if isinstance(exc.code, int) else None
+        if status in (401, 403):
+            # Our credentials, not the patient's number: failing every check-in
+            # (and flagging each as undeliverable) would bury the real problem.
+            # Keep them pending until an operator fixes the account settings.
+            log.error("twilio refused our credentials http_status=%s code=%s", status, code)
+            return TransientSendError(
+                f"Twilio refused the account credentials (HTTP {status}, error {code})",
+                code=code,
+                http_status=status,
+            )
         if status == 429 or status >= 500:
             retry_after = self._retry_after()
             log.warning(

@@ -17,6 +17,7 @@ to tokens exactly.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -134,18 +135,18 @@ def _compile_raw(body: str) -> re.Pattern[str]:
         raise PatternError(f"bad regex {body!r}: {exc}") from exc
 
 
-def clause_string(words: Sequence[str]) -> tuple[str, dict[int, int], dict[int, int]]:
-    """Join clause words for matching; return the text and char-offset -> token-index maps.
-
-    The first map takes a match start to its first token, the second a match end
-    (just after the trailing space) to its last token.
-    """
-    starts: dict[int, int] = {}
-    ends: dict[int, int] = {}
+def clause_string(words: Sequence[str]) -> tuple[str, list[int]]:
+    """Join clause words for matching; return the text and the offset where each word starts."""
+    starts: list[int] = []
     pos = 1
-    for i, word in enumerate(words):
-        starts[pos] = i
-        pos += len(word)
-        ends[pos + 1] = i
-        pos += 1
-    return " " + " ".join(words) + " ", starts, ends
+    for word in words:
+        starts.append(pos)
+        pos += len(word) + 1
+    return " " + " ".join(words) + " ", starts
+
+
+def span_to_tokens(starts: list[int], begin: int, end: int) -> tuple[int, int]:
+    """Map a match's character span to (first, last) token indices, inclusive."""
+    first = max(bisect.bisect_right(starts, begin) - 1, 0)
+    last = max(bisect.bisect_left(starts, end) - 1, first)
+    return first, last

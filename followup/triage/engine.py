@@ -1,0 +1,369 @@
+"""The triage engine: message text -> level and findings.
+
+Pipeline (each step small and separately testable):
+
+1. tokenise and fuzzy-correct words (`text`, `Lexicon`);
+2. split into clauses at hard boundaries (". ? !", "but", "pero") and number
+   soft clauses (",", "and", "y") inside them;
+3. turn numbers into temperature / pain-score tokens using the rulebook thresholds;
+4. match every finding's phrases per clause and keep the longest non-overlapping
+   matches (so "sore arm where the IV was" beats "sore arm");
+5. drop findings that are negated ("no chest pain") or resolved ("headache is gone"),
+   each cue only reaching as far as its own soft clause;
+6. add combination findings, then take the highest level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+
+from .patterns import Phrase, clause_string, span_to_tokens
+from .rulebook import LEVEL_RANK, FindingRule, Rulebook, TemperatureRules
+from .text import SOFT, Token, tokenize
+
+_SPANISH_MARKS = frozenset("áéíóúñ¿¡ÁÉÍÓÚÑ")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One counted finding, with the patient's own words for the nurse."""
+
+    key: str
+    level: str
+    label: str
+    matched: str
+
+    def to_dict(self) -> dict[str, str]:
+        """Plain dict for JSON and the database."""
+        return {"key": self.key, "level": self.level, "label": self.label, "matched": self.matched}
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    """The outcome for one message."""
+
+    level: str
+    findings: tuple[Finding, ...]
+    language: str
+
+    @property
+    def is_red_flag(self) -> bool:
+        """Red flags (emergency or urgent) alert staff; everything else does not."""
+        return self.level in ("emergency", "urgent")
+
+
+@dataclass
+class _Clause:
+    tokens: list[Token]
+    soft_ids: list[int]
+    question: bool
+    text: str = ""
+    starts: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True, eq=False)  # identity hashing: matches are used in sets
+class _Match:
+    rule: FindingRule
+    phrase: Phrase
+    clause: int
+    first: int
+    last: int
+
+    @property
+    def size(self) -> int:
+        return self.last - self.first
+
+
+# -- steps 1-3: tokens and clauses --------------------------------------------------------------
+
+
+def _prepare(text: str, book: Rulebook) -> list[_Clause]:
+    tokens = [_correct(t, book) for t in tokenize(text)]
+    clauses = _split_clauses(tokens, book)
+    for clause in clauses:
+        clause.tokens = _interpret_numbers(clause.tokens, book)
+        clause.text, clause.starts = clause_string([t.text for t in clause.tokens])
+    return clauses
+
+
+def _correct(token: Token, book: Rulebook) -> Token:
+    if token.kind != "word":
+        return token
+    fixed = book.lexicon.correct(token.text)
+    return token if fixed == token.text else replace(token, text=fixed)
+
+
+def _split_clauses(tokens: Sequence[Token], book: Rulebook) -> list[_Clause]:
+    """Hard boundaries end a clause; soft ones only start a new negation/resolution scope."""
+    scope = book.scope
+    clauses: list[_Clause] = []
+    current: list[Token] = []
+    soft_ids: list[int] = []
+    soft_id = 0
+    for token in tokens:
+        if token.kind == "hard" or token.text in scope.hard_words:
+            if current:
+                clauses.append(_Clause(current, soft_ids, "?" in token.text))
+            current, soft_ids, soft_id = [], [], soft_id + 1
+            continue
+        if token.kind == "soft" or token.text in scope.soft_words:
+            soft_id += 1
+        current.append(token)
+        soft_ids.append(soft_id)
+    if current:
+        clauses.append(_Clause(current, soft_ids, False))
+    return clauses
+
+
+def _interpret_numbers(tokens: list[Token], book: Rulebook) -> list[Token]:
+    """Replace numbers by `_temp_high_`, `_temp_raised_`, `_temp_normal_`, `_score_*_`, `_num_`."""
+    out = list(tokens)
+    for i, token in enumerate(tokens):
+        if token.kind == "score":
+            high = token.value is not None and book.pain_score_severe <= token.value <= 10
+            out[i] = replace(token, text="_score_high_" if high else "_score_low_")
+        elif token.kind == "num":
+            out[i] = replace(token, text=_temperature_token(tokens, i, book.temperature))
+    return out
+
+
+def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules) -> str:
+    token = tokens[i]
+    assert token.value is not None
+    near_word = any(t.text in rules.words for t in
+                    tokens[max(0, i - rules.window): i + rules.window + 1])
+    if token.unit is None and not near_word:
+        return "_num_"
+    celsius = _to_celsius(token.value, token.unit, rules)
+    if celsius is None:
+        return "_num_"
+    if celsius >= rules.fever_c:
+        return "_temp_high_"
+    return "_temp_raised_" if celsius >= rules.raised_c else "_temp_normal_"
+
+
+def _to_celsius(value: float, unit: str | None, rules: TemperatureRules) -> float | None:
+    """Explicit unit wins; otherwise 35-45 is Celsius and 95-110 Fahrenheit."""
+    c_low, c_high = rules.celsius_range
+    f_low, f_high = rules.fahrenheit_range
+    if unit == "c" or (unit != "f" and c_low <= value <= c_high):
+        return value if c_low <= value <= c_high else None
+    if f_low <= value <= f_high:
+        return round((value - 32) * 5 / 9, 2)
+    return None
+
+
+# -- step 4: matching ---------------------------------------------------------------------------
+
+
+def _find_matches(clauses: Sequence[_Clause], book: Rulebook) -> list[_Match]:
+    present = {t.text for c in clauses for t in c.tokens}
+    matches: list[_Match] = []
+    for rule in book.findings:
+        if rule.requires or (not rule.always_check and rule.words.isdisjoint(present)):
+            continue
+        for index, clause in enumerate(clauses):
+            matches.extend(_rule_matches(rule, index, clause))
+    return _longest_first(matches)
+
+
+def _rule_matches(rule: FindingRule, index: int, clause: _Clause) -> Iterator[_Match]:
+    vetoes = [span for p in rule.unless for span in _spans(p, clause)]
+    for phrase in rule.phrases:
+        for first, last in _spans(phrase, clause):
+            if not any(a <= last and first <= b for a, b in vetoes):
+                yield _Match(rule, phrase, index, first, last)
+
+
+def _spans(phrase: Phrase, clause: _Clause) -> Iterator[tuple[int, int]]:
+    for m in phrase.regex.finditer(clause.text):
+        if m.end() > m.start():
+            yield span_to_tokens(clause.starts, m.start(), m.end())
+
+
+def _longest_first(matches: list[_Match]) -> list[_Match]:
+    """Keep the most specific reading of each stretch of words (longest, then highest level)."""
+    taken: set[tuple[int, int]] = set()
+    kept: list[_Match] = []
+    for match in sorted(matches, key=lambda m: (-m.size, -LEVEL_RANK[m.rule.level],
+                                                m.clause, m.first)):
+        cells = {(match.clause, i) for i in range(match.first, match.last + 1)}
+        if cells.isdisjoint(taken):
+            taken |= cells
+            kept.append(match)
+    return sorted(kept, key=lambda m: (m.clause, m.first))
+
+
+# -- step 5: negation and resolution ------------------------------------------------------------
+
+
+def _cue_spans(phrase: Phrase, clause: _Clause) -> list[tuple[int, int]]:
+    return list(_spans(phrase, clause))
+
+
+def _negation_cues(clause: _Clause, book: Rulebook) -> list[tuple[int, int]]:
+    pseudo = _cue_spans(book.scope.pseudo_negation, clause)
+    return [(a, b) for a, b in _cue_spans(book.scope.negation, clause)
+            if not any(p <= a <= q for p, q in pseudo)]
+
+
+def _negated_positions(clause: _Clause, cues: Sequence[tuple[int, int]],
+                       book: Rulebook) -> set[int]:
+    """Token positions governed by a negation cue: forward, within the soft clause or a list."""
+    scope = book.scope
+    covered: set[int] = set()
+    tokens = clause.tokens
+    for _, cue_last in cues:
+        distance = 0
+        for j in range(cue_last + 1, len(tokens)):
+            text = tokens[j].text
+            if text in scope.list_joiners:
+                distance = 0
+                continue
+            if clause.soft_ids[j] != clause.soft_ids[cue_last] and not _continues_list(
+                    tokens, j, scope.list_joiners, scope.soft_words):
+                break
+            distance += 1
+            if distance > scope.window:
+                break
+            covered.add(j)
+    return covered
+
+
+def _continues_list(tokens: Sequence[Token], j: int, joiners: frozenset[str],
+                    soft_words: frozenset[str]) -> bool:
+    """"no fever, chills or rash": a comma inside a list keeps the negation going."""
+    if tokens[j].text != SOFT and tokens[j - 1].text != SOFT:
+        return False
+    for token in tokens[j:]:
+        if token.text in joiners:
+            return True
+        if token.text in soft_words:
+            return False
+    return False
+
+
+def _is_negated(match: _Match, clause: _Clause, cues: Sequence[tuple[int, int]],
+                covered: set[int], book: Rulebook) -> bool:
+    if not match.phrase.words.isdisjoint(book.scope.negation.words):
+        return False  # the negation is part of the symptom: "can't breathe", "no he orinado"
+    if match.first in covered:
+        return True
+    return any(match.first < a <= match.last for a, _ in cues)  # "leg is not swollen"
+
+
+def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
+              book: Rulebook) -> set[_Match]:
+    """Findings that a resolution cue ("is gone", "se me quitó") says are over."""
+    resolved: set[_Match] = set()
+    for index, clause in enumerate(clauses):
+        neg = _negation_cues(clause, book)
+        for either, phrase in ((False, book.scope.resolution_after),
+                               (True, book.scope.resolution_either)):
+            for first, _ in _cue_spans(phrase, clause):
+                if _cue_is_live(first, index, neg, matches):
+                    resolved |= _resolution_targets(matches, clauses, index, first, either)
+    return resolved
+
+
+def _cue_is_live(first: int, index: int, neg: Sequence[tuple[int, int]],
+                 matches: Sequence[_Match]) -> bool:
+    """"hasn't gone away" is not a resolution; neither is a cue inside a finding."""
+    if any(first - 2 <= b < first for _, b in neg):
+        return False
+    return not any(m.clause == index and m.first <= first <= m.last for m in matches)
+
+
+def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], index: int,
+                        cue: int, either: bool) -> set[_Match]:
+    soft = clauses[index].soft_ids[cue]
+    own = {m for m in matches if m.clause == index
+           and clauses[index].soft_ids[m.first] == soft and (either or m.last < cue)}
+    if own:
+        return own
+    # "I had a headache yesterday but it's gone": the cue refers back to the previous scope.
+    previous = [m for m in matches if _soft_id(m, clauses) < soft]
+    if not previous:
+        return set()
+    last_scope = max(_soft_id(m, clauses) for m in previous)
+    return {m for m in previous if _soft_id(m, clauses) == last_scope}
+
+
+def _soft_id(match: _Match, clauses: Sequence[_Clause]) -> int:
+    return clauses[match.clause].soft_ids[match.first]
+
+
+# -- step 6: result -----------------------------------------------------------------------------
+
+
+def _to_finding(match: _Match, clauses: Sequence[_Clause], text: str) -> Finding:
+    tokens = clauses[match.clause].tokens
+    matched = text[tokens[match.first].start: tokens[match.last].end]
+    rule = match.rule
+    return Finding(rule.key, rule.level, rule.label, matched)
+
+
+def _combinations(found: list[Finding], book: Rulebook) -> list[Finding]:
+    keys = {f.key for f in found}
+    extra = []
+    for rule in book.findings:
+        if rule.requires and all(group & keys for group in rule.requires):
+            parts = [f.matched for f in found if any(f.key in g for g in rule.requires)]
+            extra.append(Finding(rule.key, rule.level, rule.label, " + ".join(parts)))
+    return extra
+
+
+def _dedupe_sorted(found: Sequence[Finding]) -> tuple[Finding, ...]:
+    unique: dict[str, Finding] = {}
+    for f in found:
+        unique.setdefault(f.key, f)
+    return tuple(sorted(unique.values(), key=lambda f: -LEVEL_RANK[f.level]))
+
+
+def detect_language(text: str, clauses: Sequence[_Clause], book: Rulebook,
+                    fallback: str | None) -> str:
+    """Count language-specific words (and Spanish accents/¿¡); ties use the caller's hint."""
+    words = [t.text for c in clauses for t in c.tokens]
+    en = sum(w in book.language_hints["en"] for w in words)
+    es = sum(w in book.language_hints["es"] for w in words)
+    es += 2 * any(ch in _SPANISH_MARKS for ch in text)
+    if es != en:
+        return "es" if es > en else "en"
+    return fallback if fallback in ("en", "es") else "en"
+
+
+def analyse(text: str, lang: str | None, book: Rulebook) -> TriageResult:
+    """Triage one message with an explicit rulebook (see `triage` for the cached default)."""
+    clauses = _prepare(text, book)
+    matches = _find_matches(clauses, book)
+    resolved = _resolved(matches, clauses, book)
+    counted: list[Finding] = []
+    discounted = False
+    for index, clause in enumerate(clauses):
+        cues = _negation_cues(clause, book)
+        covered = _negated_positions(clause, cues, book)
+        for match in (m for m in matches if m.clause == index):
+            if match in resolved or _is_negated(match, clause, cues, covered, book):
+                discounted |= match.rule.level != "ok"
+            else:
+                counted.append(_to_finding(match, clauses, text))
+    counted = _apply_readings(counted, clauses, book)
+    findings = _dedupe_sorted(counted + _combinations(counted, book))
+    return TriageResult(_level(findings, discounted), findings,
+                        detect_language(text, clauses, book, lang))
+
+
+def _apply_readings(found: list[Finding], clauses: Sequence[_Clause],
+                    book: Rulebook) -> list[Finding]:
+    """A measured temperature is more precise than the word "fever"."""
+    has_reading = any(t.text.startswith("_temp_") for c in clauses for t in c.tokens)
+    if not has_reading:
+        return found
+    return [f for f in found if f.key not in book.temperature.superseded]
+
+
+def _level(findings: Sequence[Finding], discounted: bool) -> str:
+    if findings:
+        return max((f.level for f in findings), key=LEVEL_RANK.__getitem__)
+    return "ok" if discounted else "unclear"

@@ -1,0 +1,417 @@
+"""Load and validate the triage rulebook (a TOML file a clinician can read and edit).
+
+The clinical knowledge lives in `rulebook.toml`; this module only checks it and
+compiles it. Validation is strict and every error names the file, the entry and
+the problem, because a silently ignored typo in a safety rule is worse than a
+service that refuses to start.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from .patterns import PatternError, Phrase, PhraseCompiler
+from .text import normalise_phrase, squeeze_variants
+
+LEVELS = ("emergency", "urgent", "mild", "ok")
+LEVEL_RANK = {"unclear": -1, "ok": 0, "mild": 1, "urgent": 2, "emergency": 3}
+LANGUAGES = ("en", "es")
+DEFAULT_PATH = Path(__file__).with_name("rulebook.toml")
+_FINDING_KEYS = {"id", "level", "label", "advice", "phrases", "unless", "requires"}
+
+
+class RulebookError(ValueError):
+    """The rulebook is unusable; the message names the file, the entry and what is wrong."""
+
+
+@dataclass(frozen=True)
+class FindingRule:
+    """One clinical finding: how to recognise it and what it means."""
+
+    key: str
+    level: str
+    label: str
+    advice: str
+    phrases: tuple[Phrase, ...]
+    unless: tuple[Phrase, ...] = ()
+    requires: tuple[frozenset[str], ...] = ()  # combination findings: one key from each group
+    words: frozenset[str] = frozenset()
+    always_check: bool = False  # has raw-regex phrases, so the word prefilter cannot skip it
+
+
+@dataclass(frozen=True)
+class TemperatureRules:
+    """How numbers become temperature readings (thresholds stay in the data file)."""
+
+    words: frozenset[str]
+    fever_c: float
+    raised_c: float
+    celsius_range: tuple[float, float]
+    fahrenheit_range: tuple[float, float]
+    window: int
+    superseded: frozenset[str]  # word-only findings dropped once a reading is present
+
+
+@dataclass(frozen=True)
+class ScopeRules:
+    """Negation, resolution and clause-boundary vocabulary."""
+
+    negation: Phrase
+    pseudo_negation: Phrase
+    resolution_after: Phrase
+    resolution_either: Phrase
+    hard_words: frozenset[str]
+    soft_words: frozenset[str]
+    list_joiners: frozenset[str]
+    question_words: frozenset[str]
+    window: int
+
+
+class Lexicon:
+    """Known words plus guarded fuzzy correction of unknown ones.
+
+    Only words that are NOT known (rulebook vocabulary or common words) are
+    corrected, only towards rulebook vocabulary, only when they share the first
+    letter and are at least 4 letters long, within 1 edit (2 from 9 letters).
+    These guards stop short everyday words from turning into symptoms.
+    """
+
+    def __init__(self, vocabulary: Iterable[str], common: Iterable[str]) -> None:
+        self.vocabulary = frozenset(vocabulary)
+        self.known = self.vocabulary | frozenset(common)
+        buckets: dict[str, list[str]] = {}
+        for word in sorted(self.vocabulary):
+            if len(word) >= 4 and word.isalpha():
+                buckets.setdefault(word[0], []).append(word)
+        self._buckets = buckets
+        self._cache: dict[str, str] = {}
+
+    def correct(self, word: str) -> str:
+        """Return the vocabulary spelling of `word` (or `word` itself)."""
+        if word in self.known:
+            return word
+        cached = self._cache.get(word)
+        if cached is None:
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            cached = self._cache[word] = self._lookup(word)
+        return cached
+
+    def _lookup(self, word: str) -> str:
+        variants = squeeze_variants(word)
+        for variant in variants:
+            if variant in self.known:
+                return variant
+        for candidate in (*variants, word):
+            fixed = self._fuzzy(candidate)
+            if fixed:
+                return fixed
+        return word
+
+    def _fuzzy(self, word: str) -> str | None:
+        if len(word) < 4 or not word.isalpha():
+            return None
+        bucket = self._buckets.get(word[0])
+        if not bucket:
+            return None
+        limit = 1 if len(word) <= 8 else 2
+        best = process.extractOne(word, bucket, scorer=OSA.distance, score_cutoff=limit)
+        return best[0] if best else None
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """A validated, compiled rulebook. Build it with `load_rulebook`."""
+
+    path: Path
+    findings: tuple[FindingRule, ...]
+    scope: ScopeRules
+    temperature: TemperatureRules
+    pain_score_severe: float
+    language_hints: Mapping[str, frozenset[str]]
+    lexicon: Lexicon = field(repr=False)
+    by_key: Mapping[str, FindingRule] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_key", {f.key: f for f in self.findings})
+
+
+class _Loader:
+    """Reads one TOML file and turns it into a Rulebook, collecting context for errors."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.vocabulary: set[str] = set()
+
+    def fail(self, entry: str, problem: str) -> RulebookError:
+        return RulebookError(f"{self.path}: {entry}: {problem}")
+
+    def load(self) -> Rulebook:
+        data = self._read()
+        meta = self._table(data, "meta", "meta")
+        classes = self._classes(data)
+        compiler = PhraseCompiler(classes, self._int(meta, "gap", "meta", default=3))
+        self._collect_class_words(classes)
+        findings = self._findings(data, compiler)
+        scope = self._scope(data, compiler)
+        temperature = self._temperature(data, {f.key for f in findings})
+        hints = self._language_hints(data)
+        common = self._common_words(data)
+        return Rulebook(
+            path=self.path,
+            findings=findings,
+            scope=scope,
+            temperature=temperature,
+            pain_score_severe=float(self._table(data, "pain_score", "pain_score").get(
+                "severe_from", 7)),
+            language_hints=hints,
+            lexicon=Lexicon(self.vocabulary | set().union(*hints.values()), common),
+        )
+
+    # -- reading helpers -------------------------------------------------------------------
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            with self.path.open("rb") as fh:
+                return tomllib.load(fh)
+        except FileNotFoundError as exc:
+            raise RulebookError(f"{self.path}: file not found") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise RulebookError(f"{self.path}: not valid TOML: {exc}") from exc
+
+    def _table(self, data: Mapping[str, Any], key: str, entry: str) -> Mapping[str, Any]:
+        value = data.get(key, {})
+        if not isinstance(value, Mapping):
+            raise self.fail(entry, f"'{key}' must be a table")
+        return value
+
+    def _int(self, table: Mapping[str, Any], key: str, entry: str, default: int) -> int:
+        value = table.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise self.fail(entry, f"'{key}' must be a non-negative integer, got {value!r}")
+        return value
+
+    def _float(self, table: Mapping[str, Any], key: str, entry: str) -> float:
+        value = table.get(key)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise self.fail(entry, f"'{key}' must be a number, got {value!r}")
+        return float(value)
+
+    def _strings(self, value: Any, entry: str, what: str, allow_empty: bool = False) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail(entry, f"{what} must be a list of non-empty strings")
+        if not value and not allow_empty:
+            raise self.fail(entry, f"{what} is empty")
+        return value
+
+    def _per_language(self, table: Mapping[str, Any], key: str, entry: str,
+                      required: bool = True) -> list[str]:
+        """All strings of `table[key].en` and `.es`; both languages are mandatory if required."""
+        per_lang = table.get(key)
+        if per_lang is None and not required:
+            return []
+        if not isinstance(per_lang, Mapping):
+            raise self.fail(entry, f"'{key}' must have 'en' and 'es' lists")
+        unknown = set(per_lang) - set(LANGUAGES)
+        if unknown:
+            raise self.fail(entry, f"'{key}' has unknown language(s) {sorted(unknown)}")
+        items: list[str] = []
+        for lang in LANGUAGES:
+            if lang not in per_lang and required:
+                raise self.fail(entry, f"'{key}.{lang}' is missing")
+            items += self._strings(per_lang.get(lang, []), entry, f"'{key}.{lang}'",
+                                   allow_empty=not required)
+        return items
+
+    def _compile(self, compiler: PhraseCompiler, sources: Sequence[str], entry: str) -> list[Phrase]:
+        phrases = []
+        for source in sources:
+            try:
+                phrase = compiler.compile(source)
+            except PatternError as exc:
+                raise self.fail(entry, str(exc)) from exc
+            self.vocabulary |= phrase.words
+            phrases.append(phrase)
+        return phrases
+
+    def _compile_one(self, compiler: PhraseCompiler, sources: Sequence[str], entry: str) -> Phrase:
+        """Compile a list of cue phrases into a single alternation (cues are matched together)."""
+        phrases = self._compile(compiler, sources, entry)
+        bodies = sorted((p.regex.pattern for p in phrases), key=len, reverse=True)
+        try:
+            merged = "|".join(f"(?:{b})" for b in bodies)
+            regex = re.compile(merged)
+        except Exception as exc:  # pragma: no cover - parts compiled individually above
+            raise self.fail(entry, f"cannot combine phrases: {exc}") from exc
+        return Phrase(entry, regex, frozenset().union(*(p.words for p in phrases)))
+
+    # -- sections ---------------------------------------------------------------------------
+
+    def _classes(self, data: Mapping[str, Any]) -> dict[str, list[str]]:
+        classes: dict[str, list[str]] = {}
+        for name, table in self._table(data, "classes", "classes").items():
+            entry = f"class @{name}"
+            if not isinstance(table, Mapping):
+                raise self.fail(entry, "must be a table with 'en' and 'es' lists")
+            classes[name] = self._per_language({"items": table}, "items", entry)
+        return classes
+
+    def _collect_class_words(self, classes: Mapping[str, list[str]]) -> None:
+        for items in classes.values():
+            for item in items:
+                self.vocabulary |= {normalise_phrase(w) for w in item.replace("|", " ").split()
+                                    if not w.startswith(("@", "~")) and w not in "^$"}
+        self.vocabulary = {w.rstrip("?") for w in self.vocabulary if w.rstrip("?")}
+
+    def _findings(self, data: Mapping[str, Any], compiler: PhraseCompiler) -> tuple[
+            FindingRule, ...]:
+        raw = data.get("finding")
+        if not isinstance(raw, list) or not raw:
+            raise self.fail("finding", "the rulebook needs at least one [[finding]]")
+        findings: list[FindingRule] = []
+        seen: set[str] = set()
+        for index, table in enumerate(raw):
+            rule = self._finding(table, index, compiler)
+            if rule.key in seen:
+                raise self.fail(f"finding '{rule.key}'", "duplicate id")
+            seen.add(rule.key)
+            findings.append(rule)
+        for rule in findings:
+            for group in rule.requires:
+                missing = group - seen
+                if missing:
+                    raise self.fail(f"finding '{rule.key}'",
+                                    f"'requires' names unknown finding(s) {sorted(missing)}")
+        return tuple(findings)
+
+    def _finding(self, table: Any, index: int, compiler: PhraseCompiler) -> FindingRule:
+        if not isinstance(table, Mapping):
+            raise self.fail(f"finding #{index + 1}", "must be a table")
+        key = table.get("id")
+        if not isinstance(key, str) or not key.strip():
+            raise self.fail(f"finding #{index + 1}", "missing 'id'")
+        entry = f"finding '{key}'"
+        unknown = set(table) - _FINDING_KEYS
+        if unknown:
+            raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
+        level = table.get("level")
+        if level not in LEVELS:
+            raise self.fail(entry, f"unknown level {level!r} (expected one of {', '.join(LEVELS)})")
+        label, advice = (self._text(table, k, entry) for k in ("label", "advice"))
+        requires = self._requires(table, entry)
+        phrases = self._compile(compiler, self._per_language(
+            table, "phrases", entry, required=not requires), entry)
+        unless = self._compile(compiler, self._per_language(table, "unless", entry, False), entry)
+        return FindingRule(
+            key=key, level=level, label=label, advice=advice,
+            phrases=tuple(phrases), unless=tuple(unless), requires=requires,
+            words=frozenset().union(*(p.words for p in phrases)),
+            always_check=any(not p.words for p in phrases),
+        )
+
+    def _text(self, table: Mapping[str, Any], key: str, entry: str) -> str:
+        value = table.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(entry, f"missing '{key}'")
+        return value
+
+    def _requires(self, table: Mapping[str, Any], entry: str) -> tuple[frozenset[str], ...]:
+        raw = table.get("requires")
+        if raw is None:
+            return ()
+        if not isinstance(raw, list) or len(raw) < 2:
+            raise self.fail(entry, "'requires' must list at least two groups of finding ids")
+        return tuple(frozenset(self._strings(g, entry, "'requires' group")) for g in raw)
+
+    def _scope(self, data: Mapping[str, Any], compiler: PhraseCompiler) -> ScopeRules:
+        neg = self._table(data, "negation", "negation")
+        res = self._table(data, "resolution", "resolution")
+        bounds = self._table(data, "boundaries", "boundaries")
+
+        def words(table: Mapping[str, Any], key: str, entry: str) -> frozenset[str]:
+            found = {normalise_phrase(w) for w in self._per_language(table, key, entry)}
+            self.vocabulary |= found
+            return frozenset(found)
+
+        return ScopeRules(
+            negation=self._compile_one(compiler, self._per_language(neg, "cues", "negation"),
+                                       "negation.cues"),
+            pseudo_negation=self._compile_one(
+                compiler, self._per_language(neg, "pseudo", "negation"), "negation.pseudo"),
+            resolution_after=self._compile_one(
+                compiler, self._per_language(res, "after", "resolution"), "resolution.after"),
+            resolution_either=self._compile_one(
+                compiler, self._per_language(res, "either", "resolution"), "resolution.either"),
+            hard_words=words(bounds, "hard", "boundaries"),
+            soft_words=words(bounds, "soft", "boundaries"),
+            list_joiners=words(neg, "list_joiners", "negation"),
+            question_words=words(bounds, "question", "boundaries"),
+            window=self._int(neg, "window", "negation", default=4),
+        )
+
+    def _temperature(self, data: Mapping[str, Any], keys: set[str]) -> TemperatureRules:
+        entry = "temperature"
+        table = self._table(data, "temperature", entry)
+        words = {normalise_phrase(w) for w in self._per_language(table, "words", entry)}
+        self.vocabulary |= words
+        superseded = frozenset(self._strings(table.get("superseded", []), entry,
+                                             "'superseded'", allow_empty=True))
+        if superseded - keys:
+            raise self.fail(entry, f"'superseded' names unknown finding(s) "
+                                   f"{sorted(superseded - keys)}")
+        fever, raised = self._float(table, "fever_c", entry), self._float(table, "raised_c", entry)
+        if not raised < fever:
+            raise self.fail(entry, "'raised_c' must be below 'fever_c'")
+        return TemperatureRules(
+            words=frozenset(words), fever_c=fever, raised_c=raised,
+            celsius_range=self._range(table, "celsius_range", entry),
+            fahrenheit_range=self._range(table, "fahrenheit_range", entry),
+            window=self._int(table, "window", entry, default=4), superseded=superseded,
+        )
+
+    def _range(self, table: Mapping[str, Any], key: str, entry: str) -> tuple[float, float]:
+        value = table.get(key)
+        if (not isinstance(value, list) or len(value) != 2
+                or not all(isinstance(v, int | float) for v in value) or value[0] >= value[1]):
+            raise self.fail(entry, f"'{key}' must be [low, high] with low < high")
+        return float(value[0]), float(value[1])
+
+    def _language_hints(self, data: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+        table = self._table(data, "languages", "languages")
+        hints = {}
+        for lang in LANGUAGES:
+            entry = f"languages.{lang}"
+            words = self._strings(self._table(table, lang, entry).get("hints"), entry, "'hints'")
+            hints[lang] = frozenset(normalise_phrase(w) for w in words)
+        shared = hints["en"] & hints["es"]
+        return {lang: words - shared for lang, words in hints.items()}
+
+    def _common_words(self, data: Mapping[str, Any]) -> set[str]:
+        """Everyday words that must never be 'corrected' into symptoms (optional side file)."""
+        name = self._table(data, "lexicon", "lexicon").get("common_words_file")
+        if name is None:
+            return set()
+        path = self.path.parent / str(name)
+        try:
+            with path.open("rb") as fh:
+                table = tomllib.load(fh)
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise self.fail("lexicon", f"cannot read common words file {path}: {exc}") from exc
+        words: set[str] = set()
+        for lang in LANGUAGES:
+            for item in table.get(lang, []):
+                words.update(normalise_phrase(w) for w in str(item).split())
+        return words
+
+
+def load_rulebook(path: str | Path | None = None) -> Rulebook:
+    """Load, validate and compile a rulebook (default: the bundled rulebook.toml)."""
+    return _Loader(Path(path) if path is not None else DEFAULT_PATH).load()

@@ -1,0 +1,138 @@
+"""The `followup` command line, as an operator uses it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from followup.cli import cli
+from followup.models import ApiToken, Clinic, User
+from followup.tokens import hash_token
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, database_url: str) -> Path:
+    path = tmp_path / "followup.toml"
+    path.write_text(f'[database]\nurl = "{database_url}"\n[scheduler]\nenabled = false\n'
+                    '[server]\nsecret_key = "x"\n')
+    return path
+
+
+@pytest.fixture
+def run(config_file: Path):  # type: ignore[no-untyped-def]
+    def invoke(*args: str, input: str | None = None) -> Result:
+        return CliRunner().invoke(cli, ["--config", str(config_file), *args], input=input)
+
+    return invoke
+
+
+@pytest.fixture
+def db(database_url: str):  # type: ignore[no-untyped-def]
+    engine = create_engine(database_url)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+def clinic_args(slug: str = "north") -> list[str]:
+    return ["create-clinic", "--slug", slug, "--name", "North Infusion", "--phone",
+            "312-555-0100", "--timezone", "America/Chicago", "--sms-number", "+13125550199"]
+
+
+def test_create_clinic_user_and_token(run, db) -> None:
+    result = run(*clinic_args())
+    assert result.exit_code == 0, result.output
+    clinic = db.scalar(select(Clinic))
+    assert (clinic.slug, clinic.phone, clinic.emergency_number) == ("north", "+13125550100", "911")
+    result = run("create-user", "--email", "Nurse@North.example", "--role", "nurse",
+                 "--clinic", "north", "--password-stdin", input="correct horse battery\n")
+    assert result.exit_code == 0, result.output
+    user = db.scalar(select(User))
+    assert user.email == "nurse@north.example"
+    assert "correct horse" not in user.password_hash
+    result = run("create-token", "--clinic", "north", "--name", "EHR")
+    assert result.exit_code == 0
+    token = result.output.strip().splitlines()[-1]
+    stored = db.scalar(select(ApiToken))
+    assert stored.token_hash == hash_token(token) and token not in stored.token_hash
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--slug", "North Clinic"], "--slug"),
+    (["--phone", "12"], "--phone"),
+    (["--timezone", "Mars/Base"], "--timezone"),
+    (["--sms-number", "abc"], "--sms-number"),
+    (["--emergency-number", "call"], "--emergency-number"),
+])
+def test_bad_clinic_input_is_one_line_and_changes_nothing(run, db, args, message) -> None:
+    base = clinic_args()
+    if args[0] in base:
+        base[base.index(args[0]) + 1] = args[1]
+    else:
+        base += args
+    result = run(*base)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert db.scalar(select(Clinic)) is None
+
+
+def test_duplicate_clinic_and_unknown_clinic_are_refused(run) -> None:
+    assert run(*clinic_args()).exit_code == 0
+    again = run(*clinic_args())
+    assert again.exit_code != 0 and "already exists" in again.output
+    result = run("create-token", "--clinic", "nowhere", "--name", "x")
+    assert result.exit_code != 0 and "no clinic" in result.output
+
+
+def test_short_password_is_refused(run, db) -> None:
+    run(*clinic_args())
+    result = run("create-user", "--email", "a@b.example", "--role", "admin", "--clinic", "north",
+                 "--password-stdin", input="short\n")
+    assert result.exit_code != 0 and "password" in result.output
+    assert db.scalar(select(User)) is None
+
+
+def test_dispatch_as_of_sends_what_is_due_then(run, db) -> None:
+    run("demo")
+    result = run("dispatch", "--as-of", "2099-01-01T12:00:00+00:00")
+    assert result.exit_code == 0
+    assert result.output.startswith("dispatch at 2099-01-01T12:00:00+00:00: sent 0")
+    bad = run("dispatch", "--as-of", "tomorrow")
+    assert bad.exit_code != 0 and "--as-of" in bad.output
+
+
+def test_demo_prints_a_login_once(run) -> None:
+    first = run("demo")
+    assert first.exit_code == 0 and "password:" in first.output
+    second = run("demo")
+    assert second.exit_code == 0 and "password:" not in second.output
+
+
+def test_triage_reads_lines_and_writes_json(run) -> None:
+    result = run("triage", input="chest pain\nI feel fine\n")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["level"] for r in rows] == ["emergency", "ok"]
+    assert [r["text"] for r in rows] == ["chest pain", "I feel fine"]
+    assert all(set(r) == {"text", "level", "findings", "reply"} for r in rows)
+    assert "911" in rows[0]["reply"]
+
+
+def test_bad_config_is_one_line_naming_the_key(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[sms]\nbackend = "pigeon"\n')
+    result = CliRunner().invoke(cli, ["--config", str(bad), "dispatch"])
+    assert result.exit_code != 0
+    assert "sms.backend" in result.output and "Traceback" not in result.output
+
+
+def test_db_upgrade_is_idempotent(run) -> None:
+    result = run("db", "upgrade")
+    assert result.exit_code == 0, result.output
+    assert "latest schema" in result.output

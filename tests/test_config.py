@@ -1,0 +1,82 @@
+"""Configuration: defaults, the TOML file, the environment, and clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from followup.config import ConfigError, load_settings
+
+
+def load(tmp_path: Path, toml: str = "", env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    path = tmp_path / "c.toml"
+    path.write_text(toml)
+    return load_settings(instance_path=str(tmp_path), config_path=str(path), environ=env or {})
+
+
+def test_defaults_are_embedded_sqlite_and_console(tmp_path: Path) -> None:
+    settings = load_settings(instance_path=str(tmp_path), environ={})
+    assert settings.database_url == f"sqlite:///{tmp_path / 'followup.db'}"
+    assert settings.sms_backend == "console"
+    assert settings.twilio.api_base_url == "https://api.twilio.com"
+    assert [c.kind for c in settings.checkins] == ["same_day", "day1", "day2", "day3", "day7"]
+    assert (settings.quiet_start.hour, settings.quiet_end.hour) == (21, 8)
+
+
+def test_the_example_config_is_valid_and_documents_the_defaults(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[1] / "config.example.toml"
+    settings = load_settings(instance_path=str(tmp_path), config_path=str(example), environ={})
+    defaults = load_settings(instance_path=str(tmp_path), environ={})
+    assert settings.checkins == defaults.checkins
+    assert settings.quiet_start == defaults.quiet_start
+
+
+def test_config_file_found_through_environment(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[quiet_hours]\nstart = "22:00"\nend = "07:30"\n')
+    settings = load_settings(instance_path=str(tmp_path), environ={"FOLLOWUP_CONFIG": str(path)})
+    assert (settings.quiet_start.hour, settings.quiet_end.minute) == (22, 30)
+
+
+def test_secrets_from_the_environment_override_the_file(tmp_path: Path) -> None:
+    settings = load(tmp_path, '[twilio]\nauth_token = "from-file"\n', {
+        "TWILIO_AUTH_TOKEN": "from-env", "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+        "FOLLOWUP_SECRET_KEY": "k", "FOLLOWUP_DATABASE_URL": "sqlite:////tmp/x.db"})
+    assert settings.twilio.auth_token == "from-env"
+    assert settings.twilio.account_sid == "AC" + "0" * 32
+    assert settings.secret_key == "k" and settings.database_url == "sqlite:////tmp/x.db"
+
+
+@pytest.mark.parametrize(("toml", "key"), [
+    ('[sms]\nbackend = "pigeon"', "sms.backend"),
+    ('[sms]\nbackend = "twilio"', "twilio.account_sid"),
+    ('[sms]\nbackend = "twilio"\n[twilio]\naccount_sid = "AC1"\nauth_token = "t"',
+     "twilio.from_number"),
+    ('[quiet_hours]\nstart = "9pm"', "quiet_hours.start"),
+    ('[scheduler]\nenabled = "yes"', "scheduler.enabled"),
+    ('[server]\npublic_url = "example.org"', "server.public_url"),
+    ('[twilio]\nvalidity_period_seconds = 99999', "twilio.validity_period_seconds"),
+    ('[schedule]\ncheckins = []', "schedule.checkins"),
+    ('[[schedule.checkins]]\nkind = "d1"\nday = -1\nat = "10:00"', "schedule.checkins[0].day"),
+    ('[[schedule.checkins]]\nkind = "d1"\nafter_hours = 3\nday = 1', "schedule.checkins[0]"),
+    ('[[schedule.checkins]]\nkind = "d1"\nafter_hours = 3\n[[schedule.checkins]]\n'
+     'kind = "d1"\nafter_hours = 4', "schedule.checkins[1].kind"),
+    ("this is not toml", "not valid TOML"),
+])
+def test_bad_values_name_the_key(tmp_path: Path, toml: str, key: str) -> None:
+    with pytest.raises(ConfigError, match=key.replace("[", r"\[").replace("]", r"\]")):
+        load(tmp_path, toml)
+
+
+def test_missing_config_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_settings(instance_path=str(tmp_path), config_path=str(tmp_path / "nope.toml"),
+                      environ={})
+
+
+def test_schedule_is_configurable(tmp_path: Path) -> None:
+    settings = load(tmp_path, '[[schedule.checkins]]\nkind = "day5"\nday = 5\nat = "11:30"\n'
+                    'template = "checkin_late"\n')
+    assert [(c.kind, c.day, c.at.hour, c.template) for c in settings.checkins] == [
+        ("day5", 5, 11, "checkin_late")]

@@ -1,0 +1,36 @@
+"""PostgreSQL-specific behaviour: claims skip rows another dispatcher holds."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import select, text
+
+from conftest import PG_URL
+from followup.models import Checkin
+
+
+@pytest.fixture
+def postgres() -> None:
+    if not PG_URL:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the PostgreSQL tests: set FOLLOWUP_TEST_DATABASE_URL")
+        pytest.skip("PostgreSQL not configured (set FOLLOWUP_TEST_DATABASE_URL to run)")
+
+
+def test_claim_skips_rows_locked_by_another_dispatcher(postgres, client, svc, north, sms):
+    for i in range(3):
+        client.post("/api/enrollments", headers=north.auth, json={
+            "phone": f"+1312555{2000 + i}", "first_name": f"P{i}",
+            "infusion_at": "2026-11-10T14:00:00-06:00"})
+    with svc.sessions() as other:
+        locked = other.scalar(select(Checkin).where(Checkin.kind == "same_day")
+                              .order_by(Checkin.id).limit(1).with_for_update())
+        other.execute(text("SELECT 1"))
+        summary = svc.dispatcher().run_once(svc.clock.now().replace(hour=23))
+        assert summary.sent == 2  # the third row was held by the other transaction
+        other.rollback()
+    assert locked is not None
+    summary = svc.dispatcher().run_once(svc.clock.now().replace(hour=23))
+    assert summary.sent == 1
