@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from flask.testing import FlaskClient
-
 from conftest import ClinicHandle
+from flask.testing import FlaskClient
 
 
 def enrolment(**overrides: Any) -> dict[str, Any]:
@@ -135,3 +134,16 @@ def test_unknown_api_path_answers_json_404(client: FlaskClient, north: ClinicHan
     response = client.get("/api/nothing-here", headers=north.auth)
     assert response.status_code == 404
     assert "error" in response.get_json()
+
+
+@pytest.mark.parametrize("path", ["/api/patients/99999999999999999999",
+                                  "/api/patients/99999999999999999999/messages",
+                                  "/api/patients/-1", "/api/patients/abc"])
+def test_odd_ids_are_404_not_500(client: FlaskClient, north: ClinicHandle, path: str) -> None:
+    assert client.get(path, headers=north.auth).status_code == 404
+
+
+def test_huge_flag_id_is_404(client: FlaskClient, north: ClinicHandle) -> None:
+    response = client.post("/api/flags/99999999999999999999/resolve", headers=north.auth,
+                           json={"note": "x"})
+    assert response.status_code == 404

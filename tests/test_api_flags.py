@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask.testing import FlaskClient
-
 from conftest import ClinicHandle, post_twilio
+from flask.testing import FlaskClient
 
 
 def flag_from(client: FlaskClient, clinic: ClinicHandle, phone: str, body: str, sid: str) -> None:

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from conftest import ClinicHandle
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
-from conftest import ClinicHandle
 from followup.app import Services
 from followup.clock import FixedClock
 from followup.dispatch import Dispatcher

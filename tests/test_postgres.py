@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from conftest import PG_URL
 from sqlalchemy import select, text
 
-from conftest import PG_URL
 from followup.models import Checkin
 
 

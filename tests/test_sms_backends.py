@@ -345,6 +345,7 @@ def test_dispatcher_sends_through_twilio_as_the_api_describes(
     fake: FakeTwilio, app_config, clock
 ) -> None:
     from conftest import make_clinic
+
     from followup.app import create_app
 
     config = {**app_config, "sms": {"backend": "twilio"}, "twilio": {

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import AUTH_TOKEN, ClinicHandle, post_twilio, twilio_signature
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from conftest import AUTH_TOKEN, ClinicHandle, post_twilio, twilio_signature
 from followup.models import Flag, Message
 
 PATIENT = "+13125550123"

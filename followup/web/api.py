@@ -123,15 +123,18 @@ def message_json(m: Message) -> dict[str, Any]:
 
 
 # -- lookups scoped to the token's clinic -------------------------------------
+MAX_ID = 2**31 - 1  # larger ids cannot exist, and would overflow the database's integer
+
+
 def own_patient(patient_id: int) -> Patient:
-    patient = db().get(Patient, patient_id)
+    patient = db().get(Patient, patient_id) if patient_id <= MAX_ID else None
     if patient is None or patient.clinic_id != g.clinic.id:
         abort(404, description="no such patient")
     return patient
 
 
 def own_flag(flag_id: int) -> Flag:
-    flag = db().get(Flag, flag_id)
+    flag = db().get(Flag, flag_id) if flag_id <= MAX_ID else None
     if flag is None or flag.clinic_id != g.clinic.id:
         abort(404, description="no such flag")
     return flag
