@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from conftest import PG_URL
 from sqlalchemy import select, text
@@ -13,9 +11,8 @@ from followup.models import Checkin
 
 @pytest.fixture
 def postgres() -> None:
+    # .ci/run runs the suite a second time with the URL set, so CI always runs these.
     if not PG_URL:
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the PostgreSQL tests: set FOLLOWUP_TEST_DATABASE_URL")
         pytest.skip("PostgreSQL not configured (set FOLLOWUP_TEST_DATABASE_URL to run)")
 
 
