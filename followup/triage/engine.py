@@ -131,8 +131,9 @@ def _interpret_numbers(tokens: list[Token], book: Rulebook) -> list[Token]:
 def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules) -> str:
     token = tokens[i]
     assert token.value is not None
-    near_word = any(t.text in rules.words for t in
-                    tokens[max(0, i - rules.window): i + rules.window + 1])
+    # A reply that is only a number ("38.4") is a temperature reading too.
+    near_word = len(tokens) == 1 or any(
+        t.text in rules.words for t in tokens[max(0, i - rules.window): i + rules.window + 1])
     if token.unit is None and not near_word:
         return "_num_"
     celsius = _to_celsius(token.value, token.unit, rules)
@@ -216,14 +217,15 @@ def _negated_positions(clause: _Clause, cues: Sequence[tuple[int, int]],
     tokens = clause.tokens
     for _, cue_last in cues:
         distance = 0
+        allowed = clause.soft_ids[cue_last]
         for j in range(cue_last + 1, len(tokens)):
-            text = tokens[j].text
-            if text in scope.list_joiners:
+            if clause.soft_ids[j] != allowed:
+                if not _continues_list(tokens, j, scope.list_joiners, scope.soft_words):
+                    break
+                allowed = clause.soft_ids[j]
+            if tokens[j].text in scope.list_joiners:
                 distance = 0
                 continue
-            if clause.soft_ids[j] != clause.soft_ids[cue_last] and not _continues_list(
-                    tokens, j, scope.list_joiners, scope.soft_words):
-                break
             distance += 1
             if distance > scope.window:
                 break
@@ -234,9 +236,9 @@ def _negated_positions(clause: _Clause, cues: Sequence[tuple[int, int]],
 def _continues_list(tokens: Sequence[Token], j: int, joiners: frozenset[str],
                     soft_words: frozenset[str]) -> bool:
     """"no fever, chills or rash": a comma inside a list keeps the negation going."""
-    if tokens[j].text != SOFT and tokens[j - 1].text != SOFT:
+    if tokens[j].text != SOFT:
         return False
-    for token in tokens[j:]:
+    for token in tokens[j + 1:]:
         if token.text in joiners:
             return True
         if token.text in soft_words:
@@ -246,7 +248,7 @@ def _continues_list(tokens: Sequence[Token], j: int, joiners: frozenset[str],
 
 def _is_negated(match: _Match, clause: _Clause, cues: Sequence[tuple[int, int]],
                 covered: set[int], book: Rulebook) -> bool:
-    if not match.phrase.words.isdisjoint(book.scope.negation.words):
+    if not match.phrase.words.isdisjoint(book.scope.negation_words):
         return False  # the negation is part of the symptom: "can't breathe", "no he orinado"
     if match.first in covered:
         return True
@@ -258,7 +260,7 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
     """Findings that a resolution cue ("is gone", "se me quitó") says are over."""
     resolved: set[_Match] = set()
     for index, clause in enumerate(clauses):
-        neg = _negation_cues(clause, book)
+        neg = _cue_spans(book.scope.negation, clause)  # incl. "hasn't gone": a negated resolution
         for either, phrase in ((False, book.scope.resolution_after),
                                (True, book.scope.resolution_either)):
             for first, _ in _cue_spans(phrase, clause):
@@ -272,7 +274,8 @@ def _cue_is_live(first: int, index: int, neg: Sequence[tuple[int, int]],
     """"hasn't gone away" is not a resolution; neither is a cue inside a finding."""
     if any(first - 2 <= b < first for _, b in neg):
         return False
-    return not any(m.clause == index and m.first <= first <= m.last for m in matches)
+    return not any(m.clause == index and m.first <= first <= m.last and m.rule.level != "ok"
+                   for m in matches)
 
 
 def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], index: int,

@@ -6,6 +6,7 @@ matched against the normalised words of one clause:
 * ``leg|legs|calf``  one word out of several (accents and apostrophes optional);
 * ``@swollen``       any item of the class ``swollen`` (items are phrases too);
 * ``my?``            an optional slot (suffix ``?``);
+* ``(side effects|bad)``  alternatives of several words;
 * ``~`` / ``~4``     up to 3 (or 4) arbitrary words in between;
 * ``^`` / ``$``      start / end of the clause (e.g. a bare "no" as the whole answer);
 * ``re:<regex>``     escape hatch, a raw regex over the clause text.
@@ -62,7 +63,7 @@ class PhraseCompiler:
         return Phrase(source, regex, words)
 
     def _sequence(self, source: str) -> tuple[str, frozenset[str]]:
-        slots = source.split()
+        slots = split_slots(source)
         if not slots:
             raise PatternError("empty phrase")
         if all(_GAP_RE.fullmatch(s) or s in "^$" for s in slots):
@@ -85,10 +86,12 @@ class PhraseCompiler:
             return r"$", set()
         optional = len(slot) > 1 and slot.endswith("?")
         alternatives = slot[:-1] if optional else slot
+        grouped = alternatives.startswith("(") and alternatives.endswith(")")
         fragments: list[str] = []
         words: set[str] = set()
-        for alt in alternatives.split("|"):
-            fragment, alt_words = self._alternative(alt, source)
+        for alt in (alternatives[1:-1] if grouped else alternatives).split("|"):
+            fragment, alt_words = (self._sequence(alt) if grouped
+                                   else self._alternative(alt, source))
             fragments.append(fragment)
             words |= alt_words
         body = "(?:" + "|".join(fragments) + ")"
@@ -126,6 +129,28 @@ class PhraseCompiler:
         )
         self._class_cache[name] = result
         return result
+
+
+def split_slots(source: str) -> list[str]:
+    """Split a phrase on spaces, keeping "(side effects|too bad)" groups in one slot."""
+    slots: list[str] = []
+    depth = 0
+    current = ""
+    for ch in source:
+        if ch.isspace() and depth == 0:
+            if current:
+                slots.append(current)
+            current = ""
+            continue
+        depth += (ch == "(") - (ch == ")")
+        if depth < 0:
+            raise PatternError(f"phrase {source!r} has an unbalanced ')'")
+        current += ch
+    if depth:
+        raise PatternError(f"phrase {source!r} has an unbalanced '('")
+    if current:
+        slots.append(current)
+    return slots
 
 
 def _compile_raw(body: str) -> re.Pattern[str]:

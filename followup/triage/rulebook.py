@@ -71,8 +71,8 @@ class ScopeRules:
     hard_words: frozenset[str]
     soft_words: frozenset[str]
     list_joiners: frozenset[str]
-    question_words: frozenset[str]
     window: int
+    negation_words: frozenset[str]  # one-word cues; a phrase containing one negates itself
 
 
 class Lexicon:
@@ -88,10 +88,13 @@ class Lexicon:
         self.vocabulary = frozenset(vocabulary)
         self.known = self.vocabulary | frozenset(common)
         buckets: dict[str, list[str]] = {}
+        anagrams: dict[str, str] = {}
         for word in sorted(self.vocabulary):
             if len(word) >= 4 and word.isalpha():
                 buckets.setdefault(word[0], []).append(word)
+                anagrams.setdefault(_letters(word), word)
         self._buckets = buckets
+        self._anagrams = anagrams
         self._cache: dict[str, str] = {}
 
     def correct(self, word: str) -> str:
@@ -124,7 +127,11 @@ class Lexicon:
             return None
         limit = 1 if len(word) <= 8 else 2
         best = process.extractOne(word, bucket, scorer=OSA.distance, score_cutoff=limit)
-        return best[0] if best else None
+        if best:
+            return best[0]
+        # A letter typed one place too far ("tounge") is two edits but the same letters.
+        swapped = self._anagrams.get(_letters(word)) if len(word) >= 5 else None
+        return swapped if swapped and swapped[0] == word[0] else None
 
 
 @dataclass(frozen=True)
@@ -231,7 +238,8 @@ class _Loader:
                                    allow_empty=not required)
         return items
 
-    def _compile(self, compiler: PhraseCompiler, sources: Sequence[str], entry: str) -> list[Phrase]:
+    def _compile(self, compiler: PhraseCompiler, sources: Sequence[str],
+                 entry: str) -> list[Phrase]:
         phrases = []
         for source in sources:
             try:
@@ -341,9 +349,10 @@ class _Loader:
             self.vocabulary |= found
             return frozenset(found)
 
+        cues = self._per_language(neg, "cues", "negation")
         return ScopeRules(
-            negation=self._compile_one(compiler, self._per_language(neg, "cues", "negation"),
-                                       "negation.cues"),
+            negation=self._compile_one(compiler, cues, "negation.cues"),
+            negation_words=frozenset(normalise_phrase(c) for c in cues if " " not in c.strip()),
             pseudo_negation=self._compile_one(
                 compiler, self._per_language(neg, "pseudo", "negation"), "negation.pseudo"),
             resolution_after=self._compile_one(
@@ -353,7 +362,6 @@ class _Loader:
             hard_words=words(bounds, "hard", "boundaries"),
             soft_words=words(bounds, "soft", "boundaries"),
             list_joiners=words(neg, "list_joiners", "negation"),
-            question_words=words(bounds, "question", "boundaries"),
             window=self._int(neg, "window", "negation", default=4),
         )
 
@@ -410,6 +418,10 @@ class _Loader:
             for item in table.get(lang, []):
                 words.update(normalise_phrase(w) for w in str(item).split())
         return words
+
+
+def _letters(word: str) -> str:
+    return "".join(sorted(word))
 
 
 def load_rulebook(path: str | Path | None = None) -> Rulebook:

@@ -14,7 +14,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u00ba": "\u00b0"})
+# Curly/backtick apostrophes -> "'"; the ordinal sign in "38º" -> the degree sign.
+_APOSTROPHES = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u00ba": "\u00b0"})
 
 # Order matters: pain scores before numbers, numbers (with units) before words.
 _TOKEN_RE = re.compile(

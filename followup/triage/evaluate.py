@@ -1,0 +1,142 @@
+"""Measure the triage engine against labelled messages.
+
+The figures follow the safety rules of the policy: red-flag sensitivity and
+emergency recall (never miss), false-alarm rate on ok/mild messages (do not page
+nurses for nothing) and exact-level accuracy, overall and per language.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import triage
+from .rulebook import Rulebook
+
+RED_FLAGS = frozenset({"emergency", "urgent"})
+QUIET = frozenset({"ok", "mild"})
+
+
+@dataclass(frozen=True)
+class Miss:
+    """One message whose predicted level differs from the label."""
+
+    text: str
+    expected: str
+    predicted: str
+    lang: str
+
+    @property
+    def is_safety_miss(self) -> bool:
+        """A red flag predicted as non-red-flag (or an emergency predicted lower)."""
+        return (self.expected in RED_FLAGS and self.predicted not in RED_FLAGS) or (
+            self.expected == "emergency" and self.predicted != "emergency")
+
+
+@dataclass
+class Scores:
+    """Counts for one slice of the data (all messages or one language)."""
+
+    total: int = 0
+    exact: int = 0
+    red_flags: int = 0
+    red_flags_caught: int = 0
+    emergencies: int = 0
+    emergencies_caught: int = 0
+    quiet: int = 0
+    false_alarms: int = 0
+
+    def add(self, expected: str, predicted: str) -> None:
+        """Count one labelled prediction."""
+        self.total += 1
+        self.exact += expected == predicted
+        if expected in RED_FLAGS:
+            self.red_flags += 1
+            self.red_flags_caught += predicted in RED_FLAGS
+        if expected == "emergency":
+            self.emergencies += 1
+            self.emergencies_caught += predicted == "emergency"
+        if expected in QUIET:
+            self.quiet += 1
+            self.false_alarms += predicted in RED_FLAGS
+
+    @property
+    def red_flag_sensitivity(self) -> float:
+        return _ratio(self.red_flags_caught, self.red_flags)
+
+    @property
+    def emergency_recall(self) -> float:
+        return _ratio(self.emergencies_caught, self.emergencies)
+
+    @property
+    def false_alarm_rate(self) -> float:
+        return _ratio(self.false_alarms, self.quiet, empty=0.0)
+
+    @property
+    def accuracy(self) -> float:
+        return _ratio(self.exact, self.total)
+
+
+def _ratio(part: int, whole: int, empty: float = 1.0) -> float:
+    """Rates over an empty slice are reported as perfect (nothing was missed)."""
+    return part / whole if whole else empty
+
+
+@dataclass
+class EvalReport:
+    """Overall and per-language scores plus every miss."""
+
+    overall: Scores = field(default_factory=Scores)
+    by_language: dict[str, Scores] = field(default_factory=dict)
+    misses: list[Miss] = field(default_factory=list)
+
+    def meets(self, min_sensitivity: float = 1.0, min_emergency_recall: float = 1.0,
+              max_false_alarms: float = 0.03, min_accuracy: float = 0.95) -> bool:
+        """Whether the overall figures meet the project's thresholds."""
+        s = self.overall
+        return (s.red_flag_sensitivity >= min_sensitivity
+                and s.emergency_recall >= min_emergency_recall
+                and s.false_alarm_rate <= max_false_alarms and s.accuracy >= min_accuracy)
+
+
+def evaluate(cases: Iterable[Mapping[str, Any]], rulebook: Rulebook | None = None) -> EvalReport:
+    """Triage every case ({"text", "expect", optional "lang"}) and score the results."""
+    report = EvalReport()
+    for case in cases:
+        text, expected = str(case["text"]), str(case["expect"])
+        lang = str(case.get("lang") or "en")
+        predicted = triage(text, lang=lang, rulebook=rulebook).level
+        report.overall.add(expected, predicted)
+        report.by_language.setdefault(lang, Scores()).add(expected, predicted)
+        if predicted != expected:
+            report.misses.append(Miss(text, expected, predicted, lang))
+    return report
+
+
+def load_cases(path: str | Path) -> list[dict[str, Any]]:
+    """Read a JSONL file of labelled cases, skipping blank lines."""
+    with Path(path).open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _format_scores(name: str, s: Scores) -> str:
+    return (f"{name:<8} n={s.total:<4} red-flag sensitivity {s.red_flag_sensitivity:6.1%} "
+            f"({s.red_flags_caught}/{s.red_flags})  emergency recall {s.emergency_recall:6.1%} "
+            f"({s.emergencies_caught}/{s.emergencies})  false alarms {s.false_alarm_rate:5.1%} "
+            f"({s.false_alarms}/{s.quiet})  exact {s.accuracy:6.1%} ({s.exact}/{s.total})")
+
+
+def format_report(report: EvalReport) -> str:
+    """Human-readable summary; safety misses are listed first and marked with '!'."""
+    lines = [_format_scores("overall", report.overall)]
+    lines += [_format_scores(lang, s) for lang, s in sorted(report.by_language.items())]
+    if report.misses:
+        lines.append(f"misses ({len(report.misses)}):")
+        for miss in sorted(report.misses, key=lambda m: not m.is_safety_miss):
+            mark = "!" if miss.is_safety_miss else " "
+            lines.append(f" {mark} [{miss.lang}] expected {miss.expected:<9} got "
+                         f"{miss.predicted:<9} {miss.text!r}")
+    return "\n".join(lines)

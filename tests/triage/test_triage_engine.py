@@ -1,0 +1,177 @@
+"""Behaviour of the triage engine: levels, scoping of negation/resolution, typos, numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from followup.triage import Finding, TriageResult, triage
+
+
+def level(text: str, lang: str | None = None) -> str:
+    return triage(text, lang=lang).level
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("no fever but my calf hurts", "urgent"),
+        ("headache is gone but now my leg is swollen", "urgent"),
+        ("no trouble breathing and no swelling", "ok"),
+        ("no chest pain", "ok"),
+        ("headache went away", "ok"),
+        ("no headache and my leg is swollen", "urgent"),
+        ("my leg is not swollen", "ok"),
+        ("no fever, chills or rash", "ok"),
+        ("no fever, leg swollen", "urgent"),
+        ("I don't have any swelling in my legs", "ok"),
+        ("had a headache yesterday, it's gone now", "ok"),
+        ("my leg was swollen but it went down", "ok"),
+        ("headache hasn't gone away", "mild"),
+        ("not sure but my leg might be swollen", "urgent"),
+        ("sin fiebre pero con la pierna hinchada", "urgent"),
+        ("se me quitó el dolor de cabeza", "ok"),
+    ],
+)
+def test_negation_and_resolution_are_scoped(text: str, expected: str) -> None:
+    assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("can't breathe", "emergency"),
+        ("cant breath", "emergency"),
+        ("I haven't been able to breathe well", "emergency"),
+        ("not peeing much", "urgent"),
+        ("haven't peed since this morning", "urgent"),
+        ("can't keep water down", "urgent"),
+        ("no puedo respirar", "emergency"),
+        ("no he orinado", "urgent"),
+        ("no, I can't breathe", "emergency"),
+    ],
+)
+def test_negations_that_are_the_symptom_count(text: str, expected: str) -> None:
+    assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my tounge is swolen", "emergency"),
+        ("cheast pain", "emergency"),
+        ("brething is hard", "emergency"),
+        ("vomitting all nite", "urgent"),
+        ("peeing wierd", "urgent"),
+        ("sooooo tired", "mild"),
+        ("hedache", "mild"),
+        ("HEADACHE!!!", "mild"),
+        ("cuello rígido", "urgent"),
+        ("cuello rigido", "urgent"),
+    ],
+)
+def test_typos_accents_and_stretched_words(text: str, expected: str) -> None:
+    assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("chess club tonight, all good", "ok"),
+        ("I fell asleep early, feel fine", "ok"),
+        ("feet up, feeling good", "ok"),
+    ],
+)
+def test_fuzzy_matching_leaves_everyday_words_alone(text: str, expected: str) -> None:
+    assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("fever 101", "urgent"),
+        ("temperature 38.5", "urgent"),
+        ("temp 37.5", "mild"),
+        ("temp 38.0", "urgent"),
+        ("temp 100.4", "urgent"),
+        ("temp 100.3", "mild"),
+        ("temp 37.9", "mild"),
+        ("38,6 de fiebre", "urgent"),
+        ("it was 38.2°C last night", "urgent"),
+        ("101F", "urgent"),
+        ("39º", "urgent"),
+        ("temp 36.7, feel fine", "ok"),
+        ("fever yesterday, 37.4 today", "mild"),
+        ("I walked 101 steps", "unclear"),
+        ("gained 5 pounds", "urgent"),
+    ],
+)
+def test_temperatures_in_both_units(text: str, expected: str) -> None:
+    assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("headache", "mild"),
+        ("slight headache", "mild"),
+        ("severe headache", "urgent"),
+        ("headache 8/10", "urgent"),
+        ("headache 4/10", "mild"),
+        ("headache getting worse", "urgent"),
+        ("sudden worst ever headache", "emergency"),
+        ("headache and threw up once", "urgent"),
+        ("threw up once", "mild"),
+    ],
+)
+def test_headache_severity(text: str, expected: str) -> None:
+    assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("who is this", "unclear"),
+        ("??", "unclear"),
+        ("idk", "unclear"),
+        ("please call me", "unclear"),
+        ("please call me, my leg is swollen", "urgent"),
+        ("👌", "ok"),
+        ("👍🏽", "ok"),
+        ("", "unclear"),
+    ],
+)
+def test_ok_and_unclear(text: str, expected: str) -> None:
+    assert level(text) == expected
+
+
+def test_language_detection_and_fallback() -> None:
+    assert triage("me duele la cabeza").language == "es"
+    assert triage("my head hurts", lang="es").language == "en"
+    assert triage("👍", lang="es").language == "es"
+    assert triage("👍").language == "en"
+    assert triage("dolor en el pecho").level == "emergency"
+
+
+def test_result_shape_and_matched_words_are_the_patients() -> None:
+    result = triage("Tengo FIEBRE y me duele la Pierna")
+    assert isinstance(result, TriageResult)
+    assert result.level == "urgent" and result.is_red_flag
+    assert [f.level for f in result.findings] == sorted(
+        (f.level for f in result.findings), key=["emergency", "urgent", "mild", "ok"].index)
+    matched = {f.key: f.matched for f in result.findings}
+    assert matched["fever_reported"] == "FIEBRE"
+    assert matched["limb_clot_signs"] == "duele la Pierna"
+    assert all(isinstance(f, Finding) for f in result.findings)
+
+
+def test_negated_findings_are_not_reported() -> None:
+    result = triage("no chest pain, slight headache")
+    assert result.level == "mild"
+    assert [f.key for f in result.findings] == ["headache"]
+    assert not result.is_red_flag
+
+
+def test_finding_to_dict() -> None:
+    finding = triage("my lips are swollen").findings[0]
+    assert finding.to_dict() == {"key": "face_lip_swelling", "level": "urgent",
+                                 "label": finding.label, "matched": "lips are swollen"}

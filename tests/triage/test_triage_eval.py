@@ -1,0 +1,79 @@
+"""The engine against labelled messages: every dev case, plus the safety thresholds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from followup.triage import triage
+from followup.triage.evaluate import EvalReport, evaluate, format_report, load_cases
+
+DEV_CASES = Path(__file__).resolve().parents[2].parent / "shared" / "triage" / "dev_cases.jsonl"
+EXTRA_CASES = Path(__file__).resolve().parent / "cases_extra.jsonl"
+
+
+def _cases(path: Path) -> list[dict]:
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    return load_cases(path)
+
+
+def _ids(cases: list[dict]) -> list[str]:
+    return [f"{c['expect']}:{c['text'][:40]}" for c in cases]
+
+
+_DEV = load_cases(DEV_CASES) if DEV_CASES.exists() else []
+
+
+@pytest.mark.parametrize("case", _DEV, ids=_ids(_DEV))
+def test_dev_case(case: dict) -> None:
+    assert triage(case["text"], lang=case.get("lang")).level == case["expect"]
+
+
+def _assert_thresholds(report: EvalReport) -> None:
+    detail = format_report(report)
+    for scores in (report.overall, *report.by_language.values()):
+        assert scores.red_flag_sensitivity == 1.0, detail
+        assert scores.emergency_recall == 1.0, detail
+        assert scores.false_alarm_rate <= 0.03, detail
+    assert report.overall.accuracy >= 0.95, detail
+
+
+def test_dev_cases_meet_safety_thresholds() -> None:
+    _assert_thresholds(evaluate(_cases(DEV_CASES)))
+
+
+def test_extra_cases_meet_safety_thresholds() -> None:
+    cases = _cases(EXTRA_CASES)
+    assert len(cases) >= 150
+    assert {c["lang"] for c in cases} == {"en", "es"}
+    assert {c["expect"] for c in cases} == {"emergency", "urgent", "mild", "ok", "unclear"}
+    _assert_thresholds(evaluate(cases))
+
+
+def test_evaluate_counts_misses_and_rates() -> None:
+    cases = [
+        {"text": "chest pain", "expect": "emergency", "lang": "en"},
+        {"text": "headache", "expect": "urgent", "lang": "en"},  # a miss: predicted mild
+        {"text": "severe headache", "expect": "mild", "lang": "en"},  # a false alarm
+        {"text": "estoy bien", "expect": "ok", "lang": "es"},
+    ]
+    report = evaluate(cases)
+    assert report.overall.total == 4
+    assert report.overall.red_flag_sensitivity == 0.5
+    assert report.overall.emergency_recall == 1.0
+    assert report.overall.false_alarm_rate == 0.5
+    assert report.overall.accuracy == 0.5
+    assert report.by_language["es"].accuracy == 1.0
+    assert [m.text for m in report.misses] == ["headache", "severe headache"]
+    assert report.misses[0].is_safety_miss and not report.misses[1].is_safety_miss
+    assert not report.meets()
+    text = format_report(report)
+    assert "red-flag sensitivity" in text and "! [en] expected urgent" in text
+
+
+def test_evaluate_empty_input() -> None:
+    report = evaluate([])
+    assert report.overall.total == 0 and report.misses == []
+    assert report.overall.false_alarm_rate == 0.0

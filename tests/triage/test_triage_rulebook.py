@@ -1,0 +1,197 @@
+"""Rulebook loading: the bundled file is valid and every mistake is reported precisely."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from followup.triage import RulebookError, load_rulebook, triage
+from followup.triage.rulebook import DEFAULT_PATH, LEVELS
+
+MINIMAL = """
+[languages.en]
+hints = ["the"]
+[languages.es]
+hints = ["el"]
+
+[negation]
+cues.en = ["no"]
+cues.es = ["no"]
+pseudo.en = ["not sure"]
+pseudo.es = ["no se"]
+list_joiners.en = ["or"]
+list_joiners.es = ["o"]
+
+[resolution]
+after.en = ["gone"]
+after.es = ["ya paso"]
+either.en = ["got rid of"]
+either.es = ["se fue"]
+
+[boundaries]
+hard.en = ["but"]
+hard.es = ["pero"]
+soft.en = ["and"]
+soft.es = ["y"]
+
+[temperature]
+fever_c = 38.0
+raised_c = 37.2
+celsius_range = [35.0, 45.0]
+fahrenheit_range = [95.0, 110.0]
+words.en = ["fever"]
+words.es = ["fiebre"]
+
+[classes.leg]
+en = ["leg", "calf"]
+es = ["pierna"]
+"""
+
+FINDING = """
+[[finding]]
+id = "{id}"
+level = "{level}"
+label = "swollen leg"
+advice = "clot"
+phrases.en = {en}
+phrases.es = ["@leg ~ hinchada"]
+"""
+
+
+def write(tmp_path: Path, *findings: str, extra: str = "") -> Path:
+    path = tmp_path / "rules.toml"
+    path.write_text(MINIMAL + extra + "".join(findings), encoding="utf-8")
+    return path
+
+
+def finding(id: str = "leg_swelling", level: str = "urgent",
+            en: str = '["@leg ~ swollen"]') -> str:
+    return FINDING.format(id=id, level=level, en=en)
+
+
+def test_minimal_rulebook_loads_and_triages(tmp_path: Path) -> None:
+    book = load_rulebook(write(tmp_path, finding()))
+    assert triage("my calf is swollen", rulebook=book).level == "urgent"
+    assert triage("la pierna esta hinchada", rulebook=book).level == "urgent"
+    assert triage("no leg swollen", rulebook=book).level == "ok"
+    assert triage("hello", rulebook=book).level == "unclear"
+
+
+@pytest.mark.parametrize(
+    ("findings", "problem"),
+    [
+        ((finding(level="severe"),), "unknown level 'severe'"),
+        ((finding(en="[]"),), "'phrases.en' is empty"),
+        ((finding(), finding()), "duplicate id"),
+        ((finding(en='["re:(unclosed"]'),), "bad regex"),
+        ((finding(en='["@arm ~ swollen"]'),), "unknown class @arm"),
+        ((finding(en='["flu-like"]'),), "is not a single word"),
+        ((finding(en='["(leg swollen"]'),), "unbalanced"),
+        ((finding().replace('label = "swollen leg"\n', ""),), "missing 'label'"),
+        ((finding().replace('phrases.es = ["@leg ~ hinchada"]\n', ""),), "'phrases.es' is missing"),
+        ((finding().replace('advice = "clot"', 'advice = "clot"\nsevirity = 2'),), "unknown key"),
+    ],
+)
+def test_broken_finding_is_rejected_with_file_entry_and_problem(
+        tmp_path: Path, findings: tuple[str, ...], problem: str) -> None:
+    path = write(tmp_path, *findings)
+    with pytest.raises(RulebookError) as excinfo:
+        load_rulebook(path)
+    message = str(excinfo.value)
+    assert str(path) in message
+    assert "finding 'leg_swelling'" in message
+    assert problem in message
+
+
+def test_combination_must_name_known_findings(tmp_path: Path) -> None:
+    combo = ('\n[[finding]]\nid = "combo"\nlevel = "urgent"\nlabel = "x"\nadvice = "general"\n'
+             'requires = [["leg_swelling"], ["nope"]]\n')
+    with pytest.raises(RulebookError, match=r"finding 'combo'.*unknown finding\(s\) \['nope'\]"):
+        load_rulebook(write(tmp_path, finding(), combo))
+
+
+def test_bad_thresholds_are_rejected(tmp_path: Path) -> None:
+    path = write(tmp_path, finding())
+    path.write_text(path.read_text().replace("raised_c = 37.2", "raised_c = 38.5"))
+    with pytest.raises(RulebookError, match=r"temperature: 'raised_c' must be below 'fever_c'"):
+        load_rulebook(path)
+
+
+def test_invalid_toml_and_missing_file(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[[finding]\n")
+    with pytest.raises(RulebookError, match=re.escape(str(broken)) + ": not valid TOML"):
+        load_rulebook(broken)
+    with pytest.raises(RulebookError, match="file not found"):
+        load_rulebook(tmp_path / "absent.toml")
+
+
+def test_no_findings_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(RulebookError, match="at least one"):
+        load_rulebook(write(tmp_path))
+
+
+def test_rulebook_error_is_a_value_error() -> None:
+    assert issubclass(RulebookError, ValueError)
+
+
+def test_bundled_rulebook_covers_every_level_in_both_languages() -> None:
+    data = tomllib.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    book = load_rulebook()
+    assert {f.level for f in book.findings} == set(LEVELS)
+    for entry in data["finding"]:
+        if "requires" in entry:
+            continue
+        assert entry["phrases"]["en"] and entry["phrases"]["es"], entry["id"]
+        assert entry["advice"] in {"breathing", "clot", "kidney", "headache", "fever",
+                                   "allergy", "general"}
+
+
+@pytest.mark.parametrize(
+    ("key", "en", "es"),
+    [
+        ("trouble_breathing", "trouble breathing", "me falta el aire"),
+        ("wheezing", "wheezing", "tengo silbidos en el pecho"),
+        ("throat_closing", "throat is tight", "se me cierra la garganta"),
+        ("tongue_swelling", "swollen tongue", "lengua hinchada"),
+        ("chest_pain", "chest pressure", "opresion en el pecho"),
+        ("coughing_blood", "coughing blood", "toso sangre"),
+        ("stroke_signs", "face drooping", "boca torcida"),
+        ("fainting", "passed out", "me desmaye"),
+        ("seizure", "seizure", "convulsiones"),
+        ("confusion", "disoriented", "desorientado"),
+        ("headache_thunderclap", "worst headache of my life", "el peor dolor de cabeza de mi vida"),
+        ("limb_clot_signs", "calf is red", "pantorrilla roja"),
+        ("little_urine", "barely peeing", "orino muy poco"),
+        ("urine_dark", "brown urine", "orina oscura"),
+        ("edema", "swollen ankles", "tobillos hinchados"),
+        ("weight_gain", "gained 3 kg", "subi 3 kilos"),
+        ("headache_severe", "severe headache", "dolor de cabeza muy fuerte"),
+        ("meningism", "stiff neck", "cuello rigido"),
+        ("fever_reported", "fever", "fiebre"),
+        ("fever_high", "temp 39", "temperatura 39"),
+        ("vomiting", "vomiting", "vomitando"),
+        ("jaundice", "yellow eyes", "ojos amarillos"),
+        ("hives_spreading", "hives", "ronchas"),
+        ("face_lip_swelling", "lips swollen", "labios hinchados"),
+        ("blistering_rash", "blisters", "ampollas"),
+        ("dizziness", "dizzy when I stand", "mareado"),
+        ("headache", "headache", "dolor de cabeza"),
+        ("aches", "body aches", "dolor muscular"),
+        ("flu_like", "flu", "gripa"),
+        ("tiredness", "tired", "cansado"),
+        ("chills", "chills", "escalofrios"),
+        ("temperature_raised", "temp 37.5", "temperatura 37.5"),
+        ("rash_mild", "itchy rash", "sarpullido"),
+        ("nausea", "nauseous", "nauseas"),
+        ("iv_site", "bruise at the IV site", "moreton donde me pusieron la aguja"),
+        ("feeling_fine", "all good", "todo bien"),
+    ],
+)
+def test_policy_findings_recognised_in_both_languages(key: str, en: str, es: str) -> None:
+    for text in (en, es):
+        keys = [f.key for f in triage(text).findings]
+        assert key in keys, (text, keys)
