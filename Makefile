@@ -1,7 +1,8 @@
 # The two commands of the quick start are `make run` and `make test`.
 SHELL := /bin/bash
-PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
-	  command -v $$p >/dev/null && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+# The first Python 3.11+ found (pyenv shims may exist for versions not enabled).
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 \
 	  && { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin

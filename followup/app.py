@@ -118,3 +118,6 @@ def _configure_logging(settings: Settings) -> None:
     logging.getLogger("followup").setLevel(settings.log_level)
     # The Twilio SDK logs request bodies (numbers, texts) at DEBUG/INFO: PHI.
     logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
+    # One line per 30-second tick is noise; the dispatcher logs what it did.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

@@ -85,13 +85,17 @@ def _field(option: str, parse: Any, value: Any) -> Any:
 def serve(host: str, port: int) -> None:
     """Web app and scheduler in one process."""
     from flask import current_app
+    from werkzeug.serving import run_simple
 
     from followup.scheduler import start_background
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if services().settings.scheduler_enabled:
         start_background(app)
-    app.run(host=host, port=port, use_reloader=False, threaded=True)
+    click.echo(f"serving on http://{host}:{port} (dev phone: /dev/phone)"
+               if services().settings.sms_backend == "console"
+               else f"serving on http://{host}:{port}")
+    run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 @cli.command()

@@ -111,7 +111,6 @@ class Patient(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     external_id: Mapped[str | None] = mapped_column(String(100))
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     clinic: Mapped[Clinic] = relationship()

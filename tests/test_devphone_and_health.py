@@ -52,3 +52,28 @@ def test_dev_phone_is_absent_with_the_twilio_backend(app_config, clock):
                          "from_number": "+13125550199"}}
     app = create_app(config, clock=clock)
     assert app.test_client().get("/dev/phone").status_code == 404
+
+
+def test_demo_patients_are_at_different_points_of_their_follow_up(client, svc):
+    with svc.sessions() as s:
+        _email, _password, token = seed(s, svc)
+        s.commit()
+        by_name = {p.first_name: p for p in s.scalars(select(Patient))}
+    auth = {"Authorization": f"Bearer {token}"}
+
+    def checkins(name: str) -> list[tuple[str, str]]:
+        body = client.get(f"/api/patients/{by_name[name].id}", headers=auth).get_json()
+        return [(c["kind"], c["status"]) for c in body["checkins"]]
+
+    assert all(status == "pending" for _kind, status in checkins("Ana"))  # just infused
+    assert ("same_day", "sent") in checkins("Ben")
+    assert ("day7", "pending") in checkins("Cara")
+    thread = client.get(f"/api/patients/{by_name['Cara'].id}/messages", headers=auth).get_json()
+    assert [m["level"] for m in thread if m["direction"] == "in"] == ["ok", "mild", "ok"]
+
+
+def test_dev_phone_shows_a_patient_enrolled_through_the_api(client, north):
+    client.post("/api/enrollments", headers=north.auth, json={
+        "phone": "+13125550188", "first_name": "Sam",
+        "infusion_at": "2026-11-10T14:00:00-06:00"})
+    assert "Sam" in client.get("/dev/phone").get_data(as_text=True)

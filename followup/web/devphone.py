@@ -1,7 +1,8 @@
-"""A pretend phone for development: read each demo patient's thread and reply
-as them. Registered only with the console SMS backend, where nothing leaves the
-machine. Replies go through ``handle_inbound``, the very function Twilio's
-webhook calls, so what works here works in production."""
+"""A pretend phone for development: read each patient's thread and reply as
+them. Registered only with the console SMS backend, where nothing leaves the
+machine and every patient is a demo or test patient. Replies go through
+``handle_inbound``, the very function Twilio's webhook calls, so what works
+here works in production."""
 
 from __future__ import annotations
 
@@ -15,13 +16,14 @@ from followup.conversation import handle_inbound
 from followup.models import Clinic, Message, Patient
 
 bp = Blueprint("devphone", __name__, url_prefix="/dev")
+SHOWN = 50  # the newest patients; enough for a demo or a manual test
 
 
 @bp.get("/phone")
 def phone():  # type: ignore[no-untyped-def]
     session = db()
     patients = session.scalars(
-        select(Patient).where(Patient.is_demo.is_(True)).order_by(Patient.id)
+        select(Patient).order_by(Patient.id.desc()).limit(SHOWN)
     ).all()
     threads = [
         (p, session.scalars(select(Message).where(Message.patient_id == p.id)
@@ -35,7 +37,7 @@ def phone():  # type: ignore[no-untyped-def]
 def reply(patient_id: int):  # type: ignore[no-untyped-def]
     session = db()
     patient = session.get(Patient, patient_id)
-    if patient is None or not patient.is_demo:
+    if patient is None:
         abort(404)
     body = request.form.get("body", "").strip()
     if body:

@@ -71,7 +71,6 @@ def upgrade() -> None:
     sa.Column('timezone', sa.String(length=64), nullable=False),
     sa.Column('external_id', sa.String(length=100), nullable=True),
     sa.Column('opted_out_at', sa.DateTime(), nullable=True),
-    sa.Column('is_demo', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['clinic_id'], ['clinics.id'], name=op.f('fk_patients_clinic_id_clinics')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_patients')),
