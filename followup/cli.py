@@ -70,6 +70,15 @@ def _clinic(session: Any, slug: str) -> Clinic:
     return clinic  # type: ignore[no-any-return]
 
 
+def _add_audited(session: Any, row: Any, *, clinic_id: int | None, action: str,
+                 now: Any) -> None:
+    """Store a new row and the audit event saying the operator created it."""
+    session.add(row)
+    session.flush()
+    audit(session, clinic_id=clinic_id if clinic_id is not None else row.id, actor="cli",
+          action=action, target_type=row.__tablename__.rstrip("s"), target_id=row.id, now=now)
+
+
 def _field(option: str, parse: Any, value: Any) -> Any:
     try:
         return parse(value)
@@ -159,10 +168,7 @@ def create_clinic(slug: str, name: str, phone: str, tz: str, sms_number: str | N
         clinic = Clinic(slug=slug, name=name, phone=phone, timezone=tz, sms_number=sms_number,
                         emergency_number=emergency_number, show_product_in_texts=show_product,
                         created_at=now)
-        session.add(clinic)
-        session.flush()
-        audit(session, clinic_id=clinic.id, actor="cli", action="clinic.create",
-              target_type="clinic", target_id=clinic.id, now=now)
+        _add_audited(session, clinic, clinic_id=None, action="clinic.create", now=now)
         session.commit()
         click.echo(f"created clinic {slug} (id {clinic.id})")
 
@@ -191,10 +197,7 @@ def create_user(email: str, role: str, clinic_slug: str, password_stdin: bool) -
         now = services().clock.now()
         user = User(clinic_id=clinic.id, email=email, role=role,
                     password_hash=generate_password_hash(password), created_at=now)
-        session.add(user)
-        session.flush()
-        audit(session, clinic_id=clinic.id, actor="cli", action="user.create",
-              target_type="user", target_id=user.id, now=now)
+        _add_audited(session, user, clinic_id=clinic.id, action="user.create", now=now)
         session.commit()
         click.echo(f"created {role} {email} at {clinic.slug}")
 
