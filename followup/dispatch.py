@@ -54,6 +54,10 @@ class DispatchSummary:
                 f"skipped {self.skipped}, retrying {self.retrying}, failed {self.failed}")
 
 
+# A free-text message from a nurse rides the check-in queue with this kind.
+STAFF_KIND = "staff"
+
+
 @dataclass(frozen=True)
 class Verdict:
     """A decision not to send now: cancel, skip, or wait until ``next_attempt_at``."""
@@ -150,8 +154,8 @@ class Dispatcher:
             verdict = self._decide(checkin, patient, now)
             body = None
             if verdict is None:
-                body = checkin_text(patient, clinic, checkin.infusion, checkin.template,
-                                    checkin.kind)
+                body = checkin.body or checkin_text(patient, clinic, checkin.infusion,
+                                                    checkin.template, checkin.kind)
             send_to, send_from = patient.phone, clinic.sms_number
         outcome: SendResult | SendError | None = None
         if body is not None:
@@ -180,6 +184,10 @@ class Dispatcher:
         """Why not to send now, or None to send."""
         if patient.opted_out_at is not None:
             return Verdict("cancelled", reason="opted_out")
+        if checkin.kind == STAFF_KIND:
+            return None  # a nurse chose to send it now: no quiet hours, never stale
+        if patient.paused_at is not None:
+            return Verdict("skipped", reason="paused by staff")
         stale_after = timedelta(hours=self.settings.stale_after_hours)
         allowed = next_allowed(now, ZoneInfo(patient.timezone), self.quiet)
         hours = f"{self.settings.stale_after_hours:g} h"
@@ -210,7 +218,7 @@ class Dispatcher:
             clinic_id=patient.clinic_id, patient_id=patient.id, checkin_id=checkin.id,
             direction="out", body=body, from_number=patient.clinic.sms_number,
             to_number=patient.phone, provider_sid=result.sid, status=result.status,
-            created_at=now,
+            sent_by=checkin.created_by, created_at=now,
         ))
         checkin.attempts += 1
         checkin.status, checkin.sent_at, checkin.last_error = "sent", now, None

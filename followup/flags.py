@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from followup.audit import audit
-from followup.models import Flag
+from followup.models import Flag, FlagEvent
 
 TRIAGE_TO_FLAG = {"emergency": "emergency", "urgent": "urgent", "unclear": "routine"}
 LEVEL_ORDER = {"emergency": 0, "urgent": 1, "routine": 2}
@@ -39,7 +39,14 @@ def open_flag(
     )
     session.add(flag)
     session.flush()
+    record_event(session, flag, actor="system", action="opened", now=now, detail=detail)
     return flag
+
+
+def record_event(session: Session, flag: Flag, *, actor: str, action: str, now: datetime,
+                 detail: str | None = None) -> None:
+    """Append to the flag's history (who did what, when)."""
+    session.add(FlagEvent(flag_id=flag.id, at=now, actor=actor, action=action, detail=detail))
 
 
 def acknowledge(session: Session, flag: Flag, *, actor: str, now: datetime) -> Flag:
@@ -49,6 +56,8 @@ def acknowledge(session: Session, flag: Flag, *, actor: str, now: datetime) -> F
         flag.status = "acknowledged"
         flag.acknowledged_at = now
         flag.acknowledged_by = actor
+        flag.next_escalation_at = None
+        record_event(session, flag, actor=actor, action="acknowledged", now=now)
         audit(session, clinic_id=flag.clinic_id, actor=actor, action="flag.acknowledge",
               target_type="flag", target_id=flag.id, now=now)
     return flag
@@ -64,6 +73,8 @@ def resolve(session: Session, flag: Flag, *, actor: str, note: str, now: datetim
     flag.resolved_at = now
     flag.resolved_by = actor
     flag.note = note
+    flag.next_escalation_at = None
+    record_event(session, flag, actor=actor, action="resolved", now=now, detail=note)
     audit(session, clinic_id=flag.clinic_id, actor=actor, action="flag.resolve",
           target_type="flag", target_id=flag.id, now=now)
     return flag

@@ -69,6 +69,14 @@ class Clinic(Base):
     emergency_number: Mapped[str] = mapped_column(String(20), default="911")
     # Texts show up on lock screens: the drug name stays out unless asked for.
     show_product_in_texts: Mapped[bool] = mapped_column(Boolean, default=False)
+    # On-call escalation ladder: E.164 numbers texted in turn while an
+    # emergency/urgent flag waits unacknowledged.
+    oncall_phones: Mapped[list[str] | None] = mapped_column(JSON)
+    # Daily digest (no PHI): where and when, in the clinic's time zone.
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    digest_channel: Mapped[str | None] = mapped_column(String(8))  # email | sms | None (off)
+    digest_time: Mapped[str | None] = mapped_column(String(5))  # "07:30"
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -111,6 +119,9 @@ class Patient(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     external_id: Mapped[str | None] = mapped_column(String(100))
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A nurse paused the check-ins (e.g. the patient is in hospital).
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     clinic: Mapped[Clinic] = relationship()
@@ -165,6 +176,16 @@ class Checkin(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     skip_reason: Mapped[str | None] = mapped_column(String(64))
     last_error: Mapped[str | None] = mapped_column(String(255))
+    # Texts that are not scheduled check-ins ride the same queue (quiet hours,
+    # retries, atomic claims): a reminder names the check-in it follows up, a
+    # nurse's free-text message carries its own body.
+    reminder_for_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id"))
+    body: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    # Follow-through on silence: when the reminder was queued, when a
+    # no-response flag was opened.
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    no_response_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     patient: Mapped[Patient] = relationship(back_populates="checkins")
@@ -192,6 +213,9 @@ class Message(Base):
     error_code: Mapped[int | None] = mapped_column(Integer)
     level: Mapped[str | None] = mapped_column(String(16))
     findings: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # Why the triage escalated or how it read a short answer, for the nurse.
+    reasons: Mapped[list[str] | None] = mapped_column(JSON)
+    sent_by: Mapped[str | None] = mapped_column(String(100))  # a nurse's own message
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -216,9 +240,83 @@ class Flag(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
+    # On-call escalation: how many rungs of the ladder have been texted, and when next.
+    escalation_step: Mapped[int] = mapped_column(Integer, default=0)
+    next_escalation_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     patient: Mapped[Patient] = relationship()
     message: Mapped[Message | None] = relationship()
+    events: Mapped[list[FlagEvent]] = relationship(order_by="FlagEvent.at")
+
+
+class FlagEvent(Base):
+    """The history of a flag: opened, escalated, acknowledged, resolved, noted."""
+
+    __tablename__ = "flag_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    flag_id: Mapped[int] = mapped_column(ForeignKey("flags.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(100))  # "user:3", "token:1", "system"
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class LoginAttempt(Base):
+    """Failed and successful logins, for throttling per account and per address."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_email_at", "email", "at"),
+        Index("ix_login_attempts_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CsvImport(Base):
+    """A CSV enrolment upload: previewed, then imported row by row with progress."""
+
+    __tablename__ = "csv_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), index=True)
+    created_by: Mapped[str] = mapped_column(String(100))
+    filename: Mapped[str | None] = mapped_column(String(255))
+    content: Mapped[str | None] = mapped_column(Text)  # cleared once imported
+    status: Mapped[str] = mapped_column(String(16))  # previewed|running|done|failed
+    total_rows: Mapped[int] = mapped_column(Integer, default=0)
+    done_rows: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Digest(Base):
+    """One daily digest per clinic per local day, however many workers run."""
+
+    __tablename__ = "digests"
+    __table_args__ = (UniqueConstraint("clinic_id", "day", name="uq_digests_clinic_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"))
+    day: Mapped[str] = mapped_column(String(10))  # local date, ISO
+    channel: Mapped[str] = mapped_column(String(8))
+    body: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SenderRate(Base):
+    """Per-sender pacing shared by every dispatcher: the next free send slot."""
+
+    __tablename__ = "sender_rates"
+
+    sender: Mapped[str] = mapped_column(String(40), primary_key=True)
+    next_free_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class AuditEvent(Base):

@@ -257,3 +257,30 @@ def test_flags_for_failed_sends_are_only_seen_by_their_clinic(client, svc, north
     assert client.get("/api/flags", headers=south.auth).get_json() == []
     with svc.sessions() as s:
         assert s.scalar(select(Flag)).detail.startswith("the number is a landline")
+
+
+def test_a_nurses_message_goes_out_at_once_even_at_night(client, svc, north, sms, clock):
+    created = enrol(client, north)
+    night = local("2026-11-10T23:30-06:00")
+    with svc.sessions() as s:
+        s.add(Checkin(patient_id=created["patient_id"], infusion_id=created["infusion_id"],
+                      kind="staff", template="staff_message", body="Please call us back.",
+                      due_at=night, next_attempt_at=night, created_by="user:1",
+                      created_at=night))
+        s.commit()
+    assert svc.dispatcher().run_once(night).sent == 1
+    assert sms.sent[-1].body == "Please call us back."
+    with svc.sessions() as s:
+        assert s.scalar(select(Message.sent_by).where(Message.body == "Please call us back.")) \
+            == "user:1"
+
+
+def test_paused_patient_gets_no_checkins(client, svc, north, sms):
+    created = enrol(client, north)
+    with svc.sessions() as s:
+        s.execute(update(Patient).where(Patient.id == created["patient_id"])
+                  .values(paused_at=datetime(2026, 11, 10, 20, tzinfo=UTC)))
+        s.commit()
+    summary = svc.dispatcher().run_once(local("2026-11-10T17:00-06:00"))
+    assert summary.sent == 0 and summary.skipped == 1
+    assert statuses(svc)["same_day"] == "skipped"
