@@ -68,6 +68,43 @@ DEFAULTS: dict[str, Any] = {
         "claim_lease_seconds": 600,
     },
     "logging": {"level": "INFO"},
+    "web": {
+        # Staff sessions end after this long idle, and after max_hours in any case.
+        "session_idle_minutes": 15,
+        "session_max_hours": 12,
+        # Failed logins allowed per account, and per address, within the window.
+        "login_max_failures": 5,
+        "login_window_minutes": 15,
+    },
+    "followthrough": {
+        # No answer within this many waking hours (outside quiet hours): one reminder.
+        "reminder_after_waking_hours": 4,
+        # Still nothing by the end of this many waking days after the reminder: a flag.
+        "flag_after_waking_days": 1,
+        # Check-ins about clots and kidneys (day 3 and later) follow up sooner.
+        "late_kinds": ["day3", "day7"],
+        "late_reminder_after_waking_hours": 2,
+        "late_flag_after_waking_hours": 6,
+    },
+    "escalation": {
+        # An unacknowledged flag texts the clinic's on-call ladder after this long...
+        "emergency_minutes": 5,
+        "urgent_minutes": 60,
+        # ... and the next rung of the ladder every this many minutes until acknowledged.
+        "repeat_minutes": 10,
+    },
+    "digest": {
+        "default_time": "07:30",
+        "smtp_host": "",
+        "smtp_port": 25,
+        "smtp_from": "followup@localhost",
+    },
+    "rate_limit": {
+        # Messages per second per sending number (Twilio: 1 long code, 3 toll-free,
+        # up to 100 short code); per-number overrides in [rate_limit.senders].
+        "default_per_second": 1.0,
+        "senders": {},
+    },
 }
 
 
@@ -95,6 +132,47 @@ class TwilioSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    session_idle_minutes: float
+    session_max_hours: float
+    login_max_failures: int
+    login_window_minutes: float
+
+
+@dataclass(frozen=True)
+class FollowThroughSettings:
+    reminder_after_waking_hours: float
+    flag_after_waking_days: int
+    late_kinds: tuple[str, ...]
+    late_reminder_after_waking_hours: float
+    late_flag_after_waking_hours: float
+
+
+@dataclass(frozen=True)
+class EscalationSettings:
+    emergency_minutes: float
+    urgent_minutes: float
+    repeat_minutes: float
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    default_time: time
+    smtp_host: str
+    smtp_port: int
+    smtp_from: str
+
+
+@dataclass(frozen=True)
+class RateLimitSettings:
+    default_per_second: float
+    senders: dict[str, float]
+
+    def per_second(self, sender: str | None) -> float:
+        return self.senders.get(sender or "", self.default_per_second)
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     secret_key: str
@@ -113,6 +191,11 @@ class Settings:
     max_attempts: int
     claim_lease_seconds: int
     log_level: str
+    web: WebSettings
+    followthrough: FollowThroughSettings
+    escalation: EscalationSettings
+    digest: DigestSettings
+    rate_limit: RateLimitSettings
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -288,7 +371,60 @@ def build_settings(raw: dict[str, Any], *, instance_path: str) -> Settings:
         max_attempts=int(_number(raw, "dispatch.max_attempts", minimum=1)),
         claim_lease_seconds=int(_number(raw, "dispatch.claim_lease_seconds", minimum=1)),
         log_level=log_level,
+        web=_web(raw),
+        followthrough=_followthrough(raw),
+        escalation=EscalationSettings(
+            emergency_minutes=_number(raw, "escalation.emergency_minutes", minimum=0),
+            urgent_minutes=_number(raw, "escalation.urgent_minutes", minimum=0),
+            repeat_minutes=_number(raw, "escalation.repeat_minutes", minimum=1),
+        ),
+        digest=DigestSettings(
+            default_time=parse_hhmm(_get(raw, "digest.default_time"), "digest.default_time"),
+            smtp_host=_str(raw, "digest.smtp_host"),
+            smtp_port=int(_number(raw, "digest.smtp_port", minimum=1)),
+            smtp_from=_str(raw, "digest.smtp_from"),
+        ),
+        rate_limit=_rate_limit(raw),
         raw=raw,
+    )
+
+
+def _web(raw: dict[str, Any]) -> WebSettings:
+    return WebSettings(
+        session_idle_minutes=_number(raw, "web.session_idle_minutes", minimum=1),
+        session_max_hours=_number(raw, "web.session_max_hours", minimum=0.1),
+        login_max_failures=int(_number(raw, "web.login_max_failures", minimum=1)),
+        login_window_minutes=_number(raw, "web.login_window_minutes", minimum=1),
+    )
+
+
+def _followthrough(raw: dict[str, Any]) -> FollowThroughSettings:
+    kinds = _get(raw, "followthrough.late_kinds")
+    if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
+        raise ConfigError("followthrough.late_kinds: must be a list of check-in kinds")
+    return FollowThroughSettings(
+        reminder_after_waking_hours=_number(
+            raw, "followthrough.reminder_after_waking_hours", minimum=0.1),
+        flag_after_waking_days=int(_number(raw, "followthrough.flag_after_waking_days",
+                                           minimum=1)),
+        late_kinds=tuple(kinds),
+        late_reminder_after_waking_hours=_number(
+            raw, "followthrough.late_reminder_after_waking_hours", minimum=0.1),
+        late_flag_after_waking_hours=_number(
+            raw, "followthrough.late_flag_after_waking_hours", minimum=0.1),
+    )
+
+
+def _rate_limit(raw: dict[str, Any]) -> RateLimitSettings:
+    senders = _get(raw, "rate_limit.senders")
+    if not isinstance(senders, dict):
+        raise ConfigError("rate_limit.senders: must be a table of number = messages per second")
+    for number, rate in senders.items():
+        if isinstance(rate, bool) or not isinstance(rate, int | float) or rate <= 0:
+            raise ConfigError(f"rate_limit.senders.{number}: must be a positive number")
+    return RateLimitSettings(
+        default_per_second=_number(raw, "rate_limit.default_per_second", minimum=0.01),
+        senders={str(k): float(v) for k, v in senders.items()},
     )
 
 
