@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from followup.consent import HELP_WORDS, START_WORDS, STOP_WORDS, opt_in, opt_out
+from followup.dispatch import STAFF_KIND
 from followup.flags import TRIAGE_TO_FLAG, open_flag
 from followup.models import Checkin, Clinic, Flag, Message, Patient
 from followup.notify import patient_text
@@ -92,8 +93,7 @@ def _triage(session: Session, message: Message, clinic: Clinic, patient: Patient
     checkin = _answered_checkin(session, patient, now)
     if checkin is not None:
         message.checkin_id = checkin.id
-        if checkin.answered_at is None:
-            checkin.answered_at = now
+        _mark_answered(session, checkin, now)
     result = triage(message.body, lang=patient.language)
     findings = [f.to_dict() for f in result.findings]
     message.level, message.findings = result.level, findings
@@ -156,10 +156,21 @@ def _answered_checkin(session: Session, patient: Patient, now: datetime) -> Chec
     return session.scalar(
         select(Checkin)
         .where(Checkin.patient_id == patient.id, Checkin.status == "sent",
+               Checkin.kind != STAFF_KIND,
                Checkin.sent_at <= now, Checkin.sent_at >= now - ANSWER_WINDOW)
         .order_by(Checkin.sent_at.desc(), Checkin.id.desc())
         .limit(1)
     )
+
+
+def _mark_answered(session: Session, checkin: Checkin, now: datetime) -> None:
+    """An answer closes the loop: on the check-in, and on the one a reminder chased."""
+    if checkin.answered_at is None:
+        checkin.answered_at = now
+    if checkin.reminder_for_id is not None:
+        original = session.get(Checkin, checkin.reminder_for_id)
+        if original is not None and original.answered_at is None:
+            original.answered_at = now
 
 
 def _keyword(body: str) -> str | None:
