@@ -17,6 +17,9 @@ SQLITE_BEGIN = "sqlite_begin"
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # SQL errors would otherwise quote the bound values (names, numbers, texts)
+    # into exception messages and from there into logs.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _tune_sqlite(engine)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import traceback
 
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -11,9 +13,14 @@ log = logging.getLogger(__name__)
 
 
 def register_blueprints(app: Flask) -> None:
-    from followup.web import api, devphone, health, webhooks
+    from followup.web import admin, api, auth, dashboard, devphone, health, imports, webhooks
 
     app.register_blueprint(health.bp)
+    # The staff web app (server-rendered pages behind a login).
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(dashboard.bp)
+    app.register_blueprint(imports.bp)
+    app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(webhooks.bp)
     if app.extensions["followup"].settings.sms_backend == "console":
@@ -22,13 +29,19 @@ def register_blueprints(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
         if request.path.startswith("/api/"):
-            return jsonify(error=exc.description or exc.name), exc.code
+            # Keep the exception's own headers (Allow on a 405, ...).
+            response = exc.get_response()
+            response.set_data(json.dumps({"error": exc.description or exc.name}))
+            response.content_type = "application/json"
+            return response
         return exc
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
-        # Logged with the path only: the request body may hold PHI.
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        # The path, the exception type and the stack only: the request, and
+        # some exception messages, may hold PHI.
+        log.error("unhandled %s on %s %s\n%s", type(exc).__name__, request.method, request.path,
+                  "".join(traceback.format_tb(exc.__traceback__)))
         if request.path.startswith("/api/"):
             return jsonify(error="internal error; the request was not applied"), 500
         return "Internal error; the request was not applied.\n", 500

@@ -35,11 +35,22 @@ def _check_signature() -> None:
         abort(403)
 
 
+# What Twilio sends fits these; anything longer is not Twilio.
+MAX_LENGTHS = {"From": 20, "To": 20, "MessageSid": 64, "MessageStatus": 32, "Body": 1600}
+
+
 def _required(*names: str) -> dict[str, str]:
-    values = {name: request.form.get(name, "") for name in names}
+    values = {name: request.form.get(name, "").strip() for name in names}
     missing = [name for name, value in values.items() if not value]
     if missing:
         abort(400, description=f"missing form field {missing[0]}")
+    too_long = [name for name in (*names, "Body")
+                if len(request.form.get(name, "")) > MAX_LENGTHS.get(name, 64)]
+    if too_long:
+        abort(400, description=f"form field {too_long[0]} is too long")
+    # NUL is in no real text and most databases refuse to store it.
+    if any("\x00" in request.form.get(name, "") for name in (*names, "Body")):
+        abort(400, description="form fields must not contain NUL characters")
     return values
 
 
