@@ -22,12 +22,16 @@ from followup.dispatch import STAFF_KIND
 from followup.flags import TRIAGE_TO_FLAG, open_flag
 from followup.models import Checkin, Clinic, Flag, Message, Patient
 from followup.notify import patient_text
-from followup.triage import triage
+from followup.triage import PriorFinding, triage
 
 log = logging.getLogger(__name__)
 
 # A reply more than this long after the last check-in is not an answer to it.
 ANSWER_WINDOW = timedelta(days=8)
+# A bare "yes" is read against a check-in question only this long after it.
+QUESTION_WINDOW = timedelta(hours=24)
+# Earlier reports that "worse" or "still" can refer to.
+HISTORY_WINDOW = timedelta(days=10)
 KEYWORD_RE = re.compile(r"^\W*([A-Za-z]+)\W*$")
 
 
@@ -91,12 +95,16 @@ def handle_inbound(
 def _triage(session: Session, message: Message, clinic: Clinic, patient: Patient,
             now: datetime) -> InboundOutcome:
     checkin = _answered_checkin(session, patient, now)
+    question = None
     if checkin is not None:
         message.checkin_id = checkin.id
+        question = _question_of(session, checkin, now)
         _mark_answered(session, checkin, now)
-    result = triage(message.body, lang=patient.language)
+    result = triage(message.body, lang=patient.language, question=question,
+                    history=_history(session, patient, message, now))
     findings = [f.to_dict() for f in result.findings]
     message.level, message.findings = result.level, findings
+    message.reasons = list(result.reasons) or None
     flag: Flag | None = None
     flag_level = TRIAGE_TO_FLAG.get(result.level)
     if flag_level is not None:
@@ -104,7 +112,7 @@ def _triage(session: Session, message: Message, clinic: Clinic, patient: Patient
             session, clinic_id=clinic.id, patient_id=patient.id, level=flag_level,
             reason="question" if result.level == "unclear" else "triage", now=now,
             message_id=message.id, checkin_id=checkin.id if checkin else None,
-            findings=findings,
+            findings=findings, detail=_detail(result.reasons),
         )
     log.info("inbound message %s from patient %s triaged %s%s", message.id, patient.id,
              result.level, f", flag {flag.id}" if flag else "")
@@ -161,6 +169,39 @@ def _answered_checkin(session: Session, patient: Patient, now: datetime) -> Chec
         .order_by(Checkin.sent_at.desc(), Checkin.id.desc())
         .limit(1)
     )
+
+
+def _question_of(session: Session, checkin: Checkin, now: datetime) -> str | None:
+    """The check-in question a short answer ("yes", "2") refers to: only a
+    recent one; a reminder repeats the question of the check-in it chases."""
+    if checkin.sent_at is None or now - checkin.sent_at > QUESTION_WINDOW:
+        return None
+    if checkin.reminder_for_id is not None:
+        original = session.get(Checkin, checkin.reminder_for_id)
+        return original.template if original is not None else None
+    return checkin.template
+
+
+def _history(session: Session, patient: Patient, message: Message,
+             now: datetime) -> list[PriorFinding]:
+    """What the patient reported lately, so "worse" and "still" can be read."""
+    rows = session.execute(
+        select(Message.findings, Message.created_at)
+        .where(Message.patient_id == patient.id, Message.direction == "in",
+               Message.id != message.id, Message.created_at >= now - HISTORY_WINDOW,
+               Message.findings.is_not(None))
+        .order_by(Message.created_at)
+    ).all()
+    return [
+        PriorFinding(key=f["key"], level=f["level"], at=at)
+        for findings, at in rows for f in (findings or [])
+        if isinstance(f, dict) and "key" in f and "level" in f
+    ]
+
+
+def _detail(reasons: tuple[str, ...]) -> str | None:
+    text = "; ".join(reasons)
+    return text[:252] + "..." if len(text) > 255 else (text or None)
 
 
 def _mark_answered(session: Session, checkin: Checkin, now: datetime) -> None:

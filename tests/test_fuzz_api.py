@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 import schemathesis
+from conftest import AUTH_TOKEN, PUBLIC_URL, make_clinic
 from hypothesis import HealthCheck, settings
 from sqlalchemy import func, select
+from twilio.request_validator import RequestValidator
 
-from conftest import AUTH_TOKEN, PUBLIC_URL, make_clinic
 from followup.app import create_app
 from followup.clock import FixedClock
 from followup.models import (
@@ -28,7 +29,6 @@ from followup.models import (
     Patient,
 )
 from followup.sms.console import ConsoleBackend
-from twilio.request_validator import RequestValidator
 
 SPEC = Path(__file__).resolve().parents[1] / "docs" / "openapi.yaml"
 EXAMPLES = int(os.environ.get("FOLLOWUP_FUZZ_EXAMPLES", "300"))

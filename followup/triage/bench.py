@@ -1,7 +1,9 @@
 """Throughput benchmark: `python -m followup.triage.bench` (not a test; timings vary by machine).
 
-Times `triage()` over the dev cases and the project's extra cases, repeated, on one
-core, after a warm-up pass so the one-off rulebook load is not counted.
+Times `triage()` over the dev cases and the project's extra cases (with their check-in
+question and history, as in production), repeated, on one core, after a warm-up pass so
+the one-off rulebook load is not counted. The same run prints the evaluation figures
+(red-flag sensitivity, emergency recall, false alarms, exact) of those cases.
 """
 
 from __future__ import annotations
@@ -10,27 +12,29 @@ import argparse
 import time
 from pathlib import Path
 
-from . import load_rulebook, triage
-from .evaluate import load_cases
+from . import PriorFinding, load_rulebook, triage
+from .evaluate import evaluate, format_summary, load_cases, parse_history
+
+Call = tuple[str, str | None, str | None, tuple[PriorFinding, ...]]
 
 _REPO = Path(__file__).resolve().parents[2]
 DEFAULT_FILES = (
     _REPO.parent / "shared" / "triage" / "dev_cases.jsonl",
-    _REPO / "tests" / "triage" / "cases_extra.jsonl",
+    *sorted((_REPO / "tests" / "triage").glob("cases_*.jsonl")),
 )
 
 
-def run(texts: list[str], repeat: int) -> float:
-    """Return messages per second for `repeat` passes over `texts`."""
+def run(calls: list[Call], repeat: int) -> float:
+    """Return messages per second for `repeat` passes over `calls`."""
     book = load_rulebook()
-    for text in texts:  # warm-up: fills the fuzzy-correction cache like a running service
-        triage(text, rulebook=book)
+    for text, lang, question, history in calls:  # warm-up: fills the fuzzy-correction cache
+        triage(text, lang, book, question=question, history=history)
     start = time.perf_counter()
     for _ in range(repeat):
-        for text in texts:
-            triage(text, rulebook=book)
+        for text, lang, question, history in calls:
+            triage(text, lang, book, question=question, history=history)
     elapsed = time.perf_counter() - start
-    return len(texts) * repeat / elapsed
+    return len(calls) * repeat / elapsed
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -39,11 +43,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("files", nargs="*", type=Path, default=list(DEFAULT_FILES))
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args(argv)
-    texts = [str(c["text"]) for f in args.files if f.exists() for c in load_cases(f)]
-    if not texts:
+    cases = [c for f in args.files if f.exists() for c in load_cases(f)]
+    if not cases:
         raise SystemExit("no cases found")
-    rate = run(texts, args.repeat)
-    print(f"{len(texts)} messages x {args.repeat}: {rate:,.0f} messages/s")
+    calls = [(str(c["text"]), c.get("lang"), c.get("question"), parse_history(c.get("history")))
+             for c in cases]
+    rate = run(calls, args.repeat)
+    print(f"{len(calls)} messages x {args.repeat}: {rate:,.0f} messages/s (one core)")
+    print(format_summary(evaluate(cases)))
 
 
 if __name__ == "__main__":

@@ -10,13 +10,19 @@ Pipeline (each step small and separately testable):
    matches (so "sore arm where the IV was" beats "sore arm");
 5. drop findings that are negated ("no chest pain") or resolved ("headache is gone"),
    each cue only reaching as far as its own soft clause;
-6. add combination findings, then take the highest level.
+6. drop findings that a question only asks about ("what should I do if I get a fever?"),
+   except emergencies;
+7. add combination findings and the answer to the check-in question, if any;
+8. read the findings against the patient's recent ones (trend) and take the highest level.
+
+Every step that changes the reading of a message adds a plain-English reason for staff.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from .patterns import Phrase, clause_string, span_to_tokens
 from .rulebook import LEVEL_RANK, FindingRule, Rulebook, TemperatureRules
@@ -40,12 +46,26 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class PriorFinding:
+    """A finding from one of the patient's earlier messages (the caller picks the window)."""
+
+    key: str
+    level: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class TriageResult:
-    """The outcome for one message."""
+    """The outcome for one message.
+
+    `reasons` explains, in English for staff, how context, trend or a hypothetical
+    question changed the reading (empty when the findings speak for themselves).
+    """
 
     level: str
     findings: tuple[Finding, ...]
     language: str
+    reasons: tuple[str, ...] = ()
 
     @property
     def is_red_flag(self) -> bool:
@@ -60,6 +80,7 @@ class _Clause:
     question: bool
     text: str = ""
     starts: list[int] = field(default_factory=list)
+    raw: list[Token] = field(default_factory=list)  # before numbers became _temp_ etc.
 
 
 @dataclass(frozen=True, eq=False)  # identity hashing: matches are used in sets
@@ -82,6 +103,7 @@ def _prepare(text: str, book: Rulebook) -> list[_Clause]:
     tokens = [_correct(t, book) for t in tokenize(text)]
     clauses = _split_clauses(tokens, book)
     for clause in clauses:
+        clause.raw = clause.tokens
         clause.tokens = _interpret_numbers(clause.tokens, book)
         clause.text, clause.starts = clause_string([t.text for t in clause.tokens])
     return clauses
@@ -184,14 +206,20 @@ def _spans(phrase: Phrase, clause: _Clause) -> Iterator[tuple[int, int]]:
 
 
 def _longest_first(matches: list[_Match]) -> list[_Match]:
-    """Keep the most specific reading of each stretch of words (longest, then highest level)."""
-    taken: set[tuple[int, int]] = set()
+    """Keep the most specific reading of each stretch of words (longest, then highest level).
+
+    Safety rule 1: an emergency reading is never swallowed by a longer, milder one
+    ("lips and tongue swelling", "chest pain after the infusion").
+    """
+    taken: dict[tuple[int, int], int] = {}
     kept: list[_Match] = []
     for match in sorted(matches, key=lambda m: (-m.size, -LEVEL_RANK[m.rule.level],
                                                 m.clause, m.first)):
-        cells = {(match.clause, i) for i in range(match.first, match.last + 1)}
-        if cells.isdisjoint(taken):
-            taken |= cells
+        rank = LEVEL_RANK[match.rule.level]
+        cells = [(match.clause, i) for i in range(match.first, match.last + 1)]
+        owners = [taken[c] for c in cells if c in taken]
+        if not owners or (match.rule.level == "emergency" and max(owners) < rank):
+            taken.update((c, max(rank, taken.get(c, -1))) for c in cells)
             kept.append(match)
     return sorted(kept, key=lambda m: (m.clause, m.first))
 
@@ -336,12 +364,19 @@ def detect_language(text: str, clauses: Sequence[_Clause], book: Rulebook,
     return fallback if fallback in ("en", "es") else "en"
 
 
-def analyse(text: str, lang: str | None, book: Rulebook) -> TriageResult:
+def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = None,
+            history: Sequence[PriorFinding] = ()) -> TriageResult:
     """Triage one message with an explicit rulebook (see `triage` for the cached default)."""
     clauses = _prepare(text, book)
     matches = _find_matches(clauses, book)
     resolved = _resolved(matches, clauses, book)
+    said = _said_yes_or_no(clauses, book)
+    asking = _is_question(text, clauses, book)
+    answering = said if question in book.context.questions else None
+    hypothetical = _hypothetical_positions(clauses, book, asking, answering)
     counted: list[Finding] = []
+    where: dict[str, int] = {}  # finding key -> clause it was found in (first occurrence)
+    reasons: list[str] = []
     discounted = False
     for index, clause in enumerate(clauses):
         cues = _negation_cues(clause, book)
@@ -349,12 +384,229 @@ def analyse(text: str, lang: str | None, book: Rulebook) -> TriageResult:
         for match in (m for m in matches if m.clause == index):
             if match in resolved or _is_negated(match, clause, cues, covered, book):
                 discounted |= match.rule.level != "ok"
+            elif (index, match.first) in hypothetical and (
+                    LEVEL_RANK[match.rule.level] <= LEVEL_RANK[book.hypothetical.max_level]):
+                if match.rule.level != "ok":
+                    reasons.append(f"asks about {match.rule.label} (a question, not a report)")
             else:
                 counted.append(_to_finding(match, clauses, text))
+                where.setdefault(match.rule.key, index)
     counted = _apply_readings(counted, clauses, book)
-    findings = _dedupe_sorted(counted + _combinations(counted, book))
+    counted += _combinations(counted, book)
+    answer = _answer(text, clauses, said, question, book, counted, reasons)
+    if answer is not None:
+        counted.append(answer)
+    counted += _trend(counted, where, clauses, text, book, history, asking, reasons)
+    findings = _dedupe_sorted(counted)
     return TriageResult(_level(findings, discounted), findings,
-                        detect_language(text, clauses, book, lang))
+                        detect_language(text, clauses, book, lang), tuple(dict.fromkeys(reasons)))
+
+
+# -- step 6: questions about a symptom ----------------------------------------------------------
+
+
+def _is_question(text: str, clauses: Sequence[_Clause], book: Rulebook) -> bool:
+    if "?" in text or "\u00bf" in text:
+        return True
+    first = clauses[0].tokens[0].text if clauses and clauses[0].tokens else ""
+    return first in book.hypothetical.question_words
+
+
+def _hypothetical_positions(clauses: Sequence[_Clause], book: Rulebook, asking: bool,
+                            said: tuple[str, int, int] | None) -> set[tuple[int, int]]:
+    """(clause, token) positions governed by a cue such as "if" in a message that asks."""
+    rules = book.hypothetical
+    if rules.cues is None or not asking:
+        return set()
+    positions: set[tuple[int, int]] = set()
+    for index, clause in enumerate(clauses):
+        for first, last in _spans(rules.cues, clause):
+            if index == 0 and said is not None and said[1] <= first <= said[2]:
+                continue  # answering a check-in, "si me duele la pierna" starts with "sí"
+            scope = clause.soft_ids[last]
+            positions.update((index, j) for j in range(last + 1, len(clause.tokens))
+                             if clause.soft_ids[j] == scope)
+    return positions
+
+
+# -- step 7: the answer to the check-in question ------------------------------------------------
+
+
+def _said_yes_or_no(clauses: Sequence[_Clause], book: Rulebook) -> tuple[str, int, int] | None:
+    """("yes" | "no", first, last token) when the reply starts with an answer word."""
+    context = book.context
+    if context.yes is None or context.no is None or not clauses:
+        return None
+    first = clauses[0].raw
+    if not first or (first[0].kind == "word" and first[0].text not in context.yes.words
+                     and first[0].text not in context.no.words):
+        return None  # cheap exit: answers always start with one of their own words
+    words = [_answer_word(t) for t in first]
+    clause_text, starts = clause_string(words)
+    for value, phrase in (("yes", context.yes), ("no", context.no)):
+        m = phrase.regex.search(clause_text)
+        if m:
+            a, b = span_to_tokens(starts, m.start(), m.end())
+            while b > a and first[b].kind == "soft":
+                b -= 1
+            return value, a, b
+    return None
+
+
+def _answer(text: str, clauses: Sequence[_Clause], said: tuple[str, int, int] | None,
+            question: str | None, book: Rulebook, found: Sequence[Finding],
+            reasons: list[str]) -> Finding | None:
+    """A yes/no at the start of the reply, read against the question it answers."""
+    if said is None:
+        return None
+    value, a, b = said
+    tokens = clauses[0].raw
+    matched = text[tokens[a].start: tokens[b].end]
+    rules = book.context.questions.get(question) if question else None
+    if rules is None:
+        if value == "yes":
+            reasons.append(f"'{matched}' reads as a yes, but there is no check-in question "
+                           "it answers")
+        return None
+    outcome = rules.yes if value == "yes" else rules.no
+    reasons.append(f"'{matched}' read as {value.upper()} to the {question} check-in question: "
+                   f"{outcome.label}")
+    if value == "yes" and found and all(f.level == "ok" for f in found):
+        reasons.append("the rest of the reply sounds fine: contradictory, please check")
+    return Finding(outcome.key, outcome.level, outcome.label, matched)
+
+
+def _answer_word(token: Token) -> str:
+    """Numbers stay digits here: "1" / "2" may be the answer to a numbered question."""
+    if token.kind == "num" and token.unit is None and token.value is not None \
+            and token.value.is_integer():
+        return str(int(token.value))
+    return token.text
+
+
+# -- step 8: trend against the patient's recent findings ----------------------------------------
+
+
+def _trend(found: Sequence[Finding], where: dict[str, int], clauses: Sequence[_Clause],
+           text: str, book: Rulebook, history: Sequence[PriorFinding], asking: bool,
+           reasons: list[str]) -> list[Finding]:
+    """Escalate mild findings reported again and worse; explain repeats in `reasons`."""
+    rules = book.trend
+    symptoms = [f for f in found if f.level != "ok"]
+    if not history and not any(f.level == "mild" for f in symptoms) and (symptoms or found):
+        return []  # nothing to compare with and nothing to explain
+    worse = _live_cues(rules.worse, clauses, book)
+    prior: dict[str, PriorFinding] = {}
+    for p in sorted(history, key=lambda p: p.at):
+        if p.level in ("emergency", "urgent", "mild"):
+            prior.setdefault(p.key, p)  # the first report of each finding
+    if not symptoms:
+        return _trend_without_symptom(found, clauses, text, book, prior, worse, asking,
+                                      reasons)
+    escalated: list[str] = []
+    words: list[str] = []
+    for f in symptoms:
+        rule = book.by_key.get(f.key)
+        earlier = prior.get(f.key) or (prior.get(rule.trend_of) if rule and rule.trend_of
+                                       else None)
+        cue = _worse_for(where.get(f.key), where, worse)
+        if earlier is None:
+            if cue is not None and f.level == "mild":
+                reasons.append(f"{f.label} reported as worse, with no earlier report on record: "
+                               f"kept {f.level}")
+            continue
+        since = f"(first reported {earlier.at.date().isoformat()})"
+        name = _label(book, earlier.key)
+        if cue is None and not (rule and rule.trend_of == earlier.key):
+            reasons.append(f"{name} reported again {since}")
+            continue
+        now = "" if earlier.key == f.key else f"; now: {f.label}"
+        reasons.append(f"{name} reported again and worse than before {since}{now}")
+        if f.level == "mild":
+            escalated.append(f.label)
+            if cue is not None:
+                words.append(_cue_text(clauses, cue, text))
+    if not escalated:
+        return []
+    return [Finding("worsening", rules.escalate_to,
+                    "mild symptom reported again and worse: " + ", ".join(escalated),
+                    " / ".join(dict.fromkeys(words)))]
+
+
+def _trend_without_symptom(found: Sequence[Finding], clauses: Sequence[_Clause], text: str,
+                           book: Rulebook, prior: dict[str, PriorFinding],
+                           worse: list[tuple[int, int, int]], asking: bool,
+                           reasons: list[str]) -> list[Finding]:
+    """"getting worse" / "still the same" with no symptom named: read the earlier ones."""
+    rules = book.trend
+    again = [] if found or asking or not prior else _live_cues(rules.again, clauses, book)
+    cue = worse[0] if worse else (again[0] if again else None)
+    if cue is None:
+        return []
+    said = _cue_text(clauses, cue, text)
+    if not prior:
+        if worse:
+            reasons.append(f"'{said}' but no symptom named and no earlier finding on record")
+        return []
+    earlier = ", ".join(f"{_label(book, p.key)} (first reported {p.at.date().isoformat()})"
+                        for p in prior.values())
+    top = max((p.level for p in prior.values()), key=LEVEL_RANK.__getitem__)
+    if worse:
+        level = top if LEVEL_RANK[top] > LEVEL_RANK[rules.escalate_to] else rules.escalate_to
+        reasons.append(f"'{said}' read against earlier findings, now worse: {earlier}")
+        return [Finding("worsening", level, "earlier symptoms reported as worse: "
+                        + ", ".join(_label(book, k) for k in prior), said)]
+    reasons.append(f"'{said}' read as earlier findings continuing: {earlier}")
+    return [Finding("continuing", top, "earlier symptoms continuing: "
+                    + ", ".join(_label(book, k) for k in prior), said)]
+
+
+def _label(book: Rulebook, key: str) -> str:
+    rule = book.by_key.get(key)
+    if rule is not None:
+        return rule.label
+    for q in book.context.questions.values():
+        for outcome in (q.yes, q.no):
+            if outcome.key == key:
+                return outcome.label
+    return key.replace("_", " ")
+
+
+def _live_cues(phrase: Phrase | None, clauses: Sequence[_Clause],
+               book: Rulebook) -> list[tuple[int, int, int]]:
+    """(clause, first, last) of trend cues that are not negated ("not worse", "no peor")."""
+    if phrase is None:
+        return []
+    out = []
+    for index, clause in enumerate(clauses):
+        spans = list(_spans(phrase, clause))
+        if not spans:
+            continue
+        neg = _negation_cues(clause, book)
+        for first, last in spans:
+            if not any(first - 2 <= b < first for _, b in neg):
+                out.append((index, first, last))
+    return out
+
+
+def _worse_for(clause: int | None, where: dict[str, int],
+               worse: Sequence[tuple[int, int, int]]) -> tuple[int, int, int] | None:
+    """A worse cue in the finding's sentence, or in a following sentence naming nothing else
+    ("I have a headache. It's getting worse.")."""
+    if clause is None:
+        return None
+    used = set(where.values())
+    for cue in worse:
+        if cue[0] == clause:
+            return cue
+        if cue[0] > clause and cue[0] not in used and not any(clause < c < cue[0] for c in used):
+            return cue
+    return None
+
+
+def _cue_text(clauses: Sequence[_Clause], cue: tuple[int, int, int], text: str) -> str:
+    tokens = clauses[cue[0]].tokens
+    return text[tokens[cue[1]].start: tokens[cue[2]].end]
 
 
 def _apply_readings(found: list[Finding], clauses: Sequence[_Clause],

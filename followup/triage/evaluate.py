@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import triage
+from . import PriorFinding, triage
 from .rulebook import Rulebook
 
 RED_FLAGS = frozenset({"emergency", "urgent"})
@@ -103,17 +104,38 @@ class EvalReport:
 
 
 def evaluate(cases: Iterable[Mapping[str, Any]], rulebook: Rulebook | None = None) -> EvalReport:
-    """Triage every case ({"text", "expect", optional "lang"}) and score the results."""
+    """Triage every case and score the results.
+
+    A case is {"text", "expect"} with optional "lang", "question" (the check-in template
+    the text answers, e.g. "checkin_late") and "history" (earlier findings:
+    [{"key": "headache", "level": "mild", "at": "2026-11-10T09:00:00+00:00"}, ...]).
+    """
     report = EvalReport()
     for case in cases:
         text, expected = str(case["text"]), str(case["expect"])
         lang = str(case.get("lang") or "en")
-        predicted = triage(text, lang=lang, rulebook=rulebook).level
+        question = case.get("question")
+        predicted = triage(text, lang=lang, rulebook=rulebook,
+                           question=str(question) if question else None,
+                           history=parse_history(case.get("history"))).level
         report.overall.add(expected, predicted)
         report.by_language.setdefault(lang, Scores()).add(expected, predicted)
         if predicted != expected:
             report.misses.append(Miss(text, expected, predicted, lang))
     return report
+
+
+def parse_history(raw: Any) -> tuple[PriorFinding, ...]:
+    """The optional "history" of an eval case as PriorFinding objects."""
+    if not raw:
+        return ()
+    if not isinstance(raw, list):
+        raise ValueError("\"history\" must be a list of {key, level, at}")
+    try:
+        return tuple(PriorFinding(str(h["key"]), str(h["level"]), datetime.fromisoformat(h["at"]))
+                     for h in raw)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"bad \"history\" entry: {exc}") from exc
 
 
 def load_cases(path: str | Path) -> list[dict[str, Any]]:
@@ -129,10 +151,16 @@ def _format_scores(name: str, s: Scores) -> str:
             f"({s.false_alarms}/{s.quiet})  exact {s.accuracy:6.1%} ({s.exact}/{s.total})")
 
 
-def format_report(report: EvalReport) -> str:
-    """Human-readable summary; safety misses are listed first and marked with '!'."""
+def format_summary(report: EvalReport) -> str:
+    """The figures only: overall and per language."""
     lines = [_format_scores("overall", report.overall)]
     lines += [_format_scores(lang, s) for lang, s in sorted(report.by_language.items())]
+    return "\n".join(lines)
+
+
+def format_report(report: EvalReport) -> str:
+    """Human-readable summary; safety misses are listed first and marked with '!'."""
+    lines = [format_summary(report)]
     if report.misses:
         lines.append(f"misses ({len(report.misses)}):")
         for miss in sorted(report.misses, key=lambda m: not m.is_safety_miss):

@@ -25,7 +25,8 @@ LEVELS = ("emergency", "urgent", "mild", "ok")
 LEVEL_RANK = {"unclear": -1, "ok": 0, "mild": 1, "urgent": 2, "emergency": 3}
 LANGUAGES = ("en", "es")
 DEFAULT_PATH = Path(__file__).with_name("rulebook.toml")
-_FINDING_KEYS = {"id", "level", "label", "advice", "phrases", "unless", "requires"}
+_FINDING_KEYS = {"id", "level", "label", "advice", "phrases", "unless", "requires", "trend_of"}
+_OUTCOME_KEYS = {"id", "level", "label", "advice"}
 
 
 class RulebookError(ValueError):
@@ -45,6 +46,57 @@ class FindingRule:
     requires: tuple[frozenset[str], ...] = ()  # combination findings: one key from each group
     words: frozenset[str] = frozenset()
     always_check: bool = False  # has raw-regex phrases, so the word prefilter cannot skip it
+    trend_of: str | None = None  # the milder finding this one is a worse form of (for trends)
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """What a bare yes or no to one check-in question means (a finding of its own)."""
+
+    key: str
+    level: str
+    label: str
+    advice: str
+
+
+@dataclass(frozen=True)
+class QuestionRules:
+    """How replies to one check-in template (e.g. ``checkin_late``) are read."""
+
+    name: str
+    yes: AnswerOutcome
+    no: AnswerOutcome
+
+
+@dataclass(frozen=True)
+class ContextRules:
+    """Yes/no answer phrases (matched at the start of a reply) and the questions they answer."""
+
+    yes: Phrase | None = None
+    no: Phrase | None = None
+    questions: Mapping[str, QuestionRules] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HypotheticalRules:
+    """"what should I do if I get a fever?": a question about a symptom, not a report.
+
+    In a message that is a question, findings after a cue (within its soft clause) up to
+    `max_level` are not counted; higher ones always are (safety rule 1).
+    """
+
+    cues: Phrase | None = None
+    question_words: frozenset[str] = frozenset()
+    max_level: str = "urgent"
+
+
+@dataclass(frozen=True)
+class TrendRules:
+    """Reading a message against the patient's earlier findings."""
+
+    worse: Phrase | None = None
+    again: Phrase | None = None
+    escalate_to: str = "urgent"  # level of a mild finding reported again and worse
 
 
 @dataclass(frozen=True)
@@ -145,6 +197,9 @@ class Rulebook:
     pain_score_severe: float
     language_hints: Mapping[str, frozenset[str]]
     lexicon: Lexicon = field(repr=False)
+    context: ContextRules = field(default_factory=ContextRules)
+    hypothetical: HypotheticalRules = field(default_factory=HypotheticalRules)
+    trend: TrendRules = field(default_factory=TrendRules)
     by_key: Mapping[str, FindingRule] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -172,6 +227,9 @@ class _Loader:
         temperature = self._temperature(data, {f.key for f in findings})
         hints = self._language_hints(data)
         common = self._common_words(data)
+        context = self._context(data, compiler, {f.key for f in findings})
+        hypothetical = self._hypothetical(data, compiler)
+        trend = self._trend(data, compiler, findings)
         return Rulebook(
             path=self.path,
             findings=findings,
@@ -181,6 +239,9 @@ class _Loader:
                 "severe_from", 7)),
             language_hints=hints,
             lexicon=Lexicon(self.vocabulary | set().union(*hints.values()), common),
+            context=context,
+            hypothetical=hypothetical,
+            trend=trend,
         )
 
     # -- reading helpers -------------------------------------------------------------------
@@ -293,6 +354,9 @@ class _Loader:
             seen.add(rule.key)
             findings.append(rule)
         for rule in findings:
+            if rule.trend_of is not None and rule.trend_of not in seen:
+                raise self.fail(f"finding '{rule.key}'",
+                                f"'trend_of' names unknown finding {rule.trend_of!r}")
             for group in rule.requires:
                 missing = group - seen
                 if missing:
@@ -318,11 +382,14 @@ class _Loader:
         phrases = self._compile(compiler, self._per_language(
             table, "phrases", entry, required=not requires), entry)
         unless = self._compile(compiler, self._per_language(table, "unless", entry, False), entry)
+        trend_of = table.get("trend_of")
+        if trend_of is not None and (not isinstance(trend_of, str) or not trend_of.strip()):
+            raise self.fail(entry, "'trend_of' must be the id of another finding")
         return FindingRule(
             key=key, level=level, label=label, advice=advice,
             phrases=tuple(phrases), unless=tuple(unless), requires=requires,
             words=frozenset().union(*(p.words for p in phrases)),
-            always_check=any(not p.words for p in phrases),
+            always_check=any(not p.words for p in phrases), trend_of=trend_of,
         )
 
     def _text(self, table: Mapping[str, Any], key: str, entry: str) -> str:
@@ -418,6 +485,93 @@ class _Loader:
             for item in table.get(lang, []):
                 words.update(normalise_phrase(w) for w in str(item).split())
         return words
+
+
+    # -- context, hypothetical questions, trends (all optional sections) -------------------
+
+    def _optional_cues(self, compiler: PhraseCompiler, table: Mapping[str, Any], key: str,
+                       entry: str) -> Phrase | None:
+        if key not in table:
+            return None
+        return self._compile_one(compiler, self._per_language(table, key, entry),
+                                 f"{entry}.{key}")
+
+    def _level_name(self, value: Any, entry: str, allowed: Sequence[str] = LEVELS) -> str:
+        if value not in allowed:
+            raise self.fail(entry, f"unknown level {value!r} (expected one of "
+                                   f"{', '.join(allowed)})")
+        return str(value)
+
+    def _context(self, data: Mapping[str, Any], compiler: PhraseCompiler,
+                 keys: set[str]) -> ContextRules:
+        answers = self._table(data, "answers", "answers")
+        questions = self._table(data, "questions", "questions")
+        if not answers and not questions:
+            return ContextRules()
+        yes = self._optional_cues(compiler, answers, "yes", "answers")
+        no = self._optional_cues(compiler, answers, "no", "answers")
+        if questions and (yes is None or no is None):
+            raise self.fail("answers", "[questions] need [answers] with 'yes' and 'no' lists")
+        seen = set(keys)
+        rules: dict[str, QuestionRules] = {}
+        for name, table in questions.items():
+            entry = f"questions.{name}"
+            if not isinstance(table, Mapping):
+                raise self.fail(entry, "must be a table with 'yes' and 'no' outcomes")
+            unknown = set(table) - {"yes", "no"}
+            if unknown:
+                raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
+            outcomes = [self._outcome(table.get(k), f"{entry}.{k}", seen) for k in ("yes", "no")]
+            rules[name] = QuestionRules(name, *outcomes)
+        return ContextRules(yes, no, rules)
+
+    def _outcome(self, table: Any, entry: str, seen: set[str]) -> AnswerOutcome:
+        if not isinstance(table, Mapping):
+            raise self.fail(entry, "missing (a table with id, level, label, advice)")
+        unknown = set(table) - _OUTCOME_KEYS
+        if unknown:
+            raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
+        key = self._text(table, "id", entry)
+        if key in seen:
+            raise self.fail(entry, f"duplicate id {key!r}")
+        seen.add(key)
+        return AnswerOutcome(key, self._level_name(table.get("level"), entry),
+                             self._text(table, "label", entry), self._text(table, "advice", entry))
+
+    def _hypothetical(self, data: Mapping[str, Any], compiler: PhraseCompiler
+                      ) -> HypotheticalRules:
+        table = self._table(data, "hypothetical", "hypothetical")
+        if not table:
+            return HypotheticalRules()
+        entry = "hypothetical"
+        unknown = set(table) - {"cues", "question_words", "max_level"}
+        if unknown:
+            raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
+        words = frozenset(normalise_phrase(w) for w in
+                          self._per_language(table, "question_words", entry))
+        self.vocabulary |= words
+        return HypotheticalRules(
+            cues=self._optional_cues(compiler, table, "cues", entry) or None,
+            question_words=words,
+            max_level=self._level_name(table.get("max_level", "urgent"), f"{entry}.max_level",
+                                       ("urgent", "mild", "ok")),
+        )
+
+    def _trend(self, data: Mapping[str, Any], compiler: PhraseCompiler,
+               findings: Sequence[FindingRule]) -> TrendRules:
+        table = self._table(data, "trend", "trend")
+        if not table:
+            return TrendRules()
+        entry = "trend"
+        unknown = set(table) - {"worse", "again", "escalate_to"}
+        if unknown:
+            raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
+        return TrendRules(
+            worse=self._optional_cues(compiler, table, "worse", entry),
+            again=self._optional_cues(compiler, table, "again", entry),
+            escalate_to=self._level_name(table.get("escalate_to", "urgent"),
+                                         f"{entry}.escalate_to", ("emergency", "urgent")),
+        )
 
 
 def _letters(word: str) -> str:

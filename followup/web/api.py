@@ -107,6 +107,7 @@ def flag_json(f: Flag) -> dict[str, Any]:
     return {
         "id": f.id, "level": f.level, "reason": f.reason, "patient_id": f.patient_id,
         "message": f.message.body if f.message else None,
+        "reasons": (f.message.reasons or []) if f.message else [],
         "detail": f.detail, "findings": f.findings or [], "created_at": iso(f.created_at),
         "status": f.status, "acknowledged_at": iso(f.acknowledged_at),
         "acknowledged_by": f.acknowledged_by, "resolved_at": iso(f.resolved_at),
@@ -117,7 +118,7 @@ def flag_json(f: Flag) -> dict[str, Any]:
 def message_json(m: Message) -> dict[str, Any]:
     return {
         "id": m.id, "direction": m.direction, "body": m.body, "at": iso(m.created_at),
-        "status": m.status, "level": m.level, "findings": m.findings,
+        "status": m.status, "level": m.level, "findings": m.findings, "reasons": m.reasons,
         "checkin_id": m.checkin_id, "error_code": m.error_code,
     }
 

@@ -195,3 +195,76 @@ def test_policy_findings_recognised_in_both_languages(key: str, en: str, es: str
     for text in (en, es):
         keys = [f.key for f in triage(text).findings]
         assert key in keys, (text, keys)
+
+
+CONTEXT = """
+[answers]
+yes.en = ["^ yes"]
+yes.es = ["^ si"]
+no.en = ["^ no $"]
+no.es = ["^ no $"]
+
+[questions.checkin_late.yes]
+id = "late_yes"
+level = "{level}"
+label = "answered yes"
+advice = "kidney"
+[questions.checkin_late.no]
+id = "{no_id}"
+level = "ok"
+label = "answered no"
+advice = "kidney"
+
+[trend]
+escalate_to = "{escalate}"
+worse.en = ["worse"]
+worse.es = ["peor"]
+"""
+
+
+def context(level: str = "urgent", no_id: str = "late_no", escalate: str = "urgent") -> str:
+    return CONTEXT.format(level=level, no_id=no_id, escalate=escalate)
+
+
+def test_context_sections_load_and_drive_answers(tmp_path: Path) -> None:
+    book = load_rulebook(write(tmp_path, finding(), extra=context()))
+    assert triage("yes", rulebook=book, question="checkin_late").level == "urgent"
+    assert triage("yes", rulebook=book).level == "unclear"
+    assert triage("no", rulebook=book, question="checkin_late").level == "ok"
+
+
+@pytest.mark.parametrize(
+    ("extra", "entry", "problem"),
+    [
+        (context(level="panic"), "questions.checkin_late.yes", "unknown level 'panic'"),
+        (context(no_id="leg_swelling"), "questions.checkin_late.no", "duplicate id"),
+        (context(escalate="mild"), "trend.escalate_to", "unknown level 'mild'"),
+        (context().replace('no.es = ["^ no $"]\n', ""), "answers", "'no.es' is missing"),
+        (context().replace("[answers]", "[answerz]"), "answers", "need [answers]"),
+        (context().replace('advice = "kidney"\n[questions', 'advise = "x"\n[questions'),
+         "questions.checkin_late.yes", "unknown key(s) ['advise']"),
+        ('\n[hypothetical]\ncues.en = ["if"]\ncues.es = ["si"]\n', "hypothetical",
+         "'question_words' must have 'en' and 'es' lists"),
+    ],
+)
+def test_broken_context_sections_are_rejected(tmp_path: Path, extra: str, entry: str,
+                                              problem: str) -> None:
+    path = write(tmp_path, finding(), extra=extra)
+    with pytest.raises(RulebookError) as excinfo:
+        load_rulebook(path)
+    message = str(excinfo.value)
+    assert str(path) in message and entry in message and problem in message, message
+
+
+def test_trend_of_must_name_a_known_finding(tmp_path: Path) -> None:
+    bad = finding().replace('advice = "clot"', 'advice = "clot"\ntrend_of = "nope"')
+    with pytest.raises(RulebookError, match=r"finding 'leg_swelling'.*'trend_of'.*'nope'"):
+        load_rulebook(write(tmp_path, bad))
+
+
+def test_bundled_rulebook_has_both_check_in_questions() -> None:
+    book = load_rulebook()
+    assert set(book.context.questions) == {"checkin_early", "checkin_late"}
+    late = book.context.questions["checkin_late"]
+    assert late.yes.level == "urgent" and late.no.level == "ok"
+    assert book.context.questions["checkin_early"].yes.level == "mild"
