@@ -99,6 +99,12 @@ DEFAULTS: dict[str, Any] = {
         "smtp_port": 25,
         "smtp_from": "followup@localhost",
     },
+    "retention": {
+        # Message texts older than this many days are removed (0: kept). The
+        # record that a message was sent or received, its triage level and the
+        # audit trail stay.
+        "message_body_days": 0,
+    },
     "rate_limit": {
         # Messages per second per sending number (Twilio: 1 long code, 3 toll-free,
         # up to 100 short code); per-number overrides in [rate_limit.senders].
@@ -196,6 +202,7 @@ class Settings:
     escalation: EscalationSettings
     digest: DigestSettings
     rate_limit: RateLimitSettings
+    retention_message_body_days: int
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -385,6 +392,7 @@ def build_settings(raw: dict[str, Any], *, instance_path: str) -> Settings:
             smtp_from=_str(raw, "digest.smtp_from"),
         ),
         rate_limit=_rate_limit(raw),
+        retention_message_body_days=int(_number(raw, "retention.message_body_days", minimum=0)),
         raw=raw,
     )
 

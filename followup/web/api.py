@@ -19,6 +19,7 @@ from followup.app import db, services
 from followup.audit import audit
 from followup.enrollment import enroll, parse_request
 from followup.models import ApiToken, Checkin, Clinic, Flag, Infusion, Message, Patient
+from followup.retention import export_patient
 from followup.tokens import hash_token
 from followup.validation import ValidationError
 
@@ -184,6 +185,16 @@ def get_messages(patient_id: int):  # type: ignore[no-untyped-def]
     ).all()
     _audit_view("patient.messages.view", patient.id)
     return jsonify([message_json(m) for m in messages])
+
+
+@bp.get("/patients/<int:patient_id>/export")
+@token_required
+def export_patient_data(patient_id: int):  # type: ignore[no-untyped-def]
+    """Everything held about the patient (a records request); audited."""
+    data = export_patient(db(), own_patient(patient_id), actor=g.actor,
+                          now=services().clock.now())
+    db().commit()
+    return jsonify(data)
 
 
 @bp.get("/flags")
