@@ -17,6 +17,7 @@ from typing import Any
 from flask import Flask, current_app, g
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from followup.clock import Clock, SystemClock
 from followup.config import Settings, load_settings
@@ -69,6 +70,13 @@ def create_app(
         sms=sms or _make_backend(settings),
     )
     app.teardown_appcontext(_close_db)
+    if settings.proxy_hops:
+        # Behind nginx: the client's address (login throttling) and scheme come
+        # from the proxy. Twilio signatures do not depend on this: they are
+        # checked against server.public_url.
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
     from followup.web import register_blueprints
 

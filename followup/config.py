@@ -26,6 +26,9 @@ DEFAULTS: dict[str, Any] = {
     "server": {
         "public_url": "http://127.0.0.1:5000",
         "secret_key": "",
+        # Reverse proxies in front (nginx: 1). Their X-Forwarded-* headers are
+        # trusted for the client address and scheme; 0 trusts none.
+        "proxy_hops": 0,
     },
     "database": {"url": ""},
     "sms": {"backend": "console"},
@@ -183,6 +186,7 @@ class Settings:
     database_url: str
     secret_key: str
     public_url: str
+    proxy_hops: int
     sms_backend: str
     twilio: TwilioSettings
     scheduler_enabled: bool
@@ -364,6 +368,7 @@ def build_settings(raw: dict[str, Any], *, instance_path: str) -> Settings:
         database_url=url,
         secret_key=_str(raw, "server.secret_key"),
         public_url=public_url,
+        proxy_hops=int(_number(raw, "server.proxy_hops", minimum=0)),
         sms_backend=backend,
         twilio=twilio,
         scheduler_enabled=_bool(raw, "scheduler.enabled"),

@@ -216,3 +216,29 @@ def test_status_callback_is_signature_checked(client, north):
     params = {"MessageSid": "SMx", "MessageStatus": "delivered"}
     assert client.post("/twilio/status", data=params,
                        headers={"X-Twilio-Signature": "nope"}).status_code == 403
+
+
+def test_behind_a_proxy_signatures_still_validate_and_the_client_address_is_used(
+    app_config, clock, sms
+):
+    from flask import request
+
+    from followup.app import create_app
+
+    app = create_app({**app_config, "server": {**app_config["server"], "proxy_hops": 1}},
+                     clock=clock, sms=sms)
+    seen: list[str] = []
+
+    @app.get("/_whoami")
+    def whoami() -> str:
+        seen.append(f"{request.scheme} {request.remote_addr}")
+        return "ok"
+
+    client = app.test_client()
+    proxy = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https",
+             "X-Forwarded-Host": "followup.example.org"}
+    client.get("/_whoami", headers=proxy)
+    assert seen == ["https 203.0.113.9"]
+    params = {"From": PATIENT, "To": "+13125550199", "Body": "hi", "MessageSid": "SMp"}
+    headers = {**proxy, "X-Twilio-Signature": twilio_signature("/twilio/inbound", params)}
+    assert client.post("/twilio/inbound", data=params, headers=headers).status_code == 200
