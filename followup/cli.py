@@ -222,10 +222,12 @@ def create_token(clinic_slug: str, name: str) -> None:
 @click.option("--as-of", "as_of", default=None, help="ISO 8601 instant (default: now).")
 @with_appcontext
 def dispatch(as_of: str | None) -> None:
-    """One dispatcher pass: send what is due at that instant."""
+    """One pass of everything the scheduler runs: send, follow through, escalate, digest."""
+    from followup.scheduler import run_passes
+
     svc = services()
     instant = _field("--as-of", v.aware_datetime, as_of) if as_of else svc.clock.now()
-    summary = svc.dispatcher().run_once(instant)
+    summary = run_passes(svc, instant)
     click.echo(summary.line(instant))
 
 
@@ -234,7 +236,9 @@ def dispatch(as_of: str | None) -> None:
               help="Score a labelled JSONL file instead of reading stdin.")
 @click.option("--lang", type=click.Choice(["en", "es"]), default=None,
               help="The patient's language, for replies (default: detected).")
-def triage_cmd(eval_path: str | None, lang: str | None) -> None:
+@click.option("--question", default=None, metavar="TEMPLATE",
+              help="Read short answers against this check-in (e.g. checkin_late).")
+def triage_cmd(eval_path: str | None, lang: str | None, question: str | None) -> None:
     """Triage stdin lines; print one JSON object a line."""
     from followup.notify import patient_text
     from followup.triage import triage
@@ -244,7 +248,7 @@ def triage_cmd(eval_path: str | None, lang: str | None) -> None:
         return
     for raw in sys.stdin:
         text = raw.rstrip("\r\n")
-        result = triage(text, lang=lang)
+        result = triage(text, lang=lang, question=question)
         reply = patient_text(f"reply_{result.level}", lang or result.language, None)
         click.echo(json.dumps({
             "text": text, "level": result.level,
@@ -293,3 +297,42 @@ def demo() -> None:
     click.echo("Dev phone: http://127.0.0.1:5000/dev/phone")
 
 
+
+
+# -- data lifecycle -------------------------------------------------------------------
+@cli.command()
+@click.option("--as-of", "as_of", default=None, help="ISO 8601 instant (default: now).")
+@with_appcontext
+def retention(as_of: str | None) -> None:
+    """Remove message texts older than retention.message_body_days."""
+    from followup.retention import purge_message_bodies
+
+    svc = services()
+    instant = _field("--as-of", v.aware_datetime, as_of) if as_of else svc.clock.now()
+    days = svc.settings.retention_message_body_days
+    if days <= 0:
+        click.echo("retention.message_body_days is 0: message texts are kept")
+        return
+    with _session() as session:
+        count = purge_message_bodies(session, older_than_days=days, now=instant, actor="cli")
+        session.commit()
+    click.echo(f"removed the text of {count} messages older than {days} days")
+
+
+@cli.command("export-patient")
+@click.option("--clinic", "clinic_slug", required=True)
+@click.option("--patient", "patient_id", required=True, type=int)
+@with_appcontext
+def export_patient_cmd(clinic_slug: str, patient_id: int) -> None:
+    """Print everything held about one patient, as JSON (a records request)."""
+    from followup.models import Patient
+    from followup.retention import export_patient
+
+    with _session() as session:
+        clinic = _clinic(session, clinic_slug)
+        patient = session.get(Patient, patient_id) if 0 < patient_id < 2**31 else None
+        if patient is None or patient.clinic_id != clinic.id:
+            _fail(f"--patient: no patient {patient_id} at {clinic_slug}")
+        data = export_patient(session, patient, actor="cli", now=services().clock.now())
+        session.commit()
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -27,6 +29,7 @@ from followup.delivery import describe_error
 from followup.flags import open_flag
 from followup.models import Checkin, Message, Patient
 from followup.notify import checkin_text
+from followup.pacing import Pacer
 from followup.schedule import QuietHours, next_allowed
 from followup.sms.base import (
     PermanentSendError,
@@ -47,6 +50,7 @@ class DispatchSummary:
     retrying: int = 0
     failed: int = 0
     reclaimed: int = 0
+    paced: int = 0  # back in the queue until the sender's next free slot
     errors: list[str] = field(default_factory=list)
 
     def line(self, at: datetime) -> str:
@@ -56,6 +60,10 @@ class DispatchSummary:
 
 # A free-text message from a nurse rides the check-in queue with this kind.
 STAFF_KIND = "staff"
+# A gentle nudge after silence (see ``followthrough``) rides it with this kind.
+REMINDER_KIND = "reminder"
+# Waiting for a paced slot inside a pass is worth it only if it is this close.
+MAX_PACE_WAIT_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,17 @@ class Verdict:
     next_attempt_at: datetime | None = None
 
 
+def replied_since(session: Session, patient_id: int, since: datetime) -> bool:
+    """Whether the patient has texted us at all since ``since``.
+
+    Any reply closes the loop: a patient who answers the day-2 check-in has
+    not gone silent on day 1, even though the reply marks only the latest."""
+    found = session.scalar(
+        select(Message.id).where(Message.patient_id == patient_id, Message.direction == "in",
+                                 Message.created_at >= since).limit(1))
+    return found is not None
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -76,6 +95,9 @@ class Dispatcher:
         sms: SmsBackend,
         clock: Clock,
         jitter: Callable[[], float] = random.random,
+        pacer: Pacer | None | Literal["auto"] = "auto",
+        sleep: Callable[[float], None] = time.sleep,
+        max_pace_wait: float = MAX_PACE_WAIT_SECONDS,
     ) -> None:
         self.settings = settings
         self.sessions = sessions
@@ -83,6 +105,13 @@ class Dispatcher:
         self.clock = clock
         self.jitter = jitter
         self.quiet = QuietHours(settings.quiet_start, settings.quiet_end)
+        # Rate limits are the provider's: a backend that sends nothing needs no pacing.
+        if pacer == "auto":
+            pacer = (Pacer(sessions, settings.rate_limit)
+                     if getattr(sms, "name", "") == "twilio" else None)
+        self.pacer = pacer
+        self.sleep = sleep
+        self.max_pace_wait = max_pace_wait
 
     # -- one pass ---------------------------------------------------------
     def run_once(
@@ -151,14 +180,26 @@ class Dispatcher:
                 return
             patient = checkin.patient
             clinic = patient.clinic
-            verdict = self._decide(checkin, patient, now)
+            verdict = self._decide(session, checkin, patient, now)
             body = None
             if verdict is None:
                 body = checkin.body or checkin_text(patient, clinic, checkin.infusion,
                                                     checkin.template, checkin.kind)
             send_to, send_from = patient.phone, clinic.sms_number
+            night_applies = checkin.kind != STAFF_KIND
+            tz = ZoneInfo(patient.timezone)
         outcome: SendResult | SendError | None = None
+        sender = self.sender_key(send_from)
+        paced_until = None
         if body is not None:
+            paced_until = self._pace(sender, now)
+            if paced_until is None and night_applies:
+                # A wait for the slot must not carry a text over into quiet hours.
+                moment = self._moment(now)
+                allowed = next_allowed(moment, tz, self.quiet)
+                if allowed > moment:
+                    paced_until = allowed
+        if body is not None and paced_until is None:
             try:
                 outcome = self.sms.send(to=send_to, body=body, from_=send_from,
                                         status_callback=self.settings.public_url + "/twilio/status")
@@ -170,6 +211,9 @@ class Dispatcher:
             checkin.claim_token = None
             if verdict is not None:
                 self._apply_verdict(session, checkin, verdict, summary)
+            elif paced_until is not None:
+                checkin.status, checkin.next_attempt_at = "pending", paced_until
+                summary.paced += 1
             elif isinstance(outcome, SendResult):
                 self._sent(session, checkin, body or "", outcome, now, summary)
             elif isinstance(outcome, TransientSendError):
@@ -179,8 +223,41 @@ class Dispatcher:
                 checkin.attempts += 1
                 self._give_up(session, checkin, body or "", outcome, now)
                 summary.failed += 1
+        if (isinstance(outcome, TransientSendError) and outcome.http_status == 429
+                and self.pacer is not None):
+            # The provider says the sender is over its rate: everyone from it waits.
+            pause = max(outcome.retry_after or 0.0, 1.0)
+            self.pacer.push_back(sender, self._moment(now) + timedelta(seconds=pause))
 
-    def _decide(self, checkin: Checkin, patient: Patient, now: datetime) -> Verdict | None:
+    def sender_key(self, from_number: str | None) -> str:
+        """Which sender a text is paced under: the number it goes out from."""
+        twilio = self.settings.twilio
+        return from_number or twilio.from_number or twilio.messaging_service_sid or "default"
+
+    def _moment(self, now: datetime) -> datetime:
+        """The real present for pacing: a long pass moves on from the instant it began."""
+        return max(now, self.clock.now())
+
+    def _pace(self, sender: str, now: datetime) -> datetime | None:
+        """Wait for the sender's slot if it is close; else the time to come back.
+
+        Never waits so long that the pass could outlive its claims' lease:
+        another dispatcher would take them up and send them twice."""
+        if self.pacer is None:
+            return None
+        moment = self._moment(now)
+        budget = self.settings.claim_lease_seconds / 2 - (moment - now).total_seconds()
+        max_wait = timedelta(seconds=max(0.0, min(self.max_pace_wait, budget)))
+        slot = self.pacer.acquire(sender, moment, max_wait=max_wait)
+        if not slot.granted:
+            return slot.at
+        wait = (slot.at - moment).total_seconds()
+        if wait > 0:
+            self.sleep(wait)
+        return None
+
+    def _decide(self, session: Session, checkin: Checkin, patient: Patient,
+                now: datetime) -> Verdict | None:
         """Why not to send now, or None to send."""
         if patient.opted_out_at is not None:
             return Verdict("cancelled", reason="opted_out")
@@ -188,6 +265,14 @@ class Dispatcher:
             return None  # a nurse chose to send it now: no quiet hours, never stale
         if patient.paused_at is not None:
             return Verdict("skipped", reason="paused by staff")
+        if checkin.kind == REMINDER_KIND and checkin.reminder_for_id is not None:
+            # A reminder held back by the night must not nag someone who has answered.
+            original = session.get(Checkin, checkin.reminder_for_id)
+            if original is not None and (
+                original.answered_at is not None
+                or (original.sent_at is not None
+                    and replied_since(session, patient.id, original.sent_at))):
+                return Verdict("skipped", reason="answered before the reminder went out")
         stale_after = timedelta(hours=self.settings.stale_after_hours)
         allowed = next_allowed(now, ZoneInfo(patient.timezone), self.quiet)
         hours = f"{self.settings.stale_after_hours:g} h"

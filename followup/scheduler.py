@@ -1,14 +1,21 @@
 """APScheduler as the clock, the database as the memory.
 
-There is exactly one job: "run a dispatcher pass", every ~30 seconds. Check-ins
-are never individual APScheduler jobs: APScheduler 3's job stores are not
-safe with several processes and drop jobs they cannot unpickle, while rows in
-our own tables, claimed atomically, are safe with any number of workers.
+There is exactly one job, every ~30 seconds, running four passes in order:
+the dispatcher (send what is due), follow-through (remind or flag silent
+patients), escalation (page on-call about unacknowledged flags) and the daily
+digest. Check-ins are never individual APScheduler jobs: APScheduler 3's job
+stores are not safe with several processes and drop jobs they cannot
+unpickle, while rows in our own tables, claimed atomically, are safe with any
+number of workers. Each pass is guarded on its own, so a failing digest never
+stops an emergency page.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -16,19 +23,77 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
+from followup.digest import DigestPass, DigestSummary
+from followup.dispatch import DispatchSummary
+from followup.escalation import EscalationSummary, Escalator
+from followup.followthrough import FollowThrough, FollowThroughSummary
+
 log = logging.getLogger(__name__)
 
 
+@dataclass
+class PassesSummary:
+    """What one tick did; a pass that raised is named in ``errors`` and left None."""
+
+    dispatch: DispatchSummary | None = None
+    followthrough: FollowThroughSummary | None = None
+    escalation: EscalationSummary | None = None
+    digest: DigestSummary | None = None
+    errors: list[str] = field(default_factory=list)
+
+    def line(self, at: datetime) -> str:
+        """The `followup dispatch` line: the dispatcher's counts, then the others'."""
+        head = (self.dispatch or DispatchSummary()).line(at)
+        ft = self.followthrough or FollowThroughSummary()
+        esc = self.escalation or EscalationSummary()
+        dig = self.digest or DigestSummary()
+        tail = (f"; paced {(self.dispatch or DispatchSummary()).paced}, "
+                f"reminders {ft.reminders}, no-response flags {ft.flagged}, "
+                f"escalations {esc.texted}, digests {dig.sent}")
+        if self.errors:
+            tail += f"; failed passes: {', '.join(self.errors)}"
+        return head + tail
+
+
+def run_passes(services: Any, as_of: datetime | None = None) -> PassesSummary:
+    """Dispatch, follow-through, escalation, digest: in that order, each guarded.
+
+    Order matters: reminders queued by follow-through go out at the next tick
+    (never mid-pass), and escalation sees flags the dispatcher just opened."""
+    now = as_of or services.clock.now()
+    summary = PassesSummary()
+    common = {"settings": services.settings, "sessions": services.sessions,
+              "clock": services.clock}
+    passes: list[tuple[str, str, Callable[[], Any]]] = [
+        ("dispatch", "dispatcher pass failed", lambda: services.dispatcher().run_once(now)),
+        ("followthrough", "follow-through pass failed",
+         lambda: FollowThrough(**common).run_once(now)),
+        ("escalation", "escalation pass failed",
+         lambda: Escalator(sms=services.sms, **common).run_once(now)),
+        ("digest", "digest pass failed",
+         lambda: DigestPass(sms=services.sms, **common).run_once(now)),
+    ]
+    for name, failure, run in passes:
+        try:
+            setattr(summary, name, run())
+        except Exception:  # a bad pass must not kill the scheduler thread or the others
+            log.exception(failure)
+            summary.errors.append(name)
+    return summary
+
+
 def _dispatch_job(app: Flask) -> None:
-    try:
-        summary = app.extensions["followup"].dispatcher().run_once()
-    except Exception:  # a bad pass must not kill the scheduler thread
-        log.exception("dispatcher pass failed")
-        return
-    if summary.sent or summary.failed or summary.skipped or summary.retrying:
-        log.info("dispatcher pass: %d sent, %d deferred, %d skipped, %d retrying, %d failed",
-                 summary.sent, summary.deferred, summary.skipped, summary.retrying,
-                 summary.failed)
+    summary = run_passes(app.extensions["followup"])
+    d = summary.dispatch
+    if d is not None and (d.sent or d.failed or d.skipped or d.retrying):
+        log.info("dispatcher pass: %d sent, %d deferred, %d skipped, %d retrying, %d failed, "
+                 "%d paced", d.sent, d.deferred, d.skipped, d.retrying, d.failed, d.paced)
+    ft, esc = summary.followthrough, summary.escalation
+    if ft is not None and (ft.reminders or ft.flagged):
+        log.info("follow-through pass: %d reminders, %d no-response flags",
+                 ft.reminders, ft.flagged)
+    if esc is not None and (esc.texted or esc.failed):
+        log.info("escalation pass: %d on-call texts, %d failed", esc.texted, esc.failed)
 
 
 def _configure(scheduler: BaseScheduler, app: Flask) -> BaseScheduler:
@@ -51,7 +116,7 @@ def start_background(app: Flask) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC", daemon=True)
     _configure(scheduler, app)
     scheduler.start()
-    log.info("scheduler started: a dispatcher pass every %ss",
+    log.info("scheduler started: dispatch, follow-through, escalation and digest every %ss",
              app.extensions["followup"].settings.scheduler_interval_seconds)
     return scheduler
 
@@ -59,7 +124,7 @@ def start_background(app: Flask) -> BackgroundScheduler:
 def run_blocking(app: Flask) -> None:
     scheduler = BlockingScheduler(timezone="UTC")
     _configure(scheduler, app)
-    log.info("worker started: a dispatcher pass every %ss",
+    log.info("worker started: dispatch, follow-through, escalation and digest every %ss",
              app.extensions["followup"].settings.scheduler_interval_seconds)
     try:
         scheduler.start()

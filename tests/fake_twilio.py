@@ -308,7 +308,7 @@ class FakeTwilio:
         self.responses: list[dict[str, Any]] = []
         self.errors: list[str] = []
         self.requests: list[RecordedRequest] = []
-        self._failures: list[ScriptedFailure] = []
+        self._failures: list[ScriptedFailure | None] = []  # None: accept this one
         self._delays: list[float] = []
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
@@ -384,6 +384,33 @@ class FakeTwilio:
             self._failures.extend(
                 ScriptedFailure(status, code, message, header) for _ in range(times)
             )
+
+    def queue_accept(self, times: int = 1) -> None:
+        """Accept the next ``times`` valid requests (to interleave scripted failures)."""
+        with self._lock:
+            self._failures.extend(None for _ in range(times))
+
+    def status_callback(self, sid: str, status: str,
+                        error_code: int | None = None) -> dict[str, str]:
+        """The form Twilio posts to a message's StatusCallback URL for ``status``.
+
+        Built from the message as accepted (its To/From), with the fields Twilio
+        sends for SMS status callbacks; ``ErrorCode`` only with a failure."""
+        with self._lock:
+            found = [m for m in self.responses if m["sid"] == sid]
+        if not found:
+            raise KeyError(f"no accepted message {sid}")
+        message = found[0]
+        params = {
+            "AccountSid": self.account_sid, "ApiVersion": "2010-04-01",
+            "From": str(message["from"] or ""), "To": str(message["to"]),
+            "MessageSid": sid, "MessageStatus": status, "SmsSid": sid, "SmsStatus": status,
+        }
+        if message.get("messaging_service_sid"):
+            params["MessagingServiceSid"] = str(message["messaging_service_sid"])
+        if error_code is not None:
+            params["ErrorCode"] = str(error_code)
+        return params
 
     def delay(self, seconds: float, *, times: int = 1) -> None:
         """Hold the next ``times`` responses for ``seconds`` (to provoke client timeouts).

@@ -6,9 +6,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from click.testing import CliRunner
+from conftest import post_twilio
 from sqlalchemy import select
 
-from conftest import post_twilio
 from followup.cli import cli
 from followup.models import AuditEvent
 from followup.retention import REMOVED, purge_message_bodies

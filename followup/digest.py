@@ -1,0 +1,156 @@
+"""The daily digest: each clinic's morning summary, counts only.
+
+A nurse starting the day should know at a glance whether anything is waiting:
+open flags by level, patients who stopped answering, numbers our texts cannot
+reach. Counts only, no names or numbers, because email and SMS are not places
+for PHI.
+
+Exactly once per clinic per local day, however many workers run: the
+``digests`` row (unique on clinic and day) is inserted before sending, and the
+worker whose insert wins sends. A send that fails removes the row again so the
+next pass retries; a worker that dies mid-send leaves the row (at most once,
+never twice). A clinic whose channel has no address configured, or email with
+no SMTP server, is logged once that day and recorded as not sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from followup.clock import Clock
+from followup.config import ConfigError, Settings, parse_hhmm
+from followup.db import write_transaction
+from followup.email import EmailBackend, EmailError, make_email_backend
+from followup.models import Clinic, Digest, Flag
+from followup.notify import clinic_context
+from followup.sms.base import SendError, SmsBackend
+from followup.texts import render_sms
+
+log = logging.getLogger(__name__)
+
+CHANNELS = ("email", "sms")
+STAFF_LANGUAGE = "en"
+
+
+@dataclass
+class DigestSummary:
+    sent: int = 0
+    not_sent: int = 0  # no address or no mail server: logged, recorded
+    failed: int = 0  # will be retried at the next pass
+
+
+@dataclass(frozen=True)
+class DigestCounts:
+    emergency: int
+    urgent: int
+    routine: int
+    acknowledged: int
+    no_response: int
+    undeliverable: int
+
+
+def digest_counts(session: Session, clinic_id: int) -> DigestCounts:
+    """What is waiting for the clinic's nurses (counts of flags and patients, no PHI)."""
+    by_level = dict(session.execute(
+        select(Flag.level, func.count()).where(Flag.clinic_id == clinic_id,
+                                               Flag.status == "open")
+        .group_by(Flag.level)).all())
+    acknowledged = session.scalar(select(func.count()).select_from(Flag).where(
+        Flag.clinic_id == clinic_id, Flag.status == "acknowledged")) or 0
+
+    def patients(reason: str) -> int:
+        return session.scalar(select(func.count(func.distinct(Flag.patient_id))).where(
+            Flag.clinic_id == clinic_id, Flag.reason == reason,
+            Flag.status != "resolved")) or 0
+
+    return DigestCounts(
+        emergency=by_level.get("emergency", 0), urgent=by_level.get("urgent", 0),
+        routine=by_level.get("routine", 0), acknowledged=acknowledged,
+        no_response=patients("no_response"), undeliverable=patients("undeliverable"),
+    )
+
+
+class DigestPass:
+    """Send each clinic's digest once its local digest time has come today."""
+
+    def __init__(self, *, settings: Settings, sessions: sessionmaker[Session], sms: SmsBackend,
+                 clock: Clock, email: EmailBackend | None = None) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.sms = sms
+        self.clock = clock
+        self.email = email or make_email_backend(settings.digest)
+
+    def digest_time(self, clinic: Clinic) -> time:
+        if clinic.digest_time:
+            try:
+                return parse_hhmm(clinic.digest_time, "clinic digest_time")
+            except ConfigError:
+                log.warning("clinic %s has an unreadable digest_time; using the default",
+                            clinic.id)
+        return self.settings.digest.default_time
+
+    def run_once(self, as_of: datetime | None = None) -> DigestSummary:
+        now = as_of or self.clock.now()
+        summary = DigestSummary()
+        with self.sessions() as session:
+            clinics = list(session.scalars(
+                select(Clinic).where(Clinic.digest_channel.in_(CHANNELS)).order_by(Clinic.id)))
+        for clinic in clinics:
+            local = now.astimezone(ZoneInfo(clinic.timezone))
+            if local.time() < self.digest_time(clinic):
+                continue
+            self._one(clinic, local.date().isoformat(), now, summary)
+        return summary
+
+    def _one(self, clinic: Clinic, day: str, now: datetime, summary: DigestSummary) -> None:
+        channel = clinic.digest_channel or ""
+        with self.sessions() as session:
+            if session.scalar(select(Digest.id).where(Digest.clinic_id == clinic.id,
+                                                      Digest.day == day)) is not None:
+                return
+            counts = digest_counts(session, clinic.id)
+        body = render_sms("digest", STAFF_LANGUAGE, day=day, link=self.settings.public_url + "/",
+                          **vars(counts), **clinic_context(clinic))
+        try:
+            with write_transaction(self.sessions) as session:
+                session.add(Digest(clinic_id=clinic.id, day=day, channel=channel, body=body,
+                                   sent_at=now))
+        except IntegrityError:
+            return  # another worker claimed today's digest for this clinic
+        try:
+            sent = self._send(clinic, channel, day, body)
+        except (EmailError, SendError) as exc:
+            with write_transaction(self.sessions) as session:
+                session.execute(delete(Digest).where(Digest.clinic_id == clinic.id,
+                                                     Digest.day == day))
+            summary.failed += 1
+            log.warning("digest for clinic %s (%s) failed, will retry: %s", clinic.id, day,
+                        type(exc).__name__)
+            return
+        if sent:
+            summary.sent += 1
+            log.info("digest for clinic %s (%s) sent by %s", clinic.id, day, channel)
+        else:
+            summary.not_sent += 1
+
+    def _send(self, clinic: Clinic, channel: str, day: str, body: str) -> bool:
+        if channel == "email":
+            if not clinic.contact_email:
+                log.warning("digest for clinic %s not sent: no contact_email", clinic.id)
+                return False
+            return self.email.send(to=clinic.contact_email,
+                                   subject=f"{clinic.name}: follow-up summary for {day}",
+                                   body=body)
+        if not clinic.contact_phone:
+            log.warning("digest for clinic %s not sent: no contact_phone", clinic.id)
+            return False
+        self.sms.send(to=clinic.contact_phone, body=body, from_=clinic.sms_number)
+        return True
