@@ -1,0 +1,220 @@
+"""Enrolling patients from the web: one at a time with a form, or many from a CSV.
+
+Both go through ``enrollment.parse_request`` (the API's validation) so the
+form, the CSV and the API refuse the same things with the same words.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from followup import csv_import
+from followup.app import db, services
+from followup.enrollment import enroll, parse_request
+from followup.models import CsvImport
+from followup.validation import ValidationError
+from followup.validation import timezone as parse_timezone
+from followup.web.auth import check_csrf, error_page, login_required, staff_audit
+
+bp = Blueprint("imports", __name__)
+bp.before_request(check_csrf)
+for _code in (400, 403, 404):
+    bp.register_error_handler(_code, error_page)
+
+# Who may enrol: clinic administrators (nurses work the flags and patients).
+ENROL_ROLE = "admin"
+MAX_ID = 2**31 - 1
+
+
+def form_data(form: Any, clinic_timezone: str) -> dict[str, Any]:
+    """The form as the API would receive it.
+
+    A browser's date-time field has no UTC offset; it means the wall clock
+    of the chosen time zone (the clinic's by default), so the offset is
+    added here and everything else is left to ``parse_request``."""
+    data: dict[str, Any] = {}
+    for name in ("phone", "first_name", "timezone", "language", "product", "lot",
+                 "external_id"):
+        value = form.get(name, "").strip()
+        if value:
+            data[name] = value
+    data["first_infusion"] = form.get("first_infusion") in ("on", "1", "true", "yes")
+    when = form.get("infusion_at", "").strip()
+    if when:
+        try:
+            zone = parse_timezone(data.get("timezone", clinic_timezone))
+        except ValueError:
+            zone = clinic_timezone
+        try:
+            naive = datetime.fromisoformat(when)
+            if naive.tzinfo is None:
+                when = naive.replace(tzinfo=ZoneInfo(zone)).isoformat()
+        except ValueError:
+            pass  # parse_request names the problem
+        data["infusion_at"] = when
+    return data
+
+
+@bp.route("/enrol", methods=["GET", "POST"])
+@login_required(role=ENROL_ROLE)
+def enrol() -> Any:
+    form = request.form if request.method == "POST" else {}
+    if request.method == "GET":
+        return render_template("staff/enrol.html", form={}, errors={})
+    svc = services()
+    now = svc.clock.now()
+    try:
+        req = parse_request(form_data(form, g.clinic.timezone), g.clinic, now)
+    except ValidationError as exc:
+        return render_template("staff/enrol.html", form=form, errors=exc.fields), 400
+    result = enroll(db(), g.clinic, req, settings=svc.settings, now=now)
+    staff_audit("enrollment.create" if result.created else "enrollment.replay", "infusion",
+                result.infusion.id)
+    db().commit()
+    pending = sum(1 for c in result.checkins if c.status == "pending")
+    flash(f"{result.patient.first_name} is enrolled: {pending} check-ins planned."
+          if result.created else "This infusion was already enrolled; nothing changed.",
+          "success")
+    return redirect(url_for("dashboard.patient", patient_id=result.patient.id))
+
+
+# -- CSV -------------------------------------------------------------------------
+@bp.get("/enrol/sample.csv")
+@login_required(role=ENROL_ROLE)
+def sample() -> Response:
+    return Response(csv_import.SAMPLE, mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=followup-enrolment-sample.csv"})
+
+
+@bp.route("/enrol/import", methods=["GET", "POST"])
+@login_required(role=ENROL_ROLE)
+def upload() -> Any:
+    if request.method == "GET":
+        return render_template("staff/import_upload.html", columns=csv_import.COLUMNS)
+    file = request.files.get("file")
+    error = None
+    content = ""
+    if file is None or not file.filename:
+        error = "Choose a CSV file to upload."
+    else:
+        try:
+            content = csv_import.decode(file.read())
+            result = csv_import.preview(content, g.clinic, services().clock.now())
+        except csv_import.CsvFileError as exc:
+            error = str(exc)
+    if error:
+        return render_template("staff/import_upload.html", columns=csv_import.COLUMNS,
+                               error=error), 400
+    now = services().clock.now()
+    imp = CsvImport(clinic_id=g.clinic.id, created_by=g.actor,
+                    filename=(file.filename or "")[:255] if file else None, content=content,
+                    status="previewed", total_rows=result.total, done_rows=0,
+                    errors=[e.to_dict() for e in result.errors], created_at=now)
+    db().add(imp)
+    db().flush()
+    staff_audit("csv_import.upload", "csv_import", imp.id,
+                {"rows": result.total, "errors": len(result.errors)})
+    db().commit()
+    return redirect(url_for(".show", import_id=imp.id))
+
+
+def own_import(import_id: int) -> CsvImport:
+    imp = db().get(CsvImport, import_id) if import_id <= MAX_ID else None
+    if imp is None or imp.clinic_id != g.clinic.id:
+        abort(404, description="There is no such import at your clinic.")
+    return imp
+
+
+@bp.get("/enrol/import/<int:import_id>")
+@login_required(role=ENROL_ROLE)
+def show(import_id: int) -> Any:
+    imp = own_import(import_id)
+    rows: list[tuple[int, dict[str, str]]] = []
+    if imp.content is not None:
+        rows = csv_import.read_rows(imp.content)[:200]
+    errors = imp.errors or []
+    bad_lines = {e["line"] for e in errors}
+    return render_template("staff/import_preview.html", imp=imp, rows=rows, errors=errors,
+                           bad_lines=bad_lines, columns=csv_import.COLUMNS,
+                           imported=csv_import.imported_count(imp),
+                           valid_rows=imp.total_rows - len(bad_lines))
+
+
+def _step(imp: CsvImport, valid_only: bool, size: int) -> tuple[bool, str | None]:
+    """One chunk; (ok, why not)."""
+    if imp.status == "done":
+        return True, None
+    preview_errors = [e for e in (imp.errors or []) if not e.get("skipped")]
+    if preview_errors and not valid_only:
+        return False, ("Nothing was imported: some rows have errors. Correct the file and "
+                       "upload it again, or choose to import only the valid rows.")
+    svc = services()
+    if imp.status == "previewed":
+        staff_audit("csv_import.start", "csv_import", imp.id, {"valid_only": valid_only})
+    # Rows refused at preview are not tried again (they were marked bad).
+    bad = {e["line"] for e in preview_errors}
+    if bad:
+        imp.errors = [{**e, "skipped": True} if e["line"] in bad else e
+                      for e in (imp.errors or [])]
+    csv_import.run_chunk(db(), imp, g.clinic, settings=svc.settings, now=svc.clock.now(),
+                         size=size)
+    if imp.status == "done":
+        staff_audit("csv_import.finish", "csv_import", imp.id,
+                    {"imported": csv_import.imported_count(imp)})
+    return True, None
+
+
+def _locked_import(import_id: int) -> CsvImport:
+    """The import, locked for this transaction: two tabs must not run one chunk twice."""
+    own_import(import_id)
+    imp = db().get(CsvImport, import_id, with_for_update=True, populate_existing=True)
+    assert imp is not None
+    return imp
+
+
+@bp.post("/enrol/import/<int:import_id>/chunk")
+@login_required(role=ENROL_ROLE)
+def chunk(import_id: int) -> Any:
+    """One step of the import, called repeatedly by the page's script."""
+    imp = _locked_import(import_id)
+    ok, why = _step(imp, request.form.get("valid_only") == "1", csv_import.CHUNK_ROWS)
+    if not ok:
+        db().rollback()
+        return jsonify(error=why), 409
+    db().commit()
+    return jsonify(status=imp.status, done=imp.done_rows, total=imp.total_rows,
+                   imported=csv_import.imported_count(imp))
+
+
+@bp.post("/enrol/import/<int:import_id>/run")
+@login_required(role=ENROL_ROLE)
+def run(import_id: int) -> Any:
+    """Without JavaScript: the whole file in one request (chunk by chunk, one commit each)."""
+    valid_only = request.form.get("valid_only") == "1"
+    while True:
+        imp = _locked_import(import_id)
+        ok, why = _step(imp, valid_only, csv_import.CHUNK_ROWS)
+        if not ok:
+            db().rollback()
+            flash(why or "Not imported.", "error")
+            return redirect(url_for(".show", import_id=import_id))
+        db().commit()
+        if imp.status == "done":
+            break
+    flash(f"Import finished: {csv_import.imported_count(imp)} patients enrolled.", "success")
+    return redirect(url_for(".show", import_id=import_id))
