@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from followup.clock import Clock, SystemClock
-from followup.config import Settings, load_settings
+from followup.config import ConfigError, Settings, load_settings
 from followup.db import make_engine, make_sessionmaker
 from followup.dispatch import Dispatcher
 from followup.sms.base import SmsBackend
@@ -52,6 +52,7 @@ def create_app(
     os.makedirs(app.instance_path, exist_ok=True)
     settings = load_settings(instance_path=app.instance_path, config_path=config_path,
                              overrides=test_config)
+    _check_templates(settings)
     _configure_logging(settings)
     app.config.update(
         SECRET_KEY=settings.secret_key or _instance_secret(app.instance_path),
@@ -99,6 +100,19 @@ def _close_db(_exc: BaseException | None) -> None:
     session = g.pop("db", None)
     if session is not None:
         session.close()
+
+
+def _check_templates(settings: Settings) -> None:
+    """A check-in whose wording is missing would fail at send time, at night,
+    for every patient: refuse to start instead."""
+    from followup.texts import LANGUAGES, TEMPLATE_DIR
+
+    for i, spec in enumerate(settings.checkins):
+        for lang in LANGUAGES:
+            if not (TEMPLATE_DIR / lang / f"{spec.template}.txt").is_file():
+                raise ConfigError(
+                    f"schedule.checkins[{i}].template: no template {spec.template!r} for "
+                    f"language {lang!r} (expected templates/sms/{lang}/{spec.template}.txt)")
 
 
 def _make_backend(settings: Settings) -> SmsBackend:

@@ -229,6 +229,8 @@ def dispatch(as_of: str | None) -> None:
     instant = _field("--as-of", v.aware_datetime, as_of) if as_of else svc.clock.now()
     summary = run_passes(svc, instant)
     click.echo(summary.line(instant))
+    if summary.errors:
+        raise SystemExit(1)  # the line above names the failed passes; the log says why
 
 
 @cli.command("triage")

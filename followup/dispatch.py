@@ -119,6 +119,7 @@ class Dispatcher:
     ) -> DispatchSummary:
         """Send everything due at ``as_of`` (default: the clock's now)."""
         now = as_of or self.clock.now()
+        self._started = self.clock.now()
         summary = DispatchSummary()
         summary.reclaimed = self._expire_claims(now)
         for _ in range(max_batches):
@@ -126,19 +127,34 @@ class Dispatcher:
             if not ids:
                 break
             for checkin_id in ids:
-                self._handle(checkin_id, token, now, summary)
+                try:
+                    self._handle(checkin_id, token, now, summary)
+                except Exception as exc:  # one bad check-in must not stall the rest
+                    self._internal_error(checkin_id, token, now, exc, summary)
         return summary
 
     def _expire_claims(self, now: datetime) -> int:
         cutoff = now - timedelta(seconds=self.settings.claim_lease_seconds)
         with write_transaction(self.sessions) as session:
+            expired = (Checkin.status == "sending", Checkin.claimed_at < cutoff)
+            # The provider may have accepted these before the dispatcher died.
+            risky = session.execute(
+                update(Checkin)
+                .where(*expired, Checkin.send_started_at.is_not(None),
+                       Checkin.send_started_at >= Checkin.claimed_at)
+                .values(status="pending", claim_token=None, possible_duplicate=True,
+                        last_error="the dispatcher stopped after the send began: "
+                                   "the patient may get this text twice")
+            ).rowcount or 0
             result = session.execute(
                 update(Checkin)
-                .where(Checkin.status == "sending", Checkin.claimed_at < cutoff)
+                .where(*expired)
                 .values(status="pending", claim_token=None,
-                        last_error="claim expired: the dispatcher stopped mid-send")
+                        last_error="claim expired: the dispatcher stopped before sending")
             )
-            count = result.rowcount or 0
+            if risky:
+                log.warning("%d re-queued check-ins may already have been sent", risky)
+            count = risky + (result.rowcount or 0)
         if count:
             log.warning("re-queued %d check-ins whose dispatcher stopped mid-send", count)
         return count
@@ -200,6 +216,8 @@ class Dispatcher:
                 if allowed > moment:
                     paced_until = allowed
         if body is not None and paced_until is None:
+            if not self._mark_send_started(checkin_id, token, now):
+                return  # the claim was taken over meanwhile: not ours to send
             try:
                 outcome = self.sms.send(to=send_to, body=body, from_=send_from,
                                         status_callback=self.settings.public_url + "/twilio/status")
@@ -229,14 +247,50 @@ class Dispatcher:
             pause = max(outcome.retry_after or 0.0, 1.0)
             self.pacer.push_back(sender, self._moment(now) + timedelta(seconds=pause))
 
+    def _internal_error(self, checkin_id: int, token: str, now: datetime, exc: Exception,
+                        summary: DispatchSummary) -> None:
+        """Put the check-in back with a back-off and say what broke (no PHI)."""
+        log.error("checkin %s: %s while sending; will retry", checkin_id, type(exc).__name__)
+        summary.errors.append(f"checkin {checkin_id}: {type(exc).__name__}")
+        with write_transaction(self.sessions) as session:
+            checkin = session.get(Checkin, checkin_id)
+            if checkin is None or checkin.claim_token != token:
+                return
+            checkin.attempts += 1
+            checkin.claim_token = None
+            checkin.last_error = f"internal error ({type(exc).__name__}): will retry"
+            if checkin.attempts >= self.settings.max_attempts:
+                checkin.status = "failed"
+                summary.failed += 1
+            else:
+                checkin.status = "pending"
+                checkin.next_attempt_at = now + self.backoff(checkin.attempts)
+                summary.retrying += 1
+
+    def _mark_send_started(self, checkin_id: int, token: str, now: datetime) -> bool:
+        """Commit that the provider is about to be called, so a crash between its
+        answer and our commit is recognised when the claim is taken up again."""
+        with write_transaction(self.sessions) as session:
+            result = session.execute(
+                update(Checkin)
+                .where(Checkin.id == checkin_id, Checkin.claim_token == token,
+                       Checkin.status == "sending")
+                .values(send_started_at=self._moment(now))
+            )
+            return bool(result.rowcount)
+
     def sender_key(self, from_number: str | None) -> str:
         """Which sender a text is paced under: the number it goes out from."""
         twilio = self.settings.twilio
         return from_number or twilio.from_number or twilio.messaging_service_sid or "default"
 
     def _moment(self, now: datetime) -> datetime:
-        """The real present for pacing: a long pass moves on from the instant it began."""
-        return max(now, self.clock.now())
+        """The present within a pass: its instant plus the time the pass has taken.
+
+        A long pass moves on (pacing, quiet hours) from the instant it began,
+        also when that instant is not the wall clock's (``dispatch --as-of``)."""
+        started = getattr(self, "_started", None) or self.clock.now()
+        return now + max(timedelta(0), self.clock.now() - started)
 
     def _pace(self, sender: str, now: datetime) -> datetime | None:
         """Wait for the sender's slot if it is close; else the time to come back.

@@ -186,6 +186,12 @@ class Checkin(Base):
     # no-response flag was opened.
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     no_response_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Crash safety: set (and committed) just before the provider is called. A
+    # claim that expires with it set may have been sent already: the resend is
+    # recorded as a possible duplicate instead of passing silently.
+    send_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    possible_duplicate: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                     server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     patient: Mapped[Patient] = relationship(back_populates="checkins")

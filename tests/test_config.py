@@ -80,3 +80,13 @@ def test_schedule_is_configurable(tmp_path: Path) -> None:
                     'template = "checkin_late"\n')
     assert [(c.kind, c.day, c.at.hour, c.template) for c in settings.checkins] == [
         ("day5", 5, 11, "checkin_late")]
+
+
+def test_a_checkin_template_missing_in_a_language_stops_start_up(tmp_path: Path) -> None:
+    from followup.app import create_app
+
+    path = tmp_path / "c.toml"
+    path.write_text('[[schedule.checkins]]\nkind = "day5"\nday = 5\nat = "10:00"\n')
+    with pytest.raises(ConfigError, match=r"schedule.checkins\[0\].template: no template "
+                                          r"'checkin_day5'"):
+        create_app(config_path=str(path))

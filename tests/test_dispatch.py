@@ -210,6 +210,20 @@ def test_a_claim_abandoned_by_a_dead_dispatcher_is_picked_up_again(client, svc, 
     assert summary.reclaimed == 1 and summary.sent == 1
 
 
+def test_a_claim_that_died_after_the_send_began_is_resent_and_recorded(client, svc, north, sms):
+    enrol(client, north)
+    t = local("2026-11-10T17:00-06:00")
+    with svc.sessions() as s:  # killed between the provider's "accepted" and our commit
+        s.execute(update(Checkin).where(Checkin.kind == "same_day").values(
+            status="sending", claim_token="dead", claimed_at=t, send_started_at=t))
+        s.commit()
+    summary = svc.dispatcher().run_once(t + timedelta(minutes=11))
+    assert summary.reclaimed == 1 and summary.sent == 1
+    with svc.sessions() as s:
+        checkin = s.scalar(select(Checkin).where(Checkin.kind == "same_day"))
+        assert checkin.status == "sent" and checkin.possible_duplicate is True
+
+
 def test_two_dispatchers_never_send_the_same_checkin(client, svc, north, clock):
     for i in range(60):
         enrol(client, north, phone=f"+1312555{1000 + i}", first_name=f"P{i}")
@@ -284,3 +298,27 @@ def test_paused_patient_gets_no_checkins(client, svc, north, sms):
     summary = svc.dispatcher().run_once(local("2026-11-10T17:00-06:00"))
     assert summary.sent == 0 and summary.skipped == 1
     assert statuses(svc)["same_day"] == "skipped"
+
+
+def test_one_check_in_that_cannot_be_rendered_does_not_stall_the_others(
+    client, svc, north, sms, monkeypatch
+):
+    enrol(client, north)
+    enrol(client, north, phone="+13125550124", first_name="Ana")
+    import followup.dispatch as dispatch_module
+
+    real = dispatch_module.checkin_text
+
+    def fragile(patient, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if patient.first_name == "Maria":
+            raise LookupError("template vanished")
+        return real(patient, *args, **kwargs)
+
+    monkeypatch.setattr(dispatch_module, "checkin_text", fragile)
+    summary = svc.dispatcher().run_once(local("2026-11-10T17:00-06:00"))
+    assert summary.sent == 1 and summary.retrying == 1
+    assert [t.to for t in sms.sent] == ["+13125550124"]
+    with svc.sessions() as s:
+        broken = s.scalar(select(Checkin).join(Patient).where(Patient.first_name == "Maria",
+                                                              Checkin.kind == "same_day"))
+        assert broken.status == "pending" and "LookupError" in broken.last_error
