@@ -30,8 +30,17 @@ test: install
 lint: install
 	$(BIN)/ruff check followup tests migrations
 
+# Every benchmark, bounded (a few minutes on 2 cores), then a PASS/FAIL summary.
+# gunicorn (the 'bench' extra) is installed the first time.
 bench: install
-	$(BIN)/python -m followup.triage.bench
+	$(BIN)/python -c 'import gunicorn' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m bench.run
+
+# The scale benchmark on PostgreSQL: 1M patients, 10M messages (long; SCALE=0.1 for a tenth).
+.PHONY: bench-scale
+SCALE ?= 1
+bench-scale: install
+	$(BIN)/python -m bench.scale --scale $(SCALE)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
