@@ -1,9 +1,10 @@
 """Sending what is due: claim rows, apply quiet hours and staleness, send.
 
 The database is the source of truth. A pass claims a batch of due check-ins
-atomically (so concurrent dispatchers never send the same one), then handles
-each in its own short transaction. A claim that is never finished (the
-process died) expires after a lease and the check-in is looked at again.
+atomically (so concurrent dispatchers never send the same one), decides and
+renders the whole batch in one read, and sends in small chunks whose outcomes
+are committed together. A claim that is never finished (the process died)
+expires after a lease and the check-in is looked at again.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from followup.clock import Clock
 from followup.config import Settings
@@ -64,6 +65,22 @@ STAFF_KIND = "staff"
 REMINDER_KIND = "reminder"
 # Waiting for a paced slot inside a pass is worth it only if it is this close.
 MAX_PACE_WAIT_SECONDS = 1.0
+
+
+# Texts sent between two commits: the most a crash can leave unrecorded.
+SEND_CHUNK = 10
+
+
+@dataclass(frozen=True)
+class SendPlan:
+    """One text to send, decided and rendered before any provider call."""
+
+    checkin_id: int
+    body: str
+    to: str
+    from_: str | None
+    night_applies: bool  # a nurse's message ignores quiet hours
+    tz: ZoneInfo
 
 
 @dataclass(frozen=True)
@@ -126,11 +143,7 @@ class Dispatcher:
             token, ids = self._claim(now)
             if not ids:
                 break
-            for checkin_id in ids:
-                try:
-                    self._handle(checkin_id, token, now, summary)
-                except Exception as exc:  # one bad check-in must not stall the rest
-                    self._internal_error(checkin_id, token, now, exc, summary)
+            self._handle_batch(ids, token, now, summary)
         return summary
 
     def _expire_claims(self, now: datetime) -> int:
@@ -186,66 +199,121 @@ class Dispatcher:
                 ))
         return token, sorted(ids)
 
-    # -- one check-in -----------------------------------------------------
-    # Three steps, so no database lock is held while the provider is called:
-    # read and decide, send (no transaction), record the outcome.
-    def _handle(self, checkin_id: int, token: str, now: datetime, summary: DispatchSummary) -> None:
-        with self.sessions() as session:
-            checkin = session.get(Checkin, checkin_id)
-            if checkin is None or checkin.claim_token != token or checkin.status != "sending":
-                return
-            patient = checkin.patient
-            clinic = patient.clinic
-            verdict = self._decide(session, checkin, patient, now)
-            body = None
-            if verdict is None:
-                body = checkin.body or checkin_text(patient, clinic, checkin.infusion,
-                                                    checkin.template, checkin.kind)
-            send_to, send_from = patient.phone, clinic.sms_number
-            night_applies = checkin.kind != STAFF_KIND
-            tz = ZoneInfo(patient.timezone)
-        outcome: SendResult | SendError | None = None
-        sender = self.sender_key(send_from)
-        paced_until = None
-        if body is not None:
-            paced_until = self._pace(sender, now)
-            if paced_until is None and night_applies:
-                # A wait for the slot must not carry a text over into quiet hours.
-                moment = self._moment(now)
-                allowed = next_allowed(moment, tz, self.quiet)
-                if allowed > moment:
-                    paced_until = allowed
-        if body is not None and paced_until is None:
-            if not self._mark_send_started(checkin_id, token, now):
-                return  # the claim was taken over meanwhile: not ours to send
+    # -- a claimed batch ---------------------------------------------------
+    # No database lock is held while the provider is called: read and decide
+    # for the whole batch, then send in chunks, each chunk marked as started
+    # (committed) before its first send and its outcomes recorded in one
+    # transaction after its last. A crash inside a chunk re-queues the chunk's
+    # unfinished check-ins as possible duplicates (see _expire_claims).
+    def _handle_batch(self, ids: list[int], token: str, now: datetime,
+                      summary: DispatchSummary) -> None:
+        plans, verdicts = self._plan(ids, token, now, summary)
+        if verdicts:
+            with write_transaction(self.sessions) as session:
+                for checkin in self._load(session, list(verdicts), token):
+                    checkin.claim_token = None
+                    self._apply_verdict(session, checkin, verdicts[checkin.id], summary)
+        for start in range(0, len(plans), SEND_CHUNK):
+            chunk = plans[start:start + SEND_CHUNK]
             try:
-                outcome = self.sms.send(to=send_to, body=body, from_=send_from,
-                                        status_callback=self.settings.public_url + "/twilio/status")
-            except SendError as exc:
-                outcome = exc
+                self._send_chunk(chunk, token, now, summary)
+            except Exception as exc:  # the chunk goes back to the queue, not the batch
+                for plan in chunk:
+                    self._internal_error(plan.checkin_id, token, now, exc, summary)
+
+    def _load(self, session: Session, ids: list[int], token: str) -> list[Checkin]:
+        return list(session.scalars(
+            select(Checkin)
+            .where(Checkin.id.in_(ids), Checkin.claim_token == token,
+                   Checkin.status == "sending")
+            .options(joinedload(Checkin.patient).joinedload(Patient.clinic),
+                     joinedload(Checkin.infusion))
+            .order_by(Checkin.id)
+        ).unique())
+
+    def _plan(self, ids: list[int], token: str, now: datetime, summary: DispatchSummary
+              ) -> tuple[list[SendPlan], dict[int, Verdict]]:
+        plans: list[SendPlan] = []
+        verdicts: dict[int, Verdict] = {}
+        broken: list[tuple[int, Exception]] = []
+        with self.sessions() as session:
+            for checkin in self._load(session, ids, token):
+                try:
+                    patient, clinic = checkin.patient, checkin.patient.clinic
+                    verdict = self._decide(session, checkin, patient, now)
+                    if verdict is not None:
+                        verdicts[checkin.id] = verdict
+                        continue
+                    body = checkin.body or checkin_text(patient, clinic, checkin.infusion,
+                                                        checkin.template, checkin.kind)
+                    plans.append(SendPlan(checkin.id, body, patient.phone, clinic.sms_number,
+                                          checkin.kind != STAFF_KIND,
+                                          ZoneInfo(patient.timezone)))
+                except Exception as exc:  # one bad check-in must not stall the rest
+                    broken.append((checkin.id, exc))
+        for checkin_id, exc in broken:
+            self._internal_error(checkin_id, token, now, exc, summary)
+        return plans, verdicts
+
+    def _send_chunk(self, chunk: list[SendPlan], token: str, now: datetime,
+                    summary: DispatchSummary) -> None:
         with write_transaction(self.sessions) as session:
-            checkin = session.get(Checkin, checkin_id)
-            assert checkin is not None
-            checkin.claim_token = None
-            if verdict is not None:
-                self._apply_verdict(session, checkin, verdict, summary)
-            elif paced_until is not None:
-                checkin.status, checkin.next_attempt_at = "pending", paced_until
-                summary.paced += 1
-            elif isinstance(outcome, SendResult):
-                self._sent(session, checkin, body or "", outcome, now, summary)
-            elif isinstance(outcome, TransientSendError):
-                checkin.attempts += 1
-                self._retry_later(checkin, outcome, now, summary)
-            elif isinstance(outcome, PermanentSendError):
-                checkin.attempts += 1
-                self._give_up(session, checkin, body or "", outcome, now)
-                summary.failed += 1
-        if (isinstance(outcome, TransientSendError) and outcome.http_status == 429
-                and self.pacer is not None):
-            # The provider says the sender is over its rate: everyone from it waits.
-            pause = max(outcome.retry_after or 0.0, 1.0)
-            self.pacer.push_back(sender, self._moment(now) + timedelta(seconds=pause))
+            marked = session.execute(
+                update(Checkin)
+                .where(Checkin.id.in_([p.checkin_id for p in chunk]),
+                       Checkin.claim_token == token, Checkin.status == "sending")
+                .values(send_started_at=self._moment(now))
+            ).rowcount
+        if not marked:
+            return  # the claims were taken over meanwhile: not ours to send
+        outcomes: dict[int, SendResult | SendError | datetime] = {}
+        for plan in chunk:
+            outcomes[plan.checkin_id] = self._send_one(plan, now)
+        with write_transaction(self.sessions) as session:
+            bodies = {p.checkin_id: p.body for p in chunk}
+            for checkin in self._load(session, list(outcomes), token):
+                checkin.claim_token = None
+                self._record(session, checkin, bodies[checkin.id], outcomes[checkin.id], now,
+                             summary)
+
+    def _send_one(self, plan: SendPlan, now: datetime) -> SendResult | SendError | datetime:
+        """Send one text, or the moment to come back (pacing, quiet hours)."""
+        sender = self.sender_key(plan.from_)
+        paced_until = self._pace(sender, now)
+        if paced_until is None and plan.night_applies:
+            # A wait for the slot must not carry a text over into quiet hours.
+            moment = self._moment(now)
+            allowed = next_allowed(moment, plan.tz, self.quiet)
+            if allowed > moment:
+                paced_until = allowed
+        if paced_until is not None:
+            return paced_until
+        try:
+            return self.sms.send(to=plan.to, body=plan.body, from_=plan.from_,
+                                 status_callback=self.settings.public_url + "/twilio/status")
+        except SendError as exc:
+            if exc.http_status == 429 and self.pacer is not None:
+                # The provider says the sender is over its rate: everyone from it waits.
+                retry_after = getattr(exc, "retry_after", None) or 0.0
+                pause = max(retry_after, 1.0)
+                self.pacer.push_back(sender, self._moment(now) + timedelta(seconds=pause))
+            return exc
+
+    def _record(self, session: Session, checkin: Checkin, body: str,
+                outcome: SendResult | SendError | datetime, now: datetime,
+                summary: DispatchSummary) -> None:
+        if isinstance(outcome, datetime):
+            checkin.status, checkin.next_attempt_at = "pending", outcome
+            summary.paced += 1
+        elif isinstance(outcome, SendResult):
+            self._sent(session, checkin, body, outcome, now, summary)
+        elif isinstance(outcome, TransientSendError):
+            checkin.attempts += 1
+            self._retry_later(checkin, outcome, now, summary)
+        elif isinstance(outcome, PermanentSendError):
+            checkin.attempts += 1
+            self._give_up(session, checkin, body, outcome, now)
+            summary.failed += 1
 
     def _internal_error(self, checkin_id: int, token: str, now: datetime, exc: Exception,
                         summary: DispatchSummary) -> None:
@@ -266,18 +334,6 @@ class Dispatcher:
                 checkin.status = "pending"
                 checkin.next_attempt_at = now + self.backoff(checkin.attempts)
                 summary.retrying += 1
-
-    def _mark_send_started(self, checkin_id: int, token: str, now: datetime) -> bool:
-        """Commit that the provider is about to be called, so a crash between its
-        answer and our commit is recognised when the claim is taken up again."""
-        with write_transaction(self.sessions) as session:
-            result = session.execute(
-                update(Checkin)
-                .where(Checkin.id == checkin_id, Checkin.claim_token == token,
-                       Checkin.status == "sending")
-                .values(send_started_at=self._moment(now))
-            )
-            return bool(result.rowcount)
 
     def sender_key(self, from_number: str | None) -> str:
         """Which sender a text is paced under: the number it goes out from."""

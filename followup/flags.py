@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from followup.audit import audit
 from followup.models import Flag, FlagEvent
@@ -84,6 +84,7 @@ def queue(session: Session, clinic_id: int, status: str) -> list[Flag]:
     """Emergency first, then urgent, then routine; oldest first within a level."""
     flags = session.scalars(
         select(Flag).where(Flag.clinic_id == clinic_id, Flag.status == status)
+        .options(selectinload(Flag.message), selectinload(Flag.patient))
         .order_by(Flag.created_at, Flag.id)
     ).all()
     return sorted(flags, key=lambda f: LEVEL_ORDER.get(f.level, 9))

@@ -209,7 +209,8 @@ class Message(Base):
     clinic_id: Mapped[int | None] = mapped_column(ForeignKey("clinics.id"), index=True)
     patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"))
     checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id"), index=True)
-    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    # Indexed: a retried webhook finds the reply it already gave by this.
+    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
     direction: Mapped[str] = mapped_column(String(3))  # in | out
     body: Mapped[str] = mapped_column(Text)
     from_number: Mapped[str | None] = mapped_column(String(20))
