@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from followup.clock import Clock
@@ -81,6 +81,9 @@ class SendPlan:
     from_: str | None
     night_applies: bool  # a nurse's message ignores quiet hours
     tz: ZoneInfo
+    patient_id: int
+    clinic_id: int
+    created_by: str | None
 
 
 @dataclass(frozen=True)
@@ -213,11 +216,18 @@ class Dispatcher:
                 for checkin in self._load(session, list(verdicts), token):
                     checkin.claim_token = None
                     self._apply_verdict(session, checkin, verdicts[checkin.id], summary)
-        for start in range(0, len(plans), SEND_CHUNK):
-            chunk = plans[start:start + SEND_CHUNK]
+        chunks = [plans[i:i + SEND_CHUNK] for i in range(0, len(plans), SEND_CHUNK)]
+        marked = False
+        for index, chunk in enumerate(chunks):
+            following = chunks[index + 1] if index + 1 < len(chunks) else []
             try:
-                self._send_chunk(chunk, token, now, summary)
+                if not marked:
+                    with write_transaction(self.sessions) as session:
+                        self._mark_started(session, chunk, token, now)
+                self._send_chunk(chunk, following, token, now, summary)
+                marked = True
             except Exception as exc:  # the chunk goes back to the queue, not the batch
+                marked = False
                 for plan in chunk:
                     self._internal_error(plan.checkin_id, token, now, exc, summary)
 
@@ -248,33 +258,68 @@ class Dispatcher:
                                                         checkin.template, checkin.kind)
                     plans.append(SendPlan(checkin.id, body, patient.phone, clinic.sms_number,
                                           checkin.kind != STAFF_KIND,
-                                          ZoneInfo(patient.timezone)))
+                                          ZoneInfo(patient.timezone), patient.id, clinic.id,
+                                          checkin.created_by))
                 except Exception as exc:  # one bad check-in must not stall the rest
                     broken.append((checkin.id, exc))
         for checkin_id, exc in broken:
             self._internal_error(checkin_id, token, now, exc, summary)
         return plans, verdicts
 
-    def _send_chunk(self, chunk: list[SendPlan], token: str, now: datetime,
-                    summary: DispatchSummary) -> None:
-        with write_transaction(self.sessions) as session:
-            marked = session.execute(
+    def _mark_started(self, session: Session, chunk: list[SendPlan], token: str,
+                      now: datetime) -> None:
+        """Record that these are about to be sent (see _expire_claims)."""
+        if chunk:
+            session.execute(
                 update(Checkin)
                 .where(Checkin.id.in_([p.checkin_id for p in chunk]),
                        Checkin.claim_token == token, Checkin.status == "sending")
                 .values(send_started_at=self._moment(now))
-            ).rowcount
-        if not marked:
-            return  # the claims were taken over meanwhile: not ours to send
+            )
+
+    def _send_chunk(self, chunk: list[SendPlan], following: list[SendPlan], token: str,
+                    now: datetime, summary: DispatchSummary) -> None:
+        """Send a chunk already marked as started; record it and mark the next
+        chunk in one transaction (one commit per chunk)."""
         outcomes: dict[int, SendResult | SendError | datetime] = {}
         for plan in chunk:
             outcomes[plan.checkin_id] = self._send_one(plan, now)
+        accepted = [p for p in chunk if isinstance(outcomes[p.checkin_id], SendResult)]
+        others = {p.checkin_id: p.body for p in chunk if p not in accepted}
         with write_transaction(self.sessions) as session:
-            bodies = {p.checkin_id: p.body for p in chunk}
-            for checkin in self._load(session, list(outcomes), token):
+            self._record_accepted(session, accepted, outcomes, token, now, summary)
+            for checkin in self._load(session, list(others), token) if others else ():
                 checkin.claim_token = None
-                self._record(session, checkin, bodies[checkin.id], outcomes[checkin.id], now,
+                self._record(session, checkin, others[checkin.id], outcomes[checkin.id], now,
                              summary)
+            self._mark_started(session, following, token, now)
+
+    def _record_accepted(self, session: Session, plans: list[SendPlan],
+                         outcomes: dict[int, SendResult | SendError | datetime], token: str,
+                         now: datetime, summary: DispatchSummary) -> None:
+        """The common case, in two statements for the whole chunk."""
+        if not plans:
+            return
+        table = Checkin.__table__
+        result = session.execute(
+            table.update()
+            .where(table.c.id == bindparam("b_id"), table.c.claim_token == token,
+                   table.c.status == "sending")
+            .values(status="sent", sent_at=now, last_error=None, claim_token=None,
+                    attempts=table.c.attempts + 1),
+            [{"b_id": p.checkin_id} for p in plans],
+        )
+        if result.rowcount != len(plans):  # a claim was taken over: record none twice
+            raise RuntimeError("a claim changed hands while its chunk was being sent")
+        session.execute(insert(Message), [{
+            "clinic_id": p.clinic_id, "patient_id": p.patient_id, "checkin_id": p.checkin_id,
+            "direction": "out", "body": p.body, "from_number": p.from_, "to_number": p.to,
+            "provider_sid": outcome.sid, "status": outcome.status, "sent_by": p.created_by,
+            "created_at": now,
+        } for p in plans if isinstance(outcome := outcomes[p.checkin_id], SendResult)])
+        summary.sent += len(plans)
+        for p in plans:
+            log.info("checkin %s sent to patient %s", p.checkin_id, p.patient_id)
 
     def _send_one(self, plan: SendPlan, now: datetime) -> SendResult | SendError | datetime:
         """Send one text, or the moment to come back (pacing, quiet hours)."""
@@ -327,6 +372,9 @@ class Dispatcher:
             checkin.attempts += 1
             checkin.claim_token = None
             checkin.last_error = f"internal error ({type(exc).__name__}): will retry"
+            if (checkin.send_started_at is not None and checkin.claimed_at is not None
+                    and checkin.send_started_at >= checkin.claimed_at):
+                checkin.possible_duplicate = True  # it may have gone out before the error
             if checkin.attempts >= self.settings.max_attempts:
                 checkin.status = "failed"
                 summary.failed += 1

@@ -322,3 +322,19 @@ def test_one_check_in_that_cannot_be_rendered_does_not_stall_the_others(
         broken = s.scalar(select(Checkin).join(Patient).where(Patient.first_name == "Maria",
                                                               Checkin.kind == "same_day"))
         assert broken.status == "pending" and "LookupError" in broken.last_error
+
+
+def test_an_error_after_sending_marks_the_retry_as_a_possible_duplicate(
+    client, svc, north, sms, monkeypatch
+):
+    enrol(client, north)
+
+    def broken_record(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("database went away after the provider accepted")
+
+    monkeypatch.setattr(Dispatcher, "_record_accepted", broken_record)
+    summary = svc.dispatcher().run_once(local("2026-11-10T17:00-06:00"))
+    assert len(sms.sent) == 1 and summary.retrying == 1
+    with svc.sessions() as s:
+        checkin = s.scalar(select(Checkin).where(Checkin.kind == "same_day"))
+        assert checkin.status == "pending" and checkin.possible_duplicate is True
