@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -53,10 +53,11 @@ def handle_inbound(
     sid: str,
     now: datetime,
 ) -> InboundOutcome:
-    """Store, understand and answer one inbound text. The caller commits."""
-    previous = _already_handled(session, sid)
-    if previous is not None:
-        return previous
+    """Store, understand and answer one inbound text. The caller commits.
+
+    The unique provider id decides whether a webhook is a repeat: inserting
+    first and catching the conflict is both race-free and one query cheaper
+    than looking first."""
     clinic, patient = _identify(session, from_number, to_number)
     message = Message(
         clinic_id=clinic.id if clinic else None, patient_id=patient.id if patient else None,
@@ -66,7 +67,7 @@ def handle_inbound(
     try:
         with session.begin_nested():
             session.add(message)
-    except IntegrityError:  # the same webhook, handled concurrently
+    except IntegrityError:  # the same webhook again (a retry, or concurrently)
         previous = _already_handled(session, sid)
         assert previous is not None
         return previous
@@ -131,7 +132,6 @@ def _answer(session: Session, inbound: Message, reply: str, clinic: Clinic | Non
         from_number=inbound.to_number, to_number=inbound.from_number, status="sent",
         created_at=now,
     ))
-    session.flush()
     return InboundOutcome(reply, inbound.id, level=inbound.level)
 
 
@@ -149,11 +149,13 @@ def _identify(session: Session, from_number: str,
 
     When a deployment shares one sending number between clinics, the patient's
     number alone decides, but only when it belongs to exactly one clinic."""
-    clinic = session.scalar(select(Clinic).where(Clinic.sms_number == to_number))
-    if clinic is not None:
-        patient = session.scalar(select(Patient).where(
-            Patient.clinic_id == clinic.id, Patient.phone == from_number))
-        return clinic, patient
+    row = session.execute(
+        select(Clinic, Patient)
+        .outerjoin(Patient, and_(Patient.clinic_id == Clinic.id, Patient.phone == from_number))
+        .where(Clinic.sms_number == to_number)
+    ).first()
+    if row is not None:
+        return row[0], row[1]
     candidates = session.scalars(select(Patient).where(Patient.phone == from_number)).all()
     if len(candidates) == 1:
         return candidates[0].clinic, candidates[0]
