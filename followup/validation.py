@@ -7,6 +7,7 @@ callers collect them per field so one response names everything wrong at once.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -55,8 +56,12 @@ def region_of(e164: str) -> str | None:
         return None
 
 
+@lru_cache(maxsize=1024)
 def display_phone(e164: str) -> str:
-    """How a patient expects to see their clinic's number in a text."""
+    """How a patient expects to see their clinic's number in a text.
+
+    Cached: every text of a clinic shows the same few numbers, and parsing
+    one costs more than rendering the rest of the text."""
     try:
         parsed = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
