@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +28,7 @@ from followup.app import Services, create_app
 from followup.clock import FixedClock
 from followup.migrate import upgrade
 from followup.models import Base, Clinic
+from followup.sms.base import SendResult
 from followup.sms.console import ConsoleBackend
 from followup.tokens import issue_token
 
@@ -165,3 +167,22 @@ def post_twilio(client: FlaskClient, path: str, params: dict[str, str],
     """POST a webhook exactly as Twilio would, signed unless told otherwise."""
     sig = twilio_signature(path, params) if signature is None else signature
     return client.post(path, data=params, headers={"X-Twilio-Signature": sig})
+
+
+class ScriptedBackend:
+    """An SMS backend that fails as scripted, then accepts; remembers what it accepted."""
+
+    name = "scripted"
+
+    def __init__(self, *failures: Exception) -> None:
+        self.failures = list(failures)
+        self.accepted: list[tuple[str, str]] = []
+        self.lock = threading.Lock()
+
+    def send(self, *, to: str, body: str, from_: str | None = None,
+             status_callback: str | None = None) -> SendResult:
+        with self.lock:
+            if self.failures:
+                raise self.failures.pop(0)
+            self.accepted.append((to, body))
+            return SendResult(sid=f"SM{len(self.accepted):032x}", status="queued")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import ClinicHandle
+from conftest import ClinicHandle, ScriptedBackend
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
@@ -16,27 +16,8 @@ from followup.app import Services
 from followup.clock import FixedClock
 from followup.dispatch import Dispatcher
 from followup.models import Checkin, Flag, Message, Patient
-from followup.sms.base import PermanentSendError, SendResult, TransientSendError
+from followup.sms.base import PermanentSendError, TransientSendError
 from followup.sms.console import ConsoleBackend
-
-
-class ScriptedBackend:
-    """Fails as scripted, then accepts; remembers every text it accepted."""
-
-    name = "scripted"
-
-    def __init__(self, *failures: Exception) -> None:
-        self.failures = list(failures)
-        self.accepted: list[tuple[str, str]] = []
-        self.lock = threading.Lock()
-
-    def send(self, *, to: str, body: str, from_: str | None = None,
-             status_callback: str | None = None) -> SendResult:
-        with self.lock:
-            if self.failures:
-                raise self.failures.pop(0)
-            self.accepted.append((to, body))
-            return SendResult(sid=f"SM{len(self.accepted):032x}", status="queued")
 
 
 def enrol(client: FlaskClient, clinic: ClinicHandle, **extra: Any) -> dict[str, Any]:

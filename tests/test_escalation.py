@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import make_clinic
+from conftest import ScriptedBackend, make_clinic
 from fake_twilio import FakeTwilio
 from sqlalchemy import select
 
@@ -17,30 +17,11 @@ from followup.clock import FixedClock
 from followup.escalation import Escalator
 from followup.flags import acknowledge, open_flag, resolve
 from followup.models import Flag, FlagEvent, Message, Patient
-from followup.sms.base import PermanentSendError, SendResult, TransientSendError
+from followup.sms.base import PermanentSendError, TransientSendError
 from followup.sms.console import ConsoleBackend
 from followup.sms.twilio import TwilioBackend
 
 LADDER = ["+13125550901", "+13125550902"]
-
-
-class ScriptedBackend:
-    """Fails as scripted, then accepts."""
-
-    name = "scripted"
-
-    def __init__(self, *failures: Exception) -> None:
-        self.failures = list(failures)
-        self.accepted: list[tuple[str, str]] = []
-        self.lock = threading.Lock()
-
-    def send(self, *, to: str, body: str, from_: str | None = None,
-             status_callback: str | None = None) -> SendResult:
-        with self.lock:
-            if self.failures:
-                raise self.failures.pop(0)
-            self.accepted.append((to, body))
-            return SendResult(sid=f"SM{len(self.accepted):032x}", status="queued")
 
 
 @pytest.fixture

@@ -36,8 +36,9 @@ bp.before_request(check_csrf)
 for _code in (400, 403, 404):
     bp.register_error_handler(_code, error_page)
 
-# Who may enrol: clinic administrators (nurses work the flags and patients).
-ENROL_ROLE = "admin"
+# Who may enrol: any staff of the clinic. The nurse at the infusion chair
+# enrols the patient; admins keep settings, staff and tokens.
+ENROL_ROLE: str | None = None
 MAX_ID = 2**31 - 1
 
 

@@ -254,3 +254,11 @@ def test_clinic_settings(as_admin, svc, north):
         assert (clinic.digest_channel, clinic.digest_time) == ("email", "07:00")
         event = s.scalar(select(AuditEvent).where(AuditEvent.action == "clinic.settings"))
         assert "oncall_phones" in event.detail["changed"]
+
+
+def test_a_nurse_enrols_but_cannot_reach_the_admin_pages(as_nurse, svc):
+    resp = post(as_nurse, "/enrol", {"first_name": "Ann", "phone": "3125550177",
+                                     "infusion_at": "2026-11-10T13:00", "language": "en"})
+    assert resp.status_code == 302
+    assert "Ann" in as_nurse.get(resp.headers["Location"]).get_data(as_text=True)
+    assert as_nurse.get("/admin/staff").status_code == 403
