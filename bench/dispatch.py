@@ -48,11 +48,11 @@ class DispatchResult:
 
 def _dispatcher(url: str) -> Any:
     from followup.clock import FixedClock
-    from followup.db import make_engine, make_sessionmaker
+    from followup.db import make_sessionmaker, make_worker_engine
     from followup.dispatch import Dispatcher
     from followup.sms.console import ConsoleBackend
 
-    engine = make_engine(url)
+    engine = make_worker_engine(url)  # what `followup worker` dispatches with
     settings = bench_settings(url)
     return Dispatcher(settings=settings, sessions=make_sessionmaker(engine),
                       sms=ConsoleBackend(max_kept=1), clock=FixedClock(AS_OF)), engine

@@ -21,7 +21,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from followup.clock import Clock, SystemClock
 from followup.config import ConfigError, Settings, load_settings
-from followup.db import make_engine, make_sessionmaker
+from followup.db import make_engine, make_sessionmaker, make_worker_engine
 from followup.dispatch import Dispatcher
 from followup.sms.base import SmsBackend
 
@@ -35,10 +35,27 @@ class Services:
     sessions: sessionmaker[Session]
     clock: Clock
     sms: SmsBackend
+    _worker_sessions: sessionmaker[Session] | None = None
 
     def dispatcher(self) -> Dispatcher:
-        return Dispatcher(settings=self.settings, sessions=self.sessions, sms=self.sms,
+        return Dispatcher(settings=self.settings, sessions=self.worker_sessions(), sms=self.sms,
                           clock=self.clock)
+
+    def dispose(self) -> None:
+        """Close every pooled connection (tests, and processes that fork)."""
+        self.engine.dispose()
+        if self._worker_sessions is not None:
+            bind = self._worker_sessions.kw["bind"]
+            bind.dispose()
+
+    def worker_sessions(self) -> sessionmaker[Session]:
+        """Sessions for the dispatcher (see ``db.make_worker_engine``)."""
+        if self.engine.dialect.name == "sqlite":
+            return self.sessions  # one file, one pool
+        if self._worker_sessions is None:
+            self._worker_sessions = make_sessionmaker(
+                make_worker_engine(self.settings.database_url))
+        return self._worker_sessions
 
 
 def create_app(

@@ -100,7 +100,7 @@ def app(app_config: dict[str, Any], clock: FixedClock, sms: ConsoleBackend,
     app = create_app(app_config, clock=clock, sms=sms)
     app.config["TESTING"] = True
     yield app
-    app.extensions["followup"].engine.dispose()
+    app.extensions["followup"].dispose()
 
 
 @pytest.fixture

@@ -122,4 +122,4 @@ def test_sigkill_mid_batch_loses_nothing_and_records_every_duplicate(
         assert duplicates <= flagged  # every duplicate was detected and recorded
         assert all(n == 1 for n in stored.values())  # our record holds one text each
         assert fake.errors == []
-        svc.engine.dispose()
+        svc.dispose()

@@ -35,7 +35,7 @@ def twilio_app(fake: FakeTwilio, app_config: dict[str, Any], clock: Any) -> Iter
         "from_number": "+13125550100", "api_base_url": fake.base_url, "timeout_seconds": 2}}
     app = create_app(config, clock=clock)
     yield app
-    app.extensions["followup"].engine.dispose()
+    app.extensions["followup"].dispose()
 
 
 def send_one(app: Flask, fake: FakeTwilio, clock: Any) -> str:

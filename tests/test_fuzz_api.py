@@ -54,7 +54,7 @@ def fuzz_app(app_config: dict[str, Any]):  # type: ignore[no-untyped-def]
         sig = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC_URL + "/twilio/inbound", body)
         client.post("/twilio/inbound", data=body, headers={"X-Twilio-Signature": sig})
     yield app, clinic
-    svc.engine.dispose()
+    svc.dispose()
 
 
 def counts(app: Any) -> dict[str, int]:

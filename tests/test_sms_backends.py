@@ -373,4 +373,4 @@ def test_dispatcher_sends_through_twilio_as_the_api_describes(
     assert "Maria" in str(sent["Body"])
     messages = client.get("/api/patients/1/messages", headers=clinic.auth).get_json()
     assert messages[0]["status"] == "queued"
-    app.extensions["followup"].engine.dispose()
+    app.extensions["followup"].dispose()
