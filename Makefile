@@ -28,7 +28,7 @@ test: install
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check followup tests migrations
+	$(BIN)/ruff check followup tests migrations bench
 
 # Every benchmark, bounded (a few minutes on 2 cores), then a PASS/FAIL summary.
 # gunicorn (the 'bench' extra) is installed the first time.

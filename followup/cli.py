@@ -292,7 +292,7 @@ def demo() -> None:
         click.echo("demo clinic already set up (its login was printed when it was created)")
         return
     email, password, token = created
-    click.echo("Demo clinic created. Sign in with (shown once):")
+    click.echo("Demo clinic created. Sign in at http://127.0.0.1:5000/login with (shown once):")
     click.echo(f"  email:    {email}")
     click.echo(f"  password: {password}")
     click.echo(f"  API token: {token}")
