@@ -332,7 +332,27 @@ def _checkins(raw: dict[str, Any]) -> tuple[CheckinSpec, ...]:
     return tuple(specs)
 
 
+# Tables whose keys are the operator's own (numbers, check-in entries).
+FREE_FORM = {"rate_limit.senders", "schedule.checkins"}
+
+
+def check_known_keys(raw: dict[str, Any], defaults: dict[str, Any] = DEFAULTS,
+                     prefix: str = "") -> None:
+    """A misspelt key ("[quiet_hour]") would silently keep the default: refuse it."""
+    for key, value in raw.items():
+        dotted = f"{prefix}{key}"
+        if key not in defaults:
+            raise ConfigError(f"{dotted}: unknown setting (see config.example.toml)")
+        if dotted in FREE_FORM:
+            continue
+        if isinstance(defaults[key], dict):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{dotted}: must be a table ([{dotted}])")
+            check_known_keys(value, defaults[key], f"{dotted}.")
+
+
 def build_settings(raw: dict[str, Any], *, instance_path: str) -> Settings:
+    check_known_keys(raw)
     backend = _str(raw, "sms.backend")
     if backend not in ("console", "twilio"):
         raise ConfigError(f"sms.backend: must be \"console\" or \"twilio\", got {backend!r}")

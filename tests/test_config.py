@@ -90,3 +90,13 @@ def test_a_checkin_template_missing_in_a_language_stops_start_up(tmp_path: Path)
     with pytest.raises(ConfigError, match=r"schedule.checkins\[0\].template: no template "
                                           r"'checkin_day5'"):
         create_app(config_path=str(path))
+
+
+@pytest.mark.parametrize(("toml", "key"), [
+    ('[quiet_hour]\nstart = "22:00"', "quiet_hour"),
+    ('[twilio]\nauth_tokn = "x"', "twilio.auth_tokn"),
+    ('sms = "console"', "sms: must be a table"),
+])
+def test_misspelt_settings_are_refused_not_ignored(tmp_path: Path, toml: str, key: str) -> None:
+    with pytest.raises(ConfigError, match=key):
+        load(tmp_path, toml)
