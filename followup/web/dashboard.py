@@ -189,10 +189,12 @@ def resolve(flag_id: int) -> Any:
 
 
 # -- patients --------------------------------------------------------------------------
-@bp.get("/patients")
+@bp.route("/patients", methods=["GET", "POST"])
 @login_required
 def patients() -> Any:
-    q = request.args.get("q", "").strip()[:100]
+    # The search is POSTed: a name or phone in a URL ends up in access logs
+    # and browser history, and URLs must carry no PHI.
+    q = request.form.get("q", "").strip()[:100] if request.method == "POST" else ""
     stmt = select(Patient).where(Patient.clinic_id == g.clinic.id)
     if q:
         digits = "".join(ch for ch in q if ch.isdigit())

@@ -171,3 +171,16 @@ def test_non_responders_by_how_long(as_nurse, nurse, north, enrol_patient, svc, 
     login(as_nurse, nurse.email)
     page = as_nurse.get("/non-responders").get_data(as_text=True)
     assert "Maria" in page and "Omar" not in page
+
+
+def test_patient_search_keeps_names_out_of_the_url(as_nurse, north, enrol_patient):
+    from tests.web.staffkit import post
+
+    enrol_patient(north.clinic, first_name="Maria")
+    enrol_patient(north.clinic, phone="+13125550124", first_name="Zoe")
+    page = post(as_nurse, "/patients", {"q": "mar"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Maria" in html and "Zoe" not in html
+    assert 'method="post" class="search"' in html and "?q=" not in html
+    assert as_nurse.post("/patients", data={"q": "Maria"}).status_code == 400  # no CSRF
