@@ -230,7 +230,7 @@ def patient(patient_id: int) -> Any:
     staff_audit("patient.view", "patient", p.id)
     db().commit()
     return render_template("staff/patient.html", **_timeline(p),
-                           draft=request.args.get("draft", ""))
+                           draft="")
 
 
 @bp.post("/patients/<int:patient_id>/message")
