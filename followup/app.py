@@ -24,6 +24,7 @@ from followup.config import ConfigError, Settings, load_settings
 from followup.db import make_engine, make_sessionmaker, make_worker_engine
 from followup.dispatch import Dispatcher
 from followup.sms.base import SmsBackend
+from followup.triage import Rulebook, load_rulebook
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -35,6 +36,7 @@ class Services:
     sessions: sessionmaker[Session]
     clock: Clock
     sms: SmsBackend
+    rulebook: Rulebook
     _worker_sessions: sessionmaker[Session] | None = None
 
     def dispatcher(self) -> Dispatcher:
@@ -86,6 +88,9 @@ def create_app(
         sessions=make_sessionmaker(engine),
         clock=clock or SystemClock(),
         sms=sms or _make_backend(settings),
+        # Loaded (and validated) now: a broken rulebook stops start-up with
+        # the file, the entry and the problem, not the first patient's reply.
+        rulebook=load_rulebook(settings.triage_rulebook or None),
     )
     app.teardown_appcontext(_close_db)
     if settings.proxy_hops:

@@ -23,6 +23,7 @@ from followup.audit import audit
 from followup.config import ConfigError
 from followup.models import Clinic, User
 from followup.tokens import issue_token
+from followup.triage import RulebookError
 
 MIN_PASSWORD = 12
 
@@ -31,7 +32,7 @@ def _app_factory(config_path: str | None) -> Any:
     def factory() -> Flask:
         try:
             return create_app(config_path=config_path)
-        except ConfigError as exc:
+        except (ConfigError, RulebookError) as exc:
             raise click.ClickException(f"configuration: {exc}") from None
 
     return factory

@@ -102,6 +102,11 @@ DEFAULTS: dict[str, Any] = {
         "smtp_port": 25,
         "smtp_from": "followup@localhost",
     },
+    "triage": {
+        # The clinical rulebook (findings, phrasings, levels). Empty: the one
+        # shipped in followup/triage/rulebook.toml. Checked at start-up.
+        "rulebook": "",
+    },
     "retention": {
         # Message texts older than this many days are removed (0: kept). The
         # record that a message was sent or received, its triage level and the
@@ -207,6 +212,7 @@ class Settings:
     digest: DigestSettings
     rate_limit: RateLimitSettings
     retention_message_body_days: int
+    triage_rulebook: str
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -418,6 +424,7 @@ def build_settings(raw: dict[str, Any], *, instance_path: str) -> Settings:
         ),
         rate_limit=_rate_limit(raw),
         retention_message_body_days=int(_number(raw, "retention.message_body_days", minimum=0)),
+        triage_rulebook=_str(raw, "triage.rulebook"),
         raw=raw,
     )
 

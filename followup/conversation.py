@@ -22,7 +22,7 @@ from followup.dispatch import STAFF_KIND
 from followup.flags import TRIAGE_TO_FLAG, open_flag
 from followup.models import Checkin, Clinic, Flag, Message, Patient
 from followup.notify import patient_text
-from followup.triage import PriorFinding, triage
+from followup.triage import PriorFinding, Rulebook, triage
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ def handle_inbound(
     body: str,
     sid: str,
     now: datetime,
+    rulebook: Rulebook | None = None,
 ) -> InboundOutcome:
     """Store, understand and answer one inbound text. The caller commits.
 
@@ -90,18 +91,18 @@ def handle_inbound(
     if keyword in HELP_WORDS:
         return _answer(session, message, patient_text("help", patient.language, clinic),
                        clinic, patient, now)
-    return _triage(session, message, clinic, patient, now)
+    return _triage(session, message, clinic, patient, now, rulebook)
 
 
 def _triage(session: Session, message: Message, clinic: Clinic, patient: Patient,
-            now: datetime) -> InboundOutcome:
+            now: datetime, rulebook: Rulebook | None) -> InboundOutcome:
     checkin = _answered_checkin(session, patient, now)
     question = None
     if checkin is not None:
         message.checkin_id = checkin.id
         question = _question_of(session, checkin, now)
         _mark_answered(session, checkin, now)
-    result = triage(message.body, lang=patient.language, question=question,
+    result = triage(message.body, lang=patient.language, rulebook=rulebook, question=question,
                     history=_history(session, patient, message, now))
     findings = [f.to_dict() for f in result.findings]
     message.level, message.findings = result.level, findings

@@ -18,6 +18,7 @@ from followup.enrollment import EnrollmentRequest, enroll
 from followup.models import Checkin, Clinic, Message, User
 from followup.notify import checkin_text
 from followup.tokens import issue_token
+from followup.triage import Rulebook
 
 if TYPE_CHECKING:
     from followup.app import Services
@@ -58,14 +59,14 @@ def seed(session: Session, svc: Services) -> tuple[str, str, str] | None:
             first_infusion=first, external_id=None,
         )
         result = enroll(session, clinic, request, settings=svc.settings, now=now)
-        _replay_history(session, clinic, result.checkins, answers, now)
+        _replay_history(session, clinic, result.checkins, answers, now, svc.rulebook)
     audit(session, clinic_id=clinic.id, actor="cli", action="demo.seed", now=now)
     session.flush()
     return DEMO_EMAIL, password, token
 
 
 def _replay_history(session: Session, clinic: Clinic, checkins: list[Checkin],
-                    answers: tuple[str, ...], now: datetime) -> None:
+                    answers: tuple[str, ...], now: datetime, rulebook: Rulebook) -> None:
     """Mark the check-ins already due as sent and answered, as if the service
     had been running: a newcomer sees real threads on the dev phone at once."""
     past = [c for c in checkins if c.status == "pending" and c.next_attempt_at <= now]
@@ -86,7 +87,8 @@ def _replay_history(session: Session, clinic: Clinic, checkins: list[Checkin],
         if answer is not None:
             handle_inbound(session, from_number=patient.phone, to_number=clinic.sms_number or "",
                            body=answer, sid="SMdemo" + secrets.token_hex(13),
-                           now=checkin.next_attempt_at + timedelta(minutes=25))
+                           now=checkin.next_attempt_at + timedelta(minutes=25),
+                           rulebook=rulebook)
 
 
 __all__ = ["seed"]

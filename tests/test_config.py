@@ -100,3 +100,35 @@ def test_a_checkin_template_missing_in_a_language_stops_start_up(tmp_path: Path)
 def test_misspelt_settings_are_refused_not_ignored(tmp_path: Path, toml: str, key: str) -> None:
     with pytest.raises(ConfigError, match=key):
         load(tmp_path, toml)
+
+
+def test_a_broken_rulebook_stops_start_up_naming_file_and_entry(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from followup.cli import cli
+
+    rulebook = tmp_path / "rules.toml"
+    source = (Path(__file__).resolve().parents[1] / "followup" / "triage" / "rulebook.toml")
+    text = source.read_text(encoding="utf-8")
+    rulebook.write_text(text.replace('level = "emergency"', 'level = "panic"', 1),
+                        encoding="utf-8")
+    config = tmp_path / "c.toml"
+    config.write_text(f'[triage]\nrulebook = "{rulebook}"\n[database]\n'
+                      f'url = "sqlite:///{tmp_path}/x.db"\n')
+    result = CliRunner().invoke(cli, ["--config", str(config), "dispatch"])
+    assert result.exit_code != 0
+    assert str(rulebook) in result.output and "panic" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_clinicians_rulebook_is_used(tmp_path: Path, app_config) -> None:  # type: ignore[no-untyped-def]
+    from followup.app import create_app
+
+    source = (Path(__file__).resolve().parents[1] / "followup" / "triage" / "rulebook.toml")
+    rulebook = tmp_path / "rules.toml"
+    rulebook.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    side = source.with_name("common_words.toml")  # the lexicon's side file, beside it
+    (tmp_path / side.name).write_text(side.read_text(encoding="utf-8"), encoding="utf-8")
+    app = create_app({**app_config, "triage": {"rulebook": str(rulebook)}})
+    assert app.extensions["followup"].rulebook is not None
+    app.extensions["followup"].dispose()

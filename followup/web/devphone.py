@@ -47,6 +47,7 @@ def reply(patient_id: int):  # type: ignore[no-untyped-def]
             session, from_number=patient.phone,
             to_number=clinic.sms_number or services().settings.twilio.from_number,
             body=body[:1600], sid="SMdev" + uuid.uuid4().hex[:29], now=services().clock.now(),
+            rulebook=services().rulebook,
         )
         session.commit()
     return redirect(url_for("devphone.phone") + f"#patient-{patient.id}")

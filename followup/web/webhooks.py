@@ -63,6 +63,7 @@ def inbound() -> Response:
     outcome = handle_inbound(
         session, from_number=fields["From"], to_number=fields["To"],
         body=request.form.get("Body", ""), sid=fields["MessageSid"], now=svc.clock.now(),
+        rulebook=svc.rulebook,
     )
     session.commit()
     twiml = MessagingResponse()
