@@ -72,12 +72,12 @@ def is_sqlite(session: Session) -> bool:
 
 @contextmanager
 def write_transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """A transaction that holds the write lock from its first statement.
+    """A write transaction: commits on success, rolls back on any error.
 
-    On SQLite this is BEGIN IMMEDIATE, so two dispatchers serialise on the
-    claim instead of both reading the same due rows; elsewhere a plain
-    transaction (PostgreSQL claims use FOR UPDATE SKIP LOCKED). Commits on
-    success, rolls back on any error."""
+    On SQLite it says BEGIN IMMEDIATE explicitly (also the default set in
+    ``_tune_sqlite``), so two dispatchers serialise on the claim instead of
+    both reading the same due rows; PostgreSQL claims use FOR UPDATE SKIP
+    LOCKED instead."""
     with sessions() as session:
         if is_sqlite(session):
             session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -186,3 +186,31 @@ class ScriptedBackend:
                 raise self.failures.pop(0)
             self.accepted.append((to, body))
             return SendResult(sid=f"SM{len(self.accepted):032x}", status="queued")
+
+
+def run_concurrently(work: Callable[[], object], workers: int = 3) -> None:
+    """Run ``work`` in several threads at once (like several worker processes
+    on one database) and re-raise the first error any of them hit."""
+    errors: list[BaseException] = []
+
+    def guarded() -> None:
+        try:
+            work()
+        except BaseException as exc:  # surfaced below, in the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=guarded) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def twilio_config(app_config: dict[str, Any], fake: Any, **twilio: Any) -> dict[str, Any]:
+    """App settings that send through a FakeTwilio (tests/fake_twilio.py)."""
+    return {**app_config, "sms": {"backend": "twilio"}, "twilio": {
+        **app_config["twilio"], "account_sid": fake.account_sid, "auth_token": fake.auth_token,
+        "from_number": "+13125550100", "api_base_url": fake.base_url, "timeout_seconds": 2,
+        **twilio}}

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import AUTH_TOKEN, PUBLIC_URL, make_clinic, post_twilio
+from conftest import AUTH_TOKEN, PUBLIC_URL, make_clinic, post_twilio, twilio_config
 from fake_twilio import FakeTwilio
 from flask import Flask
 from sqlalchemy import select
@@ -30,10 +30,7 @@ def fake() -> Iterator[FakeTwilio]:
 
 @pytest.fixture
 def twilio_app(fake: FakeTwilio, app_config: dict[str, Any], clock: Any) -> Iterator[Flask]:
-    config = {**app_config, "sms": {"backend": "twilio"}, "twilio": {
-        **app_config["twilio"], "account_sid": fake.account_sid,
-        "from_number": "+13125550100", "api_base_url": fake.base_url, "timeout_seconds": 2}}
-    app = create_app(config, clock=clock)
+    app = create_app(twilio_config(app_config, fake), clock=clock)
     yield app
     app.extensions["followup"].dispose()
 

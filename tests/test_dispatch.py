@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import ClinicHandle, ScriptedBackend
+from conftest import ClinicHandle, ScriptedBackend, run_concurrently
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
@@ -210,23 +209,10 @@ def test_two_dispatchers_never_send_the_same_checkin(client, svc, north, clock):
         enrol(client, north, phone=f"+1312555{1000 + i}", first_name=f"P{i}")
     backend = ScriptedBackend()
     t = local("2026-11-10T17:00-06:00")
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            settings = svc.settings
-            small = type(settings)(**{**settings.__dict__, "batch_size": 7})
-            Dispatcher(settings=small, sessions=svc.sessions, sms=backend,
-                       clock=FixedClock(t)).run_once(t)
-        except BaseException as exc:  # surfaced below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run) for _ in range(3)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    assert errors == []
+    settings = svc.settings
+    small = type(settings)(**{**settings.__dict__, "batch_size": 7})
+    run_concurrently(lambda: Dispatcher(settings=small, sessions=svc.sessions, sms=backend,
+                                        clock=FixedClock(t)).run_once(t))
     counts = Counter(to for to, _ in backend.accepted)
     assert len(counts) == 60 and set(counts.values()) == {1}
     with svc.sessions() as s:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import ScriptedBackend, make_clinic
+from conftest import ScriptedBackend, make_clinic, run_concurrently
 from fake_twilio import FakeTwilio
 from sqlalchemy import select
 
@@ -155,21 +154,8 @@ def test_two_workers_page_each_rung_once(svc, oncall, clock):
         new_flag(svc, oncall.clinic.id)
     backend = ScriptedBackend()
     at = t0 + timedelta(minutes=5)
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            Escalator(settings=svc.settings, sessions=svc.sessions, sms=backend,
-                      clock=FixedClock(at)).run_once(at)
-        except BaseException as exc:  # surfaced below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run) for _ in range(3)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    assert errors == []
+    run_concurrently(lambda: Escalator(settings=svc.settings, sessions=svc.sessions,
+                                       sms=backend, clock=FixedClock(at)).run_once(at))
     assert len(backend.accepted) == 5
 
 

@@ -31,3 +31,16 @@ def test_claim_skips_rows_locked_by_another_dispatcher(postgres, client, svc, no
     assert locked is not None
     summary = svc.dispatcher().run_once(svc.clock.now().replace(hour=23))
     assert summary.sent == 1
+
+
+def test_the_dispatcher_has_its_own_pool_without_a_ping_per_checkout(postgres, svc):
+    worker_bind = svc.worker_sessions().kw["bind"]
+    assert worker_bind is not svc.engine
+    assert worker_bind.pool._pre_ping is False and svc.engine.pool._pre_ping is True
+    assert svc.worker_sessions() is svc.worker_sessions()  # made once
+
+
+def test_on_sqlite_the_dispatcher_shares_the_one_pool(svc):
+    if PG_URL:
+        pytest.skip("SQLite only")
+    assert svc.worker_sessions() is svc.sessions

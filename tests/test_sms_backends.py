@@ -344,15 +344,11 @@ def test_console_backend_keeps_only_recent_texts() -> None:
 def test_dispatcher_sends_through_twilio_as_the_api_describes(
     fake: FakeTwilio, app_config, clock
 ) -> None:
-    from conftest import make_clinic
+    from conftest import make_clinic, twilio_config
 
     from followup.app import create_app
 
-    config = {**app_config, "sms": {"backend": "twilio"}, "twilio": {
-        "account_sid": fake.account_sid, "auth_token": fake.auth_token,
-        "from_number": "+13125550100", "api_base_url": fake.base_url,
-        "validity_period_seconds": 1800, "timeout_seconds": 2}}
-    app = create_app(config, clock=clock)
+    app = create_app(twilio_config(app_config, fake, validity_period_seconds=1800), clock=clock)
     svc = app.extensions["followup"]
     clinic = make_clinic(svc, "north", "+13125550199")
     client = app.test_client()

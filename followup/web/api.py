@@ -11,7 +11,7 @@ from datetime import datetime
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, abort, g, jsonify, request
+from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
 from followup import flags as flag_service
@@ -22,6 +22,7 @@ from followup.models import ApiToken, Checkin, Clinic, Flag, Infusion, Message, 
 from followup.retention import export_patient
 from followup.tokens import hash_token
 from followup.validation import ValidationError
+from followup.web.scoping import owned
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -125,21 +126,12 @@ def message_json(m: Message) -> dict[str, Any]:
 
 
 # -- lookups scoped to the token's clinic -------------------------------------
-MAX_ID = 2**31 - 1  # larger ids cannot exist, and would overflow the database's integer
-
-
 def own_patient(patient_id: int) -> Patient:
-    patient = db().get(Patient, patient_id) if patient_id <= MAX_ID else None
-    if patient is None or patient.clinic_id != g.clinic.id:
-        abort(404, description="no such patient")
-    return patient
+    return owned(Patient, patient_id, "patient")
 
 
 def own_flag(flag_id: int) -> Flag:
-    flag = db().get(Flag, flag_id) if flag_id <= MAX_ID else None
-    if flag is None or flag.clinic_id != g.clinic.id:
-        abort(404, description="no such flag")
-    return flag
+    return owned(Flag, flag_id, "flag")
 
 
 # -- routes --------------------------------------------------------------------

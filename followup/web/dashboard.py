@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
-    abort,
     flash,
     g,
     redirect,
@@ -32,13 +31,13 @@ from followup.dispatch import STAFF_KIND
 from followup.models import Checkin, Flag, Message, Patient, User
 from followup.texts import sms_segments
 from followup.web.auth import check_csrf, error_page, login_required, staff_audit
+from followup.web.scoping import owned
 
 bp = Blueprint("dashboard", __name__)
 bp.before_request(check_csrf)
 for _code in (400, 403, 404):
     bp.register_error_handler(_code, error_page)
 
-MAX_ID = 2**31 - 1
 MAX_SEGMENTS = 2
 NOTE_MAX = 2000
 LEVELS = {
@@ -112,17 +111,11 @@ def who(actor: str | None) -> str:
 
 # -- scoping -------------------------------------------------------------------------
 def own_patient(patient_id: int) -> Patient:
-    patient = db().get(Patient, patient_id) if patient_id <= MAX_ID else None
-    if patient is None or patient.clinic_id != g.clinic.id:
-        abort(404, description="There is no such patient at your clinic.")
-    return patient
+    return owned(Patient, patient_id, "patient")
 
 
 def own_flag(flag_id: int) -> Flag:
-    flag = db().get(Flag, flag_id) if flag_id <= MAX_ID else None
-    if flag is None or flag.clinic_id != g.clinic.id:
-        abort(404, description="There is no such flag at your clinic.")
-    return flag
+    return owned(Flag, flag_id, "flag")
 
 
 def _back(default: str) -> str:

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 from flask import (
     Blueprint,
     Response,
-    abort,
     flash,
     g,
     jsonify,
@@ -31,6 +30,7 @@ from followup.models import CsvImport
 from followup.validation import ValidationError
 from followup.validation import timezone as parse_timezone
 from followup.web.auth import check_csrf, error_page, login_required, staff_audit
+from followup.web.scoping import owned
 
 bp = Blueprint("imports", __name__)
 bp.before_request(check_csrf)
@@ -40,7 +40,6 @@ for _code in (400, 403, 404):
 # Who may enrol: any staff of the clinic. The nurse at the infusion chair
 # enrols the patient; admins keep settings, staff and tokens.
 ENROL_ROLE: str | None = None
-MAX_ID = 2**31 - 1
 
 
 def form_data(form: Any, clinic_timezone: str) -> dict[str, Any]:
@@ -135,10 +134,7 @@ def upload() -> Any:
 
 
 def own_import(import_id: int) -> CsvImport:
-    imp = db().get(CsvImport, import_id) if import_id <= MAX_ID else None
-    if imp is None or imp.clinic_id != g.clinic.id:
-        abort(404, description="There is no such import at your clinic.")
-    return imp
+    return owned(CsvImport, import_id, "import")
 
 
 @bp.get("/enrol/import/<int:import_id>")
