@@ -4,6 +4,11 @@ One function, ``handle_inbound``, serves Twilio's webhook and the dev phone
 alike, so the dev phone exercises exactly what production does. It is
 idempotent per provider message id: Twilio retries webhooks, and a retried
 "chest pain" must not page a nurse twice.
+
+This is the hottest path in the service (every reply from every patient,
+inside Twilio's webhook timeout), so it talks SQL directly on the session's
+connection: a handful of statements, each compiled once per process, in the
+request's one transaction. The rare paths (STOP, START, HELP) use the ORM.
 """
 
 from __future__ import annotations
@@ -12,17 +17,19 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Connection, and_, bindparam, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from followup.consent import HELP_WORDS, START_WORDS, STOP_WORDS, opt_in, opt_out
 from followup.dispatch import STAFF_KIND
 from followup.flags import TRIAGE_TO_FLAG, open_flag
-from followup.models import Checkin, Clinic, Flag, Message, Patient
+from followup.models import Checkin, Clinic, Message, Patient
 from followup.notify import patient_text
-from followup.triage import PriorFinding, Rulebook, triage
+from followup.triage import PriorFinding, Rulebook, TriageResult, triage
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +41,58 @@ QUESTION_WINDOW = timedelta(hours=24)
 HISTORY_WINDOW = timedelta(days=10)
 KEYWORD_RE = re.compile(r"^\W*([A-Za-z]+)\W*$")
 
+messages = Message.__table__
+checkins = Checkin.__table__
+clinics = Clinic.__table__
+patients = Patient.__table__
+
+# The hot path's statements, built once: building and cache-keying a
+# statement costs more than running it.
+_SENDER_COLUMNS = (clinics.c.id, clinics.c.name, clinics.c.phone, clinics.c.emergency_number,
+                   patients.c.id.label("patient_id"), patients.c.language)
+SENDER_BY_CLINIC_NUMBER = (
+    select(*_SENDER_COLUMNS).select_from(clinics)
+    .outerjoin(patients, and_(patients.c.clinic_id == clinics.c.id,
+                              patients.c.phone == bindparam("from_number")))
+    .where(clinics.c.sms_number == bindparam("to_number"))
+)
+SENDER_BY_PHONE = (
+    select(*_SENDER_COLUMNS).join(patients, patients.c.clinic_id == clinics.c.id)
+    .where(patients.c.phone == bindparam("from_number")).limit(2)
+)
+_original = checkins.alias("original")
+LAST_CHECKIN_SENT = (
+    select(checkins.c.id, checkins.c.template, checkins.c.sent_at, checkins.c.reminder_for_id,
+           _original.c.template.label("original_template"))
+    .outerjoin(_original, _original.c.id == checkins.c.reminder_for_id)
+    .where(checkins.c.patient_id == bindparam("patient_id"), checkins.c.status == "sent",
+           checkins.c.kind != STAFF_KIND,
+           checkins.c.sent_at <= bindparam("now"), checkins.c.sent_at >= bindparam("since"))
+    .order_by(checkins.c.sent_at.desc(), checkins.c.id.desc())
+    .limit(1)
+)
+RECENT_FINDINGS = (
+    select(messages.c.findings, messages.c.created_at)
+    .where(messages.c.patient_id == bindparam("patient_id"), messages.c.direction == "in",
+           messages.c.created_at >= bindparam("since"), messages.c.findings.is_not(None))
+    .order_by(messages.c.created_at)
+)
+CLOSE_CHECKINS = (
+    update(checkins)
+    .where(checkins.c.id.in_(bindparam("ids", expanding=True)), checkins.c.answered_at.is_(None))
+    .values(answered_at=bindparam("now"))
+)
+INSERT_MESSAGE = insert(messages)
+MESSAGE_BY_SID = select(messages.c.id, messages.c.level).where(
+    messages.c.provider_sid == bindparam("sid"))
+REPLY_TO = select(messages.c.body).where(messages.c.reply_to_id == bindparam("inbound_id"))
+INSERT_ONCE = {
+    name: dialect.insert(messages).on_conflict_do_nothing(
+        index_elements=["provider_sid"]).returning(messages.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+INSERT_RETURNING_ID = insert(messages).returning(messages.c.id)
+
 
 @dataclass(frozen=True)
 class InboundOutcome:
@@ -42,6 +101,24 @@ class InboundOutcome:
     duplicate: bool = False
     level: str | None = None
     flag_id: int | None = None
+
+
+@dataclass(frozen=True)
+class _Sender:
+    """Who texted, as far as the reply needs to know."""
+
+    clinic: Any  # a clinics row: id, name, phone, emergency_number (or None)
+    patient_id: int | None
+    language: str
+
+
+@dataclass(frozen=True)
+class _Answered:
+    """The check-in a reply answers, and what it asked."""
+
+    id: int
+    ids_to_close: tuple[int, ...]
+    question: str | None
 
 
 def handle_inbound(
@@ -57,144 +134,142 @@ def handle_inbound(
     """Store, understand and answer one inbound text. The caller commits.
 
     The unique provider id decides whether a webhook is a repeat: inserting
-    first and catching the conflict is both race-free and one query cheaper
-    than looking first."""
-    clinic, patient = _identify(session, from_number, to_number)
-    message = Message(
-        clinic_id=clinic.id if clinic else None, patient_id=patient.id if patient else None,
-        direction="in", body=body, from_number=from_number, to_number=to_number,
-        provider_sid=sid, status="received", created_at=now,
-    )
-    try:
-        with session.begin_nested():
-            session.add(message)
-    except IntegrityError:  # the same webhook again (a retry, or concurrently)
-        previous = _already_handled(session, sid)
-        assert previous is not None
-        return previous
-    if patient is None:
-        log.info("inbound message %s from an unknown number", message.id)
-        reply = patient_text("unknown_number", "en", clinic)
-        return _answer(session, message, reply, clinic, None, now)
-    assert clinic is not None
+    with "on conflict do nothing" is race-free (a concurrent twin waits for
+    the first to commit) and costs no extra query."""
+    conn = session.connection()
+    sender = _identify(conn, from_number, to_number)
+    clinic_id = sender.clinic.id if sender.clinic is not None else None
+    row: dict[str, Any] = {
+        "clinic_id": clinic_id, "patient_id": sender.patient_id, "direction": "in",
+        "body": body, "from_number": from_number, "to_number": to_number,
+        "provider_sid": sid, "status": "received", "created_at": now,
+    }
     keyword = _keyword(body)
-    if keyword in STOP_WORDS:
-        cancelled = opt_out(session, patient, now)
-        log.info("patient %s opted out; %d check-ins cancelled", patient.id, cancelled)
-        return _answer(session, message, patient_text("opted_out", patient.language, clinic),
-                       clinic, patient, now)
-    if keyword in START_WORDS:
-        restored = opt_in(session, patient, now)
-        log.info("patient %s opted back in; %d check-ins restored", patient.id, restored)
-        return _answer(session, message, patient_text("opted_in", patient.language, clinic),
-                       clinic, patient, now)
-    if keyword in HELP_WORDS:
-        return _answer(session, message, patient_text("help", patient.language, clinic),
-                       clinic, patient, now)
-    return _triage(session, message, clinic, patient, now, rulebook)
+    if sender.patient_id is None or keyword in STOP_WORDS | START_WORDS | HELP_WORDS:
+        message_id = _insert_once(conn, row)
+        if message_id is None:
+            return _already_handled(conn, sid)
+        return _handle_keyword(session, sender, keyword, message_id, row, now)
 
-
-def _triage(session: Session, message: Message, clinic: Clinic, patient: Patient,
-            now: datetime, rulebook: Rulebook | None) -> InboundOutcome:
-    checkin = _answered_checkin(session, patient, now)
-    question = None
-    if checkin is not None:
-        message.checkin_id = checkin.id
-        question = _question_of(session, checkin, now)
-        _mark_answered(session, checkin, now)
-    result = triage(message.body, lang=patient.language, rulebook=rulebook, question=question,
-                    history=_history(session, patient, message, now))
+    answered = _answered_checkin(conn, sender.patient_id, now)
+    result = triage(body, lang=sender.language, rulebook=rulebook,
+                    question=answered.question if answered else None,
+                    history=_history(conn, sender.patient_id, now))
     findings = [f.to_dict() for f in result.findings]
-    message.level, message.findings = result.level, findings
-    message.reasons = list(result.reasons) or None
-    flag: Flag | None = None
+    row.update(level=result.level, findings=findings, reasons=list(result.reasons) or None,
+               checkin_id=answered.id if answered else None)
+    message_id = _insert_once(conn, row)
+    if message_id is None:  # the same webhook again (a retry, or concurrently)
+        return _already_handled(conn, sid)
+    if answered is not None:
+        conn.execute(CLOSE_CHECKINS, {"ids": list(answered.ids_to_close), "now": now})
+    flag_id = _flag(session, sender, result, message_id, answered, findings, now)
+    log.info("inbound message %s from patient %s triaged %s%s", message_id, sender.patient_id,
+             result.level, f", flag {flag_id}" if flag_id else "")
+    reply = patient_text(f"reply_{result.level}", sender.language, sender.clinic)
+    _record_reply(conn, row, message_id, reply)
+    return InboundOutcome(reply, message_id, level=result.level, flag_id=flag_id)
+
+
+def _handle_keyword(session: Session, sender: _Sender, keyword: str | None, message_id: int,
+                    row: dict[str, Any], now: datetime) -> InboundOutcome:
+    """Unknown numbers and the carrier keywords: rare, so plain ORM."""
+    conn = session.connection()
+    if sender.patient_id is None:
+        log.info("inbound message %s from an unknown number", message_id)
+        reply = patient_text("unknown_number", "en", sender.clinic)
+    else:
+        patient = session.get_one(Patient, sender.patient_id)
+        if keyword in STOP_WORDS:
+            cancelled = opt_out(session, patient, now)
+            log.info("patient %s opted out; %d check-ins cancelled", patient.id, cancelled)
+            reply = patient_text("opted_out", sender.language, sender.clinic)
+        elif keyword in START_WORDS:
+            restored = opt_in(session, patient, now)
+            log.info("patient %s opted back in; %d check-ins restored", patient.id, restored)
+            reply = patient_text("opted_in", sender.language, sender.clinic)
+        else:
+            reply = patient_text("help", sender.language, sender.clinic)
+    _record_reply(conn, row, message_id, reply)
+    return InboundOutcome(reply, message_id)
+
+
+def _flag(session: Session, sender: _Sender, result: TriageResult, message_id: int,
+          answered: _Answered | None, findings: list[dict[str, Any]], now: datetime) -> int | None:
     flag_level = TRIAGE_TO_FLAG.get(result.level)
-    if flag_level is not None:
-        flag = open_flag(
-            session, clinic_id=clinic.id, patient_id=patient.id, level=flag_level,
-            reason="question" if result.level == "unclear" else "triage", now=now,
-            message_id=message.id, checkin_id=checkin.id if checkin else None,
-            findings=findings, detail=_detail(result.reasons),
-        )
-    log.info("inbound message %s from patient %s triaged %s%s", message.id, patient.id,
-             result.level, f", flag {flag.id}" if flag else "")
-    reply = patient_text(f"reply_{result.level}", patient.language, clinic)
-    outcome = _answer(session, message, reply, clinic, patient, now)
-    return InboundOutcome(outcome.reply, message.id, level=result.level,
-                          flag_id=flag.id if flag else None)
-
-
-def _answer(session: Session, inbound: Message, reply: str, clinic: Clinic | None,
-            patient: Patient | None, now: datetime) -> InboundOutcome:
-    """Record the reply we return in the webhook's TwiML."""
-    session.add(Message(
-        clinic_id=clinic.id if clinic else None, patient_id=patient.id if patient else None,
-        reply_to_id=inbound.id, checkin_id=inbound.checkin_id, direction="out", body=reply,
-        from_number=inbound.to_number, to_number=inbound.from_number, status="sent",
-        created_at=now,
-    ))
-    return InboundOutcome(reply, inbound.id, level=inbound.level)
-
-
-def _already_handled(session: Session, sid: str) -> InboundOutcome | None:
-    existing = session.scalar(select(Message).where(Message.provider_sid == sid))
-    if existing is None:
+    if flag_level is None or sender.patient_id is None or sender.clinic is None:
         return None
-    reply = session.scalar(select(Message.body).where(Message.reply_to_id == existing.id))
+    return open_flag(
+        session, clinic_id=sender.clinic.id, patient_id=sender.patient_id, level=flag_level,
+        reason="question" if result.level == "unclear" else "triage", now=now,
+        message_id=message_id, checkin_id=answered.id if answered else None,
+        findings=findings, detail=_detail(result.reasons),
+    )
+
+
+def _insert_once(conn: Connection, row: dict[str, Any]) -> int | None:
+    """Insert the inbound message; None if its provider id is already stored."""
+    stmt = INSERT_ONCE.get(conn.dialect.name)
+    if stmt is not None:
+        return conn.execute(stmt, row).scalar()
+    try:
+        with conn.begin_nested():
+            return conn.execute(INSERT_RETURNING_ID, row).scalar_one()
+    except IntegrityError:
+        return None
+
+
+def _record_reply(conn: Connection, inbound: dict[str, Any], inbound_id: int, reply: str) -> None:
+    """Record the reply we return in the webhook's TwiML."""
+    conn.execute(INSERT_MESSAGE, {
+        "clinic_id": inbound["clinic_id"], "patient_id": inbound["patient_id"],
+        "reply_to_id": inbound_id, "checkin_id": inbound.get("checkin_id"), "direction": "out",
+        "body": reply, "from_number": inbound["to_number"], "to_number": inbound["from_number"],
+        "status": "sent", "created_at": inbound["created_at"],
+    })
+
+
+def _already_handled(conn: Connection, sid: str) -> InboundOutcome:
+    existing = conn.execute(MESSAGE_BY_SID, {"sid": sid}).one()
+    reply = conn.scalar(REPLY_TO, {"inbound_id": existing.id})
     return InboundOutcome(reply or "", existing.id, duplicate=True, level=existing.level)
 
 
-def _identify(session: Session, from_number: str,
-              to_number: str) -> tuple[Clinic | None, Patient | None]:
+def _identify(conn: Connection, from_number: str, to_number: str) -> _Sender:
     """The clinic by the number texted, the patient by the number texting.
 
     When a deployment shares one sending number between clinics, the patient's
     number alone decides, but only when it belongs to exactly one clinic."""
-    row = session.execute(
-        select(Clinic, Patient)
-        .outerjoin(Patient, and_(Patient.clinic_id == Clinic.id, Patient.phone == from_number))
-        .where(Clinic.sms_number == to_number)
-    ).first()
-    if row is not None:
-        return row[0], row[1]
-    candidates = session.scalars(select(Patient).where(Patient.phone == from_number)).all()
-    if len(candidates) == 1:
-        return candidates[0].clinic, candidates[0]
-    return None, None
+    params = {"from_number": from_number, "to_number": to_number}
+    row = conn.execute(SENDER_BY_CLINIC_NUMBER, params).first()
+    if row is None:
+        candidates = conn.execute(SENDER_BY_PHONE, params).all()
+        if len(candidates) != 1:
+            return _Sender(None, None, "en")
+        row = candidates[0]
+    if row.patient_id is None:
+        return _Sender(row, None, "en")
+    return _Sender(row, row.patient_id, row.language or "en")
 
 
-def _answered_checkin(session: Session, patient: Patient, now: datetime) -> Checkin | None:
-    return session.scalar(
-        select(Checkin)
-        .where(Checkin.patient_id == patient.id, Checkin.status == "sent",
-               Checkin.kind != STAFF_KIND,
-               Checkin.sent_at <= now, Checkin.sent_at >= now - ANSWER_WINDOW)
-        .order_by(Checkin.sent_at.desc(), Checkin.id.desc())
-        .limit(1)
-    )
-
-
-def _question_of(session: Session, checkin: Checkin, now: datetime) -> str | None:
-    """The check-in question a short answer ("yes", "2") refers to: only a
-    recent one; a reminder repeats the question of the check-in it chases."""
-    if checkin.sent_at is None or now - checkin.sent_at > QUESTION_WINDOW:
+def _answered_checkin(conn: Connection, patient_id: int, now: datetime) -> _Answered | None:
+    """The latest check-in sent to the patient, if a reply now can answer it;
+    a reminder repeats, and closes, the check-in it chases."""
+    row = conn.execute(LAST_CHECKIN_SENT, {"patient_id": patient_id, "now": now,
+                                           "since": now - ANSWER_WINDOW}).first()
+    if row is None:
         return None
-    if checkin.reminder_for_id is not None:
-        original = session.get(Checkin, checkin.reminder_for_id)
-        return original.template if original is not None else None
-    return checkin.template
+    question = None
+    if row.sent_at is not None and now - row.sent_at <= QUESTION_WINDOW:
+        question = row.original_template if row.reminder_for_id is not None else row.template
+    ids = (row.id,) if row.reminder_for_id is None else (row.id, row.reminder_for_id)
+    return _Answered(row.id, ids, question)
 
 
-def _history(session: Session, patient: Patient, message: Message,
-             now: datetime) -> list[PriorFinding]:
+def _history(conn: Connection, patient_id: int, now: datetime) -> list[PriorFinding]:
     """What the patient reported lately, so "worse" and "still" can be read."""
-    rows = session.execute(
-        select(Message.findings, Message.created_at)
-        .where(Message.patient_id == patient.id, Message.direction == "in",
-               Message.id != message.id, Message.created_at >= now - HISTORY_WINDOW,
-               Message.findings.is_not(None))
-        .order_by(Message.created_at)
-    ).all()
+    rows = conn.execute(RECENT_FINDINGS, {"patient_id": patient_id,
+                                          "since": now - HISTORY_WINDOW}).all()
     return [
         PriorFinding(key=f["key"], level=f["level"], at=at)
         for findings, at in rows for f in (findings or [])
@@ -205,16 +280,6 @@ def _history(session: Session, patient: Patient, message: Message,
 def _detail(reasons: tuple[str, ...]) -> str | None:
     text = "; ".join(reasons)
     return text[:252] + "..." if len(text) > 255 else (text or None)
-
-
-def _mark_answered(session: Session, checkin: Checkin, now: datetime) -> None:
-    """An answer closes the loop: on the check-in, and on the one a reminder chased."""
-    if checkin.answered_at is None:
-        checkin.answered_at = now
-    if checkin.reminder_for_id is not None:
-        original = session.get(Checkin, checkin.reminder_for_id)
-        if original is not None and original.answered_at is None:
-            original.answered_at = now
 
 
 def _keyword(body: str) -> str | None:

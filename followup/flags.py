@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from followup.audit import audit
@@ -13,6 +13,8 @@ from followup.models import Flag, FlagEvent
 
 TRIAGE_TO_FLAG = {"emergency": "emergency", "urgent": "urgent", "unclear": "routine"}
 LEVEL_ORDER = {"emergency": 0, "urgent": 1, "routine": 2}
+INSERT_FLAG = insert(Flag.__table__).returning(Flag.__table__.c.id)
+INSERT_EVENT = insert(FlagEvent.__table__)
 
 
 class FlagStateError(ValueError):
@@ -31,16 +33,22 @@ def open_flag(
     checkin_id: int | None = None,
     findings: list[dict[str, Any]] | None = None,
     detail: str | None = None,
-) -> Flag:
-    flag = Flag(
-        clinic_id=clinic_id, patient_id=patient_id, level=level, reason=reason,
-        message_id=message_id, checkin_id=checkin_id, findings=findings or [],
-        detail=detail, status="open", created_at=now,
-    )
-    session.add(flag)
-    session.flush()
-    record_event(session, flag, actor="system", action="opened", now=now, detail=detail)
-    return flag
+) -> int:
+    """Open a flag with its first history entry; returns the flag's id.
+
+    Plain SQL on the session's connection: a patient's worrying reply opens
+    one inside Twilio's webhook, the hottest path there is."""
+    session.flush()  # rows the flag points at, added through the ORM, exist first
+    conn = session.connection()
+    flag_id: int = conn.execute(INSERT_FLAG, {
+        "clinic_id": clinic_id, "patient_id": patient_id, "level": level, "reason": reason,
+        "message_id": message_id, "checkin_id": checkin_id, "findings": findings or [],
+        "detail": detail, "status": "open", "created_at": now,
+    }).scalar_one()
+    conn.execute(INSERT_EVENT, {
+        "flag_id": flag_id, "at": now, "actor": "system", "action": "opened", "detail": detail,
+    })
+    return flag_id
 
 
 def record_event(session: Session, flag: Flag, *, actor: str, action: str, now: datetime,

@@ -233,8 +233,8 @@ class FollowThrough:
                          detail=f"still silent: {detail}")
             log.info("checkin %s unanswered: added to flag %s", checkin.id, existing.id)
             return True
-        flag = open_flag(session, clinic_id=patient.clinic_id, patient_id=patient.id,
-                         level="routine", reason="no_response", now=now,
-                         checkin_id=checkin.id, detail=detail)
-        log.info("checkin %s unanswered: flag %s for patient %s", checkin.id, flag.id, patient.id)
+        flag_id = open_flag(session, clinic_id=patient.clinic_id, patient_id=patient.id,
+                            level="routine", reason="no_response", now=now,
+                            checkin_id=checkin.id, detail=detail)
+        log.info("checkin %s unanswered: flag %s for patient %s", checkin.id, flag_id, patient.id)
         return True

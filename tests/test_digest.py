@@ -143,7 +143,7 @@ def populate(svc: Services, clinic_id: int) -> None:
                   now=now)
         seen = open_flag(s, clinic_id=clinic_id, patient_id=ids[1], level="emergency",
                          reason="triage", now=now)
-        acknowledge(s, seen, actor="user:1", now=now)
+        acknowledge(s, s.get_one(Flag, seen), actor="user:1", now=now)
         open_flag(s, clinic_id=clinic_id, patient_id=ids[1], level="urgent", reason="triage",
                   now=now)
         open_flag(s, clinic_id=clinic_id, patient_id=ids[2], level="routine",

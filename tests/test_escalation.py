@@ -37,10 +37,10 @@ def new_flag(svc: Services, clinic_id: int, level: str = "emergency",
                           language="es", timezone="America/Chicago", created_at=now)
         s.add(patient)
         s.flush()
-        flag = open_flag(s, clinic_id=clinic_id, patient_id=patient.id, level=level,
-                         reason="triage", now=now)
+        flag_id = open_flag(s, clinic_id=clinic_id, patient_id=patient.id, level=level,
+                            reason="triage", now=now)
         s.commit()
-        return flag.id, patient.id
+        return flag_id, patient.id
 
 
 def escalator(svc: Services, sms: Any) -> Escalator:

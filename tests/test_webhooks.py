@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import AUTH_TOKEN, ClinicHandle, post_twilio, twilio_signature
+from conftest import AUTH_TOKEN, ClinicHandle, post_twilio, run_concurrently, twilio_signature
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -115,6 +115,21 @@ def test_repeated_message_sid_is_processed_once_with_the_same_reply(client, svc,
     again = reply_of(text_in(client, "chest pain", sid="SM" + "a" * 32))
     assert first == again
     assert len(client.get("/api/flags", headers=north.auth).get_json()) == 1
+    assert count(svc, Message) == 2  # one in, one reply
+
+
+def test_a_retry_racing_the_original_pages_once_and_both_get_the_same_reply(
+        app, client, svc, north):
+    """Twilio retries a slow webhook while the first is still being answered."""
+    enrol(client, north)
+    replies: list[str] = []
+
+    def deliver() -> None:
+        replies.append(reply_of(text_in(app.test_client(), "chest pain", sid="SM" + "r" * 32)))
+
+    run_concurrently(deliver, workers=4)
+    assert len(replies) == 4 and len(set(replies)) == 1 and "911" in replies[0]
+    assert count(svc, Flag) == 1
     assert count(svc, Message) == 2  # one in, one reply
 
 
