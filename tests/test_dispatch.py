@@ -136,6 +136,29 @@ def test_provider_busy_leaves_it_pending_with_backoff(app, client, svc, north, c
     assert statuses(svc)["same_day"] == "sent"
 
 
+def test_a_claim_taken_over_mid_send_is_not_recorded_twice(client, svc, north, clock):
+    """A pass so slow that its lease ran out: another dispatcher re-claimed the
+    check-in while the first was still sending. The first must not record it
+    as its own (the other will), so the timeline shows one text, not two."""
+
+    class TakenOver(ScriptedBackend):
+        def send(self, **kwargs: Any) -> Any:
+            with svc.sessions() as s:
+                s.execute(update(Checkin).values(claim_token="another-dispatcher"))
+                s.commit()
+            return super().send(**kwargs)
+
+    dispatcher = Dispatcher(settings=svc.settings, sessions=svc.sessions, sms=TakenOver(),
+                            clock=clock)
+    enrol(client, north)
+    summary = dispatcher.run_once(local("2026-11-10T17:00-06:00"))
+    assert summary.sent == 0 and summary.errors
+    with svc.sessions() as s:
+        checkin = s.scalar(select(Checkin).where(Checkin.kind == "same_day"))
+        assert (checkin.status, checkin.claim_token) == ("sending", "another-dispatcher")
+        assert s.scalars(select(Message).where(Message.direction == "out")).all() == []
+
+
 def test_backoff_grows_and_respects_retry_after(svc, clock):
     d = Dispatcher(settings=svc.settings, sessions=svc.sessions, sms=ConsoleBackend(),
                    clock=clock, jitter=lambda: 1.0)
