@@ -113,7 +113,7 @@ def followup_way(url: str, n: int) -> dict[str, float]:
                             sms=ConsoleBackend(max_kept=1), clock=FixedClock(AS_OF))
     _begin()
     start = time.perf_counter()
-    populate(engine, patients=n)
+    populate(engine, patients=n, chunk=1000)  # enrolments arrive in batches, not all at once
     added = time.perf_counter()
     _mark("add_mb")
     summary = dispatcher.run_once(AS_OF)
