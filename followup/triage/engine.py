@@ -181,20 +181,28 @@ def _to_celsius(value: float, unit: str | None, rules: TemperatureRules) -> floa
 
 
 def _find_matches(clauses: Sequence[_Clause], book: Rulebook) -> list[_Match]:
-    present = {t.text for c in clauses for t in c.tokens}
+    words = [frozenset(t.text for t in c.tokens) for c in clauses]
+    present = frozenset().union(*words)
     matches: list[_Match] = []
     for rule in book.findings:
         if rule.requires or (not rule.always_check and rule.words.isdisjoint(present)):
             continue
         for index, clause in enumerate(clauses):
-            matches.extend(_rule_matches(rule, index, clause))
+            matches.extend(_rule_matches(rule, index, clause, words[index]))
     return _longest_first(matches)
 
 
-def _rule_matches(rule: FindingRule, index: int, clause: _Clause) -> Iterator[_Match]:
-    vetoes = [span for p in rule.unless for span in _spans(p, clause)]
+def _rule_matches(rule: FindingRule, index: int, clause: _Clause,
+                  words: frozenset[str]) -> Iterator[_Match]:
+    """The same word prefilter as for the whole rule, per phrase and clause: a
+    phrase made of words cannot match a clause that has none of them."""
+    vetoes: list[tuple[int, int]] | None = None
     for phrase in rule.phrases:
+        if phrase.words and phrase.words.isdisjoint(words):
+            continue
         for first, last in _spans(phrase, clause):
+            if vetoes is None:
+                vetoes = [span for p in rule.unless for span in _spans(p, clause)]
             if not any(a <= last and first <= b for a, b in vetoes):
                 yield _Match(rule, phrase, index, first, last)
 
