@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
 from followup import validation as v
@@ -16,12 +16,9 @@ from followup.app import db, services
 from followup.models import ApiToken, AuditEvent, User
 from followup.staff import ROLES, hash_password, password_problem
 from followup.tokens import issue_token
-from followup.web.auth import check_csrf, error_page, login_required, staff_audit
+from followup.web.auth import login_required, staff_audit, staff_blueprint
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-bp.before_request(check_csrf)
-for _code in (400, 403, 404):
-    bp.register_error_handler(_code, error_page)
+bp = staff_blueprint("admin", __name__, url_prefix="/admin")
 
 AUDIT_PAGE = 100
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -42,8 +42,6 @@ from followup.models import Clinic, User
 from followup.staff import attempt_login
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-bp = Blueprint("auth", __name__, static_folder=str(STATIC_DIR),
-               static_url_path="/assets")
 F = TypeVar("F", bound=Callable[..., Any])
 CSRF_MESSAGE = ("This form could not be accepted: its security token is missing or out of "
                 "date (CSRF check). Go back, reload the page and try again.")
@@ -68,7 +66,25 @@ def check_csrf() -> None:
         abort(400, description=CSRF_MESSAGE)
 
 
-bp.before_request(check_csrf)
+def error_page(exc: Any) -> Any:
+    """The staff blueprints' error pages: the same look, a clear sentence."""
+    code = getattr(exc, "code", 500) or 500
+    titles = {400: "Request refused", 403: "Not allowed", 404: "Not found"}
+    return render_template("staff/error.html", code=code, title=titles.get(code, "Error"),
+                           message=getattr(exc, "description", "")), code
+
+
+def staff_blueprint(name: str, import_name: str, **options: Any) -> Blueprint:
+    """A blueprint of staff pages: every POST carries the CSRF token, and
+    refusals are the staff error page, not Flask's default."""
+    blueprint = Blueprint(name, import_name, **options)
+    blueprint.before_request(check_csrf)
+    for code in (400, 403, 404):
+        blueprint.register_error_handler(code, error_page)
+    return blueprint
+
+
+bp = staff_blueprint("auth", __name__, static_folder=str(STATIC_DIR), static_url_path="/assets")
 # A global (not a context variable) so imported form macros can use it too.
 bp.add_app_template_global(csrf_token, "csrf_token")
 
@@ -206,15 +222,3 @@ def logout() -> Response:
     session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))  # type: ignore[return-value]
-
-
-def error_page(exc: Any) -> Any:
-    """The staff blueprints' error pages: the same look, a clear sentence."""
-    code = getattr(exc, "code", 500) or 500
-    titles = {400: "Request refused", 403: "Not allowed", 404: "Not found"}
-    return render_template("staff/error.html", code=code, title=titles.get(code, "Error"),
-                           message=getattr(exc, "description", "")), code
-
-
-for _code in (400, 403, 404):
-    bp.register_error_handler(_code, error_page)

@@ -14,7 +14,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import (
-    Blueprint,
     flash,
     g,
     redirect,
@@ -30,13 +29,10 @@ from followup.app import db, services
 from followup.dispatch import STAFF_KIND
 from followup.models import Checkin, Flag, Message, Patient, User
 from followup.texts import sms_segments
-from followup.web.auth import check_csrf, error_page, login_required, staff_audit
+from followup.web.auth import login_required, staff_audit, staff_blueprint
 from followup.web.scoping import owned
 
-bp = Blueprint("dashboard", __name__)
-bp.before_request(check_csrf)
-for _code in (400, 403, 404):
-    bp.register_error_handler(_code, error_page)
+bp = staff_blueprint("dashboard", __name__)
 
 MAX_SEGMENTS = 2
 NOTE_MAX = 2000

@@ -12,7 +12,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import (
-    Blueprint,
     Response,
     flash,
     g,
@@ -29,13 +28,10 @@ from followup.enrollment import enroll, parse_request
 from followup.models import CsvImport
 from followup.validation import ValidationError
 from followup.validation import timezone as parse_timezone
-from followup.web.auth import check_csrf, error_page, login_required, staff_audit
+from followup.web.auth import login_required, staff_audit, staff_blueprint
 from followup.web.scoping import owned
 
-bp = Blueprint("imports", __name__)
-bp.before_request(check_csrf)
-for _code in (400, 403, 404):
-    bp.register_error_handler(_code, error_page)
+bp = staff_blueprint("imports", __name__)
 
 # Who may enrol: any staff of the clinic. The nurse at the infusion chair
 # enrols the patient; admins keep settings, staff and tokens.

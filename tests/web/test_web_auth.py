@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from followup.models import AuditEvent, LoginAttempt
 from web.staffkit import PASSWORD, csrf_of, login, post
@@ -83,6 +84,22 @@ def test_forms_without_the_csrf_token_are_refused(as_nurse, north, enrol_patient
 def test_login_form_needs_the_csrf_token_too(client, nurse):
     refused = client.post("/login", data={"email": nurse.email, "password": PASSWORD})
     assert refused.status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/enrol", "/enrol/import", "/admin/staff", "/admin/tokens",
+                                  "/admin/settings"])
+def test_every_staff_area_refuses_a_form_without_the_token_on_the_staff_error_page(
+        as_admin, svc, path):
+    def audited() -> int:
+        with svc.sessions() as s:
+            return s.scalar(select(func.count()).select_from(AuditEvent)) or 0
+
+    before = audited()
+    refused = as_admin.post(path, data={"email": "new@example.org", "name": "New token"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "Request refused" in page and "security token" in page
+    assert audited() == before  # nothing was done, so nothing was audited
 
 
 def test_session_ends_after_idle_minutes(as_nurse, clock, svc):
