@@ -198,7 +198,7 @@ def _rule_matches(rule: FindingRule, index: int, clause: _Clause,
     phrase made of words cannot match a clause that has none of them."""
     vetoes: list[tuple[int, int]] | None = None
     for phrase in rule.phrases:
-        if phrase.words and phrase.words.isdisjoint(words):
+        if phrase.prefilter is not None and phrase.prefilter.isdisjoint(words):
             continue
         for first, last in _spans(phrase, clause):
             if vetoes is None:

@@ -40,6 +40,14 @@ class Phrase:
     source: str
     regex: re.Pattern[str]
     words: frozenset[str]
+    # Every match contains one of ``words``: only then may a clause without
+    # any of them skip this phrase ("pain? ~" could match through its gap).
+    needs_a_word: bool = True
+
+    @property
+    def prefilter(self) -> frozenset[str] | None:
+        """The words one of which a clause must hold to match, or None: always try it."""
+        return self.words if self.words and self.needs_a_word else None
 
 
 class PhraseCompiler:
@@ -60,7 +68,26 @@ class PhraseCompiler:
             regex = re.compile(r"(?<= )" + body)
         except re.error as exc:  # pragma: no cover - generated regexes are well formed
             raise PatternError(f"phrase {source!r} does not compile: {exc}") from exc
-        return Phrase(source, regex, words)
+        return Phrase(source, regex, words, self._always_has_a_word(source))
+
+    def _always_has_a_word(self, source: str) -> bool:
+        """Whether some slot that cannot be skipped always matches a word."""
+        for slot in split_slots(source):
+            optional = len(slot) > 1 and slot.endswith("?")
+            if optional or _GAP_RE.fullmatch(slot) or slot in ("^", "$"):
+                continue
+            grouped = slot.startswith("(") and slot.endswith(")")
+            alternatives = (slot[1:-1] if grouped else slot).split("|")
+            if all(self._alternative_has_a_word(alt, grouped) for alt in alternatives):
+                return True
+        return False
+
+    def _alternative_has_a_word(self, alt: str, grouped: bool) -> bool:
+        if grouped:
+            return self._always_has_a_word(alt)
+        if alt.startswith("@"):
+            return all(self._always_has_a_word(item) for item in self._classes[alt[1:]])
+        return True  # a literal word
 
     def _sequence(self, source: str) -> tuple[str, frozenset[str]]:
         slots = split_slots(source)

@@ -389,7 +389,7 @@ class _Loader:
             key=key, level=level, label=label, advice=advice,
             phrases=tuple(phrases), unless=tuple(unless), requires=requires,
             words=frozenset().union(*(p.words for p in phrases)),
-            always_check=any(not p.words for p in phrases), trend_of=trend_of,
+            always_check=any(p.prefilter is None for p in phrases), trend_of=trend_of,
         )
 
     def _text(self, table: Mapping[str, Any], key: str, entry: str) -> str:

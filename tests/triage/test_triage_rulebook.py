@@ -80,6 +80,18 @@ def test_minimal_rulebook_loads_and_triages(tmp_path: Path) -> None:
     assert triage("hello", rulebook=book).level == "unclear"
 
 
+@pytest.mark.parametrize("phrase", ['"swollen? ~2 $"', '"(legs?|swollen?) ~2 $"',
+                                    '"@maybe_leg ~2 $"'])
+def test_a_phrase_that_can_match_without_its_words_is_never_skipped(
+        tmp_path: Path, phrase: str) -> None:
+    """Messages skip phrases none of whose words they contain; a phrase whose
+    every word is optional matches other words too and must still be tried."""
+    classes = '[classes.maybe_leg]\nen = ["leg?"]\nes = ["pierna?"]\n'
+    book = load_rulebook(write(tmp_path, finding(en=f'["@leg ~ swollen", {phrase}]'),
+                               extra=classes if "@maybe_leg" in phrase else ""))
+    assert triage("it hurts a lot", rulebook=book).level == "urgent"
+
+
 @pytest.mark.parametrize(
     ("findings", "problem"),
     [
