@@ -12,6 +12,7 @@ from followup.models import Checkin, Patient
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
 START_WORDS = frozenset({"START", "UNSTOP"})
 HELP_WORDS = frozenset({"HELP", "INFO"})
+KEYWORDS = STOP_WORDS | START_WORDS | HELP_WORDS
 
 
 def opt_out(session: Session, patient: Patient, now: datetime) -> int:

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from followup.consent import HELP_WORDS, START_WORDS, STOP_WORDS, opt_in, opt_out
+from followup.consent import KEYWORDS, START_WORDS, STOP_WORDS, opt_in, opt_out
 from followup.dispatch import STAFF_KIND
 from followup.flags import TRIAGE_TO_FLAG, open_flag
 from followup.models import Checkin, Clinic, Message, Patient
@@ -107,7 +107,7 @@ class InboundOutcome:
 class _Sender:
     """Who texted, as far as the reply needs to know."""
 
-    clinic: Any  # a clinics row: id, name, phone, emergency_number (or None)
+    clinic: Row[Any] | None  # id, name, phone, emergency_number of the clinic texted
     patient_id: int | None
     language: str
 
@@ -145,7 +145,7 @@ def handle_inbound(
         "provider_sid": sid, "status": "received", "created_at": now,
     }
     keyword = _keyword(body)
-    if sender.patient_id is None or keyword in STOP_WORDS | START_WORDS | HELP_WORDS:
+    if sender.patient_id is None or keyword in KEYWORDS:
         message_id = _insert_once(conn, row)
         if message_id is None:
             return _already_handled(conn, sid)

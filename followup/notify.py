@@ -3,14 +3,25 @@ clinic and an infusion may appear in a text (a lock screen shows it)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from followup.models import Clinic, Infusion, Patient
 from followup.texts import render_sms
 from followup.validation import display_phone
 
 
-def clinic_context(clinic: Clinic | None) -> dict[str, Any]:
+class ClinicContact(Protocol):
+    """What a text may say about its clinic: a ``Clinic`` or a row with these columns."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def phone(self) -> str: ...
+    @property
+    def emergency_number(self) -> str: ...
+
+
+def clinic_context(clinic: ClinicContact | None) -> dict[str, Any]:
     if clinic is None:
         return {"clinic_name": None, "clinic_phone": None, "emergency_number": "911"}
     return {
@@ -29,5 +40,5 @@ def checkin_text(patient: Patient, clinic: Clinic, infusion: Infusion | None,
                       product=product, kind=kind, **clinic_context(clinic))
 
 
-def patient_text(name: str, lang: str, clinic: Clinic | None, **extra: Any) -> str:
+def patient_text(name: str, lang: str, clinic: ClinicContact | None, **extra: Any) -> str:
     return render_sms(name, lang, **clinic_context(clinic), **extra)

@@ -133,6 +133,21 @@ def test_a_retry_racing_the_original_pages_once_and_both_get_the_same_reply(
     assert count(svc, Message) == 2  # one in, one reply
 
 
+def test_on_a_database_without_on_conflict_a_repeat_is_still_processed_once(
+        client, svc, north, monkeypatch):
+    """Other databases take the savepoint path: insert, and on the unique
+    MessageSid's conflict roll back to the savepoint and answer as before."""
+    from followup import conversation
+
+    monkeypatch.setattr(conversation, "INSERT_ONCE", {})
+    enrol(client, north)
+    first = reply_of(text_in(client, "chest pain", sid="SM" + "s" * 32))
+    again = reply_of(text_in(client, "chest pain", sid="SM" + "s" * 32))
+    assert first == again and "911" in first
+    assert count(svc, Flag) == 1
+    assert count(svc, Message) == 2
+
+
 def test_reply_is_linked_to_the_checkin_it_answers(client, svc, north, clock):
     created = enrol(client, north)
     clock.advance(hours=2)  # 17:00, the same-day check-in is due
