@@ -29,14 +29,13 @@ from followup.config import ConfigError, Settings, parse_hhmm
 from followup.db import write_transaction
 from followup.email import EmailBackend, EmailError, make_email_backend
 from followup.models import Clinic, Digest, Flag
-from followup.notify import clinic_context
+from followup.notify import STAFF_LANGUAGE, clinic_context
 from followup.sms.base import SendError, SmsBackend
 from followup.texts import render_sms
 
 log = logging.getLogger(__name__)
 
 CHANNELS = ("email", "sms")
-STAFF_LANGUAGE = "en"
 
 
 @dataclass

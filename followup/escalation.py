@@ -33,7 +33,7 @@ from followup.config import Settings
 from followup.db import write_transaction
 from followup.flags import record_event
 from followup.models import Clinic, Flag, FlagEvent, Message
-from followup.notify import clinic_context
+from followup.notify import STAFF_LANGUAGE, clinic_context
 from followup.pacing import Pacer
 from followup.sms.base import (
     PermanentSendError,
@@ -47,8 +47,6 @@ from followup.texts import render_sms
 log = logging.getLogger(__name__)
 
 ESCALATED_LEVELS = ("emergency", "urgent")
-# Staff texts are in English: the clinic has no language setting.
-STAFF_LANGUAGE = "en"
 
 
 @dataclass

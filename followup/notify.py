@@ -9,6 +9,9 @@ from followup.models import Clinic, Infusion, Patient
 from followup.texts import render_sms
 from followup.validation import display_phone
 
+# Texts to staff (pages, digests) are in English: a clinic has no language setting.
+STAFF_LANGUAGE = "en"
+
 
 class ClinicContact(Protocol):
     """What a text may say about its clinic: a ``Clinic`` or a row with these columns."""
