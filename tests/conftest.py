@@ -188,6 +188,18 @@ class ScriptedBackend:
             return SendResult(sid=f"SM{len(self.accepted):032x}", status="queued")
 
 
+def enrol_with_checkin_due(app: Flask, clock: Any) -> ClinicHandle:
+    """Clinic "north" enrols Maria (infusion 14:00 Chicago, 10 Nov) and the clock
+    moves on two hours, so her same-day check-in is due; the clinic is returned."""
+    clinic = make_clinic(app.extensions["followup"], "north", "+13125550199")
+    response = app.test_client().post("/api/enrollments", headers=clinic.auth, json={
+        "phone": "+13125550123", "first_name": "Maria",
+        "infusion_at": "2026-11-10T14:00:00-06:00"})
+    assert response.status_code == 201, response.get_json()
+    clock.advance(hours=2)
+    return clinic
+
+
 def run_concurrently(work: Callable[[], object], workers: int = 3) -> None:
     """Run ``work`` in several threads at once (like several worker processes
     on one database) and re-raise the first error any of them hit."""

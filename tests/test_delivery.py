@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import AUTH_TOKEN, PUBLIC_URL, make_clinic, post_twilio, twilio_config
+from conftest import AUTH_TOKEN, PUBLIC_URL, enrol_with_checkin_due, post_twilio, twilio_config
 from fake_twilio import FakeTwilio
 from flask import Flask
 from sqlalchemy import select
@@ -37,15 +37,8 @@ def twilio_app(fake: FakeTwilio, app_config: dict[str, Any], clock: Any) -> Iter
 
 def send_one(app: Flask, fake: FakeTwilio, clock: Any) -> str:
     """Enrol a patient, send the same-day check-in through the fake; its sid."""
-    svc = app.extensions["followup"]
-    clinic = make_clinic(svc, "north", "+13125550199")
-    client = app.test_client()
-    response = client.post("/api/enrollments", headers=clinic.auth, json={
-        "phone": "+13125550123", "first_name": "Maria",
-        "infusion_at": "2026-11-10T14:00:00-06:00"})
-    assert response.status_code == 201
-    clock.advance(hours=2)
-    assert svc.dispatcher().run_once().sent == 1
+    enrol_with_checkin_due(app, clock)
+    assert app.extensions["followup"].dispatcher().run_once().sent == 1
     assert fake.errors == []
     assert fake.messages[0]["StatusCallback"] == PUBLIC_URL + "/twilio/status"
     return str(fake.responses[0]["sid"])

@@ -344,19 +344,14 @@ def test_console_backend_keeps_only_recent_texts() -> None:
 def test_dispatcher_sends_through_twilio_as_the_api_describes(
     fake: FakeTwilio, app_config, clock
 ) -> None:
-    from conftest import make_clinic, twilio_config
+    from conftest import enrol_with_checkin_due, twilio_config
 
     from followup.app import create_app
 
     app = create_app(twilio_config(app_config, fake, validity_period_seconds=1800), clock=clock)
     svc = app.extensions["followup"]
-    clinic = make_clinic(svc, "north", "+13125550199")
+    clinic = enrol_with_checkin_due(app, clock)
     client = app.test_client()
-    response = client.post("/api/enrollments", headers=clinic.auth, json={
-        "phone": "+13125550123", "first_name": "Maria",
-        "infusion_at": "2026-11-10T14:00:00-06:00"})
-    assert response.status_code == 201
-    clock.advance(hours=2)
     fake.queue_failure(status=429, code=20429)
     assert svc.dispatcher().run_once().retrying == 1
     clock.advance(minutes=5)
