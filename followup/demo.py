@@ -76,7 +76,7 @@ def _replay_history(session: Session, clinic: Clinic, checkins: list[Checkin],
         patient = checkin.patient
         session.add(Message(
             clinic_id=clinic.id, patient_id=patient.id, checkin_id=checkin.id,
-            direction="out", body=checkin_text(patient, clinic, checkin.infusion,
+            direction="out", body=checkin_text(patient, clinic, checkin.infusion.product,
                                                checkin.template, checkin.kind),
             from_number=clinic.sms_number, to_number=patient.phone,
             provider_sid="SMdemo" + secrets.token_hex(13), status="delivered",

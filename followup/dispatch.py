@@ -16,10 +16,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from followup.clock import Clock
@@ -28,7 +28,7 @@ from followup.consent import opt_out
 from followup.db import is_sqlite, write_transaction
 from followup.delivery import describe_error
 from followup.flags import open_flag
-from followup.models import Checkin, Message, Patient
+from followup.models import Checkin, Clinic, Infusion, Message, Patient
 from followup.notify import checkin_text
 from followup.pacing import Pacer
 from followup.schedule import QuietHours, next_allowed
@@ -71,16 +71,35 @@ MAX_PACE_WAIT_SECONDS = 1.0
 SEND_CHUNK = 10
 
 _checkins = Checkin.__table__
-_claimed = (_checkins.c.id.in_(bindparam("ids", expanding=True)),
-            _checkins.c.claim_token == bindparam("token"), _checkins.c.status == "sending")
+_held = (_checkins.c.claim_token == bindparam("token"), _checkins.c.status == "sending")
+_claimed = (_checkins.c.id.in_(bindparam("ids", expanding=True)), *_held)
 # Built once: a chunk's bookkeeping runs thousands of times a minute at peak.
 MARK_STARTED = update(_checkins).where(*_claimed).values(send_started_at=bindparam("at"))
 RECORD_SENT = update(_checkins).where(*_claimed).values(
     status="sent", sent_at=bindparam("now"), last_error=None, claim_token=None,
     attempts=_checkins.c.attempts + 1)
-# RETURNING makes SQLAlchemy send the chunk's rows as one multi-row INSERT
-# ("insertmanyvalues") on both databases, instead of a statement per row.
-INSERT_SENT = insert(Message.__table__).returning(Message.__table__.c.id)
+# What deciding and rendering a claimed check-in need, one row each: plain rows,
+# not ORM objects with their identity map, cost a batch of 200 about a tenth.
+_patients, _clinics = Patient.__table__, Clinic.__table__
+LOAD_DUE = (
+    select(_checkins.c.id, _checkins.c.kind, _checkins.c.template, _checkins.c.body,
+           _checkins.c.due_at, _checkins.c.reminder_for_id, _checkins.c.created_by,
+           _patients.c.id.label("patient_id"), _patients.c.phone.label("to"),
+           _patients.c.first_name, _patients.c.language, _patients.c.timezone,
+           _patients.c.opted_out_at, _patients.c.paused_at,
+           _clinics.c.id.label("clinic_id"), _clinics.c.name, _clinics.c.phone,
+           _clinics.c.emergency_number, _clinics.c.sms_number,
+           _clinics.c.show_product_in_texts, Infusion.__table__.c.product)
+    .join(_patients, _patients.c.id == _checkins.c.patient_id)
+    .join(_clinics, _clinics.c.id == _patients.c.clinic_id)
+    .join(Infusion.__table__, Infusion.__table__.c.id == _checkins.c.infusion_id)
+    .where(*_held)  # the whole batch holds the token: no list of ids to send
+    .order_by(_checkins.c.id)
+)
+# A plain executemany: psycopg pipelines the rows in one round trip and SQLite
+# runs them in-process. (RETURNING would make SQLAlchemy render one multi-row
+# INSERT whose hundred-odd parameters psycopg re-parses on every chunk.)
+INSERT_SENT = insert(Message.__table__)
 
 
 @dataclass(frozen=True)
@@ -96,6 +115,27 @@ class SendPlan:
     patient_id: int
     clinic_id: int
     created_by: str | None
+
+
+class DueCheckin(Protocol):
+    """A claimed check-in as ``_decide`` sees it: a ``LOAD_DUE`` row."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def due_at(self) -> datetime: ...
+    @property
+    def reminder_for_id(self) -> int | None: ...
+    @property
+    def patient_id(self) -> int: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def opted_out_at(self) -> datetime | None: ...
+    @property
+    def paused_at(self) -> datetime | None: ...
 
 
 @dataclass(frozen=True)
@@ -158,7 +198,7 @@ class Dispatcher:
             token, ids = self._claim(now)
             if not ids:
                 break
-            self._handle_batch(ids, token, now, summary)
+            self._handle_batch(token, now, summary)
         return summary
 
     def _expire_claims(self, now: datetime) -> int:
@@ -188,7 +228,11 @@ class Dispatcher:
         return count
 
     def _claim(self, now: datetime) -> tuple[str, list[int]]:
-        """Atomically take up to a batch of due check-ins for this pass."""
+        """Atomically take up to a batch of due check-ins for this pass.
+
+        One statement: the update picks its rows with a subquery (on
+        PostgreSQL locking them and skipping rows another dispatcher holds)
+        and returns the ids it took."""
         token = uuid.uuid4().hex
         with write_transaction(self.sessions) as session:
             due = (
@@ -199,19 +243,13 @@ class Dispatcher:
             )
             if not is_sqlite(session):
                 due = due.with_for_update(skip_locked=True)
-            ids = list(session.scalars(due))
-            if not ids:
-                return token, []
             # The status condition makes the claim safe even if the lock did not.
-            result = session.execute(
-                update(Checkin)
-                .where(Checkin.id.in_(ids), Checkin.status == "pending")
+            ids = list(session.connection().execute(
+                update(_checkins)
+                .where(_checkins.c.id.in_(due.scalar_subquery()), _checkins.c.status == "pending")
                 .values(status="sending", claim_token=token, claimed_at=now)
-            )
-            if result.rowcount != len(ids):
-                ids = list(session.scalars(
-                    select(Checkin.id).where(Checkin.claim_token == token)
-                ))
+                .returning(_checkins.c.id)
+            ).scalars())
         return token, sorted(ids)
 
     # -- a claimed batch ---------------------------------------------------
@@ -220,9 +258,8 @@ class Dispatcher:
     # (committed) before its first send and its outcomes recorded in one
     # transaction after its last. A crash inside a chunk re-queues the chunk's
     # unfinished check-ins as possible duplicates (see _expire_claims).
-    def _handle_batch(self, ids: list[int], token: str, now: datetime,
-                      summary: DispatchSummary) -> None:
-        plans, verdicts = self._plan(ids, token, now, summary)
+    def _handle_batch(self, token: str, now: datetime, summary: DispatchSummary) -> None:
+        plans, verdicts = self._plan(token, now, summary)
         if verdicts:
             with write_transaction(self.sessions) as session:
                 for checkin in self._load(session, list(verdicts), token):
@@ -248,32 +285,30 @@ class Dispatcher:
             select(Checkin)
             .where(Checkin.id.in_(ids), Checkin.claim_token == token,
                    Checkin.status == "sending")
-            .options(joinedload(Checkin.patient).joinedload(Patient.clinic),
-                     joinedload(Checkin.infusion))
+            .options(joinedload(Checkin.patient).joinedload(Patient.clinic))
             .order_by(Checkin.id)
         ).unique())
 
-    def _plan(self, ids: list[int], token: str, now: datetime, summary: DispatchSummary
+    def _plan(self, token: str, now: datetime, summary: DispatchSummary
               ) -> tuple[list[SendPlan], dict[int, Verdict]]:
         plans: list[SendPlan] = []
         verdicts: dict[int, Verdict] = {}
         broken: list[tuple[int, Exception]] = []
         with self.sessions() as session:
-            for checkin in self._load(session, ids, token):
+            due: Row[Any]
+            for due in session.connection().execute(LOAD_DUE, {"token": token}):
                 try:
-                    patient, clinic = checkin.patient, checkin.patient.clinic
-                    verdict = self._decide(session, checkin, patient, now)
+                    verdict = self._decide(session, due, now)
                     if verdict is not None:
-                        verdicts[checkin.id] = verdict
+                        verdicts[due.id] = verdict
                         continue
-                    body = checkin.body or checkin_text(patient, clinic, checkin.infusion,
-                                                        checkin.template, checkin.kind)
-                    plans.append(SendPlan(checkin.id, body, patient.phone, clinic.sms_number,
-                                          checkin.kind != STAFF_KIND,
-                                          ZoneInfo(patient.timezone), patient.id, clinic.id,
-                                          checkin.created_by))
+                    body = due.body or checkin_text(due, due, due.product, due.template,
+                                                    due.kind)
+                    plans.append(SendPlan(due.id, body, due.to, due.sms_number,
+                                          due.kind != STAFF_KIND, ZoneInfo(due.timezone),
+                                          due.patient_id, due.clinic_id, due.created_by))
                 except Exception as exc:  # one bad check-in must not stall the rest
-                    broken.append((checkin.id, exc))
+                    broken.append((due.id, exc))
         for checkin_id, exc in broken:
             self._internal_error(checkin_id, token, now, exc, summary)
         return plans, verdicts
@@ -417,14 +452,13 @@ class Dispatcher:
             self.sleep(wait)
         return None
 
-    def _decide(self, session: Session, checkin: Checkin, patient: Patient,
-                now: datetime) -> Verdict | None:
+    def _decide(self, session: Session, checkin: DueCheckin, now: datetime) -> Verdict | None:
         """Why not to send now, or None to send."""
-        if patient.opted_out_at is not None:
+        if checkin.opted_out_at is not None:
             return Verdict("cancelled", reason="opted_out")
         if checkin.kind == STAFF_KIND:
             return None  # a nurse chose to send it now: no quiet hours, never stale
-        if patient.paused_at is not None:
+        if checkin.paused_at is not None:
             return Verdict("skipped", reason="paused by staff")
         if checkin.kind == REMINDER_KIND and checkin.reminder_for_id is not None:
             # A reminder held back by the night must not nag someone who has answered.
@@ -432,10 +466,10 @@ class Dispatcher:
             if original is not None and (
                 original.answered_at is not None
                 or (original.sent_at is not None
-                    and replied_since(session, patient.id, original.sent_at))):
+                    and replied_since(session, checkin.patient_id, original.sent_at))):
                 return Verdict("skipped", reason="answered before the reminder went out")
         stale_after = timedelta(hours=self.settings.stale_after_hours)
-        allowed = next_allowed(now, ZoneInfo(patient.timezone), self.quiet)
+        allowed = next_allowed(now, ZoneInfo(checkin.timezone), self.quiet)
         hours = f"{self.settings.stale_after_hours:g} h"
         if allowed - checkin.due_at > stale_after:
             reason = (f"stale: quiet hours would make it more than {hours} late"

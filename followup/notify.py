@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from followup.models import Clinic, Infusion, Patient
 from followup.texts import render_sms
 from followup.validation import display_phone
 
@@ -34,13 +33,28 @@ def clinic_context(clinic: ClinicContact | None) -> dict[str, Any]:
     }
 
 
-def checkin_text(patient: Patient, clinic: Clinic, infusion: Infusion | None,
+class Addressee(Protocol):
+    """Whom a check-in speaks to: a ``Patient`` or a row with these columns."""
+
+    @property
+    def language(self) -> str: ...
+    @property
+    def first_name(self) -> str: ...
+
+
+class TextingClinic(ClinicContact, Protocol):
+    """A clinic as a check-in sees it: whether it names the product, and its contact."""
+
+    @property
+    def show_product_in_texts(self) -> bool: ...
+
+
+def checkin_text(patient: Addressee, clinic: TextingClinic, product: str | None,
                  template: str, kind: str) -> str:
-    product = None
-    if clinic.show_product_in_texts and infusion is not None:
-        product = infusion.product
+    """The product is named only where the clinic allows it (a lock screen shows it)."""
     return render_sms(template, patient.language, first_name=patient.first_name,
-                      product=product, kind=kind, **clinic_context(clinic))
+                      product=product if clinic.show_product_in_texts else None, kind=kind,
+                      **clinic_context(clinic))
 
 
 def patient_text(name: str, lang: str, clinic: ClinicContact | None, **extra: Any) -> str:
