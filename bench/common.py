@@ -139,53 +139,70 @@ def phone_of(i: int) -> str:
     return f"+1555{i:07d}"
 
 
-def populate(engine: Engine, *, patients: int, checkins_per_patient: int = 1,
-             as_of: datetime = AS_OF, chunk: int = 5000) -> Population:
-    """A clinic, ``patients`` patients with one infusion each, and due check-ins.
+def add_clinic(engine: Engine, as_of: datetime = AS_OF) -> int:
+    from followup.models import Clinic
 
-    Every check-in is due one hour before ``as_of`` (inside waking hours in
-    Chicago), pending, so one dispatcher pass sends them all."""
-    from followup.models import Checkin, Clinic, Infusion, Patient
-
-    ended = as_of - timedelta(days=1, hours=2)
     with engine.begin() as conn:
-        clinic_id = conn.execute(insert(Clinic).returning(Clinic.id), [{
+        return int(conn.execute(insert(Clinic).returning(Clinic.id), [{
             "slug": "bench", "name": "Bench Infusion Center", "phone": "+13125550100",
             "timezone": TIMEZONE, "sms_number": CLINIC_NUMBER, "emergency_number": "911",
             "show_product_in_texts": False, "created_at": as_of - timedelta(days=30),
-        }]).scalar_one()
-    phones = [phone_of(i) for i in range(patients)]
+        }]).scalar_one())
+
+
+def add_patients(engine: Engine, clinic_id: int, indices: range, *,
+                 checkins_per_patient: int = 1, as_of: datetime = AS_OF
+                 ) -> tuple[list[int], list[int]]:
+    """One transaction: a patient per index (phone ``phone_of(index)``), each with
+    one infusion and its check-ins; returns (patient ids, check-in ids).
+
+    Every check-in is due one hour before ``as_of`` (inside waking hours in
+    Chicago), pending, so one dispatcher pass sends them all."""
+    from followup.models import Checkin, Infusion, Patient
+
+    ended = as_of - timedelta(days=1, hours=2)
+    with engine.begin() as conn:
+        pids = list(conn.execute(insert(Patient).returning(
+            Patient.id, sort_by_parameter_order=True), [{
+            "clinic_id": clinic_id, "phone": phone_of(i), "first_name": f"Pat{i}",
+            "language": "es" if i % 5 == 0 else "en", "timezone": TIMEZONE,
+            "created_at": ended,
+        } for i in indices]).scalars())
+        iids = list(conn.execute(insert(Infusion).returning(
+            Infusion.id, sort_by_parameter_order=True), [{
+            "patient_id": pid, "ended_at": ended, "timezone": TIMEZONE,
+            "product": "Privigen", "lot": "P100234", "first_infusion": True,
+            "created_at": ended,
+        } for pid in pids]).scalars())
+        rows = []
+        for pid, iid in zip(pids, iids, strict=True):
+            for j in range(checkins_per_patient):
+                due = as_of - timedelta(hours=1, minutes=j)
+                rows.append({
+                    "patient_id": pid, "infusion_id": iid, "kind": f"day{j + 1}",
+                    "template": "checkin_early", "due_at": due, "next_attempt_at": due,
+                    "status": "pending", "attempts": 0, "created_at": ended,
+                })
+        checkin_ids = list(conn.execute(
+            insert(Checkin).returning(Checkin.id, sort_by_parameter_order=True), rows
+        ).scalars())
+    return pids, checkin_ids
+
+
+def populate(engine: Engine, *, patients: int, checkins_per_patient: int = 1,
+             as_of: datetime = AS_OF, chunk: int = 5000) -> Population:
+    """A clinic, ``patients`` patients with one infusion each, and due check-ins
+    (see ``add_patients``), inserted ``chunk`` patients per transaction."""
+    clinic_id = add_clinic(engine, as_of)
     patient_ids: list[int] = []
     checkin_ids: list[int] = []
     for start in range(0, patients, chunk):
-        part = phones[start:start + chunk]
-        with engine.begin() as conn:
-            pids = list(conn.execute(insert(Patient).returning(
-                Patient.id, sort_by_parameter_order=True), [{
-                "clinic_id": clinic_id, "phone": p, "first_name": f"Pat{start + k}",
-                "language": "es" if (start + k) % 5 == 0 else "en", "timezone": TIMEZONE,
-                "created_at": ended,
-            } for k, p in enumerate(part)]).scalars())
-            iids = list(conn.execute(insert(Infusion).returning(
-                Infusion.id, sort_by_parameter_order=True), [{
-                "patient_id": pid, "ended_at": ended, "timezone": TIMEZONE,
-                "product": "Privigen", "lot": "P100234", "first_infusion": True,
-                "created_at": ended,
-            } for pid in pids]).scalars())
-            rows = []
-            for pid, iid in zip(pids, iids, strict=True):
-                for j in range(checkins_per_patient):
-                    due = as_of - timedelta(hours=1, minutes=j)
-                    rows.append({
-                        "patient_id": pid, "infusion_id": iid, "kind": f"day{j + 1}",
-                        "template": "checkin_early", "due_at": due, "next_attempt_at": due,
-                        "status": "pending", "attempts": 0, "created_at": ended,
-                    })
-            checkin_ids += list(conn.execute(
-                insert(Checkin).returning(Checkin.id, sort_by_parameter_order=True), rows
-            ).scalars())
+        pids, cids = add_patients(engine, clinic_id, range(start, min(start + chunk, patients)),
+                                  checkins_per_patient=checkins_per_patient, as_of=as_of)
         patient_ids += pids
-    return Population(clinic_id, patient_ids, phones, checkin_ids)
+        checkin_ids += cids
+    return Population(clinic_id, patient_ids, [phone_of(i) for i in range(patients)],
+                      checkin_ids)
 
 
 def analyze(engine: Engine) -> None:
