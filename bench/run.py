@@ -98,7 +98,8 @@ def webhooks(max_requests: int, max_seconds: float) -> None:
     r = w.bench([1, 4, 16], max_requests, max_seconds)
     w.report(r)
     best = max(r.followup, key=lambda lv: lv.rps)
-    ROWS.append(Row(f"webhook req/s (gunicorn -w 2, {r.database}, peak at c={best.concurrency})",
+    ROWS.append(Row(f"webhook req/s (gunicorn -w {r.workers}, {r.database}, "
+                    f"peak at c={best.concurrency})",
                     f"{best.rps:,.0f}/s, p50 {best.p50_ms:.1f} ms, p99 {best.p99_ms:.1f} ms"))
     ROWS.append(Row("  bare Flask ceiling (same gunicorn, peak)", f"{r.bare_peak:,.0f}/s"))
     ROWS.append(Row("  webhook / bare Flask", f"{r.ratio:.0%}", ">= 50 %", verdict(r.ratio >= 0.5)))

@@ -1,13 +1,14 @@
 """Webhook load test: ``python -m bench.webhook [--levels 1,4,16] [--max-requests N]``.
 
-Starts gunicorn twice on 127.0.0.1 with the same settings (``-w 2``, sync
-workers): once serving followup (``followup.app:create_app()`` with a bench
-TOML: PostgreSQL when the local server answers, else SQLite; console backend,
-scheduler off) and once serving a one-route Flask app (``bench.bare_app``),
-the ceiling. A load generator in a second process sends inbound-SMS webhooks
-with real Twilio signatures (each a distinct MessageSid, From an enrolled
-patient, a realistic body triaged for real) at each concurrency level, bounded
-in count and time, and reports req/s, p50/p99 latency and errors per level.
+Starts gunicorn twice on 127.0.0.1 with the same settings (sync workers, two
+per core, as ``docs/deployment.md`` recommends): once serving followup
+(``followup.app:create_app()`` with a bench TOML: PostgreSQL when the local
+server answers, else SQLite; console backend, scheduler off) and once serving
+a one-route Flask app (``bench.bare_app``), the ceiling. A load generator in a
+second process sends inbound-SMS webhooks with real Twilio signatures (each a
+distinct MessageSid, From an enrolled patient, a realistic body triaged for
+real) at each concurrency level, bounded in count and time, and reports req/s,
+p50/p99 latency and errors per level.
 """
 
 from __future__ import annotations
@@ -182,9 +183,16 @@ def run_server(app: str, env: dict[str, str], workers: int, file: Path, levels: 
     return results
 
 
-def bench(levels: list[int], max_requests: int, max_seconds: float, workers: int = 2,
+def default_workers() -> int:
+    """Two sync workers per core, as the deployment guide recommends: a worker
+    waiting on the database leaves its core to another."""
+    return 2 * (os.cpu_count() or 1)
+
+
+def bench(levels: list[int], max_requests: int, max_seconds: float, workers: int | None = None,
           patients: int = 2000, use_pg: bool | None = None) -> WebhookResult:
     quiet_logs()
+    workers = workers or default_workers()
     use_pg = pg_available() if use_pg is None else use_pg
     warmup = 100
     total = warmup + max_requests * len(levels)
@@ -237,7 +245,7 @@ def main(argv: list[str] | None = None) -> WebhookResult:
     parser.add_argument("--levels", default="1,4,16")
     parser.add_argument("--max-requests", type=int, default=1500, help="per level")
     parser.add_argument("--max-seconds", type=float, default=8.0, help="per level")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=None, help="default: 2 per core")
     parser.add_argument("--sqlite", action="store_true", help="SQLite even if PostgreSQL is up")
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.levels.split(",")]
