@@ -208,9 +208,21 @@ def _rule_matches(rule: FindingRule, index: int, clause: _Clause,
 
 
 def _spans(phrase: Phrase, clause: _Clause) -> Iterator[tuple[int, int]]:
-    for m in phrase.regex.finditer(clause.text):
-        if m.end() > m.start():
-            yield span_to_tokens(clause.starts, m.start(), m.end())
+    """Where the phrase matches, as ``finditer`` with the word-start lookbehind would say."""
+    text, fast = clause.text, phrase.unanchored
+    if fast is None:
+        for m in phrase.regex.finditer(text):
+            if m.end() > m.start():
+                yield span_to_tokens(clause.starts, m.start(), m.end())
+        return
+    pos = 0
+    while (m := fast.search(text, pos)) is not None:
+        start = m.start()
+        if start and text[start - 1] == " ":  # a word starts here: as the lookbehind asks
+            yield span_to_tokens(clause.starts, start, m.end())
+            pos = m.end()
+        else:  # inside a word: a match may still start at a later word
+            pos = start + 1
 
 
 def _longest_first(matches: list[_Match]) -> list[_Match]:

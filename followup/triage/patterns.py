@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from .text import normalise_phrase
 
 _GAP_RE = re.compile(r"~(\d*)")
+# Every compiled phrase starts where a word does: clause strings are " w1 w2 ".
+WORD_START = r"(?<= )"
 _WORD_RE = re.compile(r"[a-z0-9_]+|[^\w\s]")
 
 
@@ -43,6 +45,11 @@ class Phrase:
     # Every match contains one of ``words``: only then may a clause without
     # any of them skip this phrase ("pain? ~" could match through its gap).
     needs_a_word: bool = True
+    # The same phrase without its word-start lookbehind, where every match holds
+    # a word (so none is empty). Without the lookbehind in front, the regex
+    # engine skips straight to the letters a match can begin with instead of
+    # trying every position; the caller checks that a word starts there.
+    unanchored: re.Pattern[str] | None = None
 
     @property
     def prefilter(self) -> frozenset[str] | None:
@@ -65,10 +72,12 @@ class PhraseCompiler:
             return Phrase(source, _compile_raw(source[3:]), frozenset())
         body, words = self._sequence(source)
         try:
-            regex = re.compile(r"(?<= )" + body)
+            regex = re.compile(WORD_START + body)
         except re.error as exc:  # pragma: no cover - generated regexes are well formed
             raise PatternError(f"phrase {source!r} does not compile: {exc}") from exc
-        return Phrase(source, regex, words, self._always_has_a_word(source))
+        needs_a_word = self._always_has_a_word(source)
+        return Phrase(source, regex, words, needs_a_word,
+                      re.compile(body) if needs_a_word else None)
 
     def _always_has_a_word(self, source: str) -> bool:
         """Whether some slot that cannot be skipped always matches a word."""

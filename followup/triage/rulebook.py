@@ -313,14 +313,17 @@ class _Loader:
 
     def _compile_one(self, compiler: PhraseCompiler, sources: Sequence[str], entry: str) -> Phrase:
         """Compile a list of cue phrases into a single alternation (cues are matched together)."""
-        phrases = self._compile(compiler, sources, entry)
-        bodies = sorted((p.regex.pattern for p in phrases), key=len, reverse=True)
+        phrases = sorted(self._compile(compiler, sources, entry),
+                         key=lambda p: len(p.regex.pattern), reverse=True)
+        fast = [p.unanchored for p in phrases]
         try:
-            merged = "|".join(f"(?:{b})" for b in bodies)
-            regex = re.compile(merged)
+            regex = re.compile("|".join(f"(?:{p.regex.pattern})" for p in phrases))
+            unanchored = (re.compile("|".join(f"(?:{f.pattern})" for f in fast if f))
+                          if all(fast) else None)
         except Exception as exc:  # pragma: no cover - parts compiled individually above
             raise self.fail(entry, f"cannot combine phrases: {exc}") from exc
-        return Phrase(entry, regex, frozenset().union(*(p.words for p in phrases)))
+        return Phrase(entry, regex, frozenset().union(*(p.words for p in phrases)),
+                      unanchored=unanchored)
 
     # -- sections ---------------------------------------------------------------------------
 

@@ -1,0 +1,84 @@
+"""Phrase matching: the fast path (no word-start lookbehind in the regex, the
+word start checked after) finds exactly what the anchored regex finds."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from followup.triage import load_rulebook
+from followup.triage.bench import DEFAULT_FILES
+from followup.triage.engine import _Clause, _prepare, _spans
+from followup.triage.evaluate import load_cases
+from followup.triage.patterns import Phrase, PhraseCompiler, clause_string, span_to_tokens
+
+
+def phrases_in(value: Any) -> Iterator[Phrase]:
+    """Every phrase anywhere in a rulebook: findings, vetoes, cues, answers."""
+    if isinstance(value, Phrase):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from phrases_in(getattr(value, f.name))
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from phrases_in(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from phrases_in(item)
+
+
+def anchored_spans(phrase: Phrase, clause: _Clause) -> list[tuple[int, int]]:
+    """The reference: ``finditer`` with the lookbehind, empty matches dropped."""
+    return [span_to_tokens(clause.starts, m.start(), m.end())
+            for m in phrase.regex.finditer(clause.text) if m.end() > m.start()]
+
+
+def clause_of(words: str) -> _Clause:
+    tokens = words.split()
+    clause = _Clause.__new__(_Clause)
+    clause.text, clause.starts = clause_string(tokens)
+    return clause
+
+
+def test_every_bundled_phrase_finds_the_same_spans_on_every_case() -> None:
+    book = load_rulebook()
+    phrases = list({id(p): p for p in phrases_in(book)}.values())
+    fast = [p for p in phrases if p.unanchored is not None]
+    assert len(fast) > 0.9 * len(phrases)  # the fast path is the common one
+    texts = [str(c["text"]) for f in DEFAULT_FILES if f.exists() for c in load_cases(f)]
+    clauses = [c for text in texts for c in _prepare(text, book)]
+    checked = 0
+    for phrase in fast:
+        for clause in clauses:
+            expected = anchored_spans(phrase, clause)
+            assert list(_spans(phrase, clause)) == expected, (phrase.source, clause.text)
+            checked += bool(expected)
+    assert checked > 1000  # the comparison saw real matches, not only misses
+
+
+@pytest.mark.parametrize(("phrase", "words"), [
+    ("ache ~ leg", "my headache ache and leg"),  # a match inside "headache" must not hide this
+    ("ache", "headache ache ache"),
+    ("(ache|head) ~2 hurts", "headache head really hurts"),
+    ("swollen? leg", "swollenleg swollen leg leg"),
+    ("^ pain", "pain pain"),
+    ("pain $", "painpain pain"),
+])
+def test_matches_inside_words_are_skipped_and_later_ones_found(phrase: str, words: str) -> None:
+    compiled = PhraseCompiler({}, default_gap=3).compile(phrase)
+    assert compiled.unanchored is not None
+    clause = clause_of(words)
+    expected = anchored_spans(compiled, clause)
+    assert expected  # each case has a real match after the trap
+    assert list(_spans(compiled, clause)) == expected
+
+
+def test_a_phrase_that_can_match_empty_keeps_the_anchored_path() -> None:
+    compiled = PhraseCompiler({}, default_gap=3).compile("swollen? ~2 $")
+    assert compiled.unanchored is None
+    clause = clause_of("legs swollen")
+    assert list(_spans(compiled, clause)) == anchored_spans(compiled, clause)
