@@ -295,8 +295,9 @@ class Dispatcher:
         verdicts: dict[int, Verdict] = {}
         broken: list[tuple[int, Exception]] = []
         with self.sessions() as session:
-            due: Row[Any]
-            for due in session.connection().execute(LOAD_DUE, {"token": token}):
+            # Fetched whole first: deciding a reminder runs queries of its own.
+            rows: list[Row[Any]] = list(session.connection().execute(LOAD_DUE, {"token": token}))
+            for due in rows:
                 try:
                     verdict = self._decide(session, due, now)
                     if verdict is not None:
