@@ -69,7 +69,8 @@ class PhraseCompiler:
     def compile(self, source: str) -> Phrase:
         """Compile one phrase; raises PatternError with a readable reason."""
         if source.startswith("re:"):
-            return Phrase(source, _compile_raw(source[3:]), frozenset())
+            # A raw regex may match anything: never skipped, never unanchored.
+            return Phrase(source, _compile_raw(source[3:]), frozenset(), needs_a_word=False)
         body, words = self._sequence(source)
         try:
             regex = re.compile(WORD_START + body)

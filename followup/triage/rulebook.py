@@ -319,11 +319,11 @@ class _Loader:
         try:
             regex = re.compile("|".join(f"(?:{p.regex.pattern})" for p in phrases))
             unanchored = (re.compile("|".join(f"(?:{f.pattern})" for f in fast if f))
-                          if all(fast) else None)
+                          if all(fast) else None)  # one raw or empty-capable cue: anchored
         except Exception as exc:  # pragma: no cover - parts compiled individually above
             raise self.fail(entry, f"cannot combine phrases: {exc}") from exc
         return Phrase(entry, regex, frozenset().union(*(p.words for p in phrases)),
-                      unanchored=unanchored)
+                      needs_a_word=all(p.needs_a_word for p in phrases), unanchored=unanchored)
 
     # -- sections ---------------------------------------------------------------------------
 

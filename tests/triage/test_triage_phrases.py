@@ -82,3 +82,12 @@ def test_a_phrase_that_can_match_empty_keeps_the_anchored_path() -> None:
     assert compiled.unanchored is None
     clause = clause_of("legs swollen")
     assert list(_spans(compiled, clause)) == anchored_spans(compiled, clause)
+
+
+def test_raw_regexes_are_never_skipped_nor_unanchored() -> None:
+    """A raw regex may match anything, so neither shortcut may apply to it,
+    nor to a cue list that merges one in (the bundled resolution cues do)."""
+    raw = PhraseCompiler({}, default_gap=3).compile("re:(?<= )broke (?!out )")
+    assert (raw.needs_a_word, raw.prefilter, raw.unanchored) == (False, None, None)
+    merged = load_rulebook().scope.resolution_after
+    assert merged.needs_a_word is False and merged.unanchored is None
