@@ -7,6 +7,7 @@ operation named by each benchmark is.
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import statistics
@@ -74,6 +75,17 @@ def bench_toml(database_url: str) -> str:
         '[logging]\nlevel = "WARNING"\n'
         '[rate_limit]\ndefault_per_second = 1000000.0\n'
     )
+
+
+def positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1, or a clear refusal."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is too small: at least 1")
+    return value
 
 
 # -- databases -----------------------------------------------------------------

@@ -42,6 +42,7 @@ from bench.common import (
     pg_drop,
     pg_recreate,
     populate,
+    positive,
     quiet_logs,
     sqlite_url,
 )
@@ -192,7 +193,7 @@ def default_workers() -> int:
 def bench(levels: list[int], max_requests: int, max_seconds: float, workers: int | None = None,
           patients: int = 2000, use_pg: bool | None = None) -> WebhookResult:
     quiet_logs()
-    workers = workers or default_workers()
+    workers = default_workers() if workers is None else workers
     use_pg = pg_available() if use_pg is None else use_pg
     warmup = 100
     total = warmup + max_requests * len(levels)
@@ -245,7 +246,7 @@ def main(argv: list[str] | None = None) -> WebhookResult:
     parser.add_argument("--levels", default="1,4,16")
     parser.add_argument("--max-requests", type=int, default=1500, help="per level")
     parser.add_argument("--max-seconds", type=float, default=8.0, help="per level")
-    parser.add_argument("--workers", type=int, default=None, help="default: 2 per core")
+    parser.add_argument("--workers", type=positive, default=None, help="default: 2 per core")
     parser.add_argument("--sqlite", action="store_true", help="SQLite even if PostgreSQL is up")
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.levels.split(",")]
