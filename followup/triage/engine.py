@@ -100,7 +100,7 @@ class _Match:
 
 
 def _prepare(text: str, book: Rulebook) -> list[_Clause]:
-    tokens = [_correct(t, book) for t in tokenize(text)]
+    tokens = _drop_fillers([_correct(t, book) for t in tokenize(text)], book.scope.fillers)
     clauses = _split_clauses(tokens, book)
     for clause in clauses:
         clause.raw = clause.tokens
@@ -114,6 +114,23 @@ def _correct(token: Token, book: Rulebook) -> Token:
         return token
     fixed = book.lexicon.correct(token.text)
     return token if fixed == token.text else replace(token, text=fixed)
+
+
+def _drop_fillers(tokens: list[Token], fillers: frozenset[str]) -> list[Token]:
+    """", like," and ", um," go with their commas, so that a gap (which stops at a
+    comma) still joins "pee is, like, dark" the way the patient meant it."""
+    if not fillers:
+        return tokens
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        if (tokens[i].kind == "soft" and i + 2 < len(tokens)
+                and tokens[i + 1].text in fillers and tokens[i + 2].kind == "soft"):
+            i += 3
+            continue
+        out.append(tokens[i])
+        i += 1
+    return out
 
 
 def _split_clauses(tokens: Sequence[Token], book: Rulebook) -> list[_Clause]:
@@ -153,8 +170,12 @@ def _interpret_numbers(tokens: list[Token], book: Rulebook) -> list[Token]:
 def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules) -> str:
     token = tokens[i]
     assert token.value is not None
-    # A reply that is only a number ("38.4") is a temperature reading too.
-    near_word = len(tokens) == 1 or any(
+    if i + 1 < len(tokens) and tokens[i + 1].text in rules.other_units:
+        return "_num_"
+    # A reply that is only a number ("38.4") is a temperature reading too, and so is a
+    # number written like a thermometer reads ("tengo 37.5"): nobody texts ages or
+    # counts with decimals, and a reading in range is what a check-in asks for.
+    near_word = len(tokens) == 1 or token.decimal or any(
         t.text in rules.words for t in tokens[max(0, i - rules.window): i + rules.window + 1])
     if token.unit is None and not near_word:
         return "_num_"

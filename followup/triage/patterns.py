@@ -7,7 +7,8 @@ matched against the normalised words of one clause:
 * ``@swollen``       any item of the class ``swollen`` (items are phrases too);
 * ``my?``            an optional slot (suffix ``?``);
 * ``(side effects|bad)``  alternatives of several words;
-* ``~`` / ``~4``     up to 3 (or 4) arbitrary words in between;
+* ``~`` / ``~4``     up to 3 (or 4) arbitrary words in between, within the soft
+  clause: never across a comma, except one right after the word before the gap;
 * ``^`` / ``$``      start / end of the clause (e.g. a bare "no" as the whole answer);
 * ``re:<regex>``     escape hatch, a raw regex over the clause text.
 
@@ -29,6 +30,17 @@ _GAP_RE = re.compile(r"~(\d*)")
 # Every compiled phrase starts where a word does: clause strings are " w1 w2 ".
 WORD_START = r"(?<= )"
 _WORD_RE = re.compile(r"[a-z0-9_]+|[^\w\s]")
+
+
+def _gap_regex(most: int) -> str:
+    """Up to ``most`` words that stay within the soft clause: a gap never swallows a
+    comma, except one right after the word before it, which still speaks of that
+    word ("my left leg, it's swollen"). So "I can't sleep, breathing is fine" is
+    not "can't ~2 breathe", while "left arm, it's weak" is one-sided weakness."""
+    if most == 0:
+        return ""
+    words = r"(?:(?!, )\S+ )"
+    return rf"(?:, {words}{{0,{most - 1}}}|{words}{{0,{most}}})"
 
 
 class PatternError(ValueError):
@@ -116,7 +128,7 @@ class PhraseCompiler:
     def _slot(self, slot: str, source: str) -> tuple[str, set[str]]:
         gap = _GAP_RE.fullmatch(slot)
         if gap:
-            return rf"(?:\S+ ){{0,{int(gap.group(1) or self._gap)}}}", set()
+            return _gap_regex(int(gap.group(1) or self._gap)), set()
         if slot == "^":
             return r"(?<=^ )", set()
         if slot == "$":

@@ -110,6 +110,8 @@ class TemperatureRules:
     fahrenheit_range: tuple[float, float]
     window: int
     superseded: frozenset[str]  # word-only findings dropped once a reading is present
+    # Units that make a number something else ("98.5 kg", "36 hours"): never a reading.
+    other_units: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,8 @@ class ScopeRules:
     list_joiners: frozenset[str]
     window: int
     negation_words: frozenset[str]  # one-word cues; a phrase containing one negates itself
+    # Set off by commas, these say nothing: "pee is, like, dark" reads "pee is dark".
+    fillers: frozenset[str] = frozenset()
 
 
 class Lexicon:
@@ -431,6 +435,8 @@ class _Loader:
                 compiler, self._per_language(res, "either", "resolution"), "resolution.either"),
             hard_words=words(bounds, "hard", "boundaries"),
             soft_words=words(bounds, "soft", "boundaries"),
+            fillers=frozenset(normalise_phrase(w) for w in self._per_language(
+                bounds, "fillers", "boundaries", required=False)),
             list_joiners=words(neg, "list_joiners", "negation"),
             window=self._int(neg, "window", "negation", default=4),
         )
@@ -439,7 +445,9 @@ class _Loader:
         entry = "temperature"
         table = self._table(data, "temperature", entry)
         words = {normalise_phrase(w) for w in self._per_language(table, "words", entry)}
-        self.vocabulary |= words
+        other_units = {normalise_phrase(w) for w in
+                       self._per_language(table, "other_units", entry, required=False)}
+        self.vocabulary |= words | other_units
         superseded = frozenset(self._strings(table.get("superseded", []), entry,
                                              "'superseded'", allow_empty=True))
         if superseded - keys:
@@ -453,6 +461,7 @@ class _Loader:
             celsius_range=self._range(table, "celsius_range", entry),
             fahrenheit_range=self._range(table, "fahrenheit_range", entry),
             window=self._int(table, "window", entry, default=4), superseded=superseded,
+            other_units=frozenset(other_units),
         )
 
     def _range(self, table: Mapping[str, Any], key: str, entry: str) -> tuple[float, float]:

@@ -44,6 +44,7 @@ class Token:
     kind: str  # "word" | "num" | "score" | "sym" | "soft" | "hard"
     value: float | None = None
     unit: str | None = None  # "c", "f" or "" (degree sign only) for numbers; None = no unit
+    decimal: bool = False  # a number written with decimals ("37.5", "38,2")
 
 
 def strip_accents(ch: str) -> str:
@@ -94,8 +95,10 @@ def _make_token(m: re.Match[str], kind: str, start: int, end: int) -> Token:
     if kind == "num":
         unit = m.group("unit")
         unit_code = unit[0] if unit else ("" if m.group("deg") else None)
-        value = float(m.group("num").replace(",", "."))
-        return Token("", start, end, "num", value=value, unit=unit_code)
+        num = m.group("num")
+        value = float(num.replace(",", "."))
+        return Token("", start, end, "num", value=value, unit=unit_code,
+                     decimal=not num.isdigit())
     if kind == "word":
         return Token(m.group("word").replace("'", ""), start, end, "word")
     if kind == "soft":

@@ -30,9 +30,33 @@ def level(text: str, lang: str | None = None) -> str:
         ("not sure but my leg might be swollen", "urgent"),
         ("sin fiebre pero con la pierna hinchada", "urgent"),
         ("se me quitó el dolor de cabeza", "ok"),
+        ("ya pasó el mareo, hoy amanecí bien", "ok"),
+        ("las piernas no se me hincharon", "ok"),  # "no se" here is no, not "I don't know"
+        ("no sé si es normal pero tengo la pierna hinchada", "urgent"),
+        ("no se me quita el dolor de cabeza", "mild"),
     ],
 )
 def test_negation_and_resolution_are_scoped(text: str, expected: str) -> None:
+    assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a comma ends what "can't" reaches, as it ends a negation
+        ("i cant sleep, breathing is fine", "ok"),
+        ("can't eat, breathing normal though", "ok"),
+        # ... but a comma right after a body part still speaks of it
+        ("my left leg, its swollen and red", "urgent"),
+        ("can't lift my left arm, it's weak", "emergency"),
+        ("my urine, dark like tea", "urgent"),
+        # fillers set off by commas say nothing
+        ("pee is, like, dark brown", "urgent"),
+        ("my leg is, um, really swollen", "urgent"),
+        ("la pierna, este, bien hinchada", "urgent"),
+    ],
+)
+def test_commas_bound_a_phrase_but_not_an_aside(text: str, expected: str) -> None:
     assert level(text) == expected
 
 
@@ -103,6 +127,15 @@ def test_fuzzy_matching_leaves_everyday_words_alone(text: str, expected: str) ->
         ("fever yesterday, 37.4 today", "mild"),
         ("I walked 101 steps", "unclear"),
         ("gained 5 pounds", "urgent"),
+        # a reading written with decimals needs no word: nobody counts in tenths
+        ("tengo 37.5, nada mas", "mild"),
+        ("tengo 38,5", "urgent"),
+        ("im at 101.3 now", "urgent"),
+        ("took 2 pills, 36.8 tonight", "ok"),
+        # a unit after the number makes it something else
+        ("I weigh 98.5 kg", "unclear"),
+        ("fever for 38 hours now", "urgent"),  # the fever word counts, the hours do not
+        ("up 3 kg since monday", "urgent"),
     ],
 )
 def test_temperatures_in_both_units(text: str, expected: str) -> None:

@@ -91,3 +91,18 @@ def test_raw_regexes_are_never_skipped_nor_unanchored() -> None:
     assert (raw.needs_a_word, raw.prefilter, raw.unanchored) == (False, None, None)
     merged = load_rulebook().scope.resolution_after
     assert merged.needs_a_word is False and merged.unanchored is None
+
+
+@pytest.mark.parametrize(("phrase", "words", "found"), [
+    ("cant ~2 breathe", "cant sleep , breathing is fine", False),  # the comma ends "can't"
+    ("cant ~2 breathe", "cant really breathe", True),
+    ("leg ~3 swollen", "leg , its swollen", True),  # right after the word: still about it
+    ("leg ~3 swollen", "leg is , like swollen", False),
+    ("leg ~2 swollen", "leg , is really swollen", False),  # the comma counts as one of the words
+    ("leg ~0 swollen", "leg , swollen", False),
+])
+def test_a_gap_stays_within_its_soft_clause(phrase: str, words: str, found: bool) -> None:
+    compiled = PhraseCompiler({}, default_gap=3).compile(phrase)
+    clause = clause_of(words)
+    assert bool(list(_spans(compiled, clause))) is found
+    assert list(_spans(compiled, clause)) == anchored_spans(compiled, clause)

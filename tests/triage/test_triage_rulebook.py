@@ -132,6 +132,29 @@ def test_bad_thresholds_are_rejected(tmp_path: Path) -> None:
         load_rulebook(path)
 
 
+def test_fillers_and_other_units_are_optional_and_checked(tmp_path: Path) -> None:
+    reading = finding("normal_reading", "ok", '["_temp_normal_"]')
+    plain = load_rulebook(write(tmp_path, finding(), reading))
+    assert triage("leg is, like, swollen", rulebook=plain).level == "unclear"
+    assert triage("weigh 98.5 kg", rulebook=plain).level == "ok"  # read as 98.5 °F
+    path = write(tmp_path, finding(), reading)
+    text = path.read_text()
+    text = text.replace('soft.es = ["y"]\n',
+                        'soft.es = ["y"]\nfillers.en = ["like"]\nfillers.es = ["este"]\n')
+    text = text.replace('words.es = ["fiebre"]\n',
+                        'words.es = ["fiebre"]\nother_units.en = ["kg"]\nother_units.es = ["kg"]\n')
+    path.write_text(text)
+    book = load_rulebook(path)
+    assert triage("leg is, like, swollen", rulebook=book).level == "urgent"
+    assert triage("weigh 98.5 kg", rulebook=book).level == "unclear"
+    path.write_text(text.replace('fillers.en = ["like"]', 'fillers.fr = ["genre"]'))
+    with pytest.raises(RulebookError, match=r"boundaries: 'fillers' has unknown language"):
+        load_rulebook(path)
+    path.write_text(text.replace('other_units.en = ["kg"]', 'other_units.en = "kg"'))
+    with pytest.raises(RulebookError, match=r"temperature: 'other_units.en'"):
+        load_rulebook(path)
+
+
 def test_invalid_toml_and_missing_file(tmp_path: Path) -> None:
     broken = tmp_path / "broken.toml"
     broken.write_text("[[finding]\n")
