@@ -103,6 +103,10 @@ def webhooks(max_requests: int, max_seconds: float) -> None:
                     f"{best.rps:,.0f}/s, p50 {best.p50_ms:.1f} ms, p99 {best.p99_ms:.1f} ms"))
     ROWS.append(Row("  bare Flask ceiling (same gunicorn, peak)", f"{r.bare_peak:,.0f}/s"))
     ROWS.append(Row("  webhook / bare Flask", f"{r.ratio:.0%}", ">= 50 %", verdict(r.ratio >= 0.5)))
+    ROWS.append(Row("  durable floor (signature + 1 stored row) / bare Flask",
+                    f"{r.floor_ratio:.0%} ({r.floor_peak:,.0f}/s)"))
+    ROWS.append(Row("  webhook / durable floor",
+                    f"{r.peak / r.floor_peak if r.floor_peak else 0.0:.0%}"))
     ROWS.append(Row("  webhook errors (all levels)", str(r.errors), "0", verdict(r.errors == 0)))
 
 

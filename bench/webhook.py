@@ -1,10 +1,13 @@
 """Webhook load test: ``python -m bench.webhook [--levels 1,4,16] [--max-requests N]``.
 
-Starts gunicorn twice on 127.0.0.1 with the same settings (sync workers, two
-per core, as ``docs/deployment.md`` recommends): once serving followup
-(``followup.app:create_app()`` with a bench TOML: PostgreSQL when the local
-server answers, else SQLite; console backend, scheduler off) and once serving
-a one-route Flask app (``bench.bare_app``), the ceiling. A load generator in a
+Starts gunicorn three times on 127.0.0.1 with the same settings (sync workers,
+two per core, as ``docs/deployment.md`` recommends), one after the other:
+serving followup (``followup.app:create_app()`` with a bench TOML: PostgreSQL
+when the local server answers, else SQLite; console backend, scheduler off);
+serving the durable floor (``bench.bare_app:create_durable_app()``: the
+signature check and one stored, committed row per message, what any webhook
+that keeps the contract's promises must do); and serving a one-route Flask app
+(``bench.bare_app:create_app()``), the ceiling. A load generator in a
 second process sends inbound-SMS webhooks with real Twilio signatures (each a
 distinct MessageSid, From an enrolled patient, a realistic body triaged for
 real) at each concurrency level, bounded in count and time, and reports req/s,
@@ -74,6 +77,7 @@ class WebhookResult:
     database: str
     workers: int
     followup: list[Level] = field(default_factory=list)
+    floor: list[Level] = field(default_factory=list)  # signature + one stored row, no more
     bare: list[Level] = field(default_factory=list)
 
     @property
@@ -85,12 +89,21 @@ class WebhookResult:
         return max((lv.rps for lv in self.bare), default=0.0)
 
     @property
+    def floor_peak(self) -> float:
+        return max((lv.rps for lv in self.floor), default=0.0)
+
+    @property
     def ratio(self) -> float:
         return self.peak / self.bare_peak if self.bare_peak else 0.0
 
     @property
+    def floor_ratio(self) -> float:
+        """What any durable webhook reaches against bare Flask on this machine."""
+        return self.floor_peak / self.bare_peak if self.bare_peak else 0.0
+
+    @property
     def errors(self) -> int:
-        return sum(lv.errors for lv in self.followup + self.bare)
+        return sum(lv.errors for lv in self.followup + self.floor + self.bare)
 
 
 def texts() -> list[str]:
@@ -201,10 +214,12 @@ def bench(levels: list[int], max_requests: int, max_seconds: float, workers: int
         url = pg_recreate("followup_bench_web") if use_pg else sqlite_url(tmp)
         try:
             migrate(url)
+            from bench.bare_app import create_floor_table
             from followup.db import make_engine
 
             engine = make_engine(url)
             pop = populate(engine, patients=patients)
+            create_floor_table(engine)
             analyze(engine)
             engine.dispose()
             config = Path(tmp) / "bench.toml"
@@ -216,6 +231,8 @@ def bench(levels: list[int], max_requests: int, max_seconds: float, workers: int
             env = {"FOLLOWUP_CONFIG": str(config), "PYTHONPATH": str(REPO)}
             result.followup = run_server("followup.app:create_app()", env, workers, file,
                                          levels, max_requests, max_seconds, warmup)
+            result.floor = run_server("bench.bare_app:create_durable_app()", env, workers,
+                                      file, levels, max_requests, max_seconds, warmup)
             result.bare = run_server("bench.bare_app:create_app()", env, workers, file,
                                      levels, max_requests, max_seconds, warmup)
         finally:
@@ -227,18 +244,22 @@ def bench(levels: list[int], max_requests: int, max_seconds: float, workers: int
 def report(r: WebhookResult) -> None:
     print(f"  gunicorn -w {r.workers} (sync), followup on {r.database}; load generator in "
           "another process, 127.0.0.1")
+    print("  floor = the same gunicorn serving only a signature check and one stored, "
+          "committed row per message")
     print(f"  {'concurrency':>11}  {'followup req/s':>14} {'p50 ms':>7} {'p99 ms':>7} {'err':>4}"
-          f"  {'bare req/s':>10} {'p50 ms':>7} {'p99 ms':>7} {'err':>4}  ratio")
-    for f, b in zip(r.followup, r.bare, strict=True):
+          f"  {'floor req/s':>11} {'p99 ms':>7}  {'bare req/s':>10} {'p50 ms':>7} "
+          f"{'p99 ms':>7} {'err':>4}  ratio")
+    for f, fl, b in zip(r.followup, r.floor, r.bare, strict=True):
         ratio = f.rps / b.rps if b.rps else 0.0
         print(f"  {f.concurrency:>11}  {f.rps:>14,.0f} {f.p50_ms:>7.1f} {f.p99_ms:>7.1f} "
-              f"{f.errors:>4}  {b.rps:>10,.0f} {b.p50_ms:>7.1f} {b.p99_ms:>7.1f} {b.errors:>4}"
-              f"  {ratio:5.0%}")
-        for lv in (f, b):
+              f"{f.errors:>4}  {fl.rps:>11,.0f} {fl.p99_ms:>7.1f}  {b.rps:>10,.0f} "
+              f"{b.p50_ms:>7.1f} {b.p99_ms:>7.1f} {b.errors:>4}  {ratio:5.0%}")
+        for lv in (f, fl, b):
             if lv.errors:
                 print(f"    errors at concurrency {lv.concurrency}: {lv.error_kinds}")
     print(f"  peak: followup {r.peak:,.0f} req/s, bare Flask {r.bare_peak:,.0f} req/s "
-          f"= {r.ratio:.0%} of the ceiling")
+          f"= {r.ratio:.0%} of the ceiling; the durable floor reaches {r.floor_peak:,.0f} "
+          f"req/s = {r.floor_ratio:.0%}")
 
 
 def main(argv: list[str] | None = None) -> WebhookResult:
