@@ -201,16 +201,34 @@ def _to_celsius(value: float, unit: str | None, rules: TemperatureRules) -> floa
 # -- step 4: matching ---------------------------------------------------------------------------
 
 
-def _find_matches(clauses: Sequence[_Clause], book: Rulebook) -> list[_Match]:
+def _find_matches(clauses: Sequence[_Clause], book: Rulebook,
+                  negation: Sequence[tuple[list[tuple[int, int]], set[int]]]) -> list[_Match]:
+    """Every finding's readings, the most specific kept per stretch of words.
+
+    A negated reading says nothing, so it must not crowd out the readings it
+    overlaps: "sore where they put the needle, no redness" is still a sore IV
+    site, and in "arm, not the one with the IV, is swollen" the arm is swollen.
+    It is kept, to be discounted, only where nothing else was read ("leg not red").
+    """
     words = [frozenset(t.text for t in c.tokens) for c in clauses]
     present = frozenset().union(*words)
-    matches: list[_Match] = []
+    plain: list[_Match] = []
+    negated: list[_Match] = []
     for rule in book.findings:
         if rule.requires or (not rule.always_check and rule.words.isdisjoint(present)):
             continue
         for index, clause in enumerate(clauses):
-            matches.extend(_rule_matches(rule, index, clause, words[index]))
-    return _longest_first(matches)
+            cues, covered = negation[index]
+            for match in _rule_matches(rule, index, clause, words[index]):
+                (negated if _is_negated(match, cues, covered, book) else plain).append(match)
+    kept = _longest_first(plain)
+    taken = {(m.clause, i) for m in kept for i in range(m.first, m.last + 1)}
+    for match in sorted(negated, key=lambda m: -m.size):
+        cells = {(match.clause, i) for i in range(match.first, match.last + 1)}
+        if taken.isdisjoint(cells):
+            taken |= cells
+            kept.append(match)
+    return sorted(kept, key=lambda m: (m.clause, m.first))
 
 
 def _rule_matches(rule: FindingRule, index: int, clause: _Clause,
@@ -272,6 +290,12 @@ def _cue_spans(phrase: Phrase, clause: _Clause) -> list[tuple[int, int]]:
     return list(_spans(phrase, clause))
 
 
+def _negation(clause: _Clause, book: Rulebook) -> tuple[list[tuple[int, int]], set[int]]:
+    """The clause's negation cues and the token positions they govern."""
+    cues = _negation_cues(clause, book)
+    return cues, _negated_positions(clause, cues, book)
+
+
 def _negation_cues(clause: _Clause, book: Rulebook) -> list[tuple[int, int]]:
     pseudo = _cue_spans(book.scope.pseudo_negation, clause)
     return [(a, b) for a, b in _cue_spans(book.scope.negation, clause)
@@ -315,8 +339,8 @@ def _continues_list(tokens: Sequence[Token], j: int, joiners: frozenset[str],
     return False
 
 
-def _is_negated(match: _Match, clause: _Clause, cues: Sequence[tuple[int, int]],
-                covered: set[int], book: Rulebook) -> bool:
+def _is_negated(match: _Match, cues: Sequence[tuple[int, int]], covered: set[int],
+                book: Rulebook) -> bool:
     if not match.phrase.words.isdisjoint(book.scope.negation_words):
         return False  # the negation is part of the symptom: "can't breathe", "no he orinado"
     if match.first in covered:
@@ -326,16 +350,20 @@ def _is_negated(match: _Match, clause: _Clause, cues: Sequence[tuple[int, int]],
 
 def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
               book: Rulebook) -> set[_Match]:
-    """Findings that a resolution cue ("is gone", "se me quitó") says are over."""
+    """Findings that a resolution cue ("is gone", "se me quitó") says are over.
+    An event (a faint, a seizure) happened whatever the patient feels now."""
     resolved: set[_Match] = set()
+    partial = book.scope.resolution_partial
     for index, clause in enumerate(clauses):
         neg = _cue_spans(book.scope.negation, clause)  # incl. "hasn't gone": a negated resolution
+        if partial is not None:  # "mostly gone", "a bit better now": not over either
+            neg += _cue_spans(partial, clause)
         for either, phrase in ((False, book.scope.resolution_after),
                                (True, book.scope.resolution_either)):
             for first, _ in _cue_spans(phrase, clause):
                 if _cue_is_live(first, index, neg, matches):
                     resolved |= _resolution_targets(matches, clauses, index, first, either)
-    return resolved
+    return {m for m in resolved if not m.rule.event}
 
 
 def _cue_is_live(first: int, index: int, neg: Sequence[tuple[int, int]],
@@ -409,7 +437,8 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
             history: Sequence[PriorFinding] = ()) -> TriageResult:
     """Triage one message with an explicit rulebook (see `triage` for the cached default)."""
     clauses = _prepare(text, book)
-    matches = _find_matches(clauses, book)
+    negation = [_negation(clause, book) for clause in clauses]
+    matches = _find_matches(clauses, book, negation)
     resolved = _resolved(matches, clauses, book)
     said = _said_yes_or_no(clauses, book)
     asking = _is_question(text, clauses, book)
@@ -419,11 +448,10 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     where: dict[str, int] = {}  # finding key -> clause it was found in (first occurrence)
     reasons: list[str] = []
     discounted = False
-    for index, clause in enumerate(clauses):
-        cues = _negation_cues(clause, book)
-        covered = _negated_positions(clause, cues, book)
+    for index in range(len(clauses)):
+        cues, covered = negation[index]
         for match in (m for m in matches if m.clause == index):
-            if match in resolved or _is_negated(match, clause, cues, covered, book):
+            if match in resolved or _is_negated(match, cues, covered, book):
                 discounted |= match.rule.level != "ok"
             elif (index, match.first) in hypothetical and (
                     LEVEL_RANK[match.rule.level] <= LEVEL_RANK[book.hypothetical.max_level]):

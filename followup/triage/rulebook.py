@@ -19,13 +19,14 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .patterns import PatternError, Phrase, PhraseCompiler
-from .text import normalise_phrase, squeeze_variants
+from .text import normalise_phrase, sound_alike_variants, squeeze_variants
 
 LEVELS = ("emergency", "urgent", "mild", "ok")
 LEVEL_RANK = {"unclear": -1, "ok": 0, "mild": 1, "urgent": 2, "emergency": 3}
 LANGUAGES = ("en", "es")
 DEFAULT_PATH = Path(__file__).with_name("rulebook.toml")
-_FINDING_KEYS = {"id", "level", "label", "advice", "phrases", "unless", "requires", "trend_of"}
+_FINDING_KEYS = {"id", "level", "label", "advice", "phrases", "unless", "requires", "trend_of",
+                 "event"}
 _OUTCOME_KEYS = {"id", "level", "label", "advice"}
 
 
@@ -47,6 +48,8 @@ class FindingRule:
     words: frozenset[str] = frozenset()
     always_check: bool = False  # has raw-regex phrases, so the word prefilter cannot skip it
     trend_of: str | None = None  # the milder finding this one is a worse form of (for trends)
+    # Something that happened (a faint, a seizure): "I'm fine now" does not undo it.
+    event: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,8 @@ class ScopeRules:
     negation_words: frozenset[str]  # one-word cues; a phrase containing one negates itself
     # Set off by commas, these say nothing: "pee is, like, dark" reads "pee is dark".
     fillers: frozenset[str] = frozenset()
+    # Just before a resolution cue, these make it partial: "mostly gone" is not gone.
+    resolution_partial: Phrase | None = None
 
 
 class Lexicon:
@@ -137,7 +142,10 @@ class Lexicon:
     Only words that are NOT known (rulebook vocabulary or common words) are
     corrected, only towards rulebook vocabulary, only when they share the first
     letter and are at least 4 letters long, within 1 edit (2 from 9 letters).
-    These guards stop short everyday words from turning into symptoms.
+    These guards stop short everyday words from turning into symptoms. Before
+    that, one by-ear Spanish slip is undone ("toci" -> "tosi", "horinado" ->
+    "orinado"): it changes the first letter or a short word, which the guards
+    would refuse, and it is how many patients spell.
     """
 
     def __init__(self, vocabulary: Iterable[str], common: Iterable[str]) -> None:
@@ -169,6 +177,10 @@ class Lexicon:
         for variant in variants:
             if variant in self.known:
                 return variant
+        if len(word) >= 4:
+            for variant in sound_alike_variants(word):
+                if variant in self.vocabulary:
+                    return variant
         for candidate in (*variants, word):
             fixed = self._fuzzy(candidate)
             if fixed:
@@ -392,11 +404,15 @@ class _Loader:
         trend_of = table.get("trend_of")
         if trend_of is not None and (not isinstance(trend_of, str) or not trend_of.strip()):
             raise self.fail(entry, "'trend_of' must be the id of another finding")
+        event = table.get("event", False)
+        if not isinstance(event, bool):
+            raise self.fail(entry, "'event' must be true or false")
         return FindingRule(
             key=key, level=level, label=label, advice=advice,
             phrases=tuple(phrases), unless=tuple(unless), requires=requires,
             words=frozenset().union(*(p.words for p in phrases)),
             always_check=any(p.prefilter is None for p in phrases), trend_of=trend_of,
+            event=event,
         )
 
     def _text(self, table: Mapping[str, Any], key: str, entry: str) -> str:
@@ -433,6 +449,7 @@ class _Loader:
                 compiler, self._per_language(res, "after", "resolution"), "resolution.after"),
             resolution_either=self._compile_one(
                 compiler, self._per_language(res, "either", "resolution"), "resolution.either"),
+            resolution_partial=self._optional_cues(compiler, res, "partial", "resolution"),
             hard_words=words(bounds, "hard", "boundaries"),
             soft_words=words(bounds, "soft", "boundaries"),
             fillers=frozenset(normalise_phrase(w) for w in self._per_language(

@@ -116,3 +116,28 @@ def squeeze_variants(word: str) -> tuple[str, ...]:
     if not _RUN3.search(word):
         return ()
     return (_RUN3.sub(r"\1\1", word), _RUN3.sub(r"\1", word))
+
+
+# Letters that sound alike in Spanish, so people who write by ear swap them:
+# "cabesa", "toci", "bomito", "desmalle", "horinado", "inchado", "ynchado".
+_BY_EAR = (("s", "z"), ("z", "s"), ("s", "c"), ("c", "s"), ("b", "v"), ("v", "b"),
+           ("y", "ll"), ("ll", "y"), ("k", "c"), ("c", "k"))
+_BY_EAR_START = (("h", ""), ("", "h"), ("y", "hi"), ("i", "hi"))
+
+
+def sound_alike_variants(word: str) -> list[str]:
+    """Spellings one by-ear slip away: one letter group before a vowel swapped, or
+    a silent "h" dropped or added at the start ("mall" stays: its "ll" ends it).
+    Only tried for words that are not known."""
+    out: list[str] = []
+    for old, new in _BY_EAR_START:
+        if word.startswith(old):
+            out.append(new + word[len(old):])
+    for old, new in _BY_EAR:
+        at = word.find(old)
+        while at != -1:
+            after = at + len(old)
+            if after < len(word) and word[after] in "aeiou":  # sounds alike only before a vowel
+                out.append(word[:at] + new + word[after:])
+            at = word.find(old, at + 1)
+    return out

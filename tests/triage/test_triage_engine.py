@@ -208,3 +208,46 @@ def test_finding_to_dict() -> None:
     finding = triage("my lips are swollen").findings[0]
     assert finding.to_dict() == {"key": "face_lip_swelling", "level": "urgent",
                                  "label": finding.label, "matched": "lips are swollen"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a negated reading does not hide the readings it overlaps
+        ("arm is sore where they put the needle, no redness or swelling though", "mild"),
+        ("my left arm, not the one with the IV, is swollen and red", "urgent"),
+        ("leg not red", "ok"),  # ... and still counts as said, where nothing else was read
+        # something that happened stays reported, however the patient feels now
+        ("passed out this morning, feel fine now", "emergency"),
+        ("had a seizure last night but ok now", "emergency"),
+        ("had chest pain this morning, it's gone now", "ok"),  # a symptom can be over
+        # "mostly gone" is not gone
+        ("slightly queasy this morning, it mostly passed", "mild"),
+        ("rash is almost gone", "mild"),
+        ("el dolor de cabeza casi se me quitó", "mild"),
+    ],
+)
+def test_what_a_reading_overlaps_and_what_is_over(text: str, expected: str) -> None:
+    assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Spanish written by ear: s/z/c, b/v, y/ll, a silent h
+        ("me duele mucho la cabesa", "mild"),
+        ("toci y salio sangre", "emergency"),
+        ("me desmalle en el baño", "emergency"),
+        ("casi no e horinado hoy", "urgent"),
+        ("tengo los tobillos ynchados", "urgent"),
+        ("estoy bomitando", "urgent"),  # as "vomitando"
+        # ... but English words are left alone
+        ("walked all over the mall, legs tired", "mild"),
+        # "I'll" is not "ill"
+        ("I'll text you later, all good", "ok"),
+        ("ill call tomorrow", "unclear"),
+        ("feeling ill today", "mild"),
+    ],
+)
+def test_spelling_by_ear_and_contractions(text: str, expected: str) -> None:
+    assert level(text) == expected
