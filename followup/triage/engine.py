@@ -353,17 +353,32 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
     """Findings that a resolution cue ("is gone", "se me quitó") says are over.
     An event (a faint, a seizure) happened whatever the patient feels now."""
     resolved: set[_Match] = set()
-    partial = book.scope.resolution_partial
     for index, clause in enumerate(clauses):
         neg = _cue_spans(book.scope.negation, clause)  # incl. "hasn't gone": a negated resolution
-        if partial is not None:  # "mostly gone", "a bit better now": not over either
-            neg += _cue_spans(partial, clause)
+        # "mostly gone", "a bit better now", "went down a bit": not over either
+        partial = ([] if book.scope.resolution_partial is None
+                   else _cue_spans(book.scope.resolution_partial, clause))
         for either, phrase in ((False, book.scope.resolution_after),
                                (True, book.scope.resolution_either)):
-            for first, _ in _cue_spans(phrase, clause):
-                if _cue_is_live(first, index, neg, matches):
+            for first, last in _cue_spans(phrase, clause):
+                if not either and not _ends_its_thought(clause, last, book):
+                    continue  # "went away for the weekend", "stopped walking"
+                if any(last < a <= last + 2 for a, _ in partial):
+                    continue
+                if _cue_is_live(first, index, neg + partial, matches):
                     resolved |= _resolution_targets(matches, clauses, index, first, either)
     return {m for m in resolved if not m.rule.event}
+
+
+def _ends_its_thought(clause: _Clause, last: int, book: Rulebook) -> bool:
+    """"headache went away (now)" ends there; "went away for the weekend", "went down
+    the stairs" or "gone to urgent care" go on to say where, and resolve nothing."""
+    followers = book.scope.resolution_followers
+    if followers is None or last + 1 >= len(clause.tokens):
+        return True
+    following = clause.tokens[last + 1]
+    return (clause.soft_ids[last + 1] != clause.soft_ids[last] or following.kind != "word"
+            or following.text in followers)
 
 
 def _cue_is_live(first: int, index: int, neg: Sequence[tuple[int, int]],
@@ -444,6 +459,7 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     asking = _is_question(text, clauses, book)
     answering = said if question in book.context.questions else None
     hypothetical = _hypothetical_positions(clauses, book, asking, answering)
+    conditional = _conditional_positions(clauses, book, answering)
     counted: list[Finding] = []
     where: dict[str, int] = {}  # finding key -> clause it was found in (first occurrence)
     reasons: list[str] = []
@@ -453,10 +469,15 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
         for match in (m for m in matches if m.clause == index):
             if match in resolved or _is_negated(match, cues, covered, book):
                 discounted |= match.rule.level != "ok"
-            elif (index, match.first) in hypothetical and (
+            elif (index, match.first) in conditional or (
+                    (index, match.first) in hypothetical and
                     LEVEL_RANK[match.rule.level] <= LEVEL_RANK[book.hypothetical.max_level]):
+                # "you said to watch for dark pee, none so far" says all is well; a plan
+                # ("if I get chest pain, who do I call") is for a person to answer
+                discounted |= not asking and (index, match.first) not in conditional
                 if match.rule.level != "ok":
-                    reasons.append(f"asks about {match.rule.label} (a question, not a report)")
+                    why = "a question" if asking else "a plan or an instruction"
+                    reasons.append(f"asks about {match.rule.label} ({why}, not a report)")
             else:
                 counted.append(_to_finding(match, clauses, text))
                 where.setdefault(match.rule.key, index)
@@ -467,8 +488,13 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
         counted.append(answer)
     counted += _trend(counted, where, clauses, text, book, history, asking, reasons)
     findings = _dedupe_sorted(counted)
-    return TriageResult(_level(findings, discounted), findings,
-                        detect_language(text, clauses, book, lang), tuple(dict.fromkeys(reasons)))
+    level = _level(findings, discounted)
+    if level == "ok" and ("?" in text or "\u00bf" in text):
+        # "did my x-ray come back ok?": nothing wrong, but a person has to answer it
+        level = "unclear"
+        reasons.append("asks a question that a person should answer")
+    return TriageResult(level, findings, detect_language(text, clauses, book, lang),
+                        tuple(dict.fromkeys(reasons)))
 
 
 # -- step 6: questions about a symptom ----------------------------------------------------------
@@ -483,19 +509,43 @@ def _is_question(text: str, clauses: Sequence[_Clause], book: Rulebook) -> bool:
 
 def _hypothetical_positions(clauses: Sequence[_Clause], book: Rulebook, asking: bool,
                             said: tuple[str, int, int] | None) -> set[tuple[int, int]]:
-    """(clause, token) positions governed by a cue such as "if" in a message that asks."""
+    """(clause, token) positions governed by a cue such as "if" in a message that asks,
+    or by an instruction repeated back in any message, up to the next comma ("what if
+    I get a fever and chills?", "you said to watch for dark pee and swollen legs")."""
     rules = book.hypothetical
-    if rules.cues is None or not asking:
+    cue_lists = [p for p in (rules.cues if asking else None, rules.instructions) if p is not None]
+    positions: set[tuple[int, int]] = set()
+    for index, clause in enumerate(clauses):
+        for phrase in cue_lists:
+            for first, last in _spans(phrase, clause):
+                if index == 0 and said is not None and said[1] <= first <= said[2]:
+                    continue  # answering a check-in, "si me duele la pierna" starts with "sí"
+                positions.update((index, j) for j in _up_to_comma(clause, last + 1))
+    return positions
+
+
+def _conditional_positions(clauses: Sequence[_Clause], book: Rulebook,
+                           said: tuple[str, int, int] | None) -> set[tuple[int, int]]:
+    """Where a finding would start right after "if I get" / "si me da": planned for,
+    not happening. Only right after: "if I get up I get chest pain" still reports one."""
+    rules = book.hypothetical
+    if rules.conditionals is None:
         return set()
     positions: set[tuple[int, int]] = set()
     for index, clause in enumerate(clauses):
-        for first, last in _spans(rules.cues, clause):
+        for first, last in _spans(rules.conditionals, clause):
             if index == 0 and said is not None and said[1] <= first <= said[2]:
-                continue  # answering a check-in, "si me duele la pierna" starts with "sí"
-            scope = clause.soft_ids[last]
-            positions.update((index, j) for j in range(last + 1, len(clause.tokens))
-                             if clause.soft_ids[j] == scope)
+                continue
+            reach = range(last + 1, min(last + 2 + rules.conditional_reach, len(clause.tokens)))
+            positions.update((index, j) for j in reach if clause.tokens[j].text != SOFT)
     return positions
+
+
+def _up_to_comma(clause: _Clause, start: int) -> Iterator[int]:
+    for j in range(start, len(clause.tokens)):
+        if clause.tokens[j].text == SOFT:
+            return
+        yield j
 
 
 # -- step 7: the answer to the check-in question ------------------------------------------------

@@ -84,13 +84,19 @@ class ContextRules:
 class HypotheticalRules:
     """"what should I do if I get a fever?": a question about a symptom, not a report.
 
-    In a message that is a question, findings after a cue (within its soft clause) up to
-    `max_level` are not counted; higher ones always are (safety rule 1).
+    In a message that is a question, findings after a cue (up to the next comma) up to
+    `max_level` are not counted; higher ones always are (safety rule 1). Instructions
+    repeated back ("you said to watch for dark pee") count the same way in any message.
+    A conditional ("if I get", "si me da") right before a finding makes it hypothetical
+    at any level: the patient is planning, not reporting.
     """
 
     cues: Phrase | None = None
     question_words: frozenset[str] = frozenset()
     max_level: str = "urgent"
+    instructions: Phrase | None = None
+    conditionals: Phrase | None = None
+    conditional_reach: int = 2  # "if I get [any] chest pain": words allowed in between
 
 
 @dataclass(frozen=True)
@@ -134,6 +140,9 @@ class ScopeRules:
     fillers: frozenset[str] = frozenset()
     # Just before a resolution cue, these make it partial: "mostly gone" is not gone.
     resolution_partial: Phrase | None = None
+    # The words an `after` cue may be followed by and still end its thought ("gone now");
+    # None: any. Any other word means another sense: "went away for the weekend".
+    resolution_followers: frozenset[str] | None = None
 
 
 class Lexicon:
@@ -450,6 +459,8 @@ class _Loader:
             resolution_either=self._compile_one(
                 compiler, self._per_language(res, "either", "resolution"), "resolution.either"),
             resolution_partial=self._optional_cues(compiler, res, "partial", "resolution"),
+            resolution_followers=(frozenset(normalise_phrase(w) for w in self._per_language(
+                res, "followers", "resolution")) if "followers" in res else None),
             hard_words=words(bounds, "hard", "boundaries"),
             soft_words=words(bounds, "soft", "boundaries"),
             fillers=frozenset(normalise_phrase(w) for w in self._per_language(
@@ -573,7 +584,8 @@ class _Loader:
         if not table:
             return HypotheticalRules()
         entry = "hypothetical"
-        unknown = set(table) - {"cues", "question_words", "max_level"}
+        unknown = set(table) - {"cues", "question_words", "max_level", "instructions",
+                                "conditionals", "conditional_reach"}
         if unknown:
             raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
         words = frozenset(normalise_phrase(w) for w in
@@ -584,6 +596,9 @@ class _Loader:
             question_words=words,
             max_level=self._level_name(table.get("max_level", "urgent"), f"{entry}.max_level",
                                        ("urgent", "mild", "ok")),
+            instructions=self._optional_cues(compiler, table, "instructions", entry),
+            conditionals=self._optional_cues(compiler, table, "conditionals", entry),
+            conditional_reach=self._int(table, "conditional_reach", entry, default=2),
         )
 
     def _trend(self, data: Mapping[str, Any], compiler: PhraseCompiler,

@@ -251,3 +251,50 @@ def test_what_a_reading_overlaps_and_what_is_over(text: str, expected: str) -> N
 )
 def test_spelling_by_ear_and_contractions(text: str, expected: str) -> None:
     assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a resolution word used in another sense resolves nothing
+        ("chest pain since we went away for the weekend", "emergency"),
+        ("my leg swelled when I went down the stairs", "urgent"),
+        ("leg is swollen, I have gone to urgent care", "urgent"),
+        ("ankles swollen since I stopped walking", "urgent"),
+        ("my legs got swollen over the weekend", "urgent"),
+        ("my pee stopped", "urgent"),
+        # ... while the plain ones still do
+        ("headache went away", "ok"),
+        ("the swelling has gone down a lot", "ok"),
+        ("the chest tightness went away before I left the clinic", "ok"),
+        ("im over the headache now", "ok"),
+        ("headache gone for good", "ok"),
+    ],
+)
+def test_resolution_words_in_other_senses(text: str, expected: str) -> None:
+    assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # plans and instructions repeated back report nothing, at any level for a plan
+        ("if I get chest pain in the night should I go to the ER or call you first?", "unclear"),
+        ("a q numero llamo si me da dolor de pecho en la noche", "unclear"),
+        ("you told me to watch for dark pee and swollen legs, so far none of that", "ok"),
+        ("la enfermera me dijo q si la orina sale oscura les avise, x ahora todo normal", "ok"),
+        # ... but only right after "if I get": this one reports chest pain
+        ("if I get up I get chest pain", "emergency"),
+        ("is it normal to have chest pain?", "emergency"),
+        # a question with nothing wrong in it still needs a person
+        ("did my chest x-ray from last week come back ok?", "unclear"),
+        ("feeling fine, when is my next infusion?", "unclear"),
+        ("feeling fine", "ok"),
+        # history is not news
+        ("history of DVT, feeling ok", "ok"),
+        ("had a clot years ago, now my calf is swollen and hot", "urgent"),
+        ("i think i have a clot", "urgent"),
+    ],
+)
+def test_plans_instructions_questions_and_history(text: str, expected: str) -> None:
+    assert level(text) == expected
