@@ -361,12 +361,11 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
         for either, phrase in ((False, book.scope.resolution_after),
                                (True, book.scope.resolution_either)):
             for first, last in _cue_spans(phrase, clause):
-                if not either and not _ends_its_thought(clause, last, book):
-                    continue  # "went away for the weekend", "stopped walking"
                 if any(last < a <= last + 2 for a, _ in partial):
                     continue
                 if _cue_is_live(first, index, neg + partial, matches):
-                    resolved |= _resolution_targets(matches, clauses, index, first, either)
+                    resolved |= _resolution_targets(matches, clauses, index, first, last,
+                                                    either, book)
     return {m for m in resolved if not m.rule.event}
 
 
@@ -390,11 +389,26 @@ def _cue_is_live(first: int, index: int, neg: Sequence[tuple[int, int]],
                    for m in matches)
 
 
+# How far after an `either` cue its finding may start: "se me quitó (el) dolor de cabeza".
+_EITHER_REACH = 3
+
+
 def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], index: int,
-                        cue: int, either: bool) -> set[_Match]:
-    soft = clauses[index].soft_ids[cue]
-    own = {m for m in matches if m.clause == index
-           and clauses[index].soft_ids[m.first] == soft and (either or m.last < cue)}
+                        first: int, last: int, either: bool, book: Rulebook) -> set[_Match]:
+    """What a cue resolves: the finding it introduces ("se me quitó el dolor"), else,
+    if the cue ends its thought, the findings before it in its scope or the scope
+    before ("had a headache, it's gone now"). "Mi esposo se fue a trabajar" resolves
+    nothing: it introduces no finding and goes on to say something else."""
+    clause = clauses[index]
+    soft = clause.soft_ids[first]
+    mine = [m for m in matches if m.clause == index and clause.soft_ids[m.first] == soft]
+    if either:
+        introduced = {m for m in mine if last < m.first <= last + _EITHER_REACH}
+        if introduced:
+            return introduced
+    if not _ends_its_thought(clause, last, book):
+        return set()
+    own = {m for m in mine if m.last < first}
     if own:
         return own
     # "I had a headache yesterday but it's gone": the cue refers back to the previous scope.

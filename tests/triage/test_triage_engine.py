@@ -298,3 +298,17 @@ def test_resolution_words_in_other_senses(text: str, expected: str) -> None:
 )
 def test_plans_instructions_questions_and_history(text: str, expected: str) -> None:
     assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("me duele el pecho, mi esposo se fue a trabajar", "emergency"),
+        ("tengo la pierna hinchada, mi hija se fue a la escuela", "urgent"),
+        ("se me fue el dolor de cabeza", "ok"),
+        ("la fiebre ya se me fue desde ayer, ahora normal", "ok"),
+        ("tenia dolor de cabeza pero ya se me quito", "ok"),
+    ],
+)
+def test_a_resolution_resolves_what_it_speaks_of(text: str, expected: str) -> None:
+    assert level(text) == expected
