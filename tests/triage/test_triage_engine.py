@@ -312,3 +312,27 @@ def test_plans_instructions_questions_and_history(text: str, expected: str) -> N
 )
 def test_a_resolution_resolves_what_it_speaks_of(text: str, expected: str) -> None:
     assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # words of negation that deny nothing
+        ("never had chest pain like this before", "emergency"),
+        ("I have never felt so short of breath", "emergency"),
+        ("never had a headache before today", "mild"),
+        ("nothing I do helps the headache", "mild"),
+        ("without warning i passed out", "emergency"),
+        ("no one told me my pee would be this dark", "urgent"),
+        ("nunca habia tenido un dolor de pecho asi", "emergency"),
+        ("no aguanto el dolor de pecho", "emergency"),
+        ("no me deja respirar el dolor", "emergency"),
+        # ... and ones that do
+        ("never had any swelling", "ok"),
+        ("nunca he tenido fiebre", "ok"),
+        ("suddenly cant see out of my left eye", "emergency"),
+        ("cant see the screen well lol", "ok"),
+    ],
+)
+def test_negation_words_that_deny_nothing(text: str, expected: str) -> None:
+    assert level(text) == expected
