@@ -81,6 +81,7 @@ class _Clause:
     text: str = ""
     starts: list[int] = field(default_factory=list)
     raw: list[Token] = field(default_factory=list)  # before numbers became _temp_ etc.
+    words: frozenset[str] = frozenset()  # its token texts, to skip phrases fast
 
 
 @dataclass(frozen=True, eq=False)  # identity hashing: matches are used in sets
@@ -106,6 +107,7 @@ def _prepare(text: str, book: Rulebook) -> list[_Clause]:
         clause.raw = clause.tokens
         clause.tokens = _interpret_numbers(clause.tokens, book)
         clause.text, clause.starts = clause_string([t.text for t in clause.tokens])
+        clause.words = frozenset(t.text for t in clause.tokens)
     return clauses
 
 
@@ -210,7 +212,7 @@ def _find_matches(clauses: Sequence[_Clause], book: Rulebook,
     site, and in "arm, not the one with the IV, is swollen" the arm is swollen.
     It is kept, to be discounted, only where nothing else was read ("leg not red").
     """
-    words = [frozenset(t.text for t in c.tokens) for c in clauses]
+    words = [c.words for c in clauses]
     present = frozenset().union(*words)
     plain: list[_Match] = []
     negated: list[_Match] = []
@@ -287,6 +289,9 @@ def _longest_first(matches: list[_Match]) -> list[_Match]:
 
 
 def _cue_spans(phrase: Phrase, clause: _Clause) -> list[tuple[int, int]]:
+    """A cue list's matches; none without running it when the clause has none of its words."""
+    if phrase.prefilter is not None and phrase.prefilter.isdisjoint(clause.words):
+        return []
     return list(_spans(phrase, clause))
 
 
@@ -531,7 +536,7 @@ def _hypothetical_positions(clauses: Sequence[_Clause], book: Rulebook, asking: 
     positions: set[tuple[int, int]] = set()
     for index, clause in enumerate(clauses):
         for phrase in cue_lists:
-            for first, last in _spans(phrase, clause):
+            for first, last in _cue_spans(phrase, clause):
                 if index == 0 and said is not None and said[1] <= first <= said[2]:
                     continue  # answering a check-in, "si me duele la pierna" starts with "sí"
                 positions.update((index, j) for j in _up_to_comma(clause, last + 1))
@@ -547,7 +552,7 @@ def _conditional_positions(clauses: Sequence[_Clause], book: Rulebook,
         return set()
     positions: set[tuple[int, int]] = set()
     for index, clause in enumerate(clauses):
-        for first, last in _spans(rules.conditionals, clause):
+        for first, last in _cue_spans(rules.conditionals, clause):
             if index == 0 and said is not None and said[1] <= first <= said[2]:
                 continue
             reach = range(last + 1, min(last + 2 + rules.conditional_reach, len(clause.tokens)))

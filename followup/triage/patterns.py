@@ -23,6 +23,7 @@ import bisect
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from .text import normalise_phrase
 
@@ -39,7 +40,7 @@ def _gap_regex(most: int) -> str:
     not "can't ~2 breathe", while "left arm, it's weak" is one-sided weakness."""
     if most == 0:
         return ""
-    words = r"(?:(?!, )\S+ )"
+    words = r"(?:[^,\s]\S* )"  # any token but the comma (no other token starts with one)
     return rf"(?:, {words}{{0,{most - 1}}}|{words}{{0,{most}}})"
 
 
@@ -62,19 +63,26 @@ class Phrase:
     # engine skips straight to the letters a match can begin with instead of
     # trying every position; the caller checks that a word starts there.
     unanchored: re.Pattern[str] | None = None
+    # The words of one slot every match must fill, the least common such slot:
+    # "im|am|is|was ... ill" is tried only on clauses that say "ill".
+    anchor: frozenset[str] | None = None
 
-    @property
+    @cached_property  # read for every phrase of every clause: worked out once
     def prefilter(self) -> frozenset[str] | None:
         """The words one of which a clause must hold to match, or None: always try it."""
-        return self.words if self.words and self.needs_a_word else None
+        if not self.words or not self.needs_a_word:
+            return None
+        return self.anchor or self.words
 
 
 class PhraseCompiler:
     """Turns phrase strings into regex fragments, expanding ``@classes`` once each."""
 
-    def __init__(self, classes: Mapping[str, Sequence[str]], default_gap: int = 3) -> None:
+    def __init__(self, classes: Mapping[str, Sequence[str]], default_gap: int = 3,
+                 frequent: frozenset[str] = frozenset()) -> None:
         self._classes = classes
         self._gap = default_gap
+        self._frequent = frequent  # everyday words: a poor anchor
         self._class_cache: dict[str, tuple[str, frozenset[str]]] = {}
         self._expanding: set[str] = set()
 
@@ -90,7 +98,27 @@ class PhraseCompiler:
             raise PatternError(f"phrase {source!r} does not compile: {exc}") from exc
         needs_a_word = self._always_has_a_word(source)
         return Phrase(source, regex, words, needs_a_word,
-                      re.compile(body) if needs_a_word else None)
+                      re.compile(body) if needs_a_word else None,
+                      self._anchor(source) if needs_a_word else None)
+
+    def _anchor(self, source: str) -> frozenset[str] | None:
+        """Of the slots every match fills with a word, the one whose words are least
+        everyday (then fewest): the cheapest sound test that a clause may match."""
+        best: tuple[int, int] | None = None
+        anchor: frozenset[str] | None = None
+        for slot in split_slots(source):
+            optional = len(slot) > 1 and slot.endswith("?")
+            if optional or _GAP_RE.fullmatch(slot) or slot in ("^", "$"):
+                continue
+            grouped = slot.startswith("(") and slot.endswith(")")
+            alternatives = (slot[1:-1] if grouped else slot).split("|")
+            if not all(self._alternative_has_a_word(alt, grouped) for alt in alternatives):
+                continue
+            words = frozenset(self._slot(slot, source)[1])
+            score = (len(words & self._frequent), len(words))
+            if words and (best is None or score < best):
+                best, anchor = score, words
+        return anchor
 
     def _always_has_a_word(self, source: str) -> bool:
         """Whether some slot that cannot be skipped always matches a word."""

@@ -245,13 +245,14 @@ class _Loader:
         data = self._read()
         meta = self._table(data, "meta", "meta")
         classes = self._classes(data)
-        compiler = PhraseCompiler(classes, self._int(meta, "gap", "meta", default=3))
+        common = self._common_words(data)
+        compiler = PhraseCompiler(classes, self._int(meta, "gap", "meta", default=3),
+                                  frozenset(common))
         self._collect_class_words(classes)
         findings = self._findings(data, compiler)
         scope = self._scope(data, compiler)
         temperature = self._temperature(data, {f.key for f in findings})
         hints = self._language_hints(data)
-        common = self._common_words(data)
         context = self._context(data, compiler, {f.key for f in findings})
         hypothetical = self._hypothetical(data, compiler)
         trend = self._trend(data, compiler, findings)
@@ -347,8 +348,10 @@ class _Loader:
                           if all(fast) else None)  # one raw or empty-capable cue: anchored
         except Exception as exc:  # pragma: no cover - parts compiled individually above
             raise self.fail(entry, f"cannot combine phrases: {exc}") from exc
+        anchors = [p.prefilter for p in phrases]
         return Phrase(entry, regex, frozenset().union(*(p.words for p in phrases)),
-                      needs_a_word=all(p.needs_a_word for p in phrases), unanchored=unanchored)
+                      needs_a_word=all(p.needs_a_word for p in phrases), unanchored=unanchored,
+                      anchor=(frozenset().union(*anchors) if all(anchors) else None))
 
     # -- sections ---------------------------------------------------------------------------
 
@@ -419,7 +422,7 @@ class _Loader:
         return FindingRule(
             key=key, level=level, label=label, advice=advice,
             phrases=tuple(phrases), unless=tuple(unless), requires=requires,
-            words=frozenset().union(*(p.words for p in phrases)),
+            words=frozenset().union(*(p.prefilter or p.words for p in phrases)),
             always_check=any(p.prefilter is None for p in phrases), trend_of=trend_of,
             event=event,
         )

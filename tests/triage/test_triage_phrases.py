@@ -106,3 +106,28 @@ def test_a_gap_stays_within_its_soft_clause(phrase: str, words: str, found: bool
     clause = clause_of(words)
     assert bool(list(_spans(compiled, clause))) is found
     assert list(_spans(compiled, clause)) == anchored_spans(compiled, clause)
+
+
+def test_a_phrase_is_skipped_by_its_least_everyday_required_slot() -> None:
+    compiler = PhraseCompiler({"fine": ["fine", "ok"]}, default_gap=3,
+                              frequent=frozenset({"im", "am", "is", "was"}))
+    assert compiler.compile("im|am|is|was ill").prefilter == {"ill"}
+    assert compiler.compile("feeling? @fine").prefilter == {"fine", "ok"}  # optional: not an anchor
+    assert compiler.compile("(side effects|bad) ~ is").prefilter == {"side", "effects", "bad"}
+    assert compiler.compile("swollen? ~2 $").prefilter is None  # may match without a word
+
+
+def test_every_bundled_match_holds_a_word_of_its_prefilter() -> None:
+    """The skip is only sound if no match is ever skipped: checked on every labelled message."""
+    book = load_rulebook()
+    phrases = [p for p in {id(p): p for p in phrases_in(book)}.values() if p.prefilter]
+    texts = [str(c["text"]) for f in DEFAULT_FILES if f.exists() for c in load_cases(f)]
+    clauses = [c for text in texts for c in _prepare(text, book)]
+    checked = 0
+    for phrase in phrases:
+        for clause in clauses:
+            spans = anchored_spans(phrase, clause)
+            if spans:
+                assert not phrase.prefilter.isdisjoint(clause.words), (phrase.source, clause.text)
+                checked += 1
+    assert checked > 1000
