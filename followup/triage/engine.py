@@ -106,9 +106,20 @@ def _prepare(text: str, book: Rulebook) -> list[_Clause]:
     for clause in clauses:
         clause.raw = clause.tokens
         clause.tokens = _interpret_numbers(clause.tokens, book)
+    _latest_reading_only(clauses)
+    for clause in clauses:
         clause.text, clause.starts = clause_string([t.text for t in clause.tokens])
         clause.words = frozenset(t.text for t in clause.tokens)
     return clauses
+
+
+def _latest_reading_only(clauses: Sequence[_Clause]) -> None:
+    """"38.3 last night, 36.8 this morning": the last reading given is the one that
+    counts; earlier ones become `_temp_before_`, which no phrase names."""
+    readings = [(clause, i) for clause in clauses for i, t in enumerate(clause.tokens)
+                if t.text.startswith("_temp_")]
+    for clause, i in readings[:-1]:
+        clause.tokens[i] = replace(clause.tokens[i], text="_temp_before_")
 
 
 def _correct(token: Token, book: Rulebook) -> Token:
@@ -371,7 +382,8 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
                 if _cue_is_live(first, index, neg + partial, matches):
                     resolved |= _resolution_targets(matches, clauses, index, first, last,
                                                     either, book)
-    return {m for m in resolved if not m.rule.event}
+    # only symptoms are over: "breathing fine now" is no resolution of "breathing fine"
+    return {m for m in resolved if not m.rule.event and m.rule.level != "ok"}
 
 
 def _ends_its_thought(clause: _Clause, last: int, book: Rulebook) -> bool:

@@ -336,3 +336,25 @@ def test_a_resolution_resolves_what_it_speaks_of(text: str, expected: str) -> No
 )
 def test_negation_words_that_deny_nothing(text: str, expected: str) -> None:
     assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the last reading given is the one that counts
+        ("anoche tuve 38.3 pero hoy amaneci con 36.8 y sin sintomas", "ok"),
+        ("temp 37.5 this morning, now 38.6", "urgent"),
+        # "breathing fine now" is not the end of "breathing fine"
+        ("breathing fine now, that tight feeling passed after 5 minutes", "ok"),
+        # history given with a year
+        ("had a DVT in 2015 but nothing going on now, legs look normal", "ok"),
+        ("hace años tuve un derrame, ahorita solo cansancio", "mild"),
+        # worse, said after a comma, is still about the headache
+        ("headache stopped me from sleeping, its way worse than yesterday", "urgent"),
+        ("i never get headaches and this one hit out of nowhere, worst of my life", "emergency"),
+        ("the hives cleared up on my arm but now theyre spreading all over my back", "urgent"),
+        ("not peeing less, pee looks normal", "ok"),
+    ],
+)
+def test_readings_history_and_what_a_comma_carries(text: str, expected: str) -> None:
+    assert level(text) == expected
