@@ -245,11 +245,19 @@ class _Loader:
         data = self._read()
         meta = self._table(data, "meta", "meta")
         classes = self._classes(data)
-        common = self._common_words(data)
+        # Everyday words make poor phrase anchors, so the compiler wants them first; a
+        # problem reading them is still reported after the findings' own problems.
+        common_error: RulebookError | None = None
+        try:
+            common = self._common_words(data)
+        except RulebookError as exc:
+            common, common_error = set(), exc
         compiler = PhraseCompiler(classes, self._int(meta, "gap", "meta", default=3),
                                   frozenset(common))
         self._collect_class_words(classes)
         findings = self._findings(data, compiler)
+        if common_error is not None:
+            raise common_error
         scope = self._scope(data, compiler)
         temperature = self._temperature(data, {f.key for f in findings})
         hints = self._language_hints(data)
