@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -96,32 +96,25 @@ class PhraseCompiler:
             regex = re.compile(WORD_START + body)
         except re.error as exc:  # pragma: no cover - generated regexes are well formed
             raise PatternError(f"phrase {source!r} does not compile: {exc}") from exc
-        needs_a_word = self._always_has_a_word(source)
+        anchor = self._anchor(source)
+        needs_a_word = anchor is not None
         return Phrase(source, regex, words, needs_a_word,
-                      re.compile(body) if needs_a_word else None,
-                      self._anchor(source) if needs_a_word else None)
+                      re.compile(body) if needs_a_word else None, anchor)
 
     def _anchor(self, source: str) -> frozenset[str] | None:
         """Of the slots every match fills with a word, the one whose words are least
-        everyday (then fewest): the cheapest sound test that a clause may match."""
-        best: tuple[int, int] | None = None
-        anchor: frozenset[str] | None = None
-        for slot in split_slots(source):
-            optional = len(slot) > 1 and slot.endswith("?")
-            if optional or _GAP_RE.fullmatch(slot) or slot in ("^", "$"):
-                continue
-            grouped = slot.startswith("(") and slot.endswith(")")
-            alternatives = (slot[1:-1] if grouped else slot).split("|")
-            if not all(self._alternative_has_a_word(alt, grouped) for alt in alternatives):
-                continue
-            words = frozenset(self._slot(slot, source)[1])
-            score = (len(words & self._frequent), len(words))
-            if words and (best is None or score < best):
-                best, anchor = score, words
-        return anchor
+        everyday (then fewest): the cheapest sound test that a clause may match.
+        None when no slot always holds a word (the phrase may match without one)."""
+        scored = [(len(words & self._frequent), len(words), words)
+                  for words in self._word_slots(source)]
+        return min(scored, key=lambda t: t[:2])[2] if scored else None
 
     def _always_has_a_word(self, source: str) -> bool:
         """Whether some slot that cannot be skipped always matches a word."""
+        return next(self._word_slots(source), None) is not None
+
+    def _word_slots(self, source: str) -> Iterator[frozenset[str]]:
+        """The words of each slot that cannot be skipped and always matches a word."""
         for slot in split_slots(source):
             optional = len(slot) > 1 and slot.endswith("?")
             if optional or _GAP_RE.fullmatch(slot) or slot in ("^", "$"):
@@ -129,8 +122,7 @@ class PhraseCompiler:
             grouped = slot.startswith("(") and slot.endswith(")")
             alternatives = (slot[1:-1] if grouped else slot).split("|")
             if all(self._alternative_has_a_word(alt, grouped) for alt in alternatives):
-                return True
-        return False
+                yield frozenset(self._slot(slot, source)[1])
 
     def _alternative_has_a_word(self, alt: str, grouped: bool) -> bool:
         if grouped:

@@ -105,6 +105,8 @@ def test_a_phrase_that_can_match_without_its_words_is_never_skipped(
         ((finding().replace('label = "swollen leg"\n', ""),), "missing 'label'"),
         ((finding().replace('phrases.es = ["@leg ~ hinchada"]\n', ""),), "'phrases.es' is missing"),
         ((finding().replace('advice = "clot"', 'advice = "clot"\nsevirity = 2'),), "unknown key"),
+        ((finding().replace('advice = "clot"', 'advice = "clot"\nevent = "yes"'),),
+         "'event' must be true or false"),
     ],
 )
 def test_broken_finding_is_rejected_with_file_entry_and_problem(
@@ -303,3 +305,11 @@ def test_bundled_rulebook_has_both_check_in_questions() -> None:
     late = book.context.questions["checkin_late"]
     assert late.yes.level == "urgent" and late.no.level == "ok"
     assert book.context.questions["checkin_early"].yes.level == "mild"
+
+
+def test_an_event_finding_is_not_undone_by_a_resolution(tmp_path: Path) -> None:
+    plain = load_rulebook(write(tmp_path, finding()))
+    assert triage("leg swollen, gone now", rulebook=plain).level == "ok"
+    event = finding().replace('advice = "clot"', 'advice = "clot"\nevent = true')
+    book = load_rulebook(write(tmp_path, event))
+    assert triage("leg swollen, gone now", rulebook=book).level == "urgent"
