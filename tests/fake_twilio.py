@@ -4,7 +4,7 @@ Why a real HTTP server instead of mocking the SDK: the SDK's parameter names,
 form encoding, auth header and error parsing are exactly what can go wrong on
 an SDK upgrade, and a mock would skip all of them. Every request is validated
 against Twilio's own OpenAPI description of the 2010-04-01 API
-(``/work/shared/twilio/twilio_api_v2010.json``); anything the description does
+(vendored in ``tests/data/twilio/``, see its README); anything the description does
 not allow is recorded in ``FakeTwilio.errors`` and answered with 400, so a test
 asserting ``fake.errors == []`` proves the service speaks the real API.
 
@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "twilio" / "twilio_api_v2010.json"
+SPEC_PATH = Path(__file__).resolve().parent / "data" / "twilio" / "twilio_api_v2010.json"
 MESSAGES_PATH_TEMPLATE = "/2010-04-01/Accounts/{AccountSid}/Messages.json"
 MESSAGE_SCHEMA = "api.v2010.account.message"
 

@@ -19,7 +19,7 @@ Call = tuple[str, str | None, str | None, tuple[PriorFinding, ...]]
 
 _REPO = Path(__file__).resolve().parents[2]
 DEFAULT_FILES = (
-    _REPO.parent / "shared" / "triage" / "dev_cases.jsonl",
+    _REPO / "tests" / "data" / "triage" / "dev_cases.jsonl",
     *sorted((_REPO / "tests" / "triage").glob("cases_*.jsonl")),
 )
 

@@ -9,13 +9,11 @@ import pytest
 from followup.triage import triage
 from followup.triage.evaluate import EvalReport, evaluate, format_report, load_cases
 
-DEV_CASES = Path(__file__).resolve().parents[2].parent / "shared" / "triage" / "dev_cases.jsonl"
+DEV_CASES = Path(__file__).resolve().parents[1] / "data" / "triage" / "dev_cases.jsonl"
 EXTRA_CASES = Path(__file__).resolve().parent / "cases_extra.jsonl"
 
 
 def _cases(path: Path) -> list[dict]:
-    if not path.exists():
-        pytest.skip(f"{path} not available")
     return load_cases(path)
 
 
