@@ -19,10 +19,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# `make run PORT=5055` when 5000 is taken (on macOS, AirPlay listens on 5000).
+PORT ?= 5000
 run: install
 	$(BIN)/followup db upgrade
-	$(BIN)/followup demo
-	$(BIN)/followup serve
+	$(BIN)/followup demo --port $(PORT)
+	$(BIN)/followup serve --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest

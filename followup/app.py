@@ -23,10 +23,9 @@ from followup.clock import Clock, SystemClock
 from followup.config import ConfigError, Settings, load_settings
 from followup.db import make_engine, make_sessionmaker, make_worker_engine
 from followup.dispatch import Dispatcher
+from followup.resources import templates_dir
 from followup.sms.base import SmsBackend
 from followup.triage import Rulebook, load_rulebook
-
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
 @dataclass
@@ -67,7 +66,7 @@ def create_app(
     clock: Clock | None = None,
     sms: SmsBackend | None = None,
 ) -> Flask:
-    app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATE_DIR))
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(templates_dir()))
     os.makedirs(app.instance_path, exist_ok=True)
     settings = load_settings(instance_path=app.instance_path, config_path=config_path,
                              overrides=test_config)

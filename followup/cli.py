@@ -281,23 +281,31 @@ def _evaluate(path: str) -> None:
 
 # -- demo ---------------------------------------------------------------------------
 @cli.command()
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
+              help="The port `followup serve` will listen on, for the addresses printed.")
 @with_appcontext
-def demo() -> None:
-    """Create the demo clinic, an admin login and three demo patients (once)."""
-    from followup.demo import seed
+def demo(port: int) -> None:
+    """Create the demo clinic, an admin login and five demo patients (once)."""
+    from followup.demo import DEMO_EMAIL, seed, try_it
 
+    base = f"http://127.0.0.1:{port}"
     with _session() as session:
         created = seed(session, services())
         session.commit()
     if created is None:
-        click.echo("demo clinic already set up (its login was printed when it was created)")
+        click.echo(f"The demo clinic is already set up. Sign in at {base}/login as {DEMO_EMAIL}"
+                   " with the password printed when it was created; forgot it? This prints"
+                   " a new one:")
+        click.echo(f"  followup user reset-password {DEMO_EMAIL}")
         return
     email, password, token = created
-    click.echo("Demo clinic created. Sign in at http://127.0.0.1:5000/login with (shown once):")
+    click.echo(f"Demo clinic created. Sign in at {base}/login with (shown once):")
     click.echo(f"  email:    {email}")
     click.echo(f"  password: {password}")
     click.echo(f"  API token: {token}")
-    click.echo("Dev phone: http://127.0.0.1:5000/dev/phone")
+    click.echo(f"The queue already holds three open flags. Dev phone: {base}/dev/phone")
+    click.echo("Enrol one more patient through the API (paste in another terminal):")
+    click.echo(try_it(base, token, services().clock.now()))
 
 
 

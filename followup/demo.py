@@ -1,11 +1,16 @@
-"""The demo clinic `make run` starts with: three patients at different points
-of their follow-up, so a newcomer sees due, sent and skipped check-ins at once."""
+"""The demo clinic `make run` starts with: five patients at different points of their
+follow-up, so a newcomer sees due, sent and skipped check-ins, and a queue with open flags
+of each level, at once.
+
+The patients' answers go through the real inbound path (`handle_inbound`: triage, reply,
+flag), so what the queue shows is what the service would have done, not rows made up here.
+"""
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import datetime, timedelta
-from itertools import zip_longest
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -26,14 +31,23 @@ if TYPE_CHECKING:
 DEMO_SLUG = "demo"
 DEMO_EMAIL = "admin@demo.example"
 # (first name, language, hours since the infusion ended, first infusion, product, lot,
-#  what they answered to the check-ins already sent, oldest first)
+#  what they texted, oldest first: an answer to each check-in already sent, then any
+#  further texts a little after the last one). Dan's and Elena's answers, and Cara's
+#  question, leave an emergency, an urgent and a routine flag open on the queue.
 PATIENTS = (
     ("Ana", "es", 2, True, "Privigen", "P100234", ()),
     ("Ben", "en", 26, True, "Gammagard Liquid", "LE12F045", ("slight headache, otherwise ok",)),
     ("Cara", "en", 6 * 24 + 2, False, "Octagam 10%", "M2417",
-     ("all good", "a bit tired", "no swelling, peeing normal")),
+     ("all good", "a bit tired", "Can someone call me about my next appointment?")),
+    ("Dan", "en", 3 * 24 + 2, True, "Privigen", "P100311",
+     ("feeling ok", "my chest feels tight and I can't catch my breath")),
+    ("Elena", "es", 4 * 24 + 3, False, "Gamunex-C", "G7730",
+     ("bien, gracias", "casi no he orinado hoy y la orina sale muy oscura")),
 )
-PHONES = ("+13125550141", "+13125550142", "+13125550143")
+PHONES = ("+13125550141", "+13125550142", "+13125550143", "+13125550144", "+13125550145")
+# How long after a check-in the demo patient answers, and how far apart further texts are.
+ANSWER_AFTER = timedelta(minutes=25)
+FURTHER_TEXT_GAP = timedelta(hours=2)
 
 
 def seed(session: Session, svc: Services) -> tuple[str, str, str] | None:
@@ -68,11 +82,12 @@ def seed(session: Session, svc: Services) -> tuple[str, str, str] | None:
 def _replay_history(session: Session, clinic: Clinic, checkins: list[Checkin],
                     answers: tuple[str, ...], now: datetime, rulebook: Rulebook) -> None:
     """Mark the check-ins already due as sent and answered, as if the service
-    had been running: a newcomer sees real threads on the dev phone at once."""
+    had been running: a newcomer sees real threads on the dev phone at once.
+
+    Answers beyond the check-ins sent are texts the patient sent on their own, some
+    time after the last one (never after ``now``), as patients do."""
     past = [c for c in checkins if c.status == "pending" and c.next_attempt_at <= now]
-    for checkin, answer in zip_longest(past, answers):
-        if checkin is None:
-            break
+    for checkin, answer in zip(past, answers, strict=False):
         patient = checkin.patient
         session.add(Message(
             clinic_id=clinic.id, patient_id=patient.id, checkin_id=checkin.id,
@@ -84,11 +99,39 @@ def _replay_history(session: Session, clinic: Clinic, checkins: list[Checkin],
         ))
         checkin.status, checkin.sent_at, checkin.attempts = "sent", checkin.next_attempt_at, 1
         session.flush()
-        if answer is not None:
-            handle_inbound(session, from_number=patient.phone, to_number=clinic.sms_number or "",
-                           body=answer, sid="SMdemo" + secrets.token_hex(13),
-                           now=checkin.next_attempt_at + timedelta(minutes=25),
-                           rulebook=rulebook)
+        _text_in(session, clinic, patient.phone, answer,
+                 checkin.next_attempt_at + ANSWER_AFTER, rulebook)
+    further = answers[len(past):]
+    if not further:
+        return
+    last = past[-1].next_attempt_at if past else now - FURTHER_TEXT_GAP * (len(further) + 1)
+    phone = checkins[0].patient.phone
+    for i, text in enumerate(further, 1):
+        _text_in(session, clinic, phone, text, min(last + FURTHER_TEXT_GAP * i, now), rulebook)
 
 
-__all__ = ["seed"]
+def _text_in(session: Session, clinic: Clinic, phone: str, body: str, at: datetime,
+             rulebook: Rulebook) -> None:
+    """A text from a demo patient, handled exactly as a webhook's would be."""
+    handle_inbound(session, from_number=phone, to_number=clinic.sms_number or "", body=body,
+                   sid="SMdemo" + secrets.token_hex(13), now=at, rulebook=rulebook)
+
+
+def try_it(base_url: str, token: str, now: datetime) -> str:
+    """Commands a newcomer pastes to enrol one more patient and send what is due.
+
+    The infusion time is worked out here, three hours before ``now``, so the README needs
+    no shell date arithmetic (GNU's ``date -d`` does not exist on macOS)."""
+    body = json.dumps({
+        "phone": "(312) 555-0188", "first_name": "Sam", "language": "en",
+        "infusion_at": (now - timedelta(hours=3)).isoformat(timespec="seconds"),
+        "first_infusion": True, "product": "Privigen", "lot": "P100234",
+    })
+    return "\n".join((
+        f"curl -s -X POST {base_url}/api/enrollments \\",
+        f"  -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json' \\",
+        f"  -d '{body}'",
+    ))
+
+
+__all__ = ["seed", "try_it"]

@@ -26,6 +26,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from followup.resources import templates_dir
+
 __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
@@ -35,7 +37,7 @@ __all__ = [
     "template_names",
 ]
 
-TEMPLATE_DIR: Path = Path(__file__).resolve().parent.parent / "templates" / "sms"
+TEMPLATE_DIR: Path = templates_dir() / "sms"
 LANGUAGES: tuple[str, ...] = ("en", "es")
 DEFAULT_LANGUAGE = "en"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 # What is run, imported or read by a build: code, tests, scripts, build and CI files.
 SCANNED_SUFFIXES = {".py", ".toml", ".cfg", ".ini", ".sh", ".mako", ".yaml", ".yml", ".js"}
-SCANNED_NAMES = {"Makefile", "run"}
+SCANNED_NAMES = {"Makefile"}
 OUTSIDE = re.compile(
     r"""\.\./shared            # the sibling folder itself
       | ["']shared["']\s*[/)]  # Path(...) / "shared" / ...
@@ -39,7 +39,8 @@ def _tracked_files() -> list[Path]:
 
 
 def _scanned(path: Path) -> bool:
-    return path.suffix in SCANNED_SUFFIXES or path.name in SCANNED_NAMES
+    return (path.suffix in SCANNED_SUFFIXES or path.name in SCANNED_NAMES
+            or ".ci" in path.relative_to(REPO).parts)
 
 
 def test_no_code_test_or_script_reads_outside_the_checkout() -> None:
@@ -69,3 +70,16 @@ def test_the_vendored_data_is_in_the_tree_with_its_licence() -> None:
                  "triage/dev_cases.jsonl", "triage/POLICY.md", "README.md"):
         assert (data / name).is_file(), name
     assert "MIT" in (data / "twilio" / "LICENSE-twilio-oai").read_text()
+
+
+def test_resources_are_found_as_package_resources_not_beside_the_source() -> None:
+    from followup.resources import ResourceError, migrations_dir, resource_dir, templates_dir
+
+    assert (templates_dir() / "sms" / "en" / "checkin_early.txt").is_file()
+    assert (migrations_dir() / "env.py").is_file()
+    try:
+        resource_dir("followup.no_such_resources")
+    except ResourceError as exc:
+        assert "followup.no_such_resources is missing" in str(exc)
+    else:
+        raise AssertionError("a missing resource folder must be named")

@@ -18,7 +18,6 @@ import hmac
 import secrets
 from collections.abc import Callable
 from functools import wraps
-from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -39,9 +38,10 @@ from flask import (
 from followup.app import db, services
 from followup.audit import audit
 from followup.models import Clinic, User
+from followup.resources import static_dir
 from followup.staff import attempt_login
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+STATIC_DIR = static_dir()
 F = TypeVar("F", bound=Callable[..., Any])
 CSRF_MESSAGE = ("This form could not be accepted: its security token is missing or out of "
                 "date (CSRF check). Go back, reload the page and try again.")
