@@ -31,6 +31,7 @@ from followup.models import Base, Clinic
 from followup.sms.base import SendResult
 from followup.sms.console import ConsoleBackend
 from followup.tokens import issue_token
+from followup.triage import Rulebook, load_rulebook
 
 PG_URL = os.environ.get("FOLLOWUP_TEST_DATABASE_URL", "")
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
@@ -94,10 +95,16 @@ def app_config(database_url: str) -> dict[str, Any]:
     }
 
 
+@pytest.fixture(scope="session")
+def rulebook() -> Rulebook:
+    """The bundled rulebook, loaded once for the whole run (it is never changed in place)."""
+    return load_rulebook()
+
+
 @pytest.fixture
 def app(app_config: dict[str, Any], clock: FixedClock, sms: ConsoleBackend,
-        tmp_path: Path) -> Iterator[Flask]:
-    app = create_app(app_config, clock=clock, sms=sms)
+        rulebook: Rulebook, tmp_path: Path) -> Iterator[Flask]:
+    app = create_app(app_config, clock=clock, sms=sms, rulebook=rulebook)
     app.config["TESTING"] = True
     yield app
     app.extensions["followup"].dispose()

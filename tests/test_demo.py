@@ -14,6 +14,7 @@ from followup.app import create_app
 from followup.clock import FixedClock
 from followup.demo import seed, try_it
 from followup.models import Flag, Message
+from followup.triage import Rulebook
 
 # The demo runs on the wall clock, so its check-ins fall at different local times of day
 # (quiet hours move them): the open flags must not depend on when `make run` is typed.
@@ -27,9 +28,9 @@ INSTANTS = [
 
 @pytest.mark.parametrize("now", INSTANTS, ids=lambda t: t.strftime("%H:%M UTC"))
 def test_demo_leaves_open_flags_of_each_level_from_real_replies(
-    app_config: dict[str, Any], now: datetime
+    app_config: dict[str, Any], rulebook: Rulebook, now: datetime
 ) -> None:
-    app = create_app(app_config, clock=FixedClock(now))
+    app = create_app(app_config, clock=FixedClock(now), rulebook=rulebook)
     svc = app.extensions["followup"]
     try:
         with svc.sessions() as s:
