@@ -215,11 +215,16 @@ def run_chunk(session: Session, imp: CsvImport, clinic: Clinic, *, settings: Set
                 enroll(session, clinic, request, settings=settings, now=now,
                        choice=choices.get(line), actor=imp.created_by)
         except (IdentityConflict, ValidationError) as exc:
-            # E.g. an earlier row of this file put someone else on the phone.
-            error = (conflict_error(line, exc) if isinstance(exc, IdentityConflict)
-                     else RowError(line, "phone", str(exc)))
-            errors = [e for e in errors if e["line"] != line or not e.get("conflict")]
-            errors.append({**error.to_dict(), "skipped": True})
+            # Unanswered at preview (only the valid rows were asked for), or an
+            # earlier row of this file put someone else on the phone.
+            error = (RowError(line, "phone", f"{exc.describe()} (found while importing, "
+                              "after an earlier row): not enrolled; enrol this row with the "
+                              "form to choose same or different person")
+                     if isinstance(exc, IdentityConflict) else RowError(line, "phone", str(exc)))
+            if any(e["line"] == line for e in errors):  # listed at preview: now skipped
+                errors = [{**e, "skipped": True} if e["line"] == line else e for e in errors]
+            else:
+                errors.append({**error.to_dict(), "skipped": True})
             continue
         enrolled += 1
     imp.done_rows = min(imp.done_rows + size, len(rows))

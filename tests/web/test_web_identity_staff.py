@@ -109,6 +109,17 @@ def test_csv_choice_must_name_a_patient_on_that_phone(as_nurse, svc, north):
     assert post(as_nurse, f"/enrol/import/{import_id}/chunk").status_code == 409
 
 
+def test_csv_rows_naming_two_people_on_one_new_phone_enrol_only_the_first(as_nurse, svc,
+                                                                          north):
+    import_id = upload(as_nurse, HEADER + "7735550107,Cara,2026-11-10T14:30:00-06:00,en\n"
+                       "7735550107,Carlos,2026-11-10T14:30:00-06:00,es\n")
+    done = post(as_nurse, f"/enrol/import/{import_id}/chunk")
+    assert done.status_code == 200 and done.get_json()["imported"] == 1
+    assert people(svc) == [("Cara", "en", "+17735550107")]
+    page = as_nurse.get(f"/enrol/import/{import_id}").get_data(as_text=True)
+    assert "this number belongs to Cara (patient 1) (found while importing" in page
+
+
 # -- explicit edits on the patient page ------------------------------------------------
 def test_patient_page_edit_records_before_and_after(as_nurse, svc, nurse, north, enrol_patient):
     pid = enrol_patient(north.clinic, first_name="Cara")
