@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import ClinicHandle, post_twilio
+import itertools
+import threading
+
+from conftest import ClinicHandle, post_twilio, run_concurrently
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -131,6 +134,29 @@ def test_a_bad_choice_field_is_refused_by_name(client, north):
     response = enrol(client, north, same_patient_id="3")
     assert response.status_code == 400
     assert "same_patient_id" in response.get_json()["fields"]
+
+
+def test_racing_enrolments_of_a_new_phone_never_make_twins(app, svc, north):
+    """Two systems enrolling the same new phone at once: one patient, and a
+    different name racing in gets the conflict, not a second patient."""
+    names = itertools.cycle(["Cara", "Cara", "Carlos"])
+    minutes = itertools.count()
+    lock = threading.Lock()
+    statuses: list[int] = []
+
+    def work() -> None:
+        with lock:
+            name, minute = next(names), next(minutes)
+        response = app.test_client().post("/api/enrollments", headers=north.auth, json={
+            "phone": CARA_PHONE, "first_name": name,
+            "infusion_at": f"2026-11-10T14:{minute:02d}:00-06:00"})
+        with lock:
+            statuses.append(response.status_code)
+
+    run_concurrently(work, workers=6)
+    assert sorted(statuses) in ([201] * 4 + [409] * 2, [201] * 2 + [409] * 4)
+    # Whoever won the race holds the phone alone; the other name got the question.
+    assert len(patients(svc)) == 1
 
 
 # -- explicit edits --------------------------------------------------------------------
