@@ -8,10 +8,9 @@ be told); who a patient is changes only by an explicit, recorded edit.
 
 from __future__ import annotations
 
-from typing import Any
-
 import itertools
 import threading
+from typing import Any
 
 from conftest import ClinicHandle, post_twilio, run_concurrently
 from flask.testing import FlaskClient

@@ -64,6 +64,18 @@ def test_enrol_form_different_person_adds_a_household_member(as_nurse, svc, nort
     assert "shared with" in page and "Cara (patient 1)" in page
 
 
+def test_the_audit_log_page_shows_the_conflict_and_the_choice(as_admin, svc, north):
+    post(as_admin, "/enrol", CARA)
+    post(as_admin, "/enrol", CARLOS)
+    post(as_admin, "/enrol", {**CARLOS, "identity": "new"})
+    page = re.search(r'<table id="audit-table".*?</table>',
+                     as_admin.get("/admin/audit").get_data(as_text=True), re.S).group(0)
+    conflict, choice = page.index("patient.identity_conflict"), page.index(
+        "patient.identity_choice")
+    assert choice < conflict  # newest first: the choice came after the question
+    assert "different_person" in page and "Carlos" not in page  # ids only in the trail
+
+
 # -- CSV ------------------------------------------------------------------------------
 HEADER = "phone,first_name,infusion_at,language\n"
 
