@@ -218,6 +218,89 @@ def create_token(clinic_slug: str, name: str) -> None:
     click.echo(token)
 
 
+# -- what an administrator does to a login ---------------------------------------------
+@cli.group()
+def user() -> None:
+    """Disable, enable, reset or change a staff login (audited as "cli")."""
+
+
+def _act_on_user(email: str, act: Any) -> Any:
+    """Run ``act(session, user, now)`` on the login with this email and commit."""
+    from followup.staff import StaffError
+
+    with _session() as session:
+        row = session.scalar(select(User).where(User.email == email.strip().lower()))
+        if row is None:
+            _fail(f"EMAIL: no login {email.strip().lower()!r}")
+        try:
+            result = act(session, row, services().clock.now())
+        except StaffError as exc:
+            _fail(str(exc))
+        session.commit()
+        return result
+
+
+@user.command("disable")
+@click.argument("email")
+@with_appcontext
+def user_disable(email: str) -> None:
+    """Lock a login out; its open sessions end at once."""
+    from followup.staff import disable_user
+
+    changed = _act_on_user(email, lambda s, u, now: disable_user(s, u, actor="cli", now=now))
+    click.echo(f"disabled {email}; their sessions have ended" if changed
+               else f"{email} was already disabled")
+
+
+@user.command("enable")
+@click.argument("email")
+@with_appcontext
+def user_enable(email: str) -> None:
+    """Let a disabled login sign in again."""
+    from followup.staff import enable_user
+
+    changed = _act_on_user(email, lambda s, u, now: enable_user(s, u, actor="cli", now=now))
+    click.echo(f"enabled {email}" if changed else f"{email} was not disabled")
+
+
+@user.command("reset-password")
+@click.argument("email")
+@with_appcontext
+def user_reset_password(email: str) -> None:
+    """Give a login a new random password, printed once on the last line."""
+    from followup.staff import reset_password
+
+    password = _act_on_user(email, lambda s, u, now: reset_password(s, u, actor="cli",
+                                                                        now=now))
+    click.echo(f"new password for {email}; it will not be shown again "
+               "(their sessions have ended):")
+    click.echo(password)
+
+
+@user.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(["nurse", "admin"]))
+@with_appcontext
+def user_set_role(email: str, role: str) -> None:
+    """Change a login's role; its sessions end so the new rights apply at once."""
+    from followup.staff import set_role
+
+    changed = _act_on_user(email, lambda s, u, now: set_role(s, u, role, actor="cli", now=now))
+    click.echo(f"{email} is now {role}" if changed else f"{email} was already {role}")
+
+
+@user.command("set-name")
+@click.argument("email")
+@click.argument("name")
+@with_appcontext
+def user_set_name(email: str, name: str) -> None:
+    """Set how colleagues see this person ("" shows the email)."""
+    from followup.staff import set_display_name
+
+    _act_on_user(email, lambda s, u, now: set_display_name(s, u, name, actor="cli", now=now))
+    click.echo(f"name saved for {email}")
+
+
 # -- dispatch and triage -------------------------------------------------------------
 @cli.command()
 @click.option("--as-of", "as_of", default=None, help="ISO 8601 instant (default: now).")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from followup.models import Checkin, Patient
+from followup.flags import open_flag
+from followup.models import Checkin, Infusion, Patient
 
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
 START_WORDS = frozenset({"START", "UNSTOP"})
@@ -37,3 +39,29 @@ def opt_in(session: Session, patient: Patient, now: datetime) -> int:
         .values(status="pending", skip_reason=None)
     )
     return result.rowcount or 0
+
+
+def opt_out_mid_followup(session: Session, patient: Patient, now: datetime) -> int:
+    """``opt_out``, and when scheduled check-ins were still ahead, a routine flag
+    so a nurse can call: a patient who stops on day 2 must not simply drop out
+    of the follow-up. Returns how many check-ins were cancelled."""
+    already_out = patient.opted_out_at is not None
+    # The follow-up's last scheduled check-in (reminders and nurses' messages
+    # carry a reminder_for_id or a body; scheduled check-ins neither).
+    ahead = session.execute(
+        select(Checkin.due_at, Infusion.ended_at, Infusion.timezone)
+        .join(Infusion, Infusion.id == Checkin.infusion_id)
+        .where(Checkin.patient_id == patient.id, Checkin.status == "pending",
+               Checkin.reminder_for_id.is_(None), Checkin.body.is_(None))
+        .order_by(Checkin.due_at.desc()).limit(1)
+    ).first()
+    cancelled = opt_out(session, patient, now)
+    if already_out or ahead is None:
+        return cancelled
+    tz = ZoneInfo(ahead.timezone)
+    start = ahead.ended_at.astimezone(tz).date()
+    day = (now.astimezone(tz).date() - start).days
+    last = (ahead.due_at.astimezone(tz).date() - start).days
+    open_flag(session, clinic_id=patient.clinic_id, patient_id=patient.id, level="routine",
+              reason="stopped", now=now, detail=f"Stopped texts on day {day} of {last}: call?")
+    return cancelled

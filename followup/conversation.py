@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from followup.consent import KEYWORDS, START_WORDS, STOP_WORDS, opt_in, opt_out
+from followup.consent import KEYWORDS, START_WORDS, STOP_WORDS, opt_in, opt_out_mid_followup
 from followup.dispatch import STAFF_KIND
 from followup.flags import TRIAGE_TO_FLAG, open_flag
 from followup.models import Checkin, Clinic, Message, Patient
@@ -40,6 +40,7 @@ QUESTION_WINDOW = timedelta(hours=24)
 # Earlier reports that "worse" or "still" can refer to.
 HISTORY_WINDOW = timedelta(days=10)
 KEYWORD_RE = re.compile(r"^\W*([A-Za-z]+)\W*$")
+WORD_RE = re.compile(r"[^\W_]+")
 
 messages = Message.__table__
 checkins = Checkin.__table__
@@ -49,7 +50,8 @@ patients = Patient.__table__
 # The hot path's statements, built once: building and cache-keying a
 # statement costs more than running it.
 _SENDER_COLUMNS = (clinics.c.id, clinics.c.name, clinics.c.phone, clinics.c.emergency_number,
-                   patients.c.id.label("patient_id"), patients.c.language)
+                   patients.c.id.label("patient_id"), patients.c.language,
+                   patients.c.first_name)
 SENDER_BY_CLINIC_NUMBER = (
     select(*_SENDER_COLUMNS).select_from(clinics)
     .outerjoin(patients, and_(patients.c.clinic_id == clinics.c.id,
@@ -58,7 +60,16 @@ SENDER_BY_CLINIC_NUMBER = (
 )
 SENDER_BY_PHONE = (
     select(*_SENDER_COLUMNS).join(patients, patients.c.clinic_id == clinics.c.id)
-    .where(patients.c.phone == bindparam("from_number")).limit(2)
+    .where(patients.c.phone == bindparam("from_number")).limit(20)
+)
+# Which members of a household (one phone, several patients) have a check-in
+# sent and not yet answered: a reply is theirs when only one has.
+HOUSEHOLD_OPEN = (
+    select(checkins.c.patient_id).distinct()
+    .where(checkins.c.patient_id.in_(bindparam("ids", expanding=True)),
+           checkins.c.status == "sent", checkins.c.kind != STAFF_KIND,
+           checkins.c.answered_at.is_(None),
+           checkins.c.sent_at <= bindparam("now"), checkins.c.sent_at >= bindparam("since"))
 )
 _original = checkins.alias("original")
 LAST_CHECKIN_SENT = (
@@ -110,6 +121,15 @@ class _Sender:
     clinic: Row[Any] | None  # id, name, phone, emergency_number of the clinic texted
     patient_id: int | None
     language: str
+    # A phone shared by several patients of the clinic: all of them, and the
+    # first name every text must then carry (``about``).
+    household: tuple[Row[Any], ...] = ()
+    about: str | None = None
+
+    @property
+    def unclear(self) -> bool:
+        """A household reply that could not be attached to one patient."""
+        return bool(self.household) and self.patient_id is None
 
 
 @dataclass(frozen=True)
@@ -137,14 +157,18 @@ def handle_inbound(
     with "on conflict do nothing" is race-free (a concurrent twin waits for
     the first to commit) and costs no extra query."""
     conn = session.connection()
+    keyword = _keyword(body)
     sender = _identify(conn, from_number, to_number)
+    if sender.household and keyword not in KEYWORDS:
+        sender = _household_member(conn, sender, body, now)
     clinic_id = sender.clinic.id if sender.clinic is not None else None
     row: dict[str, Any] = {
         "clinic_id": clinic_id, "patient_id": sender.patient_id, "direction": "in",
         "body": body, "from_number": from_number, "to_number": to_number,
         "provider_sid": sid, "status": "received", "created_at": now,
     }
-    keyword = _keyword(body)
+    if sender.unclear and keyword not in KEYWORDS:
+        return _handle_unclear(session, sender, body, row, rulebook, now)
     if sender.patient_id is None or keyword in KEYWORDS:
         message_id = _insert_once(conn, row)
         if message_id is None:
@@ -166,7 +190,43 @@ def handle_inbound(
     flag_id = _flag(session, sender, result, message_id, answered, findings, now)
     log.info("inbound message %s from patient %s triaged %s%s", message_id, sender.patient_id,
              result.level, f", flag {flag_id}" if flag_id else "")
-    reply = patient_text(f"reply_{result.level}", sender.language, sender.clinic)
+    reply = patient_text(f"reply_{result.level}", sender.language, sender.clinic,
+                         about=sender.about)
+    _record_reply(conn, row, message_id, reply)
+    return InboundOutcome(reply, message_id, level=result.level, flag_id=flag_id)
+
+
+def _handle_unclear(session: Session, sender: _Sender, body: str, row: dict[str, Any],
+                    rulebook: Rulebook | None, now: datetime) -> InboundOutcome:
+    """A household reply nobody can attach to one patient: triaged all the same
+    (a red flag must not wait), kept off both patients' records, and put on an
+    ``unclear`` flag naming them so a nurse asks whom it is about."""
+    conn = session.connection()
+    members = sender.household
+    languages = {m.language for m in members}
+    result = triage(body, lang=languages.pop() if len(languages) == 1 else None,
+                    rulebook=rulebook)
+    row.update(level=result.level, findings=[f.to_dict() for f in result.findings],
+               reasons=list(result.reasons) or None)
+    message_id = _insert_once(conn, row)
+    if message_id is None:
+        return _already_handled(conn, row["provider_sid"])
+    names = " and ".join(f"{m.first_name} (patient {m.patient_id})" for m in members)
+    detail = _detail((f"sent from the phone {names} share: could not tell whom it is "
+                      "about; ask, then note it on the right patient", *result.reasons))
+    assert sender.clinic is not None
+    flag_id = open_flag(
+        session, clinic_id=sender.clinic.id, patient_id=members[0].patient_id,
+        level=TRIAGE_TO_FLAG.get(result.level, "routine"), reason="unclear", now=now,
+        message_id=message_id, findings=row["findings"], detail=detail)
+    log.info("inbound message %s from a shared phone, patient unclear; flag %s",
+             message_id, flag_id)
+    lang = members[0].language
+    if result.level in ("emergency", "urgent"):
+        reply = patient_text(f"reply_{result.level}", lang, sender.clinic)
+    else:
+        reply = patient_text("which_patient", lang, sender.clinic,
+                             names=[m.first_name for m in members])
     _record_reply(conn, row, message_id, reply)
     return InboundOutcome(reply, message_id, level=result.level, flag_id=flag_id)
 
@@ -175,21 +235,24 @@ def _handle_keyword(session: Session, sender: _Sender, keyword: str | None, mess
                     row: dict[str, Any], now: datetime) -> InboundOutcome:
     """Unknown numbers and the carrier keywords: rare, so plain ORM."""
     conn = session.connection()
-    if sender.patient_id is None:
+    if sender.patient_id is None and not sender.household:
         log.info("inbound message %s from an unknown number", message_id)
         reply = patient_text("unknown_number", "en", sender.clinic)
     else:
-        patient = session.get_one(Patient, sender.patient_id)
-        if keyword in STOP_WORDS:
-            cancelled = opt_out(session, patient, now)
-            log.info("patient %s opted out; %d check-ins cancelled", patient.id, cancelled)
-            reply = patient_text("opted_out", sender.language, sender.clinic)
-        elif keyword in START_WORDS:
-            restored = opt_in(session, patient, now)
-            log.info("patient %s opted back in; %d check-ins restored", patient.id, restored)
-            reply = patient_text("opted_in", sender.language, sender.clinic)
-        else:
-            reply = patient_text("help", sender.language, sender.clinic)
+        # STOP and START are about the phone (the carrier blocks or unblocks it
+        # whole), so they hold for everyone in a household.
+        ids = [m.patient_id for m in sender.household] or [sender.patient_id]
+        for patient in (session.get_one(Patient, i) for i in ids):
+            if keyword in STOP_WORDS:
+                cancelled = opt_out_mid_followup(session, patient, now)
+                log.info("patient %s opted out; %d check-ins cancelled", patient.id, cancelled)
+            elif keyword in START_WORDS:
+                restored = opt_in(session, patient, now)
+                log.info("patient %s opted back in; %d check-ins restored", patient.id,
+                         restored)
+        name = ("opted_out" if keyword in STOP_WORDS
+                else "opted_in" if keyword in START_WORDS else "help")
+        reply = patient_text(name, sender.language, sender.clinic)
     _record_reply(conn, row, message_id, reply)
     return InboundOutcome(reply, message_id)
 
@@ -241,15 +304,37 @@ def _identify(conn: Connection, from_number: str, to_number: str) -> _Sender:
     When a deployment shares one sending number between clinics, the patient's
     number alone decides, but only when it belongs to exactly one clinic."""
     params = {"from_number": from_number, "to_number": to_number}
-    row = conn.execute(SENDER_BY_CLINIC_NUMBER, params).first()
-    if row is None:
-        candidates = conn.execute(SENDER_BY_PHONE, params).all()
-        if len(candidates) != 1:
+    rows = conn.execute(SENDER_BY_CLINIC_NUMBER, params).all()
+    if not rows:
+        rows = conn.execute(SENDER_BY_PHONE, params).all()
+        if len({r.id for r in rows}) != 1:
             return _Sender(None, None, "en")
-        row = candidates[0]
+    row = rows[0]
+    if len(rows) > 1:  # one clinic, several patients on this phone
+        return _Sender(row, None, row.language or "en", household=tuple(rows))
     if row.patient_id is None:
         return _Sender(row, None, "en")
     return _Sender(row, row.patient_id, row.language or "en")
+
+
+def _household_member(conn: Connection, sender: _Sender, body: str,
+                      now: datetime) -> _Sender:
+    """Which patient of a shared phone a reply is about: the one it names
+    (exactly one first name), else the only one with an open check-in; else
+    nobody (``unclear``)."""
+    members = sender.household
+    text = _words(body)
+    named = [m for m in members if _words(m.first_name) in text]
+    if len(named) != 1:
+        open_ids = set(conn.execute(HOUSEHOLD_OPEN, {
+            "ids": [m.patient_id for m in members], "now": now,
+            "since": now - ANSWER_WINDOW}).scalars())
+        named = [m for m in members if m.patient_id in open_ids]
+    if len(named) != 1:
+        return sender
+    member = named[0]
+    return _Sender(sender.clinic, member.patient_id, member.language or "en",
+                   household=members, about=member.first_name)
 
 
 def _answered_checkin(conn: Connection, patient_id: int, now: datetime) -> _Answered | None:
@@ -280,6 +365,11 @@ def _history(conn: Connection, patient_id: int, now: datetime) -> list[PriorFind
 def _detail(reasons: tuple[str, ...]) -> str | None:
     text = "; ".join(reasons)
     return text[:252] + "..." if len(text) > 255 else (text or None)
+
+
+def _words(text: str) -> str:
+    """Lower-case words between spaces, so a name is found only as whole words."""
+    return f" {' '.join(WORD_RE.findall(text.casefold()))} "
 
 
 def _keyword(body: str) -> str | None:

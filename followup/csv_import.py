@@ -22,7 +22,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from followup.config import Settings
-from followup.enrollment import FIELDS, EnrollmentRequest, enroll, parse_request
+from followup.enrollment import (
+    FIELDS,
+    EnrollmentRequest,
+    IdentityChoice,
+    IdentityConflict,
+    enroll,
+    find_conflict,
+    parse_request,
+)
 from followup.models import Clinic, CsvImport
 from followup.validation import ValidationError
 
@@ -50,9 +58,34 @@ class RowError:
     line: int
     field: str
     message: str
+    # The patients already on the row's phone, when the row names someone else:
+    # the row waits for a person's choice (same person / different person).
+    conflict: list[dict[str, Any]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "field": self.field, "message": self.message}
+        row: dict[str, Any] = {"line": self.line, "field": self.field, "message": self.message}
+        if self.conflict is not None:
+            row["conflict"] = self.conflict
+        return row
+
+
+def conflict_error(line: int, conflict: IdentityConflict) -> RowError:
+    return RowError(line, "phone", f"{conflict.describe()}: same person? / different person",
+                    [{"id": p.id, "first_name": p.first_name} for p in conflict.existing])
+
+
+def is_open_error(error: dict[str, Any]) -> bool:
+    """A row error that still stops the import: a conflict someone has answered does not."""
+    return not (error.get("conflict") and error.get("choice"))
+
+
+def choice_of(error: dict[str, Any]) -> IdentityChoice | None:
+    value = str(error.get("choice") or "")
+    if value == "new":
+        return IdentityChoice(new_person=True)
+    if value.startswith("same:") and value[5:].isdigit():
+        return IdentityChoice(same_as=int(value[5:]))
+    return None
 
 
 @dataclass
@@ -135,12 +168,19 @@ def check_row(line: int, raw: dict[str, str], clinic: Clinic,
         return None, [RowError(line, name, why) for name, why in exc.fields.items()]
 
 
-def preview(content: str, clinic: Clinic, now: datetime) -> Preview:
+def preview(content: str, clinic: Clinic, now: datetime,
+            session: Session | None = None) -> Preview:
+    """Check every row; with a session, also whether a row's phone belongs to
+    someone else already on file (an identity conflict to be answered)."""
     rows = read_rows(content)
     result = Preview(total=len(rows))
     for line, raw in rows:
         request, errors = check_row(line, raw, clinic, now)
-        if request is not None:
+        conflict = (find_conflict(session, clinic, request)
+                    if request is not None and session is not None else None)
+        if conflict is not None:
+            errors.append(conflict_error(line, conflict))
+        elif request is not None:
             result.valid.append((line, request))
         result.errors.extend(errors)
     return result
@@ -163,13 +203,29 @@ def run_chunk(session: Session, imp: CsvImport, clinic: Clinic, *, settings: Set
         return 0
     rows = read_rows(imp.content)
     errors = list(imp.errors or [])
+    choices = {e["line"]: choice_of(e) for e in errors if e.get("conflict")}
     enrolled = 0
     for line, raw in rows[imp.done_rows:imp.done_rows + size]:
         request, row_errors = check_row(line, raw, clinic, now)
         if request is None:
             errors.extend({**e.to_dict(), "skipped": True} for e in row_errors)
             continue
-        enroll(session, clinic, request, settings=settings, now=now)
+        try:
+            with session.begin_nested():
+                enroll(session, clinic, request, settings=settings, now=now,
+                       choice=choices.get(line), actor=imp.created_by)
+        except (IdentityConflict, ValidationError) as exc:
+            # Unanswered at preview (only the valid rows were asked for), or an
+            # earlier row of this file put someone else on the phone.
+            error = (RowError(line, "phone", f"{exc.describe()} (found while importing, "
+                              "after an earlier row): not enrolled; enrol this row with the "
+                              "form to choose same or different person")
+                     if isinstance(exc, IdentityConflict) else RowError(line, "phone", str(exc)))
+            if any(e["line"] == line for e in errors):  # listed at preview: now skipped
+                errors = [{**e, "skipped": True} if e["line"] == line else e for e in errors]
+            else:
+                errors.append({**error.to_dict(), "skipped": True})
+            continue
         enrolled += 1
     imp.done_rows = min(imp.done_rows + size, len(rows))
     imp.total_rows = len(rows)

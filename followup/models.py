@@ -89,6 +89,14 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))  # nurse | admin
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # How colleagues see this person ("Kim Lee, RN"); the email when empty.
+    display_name: Mapped[str | None] = mapped_column(String(100))
+    # A disabled login cannot sign in, and its open sessions stop at once.
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Copied into the session at sign-in and compared on every request:
+    # bumping it (logout, password reset, role change, disable) ends every
+    # session of this person on the server, whatever cookies were copied.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     clinic: Mapped[Clinic] = relationship()
 
@@ -109,11 +117,16 @@ class ApiToken(Base):
 
 class Patient(Base):
     __tablename__ = "patients"
-    __table_args__ = (UniqueConstraint("clinic_id", "phone", name="uq_patients_clinic_phone"),)
+    # Two patients may share a phone (a household): each has its own slot on
+    # it, so two enrolments racing to create the same phone's first patient
+    # still collide on the constraint instead of making twins.
+    __table_args__ = (UniqueConstraint("clinic_id", "phone", "phone_slot",
+                                       name="uq_patients_clinic_phone_slot"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), index=True)
     phone: Mapped[str] = mapped_column(String(20), index=True)  # E.164
+    phone_slot: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     first_name: Mapped[str] = mapped_column(String(100))
     language: Mapped[str] = mapped_column(String(2), default="en")
     timezone: Mapped[str] = mapped_column(String(64))
@@ -267,6 +280,22 @@ class FlagEvent(Base):
     actor: Mapped[str] = mapped_column(String(100))  # "user:3", "token:1", "system"
     action: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class PatientChange(Base):
+    """An explicit edit of who a patient is (name, language, phone), with the
+    values before and after. Kept here, beside the patient, rather than in the
+    audit trail, which carries ids only; the audit event names this row."""
+
+    __tablename__ = "patient_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    field: Mapped[str] = mapped_column(String(32))
+    before: Mapped[str | None] = mapped_column(String(100))
+    after: Mapped[str | None] = mapped_column(String(100))
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class LoginAttempt(Base):

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from followup.audit import audit
-from followup.models import Checkin, Flag, FlagEvent, Infusion, Message, Patient
+from followup.models import Checkin, Flag, FlagEvent, Infusion, Message, Patient, PatientChange
 
 REMOVED = "[text removed by the retention policy]"
 
@@ -62,6 +62,8 @@ def export_patient(session: Session, patient: Patient, *, actor: str,
                             .order_by(Flag.created_at)).all()
     events = session.scalars(select(FlagEvent).where(FlagEvent.flag_id.in_([f.id for f in flags]))
                              .order_by(FlagEvent.at)).all() if flags else []
+    changes = session.scalars(select(PatientChange).where(PatientChange.patient_id == patient.id)
+                              .order_by(PatientChange.at, PatientChange.id)).all()
     audit(session, clinic_id=patient.clinic_id, actor=actor, action="patient.export",
           target_type="patient", target_id=patient.id, now=now)
     return {
@@ -91,4 +93,6 @@ def export_patient(session: Session, patient: Patient, *, actor: str,
             "history": [{"at": _iso(e.at), "actor": e.actor, "action": e.action,
                          "detail": e.detail} for e in events if e.flag_id == f.id],
         } for f in flags],
+        "changes": [{"at": _iso(c.at), "field": c.field, "before": c.before,
+                     "after": c.after, "actor": c.actor} for c in changes],
     }

@@ -1,4 +1,9 @@
-"""Staff logins: password checks and throttling of failed sign-ins.
+"""Staff logins: password checks, throttling of failed sign-ins, and what an
+administrator (or the ``followup user`` command) does to a login.
+
+Every change that must end a person's open sessions bumps
+``users.session_version``; the session carries the version it was signed in
+with and is refused on its next request once they differ (see web/auth.py).
 
 Passwords are scrypt hashes (werkzeug's default, the same the CLI writes).
 Throttling counts rows of ``login_attempts`` rather than anything in memory,
@@ -8,6 +13,7 @@ each grant an attacker their own five guesses.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from followup.audit import audit
 from followup.config import WebSettings
 from followup.models import LoginAttempt, User
 
@@ -30,6 +37,7 @@ class LoginResult:
     user: User | None
     throttled: bool = False
     retry_after_minutes: int = 0
+    disabled: bool = False  # the right password for a disabled login
 
 
 def hash_password(password: str) -> str:
@@ -88,5 +96,106 @@ def attempt_login(session: Session, *, email: str, password: str, address: str,
     user = session.scalar(select(User).where(User.email == email)) if email else None
     ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
     ok = ok and user is not None
-    session.add(LoginAttempt(email=email, address=address, succeeded=ok, at=now))
-    return LoginResult(user if ok else None)
+    disabled = ok and user is not None and user.disabled_at is not None
+    session.add(LoginAttempt(email=email, address=address, succeeded=ok and not disabled,
+                             at=now))
+    return LoginResult(user if ok and not disabled else None, disabled=disabled)
+
+
+# -- what an administrator does to a login ---------------------------------------------
+class StaffError(ValueError):
+    """An action on a login is refused; the message says why."""
+
+
+# No look-alike characters (0/O, 1/l/I): the password is read off a screen.
+_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def generate_password() -> str:
+    """A random password (about 95 bits) in four groups, easy to read out."""
+    raw = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(16))
+    return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
+
+
+def end_sessions(user: User) -> None:
+    """Make every session of this person invalid on its next request."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def _other_active_admins(session: Session, user: User) -> int:
+    return session.scalar(select(func.count()).select_from(User).where(
+        User.clinic_id == user.clinic_id, User.role == "admin", User.id != user.id,
+        User.disabled_at.is_(None))) or 0
+
+
+def _keep_an_admin(session: Session, user: User) -> None:
+    if user.role == "admin" and user.disabled_at is None and not _other_active_admins(
+            session, user):
+        raise StaffError(f"{user.email} is the clinic's only active administrator: "
+                         "make someone else an administrator first")
+
+
+def _audit_user(session: Session, user: User, action: str, actor: str, now: datetime,
+                detail: dict[str, str] | None = None) -> None:
+    audit(session, clinic_id=user.clinic_id, actor=actor, action=action, target_type="user",
+          target_id=user.id, detail=detail, now=now)
+
+
+def disable_user(session: Session, user: User, *, actor: str, now: datetime) -> bool:
+    """Lock a login out: no sign-in, and its open sessions end at once.
+    False when it was already disabled. The caller commits."""
+    if user.disabled_at is not None:
+        return False
+    _keep_an_admin(session, user)
+    user.disabled_at = now
+    end_sessions(user)
+    _audit_user(session, user, "user.disable", actor, now)
+    return True
+
+
+def enable_user(session: Session, user: User, *, actor: str, now: datetime) -> bool:
+    """Let a disabled login sign in again (its old sessions stay ended)."""
+    if user.disabled_at is None:
+        return False
+    user.disabled_at = None
+    _audit_user(session, user, "user.enable", actor, now)
+    return True
+
+
+def reset_password(session: Session, user: User, *, actor: str, now: datetime) -> str:
+    """Give the login a new random password, shown once to whoever asked;
+    its open sessions end."""
+    password = generate_password()
+    user.password_hash = hash_password(password)
+    end_sessions(user)
+    _audit_user(session, user, "user.reset_password", actor, now)
+    return password
+
+
+def set_role(session: Session, user: User, role: str, *, actor: str, now: datetime) -> bool:
+    """Change a login's role; its sessions end, so the new rights apply at once."""
+    if role not in ROLES:
+        raise StaffError(f"the role must be {' or '.join(ROLES)}")
+    if role == user.role:
+        return False
+    if role != "admin":
+        _keep_an_admin(session, user)
+    before, user.role = user.role, role
+    end_sessions(user)
+    _audit_user(session, user, "user.set_role", actor, now, {"from": before, "to": role})
+    return True
+
+
+def set_display_name(session: Session, user: User, name: str, *, actor: str,
+                     now: datetime) -> bool:
+    """How colleagues see this person in histories; empty shows the email."""
+    cleaned = " ".join(name.split())
+    if len(cleaned) > 100:
+        raise StaffError("the name is too long (at most 100 characters)")
+    if any(ord(ch) < 32 for ch in cleaned):
+        raise StaffError("the name contains control characters")
+    if (cleaned or None) == user.display_name:
+        return False
+    user.display_name = cleaned or None
+    _audit_user(session, user, "user.set_name", actor, now)
+    return True

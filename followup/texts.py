@@ -42,7 +42,7 @@ LANGUAGES: tuple[str, ...] = ("en", "es")
 DEFAULT_LANGUAGE = "en"
 
 # Context values that may be left out by the caller (see module docstring).
-_OPTIONAL_DEFAULTS: dict[str, object] = {"product": None}
+_OPTIONAL_DEFAULTS: dict[str, object] = {"product": None, "about": None}
 
 _NAME_RE = re.compile(r"^[a-z0-9_]+$")
 _HSPACE_RE = re.compile(r"[^\S\n]+")  # any whitespace except newline
@@ -91,14 +91,22 @@ def _normalise(text: str) -> str:
 def render_sms(name: str, lang: str, **context: object) -> str:
     """Render the SMS template ``name`` in ``lang`` and return clean text.
 
-    Unknown languages fall back to English. A missing template raises
+    With ``about`` (a first name), the text starts by naming whom it is
+    about: the phone is shared, so "Thanks for your reply" alone would not
+    say which patient. Unknown languages fall back to English. A missing template raises
     ``jinja2.TemplateNotFound``; a missing variable raises ``jinja2.UndefinedError``.
     """
     if not _NAME_RE.fullmatch(name):
         # Names come from code, not patients, but refuse paths anyway.
         raise ValueError(f"invalid SMS template name {name!r}")
     template = _ENV.get_template(f"{_language(lang)}/{name}.txt")
-    return _normalise(template.render({**_OPTIONAL_DEFAULTS, **context}))
+    text = _normalise(template.render({**_OPTIONAL_DEFAULTS, **context}))
+    about = context.get("about")
+    if about:
+        # A phone shared by a household: say whom the text is about (first name).
+        prefix = _ENV.get_template(f"{_language(lang)}/about.txt").render(about=about)
+        text = f"{_normalise(prefix)} {text}"
+    return text
 
 
 def template_names(lang: str) -> list[str]:

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
 from followup.audit import audit
 from followup.models import ApiToken, Clinic
 
 PREFIX = "fu_"
+# "Last used" is worth knowing to the minute, not worth a write per request.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def hash_token(token: str) -> str:
@@ -31,3 +34,19 @@ def issue_token(session: Session, clinic: Clinic, name: str, *, actor: str,
     audit(session, clinic_id=clinic.id, actor=actor, action="token.create",
           target_type="api_token", target_id=row.id, now=now)
     return token
+
+
+def note_use(session: Session, token: ApiToken, now: datetime) -> bool:
+    """Record that the token was used, at most once a minute: the check is made
+    on the row already loaded, and the conditional update keeps concurrent
+    requests from writing twice. True when written (the caller commits)."""
+    last = token.last_used_at
+    if last is not None and now - last < LAST_USED_RESOLUTION:
+        return False
+    table = ApiToken.__table__
+    written = session.execute(
+        update(table).where(table.c.id == token.id, or_(
+            table.c.last_used_at.is_(None),
+            table.c.last_used_at <= now - LAST_USED_RESOLUTION))
+        .values(last_used_at=now)).rowcount
+    return bool(written)

@@ -69,6 +69,20 @@ def display_phone(e164: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
+@lru_cache(maxsize=4096)
+def phone_for_region(e164: str, region: str | None) -> str:
+    """A number as staff in ``region`` dial it: national format for their own
+    country, international for any other. Cached: a queue shows the same
+    numbers on every refresh."""
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    same = region is not None and phonenumbers.region_code_for_number(parsed) == region
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL if same
+                                      else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def timezone(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise FieldError("must be an IANA time zone such as America/Chicago")

@@ -136,3 +136,63 @@ def test_db_upgrade_is_idempotent(run) -> None:
     result = run("db", "upgrade")
     assert result.exit_code == 0, result.output
     assert "latest schema" in result.output
+
+
+# -- followup user ... -----------------------------------------------------------------
+def _nurse(run) -> None:  # type: ignore[no-untyped-def]
+    assert run(*clinic_args()).exit_code == 0
+    result = run("create-user", "--email", "nurse@north.example", "--role", "nurse",
+                 "--clinic", "north", "--password-stdin", input="correct horse battery\n")
+    assert result.exit_code == 0, result.output
+
+
+def _user(db, email: str = "nurse@north.example") -> User:  # type: ignore[no-untyped-def]
+    db.expire_all()
+    return db.scalar(select(User).where(User.email == email))
+
+
+def _audited(db) -> list[tuple[str, str, int | None]]:  # type: ignore[no-untyped-def]
+    from followup.models import AuditEvent
+
+    return [(e.actor, e.action, e.target_id) for e in db.scalars(
+        select(AuditEvent).where(AuditEvent.action.like("user.%")).order_by(AuditEvent.id))]
+
+
+def test_user_disable_enable_and_set_role(run, db) -> None:
+    _nurse(run)
+    version = _user(db).session_version
+    result = run("user", "disable", "Nurse@North.example")
+    assert result.exit_code == 0, result.output
+    assert _user(db).disabled_at is not None
+    assert _user(db).session_version == version + 1  # open sessions end
+    assert "already disabled" in run("user", "disable", "nurse@north.example").output
+    assert run("user", "enable", "nurse@north.example").exit_code == 0
+    assert _user(db).disabled_at is None
+    assert run("user", "set-role", "nurse@north.example", "admin").exit_code == 0
+    assert _user(db).role == "admin"
+    uid = _user(db).id
+    assert _audited(db)[-3:] == [("cli", "user.disable", uid), ("cli", "user.enable", uid),
+                                 ("cli", "user.set_role", uid)]
+
+
+def test_user_reset_password_prints_a_working_password_once(run, db) -> None:
+    from werkzeug.security import check_password_hash
+
+    _nurse(run)
+    result = run("user", "reset-password", "nurse@north.example")
+    assert result.exit_code == 0, result.output
+    password = result.output.strip().splitlines()[-1]
+    assert len(password) == 19 and check_password_hash(_user(db).password_hash, password)
+    assert not check_password_hash(_user(db).password_hash, "correct horse battery")
+    assert _audited(db)[-1] == ("cli", "user.reset_password", _user(db).id)
+
+
+def test_user_commands_refuse_clearly(run, db) -> None:
+    _nurse(run)
+    result = run("user", "disable", "nobody@north.example")
+    assert result.exit_code != 0 and "no login 'nobody@north.example'" in result.output
+    assert run("user", "set-role", "nurse@north.example", "boss").exit_code != 0
+    run("user", "set-role", "nurse@north.example", "admin")
+    refused = run("user", "disable", "nurse@north.example")  # the only admin
+    assert refused.exit_code != 0 and "only active administrator" in refused.output
+    assert _user(db).disabled_at is None

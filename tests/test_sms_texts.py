@@ -34,6 +34,7 @@ WORST_CASE: dict[str, object] = {
     "emergency_number": "911",
     "kind": "day1",
     "body": STAFF_BODY,
+    "names": [FIRST_NAME, "Maximiliano-Josefino"],
 }
 
 EXPECTED_NAMES = {
@@ -49,6 +50,7 @@ EXPECTED_NAMES = {
     "opted_in",
     "help",
     "staff_message",
+    "which_patient",
 }
 ALL_NAMES = sorted(EXPECTED_NAMES)
 
@@ -65,7 +67,8 @@ def test_every_language_has_the_same_templates() -> None:
     names = {lang: set(template_names(lang)) for lang in LANGUAGES}
     # Staff-facing texts (on-call pages, digests) and the reminder have their
     # own context and are checked in tests/test_followthrough.py.
-    assert names["en"] == EXPECTED_NAMES | {"reminder", "oncall_alert", "digest"}
+    # "about" is the prefix naming the patient on a shared phone (checked below).
+    assert names["en"] == EXPECTED_NAMES | {"reminder", "oncall_alert", "digest", "about"}
     for lang in LANGUAGES:
         assert names[lang] == names["en"], f"{lang} differs from en"
 
@@ -320,3 +323,27 @@ def test_whole_text_switches_encoding() -> None:
 def test_red_flag_replies_fit_one_segment(name: str, lang: str) -> None:
     """A single SMS cannot arrive half-delivered or out of order."""
     assert sms_segments(render(name, lang)) == 1
+
+
+# --- a phone shared by a household -------------------------------------------------
+
+SHARED_PHONE_TEXTS = ["reply_emergency", "reply_urgent", "reply_mild", "reply_ok",
+                      "reply_unclear", "staff_message"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("name", SHARED_PHONE_TEXTS)
+def test_texts_to_a_shared_phone_name_the_patient_and_still_fit(name: str, lang: str) -> None:
+    text = render(name, lang, about=FIRST_NAME)
+    prefix = {"en": "About", "es": "Sobre"}[lang]
+    assert text.startswith(f"{prefix} {FIRST_NAME}: ")
+    assert text.count(FIRST_NAME) == 1  # the first name, nothing more about them
+    assert sms_segments(text) <= 2, f"{lang}/{name} is {sms_segments(text)} segments:\n{text}"
+    assert render(name, lang) == text.split(": ", 1)[1]  # no prefix without a household
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_which_patient_names_everyone_on_the_phone_and_the_emergency_number(lang: str) -> None:
+    text = render("which_patient", lang, names=["Cara", "Carlos"], emergency_number="112")
+    assert ("Cara or Carlos" if lang == "en" else "Cara o Carlos") in text
+    assert "112" in text

@@ -172,7 +172,10 @@ def test_stop_words_opt_out_and_cancel_pending_checkins(client, north, word):
     patient = client.get(f"/api/patients/{created['patient_id']}", headers=north.auth).get_json()
     assert patient["opted_out"] is True
     assert {c["status"] for c in patient["checkins"]} == {"cancelled"}
-    assert client.get("/api/flags", headers=north.auth).get_json() == []
+    # Stopping mid-follow-up is not silence: one routine flag asks for a call.
+    flags = client.get("/api/flags", headers=north.auth).get_json()
+    assert [(f["level"], f["reason"], f["detail"]) for f in flags] == [
+        ("routine", "stopped", "Stopped texts on day 0 of 7: call?")]
 
 
 def test_start_opts_back_in_and_restores_future_checkins(client, north):

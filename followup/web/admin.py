@@ -14,9 +14,20 @@ from sqlalchemy import func, select
 from followup import validation as v
 from followup.app import db, services
 from followup.models import ApiToken, AuditEvent, User
-from followup.staff import ROLES, hash_password, password_problem
+from followup.staff import (
+    ROLES,
+    StaffError,
+    disable_user,
+    enable_user,
+    hash_password,
+    password_problem,
+    reset_password,
+    set_display_name,
+    set_role,
+)
 from followup.tokens import issue_token
 from followup.web.auth import login_required, staff_audit, staff_blueprint
+from followup.web.scoping import owned
 
 bp = staff_blueprint("admin", __name__, url_prefix="/admin")
 
@@ -71,10 +82,76 @@ def staff() -> Any:
             flash(f"Created {role} login {email}. Give them the password in person.",
                   "success")
             return redirect(url_for(".staff"))
+    return _staff_page(errors=errors, form=form), 400 if errors else 200
+
+
+def _staff_page(**context: Any) -> Any:
     users = db().scalars(select(User).where(User.clinic_id == g.clinic.id)
                          .order_by(User.email)).all()
-    return render_template("staff/admin_staff.html", users=users, errors=errors, form=form,
-                           roles=ROLES), 400 if errors else 200
+    return render_template("staff/admin_staff.html", users=users, roles=ROLES,
+                           **{"errors": {}, "form": {}, **context})
+
+
+def _act_on_user(user_id: int, act: Any, done: str) -> Any:
+    """Run one action on a login of this clinic; a refusal is shown, nothing changes."""
+    user = owned(User, user_id, "login")
+    now = services().clock.now()
+    try:
+        changed = act(user, now)
+    except StaffError as exc:
+        db().rollback()
+        flash(f"Not changed: {exc}.", "error")
+        return redirect(url_for(".staff"))
+    db().commit()
+    flash(done.format(email=user.email) if changed else "Nothing changed.", "success")
+    return redirect(url_for(".staff"))
+
+
+@bp.post("/staff/<int:user_id>/disable")
+@login_required(role="admin")
+def disable(user_id: int) -> Any:
+    if user_id == g.user.id:
+        flash("Not changed: you cannot disable your own login.", "error")
+        return redirect(url_for(".staff"))
+    return _act_on_user(user_id, lambda u, now: disable_user(db(), u, actor=g.actor, now=now),
+                        "{email} is disabled: their open sessions have ended.")
+
+
+@bp.post("/staff/<int:user_id>/enable")
+@login_required(role="admin")
+def enable(user_id: int) -> Any:
+    return _act_on_user(user_id, lambda u, now: enable_user(db(), u, actor=g.actor, now=now),
+                        "{email} can sign in again.")
+
+
+@bp.post("/staff/<int:user_id>/role")
+@login_required(role="admin")
+def role(user_id: int) -> Any:
+    new_role = request.form.get("role", "")
+    return _act_on_user(
+        user_id, lambda u, now: set_role(db(), u, new_role, actor=g.actor, now=now),
+        "{email} is now " + (new_role if new_role in ROLES else "") +
+        ": their open sessions have ended.")
+
+
+@bp.post("/staff/<int:user_id>/name")
+@login_required(role="admin")
+def name(user_id: int) -> Any:
+    value = request.form.get("display_name", "")
+    return _act_on_user(
+        user_id, lambda u, now: set_display_name(db(), u, value, actor=g.actor, now=now),
+        "Name saved for {email}.")
+
+
+@bp.post("/staff/<int:user_id>/reset-password")
+@login_required(role="admin")
+def reset(user_id: int) -> Any:
+    """A new generated password, shown once on this page (never stored in clear)."""
+    user = owned(User, user_id, "login")
+    password = reset_password(db(), user, actor=g.actor, now=services().clock.now())
+    db().commit()
+    return _staff_page(new_password=password, reset_user=user), 200, {
+        "Cache-Control": "no-store"}
 
 
 # -- API tokens --------------------------------------------------------------------------

@@ -17,11 +17,18 @@ from sqlalchemy import select
 from followup import flags as flag_service
 from followup.app import db, services
 from followup.audit import audit
-from followup.enrollment import enroll, parse_request
+from followup.enrollment import (
+    IdentityChoice,
+    IdentityConflict,
+    edit_patient,
+    enroll,
+    parse_request,
+    record_conflict,
+)
 from followup.models import ApiToken, Checkin, Clinic, Flag, Infusion, Message, Patient
 from followup.retention import export_patient
-from followup.tokens import hash_token
-from followup.validation import ValidationError
+from followup.tokens import hash_token, note_use
+from followup.validation import ValidationError, region_of
 from followup.web.scoping import owned
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -39,6 +46,8 @@ def token_required(view: F) -> F:
         row = db().scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token.strip())))
         if row is None or row.revoked_at is not None:
             return _unauthorized("unknown or revoked token")
+        if note_use(db(), row, services().clock.now()):
+            db().commit()  # before the view: a read-only request commits nothing
         g.clinic = db().get(Clinic, row.clinic_id)
         g.actor = f"token:{row.id}"
         return view(*args, **kwargs)
@@ -65,6 +74,46 @@ class ApiError(Exception):
 def _api_error(exc: ApiError):  # type: ignore[no-untyped-def]
     db().rollback()
     return jsonify(error=exc.error, fields=exc.fields), exc.status
+
+
+@bp.errorhandler(IdentityConflict)
+def _identity_conflict(exc: IdentityConflict):  # type: ignore[no-untyped-def]
+    """409 naming the patient already on the phone (id and first name only);
+    nothing the request began is kept, but the conflict is audited."""
+    session = db()
+    session.rollback()
+    record_conflict(session, g.clinic.id, exc, actor=g.actor, now=services().clock.now(),
+                    channel="api edit" if request.method == "PATCH" else "api")
+    session.commit()
+    return jsonify(
+        error=(f"{exc.describe()}. Nothing was changed. If it is the same person, send "
+               f"again with \"same_patient_id\": {exc.patient_id}; if it is a different "
+               "person sharing the phone, send again with \"new_household_member\": true."),
+        existing_patient={"id": exc.patient_id, "first_name": exc.first_name},
+        fields={"phone": exc.describe()},
+    ), 409
+
+
+IDENTITY_FIELDS = ("same_patient_id", "new_household_member")
+
+
+def identity_choice(data: dict[str, Any]) -> IdentityChoice | None:
+    """Take the answer to an earlier 409 out of an enrolment body."""
+    same = data.pop("same_patient_id", None)
+    new = data.pop("new_household_member", None)
+    errors: dict[str, str] = {}
+    if same is not None and (isinstance(same, bool) or not isinstance(same, int)
+                             or not 0 < same < 2**31):
+        errors["same_patient_id"] = "must be the id of the patient already on this phone"
+    if new is not None and not isinstance(new, bool):
+        errors["new_household_member"] = "must be true or false"
+    if same is not None and new:
+        errors["new_household_member"] = "give same_patient_id or new_household_member, not both"
+    if errors:
+        raise ApiError("invalid enrolment", errors)
+    if same is not None:
+        return IdentityChoice(same_as=same)
+    return IdentityChoice(new_person=True) if new else None
 
 
 def json_object() -> dict[str, Any]:
@@ -141,11 +190,14 @@ def create_enrollment():  # type: ignore[no-untyped-def]
     svc = services()
     now = svc.clock.now()
     session = db()
+    data = dict(json_object())
+    choice = identity_choice(data)
     try:
-        req = parse_request(json_object(), g.clinic, now)
+        req = parse_request(data, g.clinic, now)
+        result = enroll(session, g.clinic, req, settings=svc.settings, now=now, choice=choice,
+                        actor=g.actor)
     except ValidationError as exc:
         raise ApiError("invalid enrolment", exc.fields) from None
-    result = enroll(session, g.clinic, req, settings=svc.settings, now=now)
     audit(session, clinic_id=g.clinic.id, actor=g.actor,
           action="enrollment.create" if result.created else "enrollment.replay",
           target_type="infusion", target_id=result.infusion.id, now=now)
@@ -165,6 +217,28 @@ def get_patient(patient_id: int):  # type: ignore[no-untyped-def]
     patient = own_patient(patient_id)
     _audit_view("patient.view", patient.id)
     return jsonify(patient_json(patient))
+
+
+@bp.patch("/patients/<int:patient_id>")
+@token_required
+def patch_patient(patient_id: int):  # type: ignore[no-untyped-def]
+    """Change who the patient is (first_name, language, phone): recorded with
+    the values before and after, and audited. Moving onto a phone another
+    patient holds answers 409 unless ``new_household_member`` is true."""
+    patient = own_patient(patient_id)
+    data = dict(json_object())
+    household = data.pop("new_household_member", False)
+    if not isinstance(household, bool):
+        raise ApiError("invalid edit", {"new_household_member": "must be true or false"})
+    try:
+        changes = edit_patient(db(), patient, data, actor=g.actor, now=services().clock.now(),
+                               region=region_of(g.clinic.phone), household_ok=household)
+    except ValidationError as exc:
+        raise ApiError("invalid edit", exc.fields) from None
+    db().commit()
+    body = patient_json(patient)
+    body["changed"] = [c.field for c in changes]
+    return jsonify(body)
 
 
 @bp.get("/patients/<int:patient_id>/messages")

@@ -5,6 +5,9 @@ signed in and when they were last active, all read from the injected clock
 so tests can move time instead of sleeping. Idle and maximum age are checked
 on the server at every request: a stolen or kept-open cookie stops working
 after ``web.session_idle_minutes`` idle or ``web.session_max_hours`` in all.
+It also carries the user's ``session_version`` from sign-in; logout, a
+password reset, a role change and disabling the login bump the version in
+the database, so a cookie copied before any of them is refused afterwards.
 
 CSRF: one random token per session, put in every form (``csrf_token()`` in
 templates) or sent as ``X-CSRF-Token`` by scripts, and checked on every POST
@@ -39,7 +42,7 @@ from followup.app import db, services
 from followup.audit import audit
 from followup.models import Clinic, User
 from followup.resources import static_dir
-from followup.staff import attempt_login
+from followup.staff import attempt_login, end_sessions
 
 STATIC_DIR = static_dir()
 F = TypeVar("F", bound=Callable[..., Any])
@@ -125,6 +128,11 @@ def load_user(*, touch: bool = True) -> str | None:
     user = db().get(User, int(session["uid"])) if problem is None else None
     if problem is None and user is None:
         problem = "Your account no longer exists."
+    elif problem is None and user is not None and user.disabled_at is not None:
+        problem = "This login has been disabled. Ask a clinic administrator."
+    elif problem is None and user is not None and session.get("sv") != user.session_version:
+        problem = ("Your session was ended (signed out, or your login changed). "
+                   "Please sign in again.")
     if problem is not None or user is None:
         signed_in = "uid" in session
         session.pop("uid", None)
@@ -198,6 +206,10 @@ def login() -> Any:
                  "administrator.")
         return render_template("staff/login.html", email=email, error=error,
                                next=request.form.get("next", "")), 429
+    if result.disabled:
+        return render_template("staff/login.html", email=email,
+                               error="This login has been disabled. Ask a clinic administrator.",
+                               next=request.form.get("next", "")), 403
     if result.user is None:
         return render_template("staff/login.html", email=email,
                                error="Wrong email or password.",
@@ -206,7 +218,7 @@ def login() -> Any:
     # A fresh session (and CSRF token) at sign-in: nothing planted before survives.
     session.clear()
     now = _now_ts()
-    session.update(uid=user.id, since=now, seen=now)
+    session.update(uid=user.id, since=now, seen=now, sv=user.session_version)
     csrf_token()
     audit(db(), clinic_id=user.clinic_id, actor=f"user:{user.id}", action="user.login",
           target_type="user", target_id=user.id, now=svc.clock.now())
@@ -217,6 +229,8 @@ def login() -> Any:
 @bp.post("/logout")
 def logout() -> Response:
     if load_user(touch=False) is None:
+        # Ends this session on the server too: a copy of the cookie is refused.
+        end_sessions(g.user)
         staff_audit("user.logout", "user", g.user.id)
         db().commit()
     session.clear()

@@ -21,14 +21,22 @@ from flask import (
     request,
     url_for,
 )
+from markupsafe import Markup, escape
 from sqlalchemy import or_, select
 
 from followup import flags as flag_service
 from followup import metrics as metrics_service
+from followup import validation as v
 from followup.app import db, services
 from followup.dispatch import STAFF_KIND
-from followup.models import Checkin, Flag, Message, Patient, User
-from followup.texts import sms_segments
+from followup.enrollment import (
+    IdentityConflict,
+    edit_patient,
+    phone_holders,
+    record_conflict,
+)
+from followup.models import Checkin, Flag, Message, Patient, PatientChange, User
+from followup.texts import render_sms, sms_segments
 from followup.web.auth import login_required, staff_audit, staff_blueprint
 from followup.web.scoping import owned
 
@@ -46,7 +54,8 @@ LEVELS = {
     "unclear": ("Unclear", "?"),
 }
 REASONS = {"triage": "Symptoms reported", "question": "Unclear answer or question",
-           "no_response": "No answer to check-in", "undeliverable": "Text not delivered"}
+           "no_response": "No answer to check-in", "undeliverable": "Text not delivered",
+           "stopped": "Stopped the texts", "unclear": "Shared phone: which patient?"}
 
 
 # -- template helpers ------------------------------------------------------------
@@ -78,6 +87,18 @@ def duration(delta: timedelta) -> str:
     return f"{mins} min"
 
 
+@bp.app_template_filter("tel")
+def tel(e164: str | None) -> Markup:
+    """Every phone number staff see: formatted for the clinic's country and a
+    ``tel:`` link, so a nurse can call with one tap. The one place for it."""
+    if not e164:
+        return Markup("")
+    clinic = getattr(g, "clinic", None)
+    shown = v.phone_for_region(e164, v.region_of(clinic.phone) if clinic else None)
+    return Markup('<a class="tel" href="tel:{}">{}</a>').format(
+        escape(e164.replace(" ", "")), escape(shown))
+
+
 @bp.app_template_global("level_label")
 def level_label(level: str | None) -> tuple[str, str]:
     return LEVELS.get(level or "", ((level or "").title(), ""))
@@ -99,7 +120,8 @@ def who(actor: str | None) -> str:
         uid = int(ident)
         if uid not in names:
             user = db().get(User, uid)
-            names[uid] = user.email if user and user.clinic_id == g.clinic.id else actor
+            names[uid] = ((user.display_name or user.email)
+                          if user and user.clinic_id == g.clinic.id else actor)
         return names[uid]
     return {"system": "the system", "token": "API token " + ident, "cli": "command line"}.get(
         kind, actor)
@@ -208,8 +230,13 @@ def _timeline(patient: Patient) -> dict[str, Any]:
     flags = session.scalars(
         select(Flag).where(Flag.patient_id == patient.id)
         .order_by(Flag.created_at.desc(), Flag.id.desc())).all()
+    changes = session.scalars(
+        select(PatientChange).where(PatientChange.patient_id == patient.id)
+        .order_by(PatientChange.at.desc(), PatientChange.id.desc())).all()
     return {"patient": patient, "messages": messages, "flags": flags,
-            "delivery": out_status, "max_segments": MAX_SEGMENTS}
+            "delivery": out_status, "max_segments": MAX_SEGMENTS, "changes": changes,
+            "phone_mates": phone_holders(session, patient.clinic_id, patient.phone,
+                                         exclude=patient.id)}
 
 
 @bp.get("/patients/<int:patient_id>")
@@ -227,13 +254,17 @@ def patient(patient_id: int) -> Any:
 def send_message(patient_id: int) -> Any:
     p = own_patient(patient_id)
     body = request.form.get("body", "").strip()
+    # On a shared phone the text says whom it is about ("About Cara: ...").
+    shared = bool(phone_holders(db(), p.clinic_id, p.phone, exclude=p.id))
+    text = render_sms("staff_message", p.language, body=body,
+                      about=p.first_name if shared else None)
     error = None
     if p.opted_out_at is not None:
         error = "Not sent: this patient texted STOP. Only they can restart texts (START)."
     elif not body:
         error = "Not sent: the message is empty."
-    elif sms_segments(body) > MAX_SEGMENTS:
-        error = (f"Not sent: the message is {sms_segments(body)} SMS segments long; "
+    elif sms_segments(text) > MAX_SEGMENTS:
+        error = (f"Not sent: the message is {sms_segments(text)} SMS segments long; "
                  f"at most {MAX_SEGMENTS} are allowed. Shorten it.")
     elif not p.infusions:
         error = "Not sent: the patient has no infusion on record."
@@ -245,7 +276,7 @@ def send_message(patient_id: int) -> Any:
     now = services().clock.now()
     checkin = Checkin(
         patient_id=p.id, infusion_id=p.infusions[-1].id, kind=STAFF_KIND,
-        template="staff_message", body=body, created_by=g.actor, due_at=now,
+        template="staff_message", body=text, created_by=g.actor, due_at=now,
         next_attempt_at=now, status="pending", created_at=now)
     db().add(checkin)
     db().flush()
@@ -254,6 +285,35 @@ def send_message(patient_id: int) -> Any:
     flash("Message queued: it goes out with the next dispatcher pass (within a minute).",
           "success")
     return redirect(url_for(".patient", patient_id=p.id) + "#conversation")
+
+
+@bp.post("/patients/<int:patient_id>/edit")
+@login_required
+def edit_patient_view(patient_id: int) -> Any:
+    """An explicit edit of name, language or phone, recorded before and after."""
+    p = own_patient(patient_id)
+    form = request.form
+    data = {k: form.get(k, "") for k in ("first_name", "language", "phone")}
+    now = services().clock.now()
+    try:
+        changes = edit_patient(db(), p, data, actor=g.actor, now=now,
+                               region=v.region_of(g.clinic.phone),
+                               household_ok=form.get("household") == "1")
+    except v.ValidationError as exc:
+        db().rollback()
+        return render_template("staff/patient.html", **_timeline(p), draft="",
+                               edit_errors=exc.fields, edit_form=form), 400
+    except IdentityConflict as conflict:
+        db().rollback()
+        record_conflict(db(), g.clinic.id, conflict, actor=g.actor, now=now,
+                        channel="edit form")
+        db().commit()
+        return render_template("staff/patient.html", **_timeline(p), draft="",
+                               edit_conflict=conflict, edit_form=form), 409
+    db().commit()
+    flash("Saved: " + ", ".join(c.field.replace("_", " ") for c in changes) + " changed."
+          if changes else "Nothing changed.", "success")
+    return redirect(url_for(".patient", patient_id=p.id) + "#edit")
 
 
 @bp.post("/patients/<int:patient_id>/pause")

@@ -24,7 +24,13 @@ from flask import (
 
 from followup import csv_import
 from followup.app import db, services
-from followup.enrollment import enroll, parse_request
+from followup.enrollment import (
+    IdentityChoice,
+    IdentityConflict,
+    enroll,
+    parse_request,
+    record_conflict,
+)
 from followup.models import CsvImport
 from followup.validation import ValidationError
 from followup.validation import timezone as parse_timezone
@@ -66,6 +72,17 @@ def form_data(form: Any, clinic_timezone: str) -> dict[str, Any]:
     return data
 
 
+def parse_choice(value: str | None) -> IdentityChoice | None:
+    """The button pressed on a conflict: ``same:<patient id>`` or ``new``."""
+    value = (value or "").strip()
+    if value == "new":
+        return IdentityChoice(new_person=True)
+    kind, _, ident = value.partition(":")
+    if kind == "same" and ident.isdigit() and 0 < int(ident) < 2**31:
+        return IdentityChoice(same_as=int(ident))
+    return None
+
+
 @bp.route("/enrol", methods=["GET", "POST"])
 @login_required(role=ENROL_ROLE)
 def enrol() -> Any:
@@ -76,15 +93,26 @@ def enrol() -> Any:
     now = svc.clock.now()
     try:
         req = parse_request(form_data(form, g.clinic.timezone), g.clinic, now)
+        result = enroll(db(), g.clinic, req, settings=svc.settings, now=now,
+                        choice=parse_choice(form.get("identity")), actor=g.actor)
     except ValidationError as exc:
+        db().rollback()
         return render_template("staff/enrol.html", form=form, errors=exc.fields), 400
-    result = enroll(db(), g.clinic, req, settings=svc.settings, now=now)
+    except IdentityConflict as conflict:
+        # Nothing changes until a person says who this is.
+        db().rollback()
+        record_conflict(db(), g.clinic.id, conflict, actor=g.actor, now=now, channel="form")
+        db().commit()
+        return render_template("staff/enrol.html", form=form, errors={},
+                               conflict=conflict), 409
     staff_audit("enrollment.create" if result.created else "enrollment.replay", "infusion",
                 result.infusion.id)
     db().commit()
     pending = sum(1 for c in result.checkins if c.status == "pending")
-    flash(f"{result.patient.first_name} is enrolled: {pending} check-ins planned."
-          if result.created else "This infusion was already enrolled; nothing changed.",
+    kept = (" The language on file was kept; change it on the patient page if needed."
+            if result.language_kept else "")
+    flash((f"{result.patient.first_name} is enrolled: {pending} check-ins planned.{kept}"
+           if result.created else "This infusion was already enrolled; nothing changed."),
           "success")
     return redirect(url_for("dashboard.patient", patient_id=result.patient.id))
 
@@ -110,7 +138,7 @@ def upload() -> Any:
     else:
         try:
             content = csv_import.decode(file.read())
-            result = csv_import.preview(content, g.clinic, services().clock.now())
+            result = csv_import.preview(content, g.clinic, services().clock.now(), db())
         except csv_import.CsvFileError as exc:
             error = str(exc)
     if error:
@@ -125,6 +153,11 @@ def upload() -> Any:
     db().flush()
     staff_audit("csv_import.upload", "csv_import", imp.id,
                 {"rows": result.total, "errors": len(result.errors)})
+    for e in result.errors:
+        if e.conflict:
+            staff_audit("patient.identity_conflict", "patient", e.conflict[0]["id"],
+                        {"channel": "csv", "csv_import": imp.id, "line": e.line,
+                         "phone_holders": [p["id"] for p in e.conflict]})
     db().commit()
     return redirect(url_for(".show", import_id=imp.id))
 
@@ -141,7 +174,7 @@ def show(import_id: int) -> Any:
     if imp.content is not None:
         rows = csv_import.read_rows(imp.content)[:200]
     errors = imp.errors or []
-    bad_lines = {e["line"] for e in errors}
+    bad_lines = {e["line"] for e in errors if csv_import.is_open_error(e)}
     return render_template("staff/import_preview.html", imp=imp, rows=rows, errors=errors,
                            bad_lines=bad_lines, columns=csv_import.COLUMNS,
                            imported=csv_import.imported_count(imp),
@@ -152,7 +185,8 @@ def _step(imp: CsvImport, valid_only: bool, size: int) -> tuple[bool, str | None
     """One chunk; (ok, why not)."""
     if imp.status == "done":
         return True, None
-    preview_errors = [e for e in (imp.errors or []) if not e.get("skipped")]
+    preview_errors = [e for e in (imp.errors or [])
+                      if not e.get("skipped") and csv_import.is_open_error(e)]
     if preview_errors and not valid_only:
         return False, ("Nothing was imported: some rows have errors. Correct the file and "
                        "upload it again, or choose to import only the valid rows.")
@@ -170,6 +204,33 @@ def _step(imp: CsvImport, valid_only: bool, size: int) -> tuple[bool, str | None
         staff_audit("csv_import.finish", "csv_import", imp.id,
                     {"imported": csv_import.imported_count(imp)})
     return True, None
+
+
+@bp.post("/enrol/import/<int:import_id>/identity")
+@login_required(role=ENROL_ROLE)
+def identity(import_id: int) -> Any:
+    """Answer a row's identity conflict: same person as a patient on the phone,
+    or a different person sharing it. Nothing is imported until the run."""
+    imp = _locked_import(import_id)
+    line = request.form.get("line", type=int)
+    choice = parse_choice(request.form.get("identity"))
+    entry = next((e for e in (imp.errors or []) if e.get("conflict") and e["line"] == line
+                  and not e.get("skipped")), None)
+    holders = {p["id"] for p in (entry or {}).get("conflict", [])}
+    if imp.status != "previewed" or entry is None or choice is None or (
+            choice.same_as is not None and choice.same_as not in holders):
+        db().rollback()
+        flash("That choice does not match a row waiting for one; nothing changed.", "error")
+        return redirect(url_for(".show", import_id=import_id))
+    value = "new" if choice.new_person else f"same:{choice.same_as}"
+    imp.errors = [{**e, "choice": value} if e is entry else e for e in (imp.errors or [])]
+    staff_audit("csv_import.identity_choice", "csv_import", imp.id,
+                {"line": line, "choice": choice.label})
+    db().commit()
+    flash(f"Line {line}: " + ("the same person as the patient on file."
+                              if choice.same_as is not None
+                              else "a different person on the same phone."), "success")
+    return redirect(url_for(".show", import_id=import_id) + "#row-errors")
 
 
 def _locked_import(import_id: int) -> CsvImport:
