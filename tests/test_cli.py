@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash
 
 from followup.cli import cli
 from followup.models import ApiToken, Clinic, User
@@ -107,11 +108,20 @@ def test_dispatch_as_of_sends_what_is_due_then(run, db) -> None:
     assert bad.exit_code != 0 and "--as-of" in bad.output
 
 
-def test_demo_prints_a_login_once(run) -> None:
-    first = run("demo")
+def test_demo_prints_a_login_once_then_how_to_get_back_in(run, db) -> None:
+    first = run("demo", "--port", "5055")
     assert first.exit_code == 0 and "password:" in first.output
+    assert "http://127.0.0.1:5055/login" in first.output
     second = run("demo")
     assert second.exit_code == 0 and "password:" not in second.output
+    command = next(line.strip() for line in second.output.splitlines()
+                   if "reset-password" in line)
+    assert command == "followup user reset-password admin@demo.example"
+    reset = run(*command.split()[1:])
+    assert reset.exit_code == 0, reset.output
+    new_password = reset.output.strip().splitlines()[-1]
+    user = db.scalar(select(User).where(User.email == "admin@demo.example"))
+    assert check_password_hash(user.password_hash, new_password)
 
 
 def test_triage_reads_lines_and_writes_json(run) -> None:
