@@ -23,13 +23,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from followup.clock import Clock
-from followup.config import Settings
+from followup.config import EscalationSettings, Settings
 from followup.db import write_transaction
 from followup.flags import record_event
 from followup.models import Clinic, Flag, FlagEvent, Message
@@ -43,6 +44,7 @@ from followup.sms.base import (
     TransientSendError,
 )
 from followup.texts import render_sms
+from followup.validation import display_phone
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,89 @@ class _Page:
     body: str
 
 
+@dataclass(frozen=True)
+class Rung:
+    """One person on the on-call ladder."""
+
+    phone: str
+    name: str | None = None
+
+    @property
+    def label(self) -> str:
+        """What the queue calls them: the name, or the number if none was given."""
+        return self.name or display_phone(self.phone)
+
+
+def oncall_ladder(clinic: Clinic) -> list[Rung]:
+    """The clinic's ladder in order. Entries are E.164 strings or
+    ``{"name": ..., "phone": ...}``; anything else is ignored."""
+    rungs: list[Rung] = []
+    for entry in clinic.oncall_phones or []:
+        if isinstance(entry, str) and entry:
+            rungs.append(Rung(entry))
+        elif isinstance(entry, dict) and isinstance(entry.get("phone"), str) and entry["phone"]:
+            name = entry.get("name")
+            rungs.append(Rung(entry["phone"], name if isinstance(name, str) and name else None))
+    return rungs
+
+
+def threshold(rules: EscalationSettings, level: str) -> timedelta:
+    """How long a flag of this level may wait unacknowledged before on-call is texted."""
+    minutes = rules.emergency_minutes if level == "emergency" else rules.urgent_minutes
+    return timedelta(minutes=minutes)
+
+
+@dataclass(frozen=True)
+class EscalationState:
+    """What the queue says about an open emergency/urgent flag's paging."""
+
+    text: str
+    overdue: bool  # waiting longer than its level's limit
+    unset: bool  # the clinic has no on-call ladder: nobody will be texted
+    limit: timedelta
+
+
+def escalation_state(flag: Flag, ladder: list[Rung], *, rules: EscalationSettings,
+                     now: datetime, tz: ZoneInfo) -> EscalationState | None:
+    """Who gets paged about this flag and when, in plain words; None for flags
+    that are never paged (routine, acknowledged, resolved).
+
+    Read from the flag's history (``escalated`` events) and its
+    ``escalation_step``/``next_escalation_at``, the same fields the escalator
+    moves, so the page says what the next pass will actually do."""
+    if flag.status != "open" or flag.level not in ESCALATED_LEVELS:
+        return None
+    limit = threshold(rules, flag.level)
+    overdue = now - flag.created_at > limit
+
+    def hhmm(at: datetime) -> str:
+        return at.astimezone(tz).strftime("%H:%M")
+
+    if not ladder:
+        return EscalationState("On-call not set: nobody will be texted", overdue, True, limit)
+    nxt = flag.next_escalation_at or flag.created_at + limit
+    following = ladder[flag.escalation_step % len(ladder)].label
+    pages = [e for e in flag.events if e.action in ("escalated", "escalation_failed")]
+    if flag.escalation_step == 0 and not pages:
+        return EscalationState(f"Pages {following} at {hhmm(nxt)}", overdue, False, limit)
+    last = pages[-1] if pages else None
+    paged = ladder[(flag.escalation_step - 1) % len(ladder)].label
+    if last is not None and last.action == "escalation_failed":
+        text = f"Could not page {paged} at {hhmm(last.at)}; trying {following} {hhmm(nxt)}"
+    elif last is not None:
+        text = f"Paged {paged} {hhmm(last.at)}, next {following} {hhmm(nxt)}"
+    else:
+        text = f"Pages {following} at {hhmm(nxt)}"
+    return EscalationState(text, overdue, False, limit)
+
+
+def ladder_entries(rungs: list[Rung]) -> list[str | dict[str, Any]] | None:
+    """How a ladder is stored on the clinic (a bare number when no name is given)."""
+    out: list[str | dict[str, Any]] = [
+        {"name": r.name, "phone": r.phone} if r.name else r.phone for r in rungs]
+    return out or None
+
+
 def flag_link(public_url: str, flag: Flag) -> str:
     """Where the staff app shows this flag (its patient's page, anchored)."""
     return f"{public_url}/patients/{flag.patient_id}#flag-{flag.id}"
@@ -87,9 +172,7 @@ class Escalator:
         self.pacer = pacer
 
     def threshold(self, level: str) -> timedelta:
-        rules = self.settings.escalation
-        minutes = rules.emergency_minutes if level == "emergency" else rules.urgent_minutes
-        return timedelta(minutes=minutes)
+        return threshold(self.settings.escalation, level)
 
     @property
     def repeat(self) -> timedelta:
@@ -138,7 +221,7 @@ class Escalator:
                 return None
             clinic = session.get(Clinic, flag.clinic_id)
             assert clinic is not None
-            ladder = [p for p in (clinic.oncall_phones or []) if isinstance(p, str) and p]
+            ladder = [r.phone for r in oncall_ladder(clinic)]
             if not ladder:
                 flag.next_escalation_at = now + self.repeat  # look again: a number may be added
                 if not self._has_event(session, flag.id, "not_escalated"):
