@@ -21,6 +21,7 @@ Every page, and every failed one, is a ``FlagEvent`` in the flag's history.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -44,7 +45,8 @@ from followup.sms.base import (
     TransientSendError,
 )
 from followup.texts import render_sms
-from followup.validation import display_phone
+from followup.validation import FieldError, display_phone
+from followup.validation import phone as phone_field
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +145,23 @@ def escalation_state(flag: Flag, ladder: list[Rung], *, rules: EscalationSetting
     else:
         text = f"Pages {following} at {hhmm(nxt)}"
     return EscalationState(text, overdue, False, limit)
+
+
+_RUNG_RE = re.compile(r"^(?P<name>[^0-9+()]*?)[\s,:;–-]*(?P<phone>[+(0-9].*)$")
+
+
+def parse_rung(line: str, region: str | None) -> Rung:
+    """One line of the settings form: "Dr Lee, +1 312 555 0190", "Kim: (312)
+    555-0191" or a bare number. Raises ``FieldError`` naming what is wrong."""
+    match = _RUNG_RE.match(line.strip())
+    if match is None:
+        raise FieldError("write a name (optional) and then the phone number")
+    name = " ".join(match.group("name").split())[:60] or None
+    return Rung(phone_field(match.group("phone"), region=region), name)
+
+
+def rung_line(rung: Rung) -> str:
+    return f"{rung.name}, {rung.phone}" if rung.name else rung.phone
 
 
 def ladder_entries(rungs: list[Rung]) -> list[str | dict[str, Any]] | None:

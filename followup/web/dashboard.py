@@ -507,25 +507,37 @@ def non_responders() -> Any:
 def metrics() -> Any:
     weeks = min(max(request.args.get("weeks", 8, type=int) or 8, 1), 52)
     report = metrics_service.report(db(), g.clinic, services().clock.now(), weeks=weeks)
-    return render_template("staff/metrics.html", m=report, weeks=weeks)
+    return render_template("staff/metrics.html", m=report, weeks=weeks,
+                           stand_out_rule=metrics_service.STAND_OUT_RULE)
 
 
 # -- chart rows: (label, value, text, highlight) for the SVG bar macro ------------------------
+# Labels sit above their bar across the chart's width, so only a very long
+# one is shortened (the table below always has it in full).
+CHART_LABEL_MAX = 70
+
+
+def _chart_label(text: str) -> str:
+    return text if len(text) <= CHART_LABEL_MAX else text[:CHART_LABEL_MAX - 1] + "…"
+
+
+bp.add_app_template_filter(metrics_service.percent, "percent")
+
+
 @bp.app_template_filter("response_row")
 def response_row(r: metrics_service.KindRate) -> tuple[str, float, str, bool]:
-    return (r.kind, r.rate, f"{r.rate:.0%} ({r.answered}/{r.sent})", False)
+    return (labels.kind(r.kind), r.rate,
+            f"{metrics_service.percent(r.rate)} ({r.answered}/{r.sent})", False)
 
 
 @bp.app_template_filter("finding_row")
 def finding_row(item: tuple[str, int]) -> tuple[str, int, str, bool]:
-    label = item[0] if len(item[0]) <= 28 else item[0][:27] + "…"
-    return (label, item[1], str(item[1]), False)
+    return (_chart_label(item[0]), item[1], str(item[1]), False)
 
 
 @bp.app_template_filter("lot_row")
 def lot_row(r: metrics_service.LotRow) -> tuple[str, float, str, bool]:
-    label = f"{r.product} · {r.lot}"
-    return (label if len(label) <= 28 else label[:27] + "…", r.reactions_per_infusion,
+    return (_chart_label(f"{r.product} · {r.lot}"), r.reactions_per_infusion,
             f"{r.reactions_per_infusion:.2f} ({r.reactions}/{r.infusions})", r.stands_out)
 
 
