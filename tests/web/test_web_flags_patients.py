@@ -119,9 +119,15 @@ def test_patient_text_is_shown_as_text(as_nurse, north, enrol_patient):
 def test_nurse_sends_a_message_that_the_dispatcher_sends_at_once(
         as_nurse, nurse, north, enrol_patient, svc, sms):
     patient_id = enrol_patient(north.clinic)
+    form = as_nurse.get(f"/patients/{patient_id}").get_data(as_text=True)
+    label = re.search(r'<label for="body">([^<]+)</label>', form).group(1)
     sent = post(as_nurse, f"/patients/{patient_id}/message",
                 {"body": "Hi Maria, please call us at the clinic."}, follow_redirects=True)
     assert "Message queued" in sent.get_data(as_text=True)
+    # What the form promises is what the confirmation says.
+    promise = "goes out within a minute, even in quiet hours"
+    assert promise in label and promise in sent.get_data(as_text=True)
+    assert "right away" not in label
     with svc.sessions() as s:
         row = s.scalar(select(Checkin).where(Checkin.kind == "staff"))
         assert row is not None and row.created_by == f"user:{nurse.id}"
