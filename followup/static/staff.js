@@ -107,7 +107,12 @@
       var s = Math.max(0, Math.ceil(left));
       document.getElementById("idle-countdown").textContent =
         Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
-      if (box.hidden) { box.hidden = false; document.getElementById("stay-signed-in").focus(); }
+      if (box.hidden) {
+        box.hidden = false;
+        // Move focus to the button only if nobody is typing somewhere.
+        var active = document.activeElement;
+        if (!active || active === document.body) { document.getElementById("stay-signed-in").focus(); }
+      }
     } else {
       box.hidden = true;
     }

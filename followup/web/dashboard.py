@@ -447,8 +447,8 @@ def quick_reply(patient_id: int) -> Any:
         flash(error, "error")
         return redirect(back)
     _queue_text(p, body, "patient.quick_reply", {"reply": reply.key})
-    flash(f"“{reply.title}” to {p.first_name}: {SENT_NOTICE[0].lower()}{SENT_NOTICE[1:]}",
-          "success")
+    flash(f"Quick reply “{reply.title}” queued for {p.first_name}: it goes out within a "
+          "minute, even in quiet hours.", "success")
     return redirect(back)
 
 

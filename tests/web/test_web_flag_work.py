@@ -284,7 +284,7 @@ def test_quick_replies_in_the_patients_language_from_the_queue(
     patient_id = int(re.search(r'/patients/(\d+)/quick-reply', flag).group(1))
     sent = post(as_nurse, f"/patients/{patient_id}/quick-reply", {"reply": "d1", "back": "/"},
                 follow_redirects=True).get_data(as_text=True)
-    assert "“Llámenos” to Pablo: message queued" in sent
+    assert "Quick reply “Llámenos” queued for Pablo: it goes out within a minute" in sent
     svc.dispatcher().run_once()
     assert sms.sent[-1].body == ("Hola Pablo, le escribimos de su clínica de infusión. Por favor "
                                  "llámenos cuando pueda al (312) 555-0100.")
