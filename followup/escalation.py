@@ -103,6 +103,10 @@ def threshold(rules: EscalationSettings, level: str) -> timedelta:
     return timedelta(minutes=minutes)
 
 
+# How ``Escalator._page`` names the number in a flag's history.
+_RUNG_IN_DETAIL = re.compile(r"on-call rung \d+ of \d+ \((\+\d+)\)")
+
+
 @dataclass(frozen=True)
 class EscalationState:
     """What the queue says about an open emergency/urgent flag's paging."""
@@ -129,21 +133,29 @@ def escalation_state(flag: Flag, ladder: list[Rung], *, rules: EscalationSetting
     def hhmm(at: datetime) -> str:
         return at.astimezone(tz).strftime("%H:%M")
 
+    def when(at: datetime, prefix: str) -> str:
+        """A page that is due is sent at the escalator's next pass (within a minute)."""
+        return "now" if at <= now else f"{prefix}{hhmm(at)}"
+
     if not ladder:
         return EscalationState("On-call not set: nobody will be texted", overdue, True, limit)
     nxt = flag.next_escalation_at or flag.created_at + limit
     following = ladder[flag.escalation_step % len(ladder)].label
     pages = [e for e in flag.events if e.action in ("escalated", "escalation_failed")]
     if flag.escalation_step == 0 and not pages:
-        return EscalationState(f"Pages {following} at {hhmm(nxt)}", overdue, False, limit)
+        return EscalationState(f"Pages {following} {when(nxt, 'at ')}", overdue, False, limit)
     last = pages[-1] if pages else None
     paged = ladder[(flag.escalation_step - 1) % len(ladder)].label
+    named = _RUNG_IN_DETAIL.search(last.detail or "") if last is not None else None
+    if named is not None:  # the number actually texted, even if the ladder changed since
+        paged = next((r.label for r in ladder if r.phone == named.group(1)),
+                     display_phone(named.group(1)))
     if last is not None and last.action == "escalation_failed":
-        text = f"Could not page {paged} at {hhmm(last.at)}; trying {following} {hhmm(nxt)}"
+        text = f"Could not page {paged} at {hhmm(last.at)}; trying {following} {when(nxt, '')}"
     elif last is not None:
-        text = f"Paged {paged} {hhmm(last.at)}, next {following} {hhmm(nxt)}"
+        text = f"Paged {paged} {hhmm(last.at)}, next {following} {when(nxt, '')}"
     else:
-        text = f"Pages {following} at {hhmm(nxt)}"
+        text = f"Pages {following} {when(nxt, 'at ')}"
     return EscalationState(text, overdue, False, limit)
 
 

@@ -55,6 +55,8 @@ def test_the_queue_says_who_is_paged_when_and_who_is_next(
     # T0 is 15:00 in Chicago; an emergency pages after 5 minutes.
     assert "Pages Dr Lee at 15:05" in card(page, "Maria")
     clock.advance(minutes=5)
+    assert "Pages Dr Lee now" in card(as_nurse.get("/queue/fragment").get_data(as_text=True),
+                                      "Maria")
     from followup.escalation import Escalator
 
     Escalator(settings=svc.settings, sessions=svc.sessions, sms=sms, clock=clock).run_once()
