@@ -254,7 +254,9 @@ def acknowledge(flag_id: int) -> Any:
         flash(f"Not acknowledged: {exc}.", "error")
         return redirect(_back(url_for(".queue")))
     db().commit()
-    flash(f"Flag for {flag.patient.first_name} acknowledged.", "success")
+    held = (f" It stays assigned to {who(flag.assigned_to)}."
+            if flag.assigned_to and flag.assigned_to != g.actor else "")
+    flash(f"Flag for {flag.patient.first_name} acknowledged.{held}", "success")
     return redirect(_back(url_for(".queue")))
 
 

@@ -252,6 +252,10 @@ def test_assign_and_filter_the_queue(as_nurse, nurse, north, south, south_nurse,
     with svc.sessions() as s:
         events = s.scalars(select(AuditEvent).where(AuditEvent.action == "flag.assign")).all()
     assert [e.detail["to"] for e in events] == [f"user:{kim.id}", f"user:{nurse.id}"]
+    # Acknowledging a flag assigned to a colleague leaves it theirs, and says so.
+    acked = post(as_nurse, f"/flags/{pablo}/acknowledge", follow_redirects=True)
+    assert ("Flag for Pablo acknowledged. It stays assigned to kim@north.example."
+            in acked.get_data(as_text=True))
 
 
 def test_notes_and_calls_are_kept_apart_from_flags(as_nurse, nurse, north, enrol_patient, svc):
