@@ -173,6 +173,9 @@
     // Nothing about any patient stays on a screen nobody is signed in to.
     queue.innerHTML = "";
     queue.classList.add("is-signed-out");
+    // Nor who was signed in, or controls that only work when signed in.
+    document.querySelectorAll(".topbar nav, .topbar .signout, #queue-filters").forEach(
+      function (el) { el.hidden = true; });
     document.getElementById("idle-warning").hidden = true;
     document.getElementById("live-announce").textContent = "";
     document.getElementById("live-status").textContent = "Signed out.";

@@ -155,6 +155,8 @@ def test_the_queue_warns_before_signing_out_then_keeps_counting(page, nurse, clo
     expect(banner).to_contain_text("1 emergency waiting. Sign in to see them.")
     expect(page.locator("body")).not_to_contain_text("Maria")
     expect(page.locator("body")).not_to_contain_text("chest")
+    expect(page.locator(".topbar .signout")).to_be_hidden()  # nor who was signed in
+    expect(page.locator("#queue-filters")).to_be_hidden()
     beeps = int(page.evaluate("document.body.dataset.beeps || '0'"))
     # A new emergency while signed out: the count goes up, and it beeps.
     enrol(svc, north.clinic, phone="+13125550124", name="Omar")
