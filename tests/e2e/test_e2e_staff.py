@@ -246,3 +246,58 @@ def test_csv_import_with_a_bad_row(page, admin, svc, north, tmp_path):
     page.get_by_label("Import only the 40 valid rows").check()
     page.get_by_role("button", name="Import 40 rows").click()
     expect(page.locator("#import-summary")).to_contain_text("Imported: 40 patients enrolled")
+
+
+def test_back_after_a_patient_search_shows_the_results_again(page, nurse, svc, north):
+    enrol(svc, north.clinic)
+    enrol(svc, north.clinic, phone="+13125550124", name="Zoe")
+    sign_in(page, nurse.email)
+    page.goto("/patients")
+    page.get_by_label("Find by first name").fill("mar")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name="Maria")).to_be_visible()
+    expect(page.get_by_role("link", name="Zoe")).to_have_count(0)
+    assert "mar" not in page.url.lower()  # the query is sealed, not in the address
+    page.get_by_role("link", name="Maria").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Maria")
+    response = page.go_back()
+    # A GET: no "Confirm form resubmission", the same results.
+    assert response is not None and response.status == 200
+    expect(page.get_by_role("link", name="Maria")).to_be_visible()
+    expect(page.get_by_label("Find by first name")).to_have_value("mar")
+
+
+def test_metrics_chart_labels_fit_inside_their_charts(browser, live_server, nurse, svc, north,
+                                                      client, clock):
+    for i in range(3):
+        enrol(svc, north.clinic, phone=f"+131255501{30 + i}", name=f"P{i}")
+    clock.advance(hours=2)
+    svc.dispatcher().run_once()
+    for i, body in enumerate(("I have a fever of 38.5", "my leg is swollen",
+                              "my chest hurts and I can't breathe")):
+        text_in(client, body, f"SM{i:032d}", phone=f"+131255501{30 + i}")
+    for width in (1366, 390):
+        context = browser.new_context(base_url=live_server, viewport={"width": width,
+                                                                      "height": 900})
+        page = context.new_page()
+        try:
+            sign_in(page, nurse.email)
+            page.goto("/metrics")
+            outside = page.evaluate("""() => {
+                const bad = [];
+                for (const svg of document.querySelectorAll('svg.chart')) {
+                    const box = svg.viewBox.baseVal;
+                    for (const t of svg.querySelectorAll('text')) {
+                        const b = t.getBBox();
+                        if (b.x < box.x - 0.5 || b.x + b.width > box.x + box.width + 0.5)
+                            bad.push(t.textContent);
+                    }
+                }
+                return bad;
+            }""")
+            labels = page.locator("svg.chart text.chart-label").all_text_contents()
+        finally:
+            context.close()
+        assert outside == [], (width, outside)
+        # Whole, not "emperature 38.0…".
+        assert "temperature 38.0 °C / 100.4 °F or more" in labels, labels
