@@ -75,6 +75,11 @@ DEFAULTS: dict[str, Any] = {
         # Staff sessions end after this long idle, and after max_hours in any case.
         "session_idle_minutes": 15,
         "session_max_hours": 12,
+        # The queue warns this long before an idle sign-out, with a "stay signed in" button.
+        "idle_warning_minutes": 2,
+        # After an idle sign-out the queue page keeps showing how many flags wait
+        # (counts only) for this long, with a pager token it was given while signed in.
+        "pager_hours": 12,
         # Failed logins allowed per account, and per address, within the window.
         "login_max_failures": 5,
         "login_window_minutes": 15,
@@ -149,6 +154,8 @@ class TwilioSettings:
 class WebSettings:
     session_idle_minutes: float
     session_max_hours: float
+    idle_warning_minutes: float
+    pager_hours: float
     login_max_failures: int
     login_window_minutes: float
 
@@ -433,6 +440,8 @@ def _web(raw: dict[str, Any]) -> WebSettings:
     return WebSettings(
         session_idle_minutes=_number(raw, "web.session_idle_minutes", minimum=1),
         session_max_hours=_number(raw, "web.session_max_hours", minimum=0.1),
+        idle_warning_minutes=_number(raw, "web.idle_warning_minutes", minimum=0.1),
+        pager_hours=_number(raw, "web.pager_hours", minimum=0.1),
         login_max_failures=int(_number(raw, "web.login_max_failures", minimum=1)),
         login_window_minutes=_number(raw, "web.login_window_minutes", minimum=1),
     )

@@ -18,6 +18,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
@@ -32,7 +33,7 @@ from followup.enrollment import (
     parse_request,
 )
 from followup.models import Clinic, CsvImport
-from followup.validation import ValidationError
+from followup.validation import FieldError, ValidationError, local_datetime, region_of
 
 COLUMNS = FIELDS
 REQUIRED_COLUMNS = ("phone", "first_name", "infusion_at")
@@ -41,6 +42,24 @@ CHUNK_ROWS = 25
 TRUE_WORDS = {"true", "yes", "y", "1"}
 FALSE_WORDS = {"false", "no", "n", "0", ""}
 EXTRA = "(row)"  # marks a row with more values than the header has columns
+# Headers as spreadsheets and EHR exports write them ("First Name", "MRN").
+ALIASES = {
+    "first": "first_name", "firstname": "first_name", "given_name": "first_name",
+    "phone_number": "phone", "mobile": "phone", "cell": "phone",
+    "cell_phone": "phone", "mobile_phone": "phone", "infusion": "infusion_at",
+    "infusion_end": "infusion_at", "infusion_ended": "infusion_at",
+    "infusion_ended_at": "infusion_at", "infusion_date": "infusion_at",
+    "infusion_time": "infusion_at", "time_zone": "timezone", "tz": "timezone",
+    "lang": "language", "lot_number": "lot", "lot_no": "lot", "first_infusion?": "first_infusion",
+    "mrn": "external_id", "patient_id": "external_id", "medical_record_number": "external_id",
+    "external": "external_id", "clinic_id": "external_id",
+}
+
+
+def column_name(header: str) -> str:
+    """A header cell as a field name: "First Name" -> first_name, "MRN" -> external_id."""
+    key = "_".join(header.strip().lower().replace("-", " ").replace("_", " ").split())
+    return ALIASES.get(key, key)
 SAMPLE = (
     ",".join(COLUMNS) + "\r\n"
     "+13125550123,Maria,2026-03-01T14:30:00-06:00,America/Chicago,en,Privigen,P100234,"
@@ -117,11 +136,12 @@ def read_rows(content: str) -> list[tuple[int, dict[str, str]]]:
                            "patient.") from None
     except csv.Error as exc:
         raise CsvFileError(f"The file is not valid CSV ({exc}).") from None
-    names = [h.strip().lower() for h in header]
-    unknown = [n for n in names if n not in COLUMNS]
+    names = [column_name(h) for h in header]
+    unknown = [h.strip() for h, n in zip(header, names, strict=True) if n not in COLUMNS]
     if unknown:
         raise CsvFileError(f"Unknown column {unknown[0]!r} in the header line. The columns "
-                           f"are: {', '.join(COLUMNS)}.")
+                           f"are: {', '.join(COLUMNS)} (or headers such as First Name, "
+                           "Phone Number, MRN).")
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
         raise CsvFileError(f"The header line has no {missing[0]!r} column. Required: "
@@ -158,36 +178,74 @@ def row_data(raw: dict[str, str]) -> dict[str, Any]:
     return data
 
 
+def _with_offset(data: dict[str, Any], clinic: Clinic) -> tuple[dict[str, Any], RowError | None]:
+    """A spreadsheet's "11/30/2026 11:00" (no offset) read in the row's time
+    zone, or the clinic's: the API itself insists on an offset."""
+    value = data.get("infusion_at")
+    if not isinstance(value, str):
+        return data, None
+    tz = data.get("timezone") or clinic.timezone
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        return data, None  # parse_request names the bad time zone
+    try:
+        when = local_datetime(value, tz, region=region_of(clinic.phone))
+    except FieldError as exc:
+        return data, RowError(0, "infusion_at", str(exc))
+    return {**data, "infusion_at": when.isoformat()}, None
+
+
 def check_row(line: int, raw: dict[str, str], clinic: Clinic,
               now: datetime) -> tuple[EnrollmentRequest | None, list[RowError]]:
     if EXTRA in raw:
         return None, [RowError(line, "(row)", "more values than columns in the header")]
+    data, when_error = _with_offset(row_data(raw), clinic)
     try:
-        return parse_request(row_data(raw), clinic, now), []
+        request = parse_request(data, clinic, now)
     except ValidationError as exc:
-        return None, [RowError(line, name, why) for name, why in exc.fields.items()]
+        fields = dict(exc.fields)
+        if when_error is not None:
+            fields["infusion_at"] = when_error.message
+        return None, [RowError(line, name, why) for name, why in fields.items()]
+    if when_error is not None:
+        return None, [RowError(line, when_error.field, when_error.message)]
+    return request, []
+
+
+def _same_infusion_key(request: EnrollmentRequest) -> tuple[str, datetime]:
+    return request.phone, request.infusion_at
 
 
 def preview(content: str, clinic: Clinic, now: datetime,
             session: Session | None = None) -> Preview:
-    """Check every row; with a session, also whether a row's phone belongs to
-    someone else already on file (an identity conflict to be answered)."""
+    """Every row checked; each wrong row listed once, with all its problems.
+    A row repeating an earlier one (same phone and infusion time) is an error
+    too: enrolling it would do nothing, and counting it would overstate. With a
+    session, also whether a row's phone belongs to someone else already on file
+    (an identity conflict to be answered)."""
     rows = read_rows(content)
     result = Preview(total=len(rows))
+    seen: dict[tuple[str, datetime], int] = {}
     for line, raw in rows:
         request, errors = check_row(line, raw, clinic, now)
-        conflict = (find_conflict(session, clinic, request)
-                    if request is not None and session is not None else None)
-        if conflict is not None:
-            errors.append(conflict_error(line, conflict))
-        elif request is not None:
-            result.valid.append((line, request))
+        if request is not None:
+            first = seen.setdefault(_same_infusion_key(request), line)
+            conflict = (find_conflict(session, clinic, request)
+                        if first == line and session is not None else None)
+            if first != line:
+                errors = [RowError(line, "(row)", f"repeats line {first} (same phone and "
+                                                  "infusion time): it would be enrolled once")]
+            elif conflict is not None:
+                errors.append(conflict_error(line, conflict))
+            else:
+                result.valid.append((line, request))
         result.errors.extend(errors)
     return result
 
 
 def imported_count(imp: CsvImport) -> int:
-    """Rows enrolled so far: rows done minus those that were refused."""
+    """Rows enrolled so far: rows done minus those refused or already enrolled."""
     bad = {e["line"] for e in (imp.errors or []) if e.get("skipped")}
     return max(0, imp.done_rows - len(bad))
 
@@ -204,16 +262,20 @@ def run_chunk(session: Session, imp: CsvImport, clinic: Clinic, *, settings: Set
     rows = read_rows(imp.content)
     errors = list(imp.errors or [])
     choices = {e["line"]: choice_of(e) for e in errors if e.get("conflict")}
+    # Lines already refused (at preview) are listed once and not tried again.
+    refused = {e["line"] for e in errors if e.get("skipped")}
     enrolled = 0
     for line, raw in rows[imp.done_rows:imp.done_rows + size]:
+        if line in refused:
+            continue
         request, row_errors = check_row(line, raw, clinic, now)
         if request is None:
             errors.extend({**e.to_dict(), "skipped": True} for e in row_errors)
             continue
         try:
             with session.begin_nested():
-                enroll(session, clinic, request, settings=settings, now=now,
-                       choice=choices.get(line), actor=imp.created_by)
+                outcome = enroll(session, clinic, request, settings=settings, now=now,
+                                 choice=choices.get(line), actor=imp.created_by)
         except (IdentityConflict, ValidationError) as exc:
             # Unanswered at preview (only the valid rows were asked for), or an
             # earlier row of this file put someone else on the phone.
@@ -225,6 +287,11 @@ def run_chunk(session: Session, imp: CsvImport, clinic: Clinic, *, settings: Set
                 errors = [{**e, "skipped": True} if e["line"] == line else e for e in errors]
             else:
                 errors.append({**error.to_dict(), "skipped": True})
+            continue
+        if not outcome.created:
+            errors.append({"line": line, "field": "(row)", "skipped": True,
+                           "message": "already enrolled (same phone and infusion time): "
+                                      "nothing new"})
             continue
         enrolled += 1
     imp.done_rows = min(imp.done_rows + size, len(rows))

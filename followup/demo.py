@@ -48,6 +48,10 @@ PHONES = ("+13125550141", "+13125550142", "+13125550143", "+13125550144", "+1312
 # How long after a check-in the demo patient answers, and how far apart further texts are.
 ANSWER_AFTER = timedelta(minutes=25)
 FURTHER_TEXT_GAP = timedelta(hours=2)
+# An on-call ladder so an unacknowledged emergency pages someone: with the
+# console backend (the demo's), each page is printed in the server's log.
+ONCALL = ({"name": "Dr Lee (demo)", "phone": "+13125550181"},
+          {"name": "Kim (demo)", "phone": "+13125550182"})
 
 
 def seed(session: Session, svc: Services) -> tuple[str, str, str] | None:
@@ -57,7 +61,8 @@ def seed(session: Session, svc: Services) -> tuple[str, str, str] | None:
     now = svc.clock.now()
     clinic = Clinic(slug=DEMO_SLUG, name="Demo Infusion Center", phone="+13125550100",
                     timezone="America/Chicago", sms_number="+13125550199",
-                    emergency_number="911", show_product_in_texts=False, created_at=now)
+                    emergency_number="911", show_product_in_texts=False,
+                    oncall_phones=[dict(r) for r in ONCALL], created_at=now)
     session.add(clinic)
     session.flush()
     password = secrets.token_urlsafe(12)

@@ -21,15 +21,17 @@ Every page, and every failed one, is a ``FlagEvent`` in the flag's history.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from followup.clock import Clock
-from followup.config import Settings
+from followup.config import EscalationSettings, Settings
 from followup.db import write_transaction
 from followup.flags import record_event
 from followup.models import Clinic, Flag, FlagEvent, Message
@@ -43,6 +45,8 @@ from followup.sms.base import (
     TransientSendError,
 )
 from followup.texts import render_sms
+from followup.validation import FieldError, display_phone
+from followup.validation import phone as phone_field
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +71,118 @@ class _Page:
     body: str
 
 
+@dataclass(frozen=True)
+class Rung:
+    """One person on the on-call ladder."""
+
+    phone: str
+    name: str | None = None
+
+    @property
+    def label(self) -> str:
+        """What the queue calls them: the name, or the number if none was given."""
+        return self.name or display_phone(self.phone)
+
+
+def oncall_ladder(clinic: Clinic) -> list[Rung]:
+    """The clinic's ladder in order. Entries are E.164 strings or
+    ``{"name": ..., "phone": ...}``; anything else is ignored."""
+    rungs: list[Rung] = []
+    for entry in clinic.oncall_phones or []:
+        if isinstance(entry, str) and entry:
+            rungs.append(Rung(entry))
+        elif isinstance(entry, dict) and isinstance(entry.get("phone"), str) and entry["phone"]:
+            name = entry.get("name")
+            rungs.append(Rung(entry["phone"], name if isinstance(name, str) and name else None))
+    return rungs
+
+
+def threshold(rules: EscalationSettings, level: str) -> timedelta:
+    """How long a flag of this level may wait unacknowledged before on-call is texted."""
+    minutes = rules.emergency_minutes if level == "emergency" else rules.urgent_minutes
+    return timedelta(minutes=minutes)
+
+
+# How ``Escalator._page`` names the number in a flag's history.
+_RUNG_IN_DETAIL = re.compile(r"on-call rung \d+ of \d+ \((\+\d+)\)")
+
+
+@dataclass(frozen=True)
+class EscalationState:
+    """What the queue says about an open emergency/urgent flag's paging."""
+
+    text: str
+    overdue: bool  # waiting longer than its level's limit
+    unset: bool  # the clinic has no on-call ladder: nobody will be texted
+    limit: timedelta
+
+
+def escalation_state(flag: Flag, ladder: list[Rung], *, rules: EscalationSettings,
+                     now: datetime, tz: ZoneInfo) -> EscalationState | None:
+    """Who gets paged about this flag and when, in plain words; None for flags
+    that are never paged (routine, acknowledged, resolved).
+
+    Read from the flag's history (``escalated`` events) and its
+    ``escalation_step``/``next_escalation_at``, the same fields the escalator
+    moves, so the page says what the next pass will actually do."""
+    if flag.status != "open" or flag.level not in ESCALATED_LEVELS:
+        return None
+    limit = threshold(rules, flag.level)
+    overdue = now - flag.created_at > limit
+
+    def hhmm(at: datetime) -> str:
+        return at.astimezone(tz).strftime("%H:%M")
+
+    def when(at: datetime, prefix: str) -> str:
+        """A page that is due is sent at the escalator's next pass (within a minute)."""
+        return "now" if at <= now else f"{prefix}{hhmm(at)}"
+
+    if not ladder:
+        return EscalationState("On-call not set: nobody will be texted", overdue, True, limit)
+    nxt = flag.next_escalation_at or flag.created_at + limit
+    following = ladder[flag.escalation_step % len(ladder)].label
+    pages = [e for e in flag.events if e.action in ("escalated", "escalation_failed")]
+    if flag.escalation_step == 0 and not pages:
+        return EscalationState(f"Pages {following} {when(nxt, 'at ')}", overdue, False, limit)
+    last = pages[-1] if pages else None
+    paged = ladder[(flag.escalation_step - 1) % len(ladder)].label
+    named = _RUNG_IN_DETAIL.search(last.detail or "") if last is not None else None
+    if named is not None:  # the number actually texted, even if the ladder changed since
+        paged = next((r.label for r in ladder if r.phone == named.group(1)),
+                     display_phone(named.group(1)))
+    if last is not None and last.action == "escalation_failed":
+        text = f"Could not page {paged} at {hhmm(last.at)}; trying {following} {when(nxt, '')}"
+    elif last is not None:
+        text = f"Paged {paged} {hhmm(last.at)}, next {following} {when(nxt, '')}"
+    else:
+        text = f"Pages {following} {when(nxt, 'at ')}"
+    return EscalationState(text, overdue, False, limit)
+
+
+_RUNG_RE = re.compile(r"^(?P<name>[^0-9+()]*?)[\s,:;–-]*(?P<phone>[+(0-9].*)$")
+
+
+def parse_rung(line: str, region: str | None) -> Rung:
+    """One line of the settings form: "Dr Lee, +1 312 555 0190", "Kim: (312)
+    555-0191" or a bare number. Raises ``FieldError`` naming what is wrong."""
+    match = _RUNG_RE.match(line.strip())
+    if match is None:
+        raise FieldError("write a name (optional) and then the phone number")
+    name = " ".join(match.group("name").split())[:60] or None
+    return Rung(phone_field(match.group("phone"), region=region), name)
+
+
+def rung_line(rung: Rung) -> str:
+    return f"{rung.name}, {rung.phone}" if rung.name else rung.phone
+
+
+def ladder_entries(rungs: list[Rung]) -> list[str | dict[str, Any]] | None:
+    """How a ladder is stored on the clinic (a bare number when no name is given)."""
+    out: list[str | dict[str, Any]] = [
+        {"name": r.name, "phone": r.phone} if r.name else r.phone for r in rungs]
+    return out or None
+
+
 def flag_link(public_url: str, flag: Flag) -> str:
     """Where the staff app shows this flag (its patient's page, anchored)."""
     return f"{public_url}/patients/{flag.patient_id}#flag-{flag.id}"
@@ -87,9 +203,7 @@ class Escalator:
         self.pacer = pacer
 
     def threshold(self, level: str) -> timedelta:
-        rules = self.settings.escalation
-        minutes = rules.emergency_minutes if level == "emergency" else rules.urgent_minutes
-        return timedelta(minutes=minutes)
+        return threshold(self.settings.escalation, level)
 
     @property
     def repeat(self) -> timedelta:
@@ -138,7 +252,7 @@ class Escalator:
                 return None
             clinic = session.get(Clinic, flag.clinic_id)
             assert clinic is not None
-            ladder = [p for p in (clinic.oncall_phones or []) if isinstance(p, str) and p]
+            ladder = [r.phone for r in oncall_ladder(clinic)]
             if not ladder:
                 flag.next_escalation_at = now + self.repeat  # look again: a number may be added
                 if not self._has_event(session, flag.id, "not_escalated"):

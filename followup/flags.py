@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -9,7 +10,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from followup.audit import audit
-from followup.models import Flag, FlagEvent
+from followup.models import Flag, FlagEvent, Patient
 
 TRIAGE_TO_FLAG = {"emergency": "emergency", "urgent": "urgent", "unclear": "routine"}
 LEVEL_ORDER = {"emergency": 0, "urgent": 1, "routine": 2}
@@ -65,6 +66,8 @@ def acknowledge(session: Session, flag: Flag, *, actor: str, now: datetime) -> F
         flag.acknowledged_at = now
         flag.acknowledged_by = actor
         flag.next_escalation_at = None
+        if flag.assigned_to is None:  # whoever takes it holds it until reassigned
+            flag.assigned_to, flag.assigned_at = actor, now
         record_event(session, flag, actor=actor, action="acknowledged", now=now)
         audit(session, clinic_id=flag.clinic_id, actor=actor, action="flag.acknowledge",
               target_type="flag", target_id=flag.id, now=now)
@@ -88,12 +91,71 @@ def resolve(session: Session, flag: Flag, *, actor: str, note: str, now: datetim
     return flag
 
 
-def queue(session: Session, clinic_id: int, status: str) -> list[Flag]:
-    """Emergency first, then urgent, then routine; oldest first within a level."""
-    flags = session.scalars(
-        select(Flag).where(Flag.clinic_id == clinic_id, Flag.status == status)
-        .options(selectinload(Flag.message), selectinload(Flag.patient))
-        .order_by(Flag.created_at, Flag.id)
-    ).all()
+def assign(session: Session, flag: Flag, *, assignee: str | None, actor: str,
+           now: datetime) -> bool:
+    """Give the flag to a nurse ("user:3"), or to nobody; False if nothing changed.
+
+    The caller checks that the assignee works at the flag's clinic."""
+    if flag.status == "resolved":
+        raise FlagStateError("the flag is already resolved")
+    if flag.assigned_to == assignee:
+        return False
+    flag.assigned_to, flag.assigned_at = assignee, (now if assignee else None)
+    record_event(session, flag, actor=actor, action="assigned" if assignee else "unassigned",
+                 now=now, detail=assignee)
+    audit(session, clinic_id=flag.clinic_id, actor=actor, action="flag.assign",
+          target_type="flag", target_id=flag.id, now=now, detail={"to": assignee})
+    return True
+
+
+SORTS = ("priority", "oldest", "newest")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What a nurse narrowed the queue to. Empty fields mean "any".
+
+    ``assignee`` is "mine", "unassigned" or an actor such as "user:3";
+    ``viewer`` is who "mine" means."""
+
+    level: str = ""
+    reason: str = ""
+    language: str = ""
+    assignee: str = ""
+    viewer: str = ""
+    sort: str = "priority"
+
+    @property
+    def active(self) -> bool:
+        return bool(self.level or self.reason or self.language or self.assignee)
+
+
+def queue(session: Session, clinic_id: int, status: str,
+          where: QueueFilter | None = None) -> list[Flag]:
+    """By default emergency first, then urgent, then routine; oldest first
+    within a level. ``where`` narrows it and may sort by age alone."""
+    where = where or QueueFilter()
+    stmt = (select(Flag).where(Flag.clinic_id == clinic_id, Flag.status == status)
+            .options(selectinload(Flag.message), selectinload(Flag.patient),
+                     selectinload(Flag.events)))
+    if where.level:
+        stmt = stmt.where(Flag.level == where.level)
+    if where.reason:
+        stmt = stmt.where(Flag.reason == where.reason)
+    if where.language:
+        stmt = stmt.where(Flag.patient_id.in_(
+            select(Patient.id).where(Patient.clinic_id == clinic_id,
+                                     Patient.language == where.language)))
+    if where.assignee == "mine":
+        stmt = stmt.where(Flag.assigned_to == where.viewer)
+    elif where.assignee == "unassigned":
+        stmt = stmt.where(Flag.assigned_to.is_(None))
+    elif where.assignee:
+        stmt = stmt.where(Flag.assigned_to == where.assignee)
+    if where.sort == "newest":
+        return list(session.scalars(stmt.order_by(Flag.created_at.desc(), Flag.id.desc())))
+    flags = session.scalars(stmt.order_by(Flag.created_at, Flag.id)).all()
+    if where.sort == "oldest":
+        return list(flags)
     return sorted(flags, key=lambda f: LEVEL_ORDER.get(f.level, 9))
 

@@ -24,10 +24,20 @@ from followup.models import Checkin, Clinic, Flag, Infusion, Message, Patient
 FLAG_LEVELS = ("emergency", "urgent", "routine")
 REACTION_LEVELS = ("mild", "urgent", "emergency")
 # A lot "stands out" when its reactions per infusion are at least this many
-# times the rest of the clinic's, with at least MIN_REACTIONS reactions (one
-# unlucky patient is not a signal).
+# times the rest of the clinic's, once it has at least MIN_INFUSIONS infusions
+# and MIN_REACTIONS reactions: one unlucky patient, or one infusion that got
+# three worried answers, is not a signal.
 STAND_OUT_RATIO = 2.0
-MIN_REACTIONS = 2
+MIN_INFUSIONS = 5
+MIN_REACTIONS = 3
+STAND_OUT_RULE = (f"A lot is marked ⚠ when it has at least {MIN_INFUSIONS} infusions and "
+                  f"{MIN_REACTIONS} reactions, and at least {STAND_OUT_RATIO:g} times the "
+                  "reactions per infusion of the rest of the clinic.")
+
+
+def percent(rate: float) -> str:
+    """One rounding (half up) for every percentage shown, chart and table alike."""
+    return f"{int(rate * 100 + 0.5)}%"
 
 
 @dataclass
@@ -219,6 +229,7 @@ def lots(session: Session, clinic_id: int, since: datetime) -> list[LotRow]:
     for r in rows:
         rest_inf = total_inf - r.infusions
         rest_rate = (total_react - r.reactions) / rest_inf if rest_inf else 0.0
-        r.stands_out = (rest_inf > 0 and r.reactions >= MIN_REACTIONS
+        r.stands_out = (rest_inf > 0 and r.infusions >= MIN_INFUSIONS
+                        and r.reactions >= MIN_REACTIONS
                         and r.reactions_per_infusion >= STAND_OUT_RATIO * max(rest_rate, 0.05))
     return sorted(rows, key=lambda r: (-r.reactions_per_infusion, r.product, r.lot))

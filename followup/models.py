@@ -69,9 +69,10 @@ class Clinic(Base):
     emergency_number: Mapped[str] = mapped_column(String(20), default="911")
     # Texts show up on lock screens: the drug name stays out unless asked for.
     show_product_in_texts: Mapped[bool] = mapped_column(Boolean, default=False)
-    # On-call escalation ladder: E.164 numbers texted in turn while an
-    # emergency/urgent flag waits unacknowledged.
-    oncall_phones: Mapped[list[str] | None] = mapped_column(JSON)
+    # On-call escalation ladder, texted in turn while an emergency/urgent flag
+    # waits unacknowledged: E.164 numbers, or {"name": ..., "phone": ...} so
+    # the queue can say who will be paged (see ``escalation.oncall_ladder``).
+    oncall_phones: Mapped[list[str | dict[str, str]] | None] = mapped_column(JSON)
     # Daily digest (no PHI): where and when, in the clinic's time zone.
     contact_email: Mapped[str | None] = mapped_column(String(254))
     contact_phone: Mapped[str | None] = mapped_column(String(20))
@@ -263,6 +264,9 @@ class Flag(Base):
     # On-call escalation: how many rungs of the ladder have been texted, and when next.
     escalation_step: Mapped[int] = mapped_column(Integer, default=0)
     next_escalation_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who is working it ("user:3"), so two nurses do not call the same patient.
+    assigned_to: Mapped[str | None] = mapped_column(String(100), index=True)
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     patient: Mapped[Patient] = relationship()
     message: Mapped[Message | None] = relationship()
@@ -296,6 +300,39 @@ class PatientChange(Base):
     after: Mapped[str | None] = mapped_column(String(100))
     actor: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PatientNote(Base):
+    """A nurse's note or call about a patient, kept apart from resolving flags:
+    "called, no answer" is part of the story even when no flag is open."""
+
+    __tablename__ = "patient_notes"
+    __table_args__ = (Index("ix_patient_notes_patient_at", "patient_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"))
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
+    kind: Mapped[str] = mapped_column(String(8))  # note | call
+    outcome: Mapped[str | None] = mapped_column(String(16))  # a call's: reached, no_answer...
+    body: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class QuickReply(Base):
+    """A clinic's ready-made text for nurses, per language. A clinic with none
+    of its own uses the defaults in ``templates/sms/<lang>/quick_replies.toml``."""
+
+    __tablename__ = "quick_replies"
+    __table_args__ = (Index("ix_quick_replies_clinic_language", "clinic_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"))
+    language: Mapped[str] = mapped_column(String(2))
+    title: Mapped[str] = mapped_column(String(60))
+    body: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class LoginAttempt(Base):

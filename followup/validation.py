@@ -113,6 +113,55 @@ def aware_datetime(value: Any) -> datetime:
     return parsed.astimezone(UTC)
 
 
+_US_DATE_RE = re.compile(
+    r"^(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})[ T]+(?P<h>\d{1,2}):(?P<mi>\d{2})"
+    r"(?::(?P<s>\d{2}))?\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?$")
+MONTH_FIRST_REGIONS = frozenset({"US", "CA", "PH"})
+
+
+def local_datetime(value: Any, tz_name: str, *, region: str | None = "US") -> datetime:
+    """A date and time as spreadsheets write them, read in ``tz_name`` when it
+    has no offset: ISO 8601 with or without an offset, or "11/30/2026 11:00"
+    (month first in the US, day first elsewhere), with an optional AM/PM.
+
+    A local time that does not exist (clocks went forward) is refused."""
+    if not isinstance(value, str) or not value.strip():
+        raise FieldError("required: a date and time such as 11/30/2026 11:00 or "
+                         "2026-11-30T11:00:00-06:00")
+    text = value.strip()
+    try:
+        return aware_datetime(text)
+    except FieldError:
+        pass
+    tz = ZoneInfo(tz_name)
+    match = _US_DATE_RE.match(text)
+    try:
+        if match:
+            a, b = int(match["a"]), int(match["b"])
+            month, day = (a, b) if (region or "US") in MONTH_FIRST_REGIONS else (b, a)
+            hour = int(match["h"])
+            ampm = (match["ampm"] or "").lower().replace(".", "")
+            if ampm:
+                if not 1 <= hour <= 12:
+                    raise ValueError
+                hour = hour % 12 + (12 if ampm == "pm" else 0)
+            naive = datetime(int(match["y"]), month, day, hour, int(match["mi"]),
+                             int(match["s"] or 0))
+        else:
+            naive = datetime.fromisoformat(text)
+            if naive.tzinfo is not None:
+                raise ValueError
+    except ValueError:
+        order = "MM/DD/YYYY" if (region or "US") in MONTH_FIRST_REGIONS else "DD/MM/YYYY"
+        raise FieldError(f"not a date and time: write it as {order} HH:MM or "
+                         "2026-11-30T11:00:00-06:00") from None
+    local = naive.replace(tzinfo=tz)
+    if local.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
+        raise FieldError(f"{text} does not exist in {tz_name} (the clocks went forward): "
+                         "check the time")
+    return local.astimezone(UTC)
+
+
 def language(value: Any) -> str:
     if not isinstance(value, str) or value.strip().lower() not in LANGUAGES:
         raise FieldError("must be \"en\" or \"es\"")

@@ -188,3 +188,40 @@ def test_the_console_backend_is_enough_for_a_dev_stack(svc, oncall, clock):
     sms = ConsoleBackend()
     new_flag(svc, oncall.clinic.id)
     assert escalator(svc, sms).run_once(clock.now() + timedelta(minutes=5)).texted == 1
+
+
+def state_text(svc: Services, flag_id: int, now: datetime) -> str | None:
+    from zoneinfo import ZoneInfo
+
+    from followup.escalation import escalation_state, oncall_ladder
+    from followup.models import Clinic
+
+    with svc.sessions() as s:
+        flag = s.get(Flag, flag_id)
+        ladder = oncall_ladder(s.get(Clinic, flag.clinic_id))
+        state = escalation_state(flag, ladder, rules=svc.settings.escalation, now=now,
+                                 tz=ZoneInfo("America/Chicago"))
+        return None if state is None else state.text
+
+
+def test_the_state_in_words_follows_the_ladder_and_its_failures(svc, oncall, clock):
+    t0 = clock.now()  # 15:00 in Chicago
+    flag_id, _ = new_flag(svc, oncall.clinic.id)
+    assert state_text(svc, flag_id, t0) == "Pages (312) 555-0901 at 15:05"
+    backend = ScriptedBackend(TransientSendError("503", http_status=503))
+    esc = escalator(svc, backend)
+    esc.run_once(t0 + timedelta(minutes=5))
+    # The rung was given back: the same number is tried again at the next pass.
+    assert state_text(svc, flag_id, t0 + timedelta(minutes=5)) == (
+        "Could not page (312) 555-0901 at 15:05; trying (312) 555-0901 now")
+    esc.run_once(t0 + timedelta(minutes=6))
+    assert state_text(svc, flag_id, t0 + timedelta(minutes=6)) == (
+        "Paged (312) 555-0901 15:06, next (312) 555-0902 15:16")
+    urgent, _ = new_flag(svc, oncall.clinic.id, level="urgent")
+    assert state_text(svc, urgent, t0) == "Pages (312) 555-0901 at 16:00"
+    routine, _ = new_flag(svc, oncall.clinic.id, level="routine")
+    assert state_text(svc, routine, t0) is None
+    with svc.sessions() as s:
+        acknowledge(s, s.get(Flag, flag_id), actor="user:1", now=t0 + timedelta(minutes=7))
+        s.commit()
+    assert state_text(svc, flag_id, t0 + timedelta(minutes=7)) is None

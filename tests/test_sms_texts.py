@@ -347,3 +347,27 @@ def test_which_patient_names_everyone_on_the_phone_and_the_emergency_number(lang
     text = render("which_patient", lang, names=["Cara", "Carlos"], emergency_number="112")
     assert ("Cara or Carlos" if lang == "en" else "Cara o Carlos") in text
     assert "112" in text
+
+
+# --- quick replies (defaults in templates/sms/<lang>/quick_replies.toml) ----------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_default_quick_replies_fit_two_segments_with_a_long_name(lang: str) -> None:
+    from followup import quick_replies
+
+    replies = quick_replies.defaults(lang)
+    assert len(replies) >= 3
+    assert [r.key for r in replies] == [f"d{i}" for i in range(1, len(replies) + 1)]
+    for reply in replies:
+        assert quick_replies.problem(reply.title, reply.body) is None, reply.title
+        text = quick_replies.fill(reply.body, {k: str(v) for k, v in WORST_CASE.items()})
+        assert "{" not in text and FIRST_NAME in text
+        assert sms_segments(text) <= 2, (reply.title, sms_segments(text))
+
+
+def test_every_language_has_as_many_quick_replies() -> None:
+    from followup import quick_replies
+
+    counts = {lang: len(quick_replies.defaults(lang)) for lang in LANGUAGES}
+    assert len(set(counts.values())) == 1, counts

@@ -6,14 +6,18 @@ Admins only; every change is audited with ids, never patient details.
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
+from followup import quick_replies
 from followup import validation as v
 from followup.app import db, services
-from followup.models import ApiToken, AuditEvent, User
+from followup.escalation import Rung, ladder_entries, oncall_ladder, parse_rung, rung_line
+from followup.models import ApiToken, AuditEvent, Flag, User
 from followup.staff import (
     ROLES,
     StaffError,
@@ -26,6 +30,7 @@ from followup.staff import (
     set_role,
 )
 from followup.tokens import issue_token
+from followup.web import labels
 from followup.web.auth import login_required, staff_audit, staff_blueprint
 from followup.web.scoping import owned
 
@@ -37,19 +42,58 @@ HHMM_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 EMERGENCY_RE = re.compile(r"^\+?[0-9]{2,15}$")
 
 
+def _audit_day(name: str, tz: ZoneInfo) -> datetime | None:
+    """A yyyy-mm-dd from the filter as the start of that day in the clinic's zone."""
+    value = request.args.get(name, "").strip()
+    try:
+        return datetime.combine(date.fromisoformat(value), time(0), tz) if value else None
+    except ValueError:
+        return None
+
+
 @bp.get("/audit")
 @login_required(role="admin")
 def audit_log() -> Any:
+    """The audit log, filtered by what (friendly names), who, which patient and when."""
     page = max(request.args.get("page", 1, type=int) or 1, 1)
+    tz = ZoneInfo(g.clinic.timezone)
     base = select(AuditEvent).where(AuditEvent.clinic_id == g.clinic.id)
+    problems: list[str] = []
     action = request.args.get("action", "").strip()[:64]
     if action:
         base = base.where(AuditEvent.action == action)
+    person = request.args.get("person", "").strip()[:40]
+    if person:
+        base = base.where(AuditEvent.actor == person)
+    patient_arg = request.args.get("patient", "").strip()
+    patient_id = int(patient_arg) if patient_arg.isdigit() and len(patient_arg) < 10 else None
+    if patient_arg and patient_id is None:
+        problems.append("patient: a patient number, such as 12")
+    if patient_id is not None:
+        flag_ids = select(Flag.id).where(Flag.clinic_id == g.clinic.id,
+                                         Flag.patient_id == patient_id)
+        base = base.where(or_(
+            and_(AuditEvent.target_type == "patient", AuditEvent.target_id == patient_id),
+            and_(AuditEvent.target_type == "flag", AuditEvent.target_id.in_(flag_ids))))
+    start, end = _audit_day("from", tz), _audit_day("to", tz)
+    for name, value in (("from", start), ("to", end)):
+        if request.args.get(name, "").strip() and value is None:
+            problems.append(f"{name}: a date such as 2026-11-30")
+    if start is not None:
+        base = base.where(AuditEvent.at >= start)
+    if end is not None:
+        base = base.where(AuditEvent.at < end + timedelta(days=1))
     total = db().scalar(select(func.count()).select_from(base.subquery())) or 0
     events = db().scalars(base.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
                           .offset((page - 1) * AUDIT_PAGE).limit(AUDIT_PAGE)).all()
-    return render_template("staff/audit.html", events=events, page=page, action=action,
-                           pages=max(1, -(-total // AUDIT_PAGE)), total=total)
+    users = db().scalars(select(User).where(User.clinic_id == g.clinic.id)
+                         .order_by(User.email)).all()
+    filters = {k: request.args.get(k, "").strip() for k in ("action", "person", "patient",
+                                                             "from", "to")}
+    return render_template("staff/audit.html", events=events, page=page, filters=filters,
+                           actions=labels.AUDIT_ACTIONS, users=users, problems=problems,
+                           pages=max(1, -(-total // AUDIT_PAGE)), total=total,
+                           query={k: v for k, v in filters.items() if v})
 
 
 # -- staff ---------------------------------------------------------------------------
@@ -190,6 +234,49 @@ def revoke_token(token_id: int) -> Any:
     return redirect(url_for(".tokens"))
 
 
+# -- quick replies ---------------------------------------------------------------------------
+QUICK_LANGUAGES = {"en": "English", "es": "Spanish"}
+QUICK_MAX = 12
+
+
+@bp.route("/quick-replies", methods=["GET", "POST"])
+@login_required(role="admin")
+def quick_replies_page() -> Any:
+    """Edit the clinic's quick replies, one language at a time. Saving an
+    empty list goes back to the defaults."""
+    errors: dict[str, str] = {}
+    drafts: dict[str, list[tuple[str, str]]] = {}
+    if request.method == "POST":
+        lang = request.form.get("language", "")
+        if lang not in QUICK_LANGUAGES:
+            abort(400, description="Choose English or Spanish.")
+        pairs = [(t.strip(), " ".join(b.split())) for t, b in zip(
+            request.form.getlist("title"), request.form.getlist("body"), strict=False)
+            if t.strip() or b.strip()][:QUICK_MAX]
+        if request.form.get("restore"):
+            pairs = []
+        for i, (title, body) in enumerate(pairs, start=1):
+            problem = quick_replies.problem(title, body)
+            if problem:
+                errors[lang] = f"Reply {i} (“{title or body[:20]}”): {problem}."
+                break
+        if not errors:
+            quick_replies.replace_all(db(), g.clinic.id, lang, pairs, services().clock.now())
+            staff_audit("clinic.quick_replies", "clinic", g.clinic.id,
+                        {"language": lang, "count": len(pairs)})
+            db().commit()
+            flash(f"{QUICK_LANGUAGES[lang]} quick replies saved." if pairs else
+                  f"{QUICK_LANGUAGES[lang]} quick replies are back to the defaults.", "success")
+            return redirect(url_for(".quick_replies_page"))
+        drafts[lang] = pairs
+    lists = {lang: drafts.get(lang) or [(r.title, r.body) for r in
+                                        quick_replies.for_clinic(db(), g.clinic.id, lang)]
+             for lang in QUICK_LANGUAGES}
+    return render_template("staff/admin_quick_replies.html", lists=lists, errors=errors,
+                           languages=QUICK_LANGUAGES,
+                           placeholders=quick_replies.PLACEHOLDERS), 400 if errors else 200
+
+
 # -- clinic settings ------------------------------------------------------------------------
 def _settings_values(form: Any, region: str | None) -> tuple[dict[str, Any], dict[str, str]]:
     values: dict[str, Any] = {}
@@ -199,16 +286,16 @@ def _settings_values(form: Any, region: str | None) -> tuple[dict[str, Any], dic
         errors["emergency_number"] = "digits only, such as 911"
     values["emergency_number"] = emergency
     values["show_product_in_texts"] = form.get("show_product_in_texts") == "on"
-    phones: list[str] = []
+    rungs: list[Rung] = []
     for i, line in enumerate(form.get("oncall_phones", "").splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            phones.append(v.phone(line, region=region))
+            rungs.append(parse_rung(line, region))
         except v.FieldError as exc:
             errors["oncall_phones"] = f"line {i}: {exc}"
             break
-    values["oncall_phones"] = phones or None
+    values["oncall_phones"] = ladder_entries(rungs)
     email = form.get("contact_email", "").strip()
     if email and not EMAIL_RE.match(email):
         errors["contact_email"] = "an email address"
@@ -256,7 +343,7 @@ def settings() -> Any:
         form = {
             "emergency_number": clinic.emergency_number,
             "show_product_in_texts": "on" if clinic.show_product_in_texts else "",
-            "oncall_phones": "\n".join(clinic.oncall_phones or []),
+            "oncall_phones": "\n".join(rung_line(r) for r in oncall_ladder(clinic)),
             "contact_email": clinic.contact_email or "",
             "contact_phone": clinic.contact_phone or "",
             "digest_channel": clinic.digest_channel or "",

@@ -118,6 +118,16 @@ def _session_problem() -> str | None:
     return None
 
 
+def idle_seconds_left() -> float:
+    """How long the current session has before it ends for lack of activity
+    (or for its maximum age, whichever comes first)."""
+    web = services().settings.web
+    now = _now_ts()
+    idle = float(session.get("seen", 0)) + web.session_idle_minutes * 60 - now
+    total = float(session.get("since", 0)) + web.session_max_hours * 3600 - now
+    return max(0.0, min(idle, total))
+
+
 def load_user(*, touch: bool = True) -> str | None:
     """Put the signed-in user and clinic on ``g``; return why not, if not.
 
@@ -224,6 +234,14 @@ def login() -> Any:
           target_type="user", target_id=user.id, now=svc.clock.now())
     db().commit()
     return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.post("/session/keepalive")
+@login_required
+def keepalive() -> Response:
+    """The queue's "Stay signed in" button: a person pressed it, so it counts
+    as activity (``login_required`` touches the session)."""
+    return jsonify(idle_seconds_left=int(idle_seconds_left()))
 
 
 @bp.post("/logout")

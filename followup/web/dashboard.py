@@ -9,13 +9,16 @@ autoescaping (never ``|safe``), including the polled queue fragment.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import (
+    current_app,
     flash,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -26,6 +29,7 @@ from sqlalchemy import or_, select
 
 from followup import flags as flag_service
 from followup import metrics as metrics_service
+from followup import pager, patient_notes, quick_replies
 from followup import validation as v
 from followup.app import db, services
 from followup.dispatch import STAFF_KIND
@@ -35,9 +39,12 @@ from followup.enrollment import (
     phone_holders,
     record_conflict,
 )
+from followup.escalation import EscalationState, escalation_state, oncall_ladder
 from followup.models import Checkin, Flag, Message, Patient, PatientChange, User
-from followup.texts import render_sms, sms_segments
-from followup.web.auth import login_required, staff_audit, staff_blueprint
+from followup.sealed import seal, unseal
+from followup.texts import LANGUAGES, render_sms, sms_segments
+from followup.web import labels
+from followup.web.auth import idle_seconds_left, login_required, staff_audit, staff_blueprint
 from followup.web.scoping import owned
 
 bp = staff_blueprint("dashboard", __name__)
@@ -56,6 +63,9 @@ LEVELS = {
 REASONS = {"triage": "Symptoms reported", "question": "Unclear answer or question",
            "no_response": "No answer to check-in", "undeliverable": "Text not delivered",
            "stopped": "Stopped the texts", "unclear": "Shared phone: which patient?"}
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+ASSIGNEE_RE = re.compile(r"^user:\d{1,9}$")
+SEARCH_PURPOSE = "patient-search"
 
 
 # -- template helpers ------------------------------------------------------------
@@ -109,6 +119,29 @@ def reason_label(reason: str | None) -> str:
     return REASONS.get(reason or "", reason or "")
 
 
+@bp.app_template_filter("plural")
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    """"1 flag", "2 flags"."""
+    return f"{count} {singular if count == 1 else (many or singular + 's')}"
+
+
+bp.add_app_template_filter(duration, "duration")
+for _name, _fn in (("kind_label", labels.kind), ("checkin_status_label", labels.checkin_status),
+                   ("skip_label", labels.skip_reason), ("flag_status_label", labels.flag_status),
+                   ("event_label", labels.flag_event), ("audit_action_label", labels.audit_action)):
+    bp.add_app_template_filter(_fn, _name)
+
+
+@bp.app_template_global("escalation")
+def escalation(flag: Flag) -> EscalationState | None:
+    """Who will be paged about this flag and when (see ``escalation_state``)."""
+    ladder = g.get("_ladder")
+    if ladder is None:
+        ladder = g._ladder = oncall_ladder(g.clinic)
+    return escalation_state(flag, ladder, rules=services().settings.escalation,
+                            now=services().clock.now(), tz=ZoneInfo(g.clinic.timezone))
+
+
 @bp.app_template_filter("who")
 def who(actor: str | None) -> str:
     """"user:3" as the person's email; system and API actors as words."""
@@ -143,38 +176,142 @@ def _back(default: str) -> str:
 
 
 # -- the queue -------------------------------------------------------------------
+def _queue_filter() -> flag_service.QueueFilter:
+    """The queue's filters from the query string; unknown values mean "any"."""
+    args = request.args
+    level = args.get("level", "")
+    reason = args.get("reason", "")
+    language = args.get("language", "")
+    assignee = args.get("assignee", "")
+    sort = args.get("sort", "priority")
+    return flag_service.QueueFilter(
+        level=level if level in flag_service.LEVEL_ORDER else "",
+        reason=reason if reason in REASONS else "",
+        language=language if language in LANGUAGES else "",
+        assignee=assignee if assignee in ("mine", "unassigned")
+        or ASSIGNEE_RE.match(assignee) else "",
+        viewer=g.actor, sort=sort if sort in flag_service.SORTS else "priority")
+
+
+def _filter_args(where: flag_service.QueueFilter) -> dict[str, str]:
+    values = {"level": where.level, "reason": where.reason, "language": where.language,
+              "assignee": where.assignee,
+              "sort": "" if where.sort == "priority" else where.sort}
+    return {k: v for k, v in values.items() if v}
+
+
+def _staff() -> list[User]:
+    return list(db().scalars(select(User).where(User.clinic_id == g.clinic.id)
+                             .order_by(User.email)))
+
+
 def _queue_context() -> dict[str, Any]:
     session = db()
+    where = _queue_filter()
     return {
-        "open_flags": flag_service.queue(session, g.clinic.id, "open"),
-        "acked_flags": flag_service.queue(session, g.clinic.id, "acknowledged"),
+        "open_flags": flag_service.queue(session, g.clinic.id, "open", where),
+        "acked_flags": flag_service.queue(session, g.clinic.id, "acknowledged", where),
+        "where": where, "filter_args": _filter_args(where), "staff": _staff(),
+        "replies": {lang: quick_replies.for_clinic(session, g.clinic.id, lang)
+                    for lang in LANGUAGES},
+        "no_oncall": not oncall_ladder(g.clinic),
     }
+
+
+def _pager_token() -> str:
+    return pager.issue(current_app.secret_key or "", clinic_id=g.clinic.id, user_id=g.user.id,
+                       now=services().clock.now())
 
 
 @bp.get("/")
 @login_required
 def queue() -> Any:
-    return render_template("staff/queue.html", **_queue_context())
+    return render_template("staff/queue.html", **_queue_context(),
+                           reasons=REASONS, languages=LANGUAGE_NAMES,
+                           pager_token=_pager_token(), idle_left=idle_seconds_left(),
+                           idle_warning=services().settings.web.idle_warning_minutes * 60)
 
 
 @bp.get("/queue/fragment")
 @login_required(touch=False)
 def queue_fragment() -> Any:
-    """The two lists, polled every few seconds by the queue page's script."""
-    return render_template("staff/_queue_lists.html", **_queue_context())
+    """The two lists, polled every few seconds by the queue page's script.
+
+    Not activity (``touch=False``): it says how long the session has left and
+    hands the page a fresh pager token for after it ends."""
+    body = render_template("staff/_queue_lists.html", **_queue_context())
+    return body, 200, {"X-Idle-Seconds-Left": str(int(idle_seconds_left())),
+                       "X-Pager-Token": _pager_token(), "Cache-Control": "no-store"}
+
+
+@bp.get("/queue/waiting")
+def queue_waiting() -> Any:
+    """Counts of open flags by level for a queue page whose session ended.
+
+    No session needed, and nothing but counts for the one clinic named by the
+    pager token in ``X-Pager-Token`` (a header: never in a URL or cookie)."""
+    svc = services()
+    claim = pager.read(db(), current_app.secret_key or "",
+                       request.headers.get("X-Pager-Token", ""), now=svc.clock.now(),
+                       hours=svc.settings.web.pager_hours)
+    headers = {"Cache-Control": "no-store"}
+    if claim is None:
+        return jsonify(error="This page can no longer check for flags: sign in again."), \
+            401, headers
+    return jsonify(pager.waiting(db(), claim.clinic_id)), 200, headers
 
 
 @bp.post("/flags/<int:flag_id>/acknowledge")
 @login_required
 def acknowledge(flag_id: int) -> Any:
     flag = own_flag(flag_id)
+    if flag.status == "acknowledged":
+        holder = ("you" if flag.acknowledged_by == g.actor else who(flag.acknowledged_by))
+        flash(f"Already acknowledged by {holder} at {local_time(flag.acknowledged_at)}: "
+              f"{flag.patient.first_name}'s flag is being worked on.", "info")
+        return redirect(_back(url_for(".queue")))
     try:
         flag_service.acknowledge(db(), flag, actor=g.actor, now=services().clock.now())
     except flag_service.FlagStateError as exc:
         flash(f"Not acknowledged: {exc}.", "error")
         return redirect(_back(url_for(".queue")))
     db().commit()
-    flash(f"Flag for {flag.patient.first_name} acknowledged.", "success")
+    held = (f" It stays assigned to {who(flag.assigned_to)}."
+            if flag.assigned_to and flag.assigned_to != g.actor else "")
+    flash(f"Flag for {flag.patient.first_name} acknowledged.{held}", "success")
+    return redirect(_back(url_for(".queue")))
+
+
+@bp.post("/flags/<int:flag_id>/assign")
+@login_required
+def assign(flag_id: int) -> Any:
+    flag = own_flag(flag_id)
+    choice = request.form.get("assignee", "")
+    assignee: str | None
+    if choice == "me":
+        assignee = g.actor
+    elif choice == "":
+        assignee = None
+    elif ASSIGNEE_RE.match(choice) and (user := db().get(User, int(choice[5:]))) is not None \
+            and user.clinic_id == g.clinic.id:
+        assignee = choice
+    else:
+        flash("Not assigned: choose a person from your clinic.", "error")
+        return redirect(_back(url_for(".queue")))
+    try:
+        changed = flag_service.assign(db(), flag, assignee=assignee, actor=g.actor,
+                                      now=services().clock.now())
+    except flag_service.FlagStateError as exc:
+        flash(f"Not assigned: {exc}.", "error")
+        return redirect(_back(url_for(".queue")))
+    db().commit()
+    name = flag.patient.first_name
+    if not changed:
+        flash(f"No change: {name}'s flag was already "
+              + (f"assigned to {who(assignee)}." if assignee else "unassigned."), "info")
+    else:
+        flash(f"{name}'s flag is now " + (f"assigned to {who(assignee)}." if assignee
+                                          else "unassigned."), "success")
     return redirect(_back(url_for(".queue")))
 
 
@@ -200,22 +337,46 @@ def resolve(flag_id: int) -> Any:
 
 
 # -- patients --------------------------------------------------------------------------
+def _like(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, its own % and _ taken literally."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 @bp.route("/patients", methods=["GET", "POST"])
 @login_required
 def patients() -> Any:
-    # The search is POSTed: a name or phone in a URL ends up in access logs
-    # and browser history, and URLs must carry no PHI.
-    q = request.form.get("q", "").strip()[:100] if request.method == "POST" else ""
+    """Search: the form is POSTed and answered with a redirect to a GET whose
+    URL holds the query sealed (``?s=``), so Back and reload work without
+    resubmitting, and no name or phone reaches access logs or history."""
+    svc = services()
+    secret = current_app.secret_key or ""
+    if request.method == "POST":
+        q = request.form.get("q", "").strip()[:100]
+        if not q:
+            return redirect(url_for(".patients"), 303)
+        token = seal(secret, SEARCH_PURPOSE, {"q": q, "u": g.user.id}, svc.clock.now())
+        return redirect(url_for(".patients", s=token), 303)
+    q, expired = "", False
+    if request.args.get("s"):
+        payload = unseal(secret, SEARCH_PURPOSE, request.args["s"], svc.clock.now(),
+                         timedelta(hours=svc.settings.web.session_max_hours))
+        if payload is None or payload.get("u") != g.user.id or not isinstance(
+                payload.get("q"), str):
+            expired = True
+        else:
+            q = payload["q"]
     stmt = select(Patient).where(Patient.clinic_id == g.clinic.id)
     if q:
         digits = "".join(ch for ch in q if ch.isdigit())
-        conds = [Patient.first_name.ilike(f"%{q}%"), Patient.external_id == q]
+        # Names and clinic ids (MRNs) match anywhere, in any case: "mr-00" finds MR-0042.
+        conds = [Patient.first_name.ilike(_like(q), escape="\\"),
+                 Patient.external_id.ilike(_like(q), escape="\\")]
         if len(digits) >= 4:
             conds.append(Patient.phone.like(f"%{digits}%"))
         stmt = stmt.where(or_(*conds))
     rows = db().scalars(stmt.order_by(Patient.created_at.desc(), Patient.id.desc())
                         .limit(200)).all()
-    return render_template("staff/patients.html", patients=rows, q=q)
+    return render_template("staff/patients.html", patients=rows, q=q, expired=expired)
 
 
 def _timeline(patient: Patient) -> dict[str, Any]:
@@ -236,7 +397,11 @@ def _timeline(patient: Patient) -> dict[str, Any]:
     return {"patient": patient, "messages": messages, "flags": flags,
             "delivery": out_status, "max_segments": MAX_SEGMENTS, "changes": changes,
             "phone_mates": phone_holders(session, patient.clinic_id, patient.phone,
-                                         exclude=patient.id)}
+                                         exclude=patient.id),
+            "notes": patient_notes.for_patient(session, patient.id),
+            "outcomes": patient_notes.CALL_OUTCOMES,
+            "replies": quick_replies.for_clinic(session, g.clinic.id, patient.language),
+            "note_error": None, "note_form": {}}
 
 
 @bp.get("/patients/<int:patient_id>")
@@ -249,15 +414,15 @@ def patient(patient_id: int) -> Any:
                            draft="")
 
 
-@bp.post("/patients/<int:patient_id>/message")
-@login_required
-def send_message(patient_id: int) -> Any:
-    p = own_patient(patient_id)
-    body = request.form.get("body", "").strip()
-    # On a shared phone the text says whom it is about ("About Cara: ...").
+def _staff_text(p: Patient, body: str) -> str:
+    """A nurse's words as the patient receives them: on a shared phone the text says
+    whom it is about ("About Cara: ...")."""
     shared = bool(phone_holders(db(), p.clinic_id, p.phone, exclude=p.id))
-    text = render_sms("staff_message", p.language, body=body,
+    return render_sms("staff_message", p.language, body=body,
                       about=p.first_name if shared else None)
+
+
+def _message_problem(p: Patient, body: str, text: str) -> str | None:
     error = None
     if p.opted_out_at is not None:
         error = "Not sent: this patient texted STOP. Only they can restart texts (START)."
@@ -268,11 +433,14 @@ def send_message(patient_id: int) -> Any:
                  f"at most {MAX_SEGMENTS} are allowed. Shorten it.")
     elif not p.infusions:
         error = "Not sent: the patient has no infusion on record."
-    if error:
-        db().rollback()
-        ctx = _timeline(p)
-        return render_template("staff/patient.html", **ctx, draft=body,
-                               message_error=error), 400
+    return error
+
+
+SENT_NOTICE = "Message queued: it goes out within a minute, even in quiet hours."
+
+
+def _queue_text(p: Patient, text: str, action: str, detail: dict[str, Any]) -> None:
+    """A nurse's text rides the dispatcher's queue (retries, pacing, delivery)."""
     now = services().clock.now()
     checkin = Checkin(
         patient_id=p.id, infusion_id=p.infusions[-1].id, kind=STAFF_KIND,
@@ -280,10 +448,24 @@ def send_message(patient_id: int) -> Any:
         next_attempt_at=now, status="pending", created_at=now)
     db().add(checkin)
     db().flush()
-    staff_audit("patient.message", "patient", p.id, {"checkin_id": checkin.id})
+    staff_audit(action, "patient", p.id, {"checkin_id": checkin.id, **detail})
     db().commit()
-    flash("Message queued: it goes out with the next dispatcher pass (within a minute).",
-          "success")
+
+
+@bp.post("/patients/<int:patient_id>/message")
+@login_required
+def send_message(patient_id: int) -> Any:
+    p = own_patient(patient_id)
+    body = request.form.get("body", "").strip()
+    text = _staff_text(p, body)
+    error = _message_problem(p, body, text)
+    if error:
+        db().rollback()
+        ctx = _timeline(p)
+        return render_template("staff/patient.html", **ctx, draft=body,
+                               message_error=error), 400
+    _queue_text(p, text, "patient.message", {})
+    flash(SENT_NOTICE, "success")
     return redirect(url_for(".patient", patient_id=p.id) + "#conversation")
 
 
@@ -314,6 +496,46 @@ def edit_patient_view(patient_id: int) -> Any:
     flash("Saved: " + ", ".join(c.field.replace("_", " ") for c in changes) + " changed."
           if changes else "Nothing changed.", "success")
     return redirect(url_for(".patient", patient_id=p.id) + "#edit")
+
+
+@bp.post("/patients/<int:patient_id>/quick-reply")
+@login_required
+def quick_reply(patient_id: int) -> Any:
+    """Send one of the clinic's quick replies, in the patient's language."""
+    p = own_patient(patient_id)
+    back = _back(url_for(".patient", patient_id=p.id))
+    reply = quick_replies.find(db(), g.clinic.id, p.language, request.form.get("reply", ""))
+    if reply is None:
+        flash("Not sent: choose one of the quick replies.", "error")
+        return redirect(back)
+    body = quick_replies.text_for(reply, p, g.clinic)
+    text = _staff_text(p, body)
+    error = _message_problem(p, body, text)
+    if error:
+        flash(error, "error")
+        return redirect(back)
+    _queue_text(p, text, "patient.quick_reply", {"reply": reply.key})
+    flash(f"Quick reply “{reply.title}” queued for {p.first_name}: it goes out within a "
+          "minute, even in quiet hours.", "success")
+    return redirect(back)
+
+
+@bp.post("/patients/<int:patient_id>/notes")
+@login_required
+def add_note(patient_id: int) -> Any:
+    p = own_patient(patient_id)
+    form = request.form
+    try:
+        patient_notes.add(db(), p, kind=form.get("kind", ""), outcome=form.get("outcome") or None,
+                          body=form.get("body", ""), actor=g.actor,
+                          now=services().clock.now())
+    except patient_notes.NoteError as exc:
+        db().rollback()
+        ctx = {**_timeline(p), "note_error": f"Not saved: {exc}.", "note_form": form}
+        return render_template("staff/patient.html", **ctx, draft=""), 400
+    db().commit()
+    flash("Call logged." if form.get("kind") == "call" else "Note saved.", "success")
+    return redirect(url_for(".patient", patient_id=p.id) + "#notes")
 
 
 @bp.post("/patients/<int:patient_id>/pause")
@@ -353,25 +575,37 @@ def non_responders() -> Any:
 def metrics() -> Any:
     weeks = min(max(request.args.get("weeks", 8, type=int) or 8, 1), 52)
     report = metrics_service.report(db(), g.clinic, services().clock.now(), weeks=weeks)
-    return render_template("staff/metrics.html", m=report, weeks=weeks)
+    return render_template("staff/metrics.html", m=report, weeks=weeks,
+                           stand_out_rule=metrics_service.STAND_OUT_RULE)
 
 
 # -- chart rows: (label, value, text, highlight) for the SVG bar macro ------------------------
+# Labels sit above their bar across the chart's width, so only a very long
+# one is shortened (the table below always has it in full).
+CHART_LABEL_MAX = 70
+
+
+def _chart_label(text: str) -> str:
+    return text if len(text) <= CHART_LABEL_MAX else text[:CHART_LABEL_MAX - 1] + "…"
+
+
+bp.add_app_template_filter(metrics_service.percent, "percent")
+
+
 @bp.app_template_filter("response_row")
 def response_row(r: metrics_service.KindRate) -> tuple[str, float, str, bool]:
-    return (r.kind, r.rate, f"{r.rate:.0%} ({r.answered}/{r.sent})", False)
+    return (labels.kind(r.kind), r.rate,
+            f"{metrics_service.percent(r.rate)} ({r.answered}/{r.sent})", False)
 
 
 @bp.app_template_filter("finding_row")
 def finding_row(item: tuple[str, int]) -> tuple[str, int, str, bool]:
-    label = item[0] if len(item[0]) <= 28 else item[0][:27] + "…"
-    return (label, item[1], str(item[1]), False)
+    return (_chart_label(item[0]), item[1], str(item[1]), False)
 
 
 @bp.app_template_filter("lot_row")
 def lot_row(r: metrics_service.LotRow) -> tuple[str, float, str, bool]:
-    label = f"{r.product} · {r.lot}"
-    return (label if len(label) <= 28 else label[:27] + "…", r.reactions_per_infusion,
+    return (_chart_label(f"{r.product} · {r.lot}"), r.reactions_per_infusion,
             f"{r.reactions_per_infusion:.2f} ({r.reactions}/{r.infusions})", r.stands_out)
 
 

@@ -30,7 +30,13 @@ def phone():  # type: ignore[no-untyped-def]
                             .order_by(Message.created_at, Message.id)).all())
         for p in patients
     ]
-    return render_template("dev/phone.html", threads=threads)
+    # On-call pages are texts to no patient (see escalation.py): shown per number.
+    pages: dict[str, list[Message]] = {}
+    for m in session.scalars(select(Message).where(
+            Message.patient_id.is_(None), Message.direction == "out")
+            .order_by(Message.created_at.desc(), Message.id.desc()).limit(SHOWN)):
+        pages.setdefault(m.to_number or "?", []).insert(0, m)
+    return render_template("dev/phone.html", threads=threads, pages=list(pages.items()))
 
 
 @bp.post("/phone/<int:patient_id>")

@@ -270,5 +270,6 @@ def run(import_id: int) -> Any:
         db().commit()
         if imp.status == "done":
             break
-    flash(f"Import finished: {csv_import.imported_count(imp)} patients enrolled.", "success")
+    n = csv_import.imported_count(imp)
+    flash(f"Import finished: {n} patient{'' if n == 1 else 's'} enrolled.", "success")
     return redirect(url_for(".show", import_id=import_id))

@@ -46,7 +46,7 @@ def test_sign_in_and_wrong_password(page, nurse):
     expect(page.locator("#login-error")).to_contain_text("Wrong email or password")
     sign_in(page, nurse.email)
     expect(page.get_by_role("heading", name="Flagged responses")).to_be_visible()
-    expect(page.get_by_text(nurse.email)).to_be_visible()
+    expect(page.locator(".signout .who")).to_contain_text(nurse.email)
 
 
 def test_new_flag_appears_live_then_acknowledge_and_resolve(page, nurse, svc, north, client):
@@ -125,13 +125,98 @@ def test_a_forged_form_is_refused(page, nurse, svc, north):
     expect(page.get_by_role("button", name="Pause check-ins")).to_be_visible()
 
 
-def test_idle_timeout_signs_the_queue_out(page, nurse, clock, svc):
+def test_the_queue_warns_before_signing_out_then_keeps_counting(page, nurse, clock, svc,
+                                                                north, client):
+    enrol(svc, north.clinic)
+    idle = svc.settings.web.session_idle_minutes
     sign_in(page, nurse.email)
     expect(page.get_by_role("heading", name="Flagged responses")).to_be_visible()
-    clock.advance(minutes=svc.settings.web.session_idle_minutes + 1)
-    # The next poll finds the session over and the page goes to the sign-in form.
+    page.get_by_label("Beep for emergencies").check()  # a gesture: sound may play later
+    warning = page.locator("#idle-warning")
+    expect(warning).to_be_hidden()
+    # A minute before the idle limit the next poll shows the warning and a countdown.
+    clock.advance(minutes=idle - 1)
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("You will be signed out in 1:00")
+    expect(page.locator("#idle-countdown")).not_to_have_text("1:00", timeout=3000)
+    page.get_by_role("button", name="Stay signed in").click()
+    expect(warning).to_be_hidden()
+    # Staying signed in counted as activity: ten more minutes are still fine.
+    clock.advance(minutes=10)
+    page.wait_for_timeout(4500)  # one poll, in real time
+    expect(page.locator("#signed-out")).to_be_hidden()
+    text_in(client, "my chest hurts and I can't breathe", "SM" + "7" * 32)
+    expect(page.locator("#open-flags li.flag")).to_have_count(1)
+    # Past the limit: signed out, loudly, and nothing about any patient stays on screen.
+    clock.advance(minutes=idle + 1)
+    banner = page.locator("#signed-out")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("signed out after 15 minutes without activity")
+    expect(banner).to_contain_text("1 emergency waiting. Sign in to see them.")
+    expect(page.locator("body")).not_to_contain_text("Maria")
+    expect(page.locator("body")).not_to_contain_text("chest")
+    expect(page.locator(".topbar .signout")).to_be_hidden()  # nor who was signed in
+    expect(page.locator("#queue-filters")).to_be_hidden()
+    beeps = int(page.evaluate("document.body.dataset.beeps || '0'"))
+    # A new emergency while signed out: the count goes up, and it beeps.
+    enrol(svc, north.clinic, phone="+13125550124", name="Omar")
+    text_in(client, "I passed out and my chest hurts", "SM" + "8" * 32, phone="+13125550124")
+    expect(banner).to_contain_text("2 emergencies waiting")
+    page.wait_for_function(f"parseInt(document.body.dataset.beeps) > {beeps}")
+    expect(page.locator("body")).not_to_contain_text("Omar")
+    expect(page).to_have_title("(2 waiting) Signed out · followup")
+    banner.get_by_role("link", name="Sign in again").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
-    expect(page.get_by_text("without activity")).to_be_visible()
+
+
+def test_an_emergency_with_no_on_call_ladder_says_nobody_will_be_texted(
+        page, nurse, clock, svc, north, client):
+    enrol(svc, north.clinic)
+    sign_in(page, nurse.email)
+    expect(page.locator("#no-oncall")).to_contain_text(
+        "On-call not set: an emergency or urgent flag nobody acknowledges here will not be "
+        "texted to anyone.")
+    text_in(client, "my chest hurts and I can't breathe", "SM" + "9" * 32)
+    flag = page.locator("#open-flags li.flag").first
+    expect(flag.locator(".esc")).to_have_text("⚠ On-call not set: nobody will be texted")
+    clock.advance(minutes=6)
+    expect(flag.locator(".esc")).to_contain_text("OVERDUE: waiting more than 5 min")
+    # With a ladder, the same card says who is paged and when.
+    with svc.sessions() as s:
+        s.get(Clinic, north.clinic.id).oncall_phones = [
+            {"name": "Dr Lee", "phone": "+13125550181"}]
+        s.commit()
+    page.reload()
+    expect(page.locator("#no-oncall")).to_have_count(0)
+    # Its page is due (15:05 has passed): the escalator's next pass sends it.
+    expect(page.locator("#open-flags li.flag .esc")).to_contain_text("Pages Dr Lee now")
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/escalation.png", full_page=True)
+
+
+def test_acknowledge_on_a_flag_a_colleague_holds_says_who_and_when(
+        browser, live_server, page, nurse, svc, north, client, clock):
+    from web.staffkit import make_user
+
+    kim = make_user(svc, north.clinic, "kim@north.example")
+    patient_id = enrol(svc, north.clinic)
+    text_in(client, "my chest hurts", "SM" + "a" * 32)
+    sign_in(page, nurse.email)
+    page.goto(f"/patients/{patient_id}")
+    other = browser.new_context(base_url=live_server)
+    colleague = other.new_page()
+    try:
+        sign_in(colleague, kim.email)
+        colleague.locator("#open-flags li.flag").first.get_by_role(
+            "button", name="Acknowledge").click()
+        expect(colleague.get_by_text("Flag for Maria acknowledged.")).to_be_visible()
+    finally:
+        other.close()
+    page.get_by_role("button", name="Acknowledge").click()
+    expect(page.get_by_role("status").first).to_have_text(
+        "Already acknowledged by kim@north.example at Tue 10 Nov 15:00: Maria's flag is "
+        "being worked on.")
+    expect(page.get_by_text("Flag for Maria acknowledged.")).to_have_count(0)
 
 
 def test_a_nurse_cannot_open_another_clinics_patient(page, south_nurse, svc, north):
@@ -161,3 +246,58 @@ def test_csv_import_with_a_bad_row(page, admin, svc, north, tmp_path):
     page.get_by_label("Import only the 40 valid rows").check()
     page.get_by_role("button", name="Import 40 rows").click()
     expect(page.locator("#import-summary")).to_contain_text("Imported: 40 patients enrolled")
+
+
+def test_back_after_a_patient_search_shows_the_results_again(page, nurse, svc, north):
+    enrol(svc, north.clinic)
+    enrol(svc, north.clinic, phone="+13125550124", name="Zoe")
+    sign_in(page, nurse.email)
+    page.goto("/patients")
+    page.get_by_label("Find by first name").fill("mar")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name="Maria")).to_be_visible()
+    expect(page.get_by_role("link", name="Zoe")).to_have_count(0)
+    assert "mar" not in page.url.lower()  # the query is sealed, not in the address
+    page.get_by_role("link", name="Maria").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Maria")
+    response = page.go_back()
+    # A GET: no "Confirm form resubmission", the same results.
+    assert response is not None and response.status == 200
+    expect(page.get_by_role("link", name="Maria")).to_be_visible()
+    expect(page.get_by_label("Find by first name")).to_have_value("mar")
+
+
+def test_metrics_chart_labels_fit_inside_their_charts(browser, live_server, nurse, svc, north,
+                                                      client, clock):
+    for i in range(3):
+        enrol(svc, north.clinic, phone=f"+131255501{30 + i}", name=f"P{i}")
+    clock.advance(hours=2)
+    svc.dispatcher().run_once()
+    for i, body in enumerate(("I have a fever of 38.5", "my leg is swollen",
+                              "my chest hurts and I can't breathe")):
+        text_in(client, body, f"SM{i:032d}", phone=f"+131255501{30 + i}")
+    for width in (1366, 390):
+        context = browser.new_context(base_url=live_server, viewport={"width": width,
+                                                                      "height": 900})
+        page = context.new_page()
+        try:
+            sign_in(page, nurse.email)
+            page.goto("/metrics")
+            outside = page.evaluate("""() => {
+                const bad = [];
+                for (const svg of document.querySelectorAll('svg.chart')) {
+                    const box = svg.viewBox.baseVal;
+                    for (const t of svg.querySelectorAll('text')) {
+                        const b = t.getBBox();
+                        if (b.x < box.x - 0.5 || b.x + b.width > box.x + box.width + 0.5)
+                            bad.push(t.textContent);
+                    }
+                }
+                return bad;
+            }""")
+            labels = page.locator("svg.chart text.chart-label").all_text_contents()
+        finally:
+            context.close()
+        assert outside == [], (width, outside)
+        # Whole, not "emperature 38.0…".
+        assert "temperature 38.0 °C / 100.4 °F or more" in labels, labels

@@ -92,15 +92,17 @@ def enrol_patient(svc: Services) -> Callable[..., int]:
 
     def _enrol(clinic: Clinic, phone: str = "+13125550123", first_name: str = "Maria",
                hours_ago: float = 1, product: str | None = "Privigen",
-               lot: str | None = "P100234", first: bool = True) -> int:
+               lot: str | None = "P100234", first: bool = True,
+               external_id: str | None = None, language: str = "en") -> int:
         now = svc.clock.now()
         with svc.sessions() as s:
             clinic = s.get(Clinic, clinic.id)
             assert clinic is not None
             req = EnrollmentRequest(phone=phone, first_name=first_name,
                                     infusion_at=now - timedelta(hours=hours_ago),
-                                    timezone=clinic.timezone, language="en", product=product,
-                                    lot=lot, first_infusion=first, external_id=None)
+                                    timezone=clinic.timezone, language=language,
+                                    product=product, lot=lot, first_infusion=first,
+                                    external_id=external_id)
             result = enroll(s, clinic, req, settings=svc.settings, now=now)
             s.commit()
             return result.patient.id

@@ -119,8 +119,56 @@ def test_csv_import_without_javascript(as_admin, svc):
     resp = _upload(as_admin, HEADER + GOOD)
     import_id = int(resp.headers["Location"].rsplit("/", 1)[1])
     done = post(as_admin, f"/enrol/import/{import_id}/run", follow_redirects=True)
-    assert "1 patients enrolled" in done.get_data(as_text=True)
+    assert "Import finished: 1 patient enrolled." in done.get_data(as_text=True)
     assert _count(svc, Patient) == 1
+
+
+def test_csv_errors_are_listed_once_and_a_repeated_line_is_not_counted(as_admin, svc):
+    other = GOOD.replace("0123", "0124").replace("Maria", "Omar")
+    resp = _upload(as_admin, HEADER + GOOD + BAD + other + GOOD)
+    import_id = int(resp.headers["Location"].rsplit("/", 1)[1])
+    page = as_admin.get(resp.headers["Location"]).get_data(as_text=True)
+    # Line 5 repeats line 2: an error, so 4 rows are 2 valid, not 3.
+    assert "4 rows; 2 valid, 2 with errors" in page
+    assert "repeats line 2" in page
+    done = post(as_admin, f"/enrol/import/{import_id}/run", {"valid_only": "1"},
+                follow_redirects=True).get_data(as_text=True)
+    assert "Import finished: 2 patients enrolled." in done
+    assert _count(svc, Patient) == 2
+    table = done.split('id="row-errors"')[1].split("</table>")[0]
+    # Each problem once, after the import as before it.
+    for field in ("phone", "infusion_at", "language", "first_infusion"):
+        assert len(re.findall(rf"<td>3</td><td>{field}</td>", table)) == 1, field
+    assert table.count("repeats line 2") == 1
+    # The same file again: nothing new, and the page says so rather than "2 enrolled".
+    again = _upload(as_admin, HEADER + GOOD)
+    again_id = int(again.headers["Location"].rsplit("/", 1)[1])
+    page = post(as_admin, f"/enrol/import/{again_id}/run", follow_redirects=True
+                ).get_data(as_text=True)
+    assert "Import finished: 0 patients enrolled." in page and "already enrolled" in page
+
+
+def test_csv_takes_spreadsheet_headers_us_dates_and_local_times(as_admin, svc):
+    content = ("First Name,Phone Number,Infusion Date,Language,MRN,First Infusion\n"
+               "Maria,(312) 555-0123,11/10/2026 14:00,en,MR-1,yes\n"
+               "Omar,312-555-0124,11/10/2026 2:30 PM,es,MR-2,no\n"
+               "Lena,3125550125,2026-11-10 13:15,en,MR-3,no\n"
+               "Bad,3125550126,31/10/2026 14:00,en,MR-4,no\n")
+    resp = _upload(as_admin, content)
+    assert resp.status_code == 302
+    page = as_admin.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "4 rows; 3 valid, 1 with errors" in page
+    assert re.search(r"<td>5</td><td>infusion_at</td><td>not a date and time: write it as "
+                     r"MM/DD/YYYY HH:MM", page)
+    import_id = int(resp.headers["Location"].rsplit("/", 1)[1])
+    post(as_admin, f"/enrol/import/{import_id}/run", {"valid_only": "1"})
+    with svc.sessions() as s:
+        ended = {p.first_name: (p.external_id, p.infusions[0].ended_at.isoformat())
+                 for p in s.scalars(select(Patient))}
+    # Chicago is UTC-6 in November: times without an offset are the clinic's.
+    assert ended == {"Maria": ("MR-1", "2026-11-10T20:00:00+00:00"),
+                     "Omar": ("MR-2", "2026-11-10T20:30:00+00:00"),
+                     "Lena": ("MR-3", "2026-11-10T19:15:00+00:00")}
 
 
 def test_csv_file_level_errors(as_admin):
@@ -158,15 +206,18 @@ def test_metrics_numbers(as_admin, admin, svc, north, clock):
                 now=clock.now())
             s.commit()
 
-    for i in range(3):
+    for i in range(5):
         enrol(f"+1312555020{i}", "BAD1")
-    for i in range(3):
         enrol(f"+1312555030{i}", "GOOD1")
+    enrol("+13125550400", "ONE1")  # one infusion, two worried answers: not a signal
     clock.advance(hours=2)
     svc.dispatcher().run_once()
-    answers = {"+13125550200": "my head hurts a lot, worst headache",
-               "+13125550201": "my leg is swollen", "+13125550300": "all good"}
-    for n, (phone, body) in enumerate(answers.items()):
+    answers = [("+13125550200", "my head hurts a lot, worst headache"),
+               ("+13125550201", "my leg is swollen"), ("+13125550202", "bad headache"),
+               ("+13125550203", "I have a rash"), ("+13125550300", "all good"),
+               ("+13125550301", "all good"), ("+13125550400", "my leg is swollen"),
+               ("+13125550400", "and a bad headache")]
+    for n, (phone, body) in enumerate(answers):
         post_twilio(as_admin, "/twilio/inbound", {"From": phone, "To": "+13125550199",
                                                    "Body": body, "MessageSid": f"SM{n:032d}"})
     login(as_admin, admin.email)
@@ -177,13 +228,18 @@ def test_metrics_numbers(as_admin, admin, svc, north, clock):
     clock.advance(minutes=10)
     post(as_admin, f"/flags/{flag_id}/resolve", {"note": "called"})
     m = as_admin.get("/metrics").get_data(as_text=True)
-    # 6 same-day check-ins sent, 3 answered.
-    assert re.search(r"<td>same_day</td><td>6</td><td>3</td><td>50%</td>", m)
+    # 11 same-day check-ins sent, 7 answered: 63.6 % is 64 % in the table and the chart.
+    assert re.search(r"<td>Same day</td><td>11</td><td>7</td><td>64%</td>", m)
+    assert "64% (7/11)" in m and "63%" not in m
     assert '<span class="stat-value" id="median-ack">10 min</span>' in m
     assert '<span class="stat-value" id="median-resolve">20 min</span>' in m
     lots = m.split('id="lots-table"')[1]
     assert lots.index("BAD1") < lots.index("GOOD1")
-    assert "stands out" in lots.split("GOOD1")[0]
+    assert lots.count("stands out") == 1
+    assert "stands out" in lots.split("BAD1")[0] + lots.split("BAD1")[1].split("</tr>")[0]
+    one = lots.split("ONE1")[1].split("</tr>")[0]
+    assert "stands out" not in lots.split("ONE1")[0].split("<tr")[-1] + one
+    assert "at least 5 infusions and 3 reactions" in m
     assert "<svg" in m
 
 

@@ -94,9 +94,12 @@ def test_timeline_shows_everything_and_is_audited(as_nurse, nurse, north, enrol_
     text_in(as_nurse, "my leg is swollen", "SM" + "g" * 32)
     login(as_nurse, nurse.email)  # two hours later: signed out for being idle
     page = as_nurse.get(f"/patients/{patient_id}").get_data(as_text=True)
-    for expected in ("Privigen", "P100234", "same_day", "day1", "my leg is swollen",
+    for expected in ("Privigen", "P100234", "Same day", "Day 1", "my leg is swollen",
                      "Receiving texts", "Urgent", "History", "opened"):
         assert expected in page, expected
+    # Nurses read words, not the code's names for things.
+    for internal in (">same_day<", ">day1<", ">pending<", "not_escalated"):
+        assert internal not in page, internal
     with svc.sessions() as s:
         view = s.scalar(select(AuditEvent).where(AuditEvent.action == "patient.view"))
         assert view is not None
@@ -116,9 +119,15 @@ def test_patient_text_is_shown_as_text(as_nurse, north, enrol_patient):
 def test_nurse_sends_a_message_that_the_dispatcher_sends_at_once(
         as_nurse, nurse, north, enrol_patient, svc, sms):
     patient_id = enrol_patient(north.clinic)
+    form = as_nurse.get(f"/patients/{patient_id}").get_data(as_text=True)
+    label = re.search(r'<label for="body">([^<]+)</label>', form).group(1)
     sent = post(as_nurse, f"/patients/{patient_id}/message",
                 {"body": "Hi Maria, please call us at the clinic."}, follow_redirects=True)
     assert "Message queued" in sent.get_data(as_text=True)
+    # What the form promises is what the confirmation says.
+    promise = "goes out within a minute, even in quiet hours"
+    assert promise in label and promise in sent.get_data(as_text=True)
+    assert "right away" not in label
     with svc.sessions() as s:
         row = s.scalar(select(Checkin).where(Checkin.kind == "staff"))
         assert row is not None and row.created_by == f"user:{nurse.id}"
@@ -179,8 +188,30 @@ def test_patient_search_keeps_names_out_of_the_url(as_nurse, north, enrol_patien
     enrol_patient(north.clinic, first_name="Maria")
     enrol_patient(north.clinic, phone="+13125550124", first_name="Zoe")
     page = post(as_nurse, "/patients", {"q": "mar"})
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
+    # Answered with a redirect to a GET (Back works without resubmitting) whose
+    # URL carries the query sealed, never in the clear.
+    assert page.status_code == 303
+    location = page.headers["Location"]
+    assert location.startswith("/patients?s=") and "mar" not in location.lower()
+    html = as_nurse.get(location).get_data(as_text=True)
     assert "Maria" in html and "Zoe" not in html
     assert 'method="post" class="search"' in html and "?q=" not in html
     assert as_nurse.post("/patients", data={"q": "Maria"}).status_code == 400  # no CSRF
+    # A sealed search is the searcher's own: a forged or altered one shows nothing.
+    forged = as_nurse.get(location[:-6] + "AAAAAA").get_data(as_text=True)
+    assert "That search has expired" in forged and "Maria" in forged  # the plain list
+
+
+def test_mrn_search_is_partial_and_case_insensitive(as_nurse, north, enrol_patient, svc):
+    from tests.web.staffkit import post
+
+    enrol_patient(north.clinic, first_name="Maria", external_id="MRN-0042")
+    enrol_patient(north.clinic, phone="+13125550124", first_name="Zoe", external_id="MRN-1999")
+    for query in ("mrn-0042", "0042", "n-004"):
+        html = as_nurse.get(post(as_nurse, "/patients", {"q": query}).headers["Location"]
+                            ).get_data(as_text=True)
+        assert "Maria" in html and "Zoe" not in html, query
+    # LIKE wildcards typed in a search are taken literally.
+    html = as_nurse.get(post(as_nurse, "/patients", {"q": "%"}).headers["Location"]
+                        ).get_data(as_text=True)
+    assert "Maria" not in html and "No patients found" in html
