@@ -17,7 +17,12 @@ import requests
 from fake_twilio import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, FakeTwilio, count_segments
 
 from followup.config import TWILIO_API_BASE_URL, TwilioSettings
-from followup.sms.base import PermanentSendError, SendResult, TransientSendError
+from followup.sms.base import (
+    AccountSendError,
+    PermanentSendError,
+    SendResult,
+    TransientSendError,
+)
 from followup.sms.console import ConsoleBackend
 from followup.sms.twilio import RoutedTwilioHttpClient, TwilioBackend, parse_retry_after
 
@@ -141,9 +146,10 @@ def test_timeout_is_transient_and_fast(fake: FakeTwilio) -> None:
     fake.delay(0.5)
 
     started = time.monotonic()
-    with pytest.raises(TransientSendError):
+    with pytest.raises(TransientSendError) as info:
         backend.send(to=PATIENT, body=BODY)
     assert time.monotonic() - started < 0.45
+    assert info.value.maybe_sent  # the dispatcher records the retry as a possible duplicate
 
     # Twilio may still accept a text whose request timed out: a retry can
     # duplicate it. The fake behaves the same way.
@@ -155,8 +161,9 @@ def test_connection_refused_is_transient(fake: FakeTwilio) -> None:
     settings = make_settings(fake)
     fake.close()  # nothing listens on that port any more
 
-    with pytest.raises(TransientSendError):
+    with pytest.raises(TransientSendError) as info:
         TwilioBackend(settings).send(to=PATIENT, body=BODY)
+    assert not info.value.maybe_sent  # it never reached Twilio
 
 
 def test_invalid_number_is_permanent_and_no_phi_leaks(
@@ -281,10 +288,11 @@ def test_fake_checks_auth(fake: FakeTwilio) -> None:
     assert fake.errors == ["request without HTTP Basic auth", "wrong account SID or auth token"]
 
 
-def test_wrong_credentials_are_retried_not_blamed_on_the_patient(fake: FakeTwilio) -> None:
+def test_wrong_credentials_are_an_account_error_not_blamed_on_the_patient(
+        fake: FakeTwilio) -> None:
     backend = TwilioBackend(make_settings(fake, auth_token="stale-token"))
 
-    with pytest.raises(TransientSendError) as info:
+    with pytest.raises(AccountSendError) as info:
         backend.send(to=PATIENT, body=BODY)
 
     assert (info.value.http_status, info.value.code) == (401, 20003)
