@@ -259,6 +259,9 @@ class Dispatcher:
         PostgreSQL locking them and skipping rows another dispatcher holds)
         and returns the ids it took."""
         token = uuid.uuid4().hex
+        # The lease runs from the present of the pass, which for a long pass
+        # (or ``dispatch --as-of``) is later than its instant ``now``.
+        self._lease_until = self._moment(now) + self._lease
         with write_transaction(self.sessions) as session:
             due = (
                 select(Checkin.id)
@@ -273,7 +276,7 @@ class Dispatcher:
                 update(_checkins)
                 .where(_checkins.c.id.in_(due.scalar_subquery()), _checkins.c.status == "pending")
                 .values(status="sending", claim_token=token, claimed_at=now,
-                        lease_expires_at=now + self._lease)
+                        lease_expires_at=self._lease_until)
                 .returning(_checkins.c.id)
             ).scalars())
         return token, sorted(ids)
@@ -285,7 +288,6 @@ class Dispatcher:
     # transaction after its last. A crash inside a chunk re-queues the chunk's
     # unfinished check-ins as possible duplicates (see _expire_claims).
     def _handle_batch(self, token: str, now: datetime, summary: DispatchSummary) -> None:
-        self._lease_until = now + self._lease  # as claimed
         plans, verdicts = self._plan(token, now, summary)
         if verdicts:
             with write_transaction(self.sessions) as session:

@@ -6,11 +6,14 @@ mocked SDK cannot: parameter names, form encoding, auth, error parsing.
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
+import socket
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 import requests
@@ -373,3 +376,23 @@ def test_dispatcher_sends_through_twilio_as_the_api_describes(
     messages = client.get("/api/patients/1/messages", headers=clinic.auth).get_json()
     assert messages[0]["status"] == "queued"
     app.extensions["followup"].dispose()
+
+
+def test_a_request_cut_short_by_a_killed_client_is_not_a_request(fake: FakeTwilio) -> None:
+    """A SIGKILLed dispatcher can die after sending the headers and half the
+    form: Twilio never processes half a request, and the fake must not record
+    it as an API violation (it made the crash test fail 1 run in 4)."""
+    host, port = fake.base_url.removeprefix("http://").split(":")
+    auth = base64.b64encode(f"{fake.account_sid}:{fake.auth_token}".encode()).decode()
+    form = urlencode({"Body": "x", "From": SENDER, "To": PATIENT})
+    head = (f"POST {urlsplit(fake.messages_url).path} HTTP/1.1\r\nHost: {host}\r\n"
+            f"Authorization: Basic {auth}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(form)}\r\n\r\n")
+    with socket.create_connection((host, int(port))) as conn:
+        conn.sendall((head + form[:len(form) // 2]).encode())  # then the client dies
+        conn.shutdown(socket.SHUT_WR)
+        assert conn.recv(1024) == b""  # no answer to half a request
+    assert fake.errors == [] and fake.messages == [] and fake.cut_requests == 1
+    # A whole request on the same server still works.
+    assert TwilioBackend(make_settings(fake)).send(to=PATIENT, body=BODY).status == "queued"
