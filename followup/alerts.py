@@ -110,8 +110,14 @@ def dismiss(session: Session, alert: ClinicAlert, *, actor: str, now: datetime) 
 
 @dataclass(frozen=True)
 class AlertLine:
+    id: int
     kind: str
-    text: str
+    headline: str  # short, for the digest (an SMS)
+    text: str  # headline, the provider's error and what to do, for pages
+
+    @property
+    def dismissable(self) -> bool:
+        return self.kind == UNSENT
 
 
 def describe(alert: ClinicAlert, tz: ZoneInfo | None) -> AlertLine:
@@ -122,11 +128,15 @@ def describe(alert: ClinicAlert, tz: ZoneInfo | None) -> AlertLine:
     at = since.strftime("%H:%M") if tz else since.strftime("%Y-%m-%d %H:%M UTC")
     why = f" ({alert.detail})" if alert.detail else ""
     if alert.kind == CREDENTIALS:
-        return AlertLine(alert.kind, f"Twilio refuses our credentials since {at}: nothing is "
-                                     f"being sent{why}. Fix the Twilio account settings.")
+        headline = f"Twilio refuses our credentials since {at}: nothing is being sent."
+        return AlertLine(alert.id, alert.kind, headline,
+                         f"{headline[:-1]}{why}. Fix the Twilio account settings; "
+                         "the check-ins wait and go out once it works.")
     texts = "check-in was" if alert.count == 1 else "check-ins were"
-    return AlertLine(alert.kind, f"{alert.count} {texts} not sent since {at} because texts "
-                                 f"could not go out in time{why}. Each patient's page says why.")
+    headline = f"{alert.count} {texts} not sent since {at}: texts could not go out in time."
+    return AlertLine(alert.id, alert.kind, headline,
+                     f"{headline[:-1]}{why}. Each patient's check-ins say why; "
+                     "call the patients who need it.")
 
 
 def alert_lines(session: Session, clinic: Clinic | None) -> list[AlertLine]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -18,12 +19,13 @@ import pytest
 from conftest import AUTH_TOKEN, ClinicHandle, make_clinic, twilio_config
 from fake_twilio import FakeTwilio
 from flask import Flask
-from sqlalchemy import select
-from web.staffkit import login, make_user
+from sqlalchemy import select, update
+from web.staffkit import login, make_user, post
 
 from followup.app import Services, create_app
 from followup.clock import FixedClock
-from followup.models import Checkin, ClinicAlert
+from followup.digest import DigestPass
+from followup.models import AuditEvent, Checkin, Clinic, ClinicAlert
 
 PATIENTS = 30
 LEASE = 30
@@ -247,3 +249,76 @@ def test_refused_credentials_use_no_attempts_and_raise_one_alert_until_a_send_wo
     [alert] = alerts(svc)
     assert alert.cleared_at == clock.now()
     assert twilio_app.test_client().get("/healthz").get_json()["status"] == "ok"
+
+
+@dataclass
+class RecordingEmail:
+    sent: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def send(self, *, to: str, subject: str, body: str) -> bool:
+        self.sent.append((to, subject, body))
+        return True
+
+
+def test_alerts_are_shown_on_staff_pages_and_in_the_digest_and_the_count_is_dismissed(
+        twilio_app: Flask, fake: FakeTwilio, clock: FixedClock) -> None:
+    svc: Services = twilio_app.extensions["followup"]
+    clinic = enrol(twilio_app, clock, 2)
+    fake.queue_failure(status=401, code=20003, times=2)
+    svc.dispatcher().run_once()  # refused: the credentials alert
+    clock.advance(hours=13)
+    fake.queue_failure(status=401, code=20003, times=2)
+    svc.dispatcher().run_once()  # both went stale unsent: one alert counting 2
+    assert {c.status for c in checkins(svc)} == {"skipped"}
+    assert all((c.last_error or "").startswith("not sent in time: Twilio refused our account")
+               for c in checkins(svc))
+
+    staff = twilio_app.test_client()
+    make_user(svc, clinic.clinic, "nurse@north.example")
+    assert login(staff, "nurse@north.example").status_code == 302
+    page = staff.get("/patients").get_data(as_text=True)
+    assert "Twilio refuses our credentials since 17:00: nothing is being sent" in page
+    assert "2 check-ins were not sent since 06:00" in page
+
+    with svc.sessions() as s:
+        s.get_one(Clinic, clinic.clinic.id).digest_channel = "email"
+        s.get_one(Clinic, clinic.clinic.id).contact_email = "nurses@north.example"
+        s.commit()
+    email = RecordingEmail()
+    DigestPass(settings=svc.settings, sessions=svc.sessions, sms=svc.sms, clock=clock,
+               email=email).run_once(clock.now() + timedelta(hours=2))
+    [(_, _, body)] = email.sent
+    assert "Twilio refuses our credentials since 17:00: nothing is being sent." in body
+    assert "2 check-ins were not sent since 06:00" in body
+
+    [unsent] = [a for a in alerts(svc) if a.kind == "unsent"]
+    [refused] = [a for a in alerts(svc) if a.kind == "credentials"]
+    response = post(staff, f"/alerts/{refused.id}/dismiss")  # clears itself, not by hand
+    assert response.status_code == 302
+    assert post(staff, f"/alerts/{unsent.id}/dismiss").status_code == 302
+    page = staff.get("/patients").get_data(as_text=True)
+    assert "not sent since" not in page and "refuses our credentials" in page
+    with svc.sessions() as s:
+        assert s.scalar(select(AuditEvent.action).where(
+            AuditEvent.target_type == "clinic_alert", AuditEvent.target_id == unsent.id
+        )) == "alert.dismiss"
+
+
+def test_another_clinics_alert_cannot_be_seen_or_dismissed(
+        twilio_app: Flask, fake: FakeTwilio, clock: FixedClock) -> None:
+    svc: Services = twilio_app.extensions["followup"]
+    enrol(twilio_app, clock, 1)
+    south = make_clinic(svc, "south", "+13125550299")
+    clock.advance(hours=13)
+    fake.queue_failure(status=500, code=20500)
+    with svc.sessions() as s:  # a check-in that failed once, now stale
+        s.execute(update(Checkin).values(last_error="Twilio did not answer (500): will retry"))
+        s.commit()
+    svc.dispatcher().run_once()
+    [alert] = alerts(svc)
+    staff = twilio_app.test_client()
+    make_user(svc, south.clinic, "nurse@south.example")
+    assert login(staff, "nurse@south.example").status_code == 302
+    assert "not sent since" not in staff.get("/patients").get_data(as_text=True)
+    assert post(staff, f"/alerts/{alert.id}/dismiss").status_code == 404
+    assert alerts(svc)[0].cleared_at is None

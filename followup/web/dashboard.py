@@ -23,11 +23,12 @@ from flask import (
 )
 from sqlalchemy import or_, select
 
+from followup import alerts as alert_service
 from followup import flags as flag_service
 from followup import metrics as metrics_service
 from followup.app import db, services
 from followup.dispatch import STAFF_KIND
-from followup.models import Checkin, Flag, Message, Patient, User
+from followup.models import Checkin, ClinicAlert, Flag, Message, Patient, User
 from followup.texts import sms_segments
 from followup.web.auth import login_required, staff_audit, staff_blueprint
 from followup.web.scoping import owned
@@ -315,7 +316,28 @@ def lot_row(r: metrics_service.LotRow) -> tuple[str, float, str, bool]:
             f"{r.reactions_per_infusion:.2f} ({r.reactions}/{r.infusions})", r.stands_out)
 
 
+# -- clinic-level delivery alerts (banner on every staff page) --------------------------------
+def delivery_alerts() -> list[alert_service.AlertLine]:
+    """The signed-in clinic's open delivery alerts; called by the base template."""
+    clinic = getattr(g, "clinic", None)
+    return alert_service.alert_lines(db(), clinic) if clinic is not None else []
+
+
+@bp.post("/alerts/<int:alert_id>/dismiss")
+@login_required
+def dismiss_alert(alert_id: int) -> Any:
+    alert = owned(ClinicAlert, alert_id, "alert")
+    try:
+        alert_service.dismiss(db(), alert, actor=g.actor, now=services().clock.now())
+    except alert_service.AlertStateError as exc:
+        flash(f"Not dismissed: {exc}.", "error")
+        return redirect(_back(url_for(".queue")))
+    db().commit()
+    flash("Alert dismissed.", "success")
+    return redirect(_back(url_for(".queue")))
+
+
 @bp.app_context_processor
 def _globals() -> dict[str, Any]:
-    return {"duration": duration,
+    return {"duration": duration, "delivery_alerts": delivery_alerts,
             "session_idle_minutes": services().settings.web.session_idle_minutes}
