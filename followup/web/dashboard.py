@@ -27,6 +27,7 @@ from followup import alerts as alert_service
 from followup import flags as flag_service
 from followup import metrics as metrics_service
 from followup.app import db, services
+from followup.conversation import unknown_number_texts
 from followup.dispatch import STAFF_KIND
 from followup.models import Checkin, ClinicAlert, Flag, Message, Patient, User
 from followup.texts import sms_segments
@@ -133,7 +134,8 @@ def _queue_context() -> dict[str, Any]:
 @bp.get("/")
 @login_required
 def queue() -> Any:
-    return render_template("staff/queue.html", **_queue_context())
+    unknown = unknown_number_texts(db(), g.clinic, services().clock.now())
+    return render_template("staff/queue.html", unknown_texts=unknown, **_queue_context())
 
 
 @bp.get("/queue/fragment")
