@@ -7,11 +7,14 @@ small clinics do; a patient can be enrolled at both.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from conftest import T0, ClinicHandle, make_clinic, post_twilio
+from conftest import PUBLIC_URL, T0, ClinicHandle, make_clinic, post_twilio
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
@@ -181,3 +184,25 @@ def test_twilio_retrying_after_a_500_and_after_a_lost_answer_changes_nothing(
     before = snapshot(svc)
     assert reply_of(text_in(client, "crushing chest pain")) == reply
     assert snapshot(svc) == before
+
+
+def test_the_documented_webhook_urls_retry_5xx_within_twilios_limits(client, east):
+    """docs/deployment.md's URLs: Twilio's override syntax and ranges, 5xx
+    retried, and the path (the fragment is never sent) is the signed one."""
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "deployment.md").read_text()
+    urls = re.findall(r"`(https://followup\.example\.org/twilio/inbound#[^`]+)`", docs)
+    assert len(urls) == 2  # the webhook and its fallback
+    limits = {"ct": (100, 10000), "rt": (100, 15000), "tt": (100, 15000), "rc": (0, 5)}
+    for url in urls:
+        base, fragment = url.split("#")
+        overrides = dict(pair.split("=") for pair in fragment.split("&"))
+        assert set(overrides) <= {*limits, "rp", "e", "sni"}
+        for key, (low, high) in limits.items():
+            if key in overrides:
+                assert low <= int(overrides[key]) <= high, (key, overrides[key])
+        policy = set(overrides["rp"].split(","))
+        assert policy <= {"4xx", "5xx", "ct", "rt", "all"}
+        assert policy & {"5xx", "all"} and int(overrides["rc"]) >= 1
+        assert urlsplit(base).path == "/twilio/inbound" and base.startswith(PUBLIC_URL)
+    enrol(client, east, infusion_hours_ago=5)
+    assert text_in(client, "fine thanks").status_code == 200  # signed over public_url + path
