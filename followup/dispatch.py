@@ -207,6 +207,9 @@ class Dispatcher:
         self._renew_margin = max(self._lease / 2,
                                  timedelta(seconds=settings.twilio.timeout_seconds))
         self._lease_until: datetime | None = None
+        # Once Twilio refuses our account in a pass, every other send of the
+        # pass would be refused too: they wait without hammering the API.
+        self._refused: AccountSendError | None = None
 
     # -- one pass ---------------------------------------------------------
     def run_once(
@@ -215,6 +218,7 @@ class Dispatcher:
         """Send everything due at ``as_of`` (default: the clock's now)."""
         now = as_of or self.clock.now()
         self._started = self.clock.now()
+        self._refused = None
         summary = DispatchSummary()
         summary.reclaimed = self._expire_claims(now)
         for _ in range(max_batches):
@@ -452,9 +456,14 @@ class Dispatcher:
                 paced_until = allowed
         if paced_until is not None:
             return paced_until
+        if self._refused is not None:
+            return self._refused
         try:
             return self.sms.send(to=plan.to, body=plan.body, from_=plan.from_,
                                  status_callback=self.settings.public_url + "/twilio/status")
+        except AccountSendError as exc:
+            self._refused = exc
+            return exc
         except SendError as exc:
             if exc.http_status == 429 and self.pacer is not None:
                 # The provider says the sender is over its rate: everyone from it waits.
