@@ -210,6 +210,7 @@ class Dispatcher:
         # Once Twilio refuses our account in a pass, every other send of the
         # pass would be refused too: they wait without hammering the API.
         self._refused: AccountSendError | None = None
+        self._account_works = False  # a send succeeded this pass (alert cleared)
 
     # -- one pass ---------------------------------------------------------
     def run_once(
@@ -219,6 +220,7 @@ class Dispatcher:
         now = as_of or self.clock.now()
         self._started = self.clock.now()
         self._refused = None
+        self._account_works = False
         summary = DispatchSummary()
         summary.reclaimed = self._expire_claims(now)
         for _ in range(max_batches):
@@ -439,7 +441,7 @@ class Dispatcher:
             "provider_sid": outcome.sid, "status": outcome.status, "sent_by": p.created_by,
             "created_at": now,
         } for p in plans if isinstance(outcome := outcomes[p.checkin_id], SendResult)])
-        clear_alerts(session, kind=CREDENTIALS, now=now)  # the account works again
+        self._account_accepted(session, now)
         summary.sent += len(plans)
         for p in plans:
             log.info("checkin %s sent to patient %s", p.checkin_id, p.patient_id)
@@ -603,7 +605,7 @@ class Dispatcher:
         ))
         checkin.attempts += 1
         checkin.status, checkin.sent_at, checkin.last_error = "sent", now, None
-        clear_alerts(session, kind=CREDENTIALS, now=now)
+        self._account_accepted(session, now)
         summary.sent += 1
         log.info("checkin %s sent to patient %s (sid %s)", checkin.id, patient.id, result.sid)
 
@@ -640,6 +642,13 @@ class Dispatcher:
         raise_alert(session, clinic_id=checkin.patient.clinic_id, kind=UNSENT, now=now,
                     detail=why)
         log.warning("checkin %s not sent after %d attempts", checkin.id, checkin.attempts)
+
+    def _account_accepted(self, session: Session, now: datetime) -> None:
+        """Twilio took a text: our account works, so its alert (if any) ends.
+        Once per pass: a statement per chunk would cost the hot path a fifth."""
+        if not self._account_works:
+            clear_alerts(session, kind=CREDENTIALS, now=now)
+            self._account_works = True
 
     def _account_refused(self, session: Session, checkin: Checkin, exc: AccountSendError,
                          now: datetime, summary: DispatchSummary) -> None:
