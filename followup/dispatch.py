@@ -72,6 +72,9 @@ MAX_PACE_WAIT_SECONDS = 1.0
 # How often a check-in is tried again while Twilio refuses our account: soon
 # enough that texts resume minutes after someone fixes it.
 ACCOUNT_RETRY = timedelta(minutes=5)
+# What ``last_error`` adds while the check-in will still be tried (and only then).
+WILL_RETRY = ": will retry"
+ACCOUNT_WAIT = ": waiting for the account to be fixed"
 
 # Texts sent between two commits: the most a crash can leave unrecorded.
 SEND_CHUNK = 10
@@ -589,7 +592,7 @@ class Dispatcher:
         if verdict.reason and verdict.reason.startswith("stale") and checkin.last_error:
             # It went stale because sending kept failing: that is a text not
             # sent, which a person must hear about, not a quiet skip.
-            why = checkin.last_error.removesuffix(": will retry")
+            why = checkin.last_error.removesuffix(WILL_RETRY).removesuffix(ACCOUNT_WAIT)
             checkin.last_error = f"not sent in time: {why}"[:255]
             raise_alert(session, clinic_id=checkin.patient.clinic_id, kind=UNSENT, now=now,
                         detail=why)
@@ -620,7 +623,7 @@ class Dispatcher:
         if retry_at > self.send_deadline(checkin):
             self._not_sent(session, checkin, f"{problem} until it was too late", now, summary)
             return
-        checkin.last_error = f"{problem}: will retry"[:255]
+        checkin.last_error = f"{problem}{WILL_RETRY}"[:255]
         checkin.status = "pending"
         checkin.next_attempt_at = retry_at
         summary.retrying += 1
@@ -663,7 +666,7 @@ class Dispatcher:
             return
         checkin.status = "pending"
         checkin.next_attempt_at = retry_at
-        checkin.last_error = f"{why}: waiting for the account to be fixed"
+        checkin.last_error = f"{why}{ACCOUNT_WAIT}"
         summary.retrying += 1
 
     def backoff(self, attempts: int, retry_after: float | None = None) -> timedelta:
