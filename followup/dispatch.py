@@ -616,9 +616,13 @@ class Dispatcher:
                      now: datetime, summary: DispatchSummary) -> None:
         """A provider outage: retry with back-off for as long as the text is
         still worth sending (the staleness rule), then tell a person."""
-        problem = (f"Twilio did not answer ({exc.http_status or 'no answer'})"
-                   if not exc.maybe_sent else "Twilio did not answer in time; it may have "
-                   "sent it, so the patient may get it twice")
+        if exc.maybe_sent:
+            problem = ("Twilio did not answer in time; it may have sent it, so the patient "
+                       "may get it twice")
+        elif exc.http_status:
+            problem = f"Twilio is unavailable (HTTP {exc.http_status})"
+        else:
+            problem = "Twilio could not be reached"
         retry_at = now + self.backoff(checkin.attempts, exc.retry_after)
         if retry_at > self.send_deadline(checkin):
             self._not_sent(session, checkin, f"{problem} until it was too late", now, summary)

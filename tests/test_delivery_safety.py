@@ -313,7 +313,7 @@ def test_another_clinics_alert_cannot_be_seen_or_dismissed(
     clock.advance(hours=13)
     fake.queue_failure(status=500, code=20500)
     with svc.sessions() as s:  # a check-in that failed once, now stale
-        s.execute(update(Checkin).values(last_error="Twilio did not answer (500): will retry"))
+        s.execute(update(Checkin).values(last_error="Twilio is unavailable (HTTP 500): will retry"))
         s.commit()
     svc.dispatcher().run_once()
     [alert] = alerts(svc)

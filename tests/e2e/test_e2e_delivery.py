@@ -30,7 +30,7 @@ def test_a_nurse_sees_the_delivery_alerts_and_dismisses_the_unsent_count(
         raise_alert(s, clinic_id=north.clinic.id, kind=CREDENTIALS, now=now,
                     detail="HTTP 401, error 20003")
         raise_alert(s, clinic_id=north.clinic.id, kind=UNSENT, now=now, detail="Twilio "
-                    "did not answer (500) until it was too late", count=3)
+                    "is unavailable (HTTP 500) until it was too late", count=3)
         s.commit()
     assert post_twilio(client, "/twilio/inbound", {
         "From": "+13125559999", "To": "+13125550199", "Body": "crushing chest pain",
