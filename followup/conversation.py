@@ -40,6 +40,8 @@ QUESTION_WINDOW = timedelta(hours=24)
 # Earlier reports that "worse" or "still" can refer to.
 HISTORY_WINDOW = timedelta(days=10)
 KEYWORD_RE = re.compile(r"^\W*([A-Za-z]+)\W*$")
+# STOP and START act on the sending number for that phone (the carrier's rule).
+OPT_WORDS = frozenset(STOP_WORDS) | frozenset(START_WORDS)
 
 messages = Message.__table__
 checkins = Checkin.__table__
@@ -175,7 +177,7 @@ def handle_inbound(
     conn = session.connection()
     routing = _identify(conn, from_number, to_number)
     keyword = _keyword(body)
-    targets = routing.everyone if keyword in STOP_WORDS | START_WORDS else routing.routes
+    targets = routing.everyone if keyword in OPT_WORDS else routing.routes
     handled: list[_Handled] = []
     for index, sender in enumerate(targets):
         row: dict[str, Any] = {
