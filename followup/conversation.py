@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from followup.consent import KEYWORDS, START_WORDS, STOP_WORDS, opt_in, opt_out_mid_followup
 from followup.dispatch import STAFF_KIND
 from followup.flags import TRIAGE_TO_FLAG, open_flag
-from followup.models import Checkin, Clinic, Message, Patient
+from followup.models import Checkin, Clinic, Infusion, Message, Patient
 from followup.notify import patient_text
 from followup.triage import PriorFinding, Rulebook, TriageResult, triage
 
@@ -40,6 +40,8 @@ QUESTION_WINDOW = timedelta(hours=24)
 # Earlier reports that "worse" or "still" can refer to.
 HISTORY_WINDOW = timedelta(days=10)
 KEYWORD_RE = re.compile(r"^\W*([A-Za-z]+)\W*$")
+# STOP and START act on the sending number for that phone (the carrier's rule).
+OPT_WORDS = frozenset(STOP_WORDS) | frozenset(START_WORDS)
 WORD_RE = re.compile(r"[^\W_]+")
 
 messages = Message.__table__
@@ -58,9 +60,17 @@ SENDER_BY_CLINIC_NUMBER = (
                               patients.c.phone == bindparam("from_number")))
     .where(clinics.c.sms_number == bindparam("to_number"))
 )
-SENDER_BY_PHONE = (
-    select(*_SENDER_COLUMNS).join(patients, patients.c.clinic_id == clinics.c.id)
-    .where(patients.c.phone == bindparam("from_number")).limit(20)
+_infusions = Infusion.__table__
+# Every clinic where the number is a patient, with what tells them apart: the
+# most recent infusion (whose follow-up is the active one) and opt-out.
+SENDERS_BY_PHONE = (
+    select(*_SENDER_COLUMNS, patients.c.opted_out_at,
+           select(func.max(_infusions.c.ended_at))
+           .where(_infusions.c.patient_id == patients.c.id)
+           .scalar_subquery().label("last_infusion"))
+    .join(patients, patients.c.clinic_id == clinics.c.id)
+    .where(patients.c.phone == bindparam("from_number"))
+    .order_by(clinics.c.id, patients.c.id)
 )
 # Which members of a household (one phone, several patients) have a check-in
 # sent and not yet answered: a reply is theirs when only one has.
@@ -133,6 +143,31 @@ class _Sender:
 
 
 @dataclass(frozen=True)
+class _Routing:
+    """Where an inbound text goes: ``routes`` get it triaged and flagged;
+    ``everyone`` (all clinics behind the number texted) hears STOP and START,
+    which the carrier applies to the sending number, whoever's patient it is."""
+
+    routes: list[_Sender]
+    everyone: list[_Sender]
+
+
+@dataclass(frozen=True)
+class _Handled:
+    """One clinic's copy of an inbound text, stored and triaged."""
+
+    message_id: int
+    row: dict[str, Any]
+    reply: str
+    level: str | None = None
+    flag_id: int | None = None
+
+
+# Which reply wins when one text reached several clinics: the most urgent.
+SEVERITY = {"emergency": 0, "urgent": 1, "unclear": 2, "mild": 3, "ok": 4}
+
+
+@dataclass(frozen=True)
 class _Answered:
     """The check-in a reply answers, and what it asked."""
 
@@ -155,25 +190,49 @@ def handle_inbound(
 
     The unique provider id decides whether a webhook is a repeat: inserting
     with "on conflict do nothing" is race-free (a concurrent twin waits for
-    the first to commit) and costs no extra query."""
+    the first to commit) and costs no extra query. A text that must reach
+    several clinics (see ``_route``) is stored once per clinic, the first copy
+    carrying the provider id, all in this one transaction, so a retry finds
+    the first and changes nothing."""
     conn = session.connection()
+    routing = _identify(conn, from_number, to_number)
     keyword = _keyword(body)
-    sender = _identify(conn, from_number, to_number)
-    if sender.household and keyword not in KEYWORDS:
-        sender = _household_member(conn, sender, body, now)
-    clinic_id = sender.clinic.id if sender.clinic is not None else None
-    row: dict[str, Any] = {
-        "clinic_id": clinic_id, "patient_id": sender.patient_id, "direction": "in",
-        "body": body, "from_number": from_number, "to_number": to_number,
-        "provider_sid": sid, "status": "received", "created_at": now,
-    }
+    targets = routing.everyone if keyword in OPT_WORDS else routing.routes
+    handled: list[_Handled] = []
+    for index, sender in enumerate(targets):
+        if sender.household and keyword not in KEYWORDS:
+            sender = _household_member(conn, sender, body, now)
+        row: dict[str, Any] = {
+            "clinic_id": sender.clinic.id if sender.clinic is not None else None,
+            "patient_id": sender.patient_id, "direction": "in", "body": body,
+            "from_number": from_number, "to_number": to_number,
+            "provider_sid": sid if index == 0 else None, "status": "received", "created_at": now,
+        }
+        one = _take(session, sender, keyword, row, now, rulebook)
+        if one is None:  # the same webhook again (a retry, or concurrently)
+            return _already_handled(conn, sid)
+        handled.append(one)
+    first = handled[0]
+    worst = min(handled, key=lambda h: SEVERITY.get(h.level or "", 9))
+    _record_reply(conn, first.row, first.message_id, worst.reply)
+    return InboundOutcome(worst.reply, first.message_id, level=worst.level,
+                          flag_id=worst.flag_id)
+
+
+def _take(session: Session, sender: _Sender, keyword: str | None, row: dict[str, Any],
+          now: datetime, rulebook: Rulebook | None) -> _Handled | None:
+    """Store and triage one clinic's copy of the text; None if already stored."""
+    conn = session.connection()
+    body = row["body"]
     if sender.unclear and keyword not in KEYWORDS:
-        return _handle_unclear(session, sender, body, row, rulebook, now)
-    if sender.patient_id is None or keyword in KEYWORDS:
+        return _take_unclear(session, sender, row, rulebook, now)
+    if sender.patient_id is None and not sender.household:
+        return _take_unknown(conn, sender, row, rulebook)
+    if keyword in KEYWORDS:
         message_id = _insert_once(conn, row)
         if message_id is None:
-            return _already_handled(conn, sid)
-        return _handle_keyword(session, sender, keyword, message_id, row, now)
+            return None
+        return _Handled(message_id, row, _handle_keyword(session, sender, keyword, now))
 
     answered = _answered_checkin(conn, sender.patient_id, now)
     result = triage(body, lang=sender.language, rulebook=rulebook,
@@ -183,8 +242,8 @@ def handle_inbound(
     row.update(level=result.level, findings=findings, reasons=list(result.reasons) or None,
                checkin_id=answered.id if answered else None)
     message_id = _insert_once(conn, row)
-    if message_id is None:  # the same webhook again (a retry, or concurrently)
-        return _already_handled(conn, sid)
+    if message_id is None:
+        return None
     if answered is not None:
         conn.execute(CLOSE_CHECKINS, {"ids": list(answered.ids_to_close), "now": now})
     flag_id = _flag(session, sender, result, message_id, answered, findings, now)
@@ -192,25 +251,24 @@ def handle_inbound(
              result.level, f", flag {flag_id}" if flag_id else "")
     reply = patient_text(f"reply_{result.level}", sender.language, sender.clinic,
                          about=sender.about)
-    _record_reply(conn, row, message_id, reply)
-    return InboundOutcome(reply, message_id, level=result.level, flag_id=flag_id)
+    return _Handled(message_id, row, reply, result.level, flag_id)
 
 
-def _handle_unclear(session: Session, sender: _Sender, body: str, row: dict[str, Any],
-                    rulebook: Rulebook | None, now: datetime) -> InboundOutcome:
+def _take_unclear(session: Session, sender: _Sender, row: dict[str, Any],
+                  rulebook: Rulebook | None, now: datetime) -> _Handled | None:
     """A household reply nobody can attach to one patient: triaged all the same
     (a red flag must not wait), kept off both patients' records, and put on an
     ``unclear`` flag naming them so a nurse asks whom it is about."""
     conn = session.connection()
     members = sender.household
     languages = {m.language for m in members}
-    result = triage(body, lang=languages.pop() if len(languages) == 1 else None,
+    result = triage(row["body"], lang=languages.pop() if len(languages) == 1 else None,
                     rulebook=rulebook)
     row.update(level=result.level, findings=[f.to_dict() for f in result.findings],
                reasons=list(result.reasons) or None)
     message_id = _insert_once(conn, row)
     if message_id is None:
-        return _already_handled(conn, row["provider_sid"])
+        return None
     names = " and ".join(f"{m.first_name} (patient {m.patient_id})" for m in members)
     detail = _detail((f"sent from the phone {names} share: could not tell whom it is "
                       "about; ask, then note it on the right patient", *result.reasons))
@@ -227,34 +285,42 @@ def _handle_unclear(session: Session, sender: _Sender, body: str, row: dict[str,
     else:
         reply = patient_text("which_patient", lang, sender.clinic,
                              names=[m.first_name for m in members])
-    _record_reply(conn, row, message_id, reply)
-    return InboundOutcome(reply, message_id, level=result.level, flag_id=flag_id)
+    return _Handled(message_id, row, reply, result.level, flag_id)
 
 
-def _handle_keyword(session: Session, sender: _Sender, keyword: str | None, message_id: int,
-                    row: dict[str, Any], now: datetime) -> InboundOutcome:
-    """Unknown numbers and the carrier keywords: rare, so plain ORM."""
-    conn = session.connection()
-    if sender.patient_id is None and not sender.household:
-        log.info("inbound message %s from an unknown number", message_id)
-        reply = patient_text("unknown_number", "en", sender.clinic)
-    else:
-        # STOP and START are about the phone (the carrier blocks or unblocks it
-        # whole), so they hold for everyone in a household.
-        ids = [m.patient_id for m in sender.household] or [sender.patient_id]
-        for patient in (session.get_one(Patient, i) for i in ids):
-            if keyword in STOP_WORDS:
-                cancelled = opt_out_mid_followup(session, patient, now)
-                log.info("patient %s opted out; %d check-ins cancelled", patient.id, cancelled)
-            elif keyword in START_WORDS:
-                restored = opt_in(session, patient, now)
-                log.info("patient %s opted back in; %d check-ins restored", patient.id,
-                         restored)
-        name = ("opted_out" if keyword in STOP_WORDS
-                else "opted_in" if keyword in START_WORDS else "help")
-        reply = patient_text(name, sender.language, sender.clinic)
-    _record_reply(conn, row, message_id, reply)
-    return InboundOutcome(reply, message_id)
+def _take_unknown(conn: Connection, sender: _Sender, row: dict[str, Any],
+                  rulebook: Rulebook | None) -> _Handled | None:
+    """A number we do not know is still triaged: red-flag words get the
+    emergency instruction at once (naming no patient), and the text, with its
+    level, waits on the clinic's queue page under "Texts from unknown numbers"."""
+    result = triage(row["body"], lang="en", rulebook=rulebook)
+    row.update(level=result.level, findings=[f.to_dict() for f in result.findings] or None,
+               reasons=list(result.reasons) or None)
+    message_id = _insert_once(conn, row)
+    if message_id is None:
+        return None
+    log.info("inbound message %s from an unknown number triaged %s", message_id, result.level)
+    name = "unknown_emergency" if result.level == "emergency" else "unknown_number"
+    return _Handled(message_id, row, patient_text(name, "en", sender.clinic), result.level)
+
+
+def _handle_keyword(session: Session, sender: _Sender, keyword: str | None,
+                    now: datetime) -> str:
+    """The carrier keywords of a known patient: rare, so plain ORM; the reply.
+
+    STOP and START are about the phone (the carrier blocks or unblocks it whole),
+    so they hold for everyone in a household."""
+    ids = [m.patient_id for m in sender.household] or [sender.patient_id]
+    for patient in (session.get_one(Patient, i) for i in ids):
+        if keyword in STOP_WORDS:
+            cancelled = opt_out_mid_followup(session, patient, now)
+            log.info("patient %s opted out; %d check-ins cancelled", patient.id, cancelled)
+        elif keyword in START_WORDS:
+            restored = opt_in(session, patient, now)
+            log.info("patient %s opted back in; %d check-ins restored", patient.id, restored)
+    name = ("opted_out" if keyword in STOP_WORDS
+            else "opted_in" if keyword in START_WORDS else "help")
+    return patient_text(name, sender.language, sender.clinic)
 
 
 def _flag(session: Session, sender: _Sender, result: TriageResult, message_id: int,
@@ -298,19 +364,58 @@ def _already_handled(conn: Connection, sid: str) -> InboundOutcome:
     return InboundOutcome(reply or "", existing.id, duplicate=True, level=existing.level)
 
 
-def _identify(conn: Connection, from_number: str, to_number: str) -> _Sender:
+def _identify(conn: Connection, from_number: str, to_number: str) -> _Routing:
     """The clinic by the number texted, the patient by the number texting.
 
-    When a deployment shares one sending number between clinics, the patient's
-    number alone decides, but only when it belongs to exactly one clinic."""
+    When a deployment shares one sending number between clinics, the
+    patient's number decides (see ``_route``); a number no clinic knows still
+    reaches the clinic texted, or, on a shared number, the unknown-numbers
+    list of the clinics sharing it."""
     params = {"from_number": from_number, "to_number": to_number}
     rows = conn.execute(SENDER_BY_CLINIC_NUMBER, params).all()
-    if not rows:
-        rows = conn.execute(SENDER_BY_PHONE, params).all()
-        if len({r.id for r in rows}) != 1:
-            return _Sender(None, None, "en")
+    if rows:
+        return _Routing([_sender(rows)], [_sender(rows)])
+    candidates = _by_clinic(conn.execute(SENDERS_BY_PHONE, params).all())
+    if not candidates:
+        unknown = _Sender(None, None, "en")
+        return _Routing([unknown], [unknown])
+    return _Routing([_sender(g) for g in _route(candidates)], [_sender(g) for g in candidates])
+
+
+def _by_clinic(rows: list[Row[Any]]) -> list[list[Row[Any]]]:
+    """The patients on the phone, one group per clinic (rows come ordered by clinic)."""
+    groups: dict[int, list[Row[Any]]] = {}
+    for row in rows:
+        groups.setdefault(row.id, []).append(row)
+    return list(groups.values())
+
+
+def _route(candidates: list[list[Row[Any]]]) -> list[list[Row[Any]]]:
+    """Which clinics get a text to a shared number from a patient of several.
+
+    The clinic whose follow-up is active for the phone, i.e. with the most
+    recent infusion; when that cannot be told (the same infusion time, or
+    none), every clinic where it is an active (not opted-out) patient: a
+    reply must reach someone, and a nurse can tell a misrouted copy at once.
+    Each candidate is one clinic's patients on the phone (a household has several)."""
+    if len(candidates) == 1:
+        return candidates
+
+    def last(group: list[Row[Any]]) -> datetime | None:
+        return max((r.last_infusion for r in group if r.last_infusion is not None), default=None)
+
+    latest = max((t for t in map(last, candidates) if t is not None), default=None)
+    newest = [g for g in candidates if latest is not None and last(g) == latest]
+    if len(newest) == 1:
+        return newest
+    pool = newest or candidates
+    return [g for g in pool if any(r.opted_out_at is None for r in g)] or pool
+
+
+def _sender(rows: list[Row[Any]]) -> _Sender:
+    """One clinic's view of the phone: no patient, one, or a household of several."""
     row = rows[0]
-    if len(rows) > 1:  # one clinic, several patients on this phone
+    if len(rows) > 1:
         return _Sender(row, None, row.language or "en", household=tuple(rows))
     if row.patient_id is None:
         return _Sender(row, None, "en")
@@ -335,6 +440,27 @@ def _household_member(conn: Connection, sender: _Sender, body: str,
     member = named[0]
     return _Sender(sender.clinic, member.patient_id, member.language or "en",
                    household=members, about=member.first_name)
+
+
+# How far back the queue page lists texts from numbers no clinic knows.
+UNKNOWN_TEXTS_WINDOW = timedelta(days=14)
+
+
+def unknown_number_texts(session: Session, clinic: Clinic, now: datetime) -> list[Message]:
+    """Recent texts from numbers that are not the clinic's patients, for its queue page.
+
+    Those sent to the clinic's own number, and, for a clinic without one (it
+    shares the deployment's number), those sent to the shared number that no
+    clinic could place. The most urgent first: an unknown sender with red-flag
+    words was told to call the emergency number, and a person should know."""
+    mine = Message.clinic_id == clinic.id
+    if clinic.sms_number is None:
+        mine = mine | Message.clinic_id.is_(None)
+    found = session.scalars(
+        select(Message).where(mine, Message.direction == "in", Message.patient_id.is_(None),
+                              Message.created_at >= now - UNKNOWN_TEXTS_WINDOW)
+        .order_by(Message.created_at.desc(), Message.id.desc()).limit(100)).all()
+    return sorted(found, key=lambda m: SEVERITY.get(m.level or "", 9))
 
 
 def _answered_checkin(conn: Connection, patient_id: int, now: datetime) -> _Answered | None:

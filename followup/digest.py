@@ -24,6 +24,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from followup.alerts import alert_lines
 from followup.clock import Clock
 from followup.config import ConfigError, Settings, parse_hhmm
 from followup.db import write_transaction
@@ -116,8 +117,10 @@ class DigestPass:
                                                       Digest.day == day)) is not None:
                 return
             counts = digest_counts(session, clinic.id)
+            # Texts not going out (refused credentials, check-ins never sent) lead the digest.
+            alerts = [line.headline for line in alert_lines(session, clinic)]
         body = render_sms("digest", STAFF_LANGUAGE, day=day, link=self.settings.public_url + "/",
-                          **vars(counts), **clinic_context(clinic))
+                          alerts=alerts, **vars(counts), **clinic_context(clinic))
         try:
             with write_transaction(self.sessions) as session:
                 session.add(Digest(clinic_id=clinic.id, day=day, channel=channel, body=body,

@@ -19,9 +19,10 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, bindparam, insert, select, update
+from sqlalchemy import Row, and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
+from followup.alerts import CREDENTIALS, UNSENT, clear_alerts, raise_alert
 from followup.clock import Clock
 from followup.config import Settings
 from followup.consent import opt_out
@@ -33,6 +34,7 @@ from followup.notify import checkin_text
 from followup.pacing import Pacer
 from followup.schedule import QuietHours, next_allowed
 from followup.sms.base import (
+    AccountSendError,
     PermanentSendError,
     SendError,
     SendResult,
@@ -67,6 +69,13 @@ REMINDER_KIND = "reminder"
 MAX_PACE_WAIT_SECONDS = 1.0
 
 
+# How often a check-in is tried again while Twilio refuses our account: soon
+# enough that texts resume minutes after someone fixes it.
+ACCOUNT_RETRY = timedelta(minutes=5)
+# What ``last_error`` adds while the check-in will still be tried (and only then).
+WILL_RETRY = ": will retry"
+ACCOUNT_WAIT = ": waiting for the account to be fixed"
+
 # Texts sent between two commits: the most a crash can leave unrecorded.
 SEND_CHUNK = 10
 
@@ -84,6 +93,7 @@ _patients, _clinics = Patient.__table__, Clinic.__table__
 LOAD_DUE = (
     select(_checkins.c.id, _checkins.c.kind, _checkins.c.template, _checkins.c.body,
            _checkins.c.due_at, _checkins.c.reminder_for_id, _checkins.c.created_by,
+           _checkins.c.last_error,
            _patients.c.id.label("patient_id"), _patients.c.phone.label("to"),
            _patients.c.first_name, _patients.c.language, _patients.c.timezone,
            _patients.c.opted_out_at, _patients.c.paused_at,
@@ -100,6 +110,14 @@ LOAD_DUE = (
 # runs them in-process. (RETURNING would make SQLAlchemy render one multi-row
 # INSERT whose hundred-odd parameters psycopg re-parses on every chunk.)
 INSERT_SENT = insert(Message.__table__)
+# Push a live claim's lease on; matches nothing once it ran out or changed hands.
+RENEW_LEASE = update(_checkins).where(
+    *_held, _checkins.c.lease_expires_at > bindparam("at")
+).values(lease_expires_at=bindparam("until"))
+# Give back, unsent, what is left of a claim this dispatcher stops working.
+RELEASE_UNSENT = update(_checkins).where(*_claimed).values(
+    status="pending", claim_token=None, send_started_at=None, lease_expires_at=None,
+    next_attempt_at=bindparam("at"))
 
 
 @dataclass(frozen=True)
@@ -136,6 +154,8 @@ class DueCheckin(Protocol):
     def opted_out_at(self) -> datetime | None: ...
     @property
     def paused_at(self) -> datetime | None: ...
+    @property
+    def last_error(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -184,6 +204,16 @@ class Dispatcher:
         self.pacer = pacer
         self.sleep = sleep
         self.max_pace_wait = max_pace_wait
+        self._lease = timedelta(seconds=settings.claim_lease_seconds)
+        # Renew a lease this long before it runs out: half the lease, and never
+        # less than one provider call can take, so no send outlives the lease.
+        self._renew_margin = max(self._lease / 2,
+                                 timedelta(seconds=settings.twilio.timeout_seconds))
+        self._lease_until: datetime | None = None
+        # Once Twilio refuses our account in a pass, every other send of the
+        # pass would be refused too: they wait without hammering the API.
+        self._refused: AccountSendError | None = None
+        self._account_works = False  # a send succeeded this pass (alert cleared)
 
     # -- one pass ---------------------------------------------------------
     def run_once(
@@ -192,6 +222,8 @@ class Dispatcher:
         """Send everything due at ``as_of`` (default: the clock's now)."""
         now = as_of or self.clock.now()
         self._started = self.clock.now()
+        self._refused = None
+        self._account_works = False
         summary = DispatchSummary()
         summary.reclaimed = self._expire_claims(now)
         for _ in range(max_batches):
@@ -204,7 +236,9 @@ class Dispatcher:
     def _expire_claims(self, now: datetime) -> int:
         cutoff = now - timedelta(seconds=self.settings.claim_lease_seconds)
         with write_transaction(self.sessions) as session:
-            expired = (Checkin.status == "sending", Checkin.claimed_at < cutoff)
+            expired = (Checkin.status == "sending", or_(
+                Checkin.lease_expires_at < now,
+                and_(Checkin.lease_expires_at.is_(None), Checkin.claimed_at < cutoff)))
             # The provider may have accepted these before the dispatcher died.
             risky = session.execute(
                 update(Checkin)
@@ -234,6 +268,9 @@ class Dispatcher:
         PostgreSQL locking them and skipping rows another dispatcher holds)
         and returns the ids it took."""
         token = uuid.uuid4().hex
+        # The lease runs from the present of the pass, which for a long pass
+        # (or ``dispatch --as-of``) is later than its instant ``now``.
+        self._lease_until = self._moment(now) + self._lease
         with write_transaction(self.sessions) as session:
             due = (
                 select(Checkin.id)
@@ -247,7 +284,8 @@ class Dispatcher:
             ids = list(session.connection().execute(
                 update(_checkins)
                 .where(_checkins.c.id.in_(due.scalar_subquery()), _checkins.c.status == "pending")
-                .values(status="sending", claim_token=token, claimed_at=now)
+                .values(status="sending", claim_token=token, claimed_at=now,
+                        lease_expires_at=self._lease_until)
                 .returning(_checkins.c.id)
             ).scalars())
         return token, sorted(ids)
@@ -264,7 +302,7 @@ class Dispatcher:
             with write_transaction(self.sessions) as session:
                 for checkin in self._load(session, list(verdicts), token):
                     checkin.claim_token = None
-                    self._apply_verdict(session, checkin, verdicts[checkin.id], summary)
+                    self._apply_verdict(session, checkin, verdicts[checkin.id], summary, now)
         chunks = [plans[i:i + SEND_CHUNK] for i in range(0, len(plans), SEND_CHUNK)]
         marked = False
         for index, chunk in enumerate(chunks):
@@ -273,7 +311,11 @@ class Dispatcher:
                 if not marked:
                     with write_transaction(self.sessions) as session:
                         self._mark_started(session, chunk, token, now)
-                self._send_chunk(chunk, following, token, now, summary)
+                if not self._send_chunk(chunk, following, token, now, summary):
+                    # The lease ran out: the rest of the batch is given back unsent.
+                    rest = [p.checkin_id for c in chunks[index + 2:] for p in c]
+                    self._release(rest, token, now)
+                    return
                 marked = True
             except Exception as exc:  # the chunk goes back to the queue, not the batch
                 marked = False
@@ -322,21 +364,67 @@ class Dispatcher:
                 "ids": [p.checkin_id for p in chunk], "token": token, "at": self._moment(now)})
 
     def _send_chunk(self, chunk: list[SendPlan], following: list[SendPlan], token: str,
-                    now: datetime, summary: DispatchSummary) -> None:
+                    now: datetime, summary: DispatchSummary) -> bool:
         """Send a chunk already marked as started; record it and mark the next
-        chunk in one transaction (one commit per chunk)."""
+        chunk in one transaction (one commit per chunk).
+
+        Returns False when the claim's lease ran out before the chunk was
+        through: what was not sent is given back (the following chunk too)."""
         outcomes: dict[int, SendResult | SendError | datetime] = {}
+        released: list[int] = []
         for plan in chunk:
+            if released or not self._hold_lease(token, now):
+                released.append(plan.checkin_id)
+                continue
             outcomes[plan.checkin_id] = self._send_one(plan, now)
-        accepted = [p for p in chunk if isinstance(outcomes[p.checkin_id], SendResult)]
-        others = {p.checkin_id: p.body for p in chunk if p not in accepted}
+        accepted = [p for p in chunk if isinstance(outcomes.get(p.checkin_id), SendResult)]
+        others = {p.checkin_id: p.body for p in chunk
+                  if p not in accepted and p.checkin_id in outcomes}
         with write_transaction(self.sessions) as session:
             self._record_accepted(session, accepted, outcomes, token, now, summary)
             for checkin in self._load(session, list(others), token) if others else ():
                 checkin.claim_token = None
                 self._record(session, checkin, others[checkin.id], outcomes[checkin.id], now,
                              summary)
-            self._mark_started(session, following, token, now)
+            if released:
+                self._release_in(session, released + [p.checkin_id for p in following],
+                                 token, now)
+            else:
+                self._mark_started(session, following, token, now)
+        if released:
+            log.warning("claim lease ran out: %d check-ins given back unsent", len(released))
+        return not released
+
+    # -- the claim's lease -------------------------------------------------
+    def _hold_lease(self, token: str, now: datetime) -> bool:
+        """Whether this dispatcher may still send for its claim; renews the
+        lease when it runs low. False once it has run out: another dispatcher
+        may already have taken the claim over, and a send now could be a
+        second copy of the same text."""
+        assert self._lease_until is not None
+        moment = self._moment(now)
+        if self._lease_until - moment > self._renew_margin:
+            return True
+        if moment >= self._lease_until:
+            return False
+        until = moment + self._lease
+        with write_transaction(self.sessions) as session:
+            renewed = session.connection().execute(
+                RENEW_LEASE, {"token": token, "at": moment, "until": until}).rowcount
+        if not renewed:
+            return False
+        self._lease_until = until
+        return True
+
+    def _release(self, ids: list[int], token: str, now: datetime) -> None:
+        if ids:
+            with write_transaction(self.sessions) as session:
+                self._release_in(session, ids, token, now)
+
+    def _release_in(self, session: Session, ids: list[int], token: str, now: datetime) -> None:
+        """Give back unsent check-ins still held by this claim (none once it changed hands)."""
+        session.connection().execute(RELEASE_UNSENT, {"ids": ids, "token": token,
+                                                      "at": self._moment(now)})
 
     def _record_accepted(self, session: Session, plans: list[SendPlan],
                          outcomes: dict[int, SendResult | SendError | datetime], token: str,
@@ -356,6 +444,7 @@ class Dispatcher:
             "provider_sid": outcome.sid, "status": outcome.status, "sent_by": p.created_by,
             "created_at": now,
         } for p in plans if isinstance(outcome := outcomes[p.checkin_id], SendResult)])
+        self._account_accepted(session, now)
         summary.sent += len(plans)
         for p in plans:
             log.info("checkin %s sent to patient %s", p.checkin_id, p.patient_id)
@@ -372,9 +461,14 @@ class Dispatcher:
                 paced_until = allowed
         if paced_until is not None:
             return paced_until
+        if self._refused is not None:
+            return self._refused
         try:
             return self.sms.send(to=plan.to, body=plan.body, from_=plan.from_,
                                  status_callback=self.settings.public_url + "/twilio/status")
+        except AccountSendError as exc:
+            self._refused = exc
+            return exc
         except SendError as exc:
             if exc.http_status == 429 and self.pacer is not None:
                 # The provider says the sender is over its rate: everyone from it waits.
@@ -391,9 +485,13 @@ class Dispatcher:
             summary.paced += 1
         elif isinstance(outcome, SendResult):
             self._sent(session, checkin, body, outcome, now, summary)
+        elif isinstance(outcome, AccountSendError):
+            self._account_refused(session, checkin, outcome, now, summary)
         elif isinstance(outcome, TransientSendError):
             checkin.attempts += 1
-            self._retry_later(checkin, outcome, now, summary)
+            if outcome.maybe_sent:
+                checkin.possible_duplicate = True  # Twilio may have it: say so on the retry
+            self._retry_later(session, checkin, outcome, now, summary)
         elif isinstance(outcome, PermanentSendError):
             checkin.attempts += 1
             self._give_up(session, checkin, body, outcome, now)
@@ -402,7 +500,7 @@ class Dispatcher:
     def _internal_error(self, checkin_id: int, token: str, now: datetime, exc: Exception,
                         summary: DispatchSummary) -> None:
         """Put the check-in back with a back-off and say what broke (no PHI)."""
-        log.error("checkin %s: %s while sending; will retry", checkin_id, type(exc).__name__)
+        log.error("checkin %s: %s while sending", checkin_id, type(exc).__name__)
         summary.errors.append(f"checkin {checkin_id}: {type(exc).__name__}")
         with write_transaction(self.sessions) as session:
             checkin = session.get(Checkin, checkin_id)
@@ -415,8 +513,8 @@ class Dispatcher:
                     and checkin.send_started_at >= checkin.claimed_at):
                 checkin.possible_duplicate = True  # it may have gone out before the error
             if checkin.attempts >= self.settings.max_attempts:
-                checkin.status = "failed"
-                summary.failed += 1
+                self._not_sent(session, checkin, f"internal error ({type(exc).__name__}) "
+                               f"{checkin.attempts} times", now, summary)
             else:
                 checkin.status = "pending"
                 checkin.next_attempt_at = now + self.backoff(checkin.attempts)
@@ -481,7 +579,7 @@ class Dispatcher:
         return None
 
     def _apply_verdict(self, session: Session, checkin: Checkin, verdict: Verdict,
-                       summary: DispatchSummary) -> None:
+                       summary: DispatchSummary, now: datetime) -> None:
         checkin.status = verdict.status
         if verdict.status == "pending":
             assert verdict.next_attempt_at is not None
@@ -491,6 +589,13 @@ class Dispatcher:
         checkin.skip_reason = verdict.reason
         summary.skipped += 1
         log.info("checkin %s %s (%s)", checkin.id, verdict.status, verdict.reason)
+        if verdict.reason and verdict.reason.startswith("stale") and checkin.last_error:
+            # It went stale because sending kept failing: that is a text not
+            # sent, which a person must hear about, not a quiet skip.
+            why = checkin.last_error.removesuffix(WILL_RETRY).removesuffix(ACCOUNT_WAIT)
+            checkin.last_error = f"not sent in time: {why}"[:255]
+            raise_alert(session, clinic_id=checkin.patient.clinic_id, kind=UNSENT, now=now,
+                        detail=why)
 
     def _sent(self, session: Session, checkin: Checkin, body: str, result: SendResult,
               now: datetime, summary: DispatchSummary) -> None:
@@ -503,21 +608,70 @@ class Dispatcher:
         ))
         checkin.attempts += 1
         checkin.status, checkin.sent_at, checkin.last_error = "sent", now, None
+        self._account_accepted(session, now)
         summary.sent += 1
         log.info("checkin %s sent to patient %s (sid %s)", checkin.id, patient.id, result.sid)
 
-    def _retry_later(self, checkin: Checkin, exc: TransientSendError, now: datetime,
-                     summary: DispatchSummary) -> None:
-        checkin.last_error = f"provider busy ({exc.http_status or 'no answer'}): will retry"
-        if checkin.attempts >= self.settings.max_attempts:
-            checkin.status = "failed"
-            summary.failed += 1
-            log.warning("checkin %s failed after %d attempts", checkin.id, checkin.attempts)
+    def _retry_later(self, session: Session, checkin: Checkin, exc: TransientSendError,
+                     now: datetime, summary: DispatchSummary) -> None:
+        """A provider outage: retry with back-off for as long as the text is
+        still worth sending (the staleness rule), then tell a person."""
+        if exc.maybe_sent:
+            problem = ("Twilio did not answer in time; it may have sent it, so the patient "
+                       "may get it twice")
+        elif exc.http_status:
+            problem = f"Twilio is unavailable (HTTP {exc.http_status})"
+        else:
+            problem = "Twilio could not be reached"
+        retry_at = now + self.backoff(checkin.attempts, exc.retry_after)
+        if retry_at > self.send_deadline(checkin):
+            self._not_sent(session, checkin, f"{problem} until it was too late", now, summary)
             return
+        checkin.last_error = f"{problem}{WILL_RETRY}"[:255]
         checkin.status = "pending"
-        checkin.next_attempt_at = now + self.backoff(checkin.attempts, exc.retry_after)
+        checkin.next_attempt_at = retry_at
         summary.retrying += 1
         log.info("checkin %s will retry (attempt %d)", checkin.id, checkin.attempts)
+
+    def send_deadline(self, checkin: Checkin) -> datetime:
+        """The last moment a check-in is worth sending: ``stale_after_hours``
+        after it was due (a nurse's message too, though quiet hours never
+        make it stale)."""
+        return checkin.due_at + timedelta(hours=self.settings.stale_after_hours)
+
+    def _not_sent(self, session: Session, checkin: Checkin, why: str, now: datetime,
+                  summary: DispatchSummary) -> None:
+        """Give up on a check-in and count it into the clinic's one alert (not a
+        flag per patient: an outage would bury the queue)."""
+        checkin.status = "failed"
+        checkin.last_error = f"not sent: {why}"[:255]
+        summary.failed += 1
+        raise_alert(session, clinic_id=checkin.patient.clinic_id, kind=UNSENT, now=now,
+                    detail=why)
+        log.warning("checkin %s not sent after %d attempts", checkin.id, checkin.attempts)
+
+    def _account_accepted(self, session: Session, now: datetime) -> None:
+        """Twilio took a text: our account works, so its alert (if any) ends.
+        Once per pass: a statement per chunk would cost the hot path a fifth."""
+        if not self._account_works:
+            clear_alerts(session, kind=CREDENTIALS, now=now)
+            self._account_works = True
+
+    def _account_refused(self, session: Session, checkin: Checkin, exc: AccountSendError,
+                         now: datetime, summary: DispatchSummary) -> None:
+        """Twilio refuses our account: not the check-in's fault, so no attempt
+        is counted; it waits (until stale) and the clinic is alerted once."""
+        why = f"Twilio refused our account (HTTP {exc.http_status}, error {exc.code})"
+        raise_alert(session, clinic_id=checkin.patient.clinic_id, kind=CREDENTIALS, now=now,
+                    detail=f"HTTP {exc.http_status}, error {exc.code}")
+        retry_at = now + ACCOUNT_RETRY
+        if retry_at > self.send_deadline(checkin):
+            self._not_sent(session, checkin, why, now, summary)
+            return
+        checkin.status = "pending"
+        checkin.next_attempt_at = retry_at
+        checkin.last_error = f"{why}{ACCOUNT_WAIT}"
+        summary.retrying += 1
 
     def backoff(self, attempts: int, retry_after: float | None = None) -> timedelta:
         """Exponential with full jitter, never sooner than the provider asked."""

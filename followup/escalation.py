@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from followup.alerts import CREDENTIALS, raise_alert
 from followup.clock import Clock
 from followup.config import EscalationSettings, Settings
 from followup.db import write_transaction
@@ -38,6 +39,7 @@ from followup.models import Clinic, Flag, FlagEvent, Message
 from followup.notify import STAFF_LANGUAGE, clinic_context
 from followup.pacing import Pacer
 from followup.sms.base import (
+    AccountSendError,
     PermanentSendError,
     SendError,
     SendResult,
@@ -307,7 +309,7 @@ class Escalator:
                 log.info("flag %s escalated to on-call rung %d", flag.id, page.rung + 1)
                 return
             summary.failed += 1
-            if isinstance(outcome, TransientSendError):
+            if isinstance(outcome, TransientSendError | AccountSendError):
                 # Give the rung back: the next pass pages the same number again.
                 session.execute(
                     update(Flag)
@@ -315,6 +317,11 @@ class Escalator:
                     .values(escalation_step=page.step, next_escalation_at=now)
                     .execution_options(synchronize_session=False))
                 why = "the SMS provider did not take it; will retry"
+                if isinstance(outcome, AccountSendError):
+                    # No page can go out: the clinic's banner says why (alerts).
+                    raise_alert(session, clinic_id=flag.clinic_id, kind=CREDENTIALS, now=now,
+                                detail=f"HTTP {outcome.http_status}, error {outcome.code}")
+                    why = "Twilio refuses our credentials; will retry"
             else:
                 assert isinstance(outcome, PermanentSendError)
                 # This number cannot be texted: move on to the next rung at the next pass.

@@ -206,6 +206,10 @@ class Checkin(Base):
     send_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     possible_duplicate: Mapped[bool] = mapped_column(Boolean, default=False,
                                                      server_default="0")
+    # Until when the claim holds: set at the claim and pushed on while its
+    # dispatcher still works the batch, so a slow provider never lets a second
+    # dispatcher take over (and send again) a claim that is still alive.
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     patient: Mapped[Patient] = relationship(back_populates="checkins")
@@ -381,6 +385,28 @@ class Digest(Base):
     channel: Mapped[str] = mapped_column(String(8))
     body: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ClinicAlert(Base):
+    """A clinic-level delivery problem a person must see (staff pages, digest, /healthz).
+
+    One row per clinic and kind, reopened in place: ``credentials`` (the
+    provider refuses our account; clears itself when a send succeeds) and
+    ``unsent`` (check-ins that went stale unsent, counted; a nurse dismisses it).
+    """
+
+    __tablename__ = "clinic_alerts"
+    __table_args__ = (UniqueConstraint("clinic_id", "kind", name="uq_clinic_alerts_clinic_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    since: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    detail: Mapped[str | None] = mapped_column(String(255))
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cleared_by: Mapped[str | None] = mapped_column(String(100))
 
 
 class SenderRate(Base):

@@ -42,7 +42,7 @@ LANGUAGES: tuple[str, ...] = ("en", "es")
 DEFAULT_LANGUAGE = "en"
 
 # Context values that may be left out by the caller (see module docstring).
-_OPTIONAL_DEFAULTS: dict[str, object] = {"product": None, "about": None}
+_OPTIONAL_DEFAULTS: dict[str, object] = {"product": None, "about": None, "alerts": ()}
 
 _NAME_RE = re.compile(r"^[a-z0-9_]+$")
 _HSPACE_RE = re.compile(r"[^\S\n]+")  # any whitespace except newline

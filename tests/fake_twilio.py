@@ -27,7 +27,7 @@ import json
 import re
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -310,6 +310,12 @@ class FakeTwilio:
         self.requests: list[RecordedRequest] = []
         self._failures: list[ScriptedFailure | None] = []  # None: accept this one
         self._delays: list[float] = []
+        self._holds: list[threading.Event] = []
+        # Called with the form of each valid create request before it is
+        # answered: a test makes Twilio "slow" on its injected clock here.
+        self.before_answer: Callable[[dict[str, list[str]]], None] | None = None
+        self.cut_requests = 0  # bodies shorter than their Content-Length (client died)
+        self._arrived = 0
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._stopping = threading.Event()
@@ -421,6 +427,19 @@ class FakeTwilio:
         with self._lock:
             self._delays.extend(seconds for _ in range(times))
 
+    def hold(self, release: threading.Event, *, times: int = 1) -> None:
+        """Hold the next ``times`` responses until ``release`` is set, then
+        process them (accept, as Twilio may accept a text whose client gave up).
+
+        Deterministic where ``delay`` is timed: the test decides when Twilio answers."""
+        with self._lock:
+            self._holds.extend(release for _ in range(times))
+
+    def wait_for_requests(self, count: int, timeout: float = 5.0) -> bool:
+        """Block until ``count`` requests have reached the fake (answered or held)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._arrived >= count, timeout)
+
     def wait_for_messages(self, count: int, timeout: float = 5.0) -> bool:
         """Block until ``count`` messages were accepted (e.g. after a delayed request)."""
         with self._changed:
@@ -492,9 +511,18 @@ class FakeTwilio:
             self._record_error("POST Messages.json: no Body, MediaUrl or ContentSid (Twilio 21602)")
             return _error(400, 21602)
 
+        with self._changed:
+            self._arrived += 1
+            self._changed.notify_all()
+        if self.before_answer is not None:
+            self.before_answer(params)
         pause = self._next(self._delays)
         if pause and self._stopping.wait(pause):
             return _error(503, 20500, "fake shutting down")
+        gate: threading.Event | None = self._next(self._holds)
+        while gate is not None and not gate.wait(0.05):
+            if self._stopping.is_set():
+                return _error(503, 20500, "fake shutting down")
 
         failure: ScriptedFailure | None = self._next(self._failures)
         if failure is not None:
@@ -599,6 +627,14 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         fake: FakeTwilio = self.server.fake  # type: ignore[attr-defined]
+        if len(body) < length:
+            # The client died mid-request (a SIGKILLed dispatcher): Twilio
+            # never sees a request it did not receive whole, so neither does
+            # the fake (it is not an API violation of ours to record).
+            with fake._lock:
+                fake.cut_requests += 1
+            self.close_connection = True
+            return
         status, payload, extra = fake.handle(self.command, self.path, self.headers, body)
         data = json.dumps(payload).encode("utf-8")
         try:

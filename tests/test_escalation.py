@@ -225,3 +225,28 @@ def test_the_state_in_words_follows_the_ladder_and_its_failures(svc, oncall, clo
         acknowledge(s, s.get(Flag, flag_id), actor="user:1", now=t0 + timedelta(minutes=7))
         s.commit()
     assert state_text(svc, flag_id, t0 + timedelta(minutes=7)) is None
+
+
+def test_refused_credentials_keep_the_rung_and_raise_the_clinic_alert(svc, oncall, clock, fake):
+    """Twilio refuses our account: the page is retried at the next pass (not
+    skipped to the next rung) and the clinic's staff pages say why."""
+    from followup.config import TwilioSettings
+    from followup.models import ClinicAlert
+
+    backend = TwilioBackend(TwilioSettings(
+        account_sid=fake.account_sid, auth_token=fake.auth_token, from_number="+13125550100",
+        messaging_service_sid="", api_base_url=fake.base_url, timeout_seconds=5,
+        validity_period_seconds=3600))
+    t0 = clock.now()
+    flag_id, _ = new_flag(svc, oncall.clinic.id)
+    fake.queue_failure(status=401, code=20003)
+    esc = escalator(svc, backend)
+    assert esc.run_once(t0 + timedelta(minutes=5)).failed == 1
+    with svc.sessions() as s:
+        [alert] = s.scalars(select(ClinicAlert)).all()
+        assert (alert.kind, alert.clinic_id, alert.cleared_at) == (
+            "credentials", oncall.clinic.id, None)
+    assert ("escalation_failed", "could not text on-call rung 1 of 2 "
+            f"({LADDER[0]}): Twilio refuses our credentials; will retry") in events(svc, flag_id)
+    assert esc.run_once(t0 + timedelta(minutes=6)).texted == 1
+    assert [m["To"] for m in fake.messages] == [LADDER[0]]  # the same rung, not skipped

@@ -157,7 +157,8 @@ def test_a_timeout_is_retried(svc, fake):
     assert d.run_once(T).retrying == 1
     with svc.sessions() as s:
         checkin = s.scalar(select(Checkin))
-        assert checkin.status == "pending" and "no answer" in checkin.last_error
+        assert checkin.status == "pending" and "may have sent it" in checkin.last_error
+        assert checkin.possible_duplicate  # Twilio may have taken the first one
     assert d.run_once(checkin.next_attempt_at).sent == 1
     assert fake.errors == []
 

@@ -6,18 +6,26 @@ mocked SDK cannot: parameter names, form encoding, auth, error parsing.
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
+import socket
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 import requests
 from fake_twilio import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, FakeTwilio, count_segments
 
 from followup.config import TWILIO_API_BASE_URL, TwilioSettings
-from followup.sms.base import PermanentSendError, SendResult, TransientSendError
+from followup.sms.base import (
+    AccountSendError,
+    PermanentSendError,
+    SendResult,
+    TransientSendError,
+)
 from followup.sms.console import ConsoleBackend
 from followup.sms.twilio import RoutedTwilioHttpClient, TwilioBackend, parse_retry_after
 
@@ -141,9 +149,10 @@ def test_timeout_is_transient_and_fast(fake: FakeTwilio) -> None:
     fake.delay(0.5)
 
     started = time.monotonic()
-    with pytest.raises(TransientSendError):
+    with pytest.raises(TransientSendError) as info:
         backend.send(to=PATIENT, body=BODY)
     assert time.monotonic() - started < 0.45
+    assert info.value.maybe_sent  # the dispatcher records the retry as a possible duplicate
 
     # Twilio may still accept a text whose request timed out: a retry can
     # duplicate it. The fake behaves the same way.
@@ -155,8 +164,9 @@ def test_connection_refused_is_transient(fake: FakeTwilio) -> None:
     settings = make_settings(fake)
     fake.close()  # nothing listens on that port any more
 
-    with pytest.raises(TransientSendError):
+    with pytest.raises(TransientSendError) as info:
         TwilioBackend(settings).send(to=PATIENT, body=BODY)
+    assert not info.value.maybe_sent  # it never reached Twilio
 
 
 def test_invalid_number_is_permanent_and_no_phi_leaks(
@@ -281,10 +291,11 @@ def test_fake_checks_auth(fake: FakeTwilio) -> None:
     assert fake.errors == ["request without HTTP Basic auth", "wrong account SID or auth token"]
 
 
-def test_wrong_credentials_are_retried_not_blamed_on_the_patient(fake: FakeTwilio) -> None:
+def test_wrong_credentials_are_an_account_error_not_blamed_on_the_patient(
+        fake: FakeTwilio) -> None:
     backend = TwilioBackend(make_settings(fake, auth_token="stale-token"))
 
-    with pytest.raises(TransientSendError) as info:
+    with pytest.raises(AccountSendError) as info:
         backend.send(to=PATIENT, body=BODY)
 
     assert (info.value.http_status, info.value.code) == (401, 20003)
@@ -365,3 +376,23 @@ def test_dispatcher_sends_through_twilio_as_the_api_describes(
     messages = client.get("/api/patients/1/messages", headers=clinic.auth).get_json()
     assert messages[0]["status"] == "queued"
     app.extensions["followup"].dispose()
+
+
+def test_a_request_cut_short_by_a_killed_client_is_not_a_request(fake: FakeTwilio) -> None:
+    """A SIGKILLed dispatcher can die after sending the headers and half the
+    form: Twilio never processes half a request, and the fake must not record
+    it as an API violation (it made the crash test fail 1 run in 4)."""
+    host, port = fake.base_url.removeprefix("http://").split(":")
+    auth = base64.b64encode(f"{fake.account_sid}:{fake.auth_token}".encode()).decode()
+    form = urlencode({"Body": "x", "From": SENDER, "To": PATIENT})
+    head = (f"POST {urlsplit(fake.messages_url).path} HTTP/1.1\r\nHost: {host}\r\n"
+            f"Authorization: Basic {auth}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(form)}\r\n\r\n")
+    with socket.create_connection((host, int(port))) as conn:
+        conn.sendall((head + form[:len(form) // 2]).encode())  # then the client dies
+        conn.shutdown(socket.SHUT_WR)
+        assert conn.recv(1024) == b""  # no answer to half a request
+    assert fake.errors == [] and fake.messages == [] and fake.cut_requests == 1
+    # A whole request on the same server still works.
+    assert TwilioBackend(make_settings(fake)).send(to=PATIENT, body=BODY).status == "queued"

@@ -46,6 +46,7 @@ EXPECTED_NAMES = {
     "reply_ok",
     "reply_unclear",
     "unknown_number",
+    "unknown_emergency",
     "opted_out",
     "opted_in",
     "help",
@@ -212,6 +213,17 @@ def test_unknown_number_names_nothing_but_the_clinic(lang: str) -> None:
     assert "(555) 010-2000" not in with_name
     assert "911" in with_name
     anonymous = render("unknown_number", lang, clinic_name=None)
+    assert "None" not in anonymous and "911" in anonymous
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_unknown_number_in_an_emergency_is_told_to_call_first(lang: str) -> None:
+    """A red-flag text from a number we do not know: the emergency number
+    leads, and nothing about any patient (or the clinic's line) is in it."""
+    text = render("unknown_emergency", lang, emergency_number="112")
+    assert text.index("112") < 30
+    assert FIRST_NAME not in text and "(555) 010-2000" not in text
+    anonymous = render("unknown_emergency", lang, clinic_name=None)
     assert "None" not in anonymous and "911" in anonymous
 
 

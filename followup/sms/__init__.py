@@ -1,10 +1,13 @@
 """Outbound SMS backends behind one small interface (see ``base``)."""
 
 from followup.sms.base import (
+    AccountSendError,
     PermanentSendError,
     SendResult,
     SmsBackend,
     TransientSendError,
 )
 
-__all__ = ["PermanentSendError", "SendResult", "SmsBackend", "TransientSendError"]
+__all__ = [
+    "AccountSendError", "PermanentSendError", "SendResult", "SmsBackend", "TransientSendError",
+]

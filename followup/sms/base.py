@@ -35,9 +35,21 @@ class TransientSendError(SendError):
         code: int | None = None,
         http_status: int | None = None,
         retry_after: float | None = None,
+        maybe_sent: bool = False,
     ):
         super().__init__(message, code=code, http_status=http_status)
         self.retry_after = retry_after
+        # The request reached the provider and no answer came back (a read
+        # timeout): it may have accepted the text, so a retry may send it twice.
+        self.maybe_sent = maybe_sent
+
+
+class AccountSendError(SendError):
+    """The provider refuses our account (credentials, suspension), not this text.
+
+    No text to anyone can go out until a person fixes the account, so the
+    dispatcher neither counts it against the check-in nor flags the patient:
+    it raises one clinic-level alert and waits."""
 
 
 class PermanentSendError(SendError):

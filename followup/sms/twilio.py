@@ -37,11 +37,20 @@ from twilio.http.response import Response
 from twilio.rest import Client
 
 from followup.config import TWILIO_API_BASE_URL, TwilioSettings
-from followup.sms.base import PermanentSendError, SendResult, TransientSendError
+from followup.sms.base import (
+    AccountSendError,
+    PermanentSendError,
+    SendResult,
+    TransientSendError,
+)
 
 log = logging.getLogger(__name__)
 
 _TWILIO_DOMAIN = "twilio.com"
+# Twilio errors about our account, not the message (twilio.com/docs/api/errors):
+# 10001 and 20005 account not active, 20003 authentication failed or permission
+# denied, 30002 account suspended, 90010 account not in an active state.
+ACCOUNT_ERROR_CODES = frozenset({10001, 20003, 20005, 30002, 90010})
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -176,9 +185,11 @@ class TwilioBackend:
     ) -> SendResult:
         """Create one outbound Message; map Twilio's failures to transient/permanent.
 
-        A timeout is reported as transient although Twilio may have accepted the
-        text before the connection gave up: a retry can then send it twice. For
-        check-in questions a rare duplicate is better than a silent gap.
+        A read timeout is reported as transient with ``maybe_sent``: Twilio may
+        have accepted the text before the connection gave up, so a retry can
+        send it twice, and the dispatcher records it as a possible duplicate.
+        For check-in questions a rare, recorded duplicate is better than a
+        silent gap. (A connect timeout never reached Twilio: nothing was sent.)
         """
         sender = from_ or self.settings.from_number
         kwargs: dict[str, Any] = {
@@ -195,9 +206,13 @@ class TwilioBackend:
             message = self.client.messages.create(**kwargs)
         except (TwilioRestException, TwilioServiceException) as exc:
             raise self._api_error(exc) from None  # the cause's text may quote the number
+        except requests.ConnectTimeout as exc:
+            log.warning("twilio connect timed out after %ss", self.settings.timeout_seconds)
+            raise TransientSendError("could not reach Twilio in time") from exc
         except requests.Timeout as exc:
             log.warning("twilio send timed out after %ss", self.settings.timeout_seconds)
-            raise TransientSendError("Twilio did not answer in time") from exc
+            raise TransientSendError("Twilio did not answer in time: it may have sent the text",
+                                     maybe_sent=True) from exc
         except requests.RequestException as exc:
             log.warning("twilio send failed: %s", type(exc).__name__)
             raise TransientSendError(f"could not reach Twilio ({type(exc).__name__})") from exc
@@ -217,16 +232,16 @@ class TwilioBackend:
 
     def _api_error(
         self, exc: TwilioRestException | TwilioServiceException
-    ) -> TransientSendError | PermanentSendError:
+    ) -> TransientSendError | PermanentSendError | AccountSendError:
         """Translate an error response; only status and code survive (no PHI)."""
         status = int(exc.status)
         code = int(exc.code) if isinstance(exc.code, int) else None
-        if status in (401, 403):
+        if status in (401, 403) or code in ACCOUNT_ERROR_CODES:
             # Our credentials, not the patient's number: failing every check-in
             # (and flagging each as undeliverable) would bury the real problem.
             # Keep them pending until an operator fixes the account settings.
             log.error("twilio refused our credentials http_status=%s code=%s", status, code)
-            return TransientSendError(
+            return AccountSendError(
                 f"Twilio refused the account credentials (HTTP {status}, error {code})",
                 code=code,
                 http_status=status,

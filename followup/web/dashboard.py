@@ -27,11 +27,13 @@ from flask import (
 from markupsafe import Markup, escape
 from sqlalchemy import or_, select
 
+from followup import alerts as alert_service
 from followup import flags as flag_service
 from followup import metrics as metrics_service
 from followup import pager, patient_notes, quick_replies
 from followup import validation as v
 from followup.app import db, services
+from followup.conversation import unknown_number_texts
 from followup.dispatch import STAFF_KIND
 from followup.enrollment import (
     IdentityConflict,
@@ -40,7 +42,7 @@ from followup.enrollment import (
     record_conflict,
 )
 from followup.escalation import EscalationState, escalation_state, oncall_ladder
-from followup.models import Checkin, Flag, Message, Patient, PatientChange, User
+from followup.models import Checkin, ClinicAlert, Flag, Message, Patient, PatientChange, User
 from followup.sealed import seal, unseal
 from followup.texts import LANGUAGES, render_sms, sms_segments
 from followup.web import labels
@@ -226,7 +228,8 @@ def _pager_token() -> str:
 @bp.get("/")
 @login_required
 def queue() -> Any:
-    return render_template("staff/queue.html", **_queue_context(),
+    unknown = unknown_number_texts(db(), g.clinic, services().clock.now())
+    return render_template("staff/queue.html", **_queue_context(), unknown_texts=unknown,
                            reasons=REASONS, languages=LANGUAGE_NAMES,
                            pager_token=_pager_token(), idle_left=idle_seconds_left(),
                            idle_warning=services().settings.web.idle_warning_minutes * 60)
@@ -609,7 +612,28 @@ def lot_row(r: metrics_service.LotRow) -> tuple[str, float, str, bool]:
             f"{r.reactions_per_infusion:.2f} ({r.reactions}/{r.infusions})", r.stands_out)
 
 
+# -- clinic-level delivery alerts (banner on every staff page) --------------------------------
+def delivery_alerts() -> list[alert_service.AlertLine]:
+    """The signed-in clinic's open delivery alerts; called by the base template."""
+    clinic = getattr(g, "clinic", None)
+    return alert_service.alert_lines(db(), clinic) if clinic is not None else []
+
+
+@bp.post("/alerts/<int:alert_id>/dismiss")
+@login_required
+def dismiss_alert(alert_id: int) -> Any:
+    alert = owned(ClinicAlert, alert_id, "alert")
+    try:
+        alert_service.dismiss(db(), alert, actor=g.actor, now=services().clock.now())
+    except alert_service.AlertStateError as exc:
+        flash(f"Not dismissed: {exc}.", "error")
+        return redirect(_back(url_for(".queue")))
+    db().commit()
+    flash("Alert dismissed.", "success")
+    return redirect(_back(url_for(".queue")))
+
+
 @bp.app_context_processor
 def _globals() -> dict[str, Any]:
-    return {"duration": duration,
+    return {"duration": duration, "delivery_alerts": delivery_alerts,
             "session_idle_minutes": services().settings.web.session_idle_minutes}

@@ -1,4 +1,5 @@
-"""Liveness for load balancers and operators: answers only when the database does."""
+"""Liveness for load balancers and operators: answers only when the database does,
+and says when texts are not going out (see ``followup.alerts``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from flask import Blueprint, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from followup.alerts import CREDENTIALS, alert_lines
 from followup.app import db, services
 
 bp = Blueprint("health", __name__)
@@ -18,4 +20,12 @@ def healthz():  # type: ignore[no-untyped-def]
     except SQLAlchemyError:
         return jsonify(status="error", database="unreachable"), 503
     svc = services()
-    return jsonify(status="ok", database="ok", sms_backend=svc.settings.sms_backend)
+    # Delivery alerts name no clinic or patient (this page is public): the
+    # operator learns that texts are not going out, and why.
+    lines = alert_lines(db(), None)
+    texts = sorted({line.text for line in lines})
+    # Still 200: the web side works, and a load balancer pulling it would stop
+    # inbound replies too. "degraded" is for monitoring to page on.
+    degraded = any(line.kind == CREDENTIALS for line in lines)
+    return jsonify(status="degraded" if degraded else "ok", database="ok",
+                   sms_backend=svc.settings.sms_backend, alerts=texts)
