@@ -29,16 +29,19 @@ EMERGENCY_RE = re.compile(r"^\+?[0-9]{2,15}$")
 @bp.get("/audit")
 @login_required(role="admin")
 def audit_log() -> Any:
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
     base = select(AuditEvent).where(AuditEvent.clinic_id == g.clinic.id)
     action = request.args.get("action", "").strip()[:64]
     if action:
         base = base.where(AuditEvent.action == action)
     total = db().scalar(select(func.count()).select_from(base.subquery())) or 0
+    # Clamped to the pages there are: a huge number would overflow the
+    # database's OFFSET; past the end shows the last page.
+    pages = max(1, -(-total // AUDIT_PAGE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
     events = db().scalars(base.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
                           .offset((page - 1) * AUDIT_PAGE).limit(AUDIT_PAGE)).all()
     return render_template("staff/audit.html", events=events, page=page, action=action,
-                           pages=max(1, -(-total // AUDIT_PAGE)), total=total)
+                           pages=pages, total=total)
 
 
 # -- staff ---------------------------------------------------------------------------

@@ -141,6 +141,10 @@ def _safe_next(target: str | None) -> str:
     """Only a path on this site: an open redirect would make a phishing link."""
     if not target:
         return url_for("dashboard.queue")
+    # Control characters (a CR LF would split the Location header) and
+    # backslashes (browsers read /\host as //host) never make a path of ours.
+    if any(ord(ch) < 32 or ord(ch) == 127 or ch == "\\" for ch in target):
+        return url_for("dashboard.queue")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return url_for("dashboard.queue")
