@@ -31,3 +31,35 @@ def test_an_absurd_audit_page_shows_the_last_page(as_admin, svc):
         assert s.scalar(select(func.count()).select_from(AuditEvent)) >= 1
     assert "user.login" in response.get_data(as_text=True)
     assert as_admin.get("/admin/audit?page=-99999999999999999999").status_code == 200
+
+
+def test_a_huge_unsigned_webhook_is_refused_before_parsing(client, north):
+    many_fields = "&".join(f"f{i}=x" for i in range(200_000))
+    for path in ("/twilio/inbound", "/twilio/status"):
+        response = client.post(path, data=many_fields,
+                               content_type="application/x-www-form-urlencoded",
+                               headers={"X-Twilio-Signature": "forged"})
+        assert response.status_code == 413, path
+    # Small enough in bytes, too many fields: refused too.
+    response = client.post("/twilio/inbound", data="&" * 20_000,
+                           content_type="application/x-www-form-urlencoded",
+                           headers={"X-Twilio-Signature": "forged"})
+    assert response.status_code == 413
+    multipart = {f"f{i}": "x" for i in range(500)}
+    response = client.post("/twilio/inbound", data=multipart, content_type="multipart/form-data",
+                           headers={"X-Twilio-Signature": "forged"})
+    assert response.status_code == 413
+
+
+def test_a_real_sized_webhook_still_goes_through(client, north):
+    from conftest import post_twilio
+
+    fields = {"From": "+13125550123", "To": "+13125550199", "MessageSid": "SM" + "a" * 32,
+              "Body": "😀" * 800, "NumMedia": "10",
+              **{f"MediaUrl{i}": f"https://api.twilio.com/m/{i}" for i in range(10)},
+              **{f"MediaContentType{i}": "image/jpeg" for i in range(10)},
+              **{k: "x" for k in ("AccountSid", "SmsSid", "SmsMessageSid", "ApiVersion",
+                                  "SmsStatus", "NumSegments", "FromCity", "FromState",
+                                  "FromZip", "FromCountry", "ToCity", "ToState", "ToZip",
+                                  "ToCountry", "MessagingServiceSid", "ReferralNumMedia")}}
+    assert post_twilio(client, "/twilio/inbound", fields).status_code == 200
