@@ -38,7 +38,7 @@ from flask import (
 
 from followup.app import db, services
 from followup.audit import audit
-from followup.models import Clinic, User
+from followup.models import Clinic, Patient, User
 from followup.staff import attempt_login
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -87,6 +87,27 @@ def staff_blueprint(name: str, import_name: str, **options: Any) -> Blueprint:
 bp = staff_blueprint("auth", __name__, static_folder=str(STATIC_DIR), static_url_path="/assets")
 # A global (not a context variable) so imported form macros can use it too.
 bp.add_app_template_global(csrf_token, "csrf_token")
+
+
+# -- flash messages without PHI ------------------------------------------------------
+def flash_about(patient_id: int, text: str, category: str = "success") -> None:
+    """Flash ``text`` with ``{patient}`` standing for the patient's first name.
+
+    Flashed messages travel in the session cookie, which is signed but
+    readable: only the patient's id goes into it, and the name is put in
+    when the page is rendered (``notice_text``), for the signed-in clinic only."""
+    flash({"text": text, "patient_id": patient_id}, category)
+
+
+@bp.app_template_global("notice_text")
+def notice_text(message: Any) -> str:
+    if not isinstance(message, dict):
+        return str(message)
+    patient = db().get(Patient, int(message.get("patient_id") or 0))
+    clinic = getattr(g, "clinic", None)
+    name = (patient.first_name if patient is not None and clinic is not None
+            and patient.clinic_id == clinic.id else "the patient")
+    return str(message.get("text", "")).replace("{patient}", name)
 
 
 @bp.app_context_processor

@@ -29,7 +29,7 @@ from followup.app import db, services
 from followup.dispatch import STAFF_KIND
 from followup.models import Checkin, Flag, Message, Patient, User
 from followup.texts import sms_segments
-from followup.web.auth import login_required, staff_audit, staff_blueprint
+from followup.web.auth import flash_about, login_required, staff_audit, staff_blueprint
 from followup.web.scoping import owned
 
 bp = staff_blueprint("dashboard", __name__)
@@ -152,7 +152,7 @@ def acknowledge(flag_id: int) -> Any:
         flash(f"Not acknowledged: {exc}.", "error")
         return redirect(_back(url_for(".queue")))
     db().commit()
-    flash(f"Flag for {flag.patient.first_name} acknowledged.", "success")
+    flash_about(flag.patient_id, "Flag for {patient} acknowledged.")
     return redirect(_back(url_for(".queue")))
 
 
@@ -173,7 +173,7 @@ def resolve(flag_id: int) -> Any:
         flash(f"Not resolved: {exc}.", "error")
         return redirect(_back(url_for(".queue")))
     db().commit()
-    flash(f"Flag for {flag.patient.first_name} resolved.", "success")
+    flash_about(flag.patient_id, "Flag for {patient} resolved.")
     return redirect(_back(url_for(".queue")))
 
 

@@ -63,3 +63,39 @@ def test_a_real_sized_webhook_still_goes_through(client, north):
                                   "FromZip", "FromCountry", "ToCity", "ToState", "ToZip",
                                   "ToCountry", "MessagingServiceSid", "ReferralNumMedia")}}
     assert post_twilio(client, "/twilio/inbound", fields).status_code == 200
+
+
+def _session_cookie(client) -> str:
+    """What anyone holding the cookie can read (it is signed, not encrypted)."""
+    import json
+
+    app = client.application
+    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
+    data = app.session_interface.get_signing_serializer(app).loads(cookie.value)
+    return json.dumps(data, default=str)
+
+
+def test_flash_messages_carry_no_patient_name_in_the_cookie(as_nurse, svc, north,
+                                                             enrol_patient):
+    from conftest import post_twilio
+    from web.staffkit import post
+
+    from followup.models import Flag
+
+    enrol_patient(north.clinic, first_name="Zelda")
+    assert post_twilio(as_nurse, "/twilio/inbound", {
+        "From": "+13125550123", "To": "+13125550199", "Body": "chest pain",
+        "MessageSid": "SM" + "7" * 32}).status_code == 200
+    with svc.sessions() as s:
+        flag_id = s.scalar(select(Flag.id))
+    steps = [(f"/flags/{flag_id}/acknowledge", {}, "Flag for Zelda acknowledged."),
+             (f"/flags/{flag_id}/resolve", {"note": "called her"}, "Flag for Zelda resolved."),
+             ("/enrol", {"phone": "+13125550177", "first_name": "Yolanda",
+                         "infusion_at": "2026-11-10T14:00"}, "Yolanda is enrolled")]
+    for path, data, shown in steps:
+        response = post(as_nurse, path, data)
+        assert response.status_code == 302, path
+        cookie = _session_cookie(as_nurse)
+        assert "Zelda" not in cookie and "Yolanda" not in cookie, path
+        page = as_nurse.get(response.headers["Location"]).get_data(as_text=True)
+        assert shown in page, path
