@@ -99,3 +99,19 @@ def test_flash_messages_carry_no_patient_name_in_the_cookie(as_nurse, svc, north
         assert "Zelda" not in cookie and "Yolanda" not in cookie, path
         page = as_nurse.get(response.headers["Location"]).get_data(as_text=True)
         assert shown in page, path
+
+
+def test_guessing_from_elsewhere_does_not_lock_the_nurse_out(client, nurse, svc):
+    attacker = client.application.test_client()
+    attacker.environ_base["REMOTE_ADDR"] = "203.0.113.66"
+    for _ in range(svc.settings.web.login_max_failures * 2):
+        login(attacker, nurse.email, "guess guess guess")
+    assert login(attacker, nurse.email).status_code == 429  # the attacker is stopped
+    assert login(client, nurse.email).status_code == 302  # the nurse, at her desk, is not
+
+
+def test_signing_in_often_from_one_address_uses_up_nothing(client, nurse, admin, svc):
+    for _ in range(svc.settings.web.login_max_failures + 2):
+        assert login(client, nurse.email).status_code == 302
+        client.post("/logout", data={"csrf_token": csrf_of(client)})
+    assert login(client, admin.email).status_code == 302
