@@ -35,10 +35,10 @@ def _limit_size() -> None:
     request.max_form_parts = MAX_FIELDS  # multipart bodies
     if (request.content_length or 0) > MAX_BODY_BYTES:
         abort(413, description=f"webhook bodies are at most {MAX_BODY_BYTES} bytes")
-    if request.mimetype == "application/x-www-form-urlencoded":
-        # Read (bounded by max_content_length) and kept for the form parser.
-        if request.get_data(cache=True).count(b"&") >= MAX_FIELDS:
-            abort(413, description=f"webhook bodies have at most {MAX_FIELDS} fields")
+    # Read (bounded by max_content_length) and kept for the form parser.
+    if (request.mimetype == "application/x-www-form-urlencoded"
+            and request.get_data(cache=True).count(b"&") >= MAX_FIELDS):
+        abort(413, description=f"webhook bodies have at most {MAX_FIELDS} fields")
 
 
 def _check_signature() -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from web.staffkit import PASSWORD, csrf_of, login
 
 from followup.models import AuditEvent
+from web.staffkit import PASSWORD, csrf_of, login
 
 
 def test_a_crlf_in_next_signs_in_and_goes_to_the_queue(client, nurse):
@@ -78,9 +78,9 @@ def _session_cookie(client) -> str:
 def test_flash_messages_carry_no_patient_name_in_the_cookie(as_nurse, svc, north,
                                                              enrol_patient):
     from conftest import post_twilio
-    from web.staffkit import post
 
     from followup.models import Flag
+    from web.staffkit import post
 
     enrol_patient(north.clinic, first_name="Zelda")
     assert post_twilio(as_nurse, "/twilio/inbound", {
