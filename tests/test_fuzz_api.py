@@ -40,7 +40,9 @@ TABLES = (Patient, Infusion, Checkin, Message, Flag, AuditEvent)
 def fuzz_app(app_config: dict[str, Any]):  # type: ignore[no-untyped-def]
     from conftest import T0
 
-    app = create_app(app_config, clock=FixedClock(T0), sms=ConsoleBackend())
+    # Enrolments are rate-limited per token; the fuzzer sends hundreds.
+    app = create_app({**app_config, "api": {"enrollments_per_minute": 1_000_000}},
+                     clock=FixedClock(T0), sms=ConsoleBackend())
     svc = app.extensions["followup"]
     clinic = make_clinic(svc, "north", "+13125550199")
     other = make_clinic(svc, "south", "+13125550299")

@@ -135,6 +135,10 @@ def _settings_values(form: Any, region: str | None) -> tuple[dict[str, Any], dic
             errors["oncall_phones"] = f"line {i}: {exc}"
             break
     values["oncall_phones"] = phones or None
+    try:
+        values["enrol_countries"] = list(v.countries(form.get("enrol_countries", ""))) or None
+    except v.FieldError as exc:
+        errors["enrol_countries"] = str(exc)
     email = form.get("contact_email", "").strip()
     if email and not EMAIL_RE.match(email):
         errors["contact_email"] = "an email address"
@@ -183,11 +187,13 @@ def settings() -> Any:
             "emergency_number": clinic.emergency_number,
             "show_product_in_texts": "on" if clinic.show_product_in_texts else "",
             "oncall_phones": "\n".join(clinic.oncall_phones or []),
+            "enrol_countries": ", ".join(clinic.enrol_countries or []),
             "contact_email": clinic.contact_email or "",
             "contact_phone": clinic.contact_phone or "",
             "digest_channel": clinic.digest_channel or "",
             "digest_time": clinic.digest_time or "",
         }
     return render_template("staff/admin_settings.html", form=form, errors=errors,
+                           own_country=v.region_of(clinic.phone) or "",
                            default_digest=services().settings.digest.default_time
                            .strftime("%H:%M")), 400 if errors else 200

@@ -115,3 +115,20 @@ def test_signing_in_often_from_one_address_uses_up_nothing(client, nurse, admin,
         assert login(client, nurse.email).status_code == 302
         client.post("/logout", data={"csrf_token": csrf_of(client)})
     assert login(client, admin.email).status_code == 302
+
+
+def test_an_admin_sets_the_countries_the_clinic_enrols(as_admin, svc, north):
+    from web.staffkit import post
+
+    from followup.models import Clinic
+
+    bad = post(as_admin, "/admin/settings", {"emergency_number": "911",
+                                             "enrol_countries": "US, ZZ"})
+    assert bad.status_code == 400
+    assert "unknown country code &#39;ZZ&#39;" in bad.get_data(as_text=True)
+    ok = post(as_admin, "/admin/settings", {"emergency_number": "911",
+                                            "enrol_countries": "us pr"})
+    assert ok.status_code == 302
+    with svc.sessions() as s:
+        assert s.get(Clinic, north.clinic.id).enrol_countries == ["US", "PR"]
+    assert 'value="US, PR"' in as_admin.get("/admin/settings").get_data(as_text=True)
