@@ -118,9 +118,8 @@ def test_signing_in_often_from_one_address_uses_up_nothing(client, nurse, admin,
 
 
 def test_an_admin_sets_the_countries_the_clinic_enrols(as_admin, svc, north):
-    from web.staffkit import post
-
     from followup.models import Clinic
+    from web.staffkit import post
 
     bad = post(as_admin, "/admin/settings", {"emergency_number": "911",
                                              "enrol_countries": "US, ZZ"})
