@@ -19,10 +19,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# FOLLOWUP_DEV=1 (server.dev): the dev phone at /dev/phone, for this machine only.
 run: install
 	$(BIN)/followup db upgrade
-	$(BIN)/followup demo
-	$(BIN)/followup serve
+	FOLLOWUP_DEV=1 $(BIN)/followup demo
+	FOLLOWUP_DEV=1 $(BIN)/followup serve
 
 test: install
 	$(BIN)/python -m pytest

@@ -99,11 +99,17 @@ def serve(host: str, port: int) -> None:
 
     from followup.scheduler import start_background
 
+    from followup.web.devphone import is_loopback
+
+    settings = services().settings
+    if settings.dev and not is_loopback(host):
+        _fail(f"--host {host}: server.dev (the dev phone) is on, so the server only listens "
+              "on loopback (127.0.0.1 or ::1); turn server.dev off to serve elsewhere")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if services().settings.scheduler_enabled:
+    if settings.scheduler_enabled:
         start_background(app)
     click.echo(f"serving on http://{host}:{port} (dev phone: /dev/phone)"
-               if services().settings.sms_backend == "console"
+               if settings.dev and settings.sms_backend == "console"
                else f"serving on http://{host}:{port}")
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
@@ -297,7 +303,8 @@ def demo() -> None:
     click.echo(f"  email:    {email}")
     click.echo(f"  password: {password}")
     click.echo(f"  API token: {token}")
-    click.echo("Dev phone: http://127.0.0.1:5000/dev/phone")
+    if services().settings.dev:
+        click.echo("Dev phone (signed in): http://127.0.0.1:5000/dev/phone")
 
 
 

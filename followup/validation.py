@@ -31,6 +31,18 @@ class ValidationError(ValueError):
         return "; ".join(f"{k}: {v}" for k, v in self.fields.items()) or self.message
 
 
+# C0 control characters and DEL, except tab, line feed and carriage return
+# (text areas and CSV files hold lines). No text a person types holds them;
+# PostgreSQL refuses NUL outright (a 500 before they were refused here).
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def control_character(value: str) -> str | None:
+    """The first forbidden control character in ``value``, as U+XXXX, or None."""
+    found = CONTROL_CHARS.search(value)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
 LANGUAGES = ("en", "es")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
 
 from followup.models import AuditEvent
@@ -131,3 +133,75 @@ def test_an_admin_sets_the_countries_the_clinic_enrols(as_admin, svc, north):
     with svc.sessions() as s:
         assert s.get(Clinic, north.clinic.id).enrol_countries == ["US", "PR"]
     assert 'value="US, PR"' in as_admin.get("/admin/settings").get_data(as_text=True)
+
+
+# -- security headers on every route (item 6) -----------------------------------------
+STAFF_BLUEPRINTS = {"auth", "dashboard", "imports", "admin", "devphone"}
+
+
+def _ids(client, svc, north, enrol_patient) -> dict[str, Any]:
+    """One real id for each kind of URL parameter, so every page renders."""
+    from conftest import post_twilio
+
+    from followup.models import ApiToken, CsvImport, Flag
+
+    patient_id = enrol_patient(north.clinic)
+    post_twilio(client, "/twilio/inbound", {
+        "From": "+13125550123", "To": "+13125550199", "Body": "chest pain",
+        "MessageSid": "SM" + "9" * 32})
+    now = svc.clock.now()
+    with svc.sessions() as s:
+        imp = CsvImport(clinic_id=north.clinic.id, created_by="tests", filename="a.csv",
+                        content="phone,first_name,infusion_at\n", status="previewed",
+                        total_rows=0, done_rows=0, errors=[], created_at=now)
+        s.add(imp)
+        s.commit()
+        return {"patient_id": patient_id, "flag_id": s.scalar(select(Flag.id)),
+                "import_id": imp.id, "token_id": s.scalar(select(ApiToken.id)),
+                "filename": "staff.css"}
+
+
+def test_every_route_sends_the_security_headers(as_admin, svc, north, enrol_patient):
+    from followup.web.security import CSP
+
+    app = as_admin.application
+    ids = _ids(app.test_client(), svc, north, enrol_patient)
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        missing = [a for a in rule.arguments if a not in ids]
+        assert not missing, f"{rule.rule}: give this test an id for {missing}"
+        path = app.url_map.bind("localhost").build(rule.endpoint, {a: ids[a] for a in
+                                                                 rule.arguments})
+        method = "GET" if "GET" in rule.methods else "POST"
+        headers = ({"Authorization": north.auth["Authorization"]}
+                   if rule.rule.startswith("/api/") else {})
+        response = as_admin.open(path, method=method, headers=headers)
+        assert response.status_code < 500, path
+        blueprint = rule.endpoint.rpartition(".")[0]
+        if method == "GET" and blueprint in STAFF_BLUEPRINTS:
+            # Signed in, /login sends on to the queue; every other page shows.
+            assert response.status_code == (302 if rule.endpoint == "auth.login" else 200), path
+        h = response.headers
+        assert h["Content-Security-Policy"] == CSP, path
+        assert "frame-ancestors 'none'" in CSP and "unsafe-inline" not in CSP
+        assert h["X-Frame-Options"] == "DENY", path
+        assert h["X-Content-Type-Options"] == "nosniff", path
+        assert h["Referrer-Policy"] == "no-referrer", path
+        if rule.endpoint.endswith("static"):
+            assert "no-store" not in h.get("Cache-Control", ""), path
+        else:
+            assert h["Cache-Control"] == "no-store", path
+        checked += 1
+    assert checked >= 30
+
+
+def test_no_staff_template_holds_inline_script_or_style():
+    """The CSP forbids them: any left would silently stop working."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    inline = re.compile(r"<script(?![^>]*\bsrc=)|<style|\sstyle=|\son[a-z]+=", re.I)
+    offenders = [str(p.relative_to(root)) for p in root.rglob("*.html")
+                 if inline.search(p.read_text())]
+    assert offenders == []
