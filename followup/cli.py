@@ -98,7 +98,6 @@ def serve(host: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
     from followup.scheduler import start_background
-
     from followup.web.devphone import is_loopback
 
     settings = services().settings
