@@ -18,11 +18,10 @@ def test_a_crlf_in_next_signs_in_and_goes_to_the_queue(client, nurse):
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
     assert "evil" not in response.headers.get("Set-Cookie", "")
-    for target in ("/\\evil.example/", "/\tx", "/\x7f"):
+    # (Other control characters are refused before any view: see below.)
+    for target in ("/%5Cevil.example/", "/%09x", "/%0D%0ALocation:%20//evil.example"):
         assert login(client, nurse.email).status_code == 302
-        client.get("/login")
-        again = client.get("/login?next=" + target.replace("\\", "%5C").replace("\t", "%09")
-                           .replace("\x7f", "%7F"))
+        again = client.get("/login?next=" + target)
         assert again.headers["Location"] == "/", target
 
 
@@ -205,3 +204,84 @@ def test_no_staff_template_holds_inline_script_or_style():
     offenders = [str(p.relative_to(root)) for p in root.rglob("*.html")
                  if inline.search(p.read_text())]
     assert offenders == []
+
+
+# -- control characters at the input boundary (item 9) ----------------------------------
+def _flag_and_patient(client, svc, north, enrol_patient) -> tuple[int, int]:
+    from conftest import post_twilio
+
+    from followup.models import Flag
+
+    patient_id = enrol_patient(north.clinic)
+    post_twilio(client, "/twilio/inbound", {"From": "+13125550123", "To": "+13125550199",
+                                            "Body": "chest pain", "MessageSid": "SM" + "8" * 32})
+    with svc.sessions() as s:
+        return s.scalar(select(Flag.id)), patient_id
+
+
+def _stored(svc) -> dict[str, int]:
+    from followup.models import Checkin, CsvImport, Flag, Message, Patient
+
+    with svc.sessions() as s:
+        return {t.__tablename__: s.scalar(select(func.count()).select_from(t)) or 0
+                for t in (Patient, Checkin, Message, Flag, CsvImport)} | {
+            "resolved": s.scalar(select(func.count()).select_from(Flag)
+                                 .where(Flag.status != "open")) or 0}
+
+
+def test_the_inputs_that_gave_500s_on_postgresql_are_refused_clearly(as_nurse, svc, north,
+                                                                     enrol_patient):
+    """The seven NUL inputs of the attack run (a 500 on PostgreSQL each), and more."""
+    import io
+
+    from web.staffkit import post
+
+    flag_id, patient_id = _flag_and_patient(as_nurse, svc, north, enrol_patient)
+    before = _stored(svc)
+    csv_ok = b"phone,first_name,infusion_at\n+13125550166,Ann,2026-11-10T14:00:00-06:00\n"
+    attempts = [
+        ("note", lambda: as_nurse.post(f"/api/flags/{flag_id}/resolve", headers=north.auth,
+                                       json={"note": "called\x00"})),
+        ("first_name", lambda: as_nurse.post("/api/enrollments", headers=north.auth, json={
+            "phone": "+13125550166", "first_name": "A\x01nn",
+            "infusion_at": "2026-11-10T14:00:00-06:00"})),
+        ("q", lambda: post(as_nurse, "/patients", {"q": "Mar\x00"})),
+        ("note", lambda: post(as_nurse, f"/flags/{flag_id}/resolve", {"note": "done\x00"})),
+        ("body", lambda: post(as_nurse, f"/patients/{patient_id}/message",
+                              {"body": "hello\x00"})),
+        ("file (file name)", lambda: post(as_nurse, "/enrol/import", {
+            "file": (io.BytesIO(csv_ok), "list\x00.csv")}, content_type="multipart/form-data")),
+        ("action", lambda: as_nurse.get("/admin/audit?action=user.login%00")),
+        ("email", lambda: as_nurse.post("/login", data={"email": "a\x00@b.example",
+                                                        "password": "x"})),
+    ]
+    for field, attempt in attempts:
+        response = attempt()
+        assert response.status_code == 400, field
+        text = response.get_data(as_text=True)
+        assert "control character" in text and field in text.replace("&#34;", '"'), field
+        assert _stored(svc) == before, field
+    content = post(as_nurse, "/enrol/import", {"file": (io.BytesIO(csv_ok + b"+1312\x00,B,x\n"),
+                                                        "list.csv")},
+                   content_type="multipart/form-data")
+    assert content.status_code == 400
+    assert "Line 3 of the file contains a control character (U+0000)" in content.get_data(
+        as_text=True)
+    assert _stored(svc) == before
+
+
+def test_every_route_refuses_a_control_character_in_its_query(as_admin, svc, north,
+                                                               enrol_patient):
+    """Once, for every route, not form by form."""
+    app = as_admin.application
+    ids = _ids(app.test_client(), svc, north, enrol_patient)
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("twilio."):
+            continue  # a patient's text is never refused for an odd character
+        path = app.url_map.bind("localhost").build(rule.endpoint, {a: ids[a] for a in
+                                                                 rule.arguments})
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = as_admin.open(path, method=method, query_string={"x": "\x1b[31m"},
+                                 headers=north.auth if path.startswith("/api/") else {})
+        assert response.status_code == 400, path
+        assert "U+001B" in response.get_data(as_text=True), path
