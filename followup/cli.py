@@ -22,10 +22,9 @@ from followup.app import create_app, services
 from followup.audit import audit
 from followup.config import ConfigError
 from followup.models import Clinic, User
+from followup.staff import password_problem
 from followup.tokens import issue_token
 from followup.triage import RulebookError
-
-MIN_PASSWORD = 12
 
 
 def _app_factory(config_path: str | None) -> Any:
@@ -198,8 +197,9 @@ def create_user(email: str, role: str, clinic_slug: str, password_stdin: bool) -
             password = sys.stdin.readline().rstrip("\r\n")
         else:
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-        if len(password) < MIN_PASSWORD:
-            _fail(f"password: at least {MIN_PASSWORD} characters")
+        problem = password_problem(password)
+        if problem:
+            _fail(f"password: {problem}")
         now = services().clock.now()
         user = User(clinic_id=clinic.id, email=email, role=role,
                     password_hash=generate_password_hash(password), created_at=now)

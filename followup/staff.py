@@ -9,9 +9,12 @@ keeps the history.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -39,12 +42,45 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
+COMMON_PASSWORDS = Path(__file__).resolve().parent / "passwords" / "common-passwords.txt.gz"
+# Runs of keys and letters that make "long" passwords no one needs to guess.
+SEQUENCES = ("0123456789" * 3, "abcdefghijklmnopqrstuvwxyz" * 2, "qwertyuiopasdfghjklzxcvbnm",
+             "qwertzuiopasdfghjklyxcvbnm", "azertyuiopqsdfghjklmwxcvbn", "1qaz2wsx3edc4rfv5tgb")
+MIN_DISTINCT = 5
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The bundled list (see ``followup/passwords/README.md``), lowercased."""
+    with gzip.open(COMMON_PASSWORDS, "rt", encoding="utf-8") as fh:
+        return frozenset(line.strip() for line in fh if line.strip())
+
+
 def password_problem(password: str) -> str | None:
-    """Why a new password is refused, or None."""
+    """Why a new password is refused, or None (OWASP ASVS 4.0 V2.1).
+
+    Length is what counts (at least 12, any characters, no composition
+    rules), but a long password an attacker tries first is refused: one of
+    the 20,000 commonest, or one with only digits and symbols added around
+    it ("password1234", "!!dragon2024"), a run of keys or letters
+    ("123456789012", "qwertyuiopas"), or a few characters repeated
+    ("aaaaaaaaaaaa", "abcabcabcabc")."""
     if len(password) < MIN_PASSWORD:
         return f"at least {MIN_PASSWORD} characters"
     if len(password) > 200:
         return "at most 200 characters"
+    lowered = password.lower()
+    core = lowered.strip("0123456789 !@#$%^&*()-_=+[]{};:'\",.<>/?\\|`~")
+    common = common_passwords()
+    if lowered in common or (len(core) >= 4 and core in common):
+        return ("one of the most common passwords (with only digits or symbols added): "
+                "attackers try these first. Choose another, such as three unrelated words")
+    squashed = lowered.replace(" ", "")
+    repeated = (squashed + squashed).find(squashed, 1) < len(squashed)  # "abcdeabcde"
+    if repeated or len(set(squashed)) < MIN_DISTINCT or any(
+            squashed in seq or squashed in seq[::-1] for seq in SEQUENCES):
+        return ("too simple: a few characters repeated or a run of keys. Choose another, "
+                "such as three unrelated words")
     return None
 
 

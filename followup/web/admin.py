@@ -24,6 +24,8 @@ AUDIT_PAGE = 100
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 HHMM_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 EMERGENCY_RE = re.compile(r"^\+?[0-9]{2,15}$")
+EMAIL_TAKEN = ("this address cannot be used for a new login. If the person already has a "
+               "login here, it is in the list above; otherwise use another address of theirs")
 
 
 @bp.get("/audit")
@@ -57,7 +59,12 @@ def staff() -> Any:
         if not EMAIL_RE.match(email) or len(email) > 254:
             errors["email"] = "an email address such as nurse@clinic.example"
         elif db().scalar(select(User).where(User.email == email)) is not None:
-            errors["email"] = "a login with this email already exists"
+            # One answer whether the login is at this clinic (listed on this
+            # page anyway) or at another: nothing says where, or whose, it is.
+            # The refusal is audited, so probing for addresses shows.
+            errors["email"] = EMAIL_TAKEN
+            staff_audit("user.create_refused", "user", None, {"reason": "email unusable"})
+            db().commit()
         if role not in ROLES:
             errors["role"] = "nurse or admin"
         problem = password_problem(password)

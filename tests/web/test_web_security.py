@@ -285,3 +285,53 @@ def test_every_route_refuses_a_control_character_in_its_query(as_admin, svc, nor
                                  headers=north.auth if path.startswith("/api/") else {})
         assert response.status_code == 400, path
         assert "U+001B" in response.get_data(as_text=True), path
+
+
+# -- staff logins: common passwords, other clinics' addresses (items 11, 16) -------------
+def test_common_and_trivial_passwords_are_refused(as_admin):
+    from web.staffkit import post
+
+    for weak in ("password1234", "aaaaaaaaaaaa", "iloveyou2024!", "123456789012",
+                 "qwertyuiopas", "abcdabcdabcd"):
+        response = post(as_admin, "/admin/staff", {"email": "new@north.example",
+                                                   "role": "nurse", "password": weak})
+        assert response.status_code == 400, weak
+        text = response.get_data(as_text=True)
+        assert "most common passwords" in text or "too simple" in text, weak
+    ok = post(as_admin, "/admin/staff", {"email": "new@north.example", "role": "nurse",
+                                         "password": "lantern oyster gravel"})
+    assert ok.status_code == 302
+
+
+def test_the_bundled_list_is_the_20000_commonest():
+    from followup.staff import common_passwords, password_problem
+
+    words = common_passwords()
+    assert len(words) > 19_000 and "password" in words and "password1234" in words
+    assert password_problem("Password1234") is not None  # case does not help
+
+
+def test_an_address_taken_at_another_clinic_is_not_revealed(as_admin, svc, south_nurse):
+    from followup.models import AuditEvent
+    from web.staffkit import post
+
+    elsewhere = post(as_admin, "/admin/staff", {"email": south_nurse.email, "role": "nurse",
+                                                "password": "lantern oyster gravel"})
+    here = post(as_admin, "/admin/staff", {"email": "admin@north.example", "role": "nurse",
+                                           "password": "lantern oyster gravel"})
+    assert elsewhere.status_code == here.status_code == 400
+
+    def error(response: Any) -> str:
+        import re
+
+        found = re.search(r'id="email-error">(.*?)</p>', response.get_data(as_text=True), re.S)
+        assert found
+        return found.group(1)
+
+    assert error(elsewhere) == error(here)
+    assert "already exists" not in error(elsewhere)  # it says what to do, not what exists
+    text = elsewhere.get_data(as_text=True)
+    assert "South" not in text and "south" not in text.replace(south_nurse.email, "")
+    with svc.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEvent)
+                        .where(AuditEvent.action == "user.create_refused")) == 2
