@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from e2e.test_e2e_staff import enrol, sign_in, text_in
 from playwright.sync_api import expect
+
+from e2e.test_e2e_staff import enrol, sign_in, text_in
 
 VIOLATIONS = """
 window.__csp = [];
