@@ -78,7 +78,7 @@ DEFAULTS: dict[str, Any] = {
         # Staff sessions end after this long idle, and after max_hours in any case.
         "session_idle_minutes": 15,
         "session_max_hours": 12,
-        # Failed logins allowed per account, and per address, within the window.
+        # Failed logins allowed per (account, address), and per address, within the window.
         "login_max_failures": 5,
         "login_window_minutes": 15,
     },
