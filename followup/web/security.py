@@ -59,17 +59,20 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
-def _texts(value: Any, name: str) -> Iterator[tuple[str, str]]:
-    """(field name, text) for every string in a JSON value, keys included."""
-    if isinstance(value, str):
-        yield name, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield name or "body", str(key)
-            yield from _texts(item, str(key))
-    elif isinstance(value, list):
-        for item in value:
-            yield from _texts(item, name)
+def _texts(value: Any) -> Iterator[tuple[str, str]]:
+    """(field name, text) for every string in a JSON value, keys included.
+    A loop, not recursion: any depth the JSON parser accepted is walked."""
+    stack: list[tuple[str, Any]] = [("body", value)]
+    while stack:
+        name, item = stack.pop()
+        if isinstance(item, str):
+            yield name, item
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                yield name, str(key)
+                stack.append((str(key), inner))
+        elif isinstance(item, list):
+            stack.extend((name, inner) for inner in item)
 
 
 def _fields() -> Iterator[tuple[str, str]]:
@@ -82,7 +85,11 @@ def _fields() -> Iterator[tuple[str, str]]:
         yield key, key
         yield f"{key} (file name)", file.filename or ""
     if request.is_json:
-        yield from _texts(request.get_json(silent=True), "")
+        try:
+            data = request.get_json(silent=True)
+        except RecursionError:  # Python's parser gives up around 1,000 levels deep
+            abort(400, description="The JSON body is nested too deeply.")
+        yield from _texts(data)
 
 
 def refuse_control_characters() -> None:

@@ -335,3 +335,12 @@ def test_an_address_taken_at_another_clinic_is_not_revealed(as_admin, svc, south
     with svc.sessions() as s:
         assert s.scalar(select(func.count()).select_from(AuditEvent)
                         .where(AuditEvent.action == "user.create_refused")) == 2
+
+
+def test_json_at_any_depth_is_checked_and_too_deep_is_refused(client, north):
+    for depth, words in ((900, "control character"), (5000, "nested too deeply")):
+        body = '{"note":' + "[" * depth + '"x\\u0000"' + "]" * depth + "}"
+        response = client.post("/api/flags/1/resolve", data=body, headers=north.auth,
+                               content_type="application/json")
+        assert response.status_code == 400, depth
+        assert words in response.get_json()["error"], depth
