@@ -222,7 +222,8 @@ def login() -> Any:
                  f"Wait {result.retry_after_minutes} minutes and try again, or ask an "
                  "administrator.")
         return render_template("staff/login.html", email=email, error=error,
-                               next=request.form.get("next", "")), 429
+                               next=request.form.get("next", "")), 429, {
+                                   "Retry-After": str(result.retry_after_minutes * 60)}
     if result.user is None:
         return render_template("staff/login.html", email=email,
                                error="Wrong email or password.",

@@ -107,7 +107,9 @@ def test_guessing_from_elsewhere_does_not_lock_the_nurse_out(client, nurse, svc)
     attacker.environ_base["REMOTE_ADDR"] = "203.0.113.66"
     for _ in range(svc.settings.web.login_max_failures * 2):
         login(attacker, nurse.email, "guess guess guess")
-    assert login(attacker, nurse.email).status_code == 429  # the attacker is stopped
+    stopped = login(attacker, nurse.email)
+    assert stopped.status_code == 429  # the attacker is stopped
+    assert stopped.headers["Retry-After"] == str(int(svc.settings.web.login_window_minutes * 60))
     assert login(client, nurse.email).status_code == 302  # the nurse, at her desk, is not
 
 
