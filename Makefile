@@ -20,11 +20,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # `make run PORT=5055` when 5000 is taken (on macOS, AirPlay listens on 5000).
+# FOLLOWUP_DEV=1 (server.dev): the dev phone at /dev/phone, for this machine only.
 PORT ?= 5000
 run: install
 	$(BIN)/followup db upgrade
-	$(BIN)/followup demo --port $(PORT)
-	$(BIN)/followup serve --port $(PORT)
+	FOLLOWUP_DEV=1 $(BIN)/followup demo --port $(PORT)
+	FOLLOWUP_DEV=1 $(BIN)/followup serve --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest

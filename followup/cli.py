@@ -22,10 +22,9 @@ from followup.app import create_app, services
 from followup.audit import audit
 from followup.config import ConfigError
 from followup.models import Clinic, User
+from followup.staff import password_problem
 from followup.tokens import issue_token
 from followup.triage import RulebookError
-
-MIN_PASSWORD = 12
 
 
 def _app_factory(config_path: str | None) -> Any:
@@ -98,12 +97,17 @@ def serve(host: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
     from followup.scheduler import start_background
+    from followup.web.devphone import is_loopback
 
+    settings = services().settings
+    if settings.dev and not is_loopback(host):
+        _fail(f"--host {host}: server.dev (the dev phone) is on, so the server only listens "
+              "on loopback (127.0.0.1 or ::1); turn server.dev off to serve elsewhere")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if services().settings.scheduler_enabled:
+    if settings.scheduler_enabled:
         start_background(app)
     click.echo(f"serving on http://{host}:{port} (dev phone: /dev/phone)"
-               if services().settings.sms_backend == "console"
+               if settings.dev and settings.sms_backend == "console"
                else f"serving on http://{host}:{port}")
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
@@ -193,8 +197,9 @@ def create_user(email: str, role: str, clinic_slug: str, password_stdin: bool) -
             password = sys.stdin.readline().rstrip("\r\n")
         else:
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-        if len(password) < MIN_PASSWORD:
-            _fail(f"password: at least {MIN_PASSWORD} characters")
+        problem = password_problem(password)
+        if problem:
+            _fail(f"password: {problem}")
         now = services().clock.now()
         user = User(clinic_id=clinic.id, email=email, role=role,
                     password_hash=generate_password_hash(password), created_at=now)
@@ -386,7 +391,9 @@ def demo(port: int) -> None:
     click.echo(f"  email:    {email}")
     click.echo(f"  password: {password}")
     click.echo(f"  API token: {token}")
-    click.echo(f"The queue already holds three open flags. Dev phone: {base}/dev/phone")
+    click.echo("The queue already holds three open flags.")
+    if services().settings.dev:
+        click.echo(f"Dev phone (signed in): {base}/dev/phone")
     click.echo("Enrol one more patient through the API (paste in another terminal):")
     click.echo(try_it(base, token, services().clock.now()))
 

@@ -29,6 +29,9 @@ DEFAULTS: dict[str, Any] = {
         # Reverse proxies in front (nginx: 1). Their X-Forwarded-* headers are
         # trusted for the client address and scheme; 0 trusts none.
         "proxy_hops": 0,
+        # Development only: the dev phone (/dev/phone, console backend, requests
+        # from this machine). Refused with an https public_url or a proxy.
+        "dev": False,
     },
     "database": {"url": ""},
     "sms": {"backend": "console"},
@@ -80,7 +83,7 @@ DEFAULTS: dict[str, Any] = {
         # After an idle sign-out the queue page keeps showing how many flags wait
         # (counts only) for this long, with a pager token it was given while signed in.
         "pager_hours": 12,
-        # Failed logins allowed per account, and per address, within the window.
+        # Failed logins allowed per (account, address), and per address, within the window.
         "login_max_failures": 5,
         "login_window_minutes": 15,
     },
@@ -117,6 +120,11 @@ DEFAULTS: dict[str, Any] = {
         # record that a message was sent or received, its triage level and the
         # audit trail stay.
         "message_body_days": 0,
+    },
+    "api": {
+        # Enrolments one API token may make per minute (429 with Retry-After
+        # beyond): a leaked token cannot pump texts to thousands of numbers.
+        "enrollments_per_minute": 60,
     },
     "rate_limit": {
         # Messages per second per sending number (Twilio: 1 long code, 3 toll-free,
@@ -199,6 +207,7 @@ class Settings:
     secret_key: str
     public_url: str
     proxy_hops: int
+    dev: bool
     sms_backend: str
     twilio: TwilioSettings
     scheduler_enabled: bool
@@ -220,6 +229,7 @@ class Settings:
     rate_limit: RateLimitSettings
     retention_message_body_days: int
     triage_rulebook: str
+    api_enrollments_per_minute: int = 60
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -256,6 +266,11 @@ def env_overrides(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
     for var, (section, key) in mapping.items():
         if environ.get(var):
             out.setdefault(section, {})[key] = environ[var]
+    dev = environ.get("FOLLOWUP_DEV", "").strip().lower()
+    if dev:
+        if dev not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            raise ConfigError("FOLLOWUP_DEV: must be 1 or 0 (server.dev)")
+        out.setdefault("server", {})["dev"] = dev in ("1", "true", "yes", "on")
     return out
 
 
@@ -394,6 +409,14 @@ def build_settings(raw: dict[str, Any], *, instance_path: str) -> Settings:
                 "twilio.from_number: required (or twilio.messaging_service_sid) "
                 "when sms.backend is \"twilio\""
             )
+    proxy_hops = int(_number(raw, "server.proxy_hops", minimum=0))
+    dev = _bool(raw, "server.dev")
+    if dev and public_url.startswith("https://"):
+        raise ConfigError("server.dev: must be false when server.public_url is https "
+                          "(the dev phone is for a developer's own machine, never a deployment)")
+    if dev and proxy_hops:
+        raise ConfigError("server.dev: must be false when server.proxy_hops is above 0 "
+                          "(behind a proxy every request would look local)")
     log_level = _str(raw, "logging.level").upper()
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError("logging.level: must be DEBUG, INFO, WARNING or ERROR")
@@ -401,7 +424,8 @@ def build_settings(raw: dict[str, Any], *, instance_path: str) -> Settings:
         database_url=url,
         secret_key=_str(raw, "server.secret_key"),
         public_url=public_url,
-        proxy_hops=int(_number(raw, "server.proxy_hops", minimum=0)),
+        proxy_hops=proxy_hops,
+        dev=dev,
         sms_backend=backend,
         twilio=twilio,
         scheduler_enabled=_bool(raw, "scheduler.enabled"),
@@ -432,6 +456,7 @@ def build_settings(raw: dict[str, Any], *, instance_path: str) -> Settings:
         rate_limit=_rate_limit(raw),
         retention_message_body_days=int(_number(raw, "retention.message_body_days", minimum=0)),
         triage_rulebook=_str(raw, "triage.rulebook"),
+        api_enrollments_per_minute=int(_number(raw, "api.enrollments_per_minute", minimum=1)),
         raw=raw,
     )
 

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
+from followup import validation as v
 from followup.config import Settings
 from followup.enrollment import (
     FIELDS,
@@ -120,10 +121,17 @@ class Preview:
 
 def decode(raw: bytes) -> str:
     try:
-        return raw.decode("utf-8-sig")
+        content = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CsvFileError("The file is not UTF-8 text. In your spreadsheet, save it as "
                            "\"CSV UTF-8\" and upload it again.") from None
+    found = v.CONTROL_CHARS.search(content)
+    if found:
+        line = content.count("\n", 0, found.start()) + 1
+        raise CsvFileError(f"Line {line} of the file contains a control character "
+                           f"({v.control_character(found.group())}), which no text may hold. "
+                           "Save it again as \"CSV UTF-8\" from your spreadsheet and upload it.")
+    return content
 
 
 def read_rows(content: str) -> list[tuple[int, dict[str, str]]]:

@@ -5,12 +5,13 @@ of BEGIN so a transaction takes the write lock up front (BEGIN IMMEDIATE)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BEGIN = "sqlite_begin"
@@ -21,11 +22,29 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # into exception messages and from there into logs.
     kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
+        create_private_file(make_url(url).database)
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _tune_sqlite(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+def create_private_file(path: str | None) -> None:
+    """Create a SQLite database file readable by its owner only (0600).
+
+    The file holds patient names, numbers and texts; SQLite would create it
+    with the process umask (usually 0644, readable by every local account).
+    Its WAL and shared-memory files copy the database file's mode. An
+    existing file is left as the operator set it."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+    os.chmod(path, 0o600)  # whatever the umask
 
 
 def _tune_sqlite(engine: Engine) -> None:

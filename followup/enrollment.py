@@ -130,7 +130,8 @@ def parse_request(data: Any, clinic: Clinic, now: datetime) -> EnrollmentRequest
             errors[name] = str(exc)
             return None
 
-    phone = take("phone", lambda x: v.phone(x, region=v.region_of(clinic.phone)))
+    phone = take("phone", lambda x: v.mobile_phone(x, region=v.region_of(clinic.phone),
+                                                   countries=enrol_countries(clinic)))
     first_name = take("first_name", lambda x: v.text(x, max_length=50, required=True))
     infusion_at = take("infusion_at", v.aware_datetime)
     timezone = take("timezone", v.timezone, clinic.timezone)
@@ -151,6 +152,15 @@ def parse_request(data: Any, clinic: Clinic, now: datetime) -> EnrollmentRequest
         language=language, product=product, lot=lot, first_infusion=bool(first_infusion),
         external_id=external_id,
     )
+
+
+def enrol_countries(clinic: Clinic) -> tuple[str, ...]:
+    """Where the clinic's patients' numbers may be from: its own setting, or
+    the country of its own phone number."""
+    if clinic.enrol_countries:
+        return tuple(clinic.enrol_countries)
+    own = v.region_of(clinic.phone)
+    return (own,) if own else ()
 
 
 def enroll(

@@ -78,6 +78,9 @@ class Clinic(Base):
     contact_phone: Mapped[str | None] = mapped_column(String(20))
     digest_channel: Mapped[str | None] = mapped_column(String(8))  # email | sms | None (off)
     digest_time: Mapped[str | None] = mapped_column(String(5))  # "07:30"
+    # ISO codes of the countries whose numbers may be enrolled; None: the
+    # country of the clinic's own phone number.
+    enrol_countries: Mapped[list[str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -353,6 +356,20 @@ class LoginAttempt(Base):
     address: Mapped[str] = mapped_column(String(64))
     succeeded: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RateCounter(Base):
+    """A fixed-window counter shared by every process: failed sign-ins per
+    (account, address) and per address, enrolments per API token.
+
+    Taken with one ``UPDATE ... RETURNING`` (``followup.ratelimit``), so the
+    count and the refusal are one atomic step on PostgreSQL too."""
+
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class CsvImport(Base):

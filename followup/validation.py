@@ -31,6 +31,18 @@ class ValidationError(ValueError):
         return "; ".join(f"{k}: {v}" for k, v in self.fields.items()) or self.message
 
 
+# C0 control characters and DEL, except tab, line feed and carriage return
+# (text areas and CSV files hold lines). No text a person types holds them;
+# PostgreSQL refuses NUL outright (a 500 before they were refused here).
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def control_character(value: str) -> str | None:
+    """The first forbidden control character in ``value``, as U+XXXX, or None."""
+    found = CONTROL_CHARS.search(value)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
 LANGUAGES = ("en", "es")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -46,6 +58,53 @@ def phone(value: Any, *, region: str | None = "US") -> str:
     if not phonenumbers.is_valid_number(parsed):
         raise FieldError("not a valid phone number (check the digits and the country code)")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+# Numbers a text can reach. FIXED_LINE_OR_MOBILE is what the US, Canada and
+# others give every geographic number (the plan does not tell them apart).
+# Premium, toll-free, shared-cost, satellite, VoIP, pager and landline-only
+# numbers are refused: texts to them fail, or cost the clinic (SMS pumping).
+TEXTABLE_TYPES = {phonenumbers.PhoneNumberType.MOBILE,
+                  phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+TYPE_WORDS = {
+    phonenumbers.PhoneNumberType.FIXED_LINE: "a landline",
+    phonenumbers.PhoneNumberType.TOLL_FREE: "a toll-free number",
+    phonenumbers.PhoneNumberType.PREMIUM_RATE: "a premium-rate number",
+    phonenumbers.PhoneNumberType.SHARED_COST: "a shared-cost number",
+    phonenumbers.PhoneNumberType.VOIP: "an internet (VoIP) number",
+    phonenumbers.PhoneNumberType.PERSONAL_NUMBER: "a personal forwarding number",
+    phonenumbers.PhoneNumberType.PAGER: "a pager",
+    phonenumbers.PhoneNumberType.UAN: "a company number",
+    phonenumbers.PhoneNumberType.VOICEMAIL: "a voicemail number",
+}
+
+
+def mobile_phone(value: Any, *, region: str | None, countries: tuple[str, ...]) -> str:
+    """A patient's number: valid, in one of ``countries`` and able to get texts."""
+    e164 = phone(value, region=region)
+    parsed = phonenumbers.parse(e164, None)
+    country = phonenumbers.region_code_for_number(parsed)
+    if country not in countries:
+        where = "satellite or international service" if country in (None, "001") else country
+        raise FieldError(f"a number of {where}: this clinic enrols numbers of "
+                         f"{', '.join(countries)} only")
+    kind = phonenumbers.number_type(parsed)
+    if kind not in TEXTABLE_TYPES:
+        raise FieldError(f"{TYPE_WORDS.get(kind, 'not a mobile number')} cannot receive "
+                         "the check-in texts: give the patient's mobile number")
+    return e164
+
+
+def countries(value: Any) -> tuple[str, ...]:
+    """ISO country codes ("US, PR" or a list), known to the phone number plan."""
+    items = value.replace(",", " ").split() if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
+        raise FieldError("must be a list of country codes such as [\"US\", \"PR\"]")
+    codes = tuple(dict.fromkeys(i.strip().upper() for i in items if i.strip()))
+    unknown = [c for c in codes if c not in phonenumbers.SUPPORTED_REGIONS]
+    if unknown:
+        raise FieldError(f"unknown country code {unknown[0]!r} (use ISO codes such as US, PR)")
+    return codes
 
 
 def region_of(e164: str) -> str | None:

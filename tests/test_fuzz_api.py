@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 import schemathesis
 from conftest import AUTH_TOKEN, PUBLIC_URL, make_clinic
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
@@ -40,7 +41,9 @@ TABLES = (Patient, Infusion, Checkin, Message, Flag, AuditEvent)
 def fuzz_app(app_config: dict[str, Any]):  # type: ignore[no-untyped-def]
     from conftest import T0
 
-    app = create_app(app_config, clock=FixedClock(T0), sms=ConsoleBackend())
+    # Enrolments are rate-limited per token; the fuzzer sends hundreds.
+    app = create_app({**app_config, "api": {"enrollments_per_minute": 1_000_000}},
+                     clock=FixedClock(T0), sms=ConsoleBackend())
     svc = app.extensions["followup"]
     clinic = make_clinic(svc, "north", "+13125550199")
     other = make_clinic(svc, "south", "+13125550299")
@@ -101,3 +104,75 @@ def test_no_input_breaks_the_api(case: Any, fuzz_app: Any) -> None:
         if response.status_code == 409:  # an identity conflict is audited, by design
             after["audit_events"] = before["audit_events"]
         assert after == before, f"{case.method} {case.path} refused but stored something"
+
+
+
+# -- every text field of the staff forms and the API, with control characters ------------
+CONTROL = [chr(i) for i in range(32) if chr(i) not in "\t\n\r"] + ["\x7f"]
+ENROL_FIELDS = ["phone", "first_name", "infusion_at", "timezone", "language", "product",
+                "lot", "external_id"]
+# (method, path, where the fields go, the fields)
+TARGETS = [
+    ("POST", "/login", "form", ["email", "password", "next"]),
+    ("POST", "/patients", "form", ["q"]),
+    ("POST", "/patients/{patient}/message", "form", ["body"]),
+    ("POST", "/patients/{patient}/pause", "form", ["x"]),
+    ("POST", "/flags/{flag}/resolve", "form", ["note", "back"]),
+    ("POST", "/flags/{flag}/acknowledge", "form", ["back"]),
+    ("POST", "/enrol", "form", ENROL_FIELDS),
+    ("POST", "/admin/staff", "form", ["email", "role", "password"]),
+    ("POST", "/admin/tokens", "form", ["name"]),
+    ("POST", "/admin/settings", "form", ["emergency_number", "oncall_phones", "contact_email",
+                                         "contact_phone", "digest_time", "enrol_countries"]),
+    ("GET", "/admin/audit", "query", ["action", "page"]),
+    ("GET", "/metrics", "query", ["weeks"]),
+    ("GET", "/login", "query", ["next"]),
+    ("POST", "/api/enrollments", "json", ENROL_FIELDS),
+    ("POST", "/api/flags/{flag}/resolve", "json", ["note"]),
+    ("GET", "/api/flags", "query", ["status"]),
+]
+with_control = st.builds(lambda a, c, b: a + c + b, st.text(max_size=20),
+                         st.sampled_from(CONTROL), st.text(max_size=20))
+
+
+@pytest.fixture
+def signed_in(fuzz_app: Any) -> Any:
+    """An admin of "north" signed in, and ids of its patient and flag."""
+    from web.staffkit import csrf_of, login, make_user
+
+    app, clinic = fuzz_app
+    svc = app.extensions["followup"]
+    make_user(svc, clinic.clinic, "admin@north.example", "admin")
+    client = app.test_client()
+    assert login(client, "admin@north.example").status_code == 302
+    with svc.sessions() as s:
+        flag = s.scalar(select(Flag).where(Flag.clinic_id == clinic.clinic.id))
+        ids = {"patient": flag.patient_id, "flag": flag.id}
+    return app, clinic, client, csrf_of(client), ids
+
+
+@given(data=st.data())
+@settings(max_examples=max(EXAMPLES // 2, 50), deadline=None,
+          suppress_health_check=list(HealthCheck))
+def test_control_characters_are_refused_in_every_text_field(data: Any, signed_in: Any) -> None:
+    """Any text in any field never gives a 5xx; one holding a control
+    character is refused with 400 naming it, and nothing is stored (on
+    PostgreSQL a NUL used to reach the database and give a 500)."""
+    app, clinic, client, csrf, ids = signed_in
+    method, path, where, fields = data.draw(st.sampled_from(TARGETS))
+    field = data.draw(st.sampled_from(fields))
+    value = data.draw(st.one_of(with_control, st.text(max_size=60)))
+    url = path.format(**ids)
+    before = counts(app)
+    if where == "json":
+        response = client.open(url, method=method, json={field: value}, headers=clinic.auth)
+    elif where == "query":
+        response = client.open(url, method=method, query_string={field: value},
+                               headers=clinic.auth if url.startswith("/api/") else {})
+    else:
+        response = client.open(url, method=method, data={field: value, "csrf_token": csrf})
+    assert response.status_code < 500, (url, field, value)
+    if any(c in value for c in CONTROL):
+        assert response.status_code == 400, (url, field, value)
+        assert "control character" in response.get_data(as_text=True), (url, field)
+        assert counts(app) == before, (url, field)

@@ -13,8 +13,19 @@ log = logging.getLogger(__name__)
 
 
 def register_blueprints(app: Flask) -> None:
-    from followup.web import admin, api, auth, dashboard, devphone, health, imports, webhooks
+    from followup.web import (
+        admin,
+        api,
+        auth,
+        dashboard,
+        devphone,
+        health,
+        imports,
+        security,
+        webhooks,
+    )
 
+    security.init_app(app)
     app.register_blueprint(health.bp)
     # The staff web app (server-rendered pages behind a login).
     app.register_blueprint(auth.bp)
@@ -23,7 +34,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(webhooks.bp)
-    if app.extensions["followup"].settings.sms_backend == "console":
+    settings = app.extensions["followup"].settings
+    if settings.dev and settings.sms_backend == "console":
         app.register_blueprint(devphone.bp)
 
     @app.errorhandler(HTTPException)

@@ -40,6 +40,8 @@ AUDIT_PAGE = 100
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 HHMM_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 EMERGENCY_RE = re.compile(r"^\+?[0-9]{2,15}$")
+EMAIL_TAKEN = ("this address cannot be used for a new login. If the person already has a "
+               "login here, it is in the list above; otherwise use another address of theirs")
 
 
 def _audit_day(name: str, tz: ZoneInfo) -> datetime | None:
@@ -55,7 +57,6 @@ def _audit_day(name: str, tz: ZoneInfo) -> datetime | None:
 @login_required(role="admin")
 def audit_log() -> Any:
     """The audit log, filtered by what (friendly names), who, which patient and when."""
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
     tz = ZoneInfo(g.clinic.timezone)
     base = select(AuditEvent).where(AuditEvent.clinic_id == g.clinic.id)
     problems: list[str] = []
@@ -84,6 +85,10 @@ def audit_log() -> Any:
     if end is not None:
         base = base.where(AuditEvent.at < end + timedelta(days=1))
     total = db().scalar(select(func.count()).select_from(base.subquery())) or 0
+    # Clamped to the pages there are: a huge number would overflow the
+    # database's OFFSET; past the end shows the last page.
+    pages = max(1, -(-total // AUDIT_PAGE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
     events = db().scalars(base.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
                           .offset((page - 1) * AUDIT_PAGE).limit(AUDIT_PAGE)).all()
     users = db().scalars(select(User).where(User.clinic_id == g.clinic.id)
@@ -92,7 +97,7 @@ def audit_log() -> Any:
                                                              "from", "to")}
     return render_template("staff/audit.html", events=events, page=page, filters=filters,
                            actions=labels.AUDIT_ACTIONS, users=users, problems=problems,
-                           pages=max(1, -(-total // AUDIT_PAGE)), total=total,
+                           pages=pages, total=total,
                            query={k: v for k, v in filters.items() if v})
 
 
@@ -109,7 +114,12 @@ def staff() -> Any:
         if not EMAIL_RE.match(email) or len(email) > 254:
             errors["email"] = "an email address such as nurse@clinic.example"
         elif db().scalar(select(User).where(User.email == email)) is not None:
-            errors["email"] = "a login with this email already exists"
+            # One answer whether the login is at this clinic (listed on this
+            # page anyway) or at another: nothing says where, or whose, it is.
+            # The refusal is audited, so probing for addresses shows.
+            errors["email"] = EMAIL_TAKEN
+            staff_audit("user.create_refused", "user", None, {"reason": "email unusable"})
+            db().commit()
         if role not in ROLES:
             errors["role"] = "nurse or admin"
         problem = password_problem(password)
@@ -296,6 +306,10 @@ def _settings_values(form: Any, region: str | None) -> tuple[dict[str, Any], dic
             errors["oncall_phones"] = f"line {i}: {exc}"
             break
     values["oncall_phones"] = ladder_entries(rungs)
+    try:
+        values["enrol_countries"] = list(v.countries(form.get("enrol_countries", ""))) or None
+    except v.FieldError as exc:
+        errors["enrol_countries"] = str(exc)
     email = form.get("contact_email", "").strip()
     if email and not EMAIL_RE.match(email):
         errors["contact_email"] = "an email address"
@@ -344,11 +358,13 @@ def settings() -> Any:
             "emergency_number": clinic.emergency_number,
             "show_product_in_texts": "on" if clinic.show_product_in_texts else "",
             "oncall_phones": "\n".join(rung_line(r) for r in oncall_ladder(clinic)),
+            "enrol_countries": ", ".join(clinic.enrol_countries or []),
             "contact_email": clinic.contact_email or "",
             "contact_phone": clinic.contact_phone or "",
             "digest_channel": clinic.digest_channel or "",
             "digest_time": clinic.digest_time or "",
         }
     return render_template("staff/admin_settings.html", form=form, errors=errors,
+                           own_country=v.region_of(clinic.phone) or "",
                            default_digest=services().settings.digest.default_time
                            .strftime("%H:%M")), 400 if errors else 200

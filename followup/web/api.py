@@ -7,7 +7,7 @@ another clinic's ids answer 404 exactly like ids that do not exist.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -15,6 +15,7 @@ from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
 from followup import flags as flag_service
+from followup import ratelimit
 from followup.app import db, services
 from followup.audit import audit
 from followup.enrollment import (
@@ -49,6 +50,7 @@ def token_required(view: F) -> F:
         if note_use(db(), row, services().clock.now()):
             db().commit()  # before the view: a read-only request commits nothing
         g.clinic = db().get(Clinic, row.clinic_id)
+        g.token_id = row.id
         g.actor = f"token:{row.id}"
         return view(*args, **kwargs)
 
@@ -65,15 +67,17 @@ def _unauthorized(why: str) -> Any:
 class ApiError(Exception):
     """Answered as ``{"error", "fields"}`` with the given status; nothing is stored."""
 
-    def __init__(self, error: str, fields: dict[str, str] | None = None, status: int = 400):
+    def __init__(self, error: str, fields: dict[str, str] | None = None, status: int = 400,
+                 headers: dict[str, str] | None = None):
         super().__init__(error)
         self.error, self.fields, self.status = error, fields or {}, status
+        self.headers = headers or {}
 
 
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError):  # type: ignore[no-untyped-def]
     db().rollback()
-    return jsonify(error=exc.error, fields=exc.fields), exc.status
+    return jsonify(error=exc.error, fields=exc.fields), exc.status, exc.headers
 
 
 @bp.errorhandler(IdentityConflict)
@@ -190,6 +194,7 @@ def create_enrollment():  # type: ignore[no-untyped-def]
     svc = services()
     now = svc.clock.now()
     session = db()
+    _limit_enrolments(session, now)
     data = dict(json_object())
     choice = identity_choice(data)
     try:
@@ -209,6 +214,20 @@ def create_enrollment():  # type: ignore[no-untyped-def]
         "checkins": [checkin_json(c) for c in result.checkins],
     }
     return jsonify(body), 201 if result.created else 200
+
+
+def _limit_enrolments(session: Any, now: datetime) -> None:
+    """Every enrolment texts someone: a leaked token must not be able to
+    pump texts to thousands of numbers (SMS pumping), so each token gets
+    ``api.enrollments_per_minute`` requests a minute, counted atomically."""
+    limit = services().settings.api_enrollments_per_minute
+    taken = ratelimit.take(session, f"enrol:token:{g.token_id}", limit=limit,
+                           window=timedelta(minutes=1), now=now)
+    session.commit()
+    if not taken.allowed:
+        raise ApiError(f"too many enrolments: this token may make {limit} a minute; retry in "
+                       f"{taken.retry_after_seconds} s", status=429,
+                       headers={"Retry-After": str(taken.retry_after_seconds)})
 
 
 @bp.get("/patients/<int:patient_id>")

@@ -40,7 +40,7 @@ from flask import (
 
 from followup.app import db, services
 from followup.audit import audit
-from followup.models import Clinic, User
+from followup.models import Clinic, Patient, User
 from followup.resources import static_dir
 from followup.staff import attempt_login, end_sessions
 
@@ -90,6 +90,27 @@ def staff_blueprint(name: str, import_name: str, **options: Any) -> Blueprint:
 bp = staff_blueprint("auth", __name__, static_folder=str(STATIC_DIR), static_url_path="/assets")
 # A global (not a context variable) so imported form macros can use it too.
 bp.add_app_template_global(csrf_token, "csrf_token")
+
+
+# -- flash messages without PHI ------------------------------------------------------
+def flash_about(patient_id: int, text: str, category: str = "success") -> None:
+    """Flash ``text`` with ``{patient}`` standing for the patient's first name.
+
+    Flashed messages travel in the session cookie, which is signed but
+    readable: only the patient's id goes into it, and the name is put in
+    when the page is rendered (``notice_text``), for the signed-in clinic only."""
+    flash({"text": text, "patient_id": patient_id}, category)
+
+
+@bp.app_template_global("notice_text")
+def notice_text(message: Any) -> str:
+    if not isinstance(message, dict):
+        return str(message)
+    patient = db().get(Patient, int(message.get("patient_id") or 0))
+    clinic = getattr(g, "clinic", None)
+    name = (patient.first_name if patient is not None and clinic is not None
+            and patient.clinic_id == clinic.id else "the patient")
+    return str(message.get("text", "")).replace("{patient}", name)
 
 
 @bp.app_context_processor
@@ -159,6 +180,10 @@ def _safe_next(target: str | None) -> str:
     """Only a path on this site: an open redirect would make a phishing link."""
     if not target:
         return url_for("dashboard.queue")
+    # Control characters (a CR LF would split the Location header) and
+    # backslashes (browsers read /\host as //host) never make a path of ours.
+    if any(ord(ch) < 32 or ord(ch) == 127 or ch == "\\" for ch in target):
+        return url_for("dashboard.queue")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return url_for("dashboard.queue")
@@ -215,7 +240,8 @@ def login() -> Any:
                  f"Wait {result.retry_after_minutes} minutes and try again, or ask an "
                  "administrator.")
         return render_template("staff/login.html", email=email, error=error,
-                               next=request.form.get("next", "")), 429
+                               next=request.form.get("next", "")), 429, {
+                                   "Retry-After": str(result.retry_after_minutes * 60)}
     if result.disabled:
         return render_template("staff/login.html", email=email,
                                error="This login has been disabled. Ask a clinic administrator.",

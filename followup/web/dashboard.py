@@ -46,7 +46,13 @@ from followup.models import Checkin, ClinicAlert, Flag, Message, Patient, Patien
 from followup.sealed import seal, unseal
 from followup.texts import LANGUAGES, render_sms, sms_segments
 from followup.web import labels
-from followup.web.auth import idle_seconds_left, login_required, staff_audit, staff_blueprint
+from followup.web.auth import (
+    flash_about,
+    idle_seconds_left,
+    login_required,
+    staff_audit,
+    staff_blueprint,
+)
 from followup.web.scoping import owned
 
 bp = staff_blueprint("dashboard", __name__)
@@ -270,8 +276,9 @@ def acknowledge(flag_id: int) -> Any:
     flag = own_flag(flag_id)
     if flag.status == "acknowledged":
         holder = ("you" if flag.acknowledged_by == g.actor else who(flag.acknowledged_by))
-        flash(f"Already acknowledged by {holder} at {local_time(flag.acknowledged_at)}: "
-              f"{flag.patient.first_name}'s flag is being worked on.", "info")
+        flash_about(flag.patient_id, f"Already acknowledged by {holder} at "
+                    f"{local_time(flag.acknowledged_at)}: " + "{patient}'s flag is being "
+                    "worked on.", "info")
         return redirect(_back(url_for(".queue")))
     try:
         flag_service.acknowledge(db(), flag, actor=g.actor, now=services().clock.now())
@@ -281,7 +288,7 @@ def acknowledge(flag_id: int) -> Any:
     db().commit()
     held = (f" It stays assigned to {who(flag.assigned_to)}."
             if flag.assigned_to and flag.assigned_to != g.actor else "")
-    flash(f"Flag for {flag.patient.first_name} acknowledged.{held}", "success")
+    flash_about(flag.patient_id, "Flag for {patient} acknowledged." + held)
     return redirect(_back(url_for(".queue")))
 
 
@@ -308,13 +315,11 @@ def assign(flag_id: int) -> Any:
         flash(f"Not assigned: {exc}.", "error")
         return redirect(_back(url_for(".queue")))
     db().commit()
-    name = flag.patient.first_name
+    where = f"assigned to {who(assignee)}." if assignee else "unassigned."
     if not changed:
-        flash(f"No change: {name}'s flag was already "
-              + (f"assigned to {who(assignee)}." if assignee else "unassigned."), "info")
+        flash_about(flag.patient_id, "No change: {patient}'s flag was already " + where, "info")
     else:
-        flash(f"{name}'s flag is now " + (f"assigned to {who(assignee)}." if assignee
-                                          else "unassigned."), "success")
+        flash_about(flag.patient_id, "{patient}'s flag is now " + where)
     return redirect(_back(url_for(".queue")))
 
 
@@ -335,7 +340,7 @@ def resolve(flag_id: int) -> Any:
         flash(f"Not resolved: {exc}.", "error")
         return redirect(_back(url_for(".queue")))
     db().commit()
-    flash(f"Flag for {flag.patient.first_name} resolved.", "success")
+    flash_about(flag.patient_id, "Flag for {patient} resolved.")
     return redirect(_back(url_for(".queue")))
 
 
@@ -518,8 +523,8 @@ def quick_reply(patient_id: int) -> Any:
         flash(error, "error")
         return redirect(back)
     _queue_text(p, text, "patient.quick_reply", {"reply": reply.key})
-    flash(f"Quick reply “{reply.title}” queued for {p.first_name}: it goes out within a "
-          "minute, even in quiet hours.", "success")
+    flash_about(p.id, f"Quick reply “{reply.title}” queued for " + "{patient}: it goes out "
+                "within a minute, even in quiet hours.")
     return redirect(back)
 
 

@@ -34,7 +34,7 @@ from followup.enrollment import (
 from followup.models import CsvImport
 from followup.validation import ValidationError
 from followup.validation import timezone as parse_timezone
-from followup.web.auth import login_required, staff_audit, staff_blueprint
+from followup.web.auth import flash_about, login_required, staff_audit, staff_blueprint
 from followup.web.scoping import owned
 
 bp = staff_blueprint("imports", __name__)
@@ -111,9 +111,11 @@ def enrol() -> Any:
     pending = sum(1 for c in result.checkins if c.status == "pending")
     kept = (" The language on file was kept; change it on the patient page if needed."
             if result.language_kept else "")
-    flash((f"{result.patient.first_name} is enrolled: {pending} check-ins planned.{kept}"
-           if result.created else "This infusion was already enrolled; nothing changed."),
-          "success")
+    if result.created:
+        flash_about(result.patient.id,
+                    f"{{patient}} is enrolled: {pending} check-ins planned.{kept}")
+    else:
+        flash("This infusion was already enrolled; nothing changed.", "success")
     return redirect(url_for("dashboard.patient", patient_id=result.patient.id))
 
 

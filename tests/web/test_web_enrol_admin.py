@@ -269,7 +269,7 @@ def test_admin_creates_a_nurse_who_can_sign_in(as_admin, client, svc):
         assert user.password_hash.startswith("scrypt:")
     dup = post(as_admin, "/admin/staff", {"email": "new@north.example", "role": "nurse",
                                           "password": PASSWORD})
-    assert "already exists" in dup.get_data(as_text=True)
+    assert "cannot be used for a new login" in dup.get_data(as_text=True)
     fresh = client.application.test_client()
     assert login(fresh, "new@north.example").status_code == 302
 
