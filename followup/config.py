@@ -15,6 +15,9 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
+from followup.ehr.settings import DEFAULTS as EHR_DEFAULTS
+from followup.ehr.settings import EhrSettings, build_ehr_settings
+
 TWILIO_API_BASE_URL = "https://api.twilio.com"
 
 
@@ -113,6 +116,8 @@ DEFAULTS: dict[str, Any] = {
         # audit trail stay.
         "message_body_days": 0,
     },
+    # EHR integration (followup/ehr/settings.py, docs/ehr-integration.md).
+    "ehr": EHR_DEFAULTS,
     "rate_limit": {
         # Messages per second per sending number (Twilio: 1 long code, 3 toll-free,
         # up to 100 short code); per-number overrides in [rate_limit.senders].
@@ -213,6 +218,7 @@ class Settings:
     rate_limit: RateLimitSettings
     retention_message_body_days: int
     triage_rulebook: str
+    ehr: EhrSettings
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -425,6 +431,7 @@ def build_settings(raw: dict[str, Any], *, instance_path: str) -> Settings:
         rate_limit=_rate_limit(raw),
         retention_message_body_days=int(_number(raw, "retention.message_body_days", minimum=0)),
         triage_rulebook=_str(raw, "triage.rulebook"),
+        ehr=build_ehr_settings(raw),
         raw=raw,
     )
 

@@ -13,7 +13,17 @@ log = logging.getLogger(__name__)
 
 
 def register_blueprints(app: Flask) -> None:
-    from followup.web import admin, api, auth, dashboard, devphone, health, imports, webhooks
+    from followup.web import (
+        admin,
+        api,
+        auth,
+        dashboard,
+        devphone,
+        fhir,
+        health,
+        imports,
+        webhooks,
+    )
 
     app.register_blueprint(health.bp)
     # The staff web app (server-rendered pages behind a login).
@@ -22,12 +32,17 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(imports.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(fhir.bp)
     app.register_blueprint(webhooks.bp)
     if app.extensions["followup"].settings.sms_backend == "console":
         app.register_blueprint(devphone.bp)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+        if request.path.startswith("/fhir/"):
+            return fhir.outcome_response(exc.code or 400, [fhir.fhir_in.Issue(
+                "error", "not-found" if exc.code == 404 else "processing",
+                exc.description or exc.name)])
         if request.path.startswith("/api/"):
             # Keep the exception's own headers (Allow on a 405, ...).
             response = exc.get_response()
@@ -42,6 +57,9 @@ def register_blueprints(app: Flask) -> None:
         # some exception messages, may hold PHI.
         log.error("unhandled %s on %s %s\n%s", type(exc).__name__, request.method, request.path,
                   "".join(traceback.format_tb(exc.__traceback__)))
+        if request.path.startswith("/fhir/"):
+            return fhir.outcome_response(500, [fhir.fhir_in.Issue(
+                "fatal", "exception", "internal error; the request was not applied")])
         if request.path.startswith("/api/"):
             return jsonify(error="internal error; the request was not applied"), 500
         return "Internal error; the request was not applied.\n", 500
