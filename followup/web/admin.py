@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from followup import validation as v
 from followup.app import db, services
-from followup.models import ApiToken, AuditEvent, User
+from followup.ehr import writeback
+from followup.models import ApiToken, AuditEvent, EhrOutbox, Flag, User
 from followup.staff import ROLES, hash_password, password_problem
 from followup.tokens import issue_token
 from followup.web.auth import login_required, staff_audit, staff_blueprint
@@ -188,3 +189,34 @@ def settings() -> Any:
     return render_template("staff/admin_settings.html", form=form, errors=errors,
                            default_digest=services().settings.digest.default_time
                            .strftime("%H:%M")), 400 if errors else 200
+
+
+# -- EHR integration ---------------------------------------------------------------------------
+@bp.get("/ehr")
+@login_required(role="admin")
+def ehr() -> Any:
+    """What did not reach the chart (or not yet), so nothing is lost in silence."""
+    counts = dict(db().execute(
+        select(EhrOutbox.status, func.count()).where(EhrOutbox.clinic_id == g.clinic.id)
+        .group_by(EhrOutbox.status)).all())
+    flags = {f.id: f for f in db().scalars(select(Flag).where(
+        Flag.id.in_(select(EhrOutbox.flag_id).where(EhrOutbox.clinic_id == g.clinic.id)))
+    )} if counts else {}
+    return render_template("staff/admin_ehr.html", counts=counts, flags=flags,
+                           rows=writeback.failures(db(), g.clinic.id),
+                           ehr=services().settings.ehr)
+
+
+@bp.post("/ehr/<int:outbox_id>/retry")
+@login_required(role="admin")
+def ehr_retry(outbox_id: int) -> Any:
+    row = db().get(EhrOutbox, outbox_id) if outbox_id < 2**31 else None
+    if row is None or row.clinic_id != g.clinic.id:
+        abort(404, description="There is no such chart write-back at your clinic.")
+    if row.status == "failed":
+        row.status, row.attempts = "pending", 0
+        row.next_attempt_at = services().clock.now()
+        staff_audit("ehr.writeback_retry", "ehr_outbox", row.id)
+        db().commit()
+        flash("Queued again: it goes out with the scheduler's next pass.", "success")
+    return redirect(url_for(".ehr"))

@@ -1,0 +1,32 @@
+"""The write-back outbox: a row per flag event, added in the flag's own transaction.
+
+Kept apart from ``writeback`` (the HTTP side) so that opening a flag, inside
+Twilio's webhook, costs one INSERT ... SELECT and imports nothing heavy. The
+row is only added for a patient the EHR knows (an MRN on file); the scheduler's
+pass sends it later, never the request that opened the flag.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, insert, literal, select
+from sqlalchemy.orm import Session
+
+from followup.models import EhrOutbox, Flag, Patient
+
+EVENTS = ("opened", "resolved")
+
+
+def enqueue(session: Session, flag_id: int, event: str, now: datetime) -> None:
+    """Queue ``event`` of the flag for the chart, if its patient has an MRN."""
+    source = (
+        select(Flag.clinic_id, Flag.id, literal(event), literal("pending"), literal(0),
+               literal(now, EhrOutbox.next_attempt_at.type),
+               literal(now, EhrOutbox.created_at.type))
+        .join(Patient, and_(Patient.id == Flag.patient_id, Patient.external_id.is_not(None)))
+        .where(Flag.id == flag_id)
+    )
+    session.execute(insert(EhrOutbox).from_select(
+        ["clinic_id", "flag_id", "event", "status", "attempts", "next_attempt_at",
+         "created_at"], source))
