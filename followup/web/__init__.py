@@ -40,9 +40,12 @@ def register_blueprints(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
         if request.path.startswith("/fhir/"):
-            return fhir.outcome_response(exc.code or 400, [fhir.fhir_in.Issue(
+            response = fhir.outcome_response(exc.code or 400, [fhir.fhir_in.Issue(
                 "error", "not-found" if exc.code == 404 else "processing",
                 exc.description or exc.name)])
+            if "Allow" in exc.get_response().headers:  # a 405 says what is allowed
+                response.headers["Allow"] = exc.get_response().headers["Allow"]
+            return response
         if request.path.startswith("/api/"):
             # Keep the exception's own headers (Allow on a 405, ...).
             response = exc.get_response()
