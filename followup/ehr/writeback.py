@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from followup.clock import Clock
 from followup.config import Settings
-from followup.db import is_sqlite, write_transaction
+from followup.db import claim_due, write_transaction
 from followup.ehr.settings import EhrSettings
 from followup.models import EhrOutbox, Flag, Patient
 
@@ -225,25 +225,15 @@ class WriteBack:
 
     def _claim(self, now: datetime) -> tuple[str, list[int]]:
         token = uuid.uuid4().hex
-        table = EhrOutbox.__table__
         with write_transaction(self.sessions) as session:
             # A claim left by a worker that died is due again after the lease.
             session.execute(update(EhrOutbox)
                             .where(EhrOutbox.status == "sending",
                                    EhrOutbox.claimed_at < now - CLAIM_LEASE)
                             .values(status="pending", claim_token=None))
-            due = (select(EhrOutbox.id)
-                   .where(EhrOutbox.status == "pending", EhrOutbox.next_attempt_at <= now)
-                   .order_by(EhrOutbox.next_attempt_at, EhrOutbox.id)
-                   .limit(self.settings.ehr.batch_size))
-            if not is_sqlite(session):
-                due = due.with_for_update(skip_locked=True)
-            ids = list(session.connection().execute(
-                update(table)
-                .where(table.c.id.in_(due.scalar_subquery()), table.c.status == "pending")
-                .values(status="sending", claim_token=token, claimed_at=now)
-                .returning(table.c.id)).scalars())
-        return token, sorted(ids)
+            ids = claim_due(session, EhrOutbox.__table__, now=now, token=token,
+                            limit=self.settings.ehr.batch_size)
+        return token, ids
 
     def _send(self, outbox_id: int, token: str, now: datetime,
               summary: WritebackSummary) -> None:

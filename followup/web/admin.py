@@ -18,6 +18,7 @@ from followup.models import ApiToken, AuditEvent, EhrOutbox, Flag, User
 from followup.staff import ROLES, hash_password, password_problem
 from followup.tokens import issue_token
 from followup.web.auth import login_required, staff_audit, staff_blueprint
+from followup.web.scoping import owned
 
 bp = staff_blueprint("admin", __name__, url_prefix="/admin")
 
@@ -210,9 +211,7 @@ def ehr() -> Any:
 @bp.post("/ehr/<int:outbox_id>/retry")
 @login_required(role="admin")
 def ehr_retry(outbox_id: int) -> Any:
-    row = db().get(EhrOutbox, outbox_id) if outbox_id < 2**31 else None
-    if row is None or row.clinic_id != g.clinic.id:
-        abort(404, description="There is no such chart write-back at your clinic.")
+    row = owned(EhrOutbox, outbox_id, "chart write-back")
     if row.status == "failed":
         row.status, row.attempts = "pending", 0
         row.next_attempt_at = services().clock.now()
