@@ -54,7 +54,8 @@ class PassesSummary:
         tail = (f"; paced {(self.dispatch or DispatchSummary()).paced}, "
                 f"reminders {ft.reminders}, no-response flags {ft.flagged}, "
                 f"escalations {esc.texted}, digests {dig.sent}, "
-                f"chart write-backs {ehr.sent} ({ehr.retrying} retrying, {ehr.failed} failed)")
+                f"chart write-backs {ehr.sent} ({ehr.retrying} retrying, {ehr.deferred} deferred, "
+                f"{ehr.failed} failed)")
         if self.errors:
             tail += f"; failed passes: {', '.join(self.errors)}"
         return head + tail

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -261,3 +262,23 @@ class TestSmartBackendServices:
         [row] = rows(svc, EhrOutbox)
         assert "token endpoint answered 401" in (row.last_error or "")
         assert flag.id == row.flag_id
+
+
+def test_an_ehr_that_is_down_holds_back_one_row_not_the_tick(
+        client: FlaskClient, north: ClinicHandle, svc: Services, clock: Any) -> None:
+    from dataclasses import replace
+
+    flag = enrol_and_flag(client, north, svc)
+    client.post(f"/api/flags/{flag.id}/resolve", headers=north.auth, json={"note": "Called."})
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    svc.settings = replace(svc.settings, ehr=replace(
+        svc.settings.ehr, writeback_url=f"http://127.0.0.1:{closed}/fhir/R4"))
+    svc._writeback = None
+    summary = run_passes(svc, clock.now())
+    assert summary.ehr is not None and (summary.ehr.retrying, summary.ehr.deferred) == (1, 1)
+    assert "1 retrying, 1 deferred" in summary.line(clock.now())
+    tried, waiting = sorted(rows(svc, EhrOutbox), key=lambda r: r.attempts, reverse=True)
+    assert tried.attempts == 1 and "not reached" in (tried.last_error or "")
+    assert (waiting.status, waiting.attempts, waiting.last_error) == ("pending", 0, None)

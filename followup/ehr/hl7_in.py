@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+import traceback
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -217,8 +218,10 @@ class Handler:
             answer = self._apply(message, now)
         except Rejected as exc:
             answer = exc.answer
-        except Exception:  # never let one message stop the listener
-            log.exception("HL7 message could not be processed")
+        except Exception as exc:  # never let one message stop the listener
+            # The type and the stack only: the message, and some exception texts, hold PHI.
+            log.error("HL7 message could not be processed: %s\n%s", type(exc).__name__,
+                      "".join(traceback.format_tb(exc.__traceback__)))
             answer = Answer("AE", "internal error; the message was not applied",
                             problems=[Problem("MSH", 10, "207", "internal error")])
         if message is not None and not answer.control_id:

@@ -66,6 +66,7 @@ class WritebackSummary:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    deferred: int = 0  # claimed, then left for the next pass (server down or slow)
 
 
 # -- the resource ------------------------------------------------------------------------
@@ -219,9 +220,25 @@ class WriteBack:
             return summary
         now = now or self.clock.now()
         token, ids = self._claim(now)
-        for outbox_id in ids:
-            self._send(outbox_id, token, now, summary)
+        # The passes share one tick: an EHR that is down or slow must not hold
+        # back the check-ins of the next one. After a failure worth retrying,
+        # or past half an interval, the rest wait for the next pass.
+        deadline = time.monotonic() + max(self.settings.scheduler_interval_seconds / 2, 5)
+        for i, outbox_id in enumerate(ids):
+            error = self._send(outbox_id, token, now, summary)
+            rest = ids[i + 1:]
+            if rest and (isinstance(error, TransientError) or time.monotonic() > deadline):
+                self._release(rest, token)
+                summary.deferred += len(rest)
+                break
         return summary
+
+    def _release(self, ids: list[int], token: str) -> None:
+        """Give claimed rows back untried: no attempt is counted."""
+        with write_transaction(self.sessions) as session:
+            session.execute(update(EhrOutbox)
+                            .where(EhrOutbox.id.in_(ids), EhrOutbox.claim_token == token)
+                            .values(status="pending", claim_token=None))
 
     def _claim(self, now: datetime) -> tuple[str, list[int]]:
         token = uuid.uuid4().hex
@@ -236,11 +253,12 @@ class WriteBack:
         return token, ids
 
     def _send(self, outbox_id: int, token: str, now: datetime,
-              summary: WritebackSummary) -> None:
+              summary: WritebackSummary) -> Exception | None:
+        """Send one claimed row and record how it went; the error, if any."""
         with self.sessions() as session:
             row = session.get(EhrOutbox, outbox_id)
             if row is None or row.claim_token != token:
-                return
+                return None
             flag = session.get(Flag, row.flag_id)
             assert flag is not None
             patient = session.get(Patient, flag.patient_id)
@@ -262,14 +280,14 @@ class WriteBack:
         with write_transaction(self.sessions) as session:
             row = session.get(EhrOutbox, outbox_id)
             if row is None or row.claim_token != token:
-                return
+                return error
             row.attempts += 1
             row.claim_token = None
             if error is None:
                 row.status, row.sent_at, row.last_error = "sent", now, None
                 row.location = (location or "")[:255] or None
                 summary.sent += 1
-                return
+                return None
             row.last_error = str(error)[:255]
             if isinstance(error, TransientError) and row.attempts < self.settings.ehr.max_attempts:
                 row.status = "pending"
@@ -280,6 +298,7 @@ class WriteBack:
                 summary.failed += 1
                 log.warning("chart write-back %d failed for good after %d attempts",
                             row.id, row.attempts)
+        return error
 
     def backoff(self, attempts: int) -> timedelta:
         ehr = self.settings.ehr
