@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import signal
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -147,3 +151,28 @@ def test_the_cli_refuses_an_unknown_clinic(tmp_path: Path, database_url: str) ->
     result = CliRunner().invoke(cli, ["--config", str(config), "hl7-listen",
                                       "--clinic", "nowhere", "--port", "2575"])
     assert result.exit_code != 0 and "no clinic with slug 'nowhere'" in result.output
+
+
+def test_followup_hl7_listen_is_a_process_an_interface_engine_can_reach(
+        tmp_path: Path, database_url: str, north: ClinicHandle) -> None:
+    """The command itself, as systemd runs it, on a free port, on the wall clock."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = tmp_path / "followup.toml"
+    config.write_text(f'[database]\nurl = "{database_url}"\n[server]\nsecret_key = "x"\n')
+    command = [str(Path(sys.executable).parent / "followup"), "--config", str(config),
+               "hl7-listen", "--clinic", "north", "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.startswith(f"HL7 MLLP listener on 127.0.0.1:{port} for north"), (
+            line + (process.stderr.read() if process.poll() is not None else ""))
+        ended = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y%m%d%H%M%S+0000")
+        code, _, text = msa(send(port, ras("MSG-LIVE-1", end=ended)))
+        assert code == "AA" and "enrolled" in text
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(10)
