@@ -26,7 +26,7 @@ from flask import Flask
 
 from followup.digest import DigestPass, DigestSummary
 from followup.dispatch import DispatchSummary
-from followup.ehr.writeback import WritebackSummary
+from followup.ehr.outbox import WritebackSummary
 from followup.escalation import EscalationSummary, Escalator
 from followup.followthrough import FollowThrough, FollowThroughSummary
 

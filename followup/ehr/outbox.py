@@ -8,6 +8,7 @@ pass sends it later, never the request that opened the flag.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, insert, literal, select
@@ -16,6 +17,17 @@ from sqlalchemy.orm import Session
 from followup.models import EhrOutbox, Flag, Patient
 
 EVENTS = ("opened", "resolved")
+
+
+@dataclass
+class WritebackSummary:
+    """What one write-back pass did (here, not in ``writeback``, so the
+    scheduler's summary line needs no HTTP or FHIR imports)."""
+
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    deferred: int = 0  # claimed, then left for the next pass (server down or slow)
 
 
 def enqueue(session: Session, flag_id: int, event: str, now: datetime) -> None:
@@ -30,3 +42,13 @@ def enqueue(session: Session, flag_id: int, event: str, now: datetime) -> None:
     session.execute(insert(EhrOutbox).from_select(
         ["clinic_id", "flag_id", "event", "status", "attempts", "next_attempt_at",
          "created_at"], source))
+
+
+def failures(session: Session, clinic_id: int, limit: int = 100) -> list[EhrOutbox]:
+    """What did not reach the chart, or not yet: for the admin page."""
+    return list(session.scalars(
+        select(EhrOutbox)
+        .where(EhrOutbox.clinic_id == clinic_id,
+               (EhrOutbox.status == "failed") | (EhrOutbox.last_error.is_not(None)
+                                                 & (EhrOutbox.status != "sent")))
+        .order_by(EhrOutbox.created_at.desc(), EhrOutbox.id.desc()).limit(limit)))

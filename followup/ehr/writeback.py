@@ -29,7 +29,6 @@ import logging
 import random
 import time
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -37,12 +36,13 @@ from typing import Any
 import jwt
 import requests
 from fhir.resources.R4B.communication import Communication
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from followup.clock import Clock
 from followup.config import Settings
 from followup.db import claim_due, write_transaction
+from followup.ehr.outbox import WritebackSummary
 from followup.ehr.settings import EhrSettings
 from followup.models import EhrOutbox, Flag, Patient
 
@@ -59,14 +59,6 @@ class TransientError(Exception):
 
 class PermanentError(Exception):
     """The server refused the resource itself: retrying will not help."""
-
-
-@dataclass
-class WritebackSummary:
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
-    deferred: int = 0  # claimed, then left for the next pass (server down or slow)
 
 
 # -- the resource ------------------------------------------------------------------------
@@ -305,12 +297,3 @@ class WriteBack:
         seconds = min(ehr.retry_base_seconds * 2 ** (attempts - 1), ehr.retry_max_seconds)
         return timedelta(seconds=seconds * random.uniform(0.8, 1.0))
 
-
-def failures(session: Session, clinic_id: int, limit: int = 100) -> list[EhrOutbox]:
-    """What did not reach the chart, or not yet: for the admin page."""
-    return list(session.scalars(
-        select(EhrOutbox)
-        .where(EhrOutbox.clinic_id == clinic_id,
-               (EhrOutbox.status == "failed") | (EhrOutbox.last_error.is_not(None)
-                                                 & (EhrOutbox.status != "sent")))
-        .order_by(EhrOutbox.created_at.desc(), EhrOutbox.id.desc()).limit(limit)))

@@ -40,9 +40,9 @@ def register_blueprints(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
         if request.path.startswith("/fhir/"):
-            response = fhir.outcome_response(exc.code or 400, [fhir.fhir_in.Issue(
-                "error", "not-found" if exc.code == 404 else "processing",
-                exc.description or exc.name)])
+            response = fhir.outcome_response(
+                exc.code or 400, "error", "not-found" if exc.code == 404 else "processing",
+                exc.description or exc.name)
             if "Allow" in exc.get_response().headers:  # a 405 says what is allowed
                 response.headers["Allow"] = exc.get_response().headers["Allow"]
             return response
@@ -61,8 +61,8 @@ def register_blueprints(app: Flask) -> None:
         log.error("unhandled %s on %s %s\n%s", type(exc).__name__, request.method, request.path,
                   "".join(traceback.format_tb(exc.__traceback__)))
         if request.path.startswith("/fhir/"):
-            return fhir.outcome_response(500, [fhir.fhir_in.Issue(
-                "fatal", "exception", "internal error; the request was not applied")])
+            return fhir.outcome_response(500, "fatal", "exception",
+                                         "internal error; the request was not applied")
         if request.path.startswith("/api/"):
             return jsonify(error="internal error; the request was not applied"), 500
         return "Internal error; the request was not applied.\n", 500

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from followup import validation as v
 from followup.app import db, services
-from followup.ehr import writeback
+from followup.ehr import outbox
 from followup.models import ApiToken, AuditEvent, EhrOutbox, Flag, User
 from followup.staff import ROLES, hash_password, password_problem
 from followup.tokens import issue_token
@@ -204,7 +204,7 @@ def ehr() -> Any:
         Flag.id.in_(select(EhrOutbox.flag_id).where(EhrOutbox.clinic_id == g.clinic.id)))
     )} if counts else {}
     return render_template("staff/admin_ehr.html", counts=counts, flags=flags,
-                           rows=writeback.failures(db(), g.clinic.id),
+                           rows=outbox.failures(db(), g.clinic.id),
                            ehr=services().settings.ehr)
 
 

@@ -2,7 +2,8 @@
 
 Views only translate: the domain (followup/ehr/fhir_in.py) returns a result
 or raises ``FhirError``; both become FHIR JSON here, and a refusal stores
-nothing.
+nothing. The domain is imported on first use: the FHIR models take about
+two seconds to load, which every CLI command would otherwise pay.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from typing import Any
 from flask import Blueprint, Response, g, request
 
 from followup.app import db, services
-from followup.ehr import fhir_in
 from followup.web.api import token_required
 
 bp = Blueprint("fhir", __name__, url_prefix="/fhir/r4")
@@ -28,28 +28,31 @@ def fhir_response(status: int, body: dict[str, Any], location: str | None = None
     return response
 
 
-def outcome_response(status: int, issues: list[fhir_in.Issue]) -> Response:
-    return fhir_response(status, fhir_in.operation_outcome(issues))
+def outcome_response(status: int, severity: str, code: str, text: str) -> Response:
+    """One issue as an OperationOutcome (the app's error handlers for /fhir/)."""
+    from followup.ehr import fhir_in
+
+    return fhir_response(status, fhir_in.operation_outcome([fhir_in.Issue(severity, code,
+                                                                          text)]))
 
 
-def _body() -> Any:
-    data = request.get_json(force=True, silent=True)
-    if data is None:
-        raise fhir_in.FhirError(400, [fhir_in.Issue(
-            "error", "structure", "the body must be FHIR JSON (Content-Type: "
-            "application/fhir+json)")])
-    return data
+def _handle(apply: Callable[[Any], Callable[..., Any]]) -> Response:
+    from followup.ehr import fhir_in
 
-
-def _handle(apply: Callable[..., fhir_in.FhirResult]) -> Response:
     svc = services()
     session = db()
+    data = request.get_json(force=True, silent=True)
     try:
-        result = apply(session, g.clinic, _body(), settings=svc.settings, actor=g.actor,
-                       now=svc.clock.now(), base_url=request.host_url.rstrip("/") + bp.url_prefix)
+        if data is None:
+            raise fhir_in.FhirError(400, [fhir_in.Issue(
+                "error", "structure", "the body must be FHIR JSON (Content-Type: "
+                "application/fhir+json)")])
+        result = apply(fhir_in)(session, g.clinic, data, settings=svc.settings, actor=g.actor,
+                                now=svc.clock.now(),
+                                base_url=request.host_url.rstrip("/") + bp.url_prefix)
     except fhir_in.FhirError as exc:
         session.rollback()
-        return outcome_response(exc.status, exc.issues)
+        return fhir_response(exc.status, fhir_in.operation_outcome(exc.issues))
     session.commit()
     return fhir_response(result.status, result.body, result.location)
 
@@ -57,13 +60,13 @@ def _handle(apply: Callable[..., fhir_in.FhirResult]) -> Response:
 @bp.post("/MedicationAdministration")
 @token_required
 def medication_administration() -> Response:
-    return _handle(fhir_in.administration)
+    return _handle(lambda domain: domain.administration)
 
 
 @bp.post("")
 @token_required
 def transaction() -> Response:
-    return _handle(fhir_in.bundle)
+    return _handle(lambda domain: domain.bundle)
 
 
 @bp.get("/metadata")
