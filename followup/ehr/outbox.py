@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, insert, literal, select
+from sqlalchemy import String, and_, bindparam, insert, literal, select
 from sqlalchemy.orm import Session
 
-from followup.models import EhrOutbox, Flag, Patient
+from followup.models import EhrOutbox, Flag, Patient, UTCDateTime
 
 EVENTS = ("opened", "resolved")
 
@@ -30,18 +30,21 @@ class WritebackSummary:
     deferred: int = 0  # claimed, then left for the next pass (server down or slow)
 
 
+# Built once: it runs inside Twilio's webhook whenever a reply opens a flag.
+_flag, _patient = Flag.__table__, Patient.__table__
+ENQUEUE = insert(EhrOutbox.__table__).from_select(
+    ["clinic_id", "flag_id", "event", "status", "attempts", "next_attempt_at", "created_at"],
+    select(_flag.c.clinic_id, _flag.c.id, bindparam("event", type_=String()),
+           literal("pending"), literal(0), bindparam("now", type_=UTCDateTime()),
+           bindparam("now", type_=UTCDateTime()))
+    .join(_patient, and_(_patient.c.id == _flag.c.patient_id,
+                         _patient.c.external_id.is_not(None)))
+    .where(_flag.c.id == bindparam("flag_id")))
+
+
 def enqueue(session: Session, flag_id: int, event: str, now: datetime) -> None:
     """Queue ``event`` of the flag for the chart, if its patient has an MRN."""
-    source = (
-        select(Flag.clinic_id, Flag.id, literal(event), literal("pending"), literal(0),
-               literal(now, EhrOutbox.next_attempt_at.type),
-               literal(now, EhrOutbox.created_at.type))
-        .join(Patient, and_(Patient.id == Flag.patient_id, Patient.external_id.is_not(None)))
-        .where(Flag.id == flag_id)
-    )
-    session.execute(insert(EhrOutbox).from_select(
-        ["clinic_id", "flag_id", "event", "status", "attempts", "next_attempt_at",
-         "created_at"], source))
+    session.connection().execute(ENQUEUE, {"flag_id": flag_id, "event": event, "now": now})
 
 
 def failures(session: Session, clinic_id: int, limit: int = 100) -> list[EhrOutbox]:
