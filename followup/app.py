@@ -37,6 +37,16 @@ class Services:
     sms: SmsBackend
     rulebook: Rulebook
     _worker_sessions: sessionmaker[Session] | None = None
+    _writeback: Any = None
+
+    def writeback(self) -> Any:
+        """The chart write-back pass; one per process, so its SMART token is cached."""
+        if self._writeback is None:
+            from followup.ehr.writeback import WriteBack
+
+            self._writeback = WriteBack(settings=self.settings, sessions=self.worker_sessions(),
+                                        clock=self.clock)
+        return self._writeback
 
     def dispatcher(self) -> Dispatcher:
         return Dispatcher(settings=self.settings, sessions=self.worker_sessions(), sms=self.sms,

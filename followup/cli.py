@@ -112,6 +112,35 @@ def serve(host: str, port: int) -> None:
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
+@cli.command("hl7-listen")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=2575, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--clinic", "clinic_slug", required=True,
+              help="The clinic whose EHR sends to this port.")
+@with_appcontext
+def hl7_listen(host: str, port: int, clinic_slug: str) -> None:
+    """HL7 v2 RAS^O17 over MLLP: enrol from the EHR (run beside serve and the worker)."""
+    import asyncio
+
+    from followup.ehr.hl7_in import Listener
+
+    with _session() as session:
+        _clinic(session, clinic_slug)
+    listener = Listener(services(), clinic_slug, host, port)
+    try:
+        asyncio.run(_listen(listener))
+    except OSError as exc:
+        _fail(f"--port: cannot listen on {host}:{port} ({exc.strerror})")
+    except KeyboardInterrupt:
+        click.echo("HL7 listener stopped")
+
+
+async def _listen(listener: Any) -> None:
+    port = await listener.start()
+    click.echo(f"HL7 MLLP listener on {listener.host}:{port} for {listener.handler.clinic_slug}")
+    await listener.serve_forever()
+
+
 @cli.command()
 @with_appcontext
 def worker() -> None:

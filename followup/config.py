@@ -15,6 +15,9 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
+from followup.ehr.settings import DEFAULTS as EHR_DEFAULTS
+from followup.ehr.settings import EhrSettings, build_ehr_settings
+
 TWILIO_API_BASE_URL = "https://api.twilio.com"
 
 
@@ -126,6 +129,8 @@ DEFAULTS: dict[str, Any] = {
         # beyond): a leaked token cannot pump texts to thousands of numbers.
         "enrollments_per_minute": 60,
     },
+    # EHR integration (followup/ehr/settings.py, docs/ehr-integration.md).
+    "ehr": EHR_DEFAULTS,
     "rate_limit": {
         # Messages per second per sending number (Twilio: 1 long code, 3 toll-free,
         # up to 100 short code); per-number overrides in [rate_limit.senders].
@@ -230,6 +235,7 @@ class Settings:
     retention_message_body_days: int
     triage_rulebook: str
     api_enrollments_per_minute: int = 60
+    ehr: EhrSettings
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -457,6 +463,7 @@ def build_settings(raw: dict[str, Any], *, instance_path: str) -> Settings:
         retention_message_body_days=int(_number(raw, "retention.message_body_days", minimum=0)),
         triage_rulebook=_str(raw, "triage.rulebook"),
         api_enrollments_per_minute=int(_number(raw, "api.enrollments_per_minute", minimum=1)),
+        ehr=build_ehr_settings(raw),
         raw=raw,
     )
 

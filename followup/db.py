@@ -8,9 +8,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import Table, create_engine, event, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -106,3 +107,24 @@ def write_transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def claim_due(session: Session, table: Table, *, now: datetime, token: str,
+              limit: int, **also: Any) -> list[int]:
+    """Atomically take up to ``limit`` due rows of a queue table; their ids.
+
+    One statement: the update picks its rows with a subquery (on PostgreSQL
+    locking them and skipping rows another worker holds) and returns the ids
+    it took; the status condition keeps the claim safe even where the lock
+    does not. The table needs id, status, next_attempt_at, claim_token and
+    claimed_at (check-ins, the EHR outbox); ``also`` sets more columns on the rows
+    taken (a check-in's lease end)."""
+    c = table.c
+    due = (select(c.id).where(c.status == "pending", c.next_attempt_at <= now)
+           .order_by(c.next_attempt_at, c.id).limit(limit))
+    if not is_sqlite(session):
+        due = due.with_for_update(skip_locked=True)
+    return sorted(session.connection().execute(
+        update(table).where(c.id.in_(due.scalar_subquery()), c.status == "pending")
+        .values(status="sending", claim_token=token, claimed_at=now, **also)
+        .returning(c.id)).scalars())

@@ -26,7 +26,7 @@ from followup.alerts import CREDENTIALS, UNSENT, clear_alerts, raise_alert
 from followup.clock import Clock
 from followup.config import Settings
 from followup.consent import opt_out
-from followup.db import is_sqlite, write_transaction
+from followup.db import claim_due, write_transaction
 from followup.delivery import describe_error
 from followup.flags import open_flag
 from followup.models import Checkin, Clinic, Infusion, Message, Patient
@@ -272,23 +272,10 @@ class Dispatcher:
         # (or ``dispatch --as-of``) is later than its instant ``now``.
         self._lease_until = self._moment(now) + self._lease
         with write_transaction(self.sessions) as session:
-            due = (
-                select(Checkin.id)
-                .where(Checkin.status == "pending", Checkin.next_attempt_at <= now)
-                .order_by(Checkin.next_attempt_at, Checkin.id)
-                .limit(self.settings.batch_size)
-            )
-            if not is_sqlite(session):
-                due = due.with_for_update(skip_locked=True)
-            # The status condition makes the claim safe even if the lock did not.
-            ids = list(session.connection().execute(
-                update(_checkins)
-                .where(_checkins.c.id.in_(due.scalar_subquery()), _checkins.c.status == "pending")
-                .values(status="sending", claim_token=token, claimed_at=now,
-                        lease_expires_at=self._lease_until)
-                .returning(_checkins.c.id)
-            ).scalars())
-        return token, sorted(ids)
+            ids = claim_due(session, _checkins, now=now, token=token,
+                            limit=self.settings.batch_size,
+                            lease_expires_at=self._lease_until)
+        return token, ids
 
     # -- a claimed batch ---------------------------------------------------
     # No database lock is held while the provider is called: read and decide

@@ -10,6 +10,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from followup.audit import audit
+from followup.ehr import outbox
 from followup.models import Flag, FlagEvent, Patient
 
 TRIAGE_TO_FLAG = {"emergency": "emergency", "urgent": "urgent", "unclear": "routine"}
@@ -49,6 +50,7 @@ def open_flag(
     conn.execute(INSERT_EVENT, {
         "flag_id": flag_id, "at": now, "actor": "system", "action": "opened", "detail": detail,
     })
+    outbox.enqueue(session, flag_id, "opened", now)  # into the chart, by the scheduler
     return flag_id
 
 
@@ -86,6 +88,7 @@ def resolve(session: Session, flag: Flag, *, actor: str, note: str, now: datetim
     flag.note = note
     flag.next_escalation_at = None
     record_event(session, flag, actor=actor, action="resolved", now=now, detail=note)
+    outbox.enqueue(session, flag.id, "resolved", now)
     audit(session, clinic_id=flag.clinic_id, actor=actor, action="flag.resolve",
           target_type="flag", target_id=flag.id, now=now)
     return flag

@@ -448,3 +448,55 @@ class AuditEvent(Base):
     target_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EhrIntake(Base):
+    """What came in from the EHR and what was done with it, once per key.
+
+    ``source`` is "fhir" or "hl7" for an administration (key: the sender's
+    identifier of it) and "hl7-msh" for an HL7 message control ID (MSH-10),
+    so a message or resource sent again is answered without being applied
+    twice."""
+
+    __tablename__ = "ehr_intake"
+    __table_args__ = (
+        UniqueConstraint("clinic_id", "source", "key", name="uq_ehr_intake_clinic_source_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"))
+    source: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(200))
+    infusion_id: Mapped[int | None] = mapped_column(ForeignKey("infusions.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))  # enrolled | cancelled | acknowledged
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class EhrOutbox(Base):
+    """A flag event to write into the EHR's chart: the durable outbox.
+
+    Added in the same transaction as the flag event it carries (so nothing is
+    lost if the process dies), then claimed and sent by the scheduler's pass
+    exactly like check-ins: pending -> sending -> sent | failed."""
+
+    __tablename__ = "ehr_outbox"
+    __table_args__ = (
+        UniqueConstraint("flag_id", "event", name="uq_ehr_outbox_flag_event"),
+        Index("ix_ehr_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), index=True)
+    flag_id: Mapped[int] = mapped_column(ForeignKey("flags.id"))
+    event: Mapped[str] = mapped_column(String(16))  # opened | resolved
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(String(255))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Where the EHR's server put the resource (its Location header).
+    location: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

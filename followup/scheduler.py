@@ -1,9 +1,10 @@
 """APScheduler as the clock, the database as the memory.
 
-There is exactly one job, every ~30 seconds, running four passes in order:
+There is exactly one job, every ~30 seconds, running five passes in order:
 the dispatcher (send what is due), follow-through (remind or flag silent
-patients), escalation (page on-call about unacknowledged flags) and the daily
-digest. Check-ins are never individual APScheduler jobs: APScheduler 3's job
+patients), escalation (page on-call about unacknowledged flags), the daily
+digest and the chart write-back (flags into the EHR, from the outbox).
+Check-ins are never individual APScheduler jobs: APScheduler 3's job
 stores are not safe with several processes and drop jobs they cannot
 unpickle, while rows in our own tables, claimed atomically, are safe with any
 number of workers. Each pass is guarded on its own, so a failing digest never
@@ -25,6 +26,7 @@ from flask import Flask
 
 from followup.digest import DigestPass, DigestSummary
 from followup.dispatch import DispatchSummary
+from followup.ehr.outbox import WritebackSummary
 from followup.escalation import EscalationSummary, Escalator
 from followup.followthrough import FollowThrough, FollowThroughSummary
 
@@ -39,6 +41,7 @@ class PassesSummary:
     followthrough: FollowThroughSummary | None = None
     escalation: EscalationSummary | None = None
     digest: DigestSummary | None = None
+    ehr: WritebackSummary | None = None
     errors: list[str] = field(default_factory=list)
 
     def line(self, at: datetime) -> str:
@@ -47,16 +50,19 @@ class PassesSummary:
         ft = self.followthrough or FollowThroughSummary()
         esc = self.escalation or EscalationSummary()
         dig = self.digest or DigestSummary()
+        ehr = self.ehr or WritebackSummary()
         tail = (f"; paced {(self.dispatch or DispatchSummary()).paced}, "
                 f"reminders {ft.reminders}, no-response flags {ft.flagged}, "
-                f"escalations {esc.texted}, digests {dig.sent}")
+                f"escalations {esc.texted}, digests {dig.sent}, "
+                f"chart write-backs {ehr.sent} ({ehr.retrying} retrying, {ehr.deferred} deferred, "
+                f"{ehr.failed} failed)")
         if self.errors:
             tail += f"; failed passes: {', '.join(self.errors)}"
         return head + tail
 
 
 def run_passes(services: Any, as_of: datetime | None = None) -> PassesSummary:
-    """Dispatch, follow-through, escalation, digest: in that order, each guarded.
+    """Dispatch, follow-through, escalation, digest, write-back: in that order, each guarded.
 
     Order matters: reminders queued by follow-through go out at the next tick
     (never mid-pass), and escalation sees flags the dispatcher just opened."""
@@ -72,6 +78,8 @@ def run_passes(services: Any, as_of: datetime | None = None) -> PassesSummary:
          lambda: Escalator(sms=services.sms, **common).run_once(now)),
         ("digest", "digest pass failed",
          lambda: DigestPass(sms=services.sms, **common).run_once(now)),
+        # Last: flags opened by the passes above go into the chart in the same tick.
+        ("ehr", "chart write-back pass failed", lambda: services.writeback().run_once(now)),
     ]
     for name, failure, run in passes:
         try:

@@ -63,6 +63,13 @@ def test_secrets_from_the_environment_override_the_file(tmp_path: Path) -> None:
     ('[[schedule.checkins]]\nkind = "d1"\nafter_hours = 3\n[[schedule.checkins]]\n'
      'kind = "d1"\nafter_hours = 4', "schedule.checkins[1].kind"),
     ("this is not toml", "not valid TOML"),
+    ('[ehr]\nwriteback_url = "https://ehr.example/fhir"', "ehr.bearer_token"),
+    ('[ehr]\nwriteback_url = "ehr.example"', "ehr.writeback_url"),
+    ('[ehr]\nwriteback_auth = "basic"', "ehr.writeback_auth"),
+    ('[ehr]\nwriteback_url = "https://e.example"\nwriteback_auth = "smart"',
+     "ehr.smart_token_url"),
+    ('[ehr]\nsmart_algorithm = "HS256"', "ehr.smart_algorithm"),
+    ('[ehr]\ncodes_file = "/nonexistent/codes.toml"', "ehr.codes_file"),
 ])
 def test_bad_values_name_the_key(tmp_path: Path, toml: str, key: str) -> None:
     with pytest.raises(ConfigError, match=key.replace("[", r"\[").replace("]", r"\]")):

@@ -24,6 +24,8 @@ from followup.clock import FixedClock
 from followup.models import (
     AuditEvent,
     Checkin,
+    EhrIntake,
+    EhrOutbox,
     Flag,
     Infusion,
     Message,
@@ -34,7 +36,7 @@ from followup.sms.console import ConsoleBackend
 SPEC = Path(__file__).resolve().parents[1] / "docs" / "openapi.yaml"
 EXAMPLES = int(os.environ.get("FOLLOWUP_FUZZ_EXAMPLES", "300"))
 schema = schemathesis.openapi.from_path(str(SPEC))
-TABLES = (Patient, Infusion, Checkin, Message, Flag, AuditEvent)
+TABLES = (Patient, Infusion, Checkin, Message, Flag, AuditEvent, EhrIntake, EhrOutbox)
 
 
 @pytest.fixture
@@ -83,7 +85,7 @@ def test_no_input_breaks_the_api(case: Any, fuzz_app: Any) -> None:
     headers = dict(case.headers or {})
     if case.path.startswith("/twilio/"):
         headers.update(sign_form(case))
-    elif case.path.startswith("/api/"):
+    elif case.path.startswith(("/api/", "/fhir/")):
         headers.setdefault("Authorization", clinic.auth["Authorization"])
     before = counts(app)
     response = case.call(app=app, headers=headers)

@@ -19,6 +19,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         dashboard,
         devphone,
+        fhir,
         health,
         imports,
         security,
@@ -33,6 +34,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(imports.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(fhir.bp)
     app.register_blueprint(webhooks.bp)
     settings = app.extensions["followup"].settings
     if settings.dev and settings.sms_backend == "console":
@@ -40,6 +42,13 @@ def register_blueprints(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+        if request.path.startswith("/fhir/"):
+            response = fhir.outcome_response(
+                exc.code or 400, "error", "not-found" if exc.code == 404 else "processing",
+                exc.description or exc.name)
+            if "Allow" in exc.get_response().headers:  # a 405 says what is allowed
+                response.headers["Allow"] = exc.get_response().headers["Allow"]
+            return response
         if request.path.startswith("/api/"):
             # Keep the exception's own headers (Allow on a 405, ...).
             response = exc.get_response()
@@ -54,6 +63,9 @@ def register_blueprints(app: Flask) -> None:
         # some exception messages, may hold PHI.
         log.error("unhandled %s on %s %s\n%s", type(exc).__name__, request.method, request.path,
                   "".join(traceback.format_tb(exc.__traceback__)))
+        if request.path.startswith("/fhir/"):
+            return fhir.outcome_response(500, "fatal", "exception",
+                                         "internal error; the request was not applied")
         if request.path.startswith("/api/"):
             return jsonify(error="internal error; the request was not applied"), 500
         return "Internal error; the request was not applied.\n", 500

@@ -16,8 +16,9 @@ from sqlalchemy import and_, func, or_, select
 from followup import quick_replies
 from followup import validation as v
 from followup.app import db, services
+from followup.ehr import outbox
 from followup.escalation import Rung, ladder_entries, oncall_ladder, parse_rung, rung_line
-from followup.models import ApiToken, AuditEvent, Flag, User
+from followup.models import ApiToken, AuditEvent, EhrOutbox, Flag, User
 from followup.staff import (
     ROLES,
     StaffError,
@@ -368,3 +369,32 @@ def settings() -> Any:
                            own_country=v.region_of(clinic.phone) or "",
                            default_digest=services().settings.digest.default_time
                            .strftime("%H:%M")), 400 if errors else 200
+
+
+# -- EHR integration ---------------------------------------------------------------------------
+@bp.get("/ehr")
+@login_required(role="admin")
+def ehr() -> Any:
+    """What did not reach the chart (or not yet), so nothing is lost in silence."""
+    counts = dict(db().execute(
+        select(EhrOutbox.status, func.count()).where(EhrOutbox.clinic_id == g.clinic.id)
+        .group_by(EhrOutbox.status)).all())
+    flags = {f.id: f for f in db().scalars(select(Flag).where(
+        Flag.id.in_(select(EhrOutbox.flag_id).where(EhrOutbox.clinic_id == g.clinic.id)))
+    )} if counts else {}
+    return render_template("staff/admin_ehr.html", counts=counts, flags=flags,
+                           rows=outbox.failures(db(), g.clinic.id),
+                           ehr=services().settings.ehr)
+
+
+@bp.post("/ehr/<int:outbox_id>/retry")
+@login_required(role="admin")
+def ehr_retry(outbox_id: int) -> Any:
+    row = owned(EhrOutbox, outbox_id, "chart write-back")
+    if row.status == "failed":
+        row.status, row.attempts = "pending", 0
+        row.next_attempt_at = services().clock.now()
+        staff_audit("ehr.writeback_retry", "ehr_outbox", row.id)
+        db().commit()
+        flash("Queued again: it goes out with the scheduler's next pass.", "success")
+    return redirect(url_for(".ehr"))
