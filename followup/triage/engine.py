@@ -66,6 +66,12 @@ class TriageResult:
     findings: tuple[Finding, ...]
     language: str
     reasons: tuple[str, ...] = ()
+    # Red-flag topics the message touches although no reader could place it: the
+    # patient is asked the numbered red-flag question and a nurse gets an urgent flag.
+    ask_back: tuple[str, ...] = ()
+    # Red-flag findings the rulebook read and set aside (negated, over, asked about):
+    # a reader of word counts cannot read "not" or "gone", so it may not overrule these.
+    set_aside: tuple[str, ...] = ()
 
     @property
     def is_red_flag(self) -> bool:
@@ -495,17 +501,21 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     where: dict[str, int] = {}  # finding key -> clause it was found in (first occurrence)
     reasons: list[str] = []
     discounted = False
+    set_aside: list[str] = []
     for index in range(len(clauses)):
         cues, covered = negation[index]
         for match in (m for m in matches if m.clause == index):
             if match in resolved or _is_negated(match, cues, covered, book):
                 discounted |= match.rule.level != "ok"
+                if match.rule.level in ("emergency", "urgent"):
+                    set_aside.append(match.rule.key)
             elif (index, match.first) in conditional or (
                     (index, match.first) in hypothetical and
                     LEVEL_RANK[match.rule.level] <= LEVEL_RANK[book.hypothetical.max_level]):
                 # "you said to watch for dark pee, none so far" says all is well; a plan
                 # ("if I get chest pain, who do I call") is for a person to answer
                 discounted |= not asking and (index, match.first) not in conditional
+                set_aside.append(match.rule.key)
                 if match.rule.level != "ok":
                     why = "a question" if asking else "a plan or an instruction"
                     reasons.append(f"asks about {match.rule.label} ({why}, not a report)")
@@ -525,7 +535,7 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
         level = "unclear"
         reasons.append("asks a question that a person should answer")
     return TriageResult(level, findings, detect_language(text, clauses, book, lang),
-                        tuple(dict.fromkeys(reasons)))
+                        tuple(dict.fromkeys(reasons)), set_aside=tuple(dict.fromkeys(set_aside)))
 
 
 # -- step 6: questions about a symptom ----------------------------------------------------------
