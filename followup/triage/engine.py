@@ -69,7 +69,7 @@ class TriageResult:
     # Red-flag topics the message touches although no reader could place it: the
     # patient is asked the numbered red-flag question and a nurse gets an urgent flag.
     ask_back: tuple[str, ...] = ()
-    # Red-flag findings the rulebook read and set aside (negated, over, asked about):
+    # Symptoms the rulebook read and set aside (negated, over, asked about):
     # a reader of word counts cannot read "not" or "gone", so it may not overrule these.
     set_aside: tuple[str, ...] = ()
 
@@ -507,7 +507,7 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
         for match in (m for m in matches if m.clause == index):
             if match in resolved or _is_negated(match, cues, covered, book):
                 discounted |= match.rule.level != "ok"
-                if match.rule.level in ("emergency", "urgent"):
+                if match.rule.level != "ok":
                     set_aside.append(match.rule.key)
             elif (index, match.first) in conditional or (
                     (index, match.first) in hypothetical and
