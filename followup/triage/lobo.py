@@ -78,9 +78,9 @@ def _line_commits(repo: Path, path: Path) -> list[str]:
     commits = []
     for line in blame.splitlines():
         head = line.split(" ")
-        if len(head) >= 3 and len(head[0]) == 40 and not line.startswith("\t"):
-            if head[2].isdigit():
-                commits.append(head[0][:7])
+        if (len(head) >= 3 and len(head[0]) == 40 and not line.startswith("\t")
+                and head[2].isdigit()):
+            commits.append(head[0][:7])
     return commits
 
 
