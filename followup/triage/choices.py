@@ -13,13 +13,14 @@ such question pending, "38.5" stays a temperature and "2" means nothing.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .rulebook import Rulebook, RulebookError
-from .text import Token, normalise_phrase, tokenize
+from .text import Token, normalise, normalise_phrase, tokenize
 
 DEFAULT_PATH = Path(__file__).with_name("choices.toml")
 NONE_KEY = "denied_red_flags"
@@ -63,6 +64,11 @@ class Others:
     possessives: frozenset[str]
     first_person: frozenset[str]
     not_me: tuple[str, ...]  # "im fine", "not me", "yo estoy bien"
+    mentions: re.Pattern[str]  # any pet or relative word: most messages name none
+
+    def named_in(self, text: str) -> bool:
+        """Cheap test before tokenising: does the text name a pet or a relative?"""
+        return self.mentions.search(normalise(text)[0]) is not None
 
 
 @dataclass(frozen=True)
@@ -124,9 +130,12 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
     if raw_others is not None:
         def words_of(name: str) -> frozenset[str]:
             return frozenset(normalise_phrase(w) for w in raw_others.get(name, []))
-        others = Others(words_of("pets"), words_of("relatives"), words_of("possessives"),
-                        words_of("first_person"),
-                        tuple(normalise_phrase(p) for p in raw_others.get("not_me", [])))
+        pets, relatives = words_of("pets"), words_of("relatives")
+        mentions = re.compile(r"\b(?:" + "|".join(
+            re.escape(w) for w in sorted(pets | relatives)) + r")\b")
+        others = Others(pets, relatives, words_of("possessives"), words_of("first_person"),
+                        tuple(normalise_phrase(p) for p in raw_others.get("not_me", [])),
+                        mentions)
     return ChoiceBook(
         others=others,
         questions=questions,

@@ -23,6 +23,7 @@ from .second_reader import Reading, SecondReader
 from .text import Token, tokenize
 
 RED_FLAGS = ("emergency", "urgent")
+_CLAUSE_WORDS = frozenset({"but", "and", "pero", "y"})  # "my dog is sick and my chest hurts"
 SECOND_READER_KEY = "second_reader"
 # Reasons that say a message reports nothing of the patient's: nothing to raise or ask.
 _NOT_A_REPORT = ("(a question, not a report)", "(a plan or an instruction, not a report)",
@@ -138,7 +139,7 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     A clause is someone else's when its subject is a pet, or a relative while the
     message also says the patient is fine or it is not them ("my husband has a fever,
     I'm fine"), and nothing in it is the patient's own ("my husband says my leg...")."""
-    if rules is None:
+    if rules is None or not rules.named_in(text):
         return text, []
     tokens = tokenize(text)
     words = {t.text for t in tokens if t.kind == "word"}
@@ -157,7 +158,7 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
             continue
         after = [t.text for t in clause if t.kind == "word"]
         after = after[after.index(subject) + 1:]
-        if not pet and any(w in rules.first_person for w in after):
+        if any(w in rules.first_person for w in after):
             continue
         first, last = clause[0].start, clause[-1].end
         blanked.append(text[first:last])
@@ -169,7 +170,7 @@ def _clauses(tokens: Sequence[Token]) -> list[list[Token]]:
     clauses: list[list[Token]] = []
     current: list[Token] = []
     for token in tokens:
-        if token.kind in ("soft", "hard") or token.text in ("but", "pero"):
+        if token.kind in ("soft", "hard") or token.text in _CLAUSE_WORDS:
             if current:
                 clauses.append(current)
             current = []
