@@ -24,7 +24,8 @@ from followup.config import ConfigError, Settings, load_settings
 from followup.db import make_engine, make_sessionmaker, make_worker_engine
 from followup.dispatch import Dispatcher
 from followup.sms.base import SmsBackend
-from followup.triage import Rulebook, load_rulebook
+from followup.triage import Rulebook, load_rulebook, second_reader
+from followup.triage.rulebook import DEFAULT_PATH as DEFAULT_RULEBOOK
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -92,6 +93,8 @@ def create_app(
         # the file, the entry and the problem, not the first patient's reply.
         rulebook=load_rulebook(settings.triage_rulebook or None),
     )
+    if app.extensions["followup"].rulebook.path == DEFAULT_RULEBOOK:
+        second_reader.warm_up()  # beside the bundled rulebook it was validated with
     app.teardown_appcontext(_close_db)
     if settings.proxy_hops:
         # Behind nginx: the client's address (login throttling) and scheme come

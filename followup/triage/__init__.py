@@ -17,7 +17,7 @@ from functools import lru_cache
 from .choices import ChoiceBook, load_choices
 from .engine import Finding, PriorFinding, TriageResult
 from .reading import read
-from .rulebook import Rulebook, RulebookError, load_rulebook
+from .rulebook import DEFAULT_PATH, Rulebook, RulebookError, load_rulebook
 from .second_reader import SecondReader, default_reader
 
 __all__ = ["Finding", "PriorFinding", "Rulebook", "RulebookError", "SecondReader", "TriageResult",
@@ -61,7 +61,9 @@ def triage(text: str, lang: str | None = None, rulebook: Rulebook | None = None,
     """
     book = rulebook if rulebook is not None else _default_rulebook()
     # The default reader was validated beside the bundled rulebook only.
-    second = (default_reader() if rulebook is None else None) if second_reader == DEFAULT \
-        else second_reader
+    if second_reader == DEFAULT:
+        second = default_reader() if book.path == DEFAULT_PATH else None
+    else:
+        second = second_reader
     return read(text or "", lang, book, default_choices(), question, history,
                 second if isinstance(second, SecondReader) else None)

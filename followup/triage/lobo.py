@@ -3,8 +3,8 @@
 `followup triage --lobo` trains the second reader on every labelled batch but one,
 reads the held-out batch first-pass, and prints, per threshold, the figures of the
 second reader alone and of the combined reading (rulebook, numbered answers, who and
-when, then the second reader). The threshold in `second_reader.toml` is the lowest at
-which the combined reading's false alarms stay within `MAX_FALSE_ALARMS` (see
+when, the second reader, then asking back). The threshold in `second_reader.toml` is
+the lowest at which the second reader alone stays within `MAX_FALSE_ALARMS` (see
 `choose`). docs/triage-validation.md publishes these figures.
 
 Batches. The labelled files mix batches, so a message's batch is its file and the
@@ -31,6 +31,9 @@ from .reading import second_may_read
 from .second_reader import TRAINING_PATH, Reading, load_training, train, trainable
 
 MAX_FALSE_ALARMS = 0.03  # the policy's target for ok/mild messages raised
+# What an asked-back message counts as in the combined figures: a nurse's urgent flag
+# (an alert) until the patient answers.
+ASKED_BACK = "urgent"
 THRESHOLDS = tuple(round(0.1 + 0.05 * i, 2) for i in range(18))  # 0.10 ... 0.95
 
 
@@ -44,6 +47,7 @@ class HeldOut:
     rules: str  # level of the reading without the second reader
     reads_nothing: bool  # the second reader may not read it (see reading.second_may_read)
     reading: Reading
+    asked_back: bool  # unless raised, the patient is asked back and a nurse flagged urgent
 
 
 def labelled_files(repo: Path) -> list[Path]:
@@ -96,7 +100,8 @@ def hold_out(cases: Sequence[Mapping[str, Any]]) -> list[HeldOut]:
                             history=parse_history(case.get("history")), second_reader=None)
             may = second_may_read(result, text, _default_rulebook(), default_choices())
             out.append(HeldOut(batch, str(case.get("lang") or "en"), str(case["expect"]),
-                               result.level, not may, reader.read(text)))
+                               result.level, not may, reader.read(text),
+                               bool(result.ask_back)))
     return out
 
 
@@ -105,22 +110,23 @@ def score(held: Iterable[HeldOut], threshold: float, combined: bool) -> Scores:
     scores = Scores()
     for h in held:
         says = h.reading.level() if h.reading.red_flag >= threshold else "ok"
-        if combined:
-            says = h.rules if (h.rules in RED_FLAGS or h.reads_nothing or says == "ok") else says
+        if combined and (h.rules in RED_FLAGS or h.reads_nothing or says == "ok"):
+            says = ASKED_BACK if h.asked_back and h.rules not in RED_FLAGS else h.rules
         scores.add(h.expected, says)
     return scores
 
 
 def choose(held: Sequence[HeldOut]) -> float:
-    """The lowest threshold (the second reader catching the most held-out red flags)
-    at which the combined reading's false alarms stay within the policy's target.
+    """The lowest threshold at which the second reader alone, held out, raises no more
+    false alarms than the policy allows any reading (`MAX_FALSE_ALARMS`).
 
-    Not a cost over the combined misses: the rulebook was tuned on every batch, so it
-    misses nothing here and the combined figures alone would always ask for no second
-    reader. What the second reader is for is the red flags nobody wrote a phrase for;
-    its held-out sensitivity measures that, and the false alarms it adds bound it."""
+    Why its own figures and not the combined ones: the rulebook was tuned on every
+    batch, so here it misses nothing, and the combined figures would always ask for no
+    second reader at all. The second reader is for what no phrase covers; below this
+    threshold it is not sure enough to raise on its own word, and a message on a
+    red-flag topic is asked back instead (the patient answers by number)."""
     fits = [t for t in THRESHOLDS
-            if score(held, t, combined=True).false_alarm_rate <= MAX_FALSE_ALARMS]
+            if score(held, t, combined=False).false_alarm_rate <= MAX_FALSE_ALARMS]
     return min(fits) if fits else max(THRESHOLDS)
 
 
@@ -137,9 +143,16 @@ def report(held: Sequence[HeldOut], current: float) -> str:
             lines.append(f"| {t:.2f} | {name} | " + _cells(score(held, t, combined)))
     best = choose(held)
     lines.append("")
+    asked = Scores()
+    for h in held:
+        if h.asked_back:
+            asked.add(h.expected, ASKED_BACK)
     lines.append(f"{len(held)} messages in {len({h.batch for h in held})} batches; "
-                 f"chosen threshold {best:.2f} (the lowest with combined false alarms <= "
-                 f"{MAX_FALSE_ALARMS:.0%}); second_reader.toml has {current:.2f}.")
+                 f"chosen threshold {best:.2f} (the lowest at which the second reader alone "
+                 f"raises <= {MAX_FALSE_ALARMS:.0%} of ok/mild messages); "
+                 f"second_reader.toml has {current:.2f}. The combined reading counts a "
+                 f"message asked back as an urgent flag: {asked.total} asked back by the "
+                 f"rules' reading ({asked.red_flags} red flags, {asked.quiet} ok/mild).")
     lines.append("")
     lines.append("| batch | n | rulebook alone: red flags caught | combined at "
                  f"{current:.2f}: caught | false alarms (rulebook -> combined) |")

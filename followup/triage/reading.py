@@ -24,6 +24,7 @@ from .text import Token, tokenize
 
 RED_FLAGS = ("emergency", "urgent")
 _CLAUSE_WORDS = frozenset({"but", "and", "pero", "y"})  # "my dog is sick and my chest hurts"
+_JOINERS = frozenset({"and", "y"})
 SECOND_READER_KEY = "second_reader"
 # Reasons that say a message reports nothing of the patient's: nothing to raise or ask.
 _NOT_A_REPORT = ("(a question, not a report)", "(a plan or an instruction, not a report)",
@@ -149,16 +150,19 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     denied = any(f" {p} " in norm for p in rules.not_me)
     out = list(text)
     blanked: list[str] = []
-    for clause in _clauses(tokens):
-        subject = _subject(clause, rules.possessives)
-        if subject is None:
-            continue
-        pet = subject in rules.pets
-        if not pet and not (denied and subject in rules.relatives):
-            continue
-        after = [t.text for t in clause if t.kind == "word"]
-        after = after[after.index(subject) + 1:]
-        if any(w in rules.first_person for w in after):
+    previous = False  # the clause before was someone else's
+    for joined, clause in _clauses(tokens):
+        said = [t.text for t in clause if t.kind == "word"]
+        mine = any(w in rules.first_person for w in said)
+        # "my grandson has a bug and has been throwing up", "tiene gripa y tos"
+        theirs = previous and joined and not mine
+        if not theirs:
+            subject = _subject(clause, rules.possessives)
+            pet = subject in rules.pets
+            theirs = subject is not None and (pet or (denied and subject in rules.relatives)) \
+                and not any(w in rules.first_person for w in said[said.index(subject) + 1:])
+        previous = theirs
+        if not theirs:
             continue
         first, last = clause[0].start, clause[-1].end
         blanked.append(text[first:last])
@@ -166,18 +170,21 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     return "".join(out), blanked
 
 
-def _clauses(tokens: Sequence[Token]) -> list[list[Token]]:
-    clauses: list[list[Token]] = []
+def _clauses(tokens: Sequence[Token]) -> list[tuple[bool, list[Token]]]:
+    """Clauses, each with whether "and"/"y" joined it to the one before."""
+    clauses: list[tuple[bool, list[Token]]] = []
     current: list[Token] = []
+    joined = False
     for token in tokens:
         if token.kind in ("soft", "hard") or token.text in _CLAUSE_WORDS:
             if current:
-                clauses.append(current)
+                clauses.append((joined, current))
             current = []
+            joined = token.text in _JOINERS
         else:
             current.append(token)
     if current:
-        clauses.append(current)
+        clauses.append((joined, current))
     return clauses
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import threading
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -163,7 +164,24 @@ def trainable(cases: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return [c for c in cases if not c.get("question") and not c.get("history")]
 
 
+_FITTING = threading.Lock()
+
+
 @lru_cache(maxsize=1)
-def default_reader() -> SecondReader:
-    """Fitted once per process on the shipped messages."""
+def _fitted() -> SecondReader:
     return train(trainable(load_training()))
+
+
+def default_reader() -> SecondReader:
+    """Fitted once per process on the shipped messages (a lock: a warm-up thread and
+    the first request must not fit it twice)."""
+    with _FITTING:
+        return _fitted()
+
+
+def warm_up() -> threading.Thread:
+    """Fit the default reader in the background, so the first patient's reply does not
+    wait for scikit-learn (the import and the fit take a few seconds)."""
+    thread = threading.Thread(target=default_reader, name="second-reader-fit", daemon=True)
+    thread.start()
+    return thread

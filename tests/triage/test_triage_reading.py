@@ -203,9 +203,12 @@ def test_urgent_or_emergency_follows_the_more_likely_red_flag() -> None:
 
 def test_the_shipped_reader_catches_phrasings_the_rules_miss() -> None:
     """Kinds of miss from the issue, in our own words, that no phrase covers."""
-    for text in ("my chest feels funny", "something off with my chest"):
-        assert triage(text, second_reader=None).level == "unclear"
-        assert triage(text).level in ("urgent", "emergency"), text
+    assert triage("my chest feels funny", second_reader=None).level == "unclear"
+    assert triage("my chest feels funny").level in ("urgent", "emergency")
+    # not sure enough to raise on its own word: asked back (a nurse flagged urgent)
+    for text in ("something off with my chest", "my pump is acting up"):
+        result = triage(text)
+        assert result.level in ("urgent", "emergency") or result.ask_back, text
     assert default_reader() is default_reader()  # fitted once per process
 
 
