@@ -7,6 +7,7 @@ a relative the message says is not the patient, a question with no symptom)."""
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -256,3 +257,42 @@ def test_nothing_to_ask_back(text: str) -> None:
 
 def test_the_answer_to_the_ask_back_is_not_asked_back_again() -> None:
     assert triage("something is wrong with my leg", question="askback").ask_back == ()
+
+
+# -- the ledger's figures ------------------------------------------------------------------
+
+
+def test_eval_prints_a_confusion_matrix_per_language(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from followup.cli import cli
+
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join(json.dumps(c) for c in [
+        {"text": "I can't breathe", "expect": "emergency", "lang": "en"},
+        {"text": "all good", "expect": "ok", "lang": "en"},
+        {"text": "me duele la cabeza", "expect": "urgent", "lang": "es"},
+    ]), encoding="utf-8")
+    output = CliRunner().invoke(cli, ["triage", "--eval", str(path)]).output
+    lines = output.splitlines()
+    en = lines.index(next(line for line in lines if line.startswith("confusion [en]")))
+    assert lines[en + 1].split() == ["emergency", "1", "0", "0", "0", "0"]
+    assert lines[en + 2].split() == ["ok", "0", "0", "0", "1", "0"]
+    es = lines.index(next(line for line in lines if line.startswith("confusion [es]")))
+    assert lines[es + 1].split() == ["urgent", "0", "0", "1", "0", "0"]  # read mild
+
+
+def test_leave_one_batch_out_trains_without_the_held_out_batch(tmp_path: Path) -> None:
+    from followup.triage import lobo
+
+    cases = [{**c, "batch": "a" if i % 2 else "b"} for i, c in enumerate(TINY * 2)]
+    cases.append({"text": "my chest feels heavy", "expect": "emergency", "batch": "c"})
+    held = lobo.hold_out(cases)
+    assert [h.batch for h in held].count("c") == 1
+    # batch c's only message was never seen by the reader that read it, and both batches
+    # a and b are read by readers trained on the other ones
+    assert {h.batch for h in held} == {"a", "b", "c"}
+    table = lobo.report(held, 0.7)
+    assert "| 0.70 | second alone |" in table and "| 0.70 | combined |" in table
+    assert "chosen threshold" in table and "| c | 1 |" in table
+    assert lobo.choose(held) in lobo.THRESHOLDS
