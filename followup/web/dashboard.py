@@ -46,6 +46,7 @@ LEVELS = {
     "unclear": ("Unclear", "?"),
 }
 REASONS = {"triage": "Symptoms reported", "question": "Unclear answer or question",
+           "asked_back": "Unclear, asked back (red-flag question sent)",
            "no_response": "No answer to check-in", "undeliverable": "Text not delivered"}
 
 
@@ -101,7 +102,8 @@ def who(actor: str | None) -> str:
             user = db().get(User, uid)
             names[uid] = user.email if user and user.clinic_id == g.clinic.id else actor
         return names[uid]
-    return {"system": "the system", "token": "API token " + ident, "cli": "command line"}.get(
+    return {"system": "the system", "token": "API token " + ident, "cli": "command line",
+            "patient": "the patient (by text)"}.get(
         kind, actor)
 
 

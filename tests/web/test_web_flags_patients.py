@@ -184,3 +184,16 @@ def test_patient_search_keeps_names_out_of_the_url(as_nurse, north, enrol_patien
     assert "Maria" in html and "Zoe" not in html
     assert 'method="post" class="search"' in html and "?q=" not in html
     assert as_nurse.post("/patients", data={"q": "Maria"}).status_code == 400  # no CSRF
+
+
+def test_an_asked_back_flag_shows_the_patients_answer_in_its_history(
+        as_nurse, north, enrol_patient, clock):
+    patient_id = enrol_patient(north.clinic)
+    text_in(as_nurse, "something is wrong with my leg", "SM" + "e" * 32)
+    queue = as_nurse.get("/").get_data(as_text=True)
+    assert "Unclear, asked back" in queue and 'data-level="urgent"' in queue
+    clock.advance(minutes=4)
+    text_in(as_nurse, "0", "SM" + "f" * 32)
+    page = as_nurse.get(f"/patients/{patient_id}").get_data(as_text=True)
+    assert "denied by the patient (by text)" in page
+    assert "denied every red flag" in page and "lowered to routine" in page
