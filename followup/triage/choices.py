@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .rulebook import Rulebook, RulebookError
@@ -83,6 +83,12 @@ class ChoiceBook:
     none_label: str
     topics: Mapping[str, tuple[frozenset[str], tuple[str, ...]]]  # topic -> (words, prefixes)
     others: Others | None = None
+    placed_by: Mapping[str, frozenset[str]] = field(default_factory=dict)  # topic -> finding ids
+
+    def unplaced(self, topics: Sequence[str], finding_keys: Iterable[str]) -> tuple[str, ...]:
+        """The topics that none of these findings places."""
+        keys = set(finding_keys)
+        return tuple(t for t in topics if self.placed_by.get(t, frozenset()).isdisjoint(keys))
 
     def topics_in(self, words: Sequence[str]) -> tuple[str, ...]:
         """The red-flag topics ("breathing", "urine"...) that these words touch."""
@@ -125,6 +131,15 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
         items = [normalise_phrase(w) for w in listed]
         topics[topic] = (frozenset(w for w in items if not w.endswith("*")),
                          tuple(w[:-1] for w in items if w.endswith("*")))
+    placed_by: dict[str, frozenset[str]] = {}
+    for topic, ids in data.get("askback", {}).get("placed_by", {}).items():
+        if topic not in topics:
+            raise RulebookError(f"{file.name}: askback.placed_by.{topic}: no such topic")
+        unknown = [i for i in ids if rulebook is not None and i not in rulebook.by_key]
+        if unknown:
+            raise RulebookError(f"{file.name}: askback.placed_by.{topic}: unknown finding(s) "
+                                f"{unknown}")
+        placed_by[topic] = frozenset(ids)
     raw_others = data.get("others")
     others = None
     if raw_others is not None:
@@ -137,6 +152,7 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
                         tuple(normalise_phrase(p) for p in raw_others.get("not_me", [])),
                         mentions)
     return ChoiceBook(
+        placed_by=placed_by,
         others=others,
         questions=questions,
         lead=frozenset(normalise_phrase(w) for w in reading.get("lead", [])),

@@ -52,8 +52,8 @@ def read(text: str, lang: str | None, book: Rulebook, choices: ChoiceBook,
         result = _with_choices(result, picked, numbered, choices, book)
     if second is not None and second_may_read(result, text, book, choices):
         result = second_opinion(result, second.read(text), second.threshold)
-    if result.level == "unclear" and question != "askback" and not _reports_nothing(result):
-        topics = _topics(text, book, choices)
+    if _may_ask_back(result, question, "?" in text or "\u00bf" in text):
+        topics = choices.unplaced(_topics(text, book, choices), (f.key for f in result.findings))
         if topics:
             result = replace(result, ask_back=topics, reasons=(
                 *result.reasons, "touches " + ", ".join(t.replace("_", " ") for t in topics)
@@ -83,14 +83,24 @@ def second_may_read(result: TriageResult, text: str, book: Rulebook,
     a red-flag topic (breathing, chest, urine, a limb, face or speech, fainting, the
     head) that no finding of the rules covers: "my chest feels funny" (nothing read),
     "lips puffy but breathing is fine" (the lips unread), but not "me duele mucho la
-    cabeza" (the head read, as a headache) nor "threw up once" (no such topic)."""
+    cabeza" (the head read, as a headache) nor "threw up once" (no such topic). Which
+    findings place which topic is data (`choices.toml`, `[askback.placed_by]`)."""
     if result.level in RED_FLAGS or result.set_aside or _reports_nothing(result):
         return False
-    topics = set(_topics(text, book, choices))
-    if not topics:
+    return bool(choices.unplaced(_topics(text, book, choices),
+                                 (f.key for f in result.findings)))
+
+
+def _may_ask_back(result: TriageResult, question: str | None, asks: bool) -> bool:
+    """Unplaced, or read as mild with nothing said to be fine ("not breathing well" read
+    as feeling unwell); never twice in a row, never about a question or someone else."""
+    if question == "askback" or _reports_nothing(result) or result.set_aside:
         return False
-    covered = {t for f in result.findings for t in _topics(f.matched, book, choices)}
-    return bool(topics - covered)
+    if asks and not any(f.level != "ok" for f in result.findings):
+        return False  # "how can I avoid kidney problems?": a person answers it
+    if result.level == "unclear":
+        return True
+    return result.level == "mild" and not any(f.level == "ok" for f in result.findings)
 
 
 def _topics(text: str, book: Rulebook, choices: ChoiceBook) -> tuple[str, ...]:
