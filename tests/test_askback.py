@@ -184,3 +184,13 @@ def test_the_asked_back_message_keeps_its_own_time_window(client, svc, oncall, c
     assert by_reason["question"]["level"] == "routine"
     assert by_reason["asked_back"]["level"] == "urgent"
     assert [a for a, _ in history(svc, by_reason["asked_back"]["id"])] == ["opened"]
+
+
+def test_a_flag_raised_by_the_second_reader_says_so_in_words(client, oncall):
+    enrol(client, oncall)
+    reply = say(client, "my chest feels funny", "SM1")  # no phrase of the rulebook says this
+    [flag] = flags(client, oncall)
+    assert flag["level"] in ("urgent", "emergency")
+    assert "the rules found no red flag; the second reader did" in flag["detail"]
+    assert "please read" in flag["detail"]
+    assert "911" in reply
