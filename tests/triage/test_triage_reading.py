@@ -300,3 +300,16 @@ def test_leave_one_batch_out_trains_without_the_held_out_batch(tmp_path: Path) -
     assert "| 0.70 | second alone |" in table and "| 0.70 | combined |" in table
     assert "chosen threshold" in table and "| c | 1 |" in table
     assert lobo.choose(held) in lobo.THRESHOLDS
+
+
+def test_the_second_reader_learns_every_labelled_message() -> None:
+    """A batch added to tests/ is learned from only once exported into the package."""
+    from followup.triage.evaluate import load_cases
+    from followup.triage.lobo import labelled_files
+
+    labelled = sorted((c["text"], c["expect"]) for f in labelled_files(ROOT)
+                      for c in load_cases(f))
+    shipped = sorted((c["text"], c["expect"]) for c in load_training())
+    assert shipped == labelled, (
+        "followup/triage/training.jsonl is out of date: run `followup triage "
+        "--export-training` from the checkout and commit it")
