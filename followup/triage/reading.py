@@ -50,10 +50,13 @@ def read(text: str, lang: str | None, book: Rulebook, choices: ChoiceBook,
         result = _about_others(result, elsewhere)
     if picked is not None and numbered is not None:
         result = _with_choices(result, picked, numbered, choices, book)
-    if second is not None and second_may_read(result, text, book, choices):
+    if result.level in RED_FLAGS:
+        return result
+    mentioned = topics_of(text, book, choices)
+    if second is not None and second_may_read(result, mentioned, choices):
         result = second_opinion(result, second.read(text), second.threshold)
     if _may_ask_back(result, question, "?" in text or "\u00bf" in text):
-        topics = choices.unplaced(_topics(text, book, choices), (f.key for f in result.findings))
+        topics = choices.unplaced(mentioned, (f.key for f in result.findings))
         if topics:
             result = replace(result, ask_back=topics, reasons=(
                 *result.reasons, "touches " + ", ".join(t.replace("_", " ") for t in topics)
@@ -74,9 +77,9 @@ def second_opinion(result: TriageResult, reading: Reading, threshold: float) -> 
                    reasons=(*result.reasons, why))
 
 
-def second_may_read(result: TriageResult, text: str, book: Rulebook,
+def second_may_read(result: TriageResult, mentioned: Sequence[str],
                     choices: ChoiceBook) -> bool:
-    """Whether the second reader may raise this reading.
+    """Whether the second reader may raise this reading (`mentioned`: `topics_of` it).
 
     Only where the rules found no red flag and set none aside (word counts cannot read
     "not" or "gone"), the message reports something of the patient's, and it touches
@@ -87,8 +90,7 @@ def second_may_read(result: TriageResult, text: str, book: Rulebook,
     findings place which topic is data (`choices.toml`, `[askback.placed_by]`)."""
     if result.level in RED_FLAGS or result.set_aside or _reports_nothing(result):
         return False
-    return bool(choices.unplaced(_topics(text, book, choices),
-                                 (f.key for f in result.findings)))
+    return bool(choices.unplaced(mentioned, (f.key for f in result.findings)))
 
 
 def _may_ask_back(result: TriageResult, question: str | None, asks: bool) -> bool:
@@ -103,7 +105,8 @@ def _may_ask_back(result: TriageResult, question: str | None, asks: bool) -> boo
     return result.level == "mild" and not any(f.level == "ok" for f in result.findings)
 
 
-def _topics(text: str, book: Rulebook, choices: ChoiceBook) -> tuple[str, ...]:
+def topics_of(text: str, book: Rulebook, choices: ChoiceBook) -> tuple[str, ...]:
+    """The red-flag topics the message's words (spelling corrected) touch."""
     return choices.topics_in([book.lexicon.correct(t.text) for t in tokenize(text)
                               if t.kind == "word"])
 
