@@ -115,6 +115,8 @@ def test_choices_point_at_rulebook_findings_and_refuse_mistakes(tmp_path: Path) 
     ("mi esposo tiene fiebre, yo estoy bien", "ok"),
     ("can this medicine cause clots?", "unclear"),
     ("does IVIG cause headaches?", "unclear"),
+    ("can IVIG cause a stroke?", "unclear"),  # a risk asked about, at any level
+    ("¿puede causar un derrame?", "unclear"),
     ("had a clot years ago, legs are fine now", "ok"),
 ])
 def test_someone_else_past_history_and_questions_raise_no_alert(text: str, level: str) -> None:
@@ -126,6 +128,8 @@ def test_someone_else_past_history_and_questions_raise_no_alert(text: str, level
     ("my husband says my leg is swollen", "urgent"),  # the patient's own leg
     ("my dog is sick and my chest hurts", "emergency"),  # the patient's chest
     ("my grandson has been throwing up", "urgent"),  # unsure: goes up
+    ("can it cause chest pain like I have now?", "emergency"),  # asks, and reports it
+    ("is it normal to have chest pain?", "emergency"),  # reports it
 ])
 def test_a_carer_telling_the_patients_symptoms_is_the_patients(text: str, level: str) -> None:
     assert triage(text).level == level
