@@ -88,8 +88,10 @@ def triage() -> None:
     from bench import triage as t
 
     rate = t.bench()
-    ROWS.append(Row("triage messages/s (one core)", f"{rate:,.0f}/s" if rate else "error",
-                    ">= 5,000/s", verdict(bool(rate) and rate >= 5000)))
+    # Issue 13: the whole reading (rulebook, numbered answers, second reader) >= 2,000/s.
+    ROWS.append(Row("triage messages/s, whole reading (one core)",
+                    f"{rate:,.0f}/s" if rate else "error",
+                    ">= 2,000/s", verdict(bool(rate) and rate >= 2000)))
 
 
 def webhooks(max_requests: int, max_seconds: float) -> None:

@@ -25,7 +25,8 @@ from followup.db import make_engine, make_sessionmaker, make_worker_engine
 from followup.dispatch import Dispatcher
 from followup.resources import templates_dir
 from followup.sms.base import SmsBackend
-from followup.triage import Rulebook, load_rulebook
+from followup.triage import Rulebook, load_rulebook, second_reader
+from followup.triage.rulebook import DEFAULT_PATH as DEFAULT_RULEBOOK
 
 
 @dataclass
@@ -106,6 +107,8 @@ def create_app(
         rulebook=(rulebook if rulebook is not None and not settings.triage_rulebook
                   else load_rulebook(settings.triage_rulebook or None)),
     )
+    if app.extensions["followup"].rulebook.path == DEFAULT_RULEBOOK:
+        second_reader.warm_up()  # beside the bundled rulebook it was validated with
     app.teardown_appcontext(_close_db)
     if settings.proxy_hops:
         # Behind nginx: the client's address (login throttling) and scheme come

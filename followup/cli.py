@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -358,13 +359,21 @@ def dispatch(as_of: str | None) -> None:
               help="The patient's language, for replies (default: detected).")
 @click.option("--question", default=None, metavar="TEMPLATE",
               help="Read short answers against this check-in (e.g. checkin_late).")
-def triage_cmd(eval_path: str | None, lang: str | None, question: str | None) -> None:
+@click.option("--lobo", is_flag=True,
+              help="Leave-one-batch-out figures of the second reader and the combined reading.")
+@click.option("--export-training", "export", is_flag=True,
+              help="Rewrite the second reader's training file from tests/ (in a checkout).")
+def triage_cmd(eval_path: str | None, lang: str | None, question: str | None, lobo: bool,
+               export: bool) -> None:
     """Triage stdin lines; print one JSON object a line."""
     from followup.notify import patient_text
     from followup.triage import triage
 
     if eval_path:
         _evaluate(eval_path)
+        return
+    if lobo or export:
+        _second_reader_tools(lobo, export)
         return
     for raw in sys.stdin:
         text = raw.rstrip("\r\n")
@@ -374,6 +383,19 @@ def triage_cmd(eval_path: str | None, lang: str | None, question: str | None) ->
             "text": text, "level": result.level,
             "findings": [f.to_dict() for f in result.findings], "reply": reply,
         }, ensure_ascii=False))
+
+
+def _second_reader_tools(lobo: bool, export: bool) -> None:
+    from followup.triage import lobo as validation
+
+    if export:
+        repo = Path.cwd()
+        if not validation.labelled_files(repo)[0].exists():
+            _fail("run --export-training from a checkout (tests/data/triage/ not found here)")
+        count = validation.export_training(repo)
+        click.echo(f"{count} labelled messages written to {validation.TRAINING_PATH}")
+    if lobo:
+        click.echo(validation.run())
 
 
 def _evaluate(path: str) -> None:

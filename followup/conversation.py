@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from followup import askback
 from followup.consent import KEYWORDS, START_WORDS, STOP_WORDS, opt_in, opt_out_mid_followup
 from followup.dispatch import STAFF_KIND
 from followup.flags import TRIAGE_TO_FLAG, open_flag
@@ -93,7 +95,7 @@ LAST_CHECKIN_SENT = (
     .limit(1)
 )
 RECENT_FINDINGS = (
-    select(messages.c.findings, messages.c.created_at)
+    select(messages.c.id, messages.c.findings, messages.c.created_at)
     .where(messages.c.patient_id == bindparam("patient_id"), messages.c.direction == "in",
            messages.c.created_at >= bindparam("since"), messages.c.findings.is_not(None))
     .order_by(messages.c.created_at)
@@ -174,6 +176,7 @@ class _Answered:
     id: int
     ids_to_close: tuple[int, ...]
     question: str | None
+    sent_at: datetime | None = None
 
 
 def handle_inbound(
@@ -235,10 +238,17 @@ def _take(session: Session, sender: _Sender, keyword: str | None, row: dict[str,
         return _Handled(message_id, row, _handle_keyword(session, sender, keyword, now))
 
     answered = _answered_checkin(conn, sender.patient_id, now)
-    result = triage(body, lang=sender.language, rulebook=rulebook,
-                    question=answered.question if answered else None,
-                    history=_history(conn, sender.patient_id, now))
+    recent = conn.execute(RECENT_FINDINGS, {"patient_id": sender.patient_id,
+                                            "since": now - HISTORY_WINDOW}).all()
+    asked = askback.pending(recent, answered.sent_at if answered else None, now,
+                            QUESTION_WINDOW)
+    question = askback.QUESTION if asked is not None else (
+        answered.question if answered else None)
+    result = triage(body, lang=sender.language, rulebook=rulebook, question=question,
+                    history=_history(recent))
     findings = [f.to_dict() for f in result.findings]
+    if result.ask_back:
+        findings.append(askback.marker(result))
     row.update(level=result.level, findings=findings, reasons=list(result.reasons) or None,
                checkin_id=answered.id if answered else None)
     message_id = _insert_once(conn, row)
@@ -246,11 +256,15 @@ def _take(session: Session, sender: _Sender, keyword: str | None, row: dict[str,
         return None
     if answered is not None:
         conn.execute(CLOSE_CHECKINS, {"ids": list(answered.ids_to_close), "now": now})
-    flag_id = _flag(session, sender, result, message_id, answered, findings, now)
-    log.info("inbound message %s from patient %s triaged %s%s", message_id, sender.patient_id,
-             result.level, f", flag {flag_id}" if flag_id else "")
-    reply = patient_text(f"reply_{result.level}", sender.language, sender.clinic,
-                         about=sender.about)
+    flag_id = askback.answer(session, asked, result, message_id, findings, now) \
+        if asked is not None else None
+    if flag_id is None:
+        flag_id = _flag(session, sender, result, message_id, answered, findings, now)
+    log.info("inbound message %s from patient %s triaged %s%s%s", message_id,
+             sender.patient_id, result.level, " (asked back)" if result.ask_back else "",
+             f", flag {flag_id}" if flag_id else "")
+    reply = patient_text(askback.QUESTION if result.ask_back else f"reply_{result.level}",
+                         sender.language, sender.clinic, about=sender.about)
     return _Handled(message_id, row, reply, result.level, flag_id)
 
 
@@ -325,14 +339,18 @@ def _handle_keyword(session: Session, sender: _Sender, keyword: str | None,
 
 def _flag(session: Session, sender: _Sender, result: TriageResult, message_id: int,
           answered: _Answered | None, findings: list[dict[str, Any]], now: datetime) -> int | None:
-    flag_level = TRIAGE_TO_FLAG.get(result.level)
+    flag_level = "urgent" if result.ask_back else TRIAGE_TO_FLAG.get(result.level)
     if flag_level is None or sender.patient_id is None or sender.clinic is None:
         return None
+    if result.ask_back:
+        reason, detail = askback.REASON, askback.detail(result)
+    else:
+        reason = "question" if result.level == "unclear" else "triage"
+        detail = _detail(result.reasons)
     return open_flag(
         session, clinic_id=sender.clinic.id, patient_id=sender.patient_id, level=flag_level,
-        reason="question" if result.level == "unclear" else "triage", now=now,
-        message_id=message_id, checkin_id=answered.id if answered else None,
-        findings=findings, detail=_detail(result.reasons),
+        reason=reason, now=now, message_id=message_id,
+        checkin_id=answered.id if answered else None, findings=findings, detail=detail,
     )
 
 
@@ -474,16 +492,14 @@ def _answered_checkin(conn: Connection, patient_id: int, now: datetime) -> _Answ
     if row.sent_at is not None and now - row.sent_at <= QUESTION_WINDOW:
         question = row.original_template if row.reminder_for_id is not None else row.template
     ids = (row.id,) if row.reminder_for_id is None else (row.id, row.reminder_for_id)
-    return _Answered(row.id, ids, question)
+    return _Answered(row.id, ids, question, row.sent_at)
 
 
-def _history(conn: Connection, patient_id: int, now: datetime) -> list[PriorFinding]:
+def _history(rows: Sequence[Row[Any]]) -> list[PriorFinding]:
     """What the patient reported lately, so "worse" and "still" can be read."""
-    rows = conn.execute(RECENT_FINDINGS, {"patient_id": patient_id,
-                                          "since": now - HISTORY_WINDOW}).all()
     return [
         PriorFinding(key=f["key"], level=f["level"], at=at)
-        for findings, at in rows for f in (findings or [])
+        for _, findings, at in rows for f in (findings or [])
         if isinstance(f, dict) and "key" in f and "level" in f
     ]
 

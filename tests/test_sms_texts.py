@@ -38,6 +38,7 @@ WORST_CASE: dict[str, object] = {
 }
 
 EXPECTED_NAMES = {
+    "askback",
     "checkin_early",
     "checkin_late",
     "reply_emergency",
@@ -186,6 +187,35 @@ def test_spanish_texts_use_correct_accents() -> None:
         assert word in text
     for wrong in ("despues", " que siente", "cuentenos", "medico", "telefono"):
         assert wrong not in text
+
+
+# --- numbered red-flag questions -------------------------------------------------
+
+NUMBERED = ["askback", "checkin_early", "checkin_late"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("name", NUMBERED)
+def test_numbered_questions_list_exactly_the_numbers_the_triage_reads(name: str,
+                                                                      lang: str) -> None:
+    """A number the text shows but the reading does not know (or the reverse) would
+    turn a patient's exact answer into a wrong one."""
+    from followup.triage import default_choices
+
+    question = default_choices().questions[name]
+    lines = render(name, lang, product=None).splitlines()
+    shown = sorted(int(line.split(" ", 1)[0]) for line in lines
+                   if line[:1].isdigit() and line[1:2] == " ")
+    assert shown == [0, *sorted(question.choices)], f"{lang}/{name}:\n" + "\n".join(lines)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_askback_tells_to_call_the_emergency_number_now(lang: str) -> None:
+    text = render("askback", lang, emergency_number="112").lower()
+    assert "112" in text and "911" not in text
+    assert ("if any of these is happening now" in text if lang == "en"
+            else "si algo de esto pasa ahora" in text)
+    assert FIRST_NAME.lower() not in text  # an answer in a conversation: no greeting
 
 
 # --- replies and service texts ----------------------------------------------------

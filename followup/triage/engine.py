@@ -66,6 +66,12 @@ class TriageResult:
     findings: tuple[Finding, ...]
     language: str
     reasons: tuple[str, ...] = ()
+    # Red-flag topics the message touches although no reader could place it: the
+    # patient is asked the numbered red-flag question and a nurse gets an urgent flag.
+    ask_back: tuple[str, ...] = ()
+    # Symptoms the rulebook read and set aside (negated, over, asked about):
+    # a reader of word counts cannot read "not" or "gone", so it may not overrule these.
+    set_aside: tuple[str, ...] = ()
 
     @property
     def is_red_flag(self) -> bool:
@@ -491,21 +497,26 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     answering = said if question in book.context.questions else None
     hypothetical = _hypothetical_positions(clauses, book, asking, answering)
     conditional = _conditional_positions(clauses, book, answering)
+    risk = _risk_positions(clauses, book, asking)
     counted: list[Finding] = []
     where: dict[str, int] = {}  # finding key -> clause it was found in (first occurrence)
     reasons: list[str] = []
     discounted = False
+    set_aside: list[str] = []
     for index in range(len(clauses)):
         cues, covered = negation[index]
         for match in (m for m in matches if m.clause == index):
             if match in resolved or _is_negated(match, cues, covered, book):
                 discounted |= match.rule.level != "ok"
-            elif (index, match.first) in conditional or (
+                if match.rule.level != "ok":
+                    set_aside.append(match.rule.key)
+            elif (index, match.first) in conditional or (index, match.first) in risk or (
                     (index, match.first) in hypothetical and
                     LEVEL_RANK[match.rule.level] <= LEVEL_RANK[book.hypothetical.max_level]):
                 # "you said to watch for dark pee, none so far" says all is well; a plan
                 # ("if I get chest pain, who do I call") is for a person to answer
                 discounted |= not asking and (index, match.first) not in conditional
+                set_aside.append(match.rule.key)
                 if match.rule.level != "ok":
                     why = "a question" if asking else "a plan or an instruction"
                     reasons.append(f"asks about {match.rule.label} ({why}, not a report)")
@@ -525,7 +536,7 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
         level = "unclear"
         reasons.append("asks a question that a person should answer")
     return TriageResult(level, findings, detect_language(text, clauses, book, lang),
-                        tuple(dict.fromkeys(reasons)))
+                        tuple(dict.fromkeys(reasons)), set_aside=tuple(dict.fromkeys(set_aside)))
 
 
 # -- step 6: questions about a symptom ----------------------------------------------------------
@@ -544,7 +555,8 @@ def _hypothetical_positions(clauses: Sequence[_Clause], book: Rulebook, asking: 
     or by an instruction repeated back in any message, up to the next comma ("what if
     I get a fever and chills?", "you said to watch for dark pee and swollen legs")."""
     rules = book.hypothetical
-    cue_lists = [p for p in (rules.cues if asking else None, rules.instructions) if p is not None]
+    cue_lists = [p for p in (rules.cues if asking else None, rules.instructions,
+                             rules.risk if asking else None) if p is not None]
     positions: set[tuple[int, int]] = set()
     for index, clause in enumerate(clauses):
         for phrase in cue_lists:
@@ -553,6 +565,20 @@ def _hypothetical_positions(clauses: Sequence[_Clause], book: Rulebook, asking: 
                     continue  # answering a check-in, "si me duele la pierna" starts with "sí"
                 positions.update((index, j) for j in _up_to_comma(clause, last + 1))
     return positions
+
+
+def _risk_positions(clauses: Sequence[_Clause], book: Rulebook,
+                    asking: bool) -> set[tuple[int, int]]:
+    """In a question, what follows "cause", "risk of", "causar" up to the next comma:
+    asked about, at any level ("can IVIG cause a stroke?"), unless the same sentence
+    says the patient has it ("can it cause chest pain like I have now?")."""
+    rules = book.hypothetical
+    if not asking or rules.risk is None:
+        return set()
+    return {(index, j) for index, clause in enumerate(clauses)
+            if rules.risk_unless is None or not _cue_spans(rules.risk_unless, clause)
+            for _, last in _cue_spans(rules.risk, clause)
+            for j in _up_to_comma(clause, last + 1)}
 
 
 def _conditional_positions(clauses: Sequence[_Clause], book: Rulebook,

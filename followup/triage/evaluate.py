@@ -8,6 +8,7 @@ nurses for nothing) and exact-level accuracy, overall and per language.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -93,6 +94,11 @@ class EvalReport:
     overall: Scores = field(default_factory=Scores)
     by_language: dict[str, Scores] = field(default_factory=dict)
     misses: list[Miss] = field(default_factory=list)
+    # language -> (expected, predicted) -> count
+    confusion: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
+    # expected level -> messages asked back (read as unclear, the patient asked the
+    # numbered red-flag question and a nurse flagged urgent)
+    asked_back: Counter[str] = field(default_factory=Counter)
 
     def meets(self, min_sensitivity: float = 1.0, min_emergency_recall: float = 1.0,
               max_false_alarms: float = 0.03, min_accuracy: float = 0.95) -> bool:
@@ -115,11 +121,15 @@ def evaluate(cases: Iterable[Mapping[str, Any]], rulebook: Rulebook | None = Non
         text, expected = str(case["text"]), str(case["expect"])
         lang = str(case.get("lang") or "en")
         question = case.get("question")
-        predicted = triage(text, lang=lang, rulebook=rulebook,
-                           question=str(question) if question else None,
-                           history=parse_history(case.get("history"))).level
+        result = triage(text, lang=lang, rulebook=rulebook,
+                        question=str(question) if question else None,
+                        history=parse_history(case.get("history")))
+        predicted = result.level
         report.overall.add(expected, predicted)
         report.by_language.setdefault(lang, Scores()).add(expected, predicted)
+        report.confusion.setdefault(lang, Counter())[(expected, predicted)] += 1
+        if result.ask_back:
+            report.asked_back[expected] += 1
         if predicted != expected:
             report.misses.append(Miss(text, expected, predicted, lang))
     return report
@@ -158,9 +168,28 @@ def format_summary(report: EvalReport) -> str:
     return "\n".join(lines)
 
 
+LEVELS = ("emergency", "urgent", "mild", "ok", "unclear")
+
+
+def format_confusion(report: EvalReport) -> str:
+    """Per language, rows = expected level, columns = the reading's level."""
+    lines = []
+    for lang, counts in sorted(report.confusion.items()):
+        lines.append(f"confusion [{lang}] expected \\ read: " + " ".join(
+            f"{level[:9]:>9}" for level in LEVELS))
+        for expected in LEVELS:
+            row = [counts.get((expected, predicted), 0) for predicted in LEVELS]
+            if any(row):
+                lines.append(f"  {expected:<31}" + " ".join(f"{n:>9}" for n in row))
+    if report.asked_back:
+        lines.append("asked back (unclear, patient sent the numbered question, urgent flag): "
+                     + ", ".join(f"{n} {level}" for level, n in sorted(report.asked_back.items())))
+    return "\n".join(lines)
+
+
 def format_report(report: EvalReport) -> str:
     """Human-readable summary; safety misses are listed first and marked with '!'."""
-    lines = [format_summary(report)]
+    lines = [format_summary(report), format_confusion(report)]
     if report.misses:
         lines.append(f"misses ({len(report.misses)}):")
         for miss in sorted(report.misses, key=lambda m: not m.is_safety_miss):

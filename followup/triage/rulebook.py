@@ -97,6 +97,10 @@ class HypotheticalRules:
     instructions: Phrase | None = None
     conditionals: Phrase | None = None
     conditional_reach: int = 2  # "if I get [any] chest pain": words allowed in between
+    # "can this medicine cause a stroke?": a question about a risk reports nothing, at
+    # any level (the patient asks whether it can happen, not that it did).
+    risk: Phrase | None = None
+    risk_unless: Phrase | None = None  # "... like I have now": a report after all
 
 
 @dataclass(frozen=True)
@@ -596,7 +600,7 @@ class _Loader:
             return HypotheticalRules()
         entry = "hypothetical"
         unknown = set(table) - {"cues", "question_words", "max_level", "instructions",
-                                "conditionals", "conditional_reach"}
+                                "conditionals", "conditional_reach", "risk", "risk_unless"}
         if unknown:
             raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
         words = frozenset(normalise_phrase(w) for w in
@@ -610,6 +614,8 @@ class _Loader:
             instructions=self._optional_cues(compiler, table, "instructions", entry),
             conditionals=self._optional_cues(compiler, table, "conditionals", entry),
             conditional_reach=self._int(table, "conditional_reach", entry, default=2),
+            risk=self._optional_cues(compiler, table, "risk", entry),
+            risk_unless=self._optional_cues(compiler, table, "risk_unless", entry),
         )
 
     def _trend(self, data: Mapping[str, Any], compiler: PhraseCompiler,

@@ -69,6 +69,7 @@ LEVELS = {
     "unclear": ("Unclear", "?"),
 }
 REASONS = {"triage": "Symptoms reported", "question": "Unclear answer or question",
+           "asked_back": "Unclear, asked back (red-flag question sent)",
            "no_response": "No answer to check-in", "undeliverable": "Text not delivered",
            "stopped": "Stopped the texts", "unclear": "Shared phone: which patient?"}
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
@@ -164,7 +165,8 @@ def who(actor: str | None) -> str:
             names[uid] = ((user.display_name or user.email)
                           if user and user.clinic_id == g.clinic.id else actor)
         return names[uid]
-    return {"system": "the system", "token": "API token " + ident, "cli": "command line"}.get(
+    return {"system": "the system", "token": "API token " + ident, "cli": "command line",
+            "patient": "the patient (by text)"}.get(
         kind, actor)
 
 

@@ -32,7 +32,9 @@ def prior(key: str, level: str = "mild", at: datetime = DAY1) -> PriorFinding:
         ("yes", "checkin_late", "urgent"),
         ("Yes", "checkin_early", "mild"),
         ("1", "checkin_late", "urgent"),
-        ("2", "checkin_late", "ok"),
+        ("2", "checkin_late", "urgent"),  # numbered: 2 = much less or dark pee
+        ("0", "checkin_late", "ok"),  # numbered: none of these
+        ("1", "checkin_early", "emergency"),  # numbered: 1 = trouble breathing or chest pain
         ("no", "checkin_late", "ok"),
         ("sí", "checkin_late", "urgent"),
         ("si", "checkin_early", "mild"),

@@ -215,3 +215,16 @@ def test_mrn_search_is_partial_and_case_insensitive(as_nurse, north, enrol_patie
     html = as_nurse.get(post(as_nurse, "/patients", {"q": "%"}).headers["Location"]
                         ).get_data(as_text=True)
     assert "Maria" not in html and "No patients found" in html
+
+
+def test_an_asked_back_flag_shows_the_patients_answer_in_its_history(
+        as_nurse, north, enrol_patient, clock):
+    patient_id = enrol_patient(north.clinic)
+    text_in(as_nurse, "something is wrong with my leg", "SM" + "e" * 32)
+    queue = as_nurse.get("/").get_data(as_text=True)
+    assert "Unclear, asked back" in queue and 'data-level="urgent"' in queue
+    clock.advance(minutes=4)
+    text_in(as_nurse, "0", "SM" + "f" * 32)
+    page = as_nurse.get(f"/patients/{patient_id}").get_data(as_text=True)
+    assert "denied by the patient (by text)" in page
+    assert "denied every red flag" in page and "lowered to routine" in page

@@ -1,0 +1,227 @@
+"""Numbered red-flag questions: reading "2", "2 and 4", "0", "#3", "dos y cuatro".
+
+A red flag told in the patient's own words can be missed by any reader; a red flag
+ticked by number cannot. The check-ins that ask about red flags (and the ask-back
+question) list them as numbered choices, and this module reads the numbers at the
+start of a reply exactly, whatever the language, leaving the rest of the text to the
+rulebook. What each number means is data (`choices.toml`), pointing at rulebook
+findings so that both files agree on the level.
+
+A bare number is a choice only when the reply answers a numbered question: with no
+such question pending, "38.5" stays a temperature and "2" means nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .rulebook import Rulebook, RulebookError
+from .text import Token, normalise, normalise_phrase, tokenize
+
+DEFAULT_PATH = Path(__file__).with_name("choices.toml")
+NONE_KEY = "denied_red_flags"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One numbered answer: the rulebook finding it reports, in the question's words."""
+
+    number: int
+    finding: str
+    label: str
+
+
+@dataclass(frozen=True)
+class NumberedQuestion:
+    name: str
+    choices: Mapping[int, Choice]
+
+    @property
+    def highest(self) -> int:
+        return max(self.choices)
+
+
+@dataclass(frozen=True)
+class Picked:
+    """The numbers a reply gave, where they were, and the text left for the rulebook."""
+
+    numbers: tuple[int, ...]
+    matched: str  # the patient's own characters for the numbers ("2 y 4")
+    rest: str  # the reply with the numbers blanked out (same length: spans stay valid)
+    language: str | None  # "es" when a Spanish number word was used
+
+
+@dataclass(frozen=True)
+class Others:
+    """Who is plainly not the patient: pets, and relatives when the patient says so."""
+
+    pets: frozenset[str]
+    relatives: frozenset[str]
+    possessives: frozenset[str]
+    first_person: frozenset[str]
+    not_me: tuple[str, ...]  # "im fine", "not me", "yo estoy bien"
+    mentions: re.Pattern[str]  # any pet or relative word: most messages name none
+
+    def named_in(self, text: str) -> bool:
+        """Cheap test before tokenising: does the text name a pet or a relative?"""
+        return self.mentions.search(normalise(text)[0]) is not None
+
+
+@dataclass(frozen=True)
+class ChoiceBook:
+    """Validated `choices.toml`: numbered questions, number words, ask-back topics."""
+
+    questions: Mapping[str, NumberedQuestion]
+    lead: frozenset[str]
+    joiners: frozenset[str]
+    number_words: Mapping[str, tuple[int, str]]  # word -> (value, language)
+    none_phrases: frozenset[str]
+    none_label: str
+    topics: Mapping[str, tuple[frozenset[str], tuple[str, ...]]]  # topic -> (words, prefixes)
+    others: Others | None = None
+    placed_by: Mapping[str, frozenset[str]] = field(default_factory=dict)  # topic -> finding ids
+
+    def unplaced(self, topics: Sequence[str], finding_keys: Iterable[str]) -> tuple[str, ...]:
+        """The topics that none of these findings places."""
+        keys = set(finding_keys)
+        return tuple(t for t in topics if self.placed_by.get(t, frozenset()).isdisjoint(keys))
+
+    def topics_in(self, words: Sequence[str]) -> tuple[str, ...]:
+        """The red-flag topics ("breathing", "urine"...) that these words touch."""
+        found = []
+        for topic, (exact, prefixes) in self.topics.items():
+            if any(w in exact or w.startswith(prefixes) for w in words):
+                found.append(topic)
+        return tuple(found)
+
+
+def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = None) -> ChoiceBook:
+    """Load and check `choices.toml`; with a rulebook, every finding id must exist in it."""
+    file = Path(path) if path is not None else DEFAULT_PATH
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise RulebookError(f"{file.name}: {exc}") from exc
+    reading = data.get("reading", {})
+    questions: dict[str, NumberedQuestion] = {}
+    for name, raw in data.get("questions", {}).items():
+        choices: dict[int, Choice] = {}
+        for key, entry in raw.items():
+            where = f"{file.name}: questions.{name}.{key}"
+            if not key.isdigit() or int(key) == 0:
+                raise RulebookError(f"{where}: choices are numbered from 1 (0 is 'none')")
+            if not isinstance(entry, dict) or set(entry) != {"finding", "label"}:
+                raise RulebookError(f"{where}: needs exactly 'finding' and 'label'")
+            if rulebook is not None and entry["finding"] not in rulebook.by_key:
+                raise RulebookError(f"{where}: unknown finding {entry['finding']!r}")
+            choices[int(key)] = Choice(int(key), str(entry["finding"]), str(entry["label"]))
+        if sorted(choices) != list(range(1, len(choices) + 1)):
+            raise RulebookError(f"{file.name}: questions.{name}: numbers must run 1, 2, 3...")
+        questions[name] = NumberedQuestion(name, choices)
+    words: dict[str, tuple[int, str]] = {}
+    for lang, listed in reading.get("words", {}).items():
+        for value, word in enumerate(listed):
+            words[normalise_phrase(word)] = (value, lang)
+    topics = {}
+    for topic, listed in data.get("askback", {}).get("topics", {}).items():
+        items = [normalise_phrase(w) for w in listed]
+        topics[topic] = (frozenset(w for w in items if not w.endswith("*")),
+                         tuple(w[:-1] for w in items if w.endswith("*")))
+    placed_by: dict[str, frozenset[str]] = {}
+    for topic, ids in data.get("askback", {}).get("placed_by", {}).items():
+        if topic not in topics:
+            raise RulebookError(f"{file.name}: askback.placed_by.{topic}: no such topic")
+        unknown = [i for i in ids if rulebook is not None and i not in rulebook.by_key]
+        if unknown:
+            raise RulebookError(f"{file.name}: askback.placed_by.{topic}: unknown finding(s) "
+                                f"{unknown}")
+        placed_by[topic] = frozenset(ids)
+    raw_others = data.get("others")
+    others = None
+    if raw_others is not None:
+        def words_of(name: str) -> frozenset[str]:
+            return frozenset(normalise_phrase(w) for w in raw_others.get(name, []))
+        pets, relatives = words_of("pets"), words_of("relatives")
+        mentions = re.compile(r"\b(?:" + "|".join(
+            re.escape(w) for w in sorted(pets | relatives)) + r")\b")
+        others = Others(pets, relatives, words_of("possessives"), words_of("first_person"),
+                        tuple(normalise_phrase(p) for p in raw_others.get("not_me", [])),
+                        mentions)
+    return ChoiceBook(
+        placed_by=placed_by,
+        others=others,
+        questions=questions,
+        lead=frozenset(normalise_phrase(w) for w in reading.get("lead", [])),
+        joiners=frozenset(normalise_phrase(w) for w in reading.get("joiners", [])),
+        number_words=words,
+        none_phrases=frozenset(normalise_phrase(p) for p in reading.get("none", [])),
+        none_label=str(reading.get("none_label", "answered 0: none of the listed red flags")),
+        topics=topics,
+    )
+
+
+def read_choices(text: str, question: NumberedQuestion, book: ChoiceBook) -> Picked | None:
+    """The numbers at the start of a reply to `question`, or None if it starts otherwise.
+
+    A number counts only if what follows it is another number, a joiner, a comma or
+    the end of a sentence: "2 days ago" and "one of my legs" are not choices, and
+    neither is any number above the list (a temperature, a count)."""
+    tokens = tokenize(text)
+    whole = " ".join(t.text for t in tokens if t.kind == "word")
+    if whole in book.none_phrases:
+        return Picked((0,), text.strip(), " " * len(text), None)
+    i, skipped = 0, 0
+    while i < len(tokens) and skipped < 2 and tokens[i].kind == "word" \
+            and tokens[i].text in book.lead:
+        i, skipped = i + 1, skipped + 1
+    numbers: list[int] = []
+    first_start = last_end = None
+    language = None
+    while i < len(tokens):
+        token = tokens[i]
+        if token.kind == "soft" or token.text in book.joiners:
+            i += 1
+            continue
+        values = _values(token, question, book)
+        if values is None or not _ends_a_choice(tokens, i + 1, book):
+            break
+        numbers += values
+        if token.kind == "word" and book.number_words[token.text][1] == "es":
+            language = "es"
+        first_start = token.start if first_start is None else first_start
+        last_end = token.end
+        i += 1
+    if not numbers or first_start is None or last_end is None:
+        return None
+    rest = " " * last_end + text[last_end:]
+    return Picked(tuple(dict.fromkeys(numbers)), text[first_start:last_end], rest, language)
+
+
+def _values(token: Token, question: NumberedQuestion, book: ChoiceBook) -> list[int] | None:
+    """The choice number(s) a token stands for; "2,4" (read as a decimal) is two."""
+    if token.kind == "word":
+        entry = book.number_words.get(token.text)
+        values = [entry[0]] if entry else None
+    elif token.kind == "num" and token.unit is None and token.value is not None:
+        if token.decimal:  # "2,4" / "2.4": two choices only if both are on the list
+            whole, _, frac = f"{token.value:.2f}".rstrip("0").partition(".")
+            values = [int(whole), int(frac)] if frac.isdigit() and len(frac) == 1 else None
+        else:
+            values = [int(token.value)]
+    else:
+        return None
+    if values is None or any(v > question.highest for v in values):
+        return None
+    return values
+
+
+def _ends_a_choice(tokens: Sequence[Token], j: int, book: ChoiceBook) -> bool:
+    if j >= len(tokens):
+        return True
+    following = tokens[j]
+    return (following.kind in ("soft", "hard", "num") or following.text in book.joiners
+            or following.text in book.number_words)

@@ -1,0 +1,219 @@
+"""The whole reading of one message: numbers, who and when, rulebook, second reader, ask-back.
+
+Each step can only make the reading safer or more exact, never quieter by guesswork:
+
+1. numbered answers to a red-flag question are read exactly (`choices`);
+2. a clause about someone plainly not the patient (a pet; a relative when the message
+   says the patient is fine or it is not them) is set aside; a carer telling the
+   patient's symptoms ("my mom fainted") is not;
+3. the rulebook reads the rest (`engine.analyse`);
+4. the second reader may raise a message the rulebook found no red flag in;
+5. a message still unplaced that touches a red-flag topic is marked for asking back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from .choices import NONE_KEY, ChoiceBook, NumberedQuestion, Others, Picked, read_choices
+from .engine import Finding, PriorFinding, TriageResult, analyse
+from .rulebook import LEVEL_RANK, Rulebook
+from .second_reader import Reading, SecondReader
+from .text import Token, tokenize
+
+RED_FLAGS = ("emergency", "urgent")
+_CLAUSE_WORDS = frozenset({"but", "and", "pero", "y"})  # "my dog is sick and my chest hurts"
+_JOINERS = frozenset({"and", "y"})
+SECOND_READER_KEY = "second_reader"
+# Reasons that say a message reports nothing of the patient's: nothing to raise or ask.
+_NOT_A_REPORT = ("(a question, not a report)", "(a plan or an instruction, not a report)",
+                 "about someone else", "asks a question that a person should answer")
+
+
+def read(text: str, lang: str | None, book: Rulebook, choices: ChoiceBook,
+         question: str | None, history: Sequence[PriorFinding],
+         second: SecondReader | None) -> TriageResult:
+    """Triage one message through every step (see the module docstring)."""
+    numbered = choices.questions.get(question) if question else None
+    if numbered is not None and any(c.finding not in book.by_key
+                                    for c in numbered.choices.values()):
+        numbered = None  # a rulebook without these findings (tests build small ones)
+    picked = read_choices(text, numbered, choices) if numbered is not None else None
+    rest = picked.rest if picked is not None else text
+    rest, elsewhere = _set_aside_others(rest, choices.others)
+    if picked is not None and not any(t.kind == "word" for t in tokenize(rest)):
+        result = TriageResult("ok", (), picked.language or lang or "en")
+    else:
+        result = analyse(rest, lang, book, None if picked is not None else question, history)
+    if elsewhere:
+        result = _about_others(result, elsewhere)
+    if picked is not None and numbered is not None:
+        result = _with_choices(result, picked, numbered, choices, book)
+    if result.level in RED_FLAGS:
+        return result
+    mentioned = topics_of(text, book, choices)
+    if second is not None and second_may_read(result, mentioned, choices):
+        result = second_opinion(result, second.read(text), second.threshold)
+    if _may_ask_back(result, question, "?" in text or "\u00bf" in text):
+        topics = choices.unplaced(mentioned, (f.key for f in result.findings))
+        if topics:
+            result = replace(result, ask_back=topics, reasons=(
+                *result.reasons, "touches " + ", ".join(t.replace("_", " ") for t in topics)
+                + " but no reader could place it: unclear, asked back"))
+    return result
+
+
+def second_opinion(result: TriageResult, reading: Reading, threshold: float) -> TriageResult:
+    """Raise (never lower) a reading the rulebook found no red flag in."""
+    red = reading.red_flag
+    if result.level in RED_FLAGS or red < threshold:
+        return result
+    level = reading.level()
+    why = (f"the rules found no red flag; the second reader did ({red:.0%} likely a red flag,"
+           f" read as {level}): please read")
+    finding = Finding(SECOND_READER_KEY, level, "red flag read by the second reader", "")
+    return replace(result, level=level, findings=(finding, *result.findings),
+                   reasons=(*result.reasons, why))
+
+
+def second_may_read(result: TriageResult, mentioned: Sequence[str],
+                    choices: ChoiceBook) -> bool:
+    """Whether the second reader may raise this reading (`mentioned`: `topics_of` it).
+
+    Only where the rules found no red flag and set none aside (word counts cannot read
+    "not" or "gone"), the message reports something of the patient's, and it touches
+    a red-flag topic (breathing, chest, urine, a limb, face or speech, fainting, the
+    head) that no finding of the rules covers: "my chest feels funny" (nothing read),
+    "lips puffy but breathing is fine" (the lips unread), but not "me duele mucho la
+    cabeza" (the head read, as a headache) nor "threw up once" (no such topic). Which
+    findings place which topic is data (`choices.toml`, `[askback.placed_by]`)."""
+    if result.level in RED_FLAGS or result.set_aside or _reports_nothing(result):
+        return False
+    return bool(choices.unplaced(mentioned, (f.key for f in result.findings)))
+
+
+def _may_ask_back(result: TriageResult, question: str | None, asks: bool) -> bool:
+    """Unplaced, or read as mild with nothing said to be fine ("not breathing well" read
+    as feeling unwell); never twice in a row, never about a question or someone else."""
+    if question == "askback" or _reports_nothing(result) or result.set_aside:
+        return False
+    if asks and not any(f.level != "ok" for f in result.findings):
+        return False  # "how can I avoid kidney problems?": a person answers it
+    if result.level == "unclear":
+        return True
+    return result.level == "mild" and not any(f.level == "ok" for f in result.findings)
+
+
+def topics_of(text: str, book: Rulebook, choices: ChoiceBook) -> tuple[str, ...]:
+    """The red-flag topics the message's words (spelling corrected) touch."""
+    return choices.topics_in([book.lexicon.correct(t.text) for t in tokenize(text)
+                              if t.kind == "word"])
+
+
+def _with_choices(result: TriageResult, picked: Picked, question: NumberedQuestion,
+                  choices: ChoiceBook,
+                  book: Rulebook) -> TriageResult:
+    """The numbered answers as findings of their own; the highest level wins."""
+    found: list[Finding] = []
+    for number in picked.numbers:
+        if number == 0:
+            found.append(Finding(NONE_KEY, "ok", choices.none_label, picked.matched))
+            continue
+        choice = question.choices[number]
+        rule = book.by_key[choice.finding]
+        found.append(Finding(rule.key, rule.level,
+                             f"answered {number}: {choice.label}", picked.matched))
+    top = max((f.level for f in found), key=LEVEL_RANK.__getitem__)
+    level = result.level
+    if not result.findings and level == "unclear" and not _asks(result, picked.rest):
+        level = top  # nothing else said: the numbers are the whole answer
+    elif LEVEL_RANK[top] > LEVEL_RANK[level] and not (level == "unclear" and top == "ok"):
+        level = top
+    reason = f"numbered answer '{picked.matched}' read as " + ", ".join(
+        str(n) for n in picked.numbers)
+    return replace(result, level=level, findings=(*found, *result.findings),
+                   language=picked.language or result.language,
+                   reasons=(reason, *result.reasons))
+
+
+def _asks(result: TriageResult, text: str = "") -> bool:
+    return "?" in text or "\u00bf" in text or any("asks a question" in r for r in result.reasons)
+
+
+def _reports_nothing(result: TriageResult) -> bool:
+    """A question, a plan, or someone else's news, with no finding of the patient's."""
+    symptoms = [f for f in result.findings if f.level not in ("ok",)]
+    return not symptoms and any(cue in r for r in result.reasons for cue in _NOT_A_REPORT)
+
+
+def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
+    """Blank the clauses about someone plainly not the patient; return what was blanked.
+
+    A clause is someone else's when its subject is a pet, or a relative while the
+    message also says the patient is fine or it is not them ("my husband has a fever,
+    I'm fine"), and nothing in it is the patient's own ("my husband says my leg...")."""
+    if rules is None or not rules.named_in(text):
+        return text, []
+    tokens = tokenize(text)
+    words = {t.text for t in tokens if t.kind == "word"}
+    if words.isdisjoint(rules.pets) and words.isdisjoint(rules.relatives):
+        return text, []
+    norm = " " + " ".join(t.text for t in tokens if t.kind == "word") + " "
+    denied = any(f" {p} " in norm for p in rules.not_me)
+    out = list(text)
+    blanked: list[str] = []
+    previous = False  # the clause before was someone else's
+    for joined, clause in _clauses(tokens):
+        said = [t.text for t in clause if t.kind == "word"]
+        mine = any(w in rules.first_person for w in said)
+        # "my grandson has a bug and has been throwing up", "tiene gripa y tos"
+        theirs = previous and joined and not mine
+        if not theirs:
+            subject = _subject(clause, rules.possessives)
+            pet = subject in rules.pets
+            theirs = subject is not None and (pet or (denied and subject in rules.relatives)) \
+                and not any(w in rules.first_person for w in said[said.index(subject) + 1:])
+        previous = theirs
+        if not theirs:
+            continue
+        first, last = clause[0].start, clause[-1].end
+        blanked.append(text[first:last])
+        out[first:last] = " " * (last - first)
+    return "".join(out), blanked
+
+
+def _clauses(tokens: Sequence[Token]) -> list[tuple[bool, list[Token]]]:
+    """Clauses, each with whether "and"/"y" joined it to the one before."""
+    clauses: list[tuple[bool, list[Token]]] = []
+    current: list[Token] = []
+    joined = False
+    for token in tokens:
+        if token.kind in ("soft", "hard") or token.text in _CLAUSE_WORDS:
+            if current:
+                clauses.append((joined, current))
+            current = []
+            joined = token.text in _JOINERS
+        else:
+            current.append(token)
+    if current:
+        clauses.append((joined, current))
+    return clauses
+
+
+def _subject(clause: Sequence[Token], possessives: frozenset[str]) -> str | None:
+    """The clause's first noun after an optional possessive ("my dog", "mi perro")."""
+    words = [t.text for t in clause if t.kind == "word"]
+    i = 0
+    while i < len(words) and i < 2 and words[i] in possessives:
+        i += 1
+    return words[i] if i < len(words) else None
+
+
+def _about_others(result: TriageResult, blanked: list[str]) -> TriageResult:
+    said = "; ".join(f"'{b}'" for b in blanked)
+    reason = f"about someone else, not the patient: {said}"
+    level = result.level
+    if level == "unclear" and not result.findings and not _asks(result):
+        level = "ok"  # nothing of the patient's, and nothing asked: no alert
+    return replace(result, level=level, reasons=(*result.reasons, reason))

@@ -1,0 +1,187 @@
+"""The second reader: a statistical classifier beside the rulebook that can only raise.
+
+The rulebook reads what its phrases name; a message worded in a way nobody wrote
+down slips past it. The second reader is a linear model over character and word
+n-grams, learned from the project's own labelled messages (`training.jsonl`, shipped
+in the package), that gives each message a probability of being a red flag. When
+that probability reaches the threshold and the rulebook found no red flag, the
+message is raised (see `followup.triage.triage`); it never lowers anything.
+
+Reproducible: the features are computed here, the model is fitted by scikit-learn's
+deterministic liblinear solver on the shipped file, and nothing is downloaded or
+unpickled. It is fitted once per process (`default_reader`, cached) in about a
+second; reading a message is a few dictionary look-ups (no scikit-learn at read
+time), so the whole reading stays fast.
+
+Two models share the features: one says "red flag or not", the other "emergency or
+not". A raised message becomes an emergency when the second model finds that more
+likely than not among red flags (see `Reading.level`), else urgent: the policy's
+safer choice between the two is the one the evidence leans to, ties going up.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .text import normalise
+
+TRAINING_PATH = Path(__file__).with_name("training.jsonl")
+SETTINGS_PATH = Path(__file__).with_name("second_reader.toml")
+RED_FLAGS = frozenset({"emergency", "urgent"})
+_WORD_RE = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """`second_reader.toml`: the threshold (chosen by leave-one-batch-out) and the fit."""
+
+    threshold: float
+    c: float
+    char_min: int
+    char_max: int
+
+
+def load_settings(path: Path = SETTINGS_PATH) -> Settings:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    settings = Settings(float(data["threshold"]), float(data["c"]), int(data["char_min"]),
+                        int(data["char_max"]))
+    if not 0 < settings.threshold < 1 or settings.c <= 0 \
+            or not 1 <= settings.char_min <= settings.char_max:
+        raise ValueError(f"{path.name}: threshold must be in (0, 1), c > 0, "
+                         "1 <= char_min <= char_max")
+    return settings
+
+
+def features(text: str, char_min: int = 3, char_max: int = 5) -> set[str]:
+    """Word unigrams and bigrams, and character n-grams inside each word (with its edges).
+
+    Character n-grams carry misspellings and inflections ("breth", "respirando");
+    word pairs carry what single words cannot ("not breathing", "my dog")."""
+    words = _WORD_RE.findall(normalise(text)[0])
+    out: set[str] = set()
+    for i, word in enumerate(words):
+        out.add("w " + word)
+        if i:
+            out.add("b " + words[i - 1] + " " + word)
+        padded = f"<{word}>"
+        for n in range(char_min, char_max + 1):
+            for j in range(len(padded) - n + 1):
+                out.add(padded[j:j + n])
+    return out
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The second reader's view of one message."""
+
+    red_flag: float  # probability that it is a red flag (urgent or emergency)
+    emergency: float  # probability that it is an emergency
+
+    def level(self) -> str:
+        """Emergency when an emergency is at least as likely as an urgent red flag."""
+        return "emergency" if self.emergency >= self.red_flag - self.emergency else "urgent"
+
+
+class SecondReader:
+    """Weights per feature for both models; `read` is pure Python and fast."""
+
+    def __init__(self, weights: Mapping[str, tuple[float, float]], bias: tuple[float, float],
+                 settings: Settings) -> None:
+        self._weights = dict(weights)
+        self._bias = bias
+        self.settings = settings
+
+    @property
+    def threshold(self) -> float:
+        return self.settings.threshold
+
+    def read(self, text: str) -> Reading:
+        """Nothing to say (0, 0) about a message without a word it has seen ("2", "👍"):
+        its reading would be its prior alone."""
+        found = features(text, self.settings.char_min, self.settings.char_max)
+        if not any(f[2:].isalpha() and f in self._weights for f in found if f[:2] == "w "):
+            return Reading(0.0, 0.0)
+        known = [w for f in found if (w := self._weights.get(f)) is not None]
+        scale = 1 / math.sqrt(len(known)) if known else 0.0  # L2-normalised binary features
+        red = self._bias[0] + scale * sum(w[0] for w in known)
+        emergency = self._bias[1] + scale * sum(w[1] for w in known)
+        return Reading(_sigmoid(red), _sigmoid(emergency))
+
+
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-x)) if x > -50 else 0.0
+
+
+def train(cases: Iterable[Mapping[str, Any]], settings: Settings | None = None) -> SecondReader:
+    """Fit both models on labelled messages ({"text", "expect"}); deterministic."""
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    settings = settings or load_settings()
+    rows = [(str(c["text"]), str(c["expect"])) for c in cases]
+    vocabulary: dict[str, int] = {}
+    indices: list[int] = []
+    indptr = [0]
+    data: list[float] = []
+    for text, _ in rows:
+        cols = sorted({vocabulary.setdefault(f, len(vocabulary))
+                       for f in features(text, settings.char_min, settings.char_max)})
+        indices += cols
+        data += [1 / math.sqrt(len(cols))] * len(cols) if cols else []
+        indptr.append(len(indices))
+    matrix = csr_matrix((data, indices, indptr), shape=(len(rows), len(vocabulary)))
+    coefs, biases = [], []
+    for positive in (RED_FLAGS, frozenset({"emergency"})):
+        labels = [int(expect in positive) for _, expect in rows]
+        model = LogisticRegression(C=settings.c, solver="liblinear", class_weight="balanced",
+                                   random_state=0)
+        model.fit(matrix, labels)
+        coefs.append(model.coef_[0])
+        biases.append(float(model.intercept_[0]))
+    weights = {f: (float(coefs[0][i]), float(coefs[1][i])) for f, i in vocabulary.items()
+               if coefs[0][i] or coefs[1][i]}
+    return SecondReader(weights, (biases[0], biases[1]), settings)
+
+
+def load_training(path: Path = TRAINING_PATH) -> list[dict[str, Any]]:
+    """The shipped labelled messages ({"text", "expect", "lang", "batch"})."""
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def trainable(cases: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Messages whose label is the text's alone: a "yes" is urgent only as an answer to
+    the day-3 question, and "worse" only against earlier findings."""
+    return [c for c in cases if not c.get("question") and not c.get("history")]
+
+
+_FITTING = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _fitted() -> SecondReader:
+    return train(trainable(load_training()))
+
+
+def default_reader() -> SecondReader:
+    """Fitted once per process on the shipped messages (a lock: a warm-up thread and
+    the first request must not fit it twice)."""
+    with _FITTING:
+        return _fitted()
+
+
+def warm_up() -> threading.Thread:
+    """Fit the default reader in the background, so the first patient's reply does not
+    wait for scikit-learn (the import and the fit take a few seconds)."""
+    thread = threading.Thread(target=default_reader, name="second-reader-fit", daemon=True)
+    thread.start()
+    return thread

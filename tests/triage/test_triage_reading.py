@@ -1,0 +1,319 @@
+"""The whole reading: numbered answers, who and when, the second reader, asking back.
+
+Why: each of these is a way a red flag told in words nobody wrote down still reaches a
+nurse (numbers read exactly, a second reader that can only raise, a question asked
+back), or a way a message that is plainly nobody's red flag stops paging one (a pet,
+a relative the message says is not the patient, a question with no symptom)."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from followup.triage import RulebookError, default_choices, triage
+from followup.triage.choices import load_choices
+from followup.triage.reading import SECOND_READER_KEY
+from followup.triage.second_reader import (
+    TRAINING_PATH,
+    Reading,
+    SecondReader,
+    default_reader,
+    features,
+    load_settings,
+    load_training,
+    train,
+    trainable,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def keys(text: str, question: str | None = None, **kw: object) -> list[str]:
+    return [f.key for f in triage(text, question=question, **kw).findings]  # type: ignore[arg-type]
+
+
+# -- numbered answers ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("2", ["little_urine"]),
+    ("2 and 4", ["little_urine", "chest_pain"]),
+    ("2 y 4", ["little_urine", "chest_pain"]),
+    ("2, 4", ["little_urine", "chest_pain"]),
+    ("2,4", ["little_urine", "chest_pain"]),
+    ("#3", ["edema"]),
+    ("number 5", ["stroke_signs"]),
+    ("dos", ["little_urine"]),
+    ("dos y cinco", ["little_urine", "stroke_signs"]),
+    ("0", ["denied_red_flags"]),
+    ("none of these", ["denied_red_flags"]),
+])
+def test_numbers_to_the_day_3_question_are_read_exactly(text: str, numbers: list[str]) -> None:
+    found = keys(text, "checkin_late")
+    assert sorted(k for k in found if k in numbers) == sorted(numbers), found
+    assert not set(found) - set(numbers)
+
+
+def test_numbers_and_free_text_are_read_together() -> None:
+    result = triage("3, also my head hurts", question="checkin_late")
+    assert result.level == "urgent"
+    assert {f.key for f in result.findings} == {"edema", "headache"}
+    assert any("numbered answer '3'" in r for r in result.reasons)
+    assert triage("0 but my chest hurts", question="checkin_late").level == "emergency"
+
+
+def test_the_same_number_means_what_its_own_question_listed() -> None:
+    assert keys("1", "checkin_early") == ["trouble_breathing"]
+    assert keys("1", "checkin_late") == ["limb_clot_signs"]
+    assert keys("3", "askback") == ["stroke_signs"]
+
+
+@pytest.mark.parametrize(("text", "question", "level"), [
+    ("38.5", "checkin_late", "urgent"),  # a temperature, not a choice
+    ("38.5", None, "urgent"),
+    ("2", None, "unclear"),  # no numbered question pending: a bare number means nothing
+    ("9", "checkin_late", "unclear"),  # above the list
+    ("one of my legs is swollen", "checkin_late", "urgent"),  # no choice 1: limb swelling
+    ("2 days ago i had a headache", "checkin_early", "mild"),  # a count, not choice 2
+    ("0, when is my next appointment?", "checkin_late", "unclear"),  # a person answers
+])
+def test_numbers_that_are_not_choices(text: str, question: str | None, level: str) -> None:
+    result = triage(text, question=question)
+    assert result.level == level, result
+    picked = [f for f in result.findings if f.label.startswith("answered ")
+              and f.key != "denied_red_flags"]
+    assert picked == [], picked
+
+
+def test_choices_point_at_rulebook_findings_and_refuse_mistakes(tmp_path: Path) -> None:
+    book = default_choices()
+    assert set(book.questions) == {"askback", "checkin_early", "checkin_late"}
+    bad = tmp_path / "choices.toml"
+    bad.write_text('[questions.x]\n1 = { finding = "no_such", label = "x" }\n', "utf-8")
+    from followup.triage import load_rulebook
+
+    with pytest.raises(RulebookError, match="unknown finding 'no_such'"):
+        load_choices(bad, rulebook=load_rulebook())
+    bad.write_text('[questions.x]\n2 = { finding = "fever_high", label = "x" }\n', "utf-8")
+    with pytest.raises(RulebookError, match="numbers must run 1, 2, 3"):
+        load_choices(bad)
+    bad.write_text('[questions.x]\n0 = { finding = "fever_high", label = "x" }\n', "utf-8")
+    with pytest.raises(RulebookError, match="0 is 'none'"):
+        load_choices(bad)
+
+
+# -- who and when --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("my dog is throwing up", "ok"),
+    ("mi perro esta vomitando", "ok"),
+    ("my husband has a fever, I'm fine", "ok"),
+    ("mi esposo tiene fiebre, yo estoy bien", "ok"),
+    ("can this medicine cause clots?", "unclear"),
+    ("does IVIG cause headaches?", "unclear"),
+    ("can IVIG cause a stroke?", "unclear"),  # a risk asked about, at any level
+    ("¿puede causar un derrame?", "unclear"),
+    ("had a clot years ago, legs are fine now", "ok"),
+])
+def test_someone_else_past_history_and_questions_raise_no_alert(text: str, level: str) -> None:
+    assert triage(text).level == level
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("my mom fainted", "emergency"),  # a carer texting for the patient
+    ("my husband says my leg is swollen", "urgent"),  # the patient's own leg
+    ("my dog is sick and my chest hurts", "emergency"),  # the patient's chest
+    ("my grandson has been throwing up", "urgent"),  # unsure: goes up
+    ("can it cause chest pain like I have now?", "emergency"),  # asks, and reports it
+    ("is it normal to have chest pain?", "emergency"),  # reports it
+])
+def test_a_carer_telling_the_patients_symptoms_is_the_patients(text: str, level: str) -> None:
+    assert triage(text).level == level
+
+
+# -- the second reader ---------------------------------------------------------------------
+
+TINY = [
+    {"text": "my chest feels heavy and tight", "expect": "emergency"},
+    {"text": "chest is squeezing", "expect": "emergency"},
+    {"text": "heavy feeling in my chest", "expect": "emergency"},
+    {"text": "my leg is red and hot", "expect": "urgent"},
+    {"text": "feeling fine today", "expect": "ok"},
+    {"text": "all good thanks", "expect": "ok"},
+    {"text": "a little tired", "expect": "mild"},
+    {"text": "slight headache", "expect": "mild"},
+]
+
+
+@pytest.fixture(scope="module")
+def tiny() -> SecondReader:
+    return train(TINY)
+
+
+def test_training_is_deterministic(tiny: SecondReader) -> None:
+    again = train(TINY)
+    text = "my chest feels heavy"
+    assert again.read(text) == tiny.read(text)
+    assert tiny.read(text).red_flag > tiny.read("feeling fine").red_flag
+
+
+def test_the_second_reader_raises_and_says_so_in_words(tiny: SecondReader) -> None:
+    text = "something off with my chest"
+    assert triage(text, second_reader=None).level == "unclear"  # the rules place nothing
+    result = triage(text, second_reader=tiny)
+    assert result.level in ("urgent", "emergency")
+    assert result.findings[0].key == SECOND_READER_KEY
+    assert any(r.startswith("the rules found no red flag; the second reader did")
+               and r.endswith("please read") for r in result.reasons)
+
+
+class Alarmist(SecondReader):
+    """Reads every message as an emergency: whatever it says may only raise."""
+
+    def __init__(self) -> None:
+        super().__init__({}, (0.0, 0.0), load_settings())
+
+    def read(self, text: str) -> Reading:
+        return Reading(1.0, 1.0)
+
+
+@pytest.mark.parametrize("text", [
+    "headache",  # mild, the head read: not the second reader's to overrule
+    "my leg is not swollen",  # a red flag read and denied: word counts cannot read "not"
+    "my dog is throwing up",  # someone else's
+    "can this medicine cause clots?",  # a question with no symptom
+    "threw up once",  # no red-flag topic
+])
+def test_the_second_reader_never_overrules_what_the_rules_placed(text: str) -> None:
+    assert triage(text, second_reader=Alarmist()).level == triage(text, second_reader=None).level
+
+
+def test_the_second_reader_never_lowers() -> None:
+    class Calm(Alarmist):
+        def read(self, text: str) -> Reading:
+            return Reading(0.0, 0.0)
+
+    assert triage("I can't breathe", second_reader=Calm()).level == "emergency"
+
+
+def test_urgent_or_emergency_follows_the_more_likely_red_flag() -> None:
+    assert Reading(0.9, 0.6).level() == "emergency"
+    assert Reading(0.9, 0.45).level() == "emergency"  # a tie goes up
+    assert Reading(0.9, 0.2).level() == "urgent"
+
+
+def test_the_shipped_reader_catches_phrasings_the_rules_miss() -> None:
+    """Kinds of miss from the issue, in our own words, that no phrase covers."""
+    assert triage("my chest feels funny", second_reader=None).level == "unclear"
+    assert triage("my chest feels funny").level in ("urgent", "emergency")
+    # not sure enough to raise on its own word: asked back (a nurse flagged urgent)
+    for text in ("something off with my chest", "my pump is acting up"):
+        result = triage(text)
+        assert result.level in ("urgent", "emergency") or result.ask_back, text
+    assert default_reader() is default_reader()  # fitted once per process
+
+
+def test_features_read_misspellings_and_word_pairs() -> None:
+    found = features("cant breth")
+    assert {"w cant", "w breth", "b cant breth", "<br", "eth>"} <= found
+
+
+def test_training_data_ships_in_the_package_and_excludes_context_labels() -> None:
+    """The built wheel must be able to fit the reader without the source tree."""
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    shipped = data["tool"]["setuptools"]["package-data"]["followup.triage"]
+    assert TRAINING_PATH.parent == ROOT / "followup" / "triage"
+    for name in (TRAINING_PATH.name, "choices.toml", "second_reader.toml"):
+        assert any(Path(name).match(glob) for glob in shipped), name
+    cases = load_training()
+    assert len(cases) >= 1000 and all(c.get("batch") for c in cases)
+    assert len({c["batch"] for c in cases}) >= 5
+    kept = trainable(cases)
+    assert not any(c.get("question") or c.get("history") for c in kept)
+    assert "scikit-learn" in " ".join(data["project"]["dependencies"])
+
+
+# -- asking back ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("something is wrong with my leg", "limb"),
+    ("algo raro en la pierna", "limb"),
+    ("not breathing well", "breathing"),  # read as "feeling unwell": breathing unplaced
+])
+def test_an_unplaced_red_flag_topic_is_asked_back(text: str, topic: str) -> None:
+    result = triage(text, second_reader=None)
+    assert result.level in ("unclear", "mild") and topic in result.ask_back
+    assert any("asked back" in r for r in result.reasons)
+
+
+@pytest.mark.parametrize("text", [
+    "when is my next appointment?",  # no topic
+    "can this medicine cause clots?",  # a question, no symptom
+    "my leg is fine",  # placed: ok
+    "how can I avoid kidney problems?",  # a question that reports nothing
+    "tired legs today",  # placed: tiredness
+    "me duele un poco la cabeza",  # placed: a headache
+])
+def test_nothing_to_ask_back(text: str) -> None:
+    assert triage(text).ask_back == ()
+
+
+def test_the_answer_to_the_ask_back_is_not_asked_back_again() -> None:
+    assert triage("something is wrong with my leg", question="askback").ask_back == ()
+
+
+# -- the ledger's figures ------------------------------------------------------------------
+
+
+def test_eval_prints_a_confusion_matrix_per_language(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from followup.cli import cli
+
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join(json.dumps(c) for c in [
+        {"text": "I can't breathe", "expect": "emergency", "lang": "en"},
+        {"text": "all good", "expect": "ok", "lang": "en"},
+        {"text": "me duele la cabeza", "expect": "urgent", "lang": "es"},
+    ]), encoding="utf-8")
+    output = CliRunner().invoke(cli, ["triage", "--eval", str(path)]).output
+    lines = output.splitlines()
+    en = lines.index(next(line for line in lines if line.startswith("confusion [en]")))
+    assert lines[en + 1].split() == ["emergency", "1", "0", "0", "0", "0"]
+    assert lines[en + 2].split() == ["ok", "0", "0", "0", "1", "0"]
+    es = lines.index(next(line for line in lines if line.startswith("confusion [es]")))
+    assert lines[es + 1].split() == ["urgent", "0", "0", "1", "0", "0"]  # read mild
+
+
+def test_leave_one_batch_out_trains_without_the_held_out_batch(tmp_path: Path) -> None:
+    from followup.triage import lobo
+
+    cases = [{**c, "batch": "a" if i % 2 else "b"} for i, c in enumerate(TINY * 2)]
+    cases.append({"text": "my chest feels heavy", "expect": "emergency", "batch": "c"})
+    held = lobo.hold_out(cases)
+    assert [h.batch for h in held].count("c") == 1
+    # batch c's only message was never seen by the reader that read it, and both batches
+    # a and b are read by readers trained on the other ones
+    assert {h.batch for h in held} == {"a", "b", "c"}
+    table = lobo.report(held, 0.7)
+    assert "| 0.70 | second alone |" in table and "| 0.70 | combined |" in table
+    assert "chosen threshold" in table and "| c | 1 |" in table
+    assert lobo.choose(held) in lobo.THRESHOLDS
+
+
+def test_the_second_reader_learns_every_labelled_message() -> None:
+    """A batch added to tests/ is learned from only once exported into the package."""
+    from followup.triage.evaluate import load_cases
+    from followup.triage.lobo import labelled_files
+
+    labelled = sorted((c["text"], c["expect"]) for f in labelled_files(ROOT)
+                      for c in load_cases(f))
+    shipped = sorted((c["text"], c["expect"]) for c in load_training())
+    assert shipped == labelled, (
+        "followup/triage/training.jsonl is out of date: run `followup triage "
+        "--export-training` from the checkout and commit it")
