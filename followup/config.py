@@ -234,8 +234,8 @@ class Settings:
     rate_limit: RateLimitSettings
     retention_message_body_days: int
     triage_rulebook: str
-    api_enrollments_per_minute: int = 60
     ehr: EhrSettings
+    api_enrollments_per_minute: int = 60
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
