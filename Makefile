@@ -27,8 +27,19 @@ run: install
 	FOLLOWUP_DEV=1 $(BIN)/followup demo --port $(PORT)
 	FOLLOWUP_DEV=1 $(BIN)/followup serve --port $(PORT)
 
-test: install
+test: install fhir-peer
 	$(BIN)/python -m pytest
+
+# The chart write-back tests talk to a real FHIR server (Medplum's router, in memory):
+# its packages, exactly as locked, when npm is here; without npm those tests are skipped
+# (with CI set they fail).
+FHIR_PEER := tests/fhir_server
+.PHONY: fhir-peer
+fhir-peer:
+	@if command -v npm >/dev/null 2>&1; then \
+	  [ $(FHIR_PEER)/node_modules/.package-lock.json -nt $(FHIR_PEER)/package-lock.json ] \
+	  || (cd $(FHIR_PEER) && npm ci --no-audit --no-fund --loglevel=error); \
+	else echo "npm not found: the FHIR write-back tests will be skipped"; fi
 
 # The suite without the tests marked slow (e.g. the SIGKILL crash test); CI runs them all.
 test-quick: install

@@ -210,6 +210,7 @@ def test_an_identity_conflict_is_a_409_naming_it(client: FlaskClient, north: Cli
         "phone": phone, "first_name": "Zoila", "infusion_at": "2026-11-10T14:00:00-06:00"})
     assert enrolled.status_code == 201, enrolled.get_json()
     before = session.scalar(select(func.count()).select_from(Checkin))
+    session.rollback()  # end the read: SQLite's one writer is the request's
     response = post(client, north, "/fhir/r4/MedicationAdministration", ma)
     assert response.status_code == 409
     issue = outcome(response).issue[0]
