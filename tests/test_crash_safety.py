@@ -57,6 +57,8 @@ batch_size = 50
 claim_lease_seconds = {LEASE}
 [rate_limit]
 default_per_second = 100000
+[api]
+enrollments_per_minute = 1000000
 [logging]
 level = "WARNING"
 [[schedule.checkins]]
