@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import datetime, timedelta
+from itertools import zip_longest
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -31,23 +32,23 @@ if TYPE_CHECKING:
 DEMO_SLUG = "demo"
 DEMO_EMAIL = "admin@demo.example"
 # (first name, language, hours since the infusion ended, first infusion, product, lot,
-#  what they texted, oldest first: an answer to each check-in already sent, then any
-#  further texts a little after the last one). Dan's and Elena's answers, and Cara's
-#  question, leave an emergency, an urgent and a routine flag open on the queue.
+#  their answers to the check-ins already sent, oldest first, and a text of their own
+#  sent a few minutes ago). Dan's, Elena's and Cara's latest texts leave an emergency, an
+#  urgent and a routine flag on the queue, fresh enough for escalation to happen live.
 PATIENTS = (
-    ("Ana", "es", 2, True, "Privigen", "P100234", ()),
-    ("Ben", "en", 26, True, "Gammagard Liquid", "LE12F045", ("slight headache, otherwise ok",)),
-    ("Cara", "en", 6 * 24 + 2, False, "Octagam 10%", "M2417",
-     ("all good", "a bit tired", "Can someone call me about my next appointment?")),
-    ("Dan", "en", 3 * 24 + 2, True, "Privigen", "P100311",
-     ("feeling ok", "my chest feels tight and I can't catch my breath")),
-    ("Elena", "es", 4 * 24 + 3, False, "Gamunex-C", "G7730",
-     ("bien, gracias", "casi no he orinado hoy y la orina sale muy oscura")),
+    ("Ana", "es", 2, True, "Privigen", "P100234", (), None),
+    ("Ben", "en", 26, True, "Gammagard Liquid", "LE12F045",
+     ("slight headache, otherwise ok",), None),
+    ("Cara", "en", 6 * 24 + 2, False, "Octagam 10%", "M2417", ("all good", "a bit tired"),
+     (50, "Can someone call me about my next appointment?")),
+    ("Dan", "en", 3 * 24 + 2, True, "Privigen", "P100311", ("feeling ok",),
+     (3, "my chest feels tight and I can't catch my breath")),
+    ("Elena", "es", 4 * 24 + 3, False, "Gamunex-C", "G7730", ("bien, gracias",),
+     (25, "casi no he orinado hoy y la orina sale muy oscura")),
 )
 PHONES = ("+13125550141", "+13125550142", "+13125550143", "+13125550144", "+13125550145")
-# How long after a check-in the demo patient answers, and how far apart further texts are.
+# How long after a check-in the demo patient answers it.
 ANSWER_AFTER = timedelta(minutes=25)
-FURTHER_TEXT_GAP = timedelta(hours=2)
 # An on-call ladder so an unacknowledged emergency pages someone: with the
 # console backend (the demo's), each page is printed in the server's log.
 ONCALL = ({"name": "Dr Lee (demo)", "phone": "+13125550181"},
@@ -69,7 +70,7 @@ def seed(session: Session, svc: Services) -> tuple[str, str, str] | None:
     session.add(User(clinic_id=clinic.id, email=DEMO_EMAIL, role="admin",
                      password_hash=generate_password_hash(password), created_at=now))
     token = issue_token(session, clinic, "demo", actor="cli", now=now)
-    for (name, lang, hours_ago, first, product, lot, answers), phone in zip(
+    for (name, lang, hours_ago, first, product, lot, answers, latest), phone in zip(
         PATIENTS, PHONES, strict=True
     ):
         request = EnrollmentRequest(
@@ -78,21 +79,22 @@ def seed(session: Session, svc: Services) -> tuple[str, str, str] | None:
             first_infusion=first, external_id=None,
         )
         result = enroll(session, clinic, request, settings=svc.settings, now=now)
-        _replay_history(session, clinic, result.checkins, answers, now, svc.rulebook)
+        _replay_history(session, clinic, result.checkins, answers, latest, now, svc.rulebook)
     audit(session, clinic_id=clinic.id, actor="cli", action="demo.seed", now=now)
     session.flush()
     return DEMO_EMAIL, password, token
 
 
 def _replay_history(session: Session, clinic: Clinic, checkins: list[Checkin],
-                    answers: tuple[str, ...], now: datetime, rulebook: Rulebook) -> None:
-    """Mark the check-ins already due as sent and answered, as if the service
-    had been running: a newcomer sees real threads on the dev phone at once.
-
-    Answers beyond the check-ins sent are texts the patient sent on their own, some
-    time after the last one (never after ``now``), as patients do."""
+                    answers: tuple[str, ...], latest: tuple[int, str] | None, now: datetime,
+                    rulebook: Rulebook) -> None:
+    """Mark the check-ins already due as sent (answered, oldest first, while answers
+    last), as if the service had been running, then send the patient's latest text
+    ``latest[0]`` minutes ago: a newcomer sees real threads and a live queue at once.
+    An answer that would come after the latest text is left out (a thread in order)."""
     past = [c for c in checkins if c.status == "pending" and c.next_attempt_at <= now]
-    for checkin, answer in zip(past, answers, strict=False):
+    cap = now - timedelta(minutes=latest[0] + 1) if latest is not None else now
+    for checkin, answer in zip_longest(past, answers[:len(past)]):
         patient = checkin.patient
         session.add(Message(
             clinic_id=clinic.id, patient_id=patient.id, checkin_id=checkin.id,
@@ -104,15 +106,13 @@ def _replay_history(session: Session, clinic: Clinic, checkins: list[Checkin],
         ))
         checkin.status, checkin.sent_at, checkin.attempts = "sent", checkin.next_attempt_at, 1
         session.flush()
-        _text_in(session, clinic, patient.phone, answer,
-                 checkin.next_attempt_at + ANSWER_AFTER, rulebook)
-    further = answers[len(past):]
-    if not further:
-        return
-    last = past[-1].next_attempt_at if past else now - FURTHER_TEXT_GAP * (len(further) + 1)
-    phone = checkins[0].patient.phone
-    for i, text in enumerate(further, 1):
-        _text_in(session, clinic, phone, text, min(last + FURTHER_TEXT_GAP * i, now), rulebook)
+        if answer is not None and checkin.next_attempt_at + ANSWER_AFTER <= cap:
+            _text_in(session, clinic, patient.phone, answer,
+                     checkin.next_attempt_at + ANSWER_AFTER, rulebook)
+    if latest is not None:
+        minutes, text = latest
+        _text_in(session, clinic, checkins[0].patient.phone, text,
+                 now - timedelta(minutes=minutes), rulebook)
 
 
 def _text_in(session: Session, clinic: Clinic, phone: str, body: str, at: datetime,
