@@ -147,7 +147,7 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
             return frozenset(normalise_phrase(w) for w in raw_others.get(name, []))
         pets, relatives = words_of("pets"), words_of("relatives")
         mentions = re.compile(r"\b(?:" + "|".join(
-            re.escape(w) for w in sorted(pets | relatives)) + r")\b")
+            re.escape(w) for w in sorted(pets | relatives)) + r")s?\b")  # "husband's"
         others = Others(pets, relatives, words_of("possessives"), words_of("first_person"),
                         tuple(normalise_phrase(p) for p in raw_others.get("not_me", [])),
                         mentions)
