@@ -172,7 +172,8 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
         if not theirs:
             subject = _subject(clause, rules.possessives)
             who = _who(subject, rules)
-            theirs = who is not None and (who in rules.pets or (denied and who in rules.relatives)) \
+            someone = who in rules.pets or (denied and who in rules.relatives)
+            theirs = who is not None and someone and subject is not None \
                 and not any(w in rules.first_person for w in said[said.index(subject) + 1:])
         if not theirs:
             theirs = _named_as_theirs(said, rules, denied)
