@@ -55,6 +55,9 @@ BREATHING_SOUND_EFFORT = [
     ('no me alcanza el aire', 'emergency'),
     ('me quedo sin aire con solo caminar a la cocina', 'emergency'),
     ('me agito con nada', 'emergency'),
+    ('el niño va chiflando al respirar', 'emergency'),
+    ('she whistles when she breathes out', 'emergency'),
+    ('le dio una crisis de asma', 'emergency'),
 ]
 
 # Stroke signs told as what a person can no longer do on one side, or as sight lost.
@@ -128,6 +131,17 @@ NOT_THE_PATIENT_NOW = [
 ]
 
 
+# Everyday and regional ways of saying one is well or flu-ish, and asking whether
+# something is allowed or normal (a question for a person, not a report).
+WELL_OR_ASKING = [
+    ('right as rain today, thanks', 'ok'),
+    ('ya quedé como nuevo, gracias', 'ok'),
+    ('ando engripada desde ayer', 'mild'),
+    ('is it okay to have a beer tonight', 'unclear'),
+    ('¿es normal que salga un moretón?', 'unclear'),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -139,6 +153,7 @@ FAMILIES = {
     "allergic_swelling": ALLERGIC_SWELLING,
     "spelled_temperature": SPELLED_TEMPERATURE,
     "not_the_patient_now": NOT_THE_PATIENT_NOW,
+    "well_or_asking": WELL_OR_ASKING,
 }
 
 
