@@ -22,6 +22,9 @@ FAINT_AS_A_STORY = [
     ('le dio un ataque y se puso tiesa', 'emergency'),
     ('her eyes rolled back and her arms were jerking', 'emergency'),
     ('se le quedaron los ojos en blanco y se puso rígido', 'emergency'),
+    ('se me nubló todo y me caí', 'emergency'),
+    ("I feel like I'm going to pass out when I stand up", 'urgent'),
+    ('siento que me voy a desmayar', 'urgent'),
 ]
 
 # Chest pain in everyday words ('killing me', 'sharp', 'aplasta', 'arde') and 'chess', the
@@ -58,6 +61,10 @@ BREATHING_SOUND_EFFORT = [
     ('el niño va chiflando al respirar', 'emergency'),
     ('she whistles when she breathes out', 'emergency'),
     ('le dio una crisis de asma', 'emergency'),
+    ("my son's lips are turning blue", 'emergency'),
+    ('se le pusieron los labios morados', 'emergency'),
+    ('it hurts to breathe in deep', 'emergency'),
+    ('mi bebé respira muy rápido', 'emergency'),
 ]
 
 # Stroke signs told as what a person can no longer do on one side, or as sight lost.
@@ -69,6 +76,11 @@ ONE_SIDE_AND_SIGHT = [
     ('mi mano izquierda no responde', 'emergency'),
     ('all of a sudden I stopped seeing out of my left eye', 'emergency'),
     ('de repente dejé de ver del ojo izquierdo', 'emergency'),
+    ('my arm feels heavy and useless on the left', 'emergency'),
+    ('se me durmió medio cuerpo', 'emergency'),
+    ("couldn't find my words this morning", 'emergency'),
+    ('no le entiendo lo que habla, se le traban las palabras', 'emergency'),
+    ('se me chueco la boca', 'emergency'),
 ]
 
 # Urine by colour words, by 'water', 'pis', 'wee', or by how little (nappies).
