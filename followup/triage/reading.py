@@ -160,7 +160,9 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     if all(_who(w, rules) is None for w in words):
         return text, []
     norm = " " + " ".join(t.text for t in tokens if t.kind == "word") + " "
-    denied = any(f" {p} " in norm for p in rules.not_me)
+    # a relative tied to the treatment is the patient, whatever the carer says of
+    # themself ("my son had his infusion yesterday and is wheezing, I'm fine")
+    denied = any(f" {p} " in norm for p in rules.not_me) and words.isdisjoint(rules.treatment)
     out = list(text)
     blanked: list[str] = []
     previous = False  # the clause before was someone else's

@@ -154,6 +154,20 @@ WELL_OR_ASKING = [
 ]
 
 
+# A carer telling the patient's symptoms: a relative tied to the treatment is the
+# patient, even when the carer says they themself are fine.
+CARERS = [
+    ("my son had his infusion yesterday and now he's wheezing, I'm fine", 'emergency'),
+    ('mi hija se desmayó después de la infusión, yo estoy bien', 'emergency'),
+    ("my husband's lips look blue", 'emergency'),
+    ('el pipí de mi niño está muy oscuro', 'urgent'),
+    ('baby is breathing funny and looks pale and floppy', 'emergency'),
+    ('papá se desplomó en la sala', 'emergency'),
+    ('mi mamá no puede hablar bien, no le salen las palabras', 'emergency'),
+    ('mi hijo tiene gripa pero yo estoy bien', 'ok'),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -166,6 +180,7 @@ FAMILIES = {
     "spelled_temperature": SPELLED_TEMPERATURE,
     "not_the_patient_now": NOT_THE_PATIENT_NOW,
     "well_or_asking": WELL_OR_ASKING,
+    "carers": CARERS,
 }
 
 
