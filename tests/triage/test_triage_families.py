@@ -151,6 +151,10 @@ WELL_OR_ASKING = [
     ('ando engripada desde ayer', 'mild'),
     ('is it okay to have a beer tonight', 'unclear'),
     ('¿es normal que salga un moretón?', 'unclear'),
+    ('can IVIG make you faint?', 'unclear'),
+    ('can IVIG make you faint like I did yesterday?', 'emergency'),
+    ('plenty of wet diapers today', 'ok'),
+    ('pañales mojados como siempre', 'ok'),
 ]
 
 
