@@ -65,6 +65,9 @@ class Others:
     first_person: frozenset[str]
     not_me: tuple[str, ...]  # "im fine", "not me", "yo estoy bien"
     mentions: re.Pattern[str]  # any pet or relative word: most messages name none
+    # Words that tie a relative to the treatment ("mi hija se desmayó después de la
+    # infusión, yo estoy bien"): the relative is then the patient, told by a carer.
+    treatment: frozenset[str] = frozenset()
 
     def named_in(self, text: str) -> bool:
         """Cheap test before tokenising: does the text name a pet or a relative?"""
@@ -147,10 +150,10 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
             return frozenset(normalise_phrase(w) for w in raw_others.get(name, []))
         pets, relatives = words_of("pets"), words_of("relatives")
         mentions = re.compile(r"\b(?:" + "|".join(
-            re.escape(w) for w in sorted(pets | relatives)) + r")\b")
+            re.escape(w) for w in sorted(pets | relatives)) + r")s?\b")  # "husband's"
         others = Others(pets, relatives, words_of("possessives"), words_of("first_person"),
                         tuple(normalise_phrase(p) for p in raw_others.get("not_me", [])),
-                        mentions)
+                        mentions, words_of("treatment"))
     return ChoiceBook(
         placed_by=placed_by,
         others=others,

@@ -26,6 +26,7 @@ from datetime import datetime
 
 from .patterns import Phrase, clause_string, span_to_tokens
 from .rulebook import LEVEL_RANK, FindingRule, Rulebook, TemperatureRules
+from .spelled import spelled_temperatures
 from .text import SOFT, Token, tokenize
 
 _SPANISH_MARKS = frozenset("áéíóúñ¿¡ÁÉÍÓÚÑ")
@@ -107,7 +108,8 @@ class _Match:
 
 
 def _prepare(text: str, book: Rulebook) -> list[_Clause]:
-    tokens = _drop_fillers([_correct(t, book) for t in tokenize(text)], book.scope.fillers)
+    raw = spelled_temperatures(tokenize(text), book.temperature.words, book.temperature.window)
+    tokens = _drop_fillers([_correct(t, book) for t in raw], book.scope.fillers)
     clauses = _split_clauses(tokens, book)
     for clause in clauses:
         clause.raw = clause.tokens

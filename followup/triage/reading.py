@@ -157,10 +157,12 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
         return text, []
     tokens = tokenize(text)
     words = {t.text for t in tokens if t.kind == "word"}
-    if words.isdisjoint(rules.pets) and words.isdisjoint(rules.relatives):
+    if all(_who(w, rules) is None for w in words):
         return text, []
     norm = " " + " ".join(t.text for t in tokens if t.kind == "word") + " "
-    denied = any(f" {p} " in norm for p in rules.not_me)
+    # a relative tied to the treatment is the patient, whatever the carer says of
+    # themself ("my son had his infusion yesterday and is wheezing, I'm fine")
+    denied = any(f" {p} " in norm for p in rules.not_me) and words.isdisjoint(rules.treatment)
     out = list(text)
     blanked: list[str] = []
     previous = False  # the clause before was someone else's
@@ -171,9 +173,12 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
         theirs = previous and joined and not mine
         if not theirs:
             subject = _subject(clause, rules.possessives)
-            pet = subject in rules.pets
-            theirs = subject is not None and (pet or (denied and subject in rules.relatives)) \
+            who = _who(subject, rules)
+            someone = who in rules.pets or (denied and who in rules.relatives)
+            theirs = who is not None and someone and subject is not None \
                 and not any(w in rules.first_person for w in said[said.index(subject) + 1:])
+        if not theirs:
+            theirs = _named_as_theirs(said, rules, denied)
         previous = theirs
         if not theirs:
             continue
@@ -199,6 +204,30 @@ def _clauses(tokens: Sequence[Token]) -> list[tuple[bool, list[Token]]]:
     if current:
         clauses.append((joined, current))
     return clauses
+
+
+def _who(word: str | None, rules: Others) -> str | None:
+    """A pet or relative word, also in the possessive ("my husband's ankle" is tokenised
+    "husbands"), as it is listed; None for any other word."""
+    if word is None:
+        return None
+    for form in (word, word[:-1] if word.endswith("s") else None):
+        if form and (form in rules.pets or form in rules.relatives):
+            return form
+    return None
+
+
+def _named_as_theirs(said: Sequence[str], rules: Others, denied: bool) -> bool:
+    """A clause that names a pet (or, when the patient says it is not them, a relative)
+    anywhere, and says nothing of the patient's except the possessive before it: "el que
+    anda vomitando es mi perrito", "the one with the cough is my husband"."""
+    for k, word in enumerate(said):
+        who = _who(word, rules)
+        if who is None or not (who in rules.pets or (denied and who in rules.relatives)):
+            continue
+        own = [w for j, w in enumerate(said) if w in rules.first_person and j != k - 1]
+        return not own
+    return False
 
 
 def _subject(clause: Sequence[Token], possessives: frozenset[str]) -> str | None:

@@ -11,6 +11,7 @@ from followup.triage.evaluate import EvalReport, evaluate, format_report, load_c
 
 DEV_CASES = Path(__file__).resolve().parents[1] / "data" / "triage" / "dev_cases.jsonl"
 EXTRA_CASES = Path(__file__).resolve().parent / "cases_extra.jsonl"
+BLIND_2026_12_01 = Path(__file__).resolve().parent / "cases_blind_2026_12_01.jsonl"
 
 
 def _cases(path: Path) -> list[dict]:
@@ -47,6 +48,15 @@ def test_extra_cases_meet_safety_thresholds() -> None:
     assert len(cases) >= 150
     assert {c["lang"] for c in cases} == {"en", "es"}
     assert {c["expect"] for c in cases} == {"emergency", "urgent", "mild", "ok", "unclear"}
+    _assert_thresholds(evaluate(cases))
+
+
+def test_blind_batches_of_2026_12_01_meet_safety_thresholds() -> None:
+    """Batches A and B (500 messages written blind, scored first pass at 93.8 % and
+    88.3 % red-flag sensitivity; docs/triage-validation.md), kept as a regression set."""
+    cases = _cases(BLIND_2026_12_01)
+    assert len(cases) == 500
+    assert {c["lang"] for c in cases} == {"en", "es"}
     _assert_thresholds(evaluate(cases))
 
 

@@ -1,0 +1,109 @@
+"""Temperatures said in words: voice-to-text and older patients write "one oh one
+point five", "a hundred and two", "treinta y ocho y medio".
+
+A run of number words becomes one number token (the same kind the tokenizer makes for
+"101.5"), so the rulebook's thresholds read it like digits. Only where it can be a
+temperature: the run is more than a lone small word ("one side", "only once" keep their
+words), its value lies in a thermometer's range, and a temperature word is near it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from .text import Token
+
+_DIGITS = {"zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+           "six": 6, "seven": 7, "eight": 8, "nine": 9,
+           "cero": 0, "uno": 1, "un": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4,
+           "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9}
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+          "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+          "diez": 10, "once": 11, "doce": 12, "trece": 13, "catorce": 14, "quince": 15,
+          "dieciseis": 16, "diecisiete": 17, "dieciocho": 18, "diecinueve": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90, "veinte": 20, "treinta": 30, "cuarenta": 40,
+         "cincuenta": 50, "sesenta": 60, "setenta": 70, "ochenta": 80, "noventa": 90}
+_HUNDRED = frozenset({"hundred", "cien", "ciento"})
+_POINT = frozenset({"point", "punto", "coma"})
+_AND = frozenset({"and", "y", "a"})
+_HALF = (("and", "a", "half"), ("y", "medio"), ("y", "media"))
+_NUMBER_WORDS = frozenset(_DIGITS) | frozenset(_TEENS) | frozenset(_TENS) | _HUNDRED
+_STARTS = _NUMBER_WORDS | {"a"}  # "a hundred and two"
+_RANGES = ((35.0, 45.0), (95.0, 110.0))
+
+
+def spelled_temperatures(tokens: list[Token], temperature_words: frozenset[str],
+                         window: int) -> list[Token]:
+    """`tokens` with each spelled-out temperature replaced by one number token."""
+    if not any(t.text in _TENS or t.text in _HUNDRED or (
+            t.text in _DIGITS and k + 1 < len(tokens) and tokens[k + 1].text in _DIGITS)
+               for k, t in enumerate(tokens)):
+        return tokens  # a reading needs a tens or hundreds word, or digits said one by one
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        parsed = _parse(tokens, i) if tokens[i].text in _STARTS else None
+        if parsed is not None:
+            value, decimal, end = parsed
+            near = any(t.text in temperature_words
+                       for t in tokens[max(0, i - window): end + window])
+            if near and any(low <= value <= high for low, high in _RANGES):
+                out.append(replace(tokens[i], text="", end=tokens[end - 1].end, kind="num",
+                                   value=value, decimal=decimal))
+                i = end
+                continue
+        out.append(tokens[i])
+        i += 1
+    return out
+
+
+def _parse(tokens: Sequence[Token], i: int) -> tuple[float, bool, int] | None:
+    """(value, written with decimals, index after the run) of the run at `i`, or None."""
+    words: list[str] = []
+    j = i
+    while j < len(tokens) and tokens[j].kind == "word" and (
+            tokens[j].text in _NUMBER_WORDS or (tokens[j].text in _AND and j + 1 < len(tokens)
+                                                and tokens[j + 1].text in _NUMBER_WORDS)):
+        words.append(tokens[j].text)
+        j += 1
+    whole = _whole(words)
+    if whole is None or (len([w for w in words if w not in _AND]) < 2 and whole < 100):
+        return None  # a lone "one" or "two" is a count, not a reading
+    if j + 1 < len(tokens) and tokens[j].text in _POINT:
+        k = j + 1
+        digits = ""
+        while k < len(tokens) and tokens[k].text in _DIGITS:
+            digits += str(_DIGITS[tokens[k].text])
+            k += 1
+        if digits:
+            return whole + float("0." + digits), True, k
+    for half in _HALF:
+        if tuple(t.text for t in tokens[j:j + len(half)]) == half:
+            return whole + 0.5, True, j + len(half)
+    return float(whole), False, j
+
+
+def _whole(words: Sequence[str]) -> int | None:
+    """"one oh one" -> 101 (digit by digit), "a hundred and two" -> 102, "treinta y ocho"
+    -> 38; None when the words do not make one number."""
+    said = [w for w in words if w not in _AND]
+    if not said:
+        return None
+    if len(said) >= 2 and all(w in _DIGITS for w in said):
+        return int("".join(str(_DIGITS[w]) for w in said))
+    total, current = 0, 0
+    for word in said:
+        if word in _HUNDRED:
+            total += (current or 1) * 100
+            current = 0
+        elif word in _TENS and current % 100 == 0:
+            current += _TENS[word]
+        elif word in _TEENS and current % 100 == 0:
+            current += _TEENS[word]
+        elif word in _DIGITS and current % 10 == 0:
+            current += _DIGITS[word]
+        else:
+            return None
+    return total + current

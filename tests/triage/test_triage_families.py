@@ -1,0 +1,200 @@
+"""Families of message the blind batches of 2026-12-01 showed the reading missed,
+each with sentences written for this test (not the batches' own): a change that
+catches a family is what generalises to messages nobody has seen."""
+
+from __future__ import annotations
+
+import pytest
+
+from followup.triage import triage
+
+# Fainting or a seizure told as what happened or was seen, and regional Spanish words (privarse,
+# desvanecimiento, soponcio, 'no respondía', 'se puso tiesa').
+FAINT_AS_A_STORY = [
+    ('he keeps collapsing since this morning', 'emergency'),
+    ('found grandpa on the bathroom floor, he doesnt remember how he got there', 'emergency'),
+    ('she went limp in the car and we couldnt rouse her', 'emergency'),
+    ('mi esposo se privó en la cocina', 'emergency'),
+    ('me privé un ratito en el baño', 'emergency'),
+    ('a mi mamá le dio un soponcio en la iglesia', 'emergency'),
+    ('mi hijo no respondía cuando le hablaba', 'emergency'),
+    ('a mi papá le dio un desvanecimiento en la tienda', 'emergency'),
+    ('le dio un ataque y se puso tiesa', 'emergency'),
+    ('her eyes rolled back and her arms were jerking', 'emergency'),
+    ('se le quedaron los ojos en blanco y se puso rígido', 'emergency'),
+    ('se me nubló todo y me caí', 'emergency'),
+    ("I feel like I'm going to pass out when I stand up", 'urgent'),
+    ('siento que me voy a desmayar', 'urgent'),
+]
+
+# Chest pain in everyday words ('killing me', 'sharp', 'aplasta', 'arde') and 'chess', the
+# misspelling that is a real word.
+CHEST_EVERYDAY = [
+    ('my chest is killing me since lunch', 'emergency'),
+    ('chess pain all night', 'emergency'),
+    ('sharp pain in my chest when I breathe in', 'emergency'),
+    ('siento que algo me aplasta el pecho', 'emergency'),
+    ('el pecho me arde y me oprime', 'emergency'),
+]
+
+# The worst-ever headache told as a blow or as never like this before.
+THUNDERCLAP = [
+    ('headache hit me like a hammer out of nowhere', 'emergency'),
+    ('this headache came on at dinner, never had anything like it', 'emergency'),
+    ('dolor de cabeza como un martillazo', 'emergency'),
+    ('me dio un dolor de cabeza terrible de golpe', 'emergency'),
+    ('me duele la cabeza horrible, nunca me había dolido así', 'emergency'),
+]
+
+# Breathing told as a sound or as effort (ribs or tummy sucking in), in children too; regional
+# Spanish (ahoguío, 'no me alcanza el aire', 'me agito con nada').
+BREATHING_SOUND_EFFORT = [
+    ('my son is grunting with each breath and his ribs suck in', 'emergency'),
+    ('her tummy sucks in under her ribs when she breathes', 'emergency'),
+    ('she makes a whistly noise when she breathes', 'emergency'),
+    ('a la niña se le hunden las costillas al respirar', 'emergency'),
+    ('el bebé hace un ruido al respirar', 'emergency'),
+    ('tengo un ahoguío que no se me quita', 'emergency'),
+    ('no me alcanza el aire', 'emergency'),
+    ('me quedo sin aire con solo caminar a la cocina', 'emergency'),
+    ('me agito con nada', 'emergency'),
+    ('el niño va chiflando al respirar', 'emergency'),
+    ('she whistles when she breathes out', 'emergency'),
+    ('le dio una crisis de asma', 'emergency'),
+    ("my son's lips are turning blue", 'emergency'),
+    ('se le pusieron los labios morados', 'emergency'),
+    ('it hurts to breathe in deep', 'emergency'),
+    ('mi bebé respira muy rápido', 'emergency'),
+]
+
+# Stroke signs told as what a person can no longer do on one side, or as sight lost.
+ONE_SIDE_AND_SIGHT = [
+    ("can't hold my cup with my left hand since this morning", 'emergency'),
+    ('she cant lift her right arm', 'emergency'),
+    ('dragging his left leg when he walks', 'emergency'),
+    ('no puede levantar el brazo derecho', 'emergency'),
+    ('mi mano izquierda no responde', 'emergency'),
+    ('all of a sudden I stopped seeing out of my left eye', 'emergency'),
+    ('de repente dejé de ver del ojo izquierdo', 'emergency'),
+    ('my arm feels heavy and useless on the left', 'emergency'),
+    ('se me durmió medio cuerpo', 'emergency'),
+    ("couldn't find my words this morning", 'emergency'),
+    ('no le entiendo lo que habla, se le traban las palabras', 'emergency'),
+    ('se me chueco la boca', 'emergency'),
+]
+
+# Urine by colour words, by 'water', 'pis', 'wee', or by how little (nappies).
+URINE_WORDS = [
+    ('her pee looks like cola', 'urgent'),
+    ('my pee is the colour of weak tea', 'urgent'),
+    ('his water is really dark and he hardly goes', 'urgent'),
+    ('el pis está color café', 'urgent'),
+    ('casi no hago pis', 'urgent'),
+    ('no wet diapers since this morning', 'urgent'),
+    ('el pañal está seco desde anoche', 'urgent'),
+    ('my wee is pinkish', 'urgent'),
+]
+
+# The arm with the IV: swelling past the site or warm is a clot sign; a bruise or a little
+# soreness at the site is not.
+IV_ARM_CLOT = [
+    ('the arm with the IV is swollen up to the shoulder', 'urgent'),
+    ('where they put the drip my arm is hot and swollen', 'urgent'),
+    ('el brazo del suero está hinchado hasta el codo', 'urgent'),
+    ('el brazo donde me canalizaron está inflamado y calientito', 'urgent'),
+    ('little bruise where the IV was', 'mild'),
+    ('sore at the IV site', 'mild'),
+    ('a little swollen where the needle went in', 'mild'),
+]
+
+# Swelling of the lips while breathing is fine stays urgent.
+ALLERGIC_SWELLING = [
+    ('lips are puffy but breathing is fine', 'urgent'),
+    ('se me hincharon los labios pero respiro bien', 'urgent'),
+]
+
+# Temperatures said in words, and words that are counts stay words.
+SPELLED_TEMPERATURE = [
+    ('temp is a hundred and one', 'urgent'),
+    ('thermometer says one hundred point eight', 'urgent'),
+    ('temperature is one oh two', 'urgent'),
+    ('tengo treinta y ocho y medio de fiebre', 'urgent'),
+    ('la temperatura es de treinta y nueve', 'urgent'),
+    ('temp ninety nine point eight, bit achy', 'mild'),
+    ('temperatura treinta y siete y medio', 'mild'),
+    ('temp ninety eight point six', 'ok'),
+    ('one side of my head aches a bit', 'mild'),
+    ('only peed once today', 'urgent'),
+]
+
+# A faint long ago, someone else's symptom, or a figure of speech raises nothing.
+NOT_THE_PATIENT_NOW = [
+    ('I fainted at an infusion a few years ago but this time all good', 'ok'),
+    ('hace años me desmayé en una infusión, esta vez todo bien', 'ok'),
+    ('la vez pasada me privé pero esta vez nada, todo bien', 'ok'),
+    ("my neighbour's son passed out at school, I'm fine though", 'ok'),
+    ("my wife's knee is swollen from tennis but I feel great", 'ok'),
+    ("my husband's leg is swollen, im ok", 'ok'),
+    ('el que tiene tos es mi perro, no yo', 'ok'),
+    ("the electric bill almost gave me a heart attack haha, I'm good", 'ok'),
+    ('casi me da un infarto con el precio de la gasolina, pero estoy bien', 'ok'),
+    ('laughed so hard I was out of breath, no problems otherwise', 'ok'),
+    ('nos reímos tanto que me quedé sin aire de la risa, todo bien', 'ok'),
+]
+
+
+# Everyday and regional ways of saying one is well or flu-ish, and asking whether
+# something is allowed or normal (a question for a person, not a report).
+WELL_OR_ASKING = [
+    ('right as rain today, thanks', 'ok'),
+    ('ya quedé como nuevo, gracias', 'ok'),
+    ('ando engripada desde ayer', 'mild'),
+    ('is it okay to have a beer tonight', 'unclear'),
+    ('¿es normal que salga un moretón?', 'unclear'),
+    ('can IVIG make you faint?', 'unclear'),
+    ('can IVIG make you faint like I did yesterday?', 'emergency'),
+    ('plenty of wet diapers today', 'ok'),
+    ('pañales mojados como siempre', 'ok'),
+]
+
+
+# A carer telling the patient's symptoms: a relative tied to the treatment is the
+# patient, even when the carer says they themself are fine.
+CARERS = [
+    ("my son had his infusion yesterday and now he's wheezing, I'm fine", 'emergency'),
+    ('mi hija se desmayó después de la infusión, yo estoy bien', 'emergency'),
+    ("my husband's lips look blue", 'emergency'),
+    ('el pipí de mi niño está muy oscuro', 'urgent'),
+    ('baby is breathing funny and looks pale and floppy', 'emergency'),
+    ('papá se desplomó en la sala', 'emergency'),
+    ('mi mamá no puede hablar bien, no le salen las palabras', 'emergency'),
+    ('mi hijo tiene gripa pero yo estoy bien', 'ok'),
+]
+
+
+FAMILIES = {
+    "faint_as_a_story": FAINT_AS_A_STORY,
+    "chest_everyday": CHEST_EVERYDAY,
+    "thunderclap": THUNDERCLAP,
+    "breathing_sound_effort": BREATHING_SOUND_EFFORT,
+    "one_side_and_sight": ONE_SIDE_AND_SIGHT,
+    "urine_words": URINE_WORDS,
+    "iv_arm_clot": IV_ARM_CLOT,
+    "allergic_swelling": ALLERGIC_SWELLING,
+    "spelled_temperature": SPELLED_TEMPERATURE,
+    "not_the_patient_now": NOT_THE_PATIENT_NOW,
+    "well_or_asking": WELL_OR_ASKING,
+    "carers": CARERS,
+}
+
+
+@pytest.mark.parametrize("text,level", [case for family in FAMILIES.values() for case in family])
+def test_family_reads_at_its_level_by_the_rules_alone(text: str, level: str) -> None:
+    """The rules read each one: the second reader (which learnt the batches) is not asked."""
+    result = triage(text, second_reader=None)
+    assert result.level == level, result
+
+
+@pytest.mark.parametrize("family", FAMILIES.values(), ids=FAMILIES.keys())
+def test_each_family_has_english_and_spanish(family: list[tuple[str, str]]) -> None:
+    assert {triage(text).language for text, _ in family} >= {"en", "es"}
