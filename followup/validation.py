@@ -38,7 +38,7 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def control_character(value: str) -> str | None:
-    """The first forbidden control character in ``value``, as U+XXXX, or None."""
+    """The first forbidden control character in ``value``, written like U+001B, or None."""
     found = CONTROL_CHARS.search(value)
     return f"U+{ord(found.group()):04X}" if found else None
 
