@@ -129,7 +129,7 @@ def test_the_ask_back_is_asked_once_and_free_text_answers_still_count(client, sv
 def test_spanish_patients_are_asked_in_spanish_and_dos_y_cuatro_is_read(client, svc, oncall,
                                                                          clock):
     enrol(client, oncall, language="es")
-    reply = say(client, "siento algo raro en la pierna", "SM1")
+    reply = say(client, "me pasa algo en la pierna, no sé qué", "SM1")
     assert "Nada" in reply and "llame al 911" in reply
     clock.advance(minutes=3)
     say(client, "dos y cuatro", "SM2")
