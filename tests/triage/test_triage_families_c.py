@@ -56,7 +56,20 @@ REQUESTS_WITHOUT_A_MARK = [
     ("I'm fine, thank you", 'ok'),
 ]
 
+# Numbness on one side said with a verb ("no siento", "se me duerme"), read by the rules
+# alone (batch C's one was caught only by the second reader); a foot asleep while
+# sleeping, on no side, is not a stroke sign.
+ONE_SIDE_NUMB_BY_VERB = [
+    ('no siento la mano izquierda desde hace un rato', 'emergency'),
+    ('se me durmió la pierna derecha y no se me quita', 'emergency'),
+    ('se me adormece medio lado de la cara', 'emergency'),
+    ("can't feel my left hand since lunch", 'emergency'),
+    ('my right leg went numb and so did my face on that side', 'emergency'),
+    ('se me duerme la mano cuando duermo de lado', 'unclear'),
+]
+
 FAMILIES = {
+    "one_side_numb_by_verb": ONE_SIDE_NUMB_BY_VERB,
     "urine_told_loosely": URINE_TOLD_LOOSELY,
     "tired_idioms": TIRED_IDIOMS,
     "well_and_figures": WELL_AND_FIGURES,
