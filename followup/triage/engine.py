@@ -191,6 +191,8 @@ def _interpret_numbers(tokens: list[Token], book: Rulebook) -> list[Token]:
 def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules) -> str:
     token = tokens[i]
     assert token.value is not None
+    if token.unit == "%":  # "feeling 100%", "al 100%": a share, never a temperature
+        return "_full_" if token.value == 100 else "_num_"
     if i + 1 < len(tokens) and tokens[i + 1].text in rules.other_units:
         return "_num_"
     # A reply that is only a number ("38.4") is a temperature reading too, and so is a
@@ -533,7 +535,7 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     counted += _trend(counted, where, clauses, text, book, history, asking, reasons)
     findings = _dedupe_sorted(counted)
     level = _level(findings, discounted)
-    if level == "ok" and ("?" in text or "\u00bf" in text):
+    if level == "ok" and _asks_a_person(text, clauses, book):
         # "did my x-ray come back ok?": nothing wrong, but a person has to answer it
         level = "unclear"
         reasons.append("asks a question that a person should answer")
@@ -542,6 +544,20 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
 
 
 # -- step 6: questions about a symptom ----------------------------------------------------------
+
+
+def asks_a_person(text: str, book: Rulebook) -> bool:
+    """Whether a message asks something of a person, with or without a question mark."""
+    return _asks_a_person(text, _prepare(text, book), book)
+
+
+def _asks_a_person(text: str, clauses: Sequence[_Clause], book: Rulebook) -> bool:
+    """A question mark, or a request said without one ("do you know a good vet",
+    "me puede llamar"): texters often leave the mark out."""
+    if "?" in text or "\u00bf" in text:
+        return True
+    requests = book.hypothetical.requests
+    return requests is not None and any(_cue_spans(requests, c) for c in clauses)
 
 
 def _is_question(text: str, clauses: Sequence[_Clause], book: Rulebook) -> bool:

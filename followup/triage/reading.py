@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from .choices import NONE_KEY, ChoiceBook, NumberedQuestion, Others, Picked, read_choices
-from .engine import Finding, PriorFinding, TriageResult, analyse
+from .engine import Finding, PriorFinding, TriageResult, analyse, asks_a_person
 from .rulebook import LEVEL_RANK, Rulebook
 from .second_reader import Reading, SecondReader
 from .text import Token, tokenize
@@ -47,7 +47,7 @@ def read(text: str, lang: str | None, book: Rulebook, choices: ChoiceBook,
     else:
         result = analyse(rest, lang, book, None if picked is not None else question, history)
     if elsewhere:
-        result = _about_others(result, elsewhere)
+        result = _about_others(result, elsewhere, asks_a_person(rest, book))
     if picked is not None and numbered is not None:
         result = _with_choices(result, picked, numbered, choices, book)
     if result.level in RED_FLAGS:
@@ -239,10 +239,12 @@ def _subject(clause: Sequence[Token], possessives: frozenset[str]) -> str | None
     return words[i] if i < len(words) else None
 
 
-def _about_others(result: TriageResult, blanked: list[str]) -> TriageResult:
+def _about_others(result: TriageResult, blanked: list[str], asks: bool) -> TriageResult:
+    """Someone else's news with nothing of the patient's is no alert; a request in it
+    ("my dog is sick, can you recommend a vet") still needs a person."""
     said = "; ".join(f"'{b}'" for b in blanked)
     reason = f"about someone else, not the patient: {said}"
     level = result.level
-    if level == "unclear" and not result.findings and not _asks(result):
+    if level == "unclear" and not result.findings and not asks and not _asks(result):
         level = "ok"  # nothing of the patient's, and nothing asked: no alert
     return replace(result, level=level, reasons=(*result.reasons, reason))

@@ -101,6 +101,9 @@ class HypotheticalRules:
     # any level (the patient asks whether it can happen, not that it did).
     risk: Phrase | None = None
     risk_unless: Phrase | None = None  # "... like I have now": a report after all
+    # "my cat is sick, do you know a good vet": a request to a person made without a
+    # question mark; a message with nothing wrong in it then needs a human (unclear).
+    requests: Phrase | None = None
 
 
 @dataclass(frozen=True)
@@ -600,7 +603,8 @@ class _Loader:
             return HypotheticalRules()
         entry = "hypothetical"
         unknown = set(table) - {"cues", "question_words", "max_level", "instructions",
-                                "conditionals", "conditional_reach", "risk", "risk_unless"}
+                                "conditionals", "conditional_reach", "risk", "risk_unless",
+                                "requests"}
         if unknown:
             raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
         words = frozenset(normalise_phrase(w) for w in
@@ -616,6 +620,7 @@ class _Loader:
             conditional_reach=self._int(table, "conditional_reach", entry, default=2),
             risk=self._optional_cues(compiler, table, "risk", entry),
             risk_unless=self._optional_cues(compiler, table, "risk_unless", entry),
+            requests=self._optional_cues(compiler, table, "requests", entry),
         )
 
     def _trend(self, data: Mapping[str, Any], compiler: PhraseCompiler,

@@ -22,6 +22,7 @@ _APOSTROPHES = str.maketrans(
 _TOKEN_RE = re.compile(
     r"(?P<score>\b(?P<score_n>\d{1,2})\s*(?:/|out\s+of|de|sobre)\s*10\b)"
     r"|(?P<num>\b\d{1,3}(?:[.,]\d{1,2})?(?!\d))"
+    r"(?:\s*(?P<pct>%))?"
     r"(?:\s*(?P<deg>\u00b0|degrees?\b|deg\b|grados?\b))?"
     r"(?:\s*(?P<unit>c|f|celsius|centigrados?|fahrenheit)\b)?"
     r"|(?P<word>[a-z0-9]+(?:'[a-z]+)*)"
@@ -43,7 +44,7 @@ class Token:
     end: int
     kind: str  # "word" | "num" | "score" | "sym" | "soft" | "hard"
     value: float | None = None
-    unit: str | None = None  # "c", "f" or "" (degree sign only) for numbers; None = no unit
+    unit: str | None = None  # "c", "f", "" (degree sign only) or "%" for numbers; None = no unit
     decimal: bool = False  # a number written with decimals ("37.5", "38,2")
 
 
@@ -94,7 +95,8 @@ def _make_token(m: re.Match[str], kind: str, start: int, end: int) -> Token:
         return Token("", start, end, "score", value=float(m.group("score_n")))
     if kind == "num":
         unit = m.group("unit")
-        unit_code = unit[0] if unit else ("" if m.group("deg") else None)
+        unit_code = "%" if m.group("pct") else (
+            unit[0] if unit else ("" if m.group("deg") else None))
         num = m.group("num")
         value = float(num.replace(",", "."))
         return Token("", start, end, "num", value=value, unit=unit_code,

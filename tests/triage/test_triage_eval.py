@@ -12,6 +12,7 @@ from followup.triage.evaluate import EvalReport, evaluate, format_report, load_c
 DEV_CASES = Path(__file__).resolve().parents[1] / "data" / "triage" / "dev_cases.jsonl"
 EXTRA_CASES = Path(__file__).resolve().parent / "cases_extra.jsonl"
 BLIND_2026_12_01 = Path(__file__).resolve().parent / "cases_blind_2026_12_01.jsonl"
+BLIND_2026_12_01_C = Path(__file__).resolve().parent / "cases_blind_2026_12_01_c.jsonl"
 
 
 def _cases(path: Path) -> list[dict]:
@@ -56,6 +57,15 @@ def test_blind_batches_of_2026_12_01_meet_safety_thresholds() -> None:
     88.3 % red-flag sensitivity; docs/triage-validation.md), kept as a regression set."""
     cases = _cases(BLIND_2026_12_01)
     assert len(cases) == 500
+    assert {c["lang"] for c in cases} == {"en", "es"}
+    _assert_thresholds(evaluate(cases))
+
+
+def test_blind_batch_c_of_2026_12_01_meets_safety_thresholds() -> None:
+    """Batch C (240 messages written blind, scored first pass at 98.3 % red-flag
+    sensitivity, 2 of 120 missed; docs/triage-validation.md), kept as a regression set."""
+    cases = _cases(BLIND_2026_12_01_C)
+    assert len(cases) == 240
     assert {c["lang"] for c in cases} == {"en", "es"}
     _assert_thresholds(evaluate(cases))
 
