@@ -84,7 +84,7 @@ def apscheduler_way(url: str, n: int) -> dict[str, float]:
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from followup.sms.console import ConsoleBackend
+    from followup.messaging.sms.console import ConsoleBackend
 
     _SMS = ConsoleBackend(max_kept=1)
     scheduler = BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(url=url)},
@@ -125,9 +125,9 @@ def followup_way(url: str, n: int) -> dict[str, float]:
     from bench.common import add_clinic, add_patients, bench_settings
     from followup.clock import FixedClock
     from followup.db import make_engine, make_sessionmaker
-    from followup.dispatch import Dispatcher
+    from followup.messaging.dispatch import Dispatcher
+    from followup.messaging.sms.console import ConsoleBackend
     from followup.migrate import upgrade
-    from followup.sms.console import ConsoleBackend
 
     upgrade(url)
     quiet_logs()
@@ -164,7 +164,7 @@ def child(way: str, n: int, trace: bool) -> dict[str, float]:
     quiet_logs()
     import apscheduler.schedulers.background  # noqa: F401  (imports outside the measurement)
 
-    import followup.dispatch  # noqa: F401
+    import followup.messaging.dispatch  # noqa: F401
 
     with tempfile.TemporaryDirectory(prefix="followup-bench-") as tmp:
         url = sqlite_url(tmp, f"{way}.db")

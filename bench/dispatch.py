@@ -49,8 +49,8 @@ class DispatchResult:
 def _dispatcher(url: str) -> Any:
     from followup.clock import FixedClock
     from followup.db import make_sessionmaker, make_worker_engine
-    from followup.dispatch import Dispatcher
-    from followup.sms.console import ConsoleBackend
+    from followup.messaging.dispatch import Dispatcher
+    from followup.messaging.sms.console import ConsoleBackend
 
     engine = make_worker_engine(url)  # what `followup worker` dispatches with
     settings = bench_settings(url)

@@ -45,7 +45,7 @@ def _payload(i: int) -> dict[str, Any]:
 def _app(url: str) -> Any:
     from followup.app import create_app
     from followup.clock import FixedClock
-    from followup.sms.console import ConsoleBackend
+    from followup.messaging.sms.console import ConsoleBackend
 
     app = create_app(bench_overrides(url), clock=FixedClock(AS_OF),
                      sms=ConsoleBackend(max_kept=1))
@@ -55,7 +55,7 @@ def _app(url: str) -> Any:
 
 def _clinic(svc: Any) -> tuple[Any, str]:
     from followup.models import Clinic
-    from followup.tokens import issue_token
+    from followup.staff.tokens import issue_token
 
     with svc.sessions() as s:
         clinic = Clinic(slug="bench", name="Bench Infusion Center", phone="+13125550100",
@@ -69,7 +69,7 @@ def _clinic(svc: Any) -> tuple[Any, str]:
 
 
 def bench_service(n: int) -> EnrollResult:
-    from followup.enrollment import enroll, parse_request
+    from followup.patients.enrollment import enroll, parse_request
 
     with tempfile.TemporaryDirectory(prefix="followup-bench-") as tmp:
         url = make_sqlite_url(tmp)

@@ -5,7 +5,7 @@ multiplies both) generates ``followup_scale`` with ``bench.generate_scale``
 (unless ``--reuse`` and it exists), then times, each over ``--runs`` runs with
 a fresh session as a request has:
 
-* the flag queue: ``followup.flags.queue`` for the clinic with most open flags,
+* the flag queue: ``followup.care.flags.queue`` for the clinic with most open flags,
   and the same plus ``flag_json`` for each flag (what ``GET /api/flags`` does);
 * a patient's timeline: the patient with infusions and check-ins
   (``patient_json``) and the messages query of ``GET /patients/<id>/messages``
@@ -78,9 +78,9 @@ def _time(name: str, runs: int, fn: Callable[[int], int]) -> QueryTiming:
 
 
 def measure(url: str, runs: int, seed: int = 11) -> ScaleResult:
-    from followup.conversation import _already_handled
+    from followup.care.flags import queue
     from followup.db import make_engine, make_sessionmaker
-    from followup.flags import queue
+    from followup.messaging.inbound import _already_handled
     from followup.models import Flag, Message, Patient
     from followup.web.api import flag_json, message_json, patient_json
 

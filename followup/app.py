@@ -22,9 +22,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from followup.clock import Clock, SystemClock
 from followup.config import ConfigError, Settings, load_settings
 from followup.db import make_engine, make_sessionmaker, make_worker_engine
-from followup.dispatch import Dispatcher
+from followup.messaging.dispatch import Dispatcher
+from followup.messaging.sms.base import SmsBackend
 from followup.resources import templates_dir
-from followup.sms.base import SmsBackend
 from followup.triage import Rulebook, load_rulebook, second_reader
 from followup.triage.rulebook import DEFAULT_PATH as DEFAULT_RULEBOOK
 
@@ -144,7 +144,7 @@ def _close_db(_exc: BaseException | None) -> None:
 def _check_templates(settings: Settings) -> None:
     """A check-in whose wording is missing would fail at send time, at night,
     for every patient: refuse to start instead."""
-    from followup.texts import LANGUAGES, TEMPLATE_DIR
+    from followup.messaging.texts import LANGUAGES, TEMPLATE_DIR
 
     for i, spec in enumerate(settings.checkins):
         for lang in LANGUAGES:
@@ -156,10 +156,10 @@ def _check_templates(settings: Settings) -> None:
 
 def _make_backend(settings: Settings) -> SmsBackend:
     if settings.sms_backend == "twilio":
-        from followup.sms.twilio import TwilioBackend
+        from followup.messaging.sms.twilio import TwilioBackend
 
         return TwilioBackend(settings.twilio)
-    from followup.sms.console import ConsoleBackend
+    from followup.messaging.sms.console import ConsoleBackend
 
     return ConsoleBackend()
 

@@ -20,11 +20,11 @@ from werkzeug.security import generate_password_hash
 
 from followup import validation as v
 from followup.app import create_app, services
-from followup.audit import audit
 from followup.config import ConfigError
 from followup.models import Clinic, User
-from followup.staff import password_problem
-from followup.tokens import issue_token
+from followup.staff.accounts import password_problem
+from followup.staff.audit import audit
+from followup.staff.tokens import issue_token
 from followup.triage import RulebookError
 
 
@@ -261,7 +261,7 @@ def user() -> None:
 
 def _act_on_user(email: str, act: Any) -> Any:
     """Run ``act(session, user, now)`` on the login with this email and commit."""
-    from followup.staff import StaffError
+    from followup.staff.accounts import StaffError
 
     with _session() as session:
         row = session.scalar(select(User).where(User.email == email.strip().lower()))
@@ -280,7 +280,7 @@ def _act_on_user(email: str, act: Any) -> Any:
 @with_appcontext
 def user_disable(email: str) -> None:
     """Lock a login out; its open sessions end at once."""
-    from followup.staff import disable_user
+    from followup.staff.accounts import disable_user
 
     changed = _act_on_user(email, lambda s, u, now: disable_user(s, u, actor="cli", now=now))
     click.echo(f"disabled {email}; their sessions have ended" if changed
@@ -292,7 +292,7 @@ def user_disable(email: str) -> None:
 @with_appcontext
 def user_enable(email: str) -> None:
     """Let a disabled login sign in again."""
-    from followup.staff import enable_user
+    from followup.staff.accounts import enable_user
 
     changed = _act_on_user(email, lambda s, u, now: enable_user(s, u, actor="cli", now=now))
     click.echo(f"enabled {email}" if changed else f"{email} was not disabled")
@@ -303,7 +303,7 @@ def user_enable(email: str) -> None:
 @with_appcontext
 def user_reset_password(email: str) -> None:
     """Give a login a new random password, printed once on the last line."""
-    from followup.staff import reset_password
+    from followup.staff.accounts import reset_password
 
     password = _act_on_user(email, lambda s, u, now: reset_password(s, u, actor="cli",
                                                                         now=now))
@@ -318,7 +318,7 @@ def user_reset_password(email: str) -> None:
 @with_appcontext
 def user_set_role(email: str, role: str) -> None:
     """Change a login's role; its sessions end so the new rights apply at once."""
-    from followup.staff import set_role
+    from followup.staff.accounts import set_role
 
     changed = _act_on_user(email, lambda s, u, now: set_role(s, u, role, actor="cli", now=now))
     click.echo(f"{email} is now {role}" if changed else f"{email} was already {role}")
@@ -330,7 +330,7 @@ def user_set_role(email: str, role: str) -> None:
 @with_appcontext
 def user_set_name(email: str, name: str) -> None:
     """Set how colleagues see this person ("" shows the email)."""
-    from followup.staff import set_display_name
+    from followup.staff.accounts import set_display_name
 
     _act_on_user(email, lambda s, u, now: set_display_name(s, u, name, actor="cli", now=now))
     click.echo(f"name saved for {email}")
@@ -366,7 +366,7 @@ def dispatch(as_of: str | None) -> None:
 def triage_cmd(eval_path: str | None, lang: str | None, question: str | None, lobo: bool,
                export: bool) -> None:
     """Triage stdin lines; print one JSON object a line."""
-    from followup.notify import patient_text
+    from followup.messaging.notify import patient_text
     from followup.triage import triage
 
     if eval_path:
@@ -457,7 +457,7 @@ def demo(port: int) -> None:
 @with_appcontext
 def retention(as_of: str | None) -> None:
     """Remove message texts older than retention.message_body_days."""
-    from followup.retention import purge_message_bodies
+    from followup.patients.retention import purge_message_bodies
 
     svc = services()
     instant = _field("--as-of", v.aware_datetime, as_of) if as_of else svc.clock.now()
@@ -478,7 +478,7 @@ def retention(as_of: str | None) -> None:
 def export_patient_cmd(clinic_slug: str, patient_id: int) -> None:
     """Print everything held about one patient, as JSON (a records request)."""
     from followup.models import Patient
-    from followup.retention import export_patient
+    from followup.patients.retention import export_patient
 
     with _session() as session:
         clinic = _clinic(session, clinic_slug)

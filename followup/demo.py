@@ -18,12 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from followup.audit import audit
-from followup.conversation import handle_inbound
-from followup.enrollment import EnrollmentRequest, enroll
+from followup.messaging.inbound import handle_inbound
+from followup.messaging.notify import checkin_text
 from followup.models import Checkin, Clinic, Message, User
-from followup.notify import checkin_text
-from followup.tokens import issue_token
+from followup.patients.enrollment import EnrollmentRequest, enroll
+from followup.staff.audit import audit
+from followup.staff.tokens import issue_token
 from followup.triage import Rulebook
 
 if TYPE_CHECKING:

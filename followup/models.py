@@ -362,7 +362,7 @@ class RateCounter(Base):
     """A fixed-window counter shared by every process: failed sign-ins per
     (account, address) and per address, enrolments per API token.
 
-    Taken with one ``UPDATE ... RETURNING`` (``followup.ratelimit``), so the
+    Taken with one ``UPDATE ... RETURNING`` (``followup.staff.ratelimit``), so the
     count and the refusal are one atomic step on PostgreSQL too."""
 
     __tablename__ = "rate_counters"

@@ -24,11 +24,11 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from followup.digest import DigestPass, DigestSummary
-from followup.dispatch import DispatchSummary
+from followup.care.digest import DigestPass, DigestSummary
+from followup.care.escalation import EscalationSummary, Escalator
+from followup.care.followthrough import FollowThrough, FollowThroughSummary
 from followup.ehr.outbox import WritebackSummary
-from followup.escalation import EscalationSummary, Escalator
-from followup.followthrough import FollowThrough, FollowThroughSummary
+from followup.messaging.dispatch import DispatchSummary
 
 log = logging.getLogger(__name__)
 

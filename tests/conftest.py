@@ -26,11 +26,11 @@ from twilio.request_validator import RequestValidator
 
 from followup.app import Services, create_app
 from followup.clock import FixedClock
+from followup.messaging.sms.base import SendResult
+from followup.messaging.sms.console import ConsoleBackend
 from followup.migrate import upgrade
 from followup.models import Base, Clinic
-from followup.sms.base import SendResult
-from followup.sms.console import ConsoleBackend
-from followup.tokens import issue_token
+from followup.staff.tokens import issue_token
 from followup.triage import Rulebook, load_rulebook
 
 PG_URL = os.environ.get("FOLLOWUP_TEST_DATABASE_URL", "")

@@ -15,7 +15,7 @@ import pytest
 from conftest import make_clinic, post_twilio
 from sqlalchemy import select
 
-from followup.escalation import Escalator
+from followup.care.escalation import Escalator
 from followup.models import FlagEvent
 
 PHONE = "+13125550123"

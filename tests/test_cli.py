@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash
 
 from followup.cli import cli
 from followup.models import ApiToken, Clinic, User
-from followup.tokens import hash_token
+from followup.staff.tokens import hash_token
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from followup.app import create_app
-from followup.delivery import describe_error
+from followup.messaging.delivery import describe_error
 from followup.models import Checkin, Flag, Message, Patient
 
 

@@ -23,8 +23,8 @@ from sqlalchemy import select, update
 from web.staffkit import login, make_user, post
 
 from followup.app import Services, create_app
+from followup.care.digest import DigestPass
 from followup.clock import FixedClock
-from followup.digest import DigestPass
 from followup.models import AuditEvent, Checkin, Clinic, ClinicAlert
 
 PATIENTS = 30

@@ -17,9 +17,9 @@ from followup.app import create_app
 from followup.cli import cli
 from followup.config import ConfigError
 from followup.demo import DEMO_SLUG, seed
-from followup.enrollment import EnrollmentRequest, enroll
 from followup.models import Clinic, Message, Patient
-from followup.tokens import issue_token
+from followup.patients.enrollment import EnrollmentRequest, enroll
+from followup.staff.tokens import issue_token
 
 LOCAL_URL = "http://127.0.0.1:5000"
 

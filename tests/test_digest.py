@@ -14,11 +14,11 @@ from conftest import make_clinic
 from sqlalchemy import select
 
 from followup.app import Services
-from followup.digest import DigestPass
-from followup.email import EmailError, LogOnlyEmail, SmtpEmail
-from followup.flags import acknowledge, open_flag
+from followup.care.digest import DigestPass
+from followup.care.flags import acknowledge, open_flag
+from followup.messaging.email import EmailError, LogOnlyEmail, SmtpEmail
+from followup.messaging.sms.base import TransientSendError
 from followup.models import Digest, Flag, Patient
-from followup.sms.base import TransientSendError
 
 
 def local(text: str) -> datetime:

@@ -13,10 +13,10 @@ from sqlalchemy import select, update
 
 from followup.app import Services
 from followup.clock import FixedClock
-from followup.dispatch import Dispatcher
+from followup.messaging.dispatch import Dispatcher
+from followup.messaging.sms.base import PermanentSendError, TransientSendError
+from followup.messaging.sms.console import ConsoleBackend
 from followup.models import Checkin, Flag, Message, Patient
-from followup.sms.base import PermanentSendError, TransientSendError
-from followup.sms.console import ConsoleBackend
 
 
 def enrol(client: FlaskClient, clinic: ClinicHandle, **extra: Any) -> dict[str, Any]:
@@ -295,7 +295,7 @@ def test_one_check_in_that_cannot_be_rendered_does_not_stall_the_others(
 ):
     enrol(client, north)
     enrol(client, north, phone="+13125550124", first_name="Ana")
-    import followup.dispatch as dispatch_module
+    import followup.messaging.dispatch as dispatch_module
 
     real = dispatch_module.checkin_text
 

@@ -12,13 +12,13 @@ from fake_twilio import FakeTwilio
 from sqlalchemy import select
 
 from followup.app import Services
+from followup.care.escalation import Escalator
+from followup.care.flags import acknowledge, open_flag, resolve
 from followup.clock import FixedClock
-from followup.escalation import Escalator
-from followup.flags import acknowledge, open_flag, resolve
+from followup.messaging.sms.base import PermanentSendError, TransientSendError
+from followup.messaging.sms.console import ConsoleBackend
+from followup.messaging.sms.twilio import TwilioBackend
 from followup.models import Flag, FlagEvent, Message, Patient
-from followup.sms.base import PermanentSendError, TransientSendError
-from followup.sms.console import ConsoleBackend
-from followup.sms.twilio import TwilioBackend
 
 LADDER = ["+13125550901", "+13125550902"]
 
@@ -193,7 +193,7 @@ def test_the_console_backend_is_enough_for_a_dev_stack(svc, oncall, clock):
 def state_text(svc: Services, flag_id: int, now: datetime) -> str | None:
     from zoneinfo import ZoneInfo
 
-    from followup.escalation import escalation_state, oncall_ladder
+    from followup.care.escalation import escalation_state, oncall_ladder
     from followup.models import Clinic
 
     with svc.sessions() as s:

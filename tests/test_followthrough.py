@@ -15,10 +15,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
 from followup.app import Services
-from followup.followthrough import FollowThrough, end_of_waking_day, waking_after
+from followup.care.followthrough import FollowThrough, end_of_waking_day, waking_after
+from followup.messaging.texts import render_sms, sms_segments
 from followup.models import Checkin, Flag, FlagEvent, Message, Patient
-from followup.schedule import QuietHours
-from followup.texts import render_sms, sms_segments
+from followup.patients.schedule import QuietHours
 
 CHICAGO = ZoneInfo("America/Chicago")
 QUIET = QuietHours(time(21, 0), time(8, 0))

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from click.testing import CliRunner
 
-from followup.escalation import Escalator
-from followup.flags import open_flag
+from followup.care.escalation import Escalator
+from followup.care.flags import open_flag
 from followup.models import Checkin, Patient
 from followup.scheduler import _dispatch_job, run_passes
 

@@ -21,6 +21,7 @@ from twilio.request_validator import RequestValidator
 
 from followup.app import create_app
 from followup.clock import FixedClock
+from followup.messaging.sms.console import ConsoleBackend
 from followup.models import (
     AuditEvent,
     Checkin,
@@ -31,7 +32,6 @@ from followup.models import (
     Message,
     Patient,
 )
-from followup.sms.console import ConsoleBackend
 
 SPEC = Path(__file__).resolve().parents[1] / "docs" / "openapi.yaml"
 EXAMPLES = int(os.environ.get("FOLLOWUP_FUZZ_EXAMPLES", "300"))

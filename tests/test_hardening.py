@@ -25,7 +25,7 @@ def test_simultaneous_guesses_never_pass_the_limit(svc, north) -> None:
     from conftest import run_concurrently
     from web.staffkit import make_user
 
-    from followup.staff import attempt_login
+    from followup.staff.accounts import attempt_login
 
     make_user(svc, north.clinic, "nurse@north.example")
     web = svc.settings.web

@@ -20,10 +20,10 @@ from sqlalchemy import select, update
 
 from followup.clock import FixedClock
 from followup.config import RateLimitSettings, TwilioSettings
-from followup.dispatch import Dispatcher
+from followup.messaging.dispatch import Dispatcher
+from followup.messaging.pacing import Pacer
+from followup.messaging.sms.twilio import TwilioBackend
 from followup.models import Checkin, Patient, SenderRate
-from followup.pacing import Pacer
-from followup.sms.twilio import TwilioBackend
 
 T = datetime(2026, 11, 10, 16, 0, tzinfo=UTC)  # 10:00 in Chicago
 CLINIC_NUMBER = "+13125550199"

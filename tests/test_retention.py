@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from followup.cli import cli
 from followup.models import AuditEvent
-from followup.retention import REMOVED, purge_message_bodies
+from followup.patients.retention import REMOVED, purge_message_bodies
 
 
 def conversation(client, north, clock):  # type: ignore[no-untyped-def]

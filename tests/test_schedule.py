@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from followup.config import DEFAULTS, build_settings
-from followup.schedule import QuietHours, Slot, local_moment, merge, next_allowed, plan
+from followup.patients.schedule import QuietHours, Slot, local_moment, merge, next_allowed, plan
 
 CHICAGO = ZoneInfo("America/Chicago")
 QUIET = QuietHours(time(21, 0), time(8, 0))

@@ -37,6 +37,6 @@ def test_a_failing_pass_does_not_kill_the_scheduler(app, monkeypatch, caplog):
     def boom(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("followup.dispatch.Dispatcher.run_once", boom)
+    monkeypatch.setattr("followup.messaging.dispatch.Dispatcher.run_once", boom)
     _dispatch_job(app)  # must not raise
     assert "dispatcher pass failed" in caplog.text

@@ -20,14 +20,14 @@ import requests
 from fake_twilio import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, FakeTwilio, count_segments
 
 from followup.config import TWILIO_API_BASE_URL, TwilioSettings
-from followup.sms.base import (
+from followup.messaging.sms.base import (
     AccountSendError,
     PermanentSendError,
     SendResult,
     TransientSendError,
 )
-from followup.sms.console import ConsoleBackend
-from followup.sms.twilio import RoutedTwilioHttpClient, TwilioBackend, parse_retry_after
+from followup.messaging.sms.console import ConsoleBackend
+from followup.messaging.sms.twilio import RoutedTwilioHttpClient, TwilioBackend, parse_retry_after
 
 PATIENT = "+15558675310"
 SENDER = "+15005550006"

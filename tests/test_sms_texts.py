@@ -11,7 +11,7 @@ from __future__ import annotations
 import jinja2
 import pytest
 
-from followup.texts import (
+from followup.messaging.texts import (
     LANGUAGES,
     TEMPLATE_DIR,
     render_sms,
@@ -396,7 +396,7 @@ def test_which_patient_names_everyone_on_the_phone_and_the_emergency_number(lang
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_default_quick_replies_fit_two_segments_with_a_long_name(lang: str) -> None:
-    from followup import quick_replies
+    from followup.care import quick_replies
 
     replies = quick_replies.defaults(lang)
     assert len(replies) >= 3
@@ -409,7 +409,7 @@ def test_default_quick_replies_fit_two_segments_with_a_long_name(lang: str) -> N
 
 
 def test_every_language_has_as_many_quick_replies() -> None:
-    from followup import quick_replies
+    from followup.care import quick_replies
 
     counts = {lang: len(quick_replies.defaults(lang)) for lang in LANGUAGES}
     assert len(set(counts.values())) == 1, counts

@@ -137,7 +137,7 @@ def test_on_a_database_without_on_conflict_a_repeat_is_still_processed_once(
         client, svc, north, monkeypatch):
     """Other databases take the savepoint path: insert, and on the unique
     MessageSid's conflict roll back to the savepoint and answer as before."""
-    from followup import conversation
+    from followup.messaging import inbound as conversation
 
     monkeypatch.setattr(conversation, "INSERT_ONCE", {})
     enrol(client, north)

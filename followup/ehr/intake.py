@@ -17,12 +17,12 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from followup import enrollment
 from followup import validation as v
-from followup.audit import audit
 from followup.config import Settings
 from followup.ehr.codes import load_codes
 from followup.models import Checkin, Clinic, EhrIntake, Infusion, Patient
+from followup.patients import enrollment
+from followup.staff.audit import audit
 
 MAX_KEY = 200
 # Where each enrolment field comes from when the reader does not say otherwise.

@@ -13,13 +13,13 @@ from zoneinfo import ZoneInfo
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import and_, func, or_, select
 
-from followup import quick_replies
 from followup import validation as v
 from followup.app import db, services
+from followup.care import quick_replies
+from followup.care.escalation import Rung, ladder_entries, oncall_ladder, parse_rung, rung_line
 from followup.ehr import outbox
-from followup.escalation import Rung, ladder_entries, oncall_ladder, parse_rung, rung_line
 from followup.models import ApiToken, AuditEvent, EhrOutbox, Flag, User
-from followup.staff import (
+from followup.staff.accounts import (
     ROLES,
     StaffError,
     disable_user,
@@ -30,7 +30,7 @@ from followup.staff import (
     set_display_name,
     set_role,
 )
-from followup.tokens import issue_token
+from followup.staff.tokens import issue_token
 from followup.web import labels
 from followup.web.auth import login_required, staff_audit, staff_blueprint
 from followup.web.scoping import owned

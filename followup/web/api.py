@@ -14,11 +14,10 @@ from typing import Any, TypeVar
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
-from followup import flags as flag_service
-from followup import ratelimit
 from followup.app import db, services
-from followup.audit import audit
-from followup.enrollment import (
+from followup.care import flags as flag_service
+from followup.models import ApiToken, Checkin, Clinic, Flag, Infusion, Message, Patient
+from followup.patients.enrollment import (
     IdentityChoice,
     IdentityConflict,
     edit_patient,
@@ -26,9 +25,10 @@ from followup.enrollment import (
     parse_request,
     record_conflict,
 )
-from followup.models import ApiToken, Checkin, Clinic, Flag, Infusion, Message, Patient
-from followup.retention import export_patient
-from followup.tokens import hash_token, note_use
+from followup.patients.retention import export_patient
+from followup.staff import ratelimit
+from followup.staff.audit import audit
+from followup.staff.tokens import hash_token, note_use
 from followup.validation import ValidationError, region_of
 from followup.web.scoping import owned
 

@@ -39,10 +39,10 @@ from flask import (
 )
 
 from followup.app import db, services
-from followup.audit import audit
 from followup.models import Clinic, Patient, User
 from followup.resources import static_dir
-from followup.staff import attempt_login, end_sessions
+from followup.staff.accounts import attempt_login, end_sessions
+from followup.staff.audit import audit
 
 STATIC_DIR = static_dir()
 F = TypeVar("F", bound=Callable[..., Any])

@@ -27,24 +27,25 @@ from flask import (
 from markupsafe import Markup, escape
 from sqlalchemy import or_, select
 
-from followup import alerts as alert_service
-from followup import flags as flag_service
-from followup import metrics as metrics_service
-from followup import pager, patient_notes, quick_replies
 from followup import validation as v
 from followup.app import db, services
-from followup.conversation import unknown_number_texts
-from followup.dispatch import STAFF_KIND
-from followup.enrollment import (
+from followup.care import alerts as alert_service
+from followup.care import flags as flag_service
+from followup.care import metrics as metrics_service
+from followup.care import pager, quick_replies
+from followup.care.escalation import EscalationState, escalation_state, oncall_ladder
+from followup.messaging.dispatch import STAFF_KIND
+from followup.messaging.inbound import unknown_number_texts
+from followup.messaging.texts import LANGUAGES, render_sms, sms_segments
+from followup.models import Checkin, ClinicAlert, Flag, Message, Patient, PatientChange, User
+from followup.patients import notes as patient_notes
+from followup.patients.enrollment import (
     IdentityConflict,
     edit_patient,
     phone_holders,
     record_conflict,
 )
-from followup.escalation import EscalationState, escalation_state, oncall_ladder
-from followup.models import Checkin, ClinicAlert, Flag, Message, Patient, PatientChange, User
-from followup.sealed import seal, unseal
-from followup.texts import LANGUAGES, render_sms, sms_segments
+from followup.staff.sealed import seal, unseal
 from followup.web import labels
 from followup.web.auth import (
     flash_about,

@@ -1,5 +1,5 @@
 """Liveness for load balancers and operators: answers only when the database does,
-and says when texts are not going out (see ``followup.alerts``)."""
+and says when texts are not going out (see ``followup.care.alerts``)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from flask import Blueprint, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from followup.alerts import CREDENTIALS, alert_lines
 from followup.app import db, services
+from followup.care.alerts import CREDENTIALS, alert_lines
 
 bp = Blueprint("health", __name__)
 

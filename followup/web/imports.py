@@ -22,16 +22,16 @@ from flask import (
     url_for,
 )
 
-from followup import csv_import
 from followup.app import db, services
-from followup.enrollment import (
+from followup.models import CsvImport
+from followup.patients import csv_import
+from followup.patients.enrollment import (
     IdentityChoice,
     IdentityConflict,
     enroll,
     parse_request,
     record_conflict,
 )
-from followup.models import CsvImport
 from followup.validation import ValidationError
 from followup.validation import timezone as parse_timezone
 from followup.web.auth import flash_about, login_required, staff_audit, staff_blueprint

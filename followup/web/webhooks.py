@@ -14,8 +14,8 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from followup.app import db, services
-from followup.conversation import handle_inbound
-from followup.delivery import record_status
+from followup.messaging.delivery import record_status
+from followup.messaging.inbound import handle_inbound
 
 bp = Blueprint("twilio", __name__, url_prefix="/twilio")
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from conftest import post_twilio
 from playwright.sync_api import expect
 from web.staffkit import PASSWORD
 
-from followup.alerts import CREDENTIALS, UNSENT, raise_alert
+from followup.care.alerts import CREDENTIALS, UNSENT, raise_alert
 
 SCREENSHOTS = os.environ.get("FOLLOWUP_E2E_SCREENSHOTS")  # a folder, to look at the pages
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from followup.enrollment import EnrollmentRequest, enroll
 from followup.models import Clinic
+from followup.patients.enrollment import EnrollmentRequest, enroll
 from followup.scheduler import run_passes
 
 from .test_e2e_staff import SCREENSHOTS, sign_in, text_in

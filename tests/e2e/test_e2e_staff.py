@@ -10,8 +10,8 @@ from conftest import post_twilio
 from playwright.sync_api import expect
 from web.staffkit import PASSWORD
 
-from followup.enrollment import EnrollmentRequest, enroll
 from followup.models import Clinic
+from followup.patients.enrollment import EnrollmentRequest, enroll
 
 SCREENSHOTS = os.environ.get("FOLLOWUP_E2E_SCREENSHOTS")  # a folder, to look at the pages
 

@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
 from followup.app import Services
-from followup.enrollment import EnrollmentRequest, enroll
 from followup.models import Clinic, User
+from followup.patients.enrollment import EnrollmentRequest, enroll
 
 PASSWORD = "correct horse battery"
 

@@ -9,9 +9,9 @@ from datetime import timedelta
 from conftest import post_twilio
 from sqlalchemy import func, select
 
-from followup.enrollment import EnrollmentRequest, enroll
 from followup.models import ApiToken, AuditEvent, Clinic, CsvImport, Patient, User
-from followup.tokens import hash_token
+from followup.patients.enrollment import EnrollmentRequest, enroll
+from followup.staff.tokens import hash_token
 from web.staffkit import PASSWORD, login, post
 
 

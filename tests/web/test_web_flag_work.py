@@ -57,7 +57,7 @@ def test_the_queue_says_who_is_paged_when_and_who_is_next(
     clock.advance(minutes=5)
     assert "Pages Dr Lee now" in card(as_nurse.get("/queue/fragment").get_data(as_text=True),
                                       "Maria")
-    from followup.escalation import Escalator
+    from followup.care.escalation import Escalator
 
     Escalator(settings=svc.settings, sessions=svc.sessions, sms=sms, clock=clock).run_once()
     assert sms.sent[-1].to == "+13125550181"
@@ -93,9 +93,9 @@ def test_admin_sets_a_named_on_call_ladder(as_admin, svc, north):
 
 
 def test_the_demo_pages_an_on_call_ladder(svc, sms, clock):
+    from followup.care.escalation import Escalator
+    from followup.care.flags import open_flag
     from followup.demo import seed
-    from followup.escalation import Escalator
-    from followup.flags import open_flag
     from followup.models import Patient
 
     with svc.sessions() as s:
@@ -175,7 +175,7 @@ def test_a_pager_token_is_not_a_search_token_and_dies_with_its_user(
 
 def test_a_disabled_nurses_pager_token_shows_nothing(as_nurse, nurse, svc, client, clock):
     from followup.models import User
-    from followup.staff import disable_user
+    from followup.staff.accounts import disable_user
 
     token = _pager_token(as_nurse)
     assert client.get("/queue/waiting", headers={"X-Pager-Token": token}).status_code == 200

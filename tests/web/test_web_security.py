@@ -144,7 +144,7 @@ def _ids(client, svc, north, enrol_patient) -> dict[str, Any]:
     """One real id for each kind of URL parameter, so every page renders."""
     from conftest import post_twilio
 
-    from followup.alerts import raise_alert
+    from followup.care.alerts import raise_alert
     from followup.models import ApiToken, ClinicAlert, CsvImport, Flag, User
 
     patient_id = enrol_patient(north.clinic)
@@ -319,7 +319,7 @@ def test_common_and_trivial_passwords_are_refused(as_admin):
 
 
 def test_the_bundled_list_is_the_20000_commonest():
-    from followup.staff import common_passwords, password_problem
+    from followup.staff.accounts import common_passwords, password_problem
 
     words = common_passwords()
     assert len(words) > 19_000 and "password" in words and "password1234" in words

@@ -6,7 +6,7 @@ Every change that must end a person's open sessions bumps
 with and is refused on its next request once they differ (see web/auth.py).
 
 Passwords are scrypt hashes (werkzeug's default, the same the CLI writes).
-Throttling counts in the database (``followup.ratelimit``) rather than in
+Throttling counts in the database (``followup.staff.ratelimit``) rather than in
 memory, so it holds across processes and restarts: several gunicorn workers
 must not each grant an attacker their own five guesses. ``login_attempts``
 keeps the history.
@@ -26,10 +26,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from followup import ratelimit
-from followup.audit import audit
 from followup.config import WebSettings
 from followup.models import LoginAttempt, User
+from followup.staff import ratelimit
+from followup.staff.audit import audit
 
 MIN_PASSWORD = 12  # the same rule as `followup create-user`
 ROLES = ("nurse", "admin")
@@ -59,7 +59,7 @@ MIN_DISTINCT = 5
 
 @lru_cache(maxsize=1)
 def common_passwords() -> frozenset[str]:
-    """The bundled list (see ``followup/passwords/README.md``), lowercased."""
+    """The bundled list (see ``followup/staff/passwords/README.md``), lowercased."""
     with gzip.open(COMMON_PASSWORDS, "rt", encoding="utf-8") as fh:
         return frozenset(line.strip() for line in fh if line.strip())
 

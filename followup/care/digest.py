@@ -24,15 +24,15 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from followup.alerts import alert_lines
+from followup.care.alerts import alert_lines
 from followup.clock import Clock
 from followup.config import ConfigError, Settings, parse_hhmm
 from followup.db import write_transaction
-from followup.email import EmailBackend, EmailError, make_email_backend
+from followup.messaging.email import EmailBackend, EmailError, make_email_backend
+from followup.messaging.notify import STAFF_LANGUAGE, clinic_context
+from followup.messaging.sms.base import SendError, SmsBackend
+from followup.messaging.texts import render_sms
 from followup.models import Clinic, Digest, Flag
-from followup.notify import STAFF_LANGUAGE, clinic_context
-from followup.sms.base import SendError, SmsBackend
-from followup.texts import render_sms
 
 log = logging.getLogger(__name__)
 

@@ -27,8 +27,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from followup.audit import audit
 from followup.models import Clinic, ClinicAlert
+from followup.staff.audit import audit
 
 CREDENTIALS = "credentials"
 UNSENT = "unsent"

@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from followup import validation as v
 from followup.config import Settings
-from followup.enrollment import (
+from followup.models import Clinic, CsvImport
+from followup.patients.enrollment import (
     FIELDS,
     EnrollmentRequest,
     IdentityChoice,
@@ -33,7 +34,6 @@ from followup.enrollment import (
     find_conflict,
     parse_request,
 )
-from followup.models import Clinic, CsvImport
 from followup.validation import FieldError, ValidationError, local_datetime, region_of
 
 COLUMNS = FIELDS

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from followup.models import Flag, User
-from followup.sealed import seal, unseal
+from followup.staff.sealed import seal, unseal
 
 PURPOSE = "pager"
 LEVELS = ("emergency", "urgent", "routine")

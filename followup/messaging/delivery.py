@@ -18,9 +18,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from followup.consent import opt_out
-from followup.flags import open_flag
+from followup.care.flags import open_flag
 from followup.models import Checkin, Flag, Message, Patient
+from followup.patients.consent import opt_out
 
 log = logging.getLogger(__name__)
 

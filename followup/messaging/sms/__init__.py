@@ -1,6 +1,6 @@
 """Outbound SMS backends behind one small interface (see ``base``)."""
 
-from followup.sms.base import (
+from followup.messaging.sms.base import (
     AccountSendError,
     PermanentSendError,
     SendResult,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from followup.texts import render_sms
+from followup.messaging.texts import render_sms
 from followup.validation import display_phone
 
 # Texts to staff (pages, digests) are in English: a clinic has no language setting.

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from followup.flags import INSERT_EVENT, LEVEL_ORDER
+from followup.care.flags import INSERT_EVENT, LEVEL_ORDER
 from followup.models import Flag
 from followup.triage import TriageResult
 from followup.triage.choices import NONE_KEY

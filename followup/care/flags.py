@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
-from followup.audit import audit
 from followup.ehr import outbox
 from followup.models import Flag, FlagEvent, Patient
+from followup.staff.audit import audit
 
 TRIAGE_TO_FLAG = {"emergency": "emergency", "urgent": "urgent", "unclear": "routine"}
 LEVEL_ORDER = {"emergency": 0, "urgent": 1, "routine": 2}

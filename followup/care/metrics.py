@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from followup.dispatch import STAFF_KIND
+from followup.messaging.dispatch import STAFF_KIND
 from followup.models import Checkin, Clinic, Flag, Infusion, Message, Patient
 
 FLAG_LEVELS = ("emergency", "urgent", "routine")

@@ -26,10 +26,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from followup import validation as v
-from followup.audit import audit
 from followup.config import Settings
 from followup.models import Checkin, Clinic, Infusion, Patient, PatientChange
-from followup.schedule import QuietHours, Slot, merge, plan
+from followup.patients.schedule import QuietHours, Slot, merge, plan
+from followup.staff.audit import audit
 
 FIELDS = (
     "phone", "first_name", "infusion_at", "timezone", "language",

@@ -22,18 +22,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Row, and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
-from followup.alerts import CREDENTIALS, UNSENT, clear_alerts, raise_alert
+from followup.care.alerts import CREDENTIALS, UNSENT, clear_alerts, raise_alert
+from followup.care.flags import open_flag
 from followup.clock import Clock
 from followup.config import Settings
-from followup.consent import opt_out
 from followup.db import claim_due, write_transaction
-from followup.delivery import describe_error
-from followup.flags import open_flag
-from followup.models import Checkin, Clinic, Infusion, Message, Patient
-from followup.notify import checkin_text
-from followup.pacing import Pacer
-from followup.schedule import QuietHours, next_allowed
-from followup.sms.base import (
+from followup.messaging.delivery import describe_error
+from followup.messaging.notify import checkin_text
+from followup.messaging.pacing import Pacer
+from followup.messaging.sms.base import (
     AccountSendError,
     PermanentSendError,
     SendError,
@@ -41,6 +38,9 @@ from followup.sms.base import (
     SmsBackend,
     TransientSendError,
 )
+from followup.models import Checkin, Clinic, Infusion, Message, Patient
+from followup.patients.consent import opt_out
+from followup.patients.schedule import QuietHours, next_allowed
 
 log = logging.getLogger(__name__)
 

@@ -25,12 +25,18 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from followup import askback
-from followup.consent import KEYWORDS, START_WORDS, STOP_WORDS, opt_in, opt_out_mid_followup
-from followup.dispatch import STAFF_KIND
-from followup.flags import TRIAGE_TO_FLAG, open_flag
+from followup.care import askback
+from followup.care.flags import TRIAGE_TO_FLAG, open_flag
+from followup.messaging.dispatch import STAFF_KIND
+from followup.messaging.notify import patient_text
 from followup.models import Checkin, Clinic, Infusion, Message, Patient
-from followup.notify import patient_text
+from followup.patients.consent import (
+    KEYWORDS,
+    START_WORDS,
+    STOP_WORDS,
+    opt_in,
+    opt_out_mid_followup,
+)
 from followup.triage import PriorFinding, Rulebook, TriageResult, triage
 
 log = logging.getLogger(__name__)

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from followup.audit import audit
 from followup.models import Checkin, Flag, FlagEvent, Infusion, Message, Patient, PatientChange
+from followup.staff.audit import audit
 
 REMOVED = "[text removed by the retention policy]"
 

@@ -30,15 +30,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from followup.alerts import CREDENTIALS, raise_alert
+from followup.care.alerts import CREDENTIALS, raise_alert
+from followup.care.flags import record_event
 from followup.clock import Clock
 from followup.config import EscalationSettings, Settings
 from followup.db import write_transaction
-from followup.flags import record_event
-from followup.models import Clinic, Flag, FlagEvent, Message
-from followup.notify import STAFF_LANGUAGE, clinic_context
-from followup.pacing import Pacer
-from followup.sms.base import (
+from followup.messaging.notify import STAFF_LANGUAGE, clinic_context
+from followup.messaging.pacing import Pacer
+from followup.messaging.sms.base import (
     AccountSendError,
     PermanentSendError,
     SendError,
@@ -46,7 +45,8 @@ from followup.sms.base import (
     SmsBackend,
     TransientSendError,
 )
-from followup.texts import render_sms
+from followup.messaging.texts import render_sms
+from followup.models import Clinic, Flag, FlagEvent, Message
 from followup.validation import FieldError, display_phone
 from followup.validation import phone as phone_field
 

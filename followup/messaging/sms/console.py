@@ -13,7 +13,7 @@ import threading
 import uuid
 from dataclasses import dataclass
 
-from followup.sms.base import SendResult
+from followup.messaging.sms.base import SendResult
 
 log = logging.getLogger(__name__)
 

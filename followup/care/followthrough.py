@@ -36,14 +36,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
+from followup.care.flags import open_flag, record_event
 from followup.clock import Clock
 from followup.config import Settings
 from followup.db import write_transaction
-from followup.delivery import UNDELIVERABLE
-from followup.dispatch import REMINDER_KIND, STAFF_KIND, replied_since
-from followup.flags import open_flag, record_event
+from followup.messaging.delivery import UNDELIVERABLE
+from followup.messaging.dispatch import REMINDER_KIND, STAFF_KIND, replied_since
 from followup.models import Checkin, Flag, Message, Patient
-from followup.schedule import QuietHours, local_moment, next_allowed
+from followup.patients.schedule import QuietHours, local_moment, next_allowed
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ Why the SDK is wrapped rather than used bare:
   layer, so everything above it (parameter names, serialisation, auth, error
   parsing) is the real SDK code path.
 * The dispatcher only understands accepted / try later / never
-  (:mod:`followup.sms.base`), so Twilio's errors are translated here.
+  (:mod:`followup.messaging.sms.base`), so Twilio's errors are translated here.
 
 Patient phone numbers and message texts are PHI: nothing in this module logs
 them or puts them in exception messages. Twilio's own error text often quotes
@@ -37,7 +37,7 @@ from twilio.http.response import Response
 from twilio.rest import Client
 
 from followup.config import TWILIO_API_BASE_URL, TwilioSettings
-from followup.sms.base import (
+from followup.messaging.sms.base import (
     AccountSendError,
     PermanentSendError,
     SendResult,

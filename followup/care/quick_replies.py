@@ -19,9 +19,9 @@ from functools import cache
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from followup.messaging.notify import clinic_context
+from followup.messaging.texts import LANGUAGES, TEMPLATE_DIR, sms_segments
 from followup.models import Clinic, Patient, QuickReply
-from followup.notify import clinic_context
-from followup.texts import LANGUAGES, TEMPLATE_DIR, sms_segments
 
 MAX_SEGMENTS = 2
 TITLE_MAX = 60

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
-from followup.audit import audit
 from followup.models import ApiToken, Clinic
+from followup.staff.audit import audit
 
 PREFIX = "fu_"
 # "Last used" is worth knowing to the minute, not worth a write per request.

@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from followup.audit import audit
 from followup.models import Patient, PatientNote
+from followup.staff.audit import audit
 
 NOTE_MAX = 2000
 CALL_OUTCOMES = {"reached": "reached the patient", "no_answer": "no answer",

@@ -1,0 +1,1 @@
+"""Staff: accounts and sign-in, API tokens, throttles, sealed tokens and the audit trail."""
