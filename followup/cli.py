@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from flask import Flask
@@ -56,7 +56,7 @@ def main() -> None:
     cli.main(prog_name="followup")
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     raise click.ClickException(message)
 
 
@@ -387,13 +387,14 @@ def triage_cmd(eval_path: str | None, lang: str | None, question: str | None, lo
 
 def _second_reader_tools(lobo: bool, export: bool) -> None:
     from followup.triage import lobo as validation
+    from followup.triage.second_reader import TRAINING_PATH
 
     if export:
         repo = Path.cwd()
         if not validation.labelled_files(repo)[0].exists():
             _fail("run --export-training from a checkout (tests/data/triage/ not found here)")
         count = validation.export_training(repo)
-        click.echo(f"{count} labelled messages written to {validation.TRAINING_PATH}")
+        click.echo(f"{count} labelled messages written to {TRAINING_PATH}")
     if lobo:
         click.echo(validation.run())
 

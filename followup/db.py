@@ -9,10 +9,10 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, create_engine, event, select, update
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import CursorResult, Engine, Result, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BEGIN = "sqlite_begin"
@@ -84,6 +84,16 @@ def make_worker_engine(url: str) -> Engine:
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def rows_changed(result: Result[Any]) -> int:
+    """How many rows an INSERT, UPDATE or DELETE changed.
+
+    ``Session.execute`` is typed to return ``Result``, which has no
+    ``rowcount``; a DML statement's result is in fact a ``CursorResult``.
+    Both SQLite and PostgreSQL drivers report the count for DML; a missing
+    count reads as 0."""
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 def is_sqlite(session: Session) -> bool:

@@ -7,7 +7,7 @@ aware; every conversion to a patient's local time happens in ``schedule``.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -54,6 +55,16 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def table(model: type[Base]) -> Table:
+    """The Core table of a mapped class, for plain (non-ORM) statements.
+
+    Core ``insert``/``update`` on the table skip the ORM's session
+    synchronisation and bulk paths, which the queue claims and counters rely
+    on. ``Model.__table__`` is typed as the abstract ``FromClause`` (it may be
+    any selectable in general); every model here is declared on a ``Table``."""
+    return cast(Table, model.__table__)
 
 
 class Clinic(Base):

@@ -27,14 +27,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from followup.models import Clinic, ClinicAlert
+from followup.models import Clinic, ClinicAlert, table
 from followup.staff.audit import audit
 
 CREDENTIALS = "credentials"
 UNSENT = "unsent"
 KINDS = (CREDENTIALS, UNSENT)
 
-_alerts = ClinicAlert.__table__
+_alerts = table(ClinicAlert)
 _INSERT_ONCE = {
     name: dialect.insert(_alerts).on_conflict_do_nothing(index_elements=["clinic_id", "kind"])
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))

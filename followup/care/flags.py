@@ -10,13 +10,13 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from followup.ehr import outbox
-from followup.models import Flag, FlagEvent, Patient
+from followup.models import Flag, FlagEvent, Patient, table
 from followup.staff.audit import audit
 
 TRIAGE_TO_FLAG = {"emergency": "emergency", "urgent": "urgent", "unclear": "routine"}
 LEVEL_ORDER = {"emergency": 0, "urgent": 1, "routine": 2}
-INSERT_FLAG = insert(Flag.__table__).returning(Flag.__table__.c.id)
-INSERT_EVENT = insert(FlagEvent.__table__)
+INSERT_FLAG = insert(table(Flag)).returning(table(Flag).c.id)
+INSERT_EVENT = insert(table(FlagEvent))
 
 
 class FlagStateError(ValueError):

@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from followup.care.flags import open_flag, record_event
 from followup.clock import Clock
 from followup.config import Settings
-from followup.db import write_transaction
+from followup.db import rows_changed, write_transaction
 from followup.messaging.delivery import UNDELIVERABLE
 from followup.messaging.dispatch import REMINDER_KIND, STAFF_KIND, replied_since
 from followup.models import Checkin, Flag, Message, Patient
@@ -181,12 +181,12 @@ class FollowThrough:
         return newer is not None
 
     def _remind(self, session: Session, checkin: Checkin, now: datetime) -> bool:
-        claimed = session.execute(
+        claimed = rows_changed(session.execute(
             update(Checkin)
             .where(Checkin.id == checkin.id, Checkin.reminded_at.is_(None))
             .values(reminded_at=now)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        ))
         if claimed != 1:
             return False  # another worker got there first
         session.refresh(checkin)
@@ -213,12 +213,12 @@ class FollowThrough:
         return end_of_waking_day(base, self.rules.flag_after_waking_days, tz, self.quiet)
 
     def _flag(self, session: Session, checkin: Checkin, now: datetime) -> bool:
-        claimed = session.execute(
+        claimed = rows_changed(session.execute(
             update(Checkin)
             .where(Checkin.id == checkin.id, Checkin.no_response_flagged_at.is_(None))
             .values(no_response_flagged_at=now)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        ))
         if claimed != 1:
             return False
         session.refresh(checkin)

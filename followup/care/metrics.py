@@ -125,6 +125,16 @@ def _week_start(at: datetime, tz: ZoneInfo) -> date:
     return local - timedelta(days=local.weekday())
 
 
+def _median(durations: list[timedelta]) -> timedelta | None:
+    """The median duration (None for none), to the microsecond as
+    ``statistics.median`` gives it; that accepts timedeltas but is typed for
+    numbers only, so the median is taken of whole microseconds."""
+    if not durations:
+        return None
+    unit = timedelta(microseconds=1)
+    return timedelta(microseconds=median(d // unit for d in durations))
+
+
 def report(session: Session, clinic: Clinic, now: datetime, *, weeks: int = 8) -> Report:
     tz = ZoneInfo(clinic.timezone)
     first_week = _week_start(now, tz) - timedelta(weeks=weeks - 1)
@@ -167,8 +177,7 @@ def report(session: Session, clinic: Clinic, now: datetime, *, weeks: int = 8) -
     return Report(
         since=since, response=response, weeks=list(week_rows.values()),
         findings=finding_totals.most_common(12), findings_by_week=dict(findings_by_week),
-        median_ack=median(ack_times) if ack_times else None,
-        median_resolve=median(resolve_times) if resolve_times else None,
+        median_ack=_median(ack_times), median_resolve=_median(resolve_times),
         acked=len(ack_times), resolved=len(resolve_times),
         lots=lots(session, clinic.id, since),
     )

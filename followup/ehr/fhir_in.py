@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pydantic
@@ -174,7 +174,10 @@ def _known_patient(session: Session, clinic: Clinic, identifier: Any,
 
 
 def _ended_at(ma: MedicationAdministration) -> str | None:
-    value = ma.effectivePeriod.end if ma.effectivePeriod is not None else ma.effectiveDateTime
+    # Typed as datetime by fhir.resources, but a partial dateTime ("2026-01-02",
+    # "2026-01") parses to a date or stays a string.
+    value: datetime | date | str | None = (
+        ma.effectivePeriod.end if ma.effectivePeriod is not None else ma.effectiveDateTime)
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -197,6 +200,8 @@ def to_dose(ma: MedicationAdministration, resolve: Resolver, *, session: Session
         raise missing("identifier", "an identifier (or id) is needed so that the same "
                                     "administration sent again is recognised")
     status = ma.status
+    if status is None:  # the model requires it; only an unvalidated resource lacks it
+        raise missing("status", "a status is needed")
     medication: Medication | None = None
     codings = _codings(ma.medicationCodeableConcept)
     if ma.medicationReference is not None:

@@ -113,7 +113,7 @@ def _hl7_time(value: str, tz: ZoneInfo) -> str | None:
     if not value:
         return None
     try:
-        parsed = hl7.parse_datetime(value)
+        parsed: datetime | None = hl7.parse_datetime(value)
     except (ValueError, TypeError):
         return value  # enrolment names it as not a date and time
     if parsed is None:
@@ -135,7 +135,8 @@ def _phone(pid: Any) -> str | None:
         if number:
             numbers.append((_get(pid, 13, 3, rep) == "CP", number))
     cells = [n for is_cell, n in numbers if is_cell]
-    return (cells or [n for _, n in numbers] or [None])[0]
+    ordered = cells or [n for _, n in numbers]
+    return ordered[0] if ordered else None
 
 
 def doses(message: Any, clinic: Clinic) -> list[EhrDose]:
@@ -283,7 +284,8 @@ class Listener:
         self.handler = Handler(services, clinic_slug)
         self.host, self.port = host, port
         self.limit = services.settings.ehr.hl7_max_message_bytes
-        self.server: asyncio.AbstractServer | None = None
+        # hl7's start_hl7_server (untyped) returns loop.create_server's Server.
+        self.server: asyncio.Server | None = None
 
     async def start(self) -> int:
         self.server = await start_hl7_server(self._connection, self.host, self.port,

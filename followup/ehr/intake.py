@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from followup import validation as v
 from followup.config import Settings
+from followup.db import rows_changed
 from followup.ehr.codes import load_codes
 from followup.models import Checkin, Clinic, EhrIntake, Infusion, Patient
 from followup.patients import enrollment
@@ -170,8 +171,9 @@ def _enrol(session: Session, clinic: Clinic, dose: EhrDose, product: str, *,
         raise IntakeError(_located(fields, dose)) from None
     # The infusion is known to the EHR by its administration, the patient by the MRN.
     result.infusion.external_id = dose.key[:100]
-    intake = EhrIntake(clinic_id=clinic.id, source=dose.source, key=dose.key,
-                       infusion_id=result.infusion.id, outcome="enrolled", created_at=now)
+    intake: EhrIntake | None = EhrIntake(
+        clinic_id=clinic.id, source=dose.source, key=dose.key,
+        infusion_id=result.infusion.id, outcome="enrolled", created_at=now)
     try:
         with session.begin_nested():
             session.add(intake)
@@ -208,11 +210,11 @@ def _cancel(session: Session, clinic: Clinic, dose: EhrDose, intake: EhrIntake |
               detail={"source": dose.source})
         return Outcome("nothing_to_cancel", "no enrolment from this administration")
     infusion = session.get(Infusion, intake.infusion_id)
-    count = session.execute(
+    count = rows_changed(session.execute(
         update(Checkin)
         .where(Checkin.infusion_id == intake.infusion_id, Checkin.status == "pending")
         .values(status="cancelled", skip_reason="cancelled in the EHR")
-    ).rowcount or 0
+    ))
     intake.outcome = "cancelled"
     intake.updated_at = now
     audit(session, clinic_id=clinic.id, actor=actor, action="ehr.cancel", now=now,

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import String, and_, bindparam, insert, literal, select
 from sqlalchemy.orm import Session
 
-from followup.models import EhrOutbox, Flag, Patient, UTCDateTime
+from followup.models import EhrOutbox, Flag, Patient, UTCDateTime, table
 
 EVENTS = ("opened", "resolved")
 
@@ -31,8 +31,8 @@ class WritebackSummary:
 
 
 # Built once: it runs inside Twilio's webhook whenever a reply opens a flag.
-_flag, _patient = Flag.__table__, Patient.__table__
-ENQUEUE = insert(EhrOutbox.__table__).from_select(
+_flag, _patient = table(Flag), table(Patient)
+ENQUEUE = insert(table(EhrOutbox)).from_select(
     ["clinic_id", "flag_id", "event", "status", "attempts", "next_attempt_at", "created_at"],
     select(_flag.c.clinic_id, _flag.c.id, bindparam("event", type_=String()),
            literal("pending"), literal(0), bindparam("now", type_=UTCDateTime()),

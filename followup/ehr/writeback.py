@@ -44,7 +44,7 @@ from followup.config import Settings
 from followup.db import claim_due, write_transaction
 from followup.ehr.outbox import WritebackSummary
 from followup.ehr.settings import EhrSettings
-from followup.models import EhrOutbox, Flag, Patient
+from followup.models import EhrOutbox, Flag, Patient, table
 
 log = logging.getLogger(__name__)
 PRIORITY = {"emergency": "stat", "urgent": "asap", "routine": "routine"}
@@ -240,7 +240,7 @@ class WriteBack:
                             .where(EhrOutbox.status == "sending",
                                    EhrOutbox.claimed_at < now - CLAIM_LEASE)
                             .values(status="pending", claim_token=None))
-            ids = claim_due(session, EhrOutbox.__table__, now=now, token=token,
+            ids = claim_due(session, table(EhrOutbox), now=now, token=token,
                             limit=self.settings.ehr.batch_size)
         return token, ids
 

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from followup.care.flags import open_flag
+from followup.db import rows_changed
 from followup.models import Checkin, Infusion, Patient
 
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
@@ -26,7 +27,7 @@ def opt_out(session: Session, patient: Patient, now: datetime) -> int:
         .where(Checkin.patient_id == patient.id, Checkin.status == "pending")
         .values(status="cancelled", skip_reason="opted_out")
     )
-    return result.rowcount or 0
+    return rows_changed(result)
 
 
 def opt_in(session: Session, patient: Patient, now: datetime) -> int:
@@ -38,7 +39,7 @@ def opt_in(session: Session, patient: Patient, now: datetime) -> int:
                Checkin.skip_reason == "opted_out", Checkin.next_attempt_at > now)
         .values(status="pending", skip_reason=None)
     )
-    return result.rowcount or 0
+    return rows_changed(result)
 
 
 def opt_out_mid_followup(session: Session, patient: Patient, now: datetime) -> int:

@@ -15,7 +15,7 @@ by an explicit, recorded edit (``edit_patient``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -313,7 +313,7 @@ def edit_patient(session: Session, patient: Patient, data: Mapping[str, Any], *,
     if not isinstance(data, Mapping):
         raise v.ValidationError({}, "the body must be a JSON object")
     errors: dict[str, str] = {name: "unknown field" for name in data if name not in EDITABLE}
-    parsers = {
+    parsers: dict[str, Callable[[Any], str | None]] = {
         "first_name": lambda x: v.text(x, max_length=50, required=True),
         "language": v.language,
         "phone": lambda x: v.phone(x, region=region),
@@ -322,7 +322,10 @@ def edit_patient(session: Session, patient: Patient, data: Mapping[str, Any], *,
     for name, parse in parsers.items():
         if name in data:
             try:
-                wanted[name] = parse(data[name])
+                value = parse(data[name])
+                if value is None:  # none of these fields may be blanked
+                    raise v.FieldError("required")
+                wanted[name] = value
             except v.FieldError as exc:
                 errors[name] = str(exc)
     if errors:

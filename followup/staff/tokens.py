@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
-from followup.models import ApiToken, Clinic
+from followup.db import rows_changed
+from followup.models import ApiToken, Clinic, table
 from followup.staff.audit import audit
 
 PREFIX = "fu_"
@@ -43,10 +44,10 @@ def note_use(session: Session, token: ApiToken, now: datetime) -> bool:
     last = token.last_used_at
     if last is not None and now - last < LAST_USED_RESOLUTION:
         return False
-    table = ApiToken.__table__
-    written = session.execute(
-        update(table).where(table.c.id == token.id, or_(
-            table.c.last_used_at.is_(None),
-            table.c.last_used_at <= now - LAST_USED_RESOLUTION))
-        .values(last_used_at=now)).rowcount
+    tokens = table(ApiToken)
+    written = rows_changed(session.execute(
+        update(tokens).where(tokens.c.id == token.id, or_(
+            tokens.c.last_used_at.is_(None),
+            tokens.c.last_used_at <= now - LAST_USED_RESOLUTION))
+        .values(last_used_at=now)))
     return bool(written)

@@ -64,6 +64,5 @@ def triage(text: str, lang: str | None = None, rulebook: Rulebook | None = None,
     if second_reader == DEFAULT:
         second = default_reader() if book.path == DEFAULT_PATH else None
     else:
-        second = second_reader
-    return read(text or "", lang, book, default_choices(), question, history,
-                second if isinstance(second, SecondReader) else None)
+        second = second_reader if isinstance(second_reader, SecondReader) else None
+    return read(text or "", lang, book, default_choices(), question, history, second)

@@ -273,9 +273,9 @@ def _spans(phrase: Phrase, clause: _Clause) -> Iterator[tuple[int, int]]:
     """Where the phrase matches, as ``finditer`` with the word-start lookbehind would say."""
     text, fast = clause.text, phrase.unanchored
     if fast is None:
-        for m in phrase.regex.finditer(text):
-            if m.end() > m.start():
-                yield span_to_tokens(clause.starts, m.start(), m.end())
+        for found in phrase.regex.finditer(text):
+            if found.end() > found.start():
+                yield span_to_tokens(clause.starts, found.start(), found.end())
         return
     pos = 0
     while (m := fast.search(text, pos)) is not None:

@@ -363,10 +363,11 @@ class _Loader:
                           if all(fast) else None)  # one raw or empty-capable cue: anchored
         except Exception as exc:  # pragma: no cover - parts compiled individually above
             raise self.fail(entry, f"cannot combine phrases: {exc}") from exc
-        anchors = [p.prefilter for p in phrases]
+        anchors = [p.prefilter for p in phrases if p.prefilter]
         return Phrase(entry, regex, frozenset().union(*(p.words for p in phrases)),
                       needs_a_word=all(p.needs_a_word for p in phrases), unanchored=unanchored,
-                      anchor=(frozenset().union(*anchors) if all(anchors) else None))
+                      anchor=(frozenset().union(*anchors) if len(anchors) == len(phrases)
+                              else None))
 
     # -- sections ---------------------------------------------------------------------------
 
