@@ -60,10 +60,9 @@ class Base(DeclarativeBase):
 def table(model: type[Base]) -> Table:
     """The Core table of a mapped class, for plain (non-ORM) statements.
 
-    Core ``insert``/``update`` on the table skip the ORM's session
-    synchronisation and bulk paths, which the queue claims and counters rely
-    on. ``Model.__table__`` is typed as the abstract ``FromClause`` (it may be
-    any selectable in general); every model here is declared on a ``Table``."""
+    ``insert``/``update`` on the table run as plain SQL, without the ORM's
+    session synchronisation. ``Model.__table__`` is typed as the general
+    ``FromClause``; every model here is declared on a ``Table``."""
     return cast(Table, model.__table__)
 
 

@@ -126,9 +126,9 @@ def _week_start(at: datetime, tz: ZoneInfo) -> date:
 
 
 def _median(durations: list[timedelta]) -> timedelta | None:
-    """The median duration (None for none), to the microsecond as
-    ``statistics.median`` gives it; that accepts timedeltas but is typed for
-    numbers only, so the median is taken of whole microseconds."""
+    """The median duration, None for none. ``statistics.median`` computes it
+    for timedeltas too but is typed for numbers only: taken here over whole
+    microseconds, with the same result."""
     if not durations:
         return None
     unit = timedelta(microseconds=1)
