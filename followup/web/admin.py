@@ -14,10 +14,10 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import and_, func, or_, select
 
 from followup import validation as v
-from followup.app import db, services
 from followup.care import quick_replies
 from followup.care.escalation import Rung, ladder_entries, oncall_ladder, parse_rung, rung_line
 from followup.ehr import outbox
+from followup.extensions import db, services
 from followup.models import ApiToken, AuditEvent, EhrOutbox, Flag, User
 from followup.staff.accounts import (
     ROLES,

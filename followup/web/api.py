@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
-from followup.app import db, services
 from followup.care import flags as flag_service
+from followup.extensions import db, services
 from followup.models import ApiToken, Checkin, Clinic, Flag, Infusion, Message, Patient
 from followup.patients.enrollment import (
     IdentityChoice,

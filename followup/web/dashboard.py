@@ -28,12 +28,12 @@ from markupsafe import Markup, escape
 from sqlalchemy import or_, select
 
 from followup import validation as v
-from followup.app import db, services
 from followup.care import alerts as alert_service
 from followup.care import flags as flag_service
 from followup.care import metrics as metrics_service
 from followup.care import pager, quick_replies
 from followup.care.escalation import EscalationState, escalation_state, oncall_ladder
+from followup.extensions import db, services
 from followup.messaging.dispatch import STAFF_KIND
 from followup.messaging.inbound import unknown_number_texts
 from followup.messaging.texts import LANGUAGES, render_sms, sms_segments
