@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import MISSING, dataclass, fields, is_dataclass
 from datetime import time
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import get_type_hints
 import pytest
 
 from followup.config import ConfigError, Settings, load_settings
-from followup.config_loader import env_overrides, load_section, setting
+from followup.config_loader import env_overrides, known_keys, load_section, setting
 
 
 def load(tmp_path: Path, toml: str = "", env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
@@ -218,3 +219,21 @@ def test_every_declared_default_has_its_declared_type() -> None:
 
 def test_settings_keep_no_copy_of_the_raw_file() -> None:
     assert "raw" not in {f.name for f in fields(Settings)}
+
+
+def test_every_declared_key_is_documented_in_the_example() -> None:
+    """The operator's reference: a key declared in code appears in
+    config.example.toml, set or commented out (a table of their own as a header)."""
+    text = (Path(__file__).resolve().parents[1] / "config.example.toml").read_text()
+
+    def keys(tree: dict[str, object], prefix: str = "") -> list[str]:
+        out: list[str] = []
+        for name, sub in tree.items():
+            out += keys(sub, f"{prefix}{name}.") if isinstance(sub, dict) else [prefix + name]
+        return out
+
+    undocumented = [
+        key for key in keys(known_keys(Settings))
+        if not re.search(rf"^#?\s*{re.escape(key.rpartition('.')[2])}\s*=", text, re.M)
+        and not re.search(rf"^\[+{re.escape(key)}\]+", text, re.M)]
+    assert undocumented == []
