@@ -2,7 +2,9 @@
 
 Everything a request or a CLI command needs (settings, database, SMS backend,
 clock) is built here once and hung on ``app.extensions["followup"]`` so
-tests can swap the clock or the SMS backend without monkeypatching.
+tests can swap the clock or the SMS backend without monkeypatching. The
+services are looked up through ``followup.extensions``: this module is the
+wiring only, imported by the entry points (CLI, WSGI), never by the code it wires.
 """
 
 from __future__ import annotations
@@ -10,64 +12,20 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from followup.clock import Clock, SystemClock
 from followup.config import ConfigError, Settings, load_settings
-from followup.db import make_engine, make_sessionmaker, make_worker_engine
-from followup.messaging.dispatch import Dispatcher
+from followup.db import make_engine, make_sessionmaker
+from followup.extensions import EXTENSION_KEY, Services, close_db
 from followup.messaging.sms.base import SmsBackend
 from followup.resources import templates_dir
 from followup.triage import Rulebook, load_rulebook, second_reader
 from followup.triage.rulebook import DEFAULT_PATH as DEFAULT_RULEBOOK
-
-
-@dataclass
-class Services:
-    settings: Settings
-    engine: Engine
-    sessions: sessionmaker[Session]
-    clock: Clock
-    sms: SmsBackend
-    rulebook: Rulebook
-    _worker_sessions: sessionmaker[Session] | None = None
-    _writeback: Any = None
-
-    def writeback(self) -> Any:
-        """The chart write-back pass; one per process, so its SMART token is cached."""
-        if self._writeback is None:
-            from followup.ehr.writeback import WriteBack
-
-            self._writeback = WriteBack(settings=self.settings, sessions=self.worker_sessions(),
-                                        clock=self.clock)
-        return self._writeback
-
-    def dispatcher(self) -> Dispatcher:
-        return Dispatcher(settings=self.settings, sessions=self.worker_sessions(), sms=self.sms,
-                          clock=self.clock)
-
-    def dispose(self) -> None:
-        """Close every pooled connection (tests, and processes that fork)."""
-        self.engine.dispose()
-        if self._worker_sessions is not None:
-            bind = self._worker_sessions.kw["bind"]
-            bind.dispose()
-
-    def worker_sessions(self) -> sessionmaker[Session]:
-        """Sessions for the dispatcher (see ``db.make_worker_engine``)."""
-        if self.engine.dialect.name == "sqlite":
-            return self.sessions  # one file, one pool
-        if self._worker_sessions is None:
-            self._worker_sessions = make_sessionmaker(
-                make_worker_engine(self.settings.database_url))
-        return self._worker_sessions
 
 
 def create_app(
@@ -96,7 +54,7 @@ def create_app(
         SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
     )
     engine = make_engine(settings.database_url)
-    app.extensions["followup"] = Services(
+    app.extensions[EXTENSION_KEY] = services = Services(
         settings=settings,
         engine=engine,
         sessions=make_sessionmaker(engine),
@@ -107,9 +65,9 @@ def create_app(
         rulebook=(rulebook if rulebook is not None and not settings.triage_rulebook
                   else load_rulebook(settings.triage_rulebook or None)),
     )
-    if app.extensions["followup"].rulebook.path == DEFAULT_RULEBOOK:
+    if services.rulebook.path == DEFAULT_RULEBOOK:
         second_reader.warm_up()  # beside the bundled rulebook it was validated with
-    app.teardown_appcontext(_close_db)
+    app.teardown_appcontext(close_db)
     if settings.proxy_hops:
         # Behind nginx: the client's address (login throttling) and scheme come
         # from the proxy. Twilio signatures do not depend on this: they are
@@ -122,23 +80,6 @@ def create_app(
 
     register_blueprints(app)
     return app
-
-
-def services() -> Services:
-    return current_app.extensions["followup"]  # type: ignore[no-any-return]
-
-
-def db() -> Session:
-    """The request's session, opened on first use and closed at teardown."""
-    if "db" not in g:
-        g.db = services().sessions()
-    return g.db  # type: ignore[no-any-return]
-
-
-def _close_db(_exc: BaseException | None) -> None:
-    session = g.pop("db", None)
-    if session is not None:
-        session.close()
 
 
 def _check_templates(settings: Settings) -> None:

@@ -19,8 +19,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.security import generate_password_hash
 
 from followup import validation as v
-from followup.app import create_app, services
+from followup.app import create_app
 from followup.config import ConfigError
+from followup.extensions import services
 from followup.models import Clinic, User
 from followup.staff.accounts import password_problem
 from followup.staff.audit import audit

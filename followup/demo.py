@@ -27,7 +27,7 @@ from followup.staff.tokens import issue_token
 from followup.triage import Rulebook
 
 if TYPE_CHECKING:
-    from followup.app import Services
+    from followup.extensions import Services
 
 DEMO_SLUG = "demo"
 DEMO_EMAIL = "admin@demo.example"

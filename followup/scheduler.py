@@ -16,8 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -28,6 +27,7 @@ from followup.care.digest import DigestPass, DigestSummary
 from followup.care.escalation import EscalationSummary, Escalator
 from followup.care.followthrough import FollowThrough, FollowThroughSummary
 from followup.ehr.outbox import WritebackSummary
+from followup.extensions import Services, services_of
 from followup.messaging.dispatch import DispatchSummary
 
 log = logging.getLogger(__name__)
@@ -61,23 +61,24 @@ class PassesSummary:
         return head + tail
 
 
-def run_passes(services: Any, as_of: datetime | None = None) -> PassesSummary:
+def run_passes(services: Services, as_of: datetime | None = None) -> PassesSummary:
     """Dispatch, follow-through, escalation, digest, write-back: in that order, each guarded.
 
     Order matters: reminders queued by follow-through go out at the next tick
     (never mid-pass), and escalation sees flags the dispatcher just opened."""
     now = as_of or services.clock.now()
     summary = PassesSummary()
-    common = {"settings": services.settings, "sessions": services.sessions,
-              "clock": services.clock}
-    passes: list[tuple[str, str, Callable[[], Any]]] = [
+    settings, sessions, clock = services.settings, services.sessions, services.clock
+    passes: list[tuple[str, str, Callable[[], object]]] = [
         ("dispatch", "dispatcher pass failed", lambda: services.dispatcher().run_once(now)),
         ("followthrough", "follow-through pass failed",
-         lambda: FollowThrough(**common).run_once(now)),
+         lambda: FollowThrough(settings=settings, sessions=sessions, clock=clock).run_once(now)),
         ("escalation", "escalation pass failed",
-         lambda: Escalator(sms=services.sms, **common).run_once(now)),
+         lambda: Escalator(settings=settings, sessions=sessions, clock=clock,
+                           sms=services.sms).run_once(now)),
         ("digest", "digest pass failed",
-         lambda: DigestPass(sms=services.sms, **common).run_once(now)),
+         lambda: DigestPass(settings=settings, sessions=sessions, clock=clock,
+                           sms=services.sms).run_once(now)),
         # Last: flags opened by the passes above go into the chart in the same tick.
         ("ehr", "chart write-back pass failed", lambda: services.writeback().run_once(now)),
     ]
@@ -91,7 +92,7 @@ def run_passes(services: Any, as_of: datetime | None = None) -> PassesSummary:
 
 
 def _dispatch_job(app: Flask) -> None:
-    summary = run_passes(app.extensions["followup"])
+    summary = run_passes(services_of(app))
     d = summary.dispatch
     if d is not None and (d.sent or d.failed or d.skipped or d.retrying):
         log.info("dispatcher pass: %d sent, %d deferred, %d skipped, %d retrying, %d failed, "
@@ -105,7 +106,7 @@ def _dispatch_job(app: Flask) -> None:
 
 
 def _configure(scheduler: BaseScheduler, app: Flask) -> BaseScheduler:
-    interval = app.extensions["followup"].settings.scheduler_interval_seconds
+    interval = services_of(app).settings.scheduler_interval_seconds
     scheduler.add_job(
         _dispatch_job, "interval", args=[app], seconds=interval, id="dispatch",
         coalesce=True, max_instances=1, misfire_grace_time=interval, replace_existing=True,
@@ -114,9 +115,7 @@ def _configure(scheduler: BaseScheduler, app: Flask) -> BaseScheduler:
     return scheduler
 
 
-def _now() -> Any:
-    from datetime import UTC, datetime
-
+def _now() -> datetime:
     return datetime.now(UTC)
 
 
@@ -125,7 +124,7 @@ def start_background(app: Flask) -> BackgroundScheduler:
     _configure(scheduler, app)
     scheduler.start()
     log.info("scheduler started: dispatch, follow-through, escalation and digest every %ss",
-             app.extensions["followup"].settings.scheduler_interval_seconds)
+             services_of(app).settings.scheduler_interval_seconds)
     return scheduler
 
 
@@ -133,7 +132,7 @@ def run_blocking(app: Flask) -> None:
     scheduler = BlockingScheduler(timezone="UTC")
     _configure(scheduler, app)
     log.info("worker started: dispatch, follow-through, escalation and digest every %ss",
-             app.extensions["followup"].settings.scheduler_interval_seconds)
+             services_of(app).settings.scheduler_interval_seconds)
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):

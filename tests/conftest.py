@@ -24,8 +24,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 
-from followup.app import Services, create_app
+from followup.app import create_app
 from followup.clock import FixedClock
+from followup.extensions import Services
 from followup.messaging.sms.base import SendResult
 from followup.messaging.sms.console import ConsoleBackend
 from followup.migrate import upgrade

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import MISSING, dataclass, fields, is_dataclass
+from datetime import time
 from pathlib import Path
+from typing import get_type_hints
 
 import pytest
 
-from followup.config import ConfigError, load_settings
+from followup.config import ConfigError, Settings, load_settings
+from followup.config_loader import env_overrides, known_keys, load_section, setting
 
 
 def load(tmp_path: Path, toml: str = "", env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
@@ -139,3 +144,96 @@ def test_a_clinicians_rulebook_is_used(tmp_path: Path, app_config) -> None:  # t
     app = create_app({**app_config, "triage": {"rulebook": str(rulebook)}})
     assert app.extensions["followup"].rulebook is not None
     app.extensions["followup"].dispose()
+
+
+# -- one declaration per key: the loader walks the dataclasses ------------------------------
+@dataclass(frozen=True)
+class _Inner:
+    depth: int = setting(3, minimum=1, maximum=9, note="nine is deep enough")
+
+
+@dataclass(frozen=True)
+class _NewSection:
+    """A section the loader was never told about: only its fields say what it holds."""
+
+    name: str = setting("north", choices=("north", "south"))
+    rate: float = setting(1.5, key="limits.rate", minimum=0.5)
+    on: bool = setting(False, env="DEMO_ON")
+    kinds: tuple[str, ...] = ("a",)
+    at: time = time(7, 30)
+    inner: _Inner = setting(default_factory=_Inner)
+
+
+def test_a_new_field_is_read_checked_and_defaulted_from_its_declaration_alone() -> None:
+    assert load_section(_NewSection, {}) == _NewSection()
+    got = load_section(_NewSection, {"name": "south", "limits": {"rate": 2}, "kinds": ["x", "y"],
+                                     "at": "06:15", "inner": {"depth": 9}})
+    assert got == _NewSection("south", 2.0, False, ("x", "y"), time(6, 15), _Inner(9))
+    assert isinstance(got.rate, float)
+    env = env_overrides(_NewSection, {"DEMO_ON": "yes"})
+    assert load_section(_NewSection, env).on is True
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    ({"name": "east"}, "name: must be \"north\" or \"south\", got 'east'"),
+    ({"limits": {"rate": 0.1}}, "limits.rate: must be at least 0.5"),
+    ({"limits": {"rate": "fast"}}, "limits.rate: must be a number"),
+    ({"limits": 3}, r"limits: must be a table \(\[limits\]\)"),
+    ({"limits": {"rte": 1}}, r"limits.rte: unknown setting \(see config.example.toml\)"),
+    ({"inner": {"depth": 10}}, r"inner.depth: must be at most 9 \(nine is deep enough\)"),
+    ({"inner": {"depth": 2.5}}, "inner.depth: must be a whole number, got 2.5"),
+    ({"on": "yes"}, "on: must be true or false"),
+    ({"kinds": ["a", 1]}, "kinds: must be a list of strings"),
+    ({"at": "7h"}, "at: must be a time like \"21:00\", got '7h'"),
+    ({"colour": "red"}, "colour: unknown setting"),
+])
+def test_a_new_fields_bad_values_are_refused_with_its_key(raw: dict[str, object],
+                                                          message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_section(_NewSection, raw, prefix="")
+
+
+def test_a_bad_environment_flag_names_the_variable_and_the_key(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"FOLLOWUP_DEV: must be 1 or 0 \(server.dev\)"):
+        load(tmp_path, env={"FOLLOWUP_DEV": "maybe"})
+    assert load(tmp_path, env={"FOLLOWUP_DEV": "1"}).dev is True
+
+
+def test_every_declared_default_has_its_declared_type() -> None:
+    """A default written 15 for a float field would print "15", not "15.0", and pass
+    no check: the declarations themselves are checked here."""
+    def walk(cls: type, where: str) -> list[str]:
+        wrong = []
+        hints = get_type_hints(cls)
+        for f in fields(cls):
+            value = f.default_factory() if f.default is MISSING else f.default  # type: ignore[misc]
+            hint = hints[f.name]
+            if isinstance(hint, type) and is_dataclass(hint):
+                wrong += walk(hint, f"{where}{f.name}.")
+            elif isinstance(hint, type) and not isinstance(value, hint):
+                wrong.append(f"{where}{f.name}")
+        return wrong
+
+    assert walk(Settings, "") == []
+
+
+def test_settings_keep_no_copy_of_the_raw_file() -> None:
+    assert "raw" not in {f.name for f in fields(Settings)}
+
+
+def test_every_declared_key_is_documented_in_the_example() -> None:
+    """The operator's reference: a key declared in code appears in
+    config.example.toml, set or commented out (a table of their own as a header)."""
+    text = (Path(__file__).resolve().parents[1] / "config.example.toml").read_text()
+
+    def keys(tree: dict[str, object], prefix: str = "") -> list[str]:
+        out: list[str] = []
+        for name, sub in tree.items():
+            out += keys(sub, f"{prefix}{name}.") if isinstance(sub, dict) else [prefix + name]
+        return out
+
+    undocumented = [
+        key for key in keys(known_keys(Settings))
+        if not re.search(rf"^#?\s*{re.escape(key.rpartition('.')[2])}\s*=", text, re.M)
+        and not re.search(rf"^\[+{re.escape(key)}\]+", text, re.M)]
+    assert undocumented == []

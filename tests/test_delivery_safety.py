@@ -22,9 +22,10 @@ from flask import Flask
 from sqlalchemy import select, update
 from web.staffkit import login, make_user, post
 
-from followup.app import Services, create_app
+from followup.app import create_app
 from followup.care.digest import DigestPass
 from followup.clock import FixedClock
+from followup.extensions import Services
 from followup.models import AuditEvent, Checkin, Clinic, ClinicAlert
 
 PATIENTS = 30

@@ -13,9 +13,9 @@ import pytest
 from conftest import make_clinic
 from sqlalchemy import select
 
-from followup.app import Services
 from followup.care.digest import DigestPass
 from followup.care.flags import acknowledge, open_flag
+from followup.extensions import Services
 from followup.messaging.email import EmailError, LogOnlyEmail, SmtpEmail
 from followup.messaging.sms.base import TransientSendError
 from followup.models import Digest, Flag, Patient

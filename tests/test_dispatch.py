@@ -11,8 +11,8 @@ from conftest import ClinicHandle, ScriptedBackend, run_concurrently
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
-from followup.app import Services
 from followup.clock import FixedClock
+from followup.extensions import Services
 from followup.messaging.dispatch import Dispatcher
 from followup.messaging.sms.base import PermanentSendError, TransientSendError
 from followup.messaging.sms.console import ConsoleBackend

@@ -19,9 +19,9 @@ from hl7.client import MLLPClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from followup.app import Services
 from followup.cli import cli
 from followup.ehr.hl7_in import ListenerThread
+from followup.extensions import Services
 from followup.models import AuditEvent, Checkin, Infusion, Patient
 
 

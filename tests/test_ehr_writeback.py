@@ -28,7 +28,7 @@ from test_ehr_fhir import MRN_SYSTEM, example
 from web.staffkit import login, make_user
 from web.staffkit import post as form_post
 
-from followup.app import Services
+from followup.extensions import Services
 from followup.models import EhrOutbox, Flag
 from followup.scheduler import run_passes
 

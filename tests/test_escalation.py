@@ -11,10 +11,10 @@ from conftest import ScriptedBackend, make_clinic, run_concurrently
 from fake_twilio import FakeTwilio
 from sqlalchemy import select
 
-from followup.app import Services
 from followup.care.escalation import Escalator
 from followup.care.flags import acknowledge, open_flag, resolve
 from followup.clock import FixedClock
+from followup.extensions import Services
 from followup.messaging.sms.base import PermanentSendError, TransientSendError
 from followup.messaging.sms.console import ConsoleBackend
 from followup.messaging.sms.twilio import TwilioBackend

@@ -14,8 +14,8 @@ from conftest import ClinicHandle, post_twilio
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
-from followup.app import Services
 from followup.care.followthrough import FollowThrough, end_of_waking_day, waking_after
+from followup.extensions import Services
 from followup.messaging.texts import render_sms, sms_segments
 from followup.models import Checkin, Flag, FlagEvent, Message, Patient
 from followup.patients.schedule import QuietHours

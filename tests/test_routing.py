@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from web.staffkit import login, make_user
 
-from followup.app import Services
+from followup.extensions import Services
 from followup.models import Checkin, Flag, Message
 
 SHARED = "+13125550100"  # the deployment's number, no clinic's own

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from followup.config import DEFAULTS, build_settings
+from followup.config import load_settings
 from followup.patients.schedule import QuietHours, Slot, local_moment, merge, next_allowed, plan
 
 CHICAGO = ZoneInfo("America/Chicago")
 QUIET = QuietHours(time(21, 0), time(8, 0))
-SPECS = build_settings(DEFAULTS, instance_path="/tmp").checkins
+SPECS = load_settings(instance_path="/tmp", environ={}).checkins
 
 
 def at(text: str) -> datetime:

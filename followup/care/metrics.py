@@ -1,10 +1,10 @@
 """Numbers for the clinic: who has gone quiet, how patients answer, how fast
 nurses act, and whether one product or lot causes more reactions.
 
-Plain queries and Python over one clinic's rows: a clinic has hundreds of
-infusions a month, not millions, and keeping the arithmetic here (not in SQL
-dialect tricks) makes it read the same on SQLite and PostgreSQL and easy to
-check in tests.
+Plain queries over one clinic's rows, with portable SQL only (no dialect
+tricks) so they read the same on SQLite and PostgreSQL. The per-lot counts are
+grouped in the database over a date window: they span every infusion, and a
+clinic's history grows without end.
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from statistics import median
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Subquery, case, func, select
+from sqlalchemy.orm import Session, aliased
 
 from followup.messaging.dispatch import STAFF_KIND
 from followup.models import Checkin, Clinic, Flag, Infusion, Message, Patient
@@ -125,14 +124,13 @@ def _week_start(at: datetime, tz: ZoneInfo) -> date:
     return local - timedelta(days=local.weekday())
 
 
-def _median(durations: list[timedelta]) -> timedelta | None:
-    """The median duration, None for none. ``statistics.median`` computes it
-    for timedeltas too but is typed for numbers only: taken here over whole
-    microseconds, with the same result."""
-    if not durations:
+def _median(spans: list[timedelta]) -> timedelta | None:
+    """The middle span (the mean of the two middle ones for an even count); None if none."""
+    if not spans:
         return None
-    unit = timedelta(microseconds=1)
-    return timedelta(microseconds=median(d // unit for d in durations))
+    ordered = sorted(spans)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
 def report(session: Session, clinic: Clinic, now: datetime, *, weeks: int = 8) -> Report:
@@ -183,55 +181,38 @@ def report(session: Session, clinic: Clinic, now: datetime, *, weeks: int = 8) -
     )
 
 
-def lots(session: Session, clinic_id: int, since: datetime) -> list[LotRow]:
+def lots(session: Session, clinic_id: int, since: datetime,
+         until: datetime | None = None) -> list[LotRow]:
     """Reactions (mild or worse answers) and triage flags per infusion, by product and lot.
 
-    Each reaction counts against the infusion its check-in was about, or,
-    for a text that answered no check-in, the patient's latest infusion
-    before it."""
-    infusions = session.scalars(
-        select(Infusion).join(Patient, Patient.id == Infusion.patient_id)
-        .where(Patient.clinic_id == clinic_id, Infusion.ended_at >= since)
-    ).all()
-    if not infusions:
+    Infusions that ended in [since, until) are counted; so are the reactions and
+    flags of that window. Each reaction counts against the infusion its check-in
+    was about, or, for a text that answered no check-in, the patient's latest
+    infusion of the window ended before it. Counted by the database (GROUP BY):
+    a clinic's whole history never travels into Python."""
+    in_window = [Patient.clinic_id == clinic_id, Infusion.ended_at >= since]
+    if until is not None:
+        in_window.append(Infusion.ended_at < until)
+    product = func.coalesce(func.nullif(Infusion.product, ""), "(no product)").label("product")
+    lot = func.coalesce(func.nullif(Infusion.lot, ""), "(no lot)").label("lot")
+    groups: dict[tuple[str, str], LotRow] = {
+        (p, lt): LotRow(p, lt, n, 0, 0) for p, lt, n in session.execute(
+            select(product, lot, func.count(Infusion.id))
+            .join(Patient, Patient.id == Infusion.patient_id).where(*in_window)
+            .group_by(product, lot))}
+    if not groups:
         return []
-    by_patient: dict[int, list[Infusion]] = defaultdict(list)
-    for inf in sorted(infusions, key=lambda i: i.ended_at):
-        by_patient[inf.patient_id].append(inf)
-    checkin_infusion: dict[int, int] = {
-        cid: iid for cid, iid in session.execute(
-            select(Checkin.id, Checkin.infusion_id)
-            .join(Patient, Patient.id == Checkin.patient_id)
-            .where(Patient.clinic_id == clinic_id))}
-
-    def infusion_of(patient_id: int | None, checkin_id: int | None,
-                    at: datetime) -> int | None:
-        if checkin_id is not None and checkin_id in checkin_infusion:
-            return checkin_infusion[checkin_id]
-        before = [i for i in by_patient.get(patient_id or 0, []) if i.ended_at <= at]
-        return before[-1].id if before else None
-
-    reactions: Counter[int] = Counter()
-    for m in session.scalars(select(Message).where(
-            Message.clinic_id == clinic_id, Message.direction == "in",
-            Message.level.in_(REACTION_LEVELS), Message.created_at >= since)):
-        inf_id = infusion_of(m.patient_id, m.checkin_id, m.created_at)
-        if inf_id is not None:
-            reactions[inf_id] += 1
-    flagged: Counter[int] = Counter()
-    for f in session.scalars(select(Flag).where(
-            Flag.clinic_id == clinic_id, Flag.reason == "triage", Flag.created_at >= since)):
-        inf_id = infusion_of(f.patient_id, f.checkin_id, f.created_at)
-        if inf_id is not None:
-            flagged[inf_id] += 1
-
-    groups: dict[tuple[str, str], LotRow] = {}
-    for inf in infusions:
-        key = (inf.product or "(no product)", inf.lot or "(no lot)")
-        row = groups.setdefault(key, LotRow(key[0], key[1], 0, 0, 0))
-        row.infusions += 1
-        row.reactions += reactions[inf.id]
-        row.flags += flagged[inf.id]
+    reaction = Message.direction == "in", Message.level.in_(REACTION_LEVELS)
+    for counted, table, where in (
+            ("reactions", Message, reaction),
+            ("flags", Flag, (Flag.reason == "triage",))):
+        attributed = _attributed_infusions(table, clinic_id, since, until, in_window, where)
+        for p, lt, n in session.execute(
+                select(product, lot, func.count())
+                .select_from(attributed).join(Infusion, Infusion.id == attributed.c.infusion_id)
+                .join(Patient, Patient.id == Infusion.patient_id).where(*in_window)
+                .group_by(product, lot)):
+            setattr(groups[(p, lt)], counted, n)
     rows = list(groups.values())
     total_inf = sum(r.infusions for r in rows)
     total_react = sum(r.reactions for r in rows)
@@ -242,3 +223,29 @@ def lots(session: Session, clinic_id: int, since: datetime) -> list[LotRow]:
                         and r.reactions >= MIN_REACTIONS
                         and r.reactions_per_infusion >= STAND_OUT_RATIO * max(rest_rate, 0.05))
     return sorted(rows, key=lambda r: (-r.reactions_per_infusion, r.product, r.lot))
+
+
+def _attributed_infusions(table: type[Message] | type[Flag], clinic_id: int, since: datetime,
+                          until: datetime | None, in_window: list[ColumnElement[bool]],
+                          where: tuple[ColumnElement[bool], ...]) -> Subquery:
+    """One row per message (or flag) of the window: the infusion it counts against.
+
+    Its check-in's infusion when it names a check-in of this clinic; else the
+    patient's latest infusion of the window that ended before it."""
+    latest = (select(Infusion.id).join(Patient, Patient.id == Infusion.patient_id)
+              .where(*in_window, Infusion.patient_id == table.patient_id,
+                     Infusion.ended_at <= table.created_at)
+              .order_by(Infusion.ended_at.desc(), Infusion.id.desc()).limit(1)
+              .correlate(table).scalar_subquery())
+    own_checkin = aliased(Checkin)
+    checkin_patient = aliased(Patient)
+    window = [table.clinic_id == clinic_id, table.created_at >= since, *where]
+    if until is not None:
+        window.append(table.created_at < until)
+    return (select(case((checkin_patient.id.is_not(None), own_checkin.infusion_id),
+                        else_=latest).label("infusion_id"))
+            .select_from(table)
+            .outerjoin(own_checkin, own_checkin.id == table.checkin_id)
+            .outerjoin(checkin_patient, (checkin_patient.id == own_checkin.patient_id)
+                       & (checkin_patient.clinic_id == clinic_id))
+            .where(*window).subquery())

@@ -9,6 +9,8 @@ import traceback
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from followup.extensions import services_of
+
 log = logging.getLogger(__name__)
 
 
@@ -36,7 +38,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(fhir.bp)
     app.register_blueprint(webhooks.bp)
-    settings = app.extensions["followup"].settings
+    settings = services_of(app).settings
     if settings.dev and settings.sms_backend == "console":
         app.register_blueprint(devphone.bp)
 
@@ -51,10 +53,10 @@ def register_blueprints(app: Flask) -> None:
             return response
         if request.path.startswith("/api/"):
             # Keep the exception's own headers (Allow on a 405, ...).
-            response = exc.get_response()
-            response.set_data(json.dumps({"error": exc.description or exc.name}))
-            response.content_type = "application/json"
-            return response
+            api_response = exc.get_response()
+            api_response.set_data(json.dumps({"error": exc.description or exc.name}))
+            api_response.content_type = "application/json"
+            return api_response
         return exc
 
     @app.errorhandler(Exception)

@@ -5,7 +5,6 @@ Admins only; every change is audited with ids, never patient details.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,10 +13,10 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import and_, func, or_, select
 
 from followup import validation as v
-from followup.app import db, services
-from followup.care import quick_replies
-from followup.care.escalation import Rung, ladder_entries, oncall_ladder, parse_rung, rung_line
+from followup.care import clinic_settings, quick_replies
+from followup.care.escalation import oncall_ladder, rung_line
 from followup.ehr import outbox
+from followup.extensions import db, services
 from followup.models import ApiToken, AuditEvent, EhrOutbox, Flag, User
 from followup.staff.accounts import (
     ROLES,
@@ -38,9 +37,6 @@ from followup.web.scoping import owned
 bp = staff_blueprint("admin", __name__, url_prefix="/admin")
 
 AUDIT_PAGE = 100
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-HHMM_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-EMERGENCY_RE = re.compile(r"^\+?[0-9]{2,15}$")
 EMAIL_TAKEN = ("this address cannot be used for a new login. If the person already has a "
                "login here, it is in the list above; otherwise use another address of theirs")
 
@@ -112,7 +108,7 @@ def staff() -> Any:
         email = form.get("email", "").strip().lower()
         role = form.get("role", "")
         password = form.get("password", "")
-        if not EMAIL_RE.match(email) or len(email) > 254:
+        if not clinic_settings.EMAIL_RE.match(email) or len(email) > 254:
             errors["email"] = "an email address such as nurse@clinic.example"
         elif db().scalar(select(User).where(User.email == email)) is not None:
             # One answer whether the login is at this clinic (listed on this
@@ -289,54 +285,6 @@ def quick_replies_page() -> Any:
 
 
 # -- clinic settings ------------------------------------------------------------------------
-def _settings_values(form: Any, region: str | None) -> tuple[dict[str, Any], dict[str, str]]:
-    values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    emergency = form.get("emergency_number", "").strip().replace(" ", "")
-    if not EMERGENCY_RE.match(emergency):
-        errors["emergency_number"] = "digits only, such as 911"
-    values["emergency_number"] = emergency
-    values["show_product_in_texts"] = form.get("show_product_in_texts") == "on"
-    rungs: list[Rung] = []
-    for i, line in enumerate(form.get("oncall_phones", "").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            rungs.append(parse_rung(line, region))
-        except v.FieldError as exc:
-            errors["oncall_phones"] = f"line {i}: {exc}"
-            break
-    values["oncall_phones"] = ladder_entries(rungs)
-    try:
-        values["enrol_countries"] = list(v.countries(form.get("enrol_countries", ""))) or None
-    except v.FieldError as exc:
-        errors["enrol_countries"] = str(exc)
-    email = form.get("contact_email", "").strip()
-    if email and not EMAIL_RE.match(email):
-        errors["contact_email"] = "an email address"
-    values["contact_email"] = email or None
-    contact_phone = form.get("contact_phone", "").strip()
-    values["contact_phone"] = None
-    if contact_phone:
-        try:
-            values["contact_phone"] = v.phone(contact_phone, region=region)
-        except v.FieldError as exc:
-            errors["contact_phone"] = str(exc)
-    channel = form.get("digest_channel", "")
-    if channel not in ("", "email", "sms"):
-        errors["digest_channel"] = "off, email or sms"
-    values["digest_channel"] = channel or None
-    if channel == "email" and not values["contact_email"]:
-        errors["contact_email"] = "needed for an email digest"
-    if channel == "sms" and not values["contact_phone"]:
-        errors["contact_phone"] = "needed for a text digest"
-    digest_time = form.get("digest_time", "").strip()
-    if digest_time and not HHMM_RE.match(digest_time):
-        errors["digest_time"] = "a time such as 07:30"
-    values["digest_time"] = digest_time or None
-    return values, errors
-
-
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required(role="admin")
 def settings() -> Any:
@@ -345,12 +293,13 @@ def settings() -> Any:
     form: Any = None
     if request.method == "POST":
         form = request.form
-        values, errors = _settings_values(form, v.region_of(clinic.phone))
-        if not errors:
-            changed = sorted(k for k, val in values.items() if getattr(clinic, k) != val)
-            for key, val in values.items():
-                setattr(clinic, key, val)
-            staff_audit("clinic.settings", "clinic", clinic.id, {"changed": changed})
+        try:
+            values = clinic_settings.parse(form, v.region_of(clinic.phone))
+        except clinic_settings.ClinicSettingsError as exc:
+            errors = exc.fields
+        else:
+            changed = clinic_settings.save(db(), clinic, values, actor=g.actor,
+                                           now=services().clock.now())
             db().commit()
             flash("Settings saved." if changed else "Nothing changed.", "success")
             return redirect(url_for(".settings"))

@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
-from followup.app import db, services
 from followup.care import flags as flag_service
+from followup.extensions import db, services
 from followup.models import ApiToken, Checkin, Clinic, Flag, Infusion, Message, Patient
+from followup.patients import pause as patient_pause
 from followup.patients.enrollment import (
     IdentityChoice,
     IdentityConflict,
@@ -153,6 +154,8 @@ def patient_json(p: Patient) -> dict[str, Any]:
         "id": p.id, "first_name": p.first_name, "phone": p.phone, "language": p.language,
         "timezone": p.timezone, "external_id": p.external_id,
         "opted_out": p.opted_out_at is not None, "opted_out_at": iso(p.opted_out_at),
+        "paused": p.paused_at is not None, "paused_at": iso(p.paused_at),
+        "paused_by": p.paused_by,
         "infusions": [infusion_json(i) for i in p.infusions],
         "checkins": [checkin_json(c) for c in p.checkins],
     }
@@ -258,6 +261,30 @@ def patch_patient(patient_id: int):  # type: ignore[no-untyped-def]
     body = patient_json(patient)
     body["changed"] = [c.field for c in changes]
     return jsonify(body)
+
+
+@bp.post("/patients/<int:patient_id>/pause")
+@token_required
+def pause_patient(patient_id: int):  # type: ignore[no-untyped-def]
+    """Pause the patient's check-ins (audited); 409 if they already are."""
+    return _pause_or_resume(patient_pause.pause, patient_id)
+
+
+@bp.post("/patients/<int:patient_id>/resume")
+@token_required
+def resume_patient(patient_id: int):  # type: ignore[no-untyped-def]
+    """Resume the patient's check-ins (audited); 409 if they are not paused."""
+    return _pause_or_resume(patient_pause.resume, patient_id)
+
+
+def _pause_or_resume(change: Callable[..., Patient], patient_id: int) -> Any:
+    patient = own_patient(patient_id)
+    try:
+        change(db(), patient, actor=g.actor, now=services().clock.now())
+    except patient_pause.PauseError as exc:
+        raise ApiError(str(exc), status=409) from None
+    db().commit()
+    return jsonify(patient_json(patient))
 
 
 @bp.get("/patients/<int:patient_id>/messages")

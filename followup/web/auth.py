@@ -38,7 +38,7 @@ from flask import (
     url_for,
 )
 
-from followup.app import db, services
+from followup.extensions import db, services
 from followup.models import Clinic, Patient, User
 from followup.resources import static_dir
 from followup.staff.accounts import attempt_login, end_sessions

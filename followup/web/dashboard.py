@@ -28,17 +28,18 @@ from markupsafe import Markup, escape
 from sqlalchemy import or_, select
 
 from followup import validation as v
-from followup.app import db, services
 from followup.care import alerts as alert_service
 from followup.care import flags as flag_service
 from followup.care import metrics as metrics_service
 from followup.care import pager, quick_replies
 from followup.care.escalation import EscalationState, escalation_state, oncall_ladder
+from followup.extensions import db, services
 from followup.messaging.dispatch import STAFF_KIND
 from followup.messaging.inbound import unknown_number_texts
 from followup.messaging.texts import LANGUAGES, render_sms, sms_segments
 from followup.models import Checkin, ClinicAlert, Flag, Message, Patient, PatientChange, User
 from followup.patients import notes as patient_notes
+from followup.patients import pause as patient_pause
 from followup.patients.enrollment import (
     IdentityConflict,
     edit_patient,
@@ -553,11 +554,13 @@ def add_note(patient_id: int) -> Any:
 @login_required
 def pause(patient_id: int) -> Any:
     p = own_patient(patient_id)
-    if p.paused_at is None:
-        p.paused_at, p.paused_by = services().clock.now(), g.actor
-        staff_audit("patient.pause", "patient", p.id)
+    try:
+        patient_pause.pause(db(), p, actor=g.actor, now=services().clock.now())
+    except patient_pause.AlreadyPaused:
+        flash("Check-ins were already paused.", "info")  # e.g. a colleague, a moment ago
+    else:
         db().commit()
-    flash("Check-ins paused: none will be sent until you resume them.", "success")
+        flash("Check-ins paused: none will be sent until you resume them.", "success")
     return redirect(url_for(".patient", patient_id=p.id))
 
 
@@ -565,11 +568,13 @@ def pause(patient_id: int) -> Any:
 @login_required
 def resume(patient_id: int) -> Any:
     p = own_patient(patient_id)
-    if p.paused_at is not None:
-        p.paused_at, p.paused_by = None, None
-        staff_audit("patient.resume", "patient", p.id)
+    try:
+        patient_pause.resume(db(), p, actor=g.actor, now=services().clock.now())
+    except patient_pause.NotPaused:
+        flash("Check-ins were not paused.", "info")
+    else:
         db().commit()
-    flash("Check-ins resumed.", "success")
+        flash("Check-ins resumed.", "success")
     return redirect(url_for(".patient", patient_id=p.id))
 
 

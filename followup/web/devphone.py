@@ -19,7 +19,7 @@ import uuid
 from flask import abort, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from followup.app import db, services
+from followup.extensions import db, services
 from followup.messaging.inbound import handle_inbound
 from followup.models import Message, Patient
 from followup.web.auth import login_required, staff_blueprint

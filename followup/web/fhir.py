@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, request
 
-from followup.app import db, services
+from followup.extensions import db, services
 from followup.web.api import token_required
 
 bp = Blueprint("fhir", __name__, url_prefix="/fhir/r4")

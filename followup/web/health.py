@@ -7,8 +7,8 @@ from flask import Blueprint, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from followup.app import db, services
 from followup.care.alerts import CREDENTIALS, alert_lines
+from followup.extensions import db, services
 
 bp = Blueprint("health", __name__)
 

@@ -22,7 +22,7 @@ from flask import (
     url_for,
 )
 
-from followup.app import db, services
+from followup.extensions import db, services
 from followup.models import CsvImport
 from followup.patients import csv_import
 from followup.patients.enrollment import (

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from flask import abort, g
 
-from followup.app import db
+from followup.extensions import db
 
 T = TypeVar("T")
 # Larger ids cannot exist, and would overflow the database's integer.

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, abort, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from followup.app import db, services
+from followup.extensions import db, services
 from followup.messaging.delivery import record_status
 from followup.messaging.inbound import handle_inbound
 

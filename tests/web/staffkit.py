@@ -12,7 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
-from followup.app import Services
+from followup.extensions import Services
 from followup.models import Clinic, User
 from followup.patients.enrollment import EnrollmentRequest, enroll
 

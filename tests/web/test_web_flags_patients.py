@@ -8,6 +8,7 @@ from conftest import post_twilio
 from sqlalchemy import select
 
 from followup.models import AuditEvent, Checkin, FlagEvent, Patient
+from followup.patients.pause import pause
 from web.staffkit import login, post
 
 
@@ -228,3 +229,17 @@ def test_an_asked_back_flag_shows_the_patients_answer_in_its_history(
     page = as_nurse.get(f"/patients/{patient_id}").get_data(as_text=True)
     assert "denied by the patient (by text)" in page
     assert "denied every red flag" in page and "lowered to routine" in page
+
+
+def test_pausing_a_patient_a_colleague_just_paused_keeps_the_first_pause(
+        as_nurse, nurse, north, enrol_patient, svc, clock):
+    patient_id = enrol_patient(north.clinic)
+    with svc.sessions() as s:
+        pause(s, s.get(Patient, patient_id), actor="user:999", now=clock.now())
+        s.commit()
+    page = post(as_nurse, f"/patients/{patient_id}/pause", follow_redirects=True)
+    assert "Check-ins were already paused." in page.get_data(as_text=True)
+    with svc.sessions() as s:
+        assert s.get(Patient, patient_id).paused_by == "user:999"
+        assert s.scalars(select(AuditEvent.actor).where(
+            AuditEvent.action == "patient.pause")).all() == ["user:999"]
