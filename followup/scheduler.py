@@ -24,8 +24,8 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from followup.care.digest import DigestPass, DigestSummary
-from followup.care.escalation import EscalationSummary, Escalator
+from followup.care.digest import DigestSummary
+from followup.care.escalation import EscalationSummary
 from followup.care.followthrough import FollowThrough, FollowThroughSummary
 from followup.ehr.outbox import WritebackSummary
 from followup.messaging.dispatch import DispatchSummary
@@ -75,9 +75,9 @@ def run_passes(services: Any, as_of: datetime | None = None) -> PassesSummary:
         ("followthrough", "follow-through pass failed",
          lambda: FollowThrough(**common).run_once(now)),
         ("escalation", "escalation pass failed",
-         lambda: Escalator(sms=services.sms, **common).run_once(now)),
+         lambda: services.escalator().run_once(now)),
         ("digest", "digest pass failed",
-         lambda: DigestPass(sms=services.sms, **common).run_once(now)),
+         lambda: services.digest().run_once(now)),
         # Last: flags opened by the passes above go into the chart in the same tick.
         ("ehr", "chart write-back pass failed", lambda: services.writeback().run_once(now)),
     ]
