@@ -15,10 +15,13 @@ from flask import Flask, current_app, g
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from followup.care.digest import DigestPass
+from followup.care.escalation import Escalator
 from followup.clock import Clock
 from followup.config import Settings
 from followup.db import make_sessionmaker, make_worker_engine
 from followup.messaging.dispatch import Dispatcher
+from followup.messaging.outbound import Outbound
 from followup.messaging.sms.base import SmsBackend
 from followup.triage import Rulebook
 
@@ -38,6 +41,15 @@ class Services:
     rulebook: Rulebook
     _worker_sessions: sessionmaker[Session] | None = None
     _writeback: WriteBack | None = None
+    _outbound: Outbound | None = None
+
+    def outbound(self) -> Outbound:
+        """The one way out for every text (see ``messaging/outbound.py``); built once,
+        on the worker's sessions, which the dispatcher shares."""
+        if self._outbound is None:
+            self._outbound = Outbound(settings=self.settings, sessions=self.worker_sessions(),
+                                      sms=self.sms, clock=self.clock)
+        return self._outbound
 
     def writeback(self) -> WriteBack:
         """The chart write-back pass; one per process, so its SMART token is cached."""
@@ -50,7 +62,15 @@ class Services:
 
     def dispatcher(self) -> Dispatcher:
         return Dispatcher(settings=self.settings, sessions=self.worker_sessions(), sms=self.sms,
-                          clock=self.clock)
+                          clock=self.clock, outbound=self.outbound())
+
+    def escalator(self) -> Escalator:
+        return Escalator(settings=self.settings, sessions=self.sessions, sms=self.sms,
+                         clock=self.clock, outbound=self.outbound())
+
+    def digest(self) -> DigestPass:
+        return DigestPass(settings=self.settings, sessions=self.sessions, sms=self.sms,
+                          clock=self.clock, outbound=self.outbound())
 
     def dispose(self) -> None:
         """Close every pooled connection (tests, and processes that fork)."""

@@ -23,8 +23,8 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from followup.care.digest import DigestPass, DigestSummary
-from followup.care.escalation import EscalationSummary, Escalator
+from followup.care.digest import DigestSummary
+from followup.care.escalation import EscalationSummary
 from followup.care.followthrough import FollowThrough, FollowThroughSummary
 from followup.ehr.outbox import WritebackSummary
 from followup.extensions import Services, services_of
@@ -74,11 +74,9 @@ def run_passes(services: Services, as_of: datetime | None = None) -> PassesSumma
         ("followthrough", "follow-through pass failed",
          lambda: FollowThrough(settings=settings, sessions=sessions, clock=clock).run_once(now)),
         ("escalation", "escalation pass failed",
-         lambda: Escalator(settings=settings, sessions=sessions, clock=clock,
-                           sms=services.sms).run_once(now)),
+         lambda: services.escalator().run_once(now)),
         ("digest", "digest pass failed",
-         lambda: DigestPass(settings=settings, sessions=sessions, clock=clock,
-                           sms=services.sms).run_once(now)),
+         lambda: services.digest().run_once(now)),
         # Last: flags opened by the passes above go into the chart in the same tick.
         ("ehr", "chart write-back pass failed", lambda: services.writeback().run_once(now)),
     ]

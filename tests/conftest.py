@@ -181,6 +181,7 @@ class ScriptedBackend:
     """An SMS backend that fails as scripted, then accepts; remembers what it accepted."""
 
     name = "scripted"
+    paces = False
 
     def __init__(self, *failures: Exception) -> None:
         self.failures = list(failures)

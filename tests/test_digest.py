@@ -207,6 +207,7 @@ def test_sms_digest_failure_is_retried(svc, clock):
 
     class Down:
         name = "down"
+        paces = False
 
         def send(self, **_: object) -> object:
             raise TransientSendError("503", http_status=503)

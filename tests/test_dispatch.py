@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from followup.clock import FixedClock
 from followup.extensions import Services
 from followup.messaging.dispatch import Dispatcher
+from followup.messaging.dispatch.results import Recorder
 from followup.messaging.sms.base import PermanentSendError, TransientSendError
 from followup.messaging.sms.console import ConsoleBackend
 from followup.models import Checkin, Flag, Message, Patient
@@ -295,7 +296,7 @@ def test_one_check_in_that_cannot_be_rendered_does_not_stall_the_others(
 ):
     enrol(client, north)
     enrol(client, north, phone="+13125550124", first_name="Ana")
-    import followup.messaging.dispatch as dispatch_module
+    import followup.messaging.dispatch.planning as dispatch_module
 
     real = dispatch_module.checkin_text
 
@@ -322,7 +323,7 @@ def test_an_error_after_sending_marks_the_retry_as_a_possible_duplicate(
     def broken_record(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("database went away after the provider accepted")
 
-    monkeypatch.setattr(Dispatcher, "_record_accepted", broken_record)
+    monkeypatch.setattr(Recorder, "record_accepted", broken_record)
     summary = svc.dispatcher().run_once(local("2026-11-10T17:00-06:00"))
     assert len(sms.sent) == 1 and summary.retrying == 1
     with svc.sessions() as s:

@@ -131,6 +131,7 @@ TARGETS = [
     ("GET", "/login", "query", ["next"]),
     ("POST", "/api/enrollments", "json", ENROL_FIELDS),
     ("POST", "/api/flags/{flag}/resolve", "json", ["note"]),
+    ("POST", "/api/patients/{patient}/messages", "json", ["body"]),
     ("GET", "/api/flags", "query", ["status"]),
 ]
 with_control = st.builds(lambda a, c, b: a + c + b, st.text(max_size=20),

@@ -39,7 +39,7 @@ class Timed:
     """Wraps a backend to note, on the injected clock, when each send happened."""
 
     def __init__(self, inner: Any, clock: FixedClock) -> None:
-        self.inner, self.clock, self.name = inner, clock, inner.name
+        self.inner, self.clock, self.name, self.paces = inner, clock, inner.name, inner.paces
         self.attempts: list[datetime] = []
 
     def send(self, **kw: Any) -> Any:

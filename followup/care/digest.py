@@ -10,7 +10,9 @@ Exactly once per clinic per local day, however many workers run: the
 worker whose insert wins sends. A send that fails removes the row again so the
 next pass retries; a worker that dies mid-send leaves the row (at most once,
 never twice). A clinic whose channel has no address configured, or email with
-no SMTP server, is logged once that day and recorded as not sent.
+no SMTP server, is logged once that day and recorded as not sent. An SMS
+digest leaves through the one outbound path: paced under the clinic's sender,
+with the status callback, recorded as the clinic's Message (no patient).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from followup.config import ConfigError, Settings, parse_hhmm
 from followup.db import write_transaction
 from followup.messaging.email import EmailBackend, EmailError, make_email_backend
 from followup.messaging.notify import STAFF_LANGUAGE, clinic_context
+from followup.messaging.outbound import Disposition, Outbound, Text, classify
 from followup.messaging.sms.base import SendError, SmsBackend
 from followup.messaging.texts import render_sms
 from followup.models import Clinic, Digest, Flag
@@ -39,11 +42,16 @@ log = logging.getLogger(__name__)
 CHANNELS = ("email", "sms")
 
 
+class SenderBusy(Exception):
+    """The digest's sender has no slot close enough: today's digest waits a pass."""
+
+
 @dataclass
 class DigestSummary:
     sent: int = 0
     not_sent: int = 0  # no address or no mail server: logged, recorded
     failed: int = 0  # will be retried at the next pass
+    paced: int = 0  # the sender's next slot was not close: tried again at the next pass
 
 
 @dataclass(frozen=True)
@@ -81,12 +89,16 @@ class DigestPass:
     """Send each clinic's digest once its local digest time has come today."""
 
     def __init__(self, *, settings: Settings, sessions: sessionmaker[Session], sms: SmsBackend,
-                 clock: Clock, email: EmailBackend | None = None) -> None:
+                 clock: Clock, email: EmailBackend | None = None,
+                 outbound: Outbound | None = None) -> None:
+        """``outbound`` is the app's (``Services.outbound``); without one, one is built
+        on ``sms``. An SMS digest is paced, tracked and recorded like any other text."""
         self.settings = settings
         self.sessions = sessions
-        self.sms = sms
         self.clock = clock
         self.email = email or make_email_backend(settings.digest)
+        self.outbound = outbound or Outbound(settings=settings, sessions=sessions, sms=sms,
+                                             clock=clock)
 
     def digest_time(self, clinic: Clinic) -> time:
         if clinic.digest_time:
@@ -128,11 +140,17 @@ class DigestPass:
         except IntegrityError:
             return  # another worker claimed today's digest for this clinic
         try:
-            sent = self._send(clinic, channel, day, body)
-        except (EmailError, SendError) as exc:
+            sent = self._send(clinic, channel, day, body, now)
+        except (EmailError, SendError, SenderBusy) as exc:
+            # Today's claim is given back: the next pass tries again.
             with write_transaction(self.sessions) as session:
                 session.execute(delete(Digest).where(Digest.clinic_id == clinic.id,
                                                      Digest.day == day))
+            if isinstance(exc, SenderBusy):
+                summary.paced += 1
+                log.info("digest for clinic %s (%s) waits for the sender's next slot",
+                         clinic.id, day)
+                return
             summary.failed += 1
             log.warning("digest for clinic %s (%s) failed, will retry: %s", clinic.id, day,
                         type(exc).__name__)
@@ -143,7 +161,8 @@ class DigestPass:
         else:
             summary.not_sent += 1
 
-    def _send(self, clinic: Clinic, channel: str, day: str, body: str) -> bool:
+    def _send(self, clinic: Clinic, channel: str, day: str, body: str, now: datetime) -> bool:
+        """Whether the digest went out; raises what makes it worth another try."""
         if channel == "email":
             if not clinic.contact_email:
                 log.warning("digest for clinic %s not sent: no contact_email", clinic.id)
@@ -154,5 +173,29 @@ class DigestPass:
         if not clinic.contact_phone:
             log.warning("digest for clinic %s not sent: no contact_phone", clinic.id)
             return False
-        self.sms.send(to=clinic.contact_phone, body=body, from_=clinic.sms_number)
+        return self._text(clinic, Text(clinic.contact_phone, body, clinic.sms_number), now)
+
+    def _text(self, clinic: Clinic, text: Text, now: datetime) -> bool:
+        """An SMS digest takes its turn in the sender's pace (it is not urgent),
+        carries the status callback and is recorded as the clinic's Message.
+
+        Raises ``SenderBusy`` when the sender's next slot is not close, and the
+        ``SendError`` when the provider may take it later (an outage, our
+        account refused: the clinic's alert says so); a number the provider
+        refuses is recorded, logged and not tried again today."""
+        moment = max(now, self.clock.now())
+        if self.outbound.wait_for_slot(text.from_, moment) is not None:
+            raise SenderBusy
+        outcome = self.outbound.send(text, max(now, self.clock.now()))
+        disposition = classify(outcome)
+        with write_transaction(self.sessions) as session:
+            self.outbound.settle_account(session, outcome, clinic_id=clinic.id, now=now)
+            if disposition in (Disposition.SENT, Disposition.REFUSED):
+                self.outbound.record(session, text, outcome, now, clinic_id=clinic.id)
+        if isinstance(outcome, SendError) and disposition is not Disposition.REFUSED:
+            raise outcome
+        if isinstance(outcome, SendError):
+            log.warning("digest for clinic %s not sent: the provider refused the number "
+                        "(error %s)", clinic.id, outcome.code)
+            return False
         return True

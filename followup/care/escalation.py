@@ -10,9 +10,10 @@ from the top: nobody is ever paged "for the last time" about an open
 emergency.
 
 The page carries the level, the patient's first name and a link to the flag in
-the staff app; nothing else about the patient. It goes straight to the SMS
-backend (it is not a patient check-in: no quiet hours, no staleness), outside
-any transaction. Each rung is claimed with a conditional UPDATE on
+the staff app; nothing else about the patient. It goes out through the one
+outbound path (``messaging/outbound.py``) at once, ahead of the sender's queue
+(it is not a patient check-in: no quiet hours, no staleness), outside any
+transaction. Each rung is claimed with a conditional UPDATE on
 ``escalation_step`` so two workers never page the same rung twice; a send
 that fails transiently gives the rung back and is retried at the next pass.
 Every page, and every failed one, is a ``FlagEvent`` in the flag's history.
@@ -24,29 +25,21 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from followup.care.alerts import CREDENTIALS, raise_alert
 from followup.care.flags import record_event
 from followup.clock import Clock
 from followup.config import EscalationSettings, Settings
 from followup.db import write_transaction
 from followup.messaging.notify import STAFF_LANGUAGE, clinic_context
-from followup.messaging.pacing import Pacer
-from followup.messaging.sms.base import (
-    AccountSendError,
-    PermanentSendError,
-    SendError,
-    SendResult,
-    SmsBackend,
-    TransientSendError,
-)
+from followup.messaging.outbound import Disposition, Outbound, Text, classify
+from followup.messaging.sms.base import PermanentSendError, SmsBackend
 from followup.messaging.texts import render_sms
-from followup.models import Clinic, Flag, FlagEvent, Message
+from followup.models import Clinic, Flag, FlagEvent
 from followup.validation import FieldError, display_phone
 from followup.validation import phone as phone_field
 
@@ -194,15 +187,14 @@ class Escalator:
     """One pass of the on-call rules; safe to run from several workers."""
 
     def __init__(self, *, settings: Settings, sessions: sessionmaker[Session], sms: SmsBackend,
-                 clock: Clock, pacer: Pacer | None | Literal["auto"] = "auto") -> None:
+                 clock: Clock, outbound: Outbound | None = None) -> None:
+        """``outbound`` is the app's (``Services.outbound``); without one, one is built
+        on ``sms``: either way a page is paced under the same sender as the check-ins."""
         self.settings = settings
         self.sessions = sessions
-        self.sms = sms
         self.clock = clock
-        if pacer == "auto":
-            pacer = (Pacer(sessions, settings.rate_limit)
-                     if getattr(sms, "name", "") == "twilio" else None)
-        self.pacer = pacer
+        self.outbound = outbound or Outbound(settings=settings, sessions=sessions, sms=sms,
+                                             clock=clock)
 
     def threshold(self, level: str) -> timedelta:
         return threshold(self.settings.escalation, level)
@@ -265,7 +257,7 @@ class Escalator:
                             flag.id, clinic.id)
                 return None
             step = flag.escalation_step
-            claimed = session.execute(
+            claimed = session.connection().execute(
                 update(Flag)
                 .where(Flag.id == flag.id, Flag.status == "open",
                        Flag.escalation_step == step,
@@ -285,31 +277,28 @@ class Escalator:
             return _Page(flag.id, step, rung, len(ladder), ladder[rung], clinic.sms_number, body)
 
     def _page(self, page: _Page, now: datetime, summary: EscalationSummary) -> None:
-        outcome: SendResult | SendError
-        try:
-            if self.pacer is not None:  # a page goes first; the queue makes room
-                self.pacer.acquire(page.from_ or self.settings.twilio.from_number or "default",
-                                   max(now, self.clock.now()), force=True)
-            outcome = self.sms.send(to=page.phone, body=page.body, from_=page.from_,
-                                    status_callback=self.settings.public_url + "/twilio/status")
-        except SendError as exc:
-            outcome = exc
+        text = Text(page.phone, page.body, page.from_)
+        moment = max(now, self.clock.now())
+        self.outbound.go_first(text.from_, moment)  # a page goes first; the queue makes room
+        outcome = self.outbound.send(text, moment)
+        disposition = classify(outcome)
         rung = f"on-call rung {page.rung + 1} of {page.ladder_size} ({page.phone})"
         with write_transaction(self.sessions) as session:
             flag = session.get(Flag, page.flag_id)
             assert flag is not None
-            if isinstance(outcome, SendResult):
-                session.add(Message(
-                    clinic_id=flag.clinic_id, patient_id=None, direction="out", body=page.body,
-                    from_number=page.from_, to_number=page.phone, provider_sid=outcome.sid,
-                    status=outcome.status, level=flag.level, created_at=now))
+            self.outbound.settle_account(session, outcome, clinic_id=flag.clinic_id, now=now)
+            if disposition in (Disposition.SENT, Disposition.REFUSED):
+                # Taken or refused, the page is on record with the clinic's texts.
+                self.outbound.record(session, text, outcome, now, clinic_id=flag.clinic_id,
+                                     level=flag.level)
+            if disposition is Disposition.SENT:
                 record_event(session, flag, actor="system", action="escalated", now=now,
                              detail=f"texted {rung}")
                 summary.texted += 1
                 log.info("flag %s escalated to on-call rung %d", flag.id, page.rung + 1)
                 return
             summary.failed += 1
-            if isinstance(outcome, TransientSendError | AccountSendError):
+            if disposition is not Disposition.REFUSED:
                 # Give the rung back: the next pass pages the same number again.
                 session.execute(
                     update(Flag)
@@ -317,10 +306,8 @@ class Escalator:
                     .values(escalation_step=page.step, next_escalation_at=now)
                     .execution_options(synchronize_session=False))
                 why = "the SMS provider did not take it; will retry"
-                if isinstance(outcome, AccountSendError):
-                    # No page can go out: the clinic's banner says why (alerts).
-                    raise_alert(session, clinic_id=flag.clinic_id, kind=CREDENTIALS, now=now,
-                                detail=f"HTTP {outcome.http_status}, error {outcome.code}")
+                if disposition is Disposition.ACCOUNT:
+                    # No page can go out: the clinic's banner says why (settle_account).
                     why = "Twilio refuses our credentials; will retry"
             else:
                 assert isinstance(outcome, PermanentSendError)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from followup.care import flags as flag_service
 from followup.extensions import db, services
+from followup.messaging.staff_text import EmptyText, StaffTextError, TextTooLong, queue_staff_text
 from followup.models import ApiToken, Checkin, Clinic, Flag, Infusion, Message, Patient
 from followup.patients import pause as patient_pause
 from followup.patients.enrollment import (
@@ -297,6 +298,33 @@ def get_messages(patient_id: int):  # type: ignore[no-untyped-def]
     ).all()
     _audit_view("patient.messages.view", patient.id)
     return jsonify([message_json(m) for m in messages])
+
+
+@bp.post("/patients/<int:patient_id>/messages")
+@token_required
+def send_patient_message(patient_id: int):  # type: ignore[no-untyped-def]
+    """Queue a staff text to the patient, under the same rules as the staff
+    page (``messaging/staff_text.py``); it goes out at the next dispatch, even
+    in quiet hours. Audited as ``patient.message`` by the token."""
+    patient = own_patient(patient_id)
+    data = json_object()
+    errors = {name: "unknown field" for name in data if name != "body"}
+    body = data.get("body")
+    if not isinstance(body, str):
+        errors["body"] = "required: the text to send, as a string"
+    if errors:
+        raise ApiError("invalid message", errors)
+    assert isinstance(body, str)
+    try:
+        queued = queue_staff_text(db(), patient, body, actor=g.actor,
+                                  now=services().clock.now())
+    except (EmptyText, TextTooLong) as exc:
+        raise ApiError("invalid message", {"body": str(exc)}) from None
+    except StaffTextError as exc:  # the patient's state, not the request, is in the way
+        raise ApiError(f"not sent: {exc}", status=409) from None
+    db().commit()
+    return jsonify({"checkin": checkin_json(queued.checkin), "text": queued.text,
+                    "segments": queued.segments}), 201
 
 
 @bp.get("/patients/<int:patient_id>/export")

@@ -34,10 +34,10 @@ from followup.care import metrics as metrics_service
 from followup.care import pager, quick_replies
 from followup.care.escalation import EscalationState, escalation_state, oncall_ladder
 from followup.extensions import db, services
-from followup.messaging.dispatch import STAFF_KIND
 from followup.messaging.inbound import unknown_number_texts
-from followup.messaging.texts import LANGUAGES, render_sms, sms_segments
-from followup.models import Checkin, ClinicAlert, Flag, Message, Patient, PatientChange, User
+from followup.messaging.staff_text import MAX_SEGMENTS, StaffTextError, queue_staff_text
+from followup.messaging.texts import LANGUAGES
+from followup.models import ClinicAlert, Flag, Message, Patient, PatientChange, User
 from followup.patients import notes as patient_notes
 from followup.patients import pause as patient_pause
 from followup.patients.enrollment import (
@@ -59,7 +59,6 @@ from followup.web.scoping import owned
 
 bp = staff_blueprint("dashboard", __name__)
 
-MAX_SEGMENTS = 2
 NOTE_MAX = 2000
 LEVELS = {
     # text + icon, never colour alone
@@ -426,42 +425,20 @@ def patient(patient_id: int) -> Any:
                            draft="")
 
 
-def _staff_text(p: Patient, body: str) -> str:
-    """A nurse's words as the patient receives them: on a shared phone the text says
-    whom it is about ("About Cara: ...")."""
-    shared = bool(phone_holders(db(), p.clinic_id, p.phone, exclude=p.id))
-    return render_sms("staff_message", p.language, body=body,
-                      about=p.first_name if shared else None)
-
-
-def _message_problem(p: Patient, body: str, text: str) -> str | None:
-    error = None
-    if p.opted_out_at is not None:
-        error = "Not sent: this patient texted STOP. Only they can restart texts (START)."
-    elif not body:
-        error = "Not sent: the message is empty."
-    elif sms_segments(text) > MAX_SEGMENTS:
-        error = (f"Not sent: the message is {sms_segments(text)} SMS segments long; "
-                 f"at most {MAX_SEGMENTS} are allowed. Shorten it.")
-    elif not p.infusions:
-        error = "Not sent: the patient has no infusion on record."
-    return error
-
-
 SENT_NOTICE = "Message queued: it goes out within a minute, even in quiet hours."
 
 
-def _queue_text(p: Patient, text: str, action: str, detail: dict[str, Any]) -> None:
-    """A nurse's text rides the dispatcher's queue (retries, pacing, delivery)."""
-    now = services().clock.now()
-    checkin = Checkin(
-        patient_id=p.id, infusion_id=p.infusions[-1].id, kind=STAFF_KIND,
-        template="staff_message", body=text, created_by=g.actor, due_at=now,
-        next_attempt_at=now, status="pending", created_at=now)
-    db().add(checkin)
-    db().flush()
-    staff_audit(action, "patient", p.id, {"checkin_id": checkin.id, **detail})
+def _queue_text(p: Patient, body: str, action: str, detail: dict[str, Any]) -> str | None:
+    """Queue a nurse's text (see ``messaging/staff_text.py``) and commit; or roll
+    back and return why it was not sent, for the page."""
+    try:
+        queue_staff_text(db(), p, body, actor=g.actor, now=services().clock.now(),
+                         action=action, detail=detail)
+    except StaffTextError as exc:
+        db().rollback()
+        return f"Not sent: {exc}."
     db().commit()
+    return None
 
 
 @bp.post("/patients/<int:patient_id>/message")
@@ -469,14 +446,10 @@ def _queue_text(p: Patient, text: str, action: str, detail: dict[str, Any]) -> N
 def send_message(patient_id: int) -> Any:
     p = own_patient(patient_id)
     body = request.form.get("body", "").strip()
-    text = _staff_text(p, body)
-    error = _message_problem(p, body, text)
+    error = _queue_text(p, body, "patient.message", {})
     if error:
-        db().rollback()
-        ctx = _timeline(p)
-        return render_template("staff/patient.html", **ctx, draft=body,
+        return render_template("staff/patient.html", **_timeline(p), draft=body,
                                message_error=error), 400
-    _queue_text(p, text, "patient.message", {})
     flash(SENT_NOTICE, "success")
     return redirect(url_for(".patient", patient_id=p.id) + "#conversation")
 
@@ -520,13 +493,11 @@ def quick_reply(patient_id: int) -> Any:
     if reply is None:
         flash("Not sent: choose one of the quick replies.", "error")
         return redirect(back)
-    body = quick_replies.text_for(reply, p, g.clinic)
-    text = _staff_text(p, body)
-    error = _message_problem(p, body, text)
+    error = _queue_text(p, quick_replies.text_for(reply, p, g.clinic), "patient.quick_reply",
+                        {"reply": reply.key})
     if error:
         flash(error, "error")
         return redirect(back)
-    _queue_text(p, text, "patient.quick_reply", {"reply": reply.key})
     flash_about(p.id, f"Quick reply “{reply.title}” queued for " + "{patient}: it goes out "
                 "within a minute, even in quiet hours.")
     return redirect(back)

@@ -63,6 +63,10 @@ class PermanentSendError(SendError):
 
 class SmsBackend(Protocol):
     name: str
+    # Whether texts must be paced to the provider's per-sender rate (see
+    # ``messaging/pacing.py``): True for a real provider, False for a backend
+    # that sends nothing and so has no rate to respect.
+    paces: bool
 
     def send(
         self,

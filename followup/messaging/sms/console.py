@@ -35,6 +35,7 @@ class ConsoleBackend:
     """``SmsBackend`` that records texts in memory instead of sending them."""
 
     name = "console"
+    paces = False  # nothing leaves the machine: no provider rate to respect
 
     def __init__(self, *, max_kept: int = MAX_KEPT) -> None:
         if max_kept < 1:

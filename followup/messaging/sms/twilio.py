@@ -77,7 +77,7 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, seconds)
 
 
-class RoutedTwilioHttpClient(TwilioHttpClient):
+class RoutedTwilioHttpClient(TwilioHttpClient):  # type: ignore[misc]  # the SDK is untyped
     """The SDK's requests-based client, with a timeout and an optional base-URL override.
 
     The SDK builds absolute URLs such as
@@ -161,6 +161,7 @@ class TwilioBackend:
     """
 
     name = "twilio"
+    paces = True  # Twilio queues, then refuses (429), texts faster than a sender's rate
 
     def __init__(self, settings: TwilioSettings, *, http_client: HttpClient | None = None) -> None:
         if not settings.account_sid or not settings.auth_token:
