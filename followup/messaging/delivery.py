@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from followup.care.flags import open_flag
+from followup.db import rows_changed
 from followup.models import Checkin, Flag, Message, Patient
 from followup.patients.consent import opt_out
 
@@ -54,10 +55,10 @@ def record_status(session: Session, *, sid: str, status: str, error_code: int | 
     values: dict[str, object] = {"status": status, "updated_at": now}
     if error_code is not None:
         values["error_code"] = error_code
-    won = session.execute(
+    won = rows_changed(session.execute(
         update(Message).where(Message.id == message.id, Message.status == current)
         .values(**values).execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if won != 1:
         return False  # a concurrent callback moved it first
     session.refresh(message)

@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import Connection, Row, and_, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -29,7 +29,7 @@ from followup.care import askback
 from followup.care.flags import TRIAGE_TO_FLAG, open_flag
 from followup.messaging.dispatch import STAFF_KIND
 from followup.messaging.notify import patient_text
-from followup.models import Checkin, Clinic, Infusion, Message, Patient
+from followup.models import Checkin, Clinic, Infusion, Message, Patient, table
 from followup.patients.consent import (
     KEYWORDS,
     START_WORDS,
@@ -52,10 +52,13 @@ KEYWORD_RE = re.compile(r"^\W*([A-Za-z]+)\W*$")
 OPT_WORDS = frozenset(STOP_WORDS) | frozenset(START_WORDS)
 WORD_RE = re.compile(r"[^\W_]+")
 
-messages = Message.__table__
-checkins = Checkin.__table__
-clinics = Clinic.__table__
-patients = Patient.__table__
+# A row of any width (SQLAlchemy 2.1 types a Row by its columns).
+AnyRow: TypeAlias = "Row[*tuple[Any, ...]]"
+
+messages = table(Message)
+checkins = table(Checkin)
+clinics = table(Clinic)
+patients = table(Patient)
 
 # The hot path's statements, built once: building and cache-keying a
 # statement costs more than running it.
@@ -68,7 +71,7 @@ SENDER_BY_CLINIC_NUMBER = (
                               patients.c.phone == bindparam("from_number")))
     .where(clinics.c.sms_number == bindparam("to_number"))
 )
-_infusions = Infusion.__table__
+_infusions = table(Infusion)
 # Every clinic where the number is a patient, with what tells them apart: the
 # most recent infusion (whose follow-up is the active one) and opt-out.
 SENDERS_BY_PHONE = (
@@ -243,7 +246,8 @@ def _take(session: Session, sender: _Sender, keyword: str | None, row: dict[str,
             return None
         return _Handled(message_id, row, _handle_keyword(session, sender, keyword, now))
 
-    answered = _answered_checkin(conn, sender.patient_id, now)
+    answered = (_answered_checkin(conn, sender.patient_id, now)
+                if sender.patient_id is not None else None)
     recent = conn.execute(RECENT_FINDINGS, {"patient_id": sender.patient_id,
                                             "since": now - HISTORY_WINDOW}).all()
     asked = askback.pending(recent, answered.sent_at if answered else None, now,
@@ -348,6 +352,7 @@ def _flag(session: Session, sender: _Sender, result: TriageResult, message_id: i
     flag_level = "urgent" if result.ask_back else TRIAGE_TO_FLAG.get(result.level)
     if flag_level is None or sender.patient_id is None or sender.clinic is None:
         return None
+    detail: str | None
     if result.ask_back:
         reason, detail = askback.REASON, askback.detail(result)
     else:
@@ -364,10 +369,12 @@ def _insert_once(conn: Connection, row: dict[str, Any]) -> int | None:
     """Insert the inbound message; None if its provider id is already stored."""
     stmt = INSERT_ONCE.get(conn.dialect.name)
     if stmt is not None:
-        return conn.execute(stmt, row).scalar()
+        inserted: int | None = conn.execute(stmt, row).scalar()
+        return inserted
     try:
         with conn.begin_nested():
-            return conn.execute(INSERT_RETURNING_ID, row).scalar_one()
+            new_id: int = conn.execute(INSERT_RETURNING_ID, row).scalar_one()
+            return new_id
     except IntegrityError:
         return None
 
@@ -406,15 +413,15 @@ def _identify(conn: Connection, from_number: str, to_number: str) -> _Routing:
     return _Routing([_sender(g) for g in _route(candidates)], [_sender(g) for g in candidates])
 
 
-def _by_clinic(rows: list[Row[Any]]) -> list[list[Row[Any]]]:
+def _by_clinic(rows: Sequence[AnyRow]) -> list[list[AnyRow]]:
     """The patients on the phone, one group per clinic (rows come ordered by clinic)."""
-    groups: dict[int, list[Row[Any]]] = {}
+    groups: dict[int, list[AnyRow]] = {}
     for row in rows:
         groups.setdefault(row.id, []).append(row)
     return list(groups.values())
 
 
-def _route(candidates: list[list[Row[Any]]]) -> list[list[Row[Any]]]:
+def _route(candidates: Sequence[Sequence[AnyRow]]) -> list[Sequence[AnyRow]]:
     """Which clinics get a text to a shared number from a patient of several.
 
     The clinic whose follow-up is active for the phone, i.e. with the most
@@ -423,20 +430,20 @@ def _route(candidates: list[list[Row[Any]]]) -> list[list[Row[Any]]]:
     reply must reach someone, and a nurse can tell a misrouted copy at once.
     Each candidate is one clinic's patients on the phone (a household has several)."""
     if len(candidates) == 1:
-        return candidates
+        return list(candidates)
 
-    def last(group: list[Row[Any]]) -> datetime | None:
+    def last(group: Sequence[AnyRow]) -> datetime | None:
         return max((r.last_infusion for r in group if r.last_infusion is not None), default=None)
 
     latest = max((t for t in map(last, candidates) if t is not None), default=None)
     newest = [g for g in candidates if latest is not None and last(g) == latest]
     if len(newest) == 1:
         return newest
-    pool = newest or candidates
+    pool = newest or list(candidates)
     return [g for g in pool if any(r.opted_out_at is None for r in g)] or pool
 
 
-def _sender(rows: list[Row[Any]]) -> _Sender:
+def _sender(rows: Sequence[AnyRow]) -> _Sender:
     """One clinic's view of the phone: no patient, one, or a household of several."""
     row = rows[0]
     if len(rows) > 1:
@@ -501,7 +508,7 @@ def _answered_checkin(conn: Connection, patient_id: int, now: datetime) -> _Answ
     return _Answered(row.id, ids, question, row.sent_at)
 
 
-def _history(rows: Sequence[Row[Any]]) -> list[PriorFinding]:
+def _history(rows: Sequence[AnyRow]) -> list[PriorFinding]:
     """What the patient reported lately, so "worse" and "still" can be read."""
     return [
         PriorFinding(key=f["key"], level=f["level"], at=at)

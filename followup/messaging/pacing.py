@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from followup.config import RateLimitSettings
-from followup.db import write_transaction
+from followup.db import rows_changed, write_transaction
 from followup.models import SenderRate
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ class Pacer:
                     .where(SenderRate.sender == sender, SenderRate.next_free_at == current)
                     .values(next_free_at=slot + step)
                 )
-                if result.rowcount == 1:
+                if rows_changed(result) == 1:
                     return Slot(slot, True)
         log.warning("pacing: could not claim a slot after %d attempts", MAX_CAS_ATTEMPTS)
         return Slot(now + step, False)

@@ -21,7 +21,7 @@ import hmac
 import secrets
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast, overload
 from urllib.parse import urlsplit
 
 from flask import (
@@ -99,7 +99,9 @@ def flash_about(patient_id: int, text: str, category: str = "success") -> None:
     Flashed messages travel in the session cookie, which is signed but
     readable: only the patient's id goes into it, and the name is put in
     when the page is rendered (``notice_text``), for the signed-in clinic only."""
-    flash({"text": text, "patient_id": patient_id}, category)
+    # Flask's session serializer carries the dict (``notice_text`` reads it back);
+    # only its type stub says str.
+    flash(cast(str, {"text": text, "patient_id": patient_id}), category)
 
 
 @bp.app_template_global("notice_text")
@@ -190,8 +192,13 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+@overload
+def login_required(view: F, *, role: str | None = None, touch: bool = True) -> F: ...
+@overload
+def login_required(view: None = None, *, role: str | None = None,
+                   touch: bool = True) -> Callable[[F], F]: ...
 def login_required(view: F | None = None, *, role: str | None = None,
-                   touch: bool = True) -> Any:
+                   touch: bool = True) -> F | Callable[[F], F]:
     """Staff only; with ``role="admin"``, admins only (others get 403)."""
 
     def decorate(fn: F) -> F:
@@ -210,7 +217,7 @@ def login_required(view: F | None = None, *, role: str | None = None,
                 abort(403, description="This page is for clinic administrators.")
             return fn(*args, **kwargs)
 
-        return wrapped  # type: ignore[return-value]
+        return cast(F, wrapped)
 
     return decorate(view) if view is not None else decorate
 

@@ -229,8 +229,14 @@ def _queue_context() -> dict[str, Any]:
     }
 
 
+def _secret() -> str:
+    """The app's secret key as text (``create_app`` sets a str; Flask's type allows bytes)."""
+    key = current_app.secret_key
+    return key.decode() if isinstance(key, bytes) else (key or "")
+
+
 def _pager_token() -> str:
-    return pager.issue(current_app.secret_key or "", clinic_id=g.clinic.id, user_id=g.user.id,
+    return pager.issue(_secret(), clinic_id=g.clinic.id, user_id=g.user.id,
                        now=services().clock.now())
 
 
@@ -263,7 +269,7 @@ def queue_waiting() -> Any:
     No session needed, and nothing but counts for the one clinic named by the
     pager token in ``X-Pager-Token`` (a header: never in a URL or cookie)."""
     svc = services()
-    claim = pager.read(db(), current_app.secret_key or "",
+    claim = pager.read(db(), _secret(),
                        request.headers.get("X-Pager-Token", ""), now=svc.clock.now(),
                        hours=svc.settings.web.pager_hours)
     headers = {"Cache-Control": "no-store"}
@@ -360,7 +366,7 @@ def patients() -> Any:
     URL holds the query sealed (``?s=``), so Back and reload work without
     resubmitting, and no name or phone reaches access logs or history."""
     svc = services()
-    secret = current_app.secret_key or ""
+    secret = _secret()
     if request.method == "POST":
         q = request.form.get("q", "").strip()[:100]
         if not q:

@@ -49,7 +49,7 @@ def _handle(apply: Callable[[Any], Callable[..., Any]]) -> Response:
                 "application/fhir+json)")])
         result = apply(fhir_in)(session, g.clinic, data, settings=svc.settings, actor=g.actor,
                                 now=svc.clock.now(),
-                                base_url=request.host_url.rstrip("/") + bp.url_prefix)
+                                base_url=request.host_url.rstrip("/") + (bp.url_prefix or ""))
     except fhir_in.FhirError as exc:
         session.rollback()
         return fhir_response(exc.status, fhir_in.operation_outcome(exc.issues))
