@@ -250,17 +250,15 @@ def _find_matches(clauses: Sequence[_Clause], book: Rulebook,
     site, and in "arm, not the one with the IV, is swollen" the arm is swollen.
     It is kept, to be discounted, only where nothing else was read ("leg not red").
     """
-    words = [c.words for c in clauses]
-    present = frozenset().union(*words)
     plain: list[_Match] = []
     negated: list[_Match] = []
-    for rule in book.findings:
-        if rule.requires or (not rule.always_check and rule.words.isdisjoint(present)):
-            continue
-        for index, clause in enumerate(clauses):
-            cues, covered = negation[index]
-            for match in _rule_matches(rule, index, clause, words[index]):
-                (negated if _is_negated(match, cues, covered, book) else plain).append(match)
+    # in the order of the rulebook, then of the clauses, then of the phrases: matches
+    # of equal length and level keep that order (`_longest_first`)
+    for rule_at, clause_at, phrases in _candidates(clauses, book):
+        clause = clauses[clause_at]
+        cues, covered = negation[clause_at]
+        for match in _rule_matches(book.findings[rule_at], clause_at, clause, phrases):
+            (negated if _is_negated(match, cues, covered, book) else plain).append(match)
     kept = _longest_first(plain)
     taken = {(m.clause, i) for m in kept for i in range(m.first, m.last + 1)}
     for match in sorted(negated, key=lambda m: -m.size):
@@ -271,14 +269,31 @@ def _find_matches(clauses: Sequence[_Clause], book: Rulebook,
     return sorted(kept, key=lambda m: (m.clause, m.first))
 
 
+def _candidates(clauses: Sequence[_Clause],
+                book: Rulebook) -> list[tuple[int, int, list[int]]]:
+    """(finding, clause, its phrases) that may match, from the rulebook's word index:
+    a phrase made of words cannot match a clause that has none of its prefilter words."""
+    found: set[tuple[int, int, int]] = set()
+    index = book.phrase_index
+    for at, clause in enumerate(clauses):
+        found.update((rule, at, phrase) for rule, phrase in book.unindexed)
+        for word in clause.words:
+            hits = index.get(word)
+            if hits is not None:
+                found.update((rule, at, phrase) for rule, phrase in hits)
+    grouped: dict[tuple[int, int], list[int]] = {}
+    for rule, at, phrase in sorted(found):
+        grouped.setdefault((rule, at), []).append(phrase)
+    return [(rule, at, phrases) for (rule, at), phrases in grouped.items()]
+
+
 def _rule_matches(rule: FindingRule, index: int, clause: _Clause,
-                  words: frozenset[str]) -> Iterator[_Match]:
-    """The same word prefilter as for the whole rule, per phrase and clause: a
-    phrase made of words cannot match a clause that has none of them."""
+                  phrases: Sequence[int]) -> Iterator[_Match]:
+    """The matches of the given phrases of one finding in one clause, less those its
+    `unless` phrases veto."""
     vetoes: list[tuple[int, int]] | None = None
-    for phrase in rule.phrases:
-        if phrase.prefilter is not None and phrase.prefilter.isdisjoint(words):
-            continue
+    for at in phrases:
+        phrase = rule.phrases[at]
         for first, last in _spans(phrase, clause):
             if vetoes is None:
                 vetoes = [span for p in rule.unless for span in _spans(p, clause)]

@@ -276,9 +276,35 @@ class Rulebook:
     trend: TrendRules = field(default_factory=TrendRules)
     history: HistoryRules = field(default_factory=HistoryRules)
     by_key: Mapping[str, FindingRule] = field(init=False, repr=False)
+    # word -> the (finding, phrase) positions that a clause holding the word may match
+    phrase_index: Mapping[str, tuple[tuple[int, int], ...]] = field(init=False, repr=False)
+    # (finding, phrase) positions to try on every clause: no word is sure to be in them
+    unindexed: tuple[tuple[int, int], ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_key", {f.key: f for f in self.findings})
+        index, unindexed = _phrase_index(self.findings)
+        object.__setattr__(self, "phrase_index", index)
+        object.__setattr__(self, "unindexed", unindexed)
+
+
+def _phrase_index(findings: Sequence[FindingRule]) -> tuple[
+        dict[str, tuple[tuple[int, int], ...]], tuple[tuple[int, int], ...]]:
+    """Each finding phrase under the words one of which a clause must hold for it to
+    match (its prefilter), worked out once per rulebook: a clause then tries only the
+    phrases its own words point to, not every phrase of every finding."""
+    index: dict[str, list[tuple[int, int]]] = {}
+    unindexed: list[tuple[int, int]] = []
+    for i, rule in enumerate(findings):
+        if rule.requires:
+            continue
+        for j, phrase in enumerate(rule.phrases):
+            if phrase.prefilter is None:
+                unindexed.append((i, j))
+                continue
+            for word in phrase.prefilter:
+                index.setdefault(word, []).append((i, j))
+    return {w: tuple(at) for w, at in index.items()}, tuple(unindexed)
 
 
 class _Loader:
