@@ -310,11 +310,11 @@ def _spans(phrase: Phrase, clause: _Clause) -> Iterator[tuple[int, int]]:
                 yield span_to_tokens(clause.starts, m.start(), m.end())
         return
     pos = 0
-    while (m := fast.search(text, pos)) is not None:
-        start = m.start()
+    while (found := fast.search(text, pos)) is not None:
+        start = found.start()
         if start and text[start - 1] == " ":  # a word starts here: as the lookbehind asks
-            yield span_to_tokens(clause.starts, start, m.end())
-            pos = m.end()
+            yield span_to_tokens(clause.starts, start, found.end())
+            pos = found.end()
         else:  # inside a word: a match may still start at a later word
             pos = start + 1
 

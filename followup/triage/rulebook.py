@@ -201,7 +201,7 @@ class Lexicon:
         if first in self.known and second in self.known:
             return None
         word = first + second
-        return word if len(word) >= 5 and word in self.vocabulary else None
+        return word if len(word) >= 4 and word in self.vocabulary else None
 
     def correct(self, word: str) -> str:
         """Return the vocabulary spelling of `word` (or `word` itself)."""
@@ -435,10 +435,11 @@ class _Loader:
                           if all(fast) else None)  # one raw or empty-capable cue: anchored
         except Exception as exc:  # pragma: no cover - parts compiled individually above
             raise self.fail(entry, f"cannot combine phrases: {exc}") from exc
-        anchors = [p.prefilter for p in phrases]
+        anchors = [p.prefilter for p in phrases if p.prefilter is not None]
         return Phrase(entry, regex, frozenset().union(*(p.words for p in phrases)),
                       needs_a_word=all(p.needs_a_word for p in phrases), unanchored=unanchored,
-                      anchor=(frozenset().union(*anchors) if all(anchors) else None))
+                      anchor=(frozenset[str]().union(*anchors)
+                              if len(anchors) == len(phrases) and all(anchors) else None))
 
     # -- sections ---------------------------------------------------------------------------
 
