@@ -301,6 +301,7 @@ URINE_BLOOD_IN_IT = [
     ('my p has blood in it', 'urgent'),
     ('went for a pee and there was blood in it', 'urgent'),
     ('his pp is pink', 'urgent'),
+    ('i passed doubt in the kitchen', 'emergency'),
     ('hice pipí y tenía sangre', 'urgent'),
     ('la orina me salió con sangre', 'urgent'),
 ]
@@ -390,6 +391,30 @@ ONLY_A_FIGURE_AND_ALL_CLEAR = [
     ('the only thing is a headache since last night', 'mild'),
 ]
 
+# Found by the second reader on E's first pass, read by the rules now: one limb heavy or
+# not one's own, breath lost on a short walk, swelling told by socks and comparisons.
+ONE_LIMB_NOT_MINE = [
+    ('my left hand feels heavy like lead since breakfast', 'emergency'),
+    ("mum says her leg feels like it's not hers", 'emergency'),
+    ('siento la pierna derecha pesada como plomo', 'emergency'),
+    ('dice que el brazo es como si no fuera suyo', 'emergency'),
+]
+
+BREATH_ON_A_SHORT_WALK = [
+    ('I have to stop on the landing to catch my breath', 'emergency'),
+    ("can't get to the mailbox without stopping to catch my breath", 'emergency'),
+    ('no aguanto caminar a la cocina sin quedarme sin aire', 'emergency'),
+]
+
+SWELLING_BY_WHAT_IT_DOES = [
+    ('his socks left deep marks on his ankles tonight', 'urgent'),
+    ('when I press my shin the dent stays', 'urgent'),
+    ('my feet look like balloons', 'urgent'),
+    ('tengo los pies como globos', 'urgent'),
+    ('los calcetines me dejan marcas bien hondas', 'urgent'),
+    ('my new shoes are a bit tight', 'unclear'),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -421,6 +446,9 @@ FAMILIES = {
     "old_history": OLD_HISTORY,
     "plan_said_back": PLAN_SAID_BACK,
     "only_a_figure_and_all_clear": ONLY_A_FIGURE_AND_ALL_CLEAR,
+    "one_limb_not_mine": ONE_LIMB_NOT_MINE,
+    "breath_on_a_short_walk": BREATH_ON_A_SHORT_WALK,
+    "swelling_by_what_it_does": SWELLING_BY_WHAT_IT_DOES,
 }
 
 
