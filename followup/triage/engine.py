@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from .patterns import Phrase, clause_string, span_to_tokens
-from .rulebook import LEVEL_RANK, FindingRule, Rulebook, TemperatureRules
+from .rulebook import LEVEL_RANK, FindingRule, Lexicon, Rulebook, TemperatureRules
 from .spelled import spelled_temperatures
 from .text import SOFT, Token, tokenize
 
@@ -109,6 +109,7 @@ class _Match:
 
 def _prepare(text: str, book: Rulebook) -> list[_Clause]:
     raw = spelled_temperatures(tokenize(text), book.temperature.words, book.temperature.window)
+    raw = _join_split_words(raw, book.lexicon)
     tokens = _drop_fillers([_correct(t, book) for t in raw], book.scope.fillers)
     clauses = _split_clauses(tokens, book)
     for clause in clauses:
@@ -128,6 +129,22 @@ def _latest_reading_only(clauses: Sequence[_Clause]) -> None:
                 if t.text.startswith("_temp_")]
     for clause, i in readings[:-1]:
         clause.tokens[i] = replace(clause.tokens[i], text="_temp_before_")
+
+
+def _join_split_words(tokens: list[Token], lexicon: Lexicon) -> list[Token]:
+    """Voice-to-text splits a word it does not know ("no puedo res pirar", "me a hogo",
+    "pi pi"): two words one space apart become the rulebook word they spell together."""
+    out: list[Token] = []
+    for token in tokens:
+        before = out[-1] if out else None
+        if (before is not None and token.kind == "word" and before.kind == "word"
+                and token.start == before.end + 1):
+            word = lexicon.joined(before.text, token.text)
+            if word is not None:
+                out[-1] = Token(word, before.start, token.end, "word")
+                continue
+        out.append(token)
+    return out
 
 
 def _correct(token: Token, book: Rulebook) -> Token:
@@ -233,17 +250,15 @@ def _find_matches(clauses: Sequence[_Clause], book: Rulebook,
     site, and in "arm, not the one with the IV, is swollen" the arm is swollen.
     It is kept, to be discounted, only where nothing else was read ("leg not red").
     """
-    words = [c.words for c in clauses]
-    present = frozenset().union(*words)
     plain: list[_Match] = []
     negated: list[_Match] = []
-    for rule in book.findings:
-        if rule.requires or (not rule.always_check and rule.words.isdisjoint(present)):
-            continue
-        for index, clause in enumerate(clauses):
-            cues, covered = negation[index]
-            for match in _rule_matches(rule, index, clause, words[index]):
-                (negated if _is_negated(match, cues, covered, book) else plain).append(match)
+    # in the order of the rulebook, then of the clauses, then of the phrases: matches
+    # of equal length and level keep that order (`_longest_first`)
+    for rule_at, clause_at, phrases in _candidates(clauses, book):
+        clause = clauses[clause_at]
+        cues, covered = negation[clause_at]
+        for match in _rule_matches(book.findings[rule_at], clause_at, clause, phrases):
+            (negated if _is_negated(match, cues, covered, book) else plain).append(match)
     kept = _longest_first(plain)
     taken = {(m.clause, i) for m in kept for i in range(m.first, m.last + 1)}
     for match in sorted(negated, key=lambda m: -m.size):
@@ -254,14 +269,31 @@ def _find_matches(clauses: Sequence[_Clause], book: Rulebook,
     return sorted(kept, key=lambda m: (m.clause, m.first))
 
 
+def _candidates(clauses: Sequence[_Clause],
+                book: Rulebook) -> list[tuple[int, int, list[int]]]:
+    """(finding, clause, its phrases) that may match, from the rulebook's word index:
+    a phrase made of words cannot match a clause that has none of its prefilter words."""
+    found: set[tuple[int, int, int]] = set()
+    index = book.phrase_index
+    for at, clause in enumerate(clauses):
+        found.update((rule, at, phrase) for rule, phrase in book.unindexed)
+        for word in clause.words:
+            hits = index.get(word)
+            if hits is not None:
+                found.update((rule, at, phrase) for rule, phrase in hits)
+    grouped: dict[tuple[int, int], list[int]] = {}
+    for rule, at, phrase in sorted(found):
+        grouped.setdefault((rule, at), []).append(phrase)
+    return [(rule, at, phrases) for (rule, at), phrases in grouped.items()]
+
+
 def _rule_matches(rule: FindingRule, index: int, clause: _Clause,
-                  words: frozenset[str]) -> Iterator[_Match]:
-    """The same word prefilter as for the whole rule, per phrase and clause: a
-    phrase made of words cannot match a clause that has none of them."""
+                  phrases: Sequence[int]) -> Iterator[_Match]:
+    """The matches of the given phrases of one finding in one clause, less those its
+    `unless` phrases veto."""
     vetoes: list[tuple[int, int]] | None = None
-    for phrase in rule.phrases:
-        if phrase.prefilter is not None and phrase.prefilter.isdisjoint(words):
-            continue
+    for at in phrases:
+        phrase = rule.phrases[at]
         for first, last in _spans(phrase, clause):
             if vetoes is None:
                 vetoes = [span for p in rule.unless for span in _spans(p, clause)]
@@ -278,11 +310,11 @@ def _spans(phrase: Phrase, clause: _Clause) -> Iterator[tuple[int, int]]:
                 yield span_to_tokens(clause.starts, found.start(), found.end())
         return
     pos = 0
-    while (m := fast.search(text, pos)) is not None:
-        start = m.start()
+    while (found := fast.search(text, pos)) is not None:
+        start = found.start()
         if start and text[start - 1] == " ":  # a word starts here: as the lookbehind asks
-            yield span_to_tokens(clause.starts, start, m.end())
-            pos = m.end()
+            yield span_to_tokens(clause.starts, start, found.end())
+            pos = found.end()
         else:  # inside a word: a match may still start at a later word
             pos = start + 1
 
@@ -396,6 +428,39 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
     return {m for m in resolved if not m.rule.event and m.rule.level != "ok"}
 
 
+def _history(matches: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebook,
+             well: bool) -> dict[_Match, str]:
+    """Findings told with a time long past ("had a stroke back in 2015", "de niña me
+    daban convulsiones"), each with the words that date it, when the message says the
+    patient is well now (`well`) and nothing says it is back or still there.
+
+    A cue dates the findings of its own soft clause; with none there, those of the
+    soft clause just before it ("seizures, when I was a kid") or after it ("in 2015,
+    I had a clot")."""
+    rules = book.history
+    if not well or rules.cues is None:
+        return {}
+    dated: dict[_Match, str] = {}
+    for index, clause in enumerate(clauses):
+        cues = _cue_spans(rules.cues, clause)
+        if not cues:
+            continue
+        ongoing = ({clause.soft_ids[a] for a, _ in _cue_spans(rules.ongoing, clause)}
+                   if rules.ongoing is not None else set())
+        mine = [m for m in matches if m.clause == index and m.rule.level != "ok"]
+        for first, last in cues:
+            soft = clause.soft_ids[first]
+            if soft in ongoing:
+                continue
+            for scope in (soft, soft - 1, soft + 1):
+                targets = [m for m in mine if clause.soft_ids[m.first] == scope]
+                if targets:
+                    break
+            said = " ".join(t.text for t in clause.tokens[first:last + 1])
+            dated.update((m, said) for m in targets if clause.soft_ids[m.first] not in ongoing)
+    return dated
+
+
 def _ends_its_thought(clause: _Clause, last: int, book: Rulebook) -> bool:
     """"headache went away (now)" ends there; "went away for the weekend", "went down
     the stairs" or "gone to urgent care" go on to say where, and resolve nothing."""
@@ -502,6 +567,14 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     hypothetical = _hypothetical_positions(clauses, book, asking, answering)
     conditional = _conditional_positions(clauses, book, answering)
     risk = _risk_positions(clauses, book, asking)
+    # "if my leg swells I call you ... all good", "had a stroke in 2015, nothing new":
+    # set aside only when the patient also says they are well now
+    plan = _plan_positions(clauses, book, answering)
+    well = any(m.rule.level == "ok" and (m.clause, m.first) not in plan
+               and not _is_negated(m, *negation[m.clause], book) for m in matches)
+    if well:
+        hypothetical |= plan
+    past = _history(matches, clauses, book, well)
     counted: list[Finding] = []
     where: dict[str, int] = {}  # finding key -> clause it was found in (first occurrence)
     reasons: list[str] = []
@@ -510,10 +583,13 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     for index in range(len(clauses)):
         cues, covered = negation[index]
         for match in (m for m in matches if m.clause == index):
-            if match in resolved or _is_negated(match, cues, covered, book):
+            if match in resolved or match in past or _is_negated(match, cues, covered, book):
                 discounted |= match.rule.level != "ok"
                 if match.rule.level != "ok":
                     set_aside.append(match.rule.key)
+                if match in past:
+                    reasons.append(f"{match.rule.label} told as past history "
+                                   f"('{past[match]}'), with the patient well now")
             elif (index, match.first) in conditional or (index, match.first) in risk or (
                     (index, match.first) in hypothetical and
                     LEVEL_RANK[match.rule.level] <= LEVEL_RANK[book.hypothetical.max_level]):
@@ -613,6 +689,31 @@ def _conditional_positions(clauses: Sequence[_Clause], book: Rulebook,
                 continue
             reach = range(last + 1, min(last + 2 + rules.conditional_reach, len(clause.tokens)))
             positions.update((index, j) for j in reach if clause.tokens[j].text != SOFT)
+    return positions
+
+
+def _plan_positions(clauses: Sequence[_Clause], book: Rulebook,
+                    said: tuple[str, int, int] | None) -> set[tuple[int, int]]:
+    """(clause, token) positions between an "if"/"si" and the plan that follows it in
+    the same sentence: "if my leg swells or my pee goes dark I call you", "si se me
+    hincha la pierna llamo". A "sí," with a comma after it is a yes, not an if."""
+    rules = book.hypothetical
+    if rules.plan_if is None or rules.plan_then is None:
+        return set()
+    positions: set[tuple[int, int]] = set()
+    for index, clause in enumerate(clauses):
+        ifs = _cue_spans(rules.plan_if, clause)
+        if not ifs:
+            continue
+        thens = [a for a, _ in _cue_spans(rules.plan_then, clause)]
+        for first, last in ifs:
+            if index == 0 and said is not None and said[1] <= first <= said[2]:
+                continue
+            if last + 1 >= len(clause.tokens) or clause.tokens[last + 1].text == SOFT:
+                continue
+            then = next((a for a in thens if a > last + 1), None)
+            if then is not None:
+                positions.update((index, j) for j in range(last + 1, then))
     return positions
 
 

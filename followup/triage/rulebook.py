@@ -104,6 +104,22 @@ class HypotheticalRules:
     # "my cat is sick, do you know a good vet": a request to a person made without a
     # question mark; a message with nothing wrong in it then needs a human (unclear).
     requests: Phrase | None = None
+    # An instruction said back as a plan: "if my leg swells [...] I call you", "si se me
+    # hincha la pierna llamo". What lies between `plan_if` and a later `plan_then` in
+    # the same sentence is planned for, up to `max_level`, when the message also says
+    # the patient is well now.
+    plan_if: Phrase | None = None
+    plan_then: Phrase | None = None
+
+
+@dataclass(frozen=True)
+class HistoryRules:
+    """"I had a stroke back in 2015 but nothing new": a finding told with a time long
+    past is history, not news, when the message also says the patient is well now and
+    nothing says it is back or still there (`ongoing`: "again", "since", "todavía")."""
+
+    cues: Phrase | None = None
+    ongoing: Phrase | None = None
 
 
 @dataclass(frozen=True)
@@ -164,9 +180,11 @@ class Lexicon:
     would refuse, and it is how many patients spell.
     """
 
-    def __init__(self, vocabulary: Iterable[str], common: Iterable[str]) -> None:
+    def __init__(self, vocabulary: Iterable[str], common: Iterable[str],
+                 negations: Iterable[str] = ()) -> None:
         self.vocabulary = frozenset(vocabulary)
         self.known = self.vocabulary | frozenset(common)
+        self.negations = frozenset(negations)
         buckets: dict[str, list[str]] = {}
         anagrams: dict[str, str] = {}
         for word in sorted(self.vocabulary):
@@ -176,6 +194,14 @@ class Lexicon:
         self._buckets = buckets
         self._anagrams = anagrams
         self._cache: dict[str, str] = {}
+
+    def joined(self, first: str, second: str) -> str | None:
+        """The one word voice-to-text split in two ("res pirar", "a hogo", "des mayé"):
+        the two together must be a rulebook word, and one of them not a word at all."""
+        if first in self.known and second in self.known:
+            return None
+        word = first + second
+        return word if len(word) >= 4 and word in self.vocabulary else None
 
     def correct(self, word: str) -> str:
         """Return the vocabulary spelling of `word` (or `word` itself)."""
@@ -189,6 +215,12 @@ class Lexicon:
         return cached
 
     def _lookup(self, word: str) -> str:
+        fixed = self._nearest(word)
+        if fixed in self.negations and not _typed_as_negation(word, fixed):
+            return word
+        return fixed
+
+    def _nearest(self, word: str) -> str:
         variants = squeeze_variants(word)
         for variant in variants:
             if variant in self.known:
@@ -218,6 +250,16 @@ class Lexicon:
         return swapped if swapped and swapped[0] == word[0] else None
 
 
+def _typed_as_negation(word: str, negation: str) -> bool:
+    """Whether a misspelling visibly is the negation it is nearest to: cut short
+    ("nothin", "withou") or a contraction's "nt" kept ("dosnt", "doesent", "havnt").
+
+    A correction that invents a negation hides whatever follows it, so a word that
+    is merely near one ("nene", a child, is one letter from "none"; "doña" from
+    "dont") stays as typed: failing toward the higher level (safety rule 1)."""
+    return negation.startswith(word) or (word.endswith("nt") and negation.endswith("nt"))
+
+
 @dataclass(frozen=True)
 class Rulebook:
     """A validated, compiled rulebook. Build it with `load_rulebook`."""
@@ -232,10 +274,37 @@ class Rulebook:
     context: ContextRules = field(default_factory=ContextRules)
     hypothetical: HypotheticalRules = field(default_factory=HypotheticalRules)
     trend: TrendRules = field(default_factory=TrendRules)
+    history: HistoryRules = field(default_factory=HistoryRules)
     by_key: Mapping[str, FindingRule] = field(init=False, repr=False)
+    # word -> the (finding, phrase) positions that a clause holding the word may match
+    phrase_index: Mapping[str, tuple[tuple[int, int], ...]] = field(init=False, repr=False)
+    # (finding, phrase) positions to try on every clause: no word is sure to be in them
+    unindexed: tuple[tuple[int, int], ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_key", {f.key: f for f in self.findings})
+        index, unindexed = _phrase_index(self.findings)
+        object.__setattr__(self, "phrase_index", index)
+        object.__setattr__(self, "unindexed", unindexed)
+
+
+def _phrase_index(findings: Sequence[FindingRule]) -> tuple[
+        dict[str, tuple[tuple[int, int], ...]], tuple[tuple[int, int], ...]]:
+    """Each finding phrase under the words one of which a clause must hold for it to
+    match (its prefilter), worked out once per rulebook: a clause then tries only the
+    phrases its own words point to, not every phrase of every finding."""
+    index: dict[str, list[tuple[int, int]]] = {}
+    unindexed: list[tuple[int, int]] = []
+    for i, rule in enumerate(findings):
+        if rule.requires:
+            continue
+        for j, phrase in enumerate(rule.phrases):
+            if phrase.prefilter is None:
+                unindexed.append((i, j))
+                continue
+            for word in phrase.prefilter:
+                index.setdefault(word, []).append((i, j))
+    return {w: tuple(at) for w, at in index.items()}, tuple(unindexed)
 
 
 class _Loader:
@@ -271,6 +340,7 @@ class _Loader:
         context = self._context(data, compiler, {f.key for f in findings})
         hypothetical = self._hypothetical(data, compiler)
         trend = self._trend(data, compiler, findings)
+        history = self._history(data, compiler)
         return Rulebook(
             path=self.path,
             findings=findings,
@@ -279,10 +349,12 @@ class _Loader:
             pain_score_severe=float(self._table(data, "pain_score", "pain_score").get(
                 "severe_from", 7)),
             language_hints=hints,
-            lexicon=Lexicon(self.vocabulary | set().union(*hints.values()), common),
+            lexicon=Lexicon(self.vocabulary | set().union(*hints.values()), common,
+                            scope.negation_words),
             context=context,
             hypothetical=hypothetical,
             trend=trend,
+            history=history,
         )
 
     # -- reading helpers -------------------------------------------------------------------
@@ -363,11 +435,11 @@ class _Loader:
                           if all(fast) else None)  # one raw or empty-capable cue: anchored
         except Exception as exc:  # pragma: no cover - parts compiled individually above
             raise self.fail(entry, f"cannot combine phrases: {exc}") from exc
-        anchors = [p.prefilter for p in phrases if p.prefilter]
+        anchors = [p.prefilter for p in phrases if p.prefilter is not None]
         return Phrase(entry, regex, frozenset().union(*(p.words for p in phrases)),
                       needs_a_word=all(p.needs_a_word for p in phrases), unanchored=unanchored,
-                      anchor=(frozenset().union(*anchors) if len(anchors) == len(phrases)
-                              else None))
+                      anchor=(frozenset[str]().union(*anchors)
+                              if len(anchors) == len(phrases) and all(anchors) else None))
 
     # -- sections ---------------------------------------------------------------------------
 
@@ -605,7 +677,7 @@ class _Loader:
         entry = "hypothetical"
         unknown = set(table) - {"cues", "question_words", "max_level", "instructions",
                                 "conditionals", "conditional_reach", "risk", "risk_unless",
-                                "requests"}
+                                "requests", "plan_if", "plan_then"}
         if unknown:
             raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
         words = frozenset(normalise_phrase(w) for w in
@@ -622,7 +694,21 @@ class _Loader:
             risk=self._optional_cues(compiler, table, "risk", entry),
             risk_unless=self._optional_cues(compiler, table, "risk_unless", entry),
             requests=self._optional_cues(compiler, table, "requests", entry),
+            plan_if=self._optional_cues(compiler, table, "plan_if", entry),
+            plan_then=self._optional_cues(compiler, table, "plan_then", entry),
         )
+
+    def _history(self, data: Mapping[str, Any], compiler: PhraseCompiler) -> HistoryRules:
+        table = self._table(data, "history", "history")
+        if not table:
+            return HistoryRules()
+        unknown = set(table) - {"cues", "ongoing"}
+        if unknown:
+            raise self.fail("history", f"unknown key(s) {sorted(unknown)}")
+        if "cues" not in table:
+            raise self.fail("history", "missing 'cues'")
+        return HistoryRules(cues=self._optional_cues(compiler, table, "cues", "history"),
+                            ongoing=self._optional_cues(compiler, table, "ongoing", "history"))
 
     def _trend(self, data: Mapping[str, Any], compiler: PhraseCompiler,
                findings: Sequence[FindingRule]) -> TrendRules:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Curly/backtick apostrophes -> "'"; the ordinal sign in "38º" -> the degree sign.
 _APOSTROPHES = str.maketrans(
@@ -81,13 +82,21 @@ def normalise_phrase(text: str) -> str:
 
 def tokenize(text: str) -> list[Token]:
     """Split a raw message into tokens with spans in the raw text."""
+    return list(_tokens(text))
+
+
+# One message is tokenised by several steps of its reading (numbered answers, who and
+# when, the rulebook, the topics): the last few are kept, so each is worked out once.
+# Kept small on purpose: it serves one message, not a cache of all messages ever seen.
+@lru_cache(maxsize=8)
+def _tokens(text: str) -> tuple[Token, ...]:
     norm, offsets = normalise(text)
     tokens: list[Token] = []
     for m in _TOKEN_RE.finditer(norm):
         kind = next(k for k in _KINDS if m.group(k) is not None)
         start, end = offsets[m.start()], offsets[m.end() - 1] + 1
         tokens.append(_make_token(m, kind, start, end))
-    return tokens
+    return tuple(tokens)
 
 
 def _make_token(m: re.Match[str], kind: str, start: int, end: int) -> Token:

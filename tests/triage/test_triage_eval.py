@@ -13,6 +13,7 @@ DEV_CASES = Path(__file__).resolve().parents[1] / "data" / "triage" / "dev_cases
 EXTRA_CASES = Path(__file__).resolve().parent / "cases_extra.jsonl"
 BLIND_2026_12_01 = Path(__file__).resolve().parent / "cases_blind_2026_12_01.jsonl"
 BLIND_2026_12_01_C = Path(__file__).resolve().parent / "cases_blind_2026_12_01_c.jsonl"
+BLIND_2026_12_01_E = Path(__file__).resolve().parent / "cases_blind_2026_12_01_e.jsonl"
 
 
 def _cases(path: Path) -> list[dict]:
@@ -65,6 +66,15 @@ def test_blind_batch_c_of_2026_12_01_meets_safety_thresholds() -> None:
     """Batch C (240 messages written blind, scored first pass at 98.3 % red-flag
     sensitivity, 2 of 120 missed; docs/triage-validation.md), kept as a regression set."""
     cases = _cases(BLIND_2026_12_01_C)
+    assert len(cases) == 240
+    assert {c["lang"] for c in cases} == {"en", "es"}
+    _assert_thresholds(evaluate(cases))
+
+
+def test_blind_batch_e_of_2026_12_01_meets_safety_thresholds() -> None:
+    """Batch E (240 messages written blind, scored first pass at 92.5 % red-flag
+    sensitivity, 9 of 120 missed; docs/triage-validation.md), kept as a regression set."""
+    cases = _cases(BLIND_2026_12_01_E)
     assert len(cases) == 240
     assert {c["lang"] for c in cases} == {"en", "es"}
     _assert_thresholds(evaluate(cases))

@@ -1,4 +1,4 @@
-"""Families of message the blind batches of 2026-12-01 showed the reading missed,
+"""Families of message the blind batches of 2026-12-01 (A, B, C, E) showed the reading missed,
 each with sentences written for this test (not the batches' own): a change that
 catches a family is what generalises to messages nobody has seen."""
 
@@ -233,6 +233,188 @@ ONE_SIDE_NUMB_BY_VERB = [
     ('se me duerme la mano cuando duermo de lado', 'unclear'),
 ]
 
+
+# -- families batch E (2026-12-01) showed the reading missed ---------------------------
+# Voice-to-text: sound-alikes of "breathe" after "can't"/"trouble"/"short of", a word split
+# in two ("res pirar", "des mayó", "pi pi"), pee said by its letter ("my P"); bread
+# alone is still bread.
+VOICE_TO_TEXT = [
+    ('i cant breed at all since lunch', 'emergency'),
+    ('having trouble breeding when I lie down', 'emergency'),
+    ('so short of bread walking up the stairs', 'emergency'),
+    ("my wife can't brief properly", 'emergency'),
+    ('my P looks brown today', 'urgent'),
+    ('no puedo res pirar bien', 'emergency'),
+    ('mi mamá se des mayó en la cocina', 'emergency'),
+    ('el pi pi le sale oscuro', 'urgent'),
+    ('the bread at the clinic was stale, otherwise fine', 'ok'),
+]
+
+# The heart said as "ticker" or "my pump", with a word of pressure; an infusion pump is
+# no heart.
+HEART_IDIOMS = [
+    ('feels like someone is crushing my ticker', 'emergency'),
+    ('my old pump feels heavy and tight tonight', 'emergency'),
+    ('a pressure on my ticker since dinner', 'emergency'),
+    ('siento que me estrujan el corazón', 'emergency'),
+    ('algo me aprieta el corazón desde la mañana', 'emergency'),
+    ("the infusion pump kept beeping all night, I'm fine", 'ok'),
+]
+
+# The throat told as getting smaller, narrower or thick (with hives or alone): a throat
+# closing, not hives alone.
+THROAT_SHRINKING = [
+    ('hives all over and my throat feels narrower', 'emergency'),
+    ('throat feels thick and swallowing is weird', 'emergency'),
+    ('my throat is shrinking, I can feel it', 'emergency'),
+    ('siento la garganta más angosta y tengo ronchas', 'emergency'),
+    ('se me está achicando la garganta', 'emergency'),
+    ('la garganta se me hace chiquita', 'emergency'),
+]
+
+# Confusion told by a carer: muddled, not herself, asking for someone who died, seeing
+# people who are not there; "muddled about" a date is not confusion.
+CARER_CONFUSION = [
+    ("grandad is muddled this morning, thinks it's Tuesday", 'emergency'),
+    ("mum's just not herself since the drip, vacant and slow", 'emergency'),
+    ('dad keeps asking for his brother who passed away', 'emergency'),
+    ("she's talking to people who aren't there", 'emergency'),
+    ('mi abuela anda como ida, pregunta por mi abuelo que ya murió', 'emergency'),
+    ('mi papá desvaría desde la tarde', 'emergency'),
+    ('mi mamá no es ella misma desde ayer', 'emergency'),
+    ("I'm a bit muddled about which day my next infusion is", 'unclear'),
+]
+
+# A faint told as the world going dark and waking or coming to; a power cut is no faint.
+FAINT_WAKING = [
+    ('everything went dark and I woke up on the sofa', 'emergency'),
+    ('the world went grey, next thing my husband was calling my name', 'emergency'),
+    ('she said it all went black and when she came to she was on the rug', 'emergency'),
+    ('se me puso todo negro y desperté en el sillón', 'emergency'),
+    ('cuando volví en mí estaba en el suelo', 'emergency'),
+    ('mi mamá recobró el sentido después de un minuto', 'emergency'),
+    ("the power went out and everything went dark, we're all fine", 'ok'),
+]
+
+# Blood told of "it" after the urine, and urine by its letter.
+URINE_BLOOD_IN_IT = [
+    ('my p has blood in it', 'urgent'),
+    ('went for a pee and there was blood in it', 'urgent'),
+    ('his pp is pink', 'urgent'),
+    ('i passed doubt in the kitchen', 'emergency'),
+    ('hice pipí y tenía sangre', 'urgent'),
+    ('la orina me salió con sangre', 'urgent'),
+]
+
+# About to faint on standing, told with the knees and legs.
+NEAR_FAINT_STANDING = [
+    ('my knees buckle when I stand up', 'urgent'),
+    ('went all wobbly at the knees getting out of bed', 'urgent'),
+    ('almost went down in the kitchen when I got up', 'urgent'),
+    ('se me doblan las rodillas cuando me paro', 'urgent'),
+    ('las piernas no me sostienen al levantarme', 'urgent'),
+    ('casi me caigo al levantarme de la silla', 'urgent'),
+]
+
+# A number beside any fever word is a temperature; "bien" before how a child is means
+# "very", not "well"; a word near a negation is not corrected into one ("nene" is no
+# "none", "doña" no "don't").
+FEVER_BESIDE_A_NUMBER = [
+    ('feverish, 101.8 this morning', 'urgent'),
+    ('feeling feverish at 99.5', 'mild'),
+    ('the baby is febrile 38.4', 'urgent'),
+    ('amaneció con calentura de 39', 'urgent'),
+    ('el niño tiene fiebrita, 38.6', 'urgent'),
+    ('la nena tiene 38.7 y está bien chillona', 'urgent'),
+    ('el nene amaneció bien caliente y llorón', 'mild'),
+    ('doña Carmen se desmayó en misa', 'emergency'),
+    ('tengo 37.5 de fiebre', 'mild'),
+]
+
+# Yellow whites of the eyes or skin, however long the sentence between.
+JAUNDICE_WHITES = [
+    ('the whites of his eyes look yellowish', 'urgent'),
+    ("there's a yellow tinge to the whites of my eyes", 'urgent'),
+    ('my skin has gone a bit yellowy', 'urgent'),
+    ('tiene lo blanco de los ojos amarillento', 'urgent'),
+    ('le veo amarillenta la piel al bebé', 'urgent'),
+    ('se me pusieron amarillos los ojos', 'urgent'),
+]
+
+# The arm with the IV: swollen and hot or red (across a comma), or red and warm, is a
+# clot sign; only sore where the line was is the IV site.
+IV_ARM_HOT_OR_SORE = [
+    ("the arm where they put the IV swelled up, it's hot and red", 'urgent'),
+    ('arm where the drip went in is red and warm', 'urgent'),
+    ('se me hinchó el brazo del suero, está caliente', 'urgent'),
+    ('el brazo del suero está rojo y caliente', 'urgent'),
+    ('me duele donde estuvo la aguja', 'mild'),
+    ('my arm is a bit sore where the drip was', 'mild'),
+    ('tengo el brazo adolorido donde me canalizaron', 'mild'),
+]
+
+# A finding dated long ago is history when the patient says they are well now; dated
+# "since", "again", or hours ago, it is news.
+OLD_HISTORY = [
+    ('had a clot in my leg back in 2018, nothing since, feeling great', 'ok'),
+    ("I passed out once years ago at the dentist but this time I'm fine", 'ok'),
+    ('had seizures as a kid, none now, all good', 'ok'),
+    ('de niña me daban convulsiones, hoy estoy bien', 'ok'),
+    ('en el 2019 tuve una embolia, pero ahorita me siento bien', 'ok'),
+    ('had a clot in 2019 and now my calf is swollen again', 'urgent'),
+    ('fainted 2 hours ago, fine now', 'emergency'),
+    ('my leg has been swollen since 2019, otherwise fine', 'urgent'),
+]
+
+# An instruction said back as a plan ("if X, I call you") with the patient well now
+# reports nothing; without the "I'm well", or without the plan, it is a report.
+PLAN_SAID_BACK = [
+    ('ok so if my ankles swell or I barely pee I should call you. none of that, all good',
+     'ok'),
+    ("noted: if the leg gets red and sore I'll ring the clinic. nothing wrong, I'm fine", 'ok'),
+    ('si me sale orina oscura les aviso. todo bien por ahora', 'ok'),
+    ('entendido, si se me hinchan los pies les llamo, por ahora estoy bien', 'ok'),
+    ('if I stand up my leg swells', 'urgent'),
+    ('my leg swells when I walk so I will call you', 'urgent'),
+]
+
+# Daily life named as "the only headache", and other ways to say all is well or over.
+ONLY_A_FIGURE_AND_ALL_CLEAR = [
+    ('my landlord is the only headache I have, otherwise all good', 'ok'),
+    ('the paperwork is my biggest headache, health wise all good', 'ok'),
+    ('mis nietos son mi único dolor de cabeza, yo estoy de maravilla', 'ok'),
+    ('all clear on my end', 'ok'),
+    ('all quiet here, thanks', 'ok'),
+    ('todo tranquilo por acá', 'ok'),
+    ('ya se le quitaron las ronchas al niño', 'ok'),
+    ('a mi hija ya se le pasó la fiebre', 'ok'),
+    ('the only thing is a headache since last night', 'mild'),
+]
+
+# Found by the second reader on E's first pass, read by the rules now: one limb heavy or
+# not one's own, breath lost on a short walk, swelling told by socks and comparisons.
+ONE_LIMB_NOT_MINE = [
+    ('my left hand feels heavy like lead since breakfast', 'emergency'),
+    ("mum says her leg feels like it's not hers", 'emergency'),
+    ('siento la pierna derecha pesada como plomo', 'emergency'),
+    ('dice que el brazo es como si no fuera suyo', 'emergency'),
+]
+
+BREATH_ON_A_SHORT_WALK = [
+    ('I have to stop on the landing to catch my breath', 'emergency'),
+    ("can't get to the mailbox without stopping to catch my breath", 'emergency'),
+    ('no aguanto caminar a la cocina sin quedarme sin aire', 'emergency'),
+]
+
+SWELLING_BY_WHAT_IT_DOES = [
+    ('his socks left deep marks on his ankles tonight', 'urgent'),
+    ('when I press my shin the dent stays', 'urgent'),
+    ('my feet look like balloons', 'urgent'),
+    ('tengo los pies como globos', 'urgent'),
+    ('los calcetines me dejan marcas bien hondas', 'urgent'),
+    ('my new shoes are a bit tight', 'unclear'),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -251,6 +433,22 @@ FAMILIES = {
     "tired_idioms": TIRED_IDIOMS,
     "well_and_figures": WELL_AND_FIGURES,
     "requests_without_a_mark": REQUESTS_WITHOUT_A_MARK,
+    "voice_to_text": VOICE_TO_TEXT,
+    "heart_idioms": HEART_IDIOMS,
+    "throat_shrinking": THROAT_SHRINKING,
+    "carer_confusion": CARER_CONFUSION,
+    "faint_waking": FAINT_WAKING,
+    "urine_blood_in_it": URINE_BLOOD_IN_IT,
+    "near_faint_standing": NEAR_FAINT_STANDING,
+    "fever_beside_a_number": FEVER_BESIDE_A_NUMBER,
+    "jaundice_whites": JAUNDICE_WHITES,
+    "iv_arm_hot_or_sore": IV_ARM_HOT_OR_SORE,
+    "old_history": OLD_HISTORY,
+    "plan_said_back": PLAN_SAID_BACK,
+    "only_a_figure_and_all_clear": ONLY_A_FIGURE_AND_ALL_CLEAR,
+    "one_limb_not_mine": ONE_LIMB_NOT_MINE,
+    "breath_on_a_short_walk": BREATH_ON_A_SHORT_WALK,
+    "swelling_by_what_it_does": SWELLING_BY_WHAT_IT_DOES,
 }
 
 

@@ -313,3 +313,56 @@ def test_an_event_finding_is_not_undone_by_a_resolution(tmp_path: Path) -> None:
     event = finding().replace('advice = "clot"', 'advice = "clot"\nevent = true')
     book = load_rulebook(write(tmp_path, event))
     assert triage("leg swollen, gone now", rulebook=book).level == "urgent"
+
+
+HISTORY = """
+[history]
+cues.en = ["years ago"]
+cues.es = ["hace anos"]
+ongoing.en = ["again"]
+ongoing.es = ["otra vez"]
+"""
+WELL = """
+[[finding]]
+id = "well"
+level = "ok"
+label = "well"
+advice = "general"
+phrases.en = ["fine"]
+phrases.es = ["bien"]
+"""
+
+
+def test_history_sets_a_dated_finding_aside_only_when_the_patient_is_well(
+        tmp_path: Path) -> None:
+    book = load_rulebook(write(tmp_path, finding(), WELL, extra=HISTORY))
+    dated = triage("leg swollen years ago, fine now", rulebook=book)
+    assert dated.level == "ok" and "leg_swelling" in dated.set_aside
+    assert any("past history" in r for r in dated.reasons)
+    assert triage("leg swollen years ago", rulebook=book).level == "urgent"
+    assert triage("leg swollen again years ago, fine", rulebook=book).level == "urgent"
+
+
+def test_history_section_is_checked(tmp_path: Path) -> None:
+    with pytest.raises(RulebookError, match=r"history.*unknown key\(s\) \['cue'\]"):
+        load_rulebook(write(tmp_path, finding(), extra='\n[history]\ncue.en = ["x"]\n'))
+    with pytest.raises(RulebookError, match=r"history.*missing 'cues'"):
+        load_rulebook(write(tmp_path, finding(), extra='\n[history]\nongoing.en = ["x"]\n'
+                                                      'ongoing.es = ["x"]\n'))
+
+
+@pytest.mark.parametrize("typed,read", [
+    ("nene", "nene"),      # a child is not "none": no negation is invented
+    ("dona", "dona"),      # nor is "doña" a "dont"
+    ("nothin", "nothing"),  # a negation cut short is still one
+    ("dosnt", "doesnt"),   # and so is a contraction that kept its "nt"
+])
+def test_fuzzy_correction_invents_no_negation(typed: str, read: str) -> None:
+    assert load_rulebook().lexicon.correct(typed) == read
+
+
+def test_a_word_split_by_voice_to_text_is_joined_only_into_a_rulebook_word() -> None:
+    lexicon = load_rulebook().lexicon
+    assert lexicon.joined("res", "pirar") == "respirar"
+    assert lexicon.joined("my", "leg") is None  # two words stay two words
+    assert lexicon.joined("zz", "qq") is None
