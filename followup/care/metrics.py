@@ -18,11 +18,23 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from followup.messaging.dispatch import STAFF_KIND
-from followup.models import Checkin, Clinic, Flag, Infusion, Message, Patient
+from followup.models import (
+    Checkin,
+    CheckinKind,
+    CheckinStatus,
+    Clinic,
+    Direction,
+    Flag,
+    FlagLevel,
+    FlagReason,
+    Infusion,
+    Message,
+    Patient,
+    TriageLevel,
+)
 
-FLAG_LEVELS = ("emergency", "urgent", "routine")
-REACTION_LEVELS = ("mild", "urgent", "emergency")
+FLAG_LEVELS = tuple(FlagLevel)
+REACTION_LEVELS = (TriageLevel.MILD, TriageLevel.URGENT, TriageLevel.EMERGENCY)
 # A lot "stands out" when its reactions per infusion are at least this many
 # times the rest of the clinic's, once it has at least MIN_INFUSIONS infusions
 # and MIN_REACTIONS reactions: one unlucky patient, or one infusion that got
@@ -55,7 +67,7 @@ def non_responders(session: Session, clinic_id: int, now: datetime) -> list[NonR
     rows = session.scalars(
         select(Checkin).join(Patient, Patient.id == Checkin.patient_id)
         .where(Patient.clinic_id == clinic_id, Patient.opted_out_at.is_(None),
-               Checkin.status == "sent", Checkin.kind != STAFF_KIND,
+               Checkin.status == CheckinStatus.SENT, Checkin.kind != CheckinKind.STAFF,
                Checkin.reminder_for_id.is_(None))
         .order_by(Checkin.sent_at, Checkin.id)
     ).all()
@@ -132,8 +144,8 @@ def report(session: Session, clinic: Clinic, now: datetime, *, weeks: int = 8) -
 
     checkins = session.scalars(
         select(Checkin).join(Patient, Patient.id == Checkin.patient_id)
-        .where(Patient.clinic_id == clinic.id, Checkin.status == "sent",
-               Checkin.kind != STAFF_KIND, Checkin.reminder_for_id.is_(None),
+        .where(Patient.clinic_id == clinic.id, Checkin.status == CheckinStatus.SENT,
+               Checkin.kind != CheckinKind.STAFF, Checkin.reminder_for_id.is_(None),
                Checkin.sent_at >= since)
     ).all()
     by_kind: dict[str, KindRate] = {}
@@ -204,14 +216,15 @@ def lots(session: Session, clinic_id: int, since: datetime) -> list[LotRow]:
 
     reactions: Counter[int] = Counter()
     for m in session.scalars(select(Message).where(
-            Message.clinic_id == clinic_id, Message.direction == "in",
+            Message.clinic_id == clinic_id, Message.direction == Direction.INBOUND,
             Message.level.in_(REACTION_LEVELS), Message.created_at >= since)):
         inf_id = infusion_of(m.patient_id, m.checkin_id, m.created_at)
         if inf_id is not None:
             reactions[inf_id] += 1
     flagged: Counter[int] = Counter()
     for f in session.scalars(select(Flag).where(
-            Flag.clinic_id == clinic_id, Flag.reason == "triage", Flag.created_at >= since)):
+            Flag.clinic_id == clinic_id, Flag.reason == FlagReason.TRIAGE,
+            Flag.created_at >= since)):
         inf_id = infusion_of(f.patient_id, f.checkin_id, f.created_at)
         if inf_id is not None:
             flagged[inf_id] += 1

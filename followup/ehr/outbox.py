@@ -14,9 +14,9 @@ from datetime import datetime
 from sqlalchemy import String, and_, bindparam, insert, literal, select
 from sqlalchemy.orm import Session
 
-from followup.models import EhrOutbox, Flag, Patient, UTCDateTime
+from followup.models import EhrOutbox, Flag, OutboxEvent, OutboxStatus, Patient, UTCDateTime
 
-EVENTS = ("opened", "resolved")
+EVENTS = tuple(OutboxEvent)
 
 
 @dataclass
@@ -52,6 +52,6 @@ def failures(session: Session, clinic_id: int, limit: int = 100) -> list[EhrOutb
     return list(session.scalars(
         select(EhrOutbox)
         .where(EhrOutbox.clinic_id == clinic_id,
-               (EhrOutbox.status == "failed") | (EhrOutbox.last_error.is_not(None)
-                                                 & (EhrOutbox.status != "sent")))
+               (EhrOutbox.status == OutboxStatus.FAILED) | (EhrOutbox.last_error.is_not(None)
+                                                 & (EhrOutbox.status != OutboxStatus.SENT)))
         .order_by(EhrOutbox.created_at.desc(), EhrOutbox.id.desc()).limit(limit)))

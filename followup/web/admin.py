@@ -18,7 +18,15 @@ from followup.app import db, services
 from followup.care import quick_replies
 from followup.care.escalation import Rung, ladder_entries, oncall_ladder, parse_rung, rung_line
 from followup.ehr import outbox
-from followup.models import ApiToken, AuditEvent, EhrOutbox, Flag, User
+from followup.models import (
+    ApiToken,
+    AuditEvent,
+    DigestChannel,
+    EhrOutbox,
+    Flag,
+    OutboxStatus,
+    User,
+)
 from followup.staff.accounts import (
     ROLES,
     StaffError,
@@ -323,12 +331,12 @@ def _settings_values(form: Any, region: str | None) -> tuple[dict[str, Any], dic
         except v.FieldError as exc:
             errors["contact_phone"] = str(exc)
     channel = form.get("digest_channel", "")
-    if channel not in ("", "email", "sms"):
+    if channel not in ("", *DigestChannel):
         errors["digest_channel"] = "off, email or sms"
-    values["digest_channel"] = channel or None
-    if channel == "email" and not values["contact_email"]:
+    values["digest_channel"] = DigestChannel(channel) if channel in tuple(DigestChannel) else None
+    if channel == DigestChannel.EMAIL and not values["contact_email"]:
         errors["contact_email"] = "needed for an email digest"
-    if channel == "sms" and not values["contact_phone"]:
+    if channel == DigestChannel.SMS and not values["contact_phone"]:
         errors["contact_phone"] = "needed for a text digest"
     digest_time = form.get("digest_time", "").strip()
     if digest_time and not HHMM_RE.match(digest_time):
@@ -391,8 +399,8 @@ def ehr() -> Any:
 @login_required(role="admin")
 def ehr_retry(outbox_id: int) -> Any:
     row = owned(EhrOutbox, outbox_id, "chart write-back")
-    if row.status == "failed":
-        row.status, row.attempts = "pending", 0
+    if row.status == OutboxStatus.FAILED:
+        row.status, row.attempts = OutboxStatus.PENDING, 0
         row.next_attempt_at = services().clock.now()
         staff_audit("ehr.writeback_retry", "ehr_outbox", row.id)
         db().commit()
