@@ -210,7 +210,7 @@ def create_clinic(slug: str, name: str, phone: str, tz: str, sms_number: str | N
 
 @cli.command("create-user")
 @click.option("--email", required=True)
-@click.option("--role", required=True, type=click.Choice(list(Role)))
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--clinic", "clinic_slug", required=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
@@ -314,7 +314,7 @@ def user_reset_password(email: str) -> None:
 
 @user.command("set-role")
 @click.argument("email")
-@click.argument("role", type=click.Choice(list(Role)))
+@click.argument("role", type=click.Choice([r.value for r in Role]))
 @with_appcontext
 def user_set_role(email: str, role: str) -> None:
     """Change a login's role; its sessions end so the new rights apply at once."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, and_, bindparam, insert, literal, select
+from sqlalchemy import and_, bindparam, insert, literal, select
 from sqlalchemy.orm import Session
 
 from followup.models import EhrOutbox, Flag, OutboxEvent, OutboxStatus, Patient, UTCDateTime
@@ -32,17 +32,18 @@ class WritebackSummary:
 
 # Built once: it runs inside Twilio's webhook whenever a reply opens a flag.
 _flag, _patient = Flag.__table__, Patient.__table__
+_event = bindparam("event", type_=EhrOutbox.__table__.c.event.type)  # refuses a non-event
 ENQUEUE = insert(EhrOutbox.__table__).from_select(
     ["clinic_id", "flag_id", "event", "status", "attempts", "next_attempt_at", "created_at"],
-    select(_flag.c.clinic_id, _flag.c.id, bindparam("event", type_=String()),
-           literal("pending"), literal(0), bindparam("now", type_=UTCDateTime()),
+    select(_flag.c.clinic_id, _flag.c.id, _event,
+           literal(OutboxStatus.PENDING.value), literal(0), bindparam("now", type_=UTCDateTime()),
            bindparam("now", type_=UTCDateTime()))
     .join(_patient, and_(_patient.c.id == _flag.c.patient_id,
                          _patient.c.external_id.is_not(None)))
     .where(_flag.c.id == bindparam("flag_id")))
 
 
-def enqueue(session: Session, flag_id: int, event: str, now: datetime) -> None:
+def enqueue(session: Session, flag_id: int, event: OutboxEvent, now: datetime) -> None:
     """Queue ``event`` of the flag for the chart, if its patient has an MRN."""
     session.connection().execute(ENQUEUE, {"flag_id": flag_id, "event": event, "now": now})
 
