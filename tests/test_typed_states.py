@@ -37,6 +37,7 @@ from followup.models import (
     EnumText,
     FlagLevel,
     MessageStatus,
+    OutboxStatus,
     Role,
     User,
 )
@@ -211,3 +212,6 @@ def test_typed_values_compare_and_print_as_the_words_stored() -> None:
     """StrEnum members are the strings: templates, JSON and logs show the word."""
     assert CheckinStatus.PENDING == "pending" and f"{FlagLevel.URGENT}" == "urgent"
     assert MessageStatus("partially_delivered") is MessageStatus.PARTIALLY_DELIVERED
+    # ``db.claim_due`` serves both queue tables with one spelling of these two.
+    assert (OutboxStatus.PENDING, OutboxStatus.SENDING) == (CheckinStatus.PENDING,
+                                                           CheckinStatus.SENDING)
