@@ -22,7 +22,7 @@ from followup import validation as v
 from followup.app import create_app
 from followup.config import ConfigError
 from followup.extensions import services
-from followup.models import Clinic, User
+from followup.models import Clinic, Role, User
 from followup.staff.accounts import password_problem
 from followup.staff.audit import audit
 from followup.staff.tokens import issue_token
@@ -211,7 +211,7 @@ def create_clinic(slug: str, name: str, phone: str, tz: str, sms_number: str | N
 
 @cli.command("create-user")
 @click.option("--email", required=True)
-@click.option("--role", required=True, type=click.Choice(["nurse", "admin"]))
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--clinic", "clinic_slug", required=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
@@ -315,7 +315,7 @@ def user_reset_password(email: str) -> None:
 
 @user.command("set-role")
 @click.argument("email")
-@click.argument("role", type=click.Choice(["nurse", "admin"]))
+@click.argument("role", type=click.Choice([r.value for r in Role]))
 @with_appcontext
 def user_set_role(email: str, role: str) -> None:
     """Change a login's role; its sessions end so the new rights apply at once."""

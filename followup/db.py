@@ -15,6 +15,8 @@ from sqlalchemy import Table, create_engine, event, select, update
 from sqlalchemy.engine import CursorResult, Engine, Result, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from followup.models import CheckinStatus
+
 SQLITE_BEGIN = "sqlite_begin"
 
 
@@ -130,11 +132,13 @@ def claim_due(session: Session, table: Table, *, now: datetime, token: str,
     claimed_at (check-ins, the EHR outbox); ``also`` sets more columns on the rows
     taken (a check-in's lease end)."""
     c = table.c
-    due = (select(c.id).where(c.status == "pending", c.next_attempt_at <= now)
+    # Both queue tables spell these states alike (CheckinStatus, OutboxStatus).
+    pending, sending = CheckinStatus.PENDING.value, CheckinStatus.SENDING.value
+    due = (select(c.id).where(c.status == pending, c.next_attempt_at <= now)
            .order_by(c.next_attempt_at, c.id).limit(limit))
     if not is_sqlite(session):
         due = due.with_for_update(skip_locked=True)
     return sorted(session.connection().execute(
-        update(table).where(c.id.in_(due.scalar_subquery()), c.status == "pending")
-        .values(status="sending", claim_token=token, claimed_at=now, **also)
+        update(table).where(c.id.in_(due.scalar_subquery()), c.status == pending)
+        .values(status=sending, claim_token=token, claimed_at=now, **also)
         .returning(c.id)).scalars())

@@ -20,7 +20,16 @@ from werkzeug.security import generate_password_hash
 
 from followup.messaging.inbound import handle_inbound
 from followup.messaging.notify import checkin_text
-from followup.models import Checkin, Clinic, Message, User
+from followup.models import (
+    Checkin,
+    CheckinStatus,
+    Clinic,
+    Direction,
+    Message,
+    MessageStatus,
+    Role,
+    User,
+)
 from followup.patients.enrollment import EnrollmentRequest, enroll
 from followup.staff.audit import audit
 from followup.staff.tokens import issue_token
@@ -67,7 +76,7 @@ def seed(session: Session, svc: Services) -> tuple[str, str, str] | None:
     session.add(clinic)
     session.flush()
     password = secrets.token_urlsafe(12)
-    session.add(User(clinic_id=clinic.id, email=DEMO_EMAIL, role="admin",
+    session.add(User(clinic_id=clinic.id, email=DEMO_EMAIL, role=Role.ADMIN,
                      password_hash=generate_password_hash(password), created_at=now))
     token = issue_token(session, clinic, "demo", actor="cli", now=now)
     for (name, lang, hours_ago, first, product, lot, answers, latest), phone in zip(
@@ -92,19 +101,21 @@ def _replay_history(session: Session, clinic: Clinic, checkins: list[Checkin],
     last), as if the service had been running, then send the patient's latest text
     ``latest[0]`` minutes ago: a newcomer sees real threads and a live queue at once.
     An answer that would come after the latest text is left out (a thread in order)."""
-    past = [c for c in checkins if c.status == "pending" and c.next_attempt_at <= now]
+    past = [c for c in checkins if c.status == CheckinStatus.PENDING and c.next_attempt_at <= now]
     cap = now - timedelta(minutes=latest[0] + 1) if latest is not None else now
     for checkin, answer in zip_longest(past, answers[:len(past)]):
         patient = checkin.patient
         session.add(Message(
             clinic_id=clinic.id, patient_id=patient.id, checkin_id=checkin.id,
-            direction="out", body=checkin_text(patient, clinic, checkin.infusion.product,
-                                               checkin.template, checkin.kind),
+            direction=Direction.OUTBOUND,
+            body=checkin_text(patient, clinic, checkin.infusion.product, checkin.template,
+                              checkin.kind),
             from_number=clinic.sms_number, to_number=patient.phone,
-            provider_sid="SMdemo" + secrets.token_hex(13), status="delivered",
+            provider_sid="SMdemo" + secrets.token_hex(13), status=MessageStatus.DELIVERED,
             created_at=checkin.next_attempt_at,
         ))
-        checkin.status, checkin.sent_at, checkin.attempts = "sent", checkin.next_attempt_at, 1
+        checkin.status, checkin.sent_at = CheckinStatus.SENT, checkin.next_attempt_at
+        checkin.attempts = 1
         session.flush()
         if answer is not None and checkin.next_attempt_at + ANSWER_AFTER <= cap:
             _text_in(session, clinic, patient.phone, answer,

@@ -7,7 +7,8 @@ aware; every conversion to a patient's local time happens in ``schedule``.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, cast
+from enum import StrEnum
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
     JSON,
@@ -53,6 +54,198 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
+class CheckinStatus(StrEnum):
+    """A check-in's place in the dispatcher's state machine (see ``Checkin``)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+
+
+class CheckinKind(StrEnum):
+    """The kinds of check-in the code itself creates.
+
+    Scheduled check-ins take their kind from the clinic's schedule
+    (``schedule.checkins[].kind`` in the config: ``same_day``, ``day3``...),
+    so ``checkins.kind`` is an open set and stays a plain string column with no
+    CHECK; these two are the kinds the code relies on by name."""
+
+    STAFF = "staff"  # a nurse's free-text message, riding the queue
+    REMINDER = "reminder"  # the follow-up of an unanswered check-in
+
+
+class Direction(StrEnum):
+    INBOUND = "in"
+    OUTBOUND = "out"
+
+
+class MessageStatus(StrEnum):
+    """Twilio's message statuses (its OpenAPI ``message_enum_status``); the
+    console backend and inbound storage use the same words."""
+
+    ACCEPTED = "accepted"
+    SCHEDULED = "scheduled"
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    FAILED = "failed"
+    CANCELED = "canceled"
+    PARTIALLY_DELIVERED = "partially_delivered"
+    READ = "read"
+    RECEIVING = "receiving"
+    RECEIVED = "received"
+
+
+class TriageLevel(StrEnum):
+    """How the triage read a patient's text (``Message.level``)."""
+
+    EMERGENCY = "emergency"
+    URGENT = "urgent"
+    MILD = "mild"
+    OK = "ok"
+    UNCLEAR = "unclear"
+
+
+class FlagLevel(StrEnum):
+    EMERGENCY = "emergency"
+    URGENT = "urgent"
+    ROUTINE = "routine"
+
+
+class FlagReason(StrEnum):
+    TRIAGE = "triage"  # symptoms reported
+    QUESTION = "question"  # an unclear answer or a question
+    ASKED_BACK = "asked_back"  # unclear, the red-flag question was sent
+    NO_RESPONSE = "no_response"
+    UNDELIVERABLE = "undeliverable"
+    STOPPED = "stopped"  # texted STOP part-way through
+    UNCLEAR = "unclear"  # a shared phone: which patient?
+
+
+class FlagStatus(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+class FlagAction(StrEnum):
+    """What a ``FlagEvent`` records."""
+
+    OPENED = "opened"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+    ASSIGNED = "assigned"
+    UNASSIGNED = "unassigned"
+    NOTED = "noted"
+    ESCALATED = "escalated"
+    ESCALATION_FAILED = "escalation_failed"
+    NOT_ESCALATED = "not_escalated"
+    # The patient's answer to the red-flag question (``askback``).
+    ANSWERED = "answered"
+    RAISED = "raised"
+    DENIED = "denied"
+
+
+class NoteKind(StrEnum):
+    NOTE = "note"
+    CALL = "call"
+
+
+class CallOutcome(StrEnum):
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    VOICEMAIL = "voicemail"
+    WRONG_NUMBER = "wrong_number"
+
+
+class Role(StrEnum):
+    NURSE = "nurse"
+    ADMIN = "admin"
+
+
+class ImportStatus(StrEnum):
+    PREVIEWED = "previewed"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class DigestChannel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+
+
+class AlertKind(StrEnum):
+    CREDENTIALS = "credentials"  # the provider refuses our account
+    UNSENT = "unsent"  # check-ins went stale unsent
+
+
+class IntakeSource(StrEnum):
+    FHIR = "fhir"
+    HL7 = "hl7"
+    HL7_MESSAGE = "hl7-msh"  # an HL7 message control ID (MSH-10)
+
+
+class IntakeOutcome(StrEnum):
+    ENROLLED = "enrolled"
+    CANCELLED = "cancelled"
+    ACKNOWLEDGED = "acknowledged"
+
+
+class OutboxEvent(StrEnum):
+    OPENED = "opened"
+    RESOLVED = "resolved"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class EnumText(TypeDecorator[E]):
+    """A ``StrEnum`` in Python, its value in a plain ``VARCHAR`` in the database.
+
+    Plain strings rather than a native enum type: existing rows, raw SQL and
+    Core queries keep working, and adding a member is a new CHECK constraint
+    (migration 0009 and its successors), not an ``ALTER TYPE``. A string that
+    is not a member is refused here, before the database sees it, with the
+    allowed values in the message."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[E], length: int) -> None:
+        longest = max(len(member.value) for member in enum)
+        if longest > length:
+            raise ValueError(f"{enum.__name__}: a value of {longest} characters "
+                             f"does not fit in {length}")
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value: E | str | None, dialect: Any) -> str | None:
+        if value is None:
+            return None
+        try:
+            return self.enum(value).value
+        except ValueError:
+            allowed = ", ".join(member.value for member in self.enum)
+            raise ValueError(f"{value!r} is not a {self.enum.__name__} "
+                             f"(one of {allowed})") from None
+
+    def process_result_value(self, value: str | None, dialect: Any) -> E | None:
+        return None if value is None else self.enum(value)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -86,7 +279,8 @@ class Clinic(Base):
     # Daily digest (no PHI): where and when, in the clinic's time zone.
     contact_email: Mapped[str | None] = mapped_column(String(254))
     contact_phone: Mapped[str | None] = mapped_column(String(20))
-    digest_channel: Mapped[str | None] = mapped_column(String(8))  # email | sms | None (off)
+    digest_channel: Mapped[DigestChannel | None] = mapped_column(
+        EnumText(DigestChannel, 8))  # None: off
     digest_time: Mapped[str | None] = mapped_column(String(5))  # "07:30"
     # ISO codes of the countries whose numbers may be enrolled; None: the
     # country of the clinic's own phone number.
@@ -100,7 +294,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), index=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    role: Mapped[str] = mapped_column(String(16))  # nurse | admin
+    role: Mapped[Role] = mapped_column(EnumText(Role, 16))
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # How colleagues see this person ("Kim Lee, RN"); the email when empty.
@@ -189,13 +383,14 @@ class Checkin(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
     infusion_id: Mapped[int] = mapped_column(ForeignKey("infusions.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))  # open set: see CheckinKind
     template: Mapped[str] = mapped_column(String(64))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # When the dispatcher may next look at it: due_at at first, later the end of
     # quiet hours or a retry back-off.
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[CheckinStatus] = mapped_column(EnumText(CheckinStatus, 16),
+                                                 default=CheckinStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claim_token: Mapped[str | None] = mapped_column(String(32), index=True)
@@ -242,14 +437,15 @@ class Message(Base):
     checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id"), index=True)
     # Indexed: a retried webhook finds the reply it already gave by this.
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
-    direction: Mapped[str] = mapped_column(String(3))  # in | out
+    direction: Mapped[Direction] = mapped_column(EnumText(Direction, 3))
     body: Mapped[str] = mapped_column(Text)
     from_number: Mapped[str | None] = mapped_column(String(20))
     to_number: Mapped[str | None] = mapped_column(String(20))
     provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
-    status: Mapped[str] = mapped_column(String(16))
+    # 24, not 16: Twilio's "partially_delivered" is 19 characters (widened in 0009).
+    status: Mapped[MessageStatus] = mapped_column(EnumText(MessageStatus, 24))
     error_code: Mapped[int | None] = mapped_column(Integer)
-    level: Mapped[str | None] = mapped_column(String(16))
+    level: Mapped[TriageLevel | None] = mapped_column(EnumText(TriageLevel, 16))
     findings: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     # Why the triage escalated or how it read a short answer, for the nurse.
     reasons: Mapped[list[str] | None] = mapped_column(JSON)
@@ -267,11 +463,12 @@ class Flag(Base):
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id"))
-    level: Mapped[str] = mapped_column(String(16))  # emergency | urgent | routine
-    reason: Mapped[str] = mapped_column(String(16))  # triage|question|no_response|undeliverable
+    level: Mapped[FlagLevel] = mapped_column(EnumText(FlagLevel, 16))
+    reason: Mapped[FlagReason] = mapped_column(EnumText(FlagReason, 16))
     detail: Mapped[str | None] = mapped_column(String(255))
     findings: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[FlagStatus] = mapped_column(EnumText(FlagStatus, 16),
+                                              default=FlagStatus.OPEN)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledged_by: Mapped[str | None] = mapped_column(String(100))
@@ -299,7 +496,7 @@ class FlagEvent(Base):
     flag_id: Mapped[int] = mapped_column(ForeignKey("flags.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     actor: Mapped[str] = mapped_column(String(100))  # "user:3", "token:1", "system"
-    action: Mapped[str] = mapped_column(String(32))
+    action: Mapped[FlagAction] = mapped_column(EnumText(FlagAction, 32))
     detail: Mapped[str | None] = mapped_column(Text)
 
 
@@ -329,8 +526,8 @@ class PatientNote(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"))
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
-    kind: Mapped[str] = mapped_column(String(8))  # note | call
-    outcome: Mapped[str | None] = mapped_column(String(16))  # a call's: reached, no_answer...
+    kind: Mapped[NoteKind] = mapped_column(EnumText(NoteKind, 8))
+    outcome: Mapped[CallOutcome | None] = mapped_column(EnumText(CallOutcome, 16))  # calls only
     body: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -392,7 +589,7 @@ class CsvImport(Base):
     created_by: Mapped[str] = mapped_column(String(100))
     filename: Mapped[str | None] = mapped_column(String(255))
     content: Mapped[str | None] = mapped_column(Text)  # cleared once imported
-    status: Mapped[str] = mapped_column(String(16))  # previewed|running|done|failed
+    status: Mapped[ImportStatus] = mapped_column(EnumText(ImportStatus, 16))
     total_rows: Mapped[int] = mapped_column(Integer, default=0)
     done_rows: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
@@ -409,7 +606,7 @@ class Digest(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"))
     day: Mapped[str] = mapped_column(String(10))  # local date, ISO
-    channel: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[DigestChannel] = mapped_column(EnumText(DigestChannel, 8))
     body: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -427,7 +624,7 @@ class ClinicAlert(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"))
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[AlertKind] = mapped_column(EnumText(AlertKind, 16))
     since: Mapped[datetime] = mapped_column(UTCDateTime)
     last_at: Mapped[datetime] = mapped_column(UTCDateTime)
     count: Mapped[int] = mapped_column(Integer, default=0)
@@ -475,10 +672,10 @@ class EhrIntake(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"))
-    source: Mapped[str] = mapped_column(String(16))
+    source: Mapped[IntakeSource] = mapped_column(EnumText(IntakeSource, 16))
     key: Mapped[str] = mapped_column(String(200))
     infusion_id: Mapped[int | None] = mapped_column(ForeignKey("infusions.id"), index=True)
-    outcome: Mapped[str] = mapped_column(String(16))  # enrolled | cancelled | acknowledged
+    outcome: Mapped[IntakeOutcome] = mapped_column(EnumText(IntakeOutcome, 16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -499,8 +696,9 @@ class EhrOutbox(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), index=True)
     flag_id: Mapped[int] = mapped_column(ForeignKey("flags.id"))
-    event: Mapped[str] = mapped_column(String(16))  # opened | resolved
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    event: Mapped[OutboxEvent] = mapped_column(EnumText(OutboxEvent, 16))
+    status: Mapped[OutboxStatus] = mapped_column(EnumText(OutboxStatus, 16),
+                                                 default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

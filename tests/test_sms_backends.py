@@ -27,7 +27,13 @@ from followup.messaging.sms.base import (
     TransientSendError,
 )
 from followup.messaging.sms.console import ConsoleBackend
-from followup.messaging.sms.twilio import RoutedTwilioHttpClient, TwilioBackend, parse_retry_after
+from followup.messaging.sms.twilio import (
+    RoutedTwilioHttpClient,
+    TwilioBackend,
+    accepted_status,
+    parse_retry_after,
+)
+from followup.models import MessageStatus
 
 PATIENT = "+15558675310"
 SENDER = "+15005550006"
@@ -76,6 +82,17 @@ def test_send_reaches_twilio_with_exact_parameters(fake: FakeTwilio) -> None:
     assert result == SendResult(sid=fake.responses[0]["sid"], status="queued")
     assert re.fullmatch(r"SM[0-9a-f]{32}", result.sid)
     assert [(r.method, r.status) for r in fake.requests] == [("POST", 201)]
+
+
+def test_a_status_word_twilio_adds_later_is_stored_as_queued_not_lost(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The text went out whatever word comes back: recording it must not fail
+    on the new CHECK constraint of messages.status."""
+    assert accepted_status("accepted") is MessageStatus.ACCEPTED
+    assert accepted_status(None) is MessageStatus.QUEUED
+    with caplog.at_level(logging.WARNING):
+        assert accepted_status("teleported") is MessageStatus.QUEUED
+    assert "unknown status 'teleported'" in caplog.text
 
 
 def test_explicit_from_overrides_configured_number(fake: FakeTwilio) -> None:

@@ -27,11 +27,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from followup.models import Clinic, ClinicAlert, table
+from followup.models import AlertKind, Clinic, ClinicAlert, table
 from followup.staff.audit import audit
 
-CREDENTIALS = "credentials"
-UNSENT = "unsent"
+CREDENTIALS = AlertKind.CREDENTIALS
+UNSENT = AlertKind.UNSENT
 KINDS = (CREDENTIALS, UNSENT)
 
 _alerts = table(ClinicAlert)

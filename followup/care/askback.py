@@ -23,14 +23,16 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from followup.care.flags import INSERT_EVENT, LEVEL_ORDER
-from followup.models import Flag
+from followup.models import Flag, FlagAction, FlagLevel, FlagReason, FlagStatus, TriageLevel
 from followup.triage import TriageResult
 from followup.triage.choices import NONE_KEY
 
 QUESTION = "askback"  # the numbered question's name (choices.toml, the template)
 MARKER_KEY = "asked_back"
-REASON = "asked_back"  # the flag's reason
-TRIAGE_TO_FLAG = {"emergency": "emergency", "urgent": "urgent"}
+REASON = FlagReason.ASKED_BACK  # the flag's reason
+# Keyed by str: the triage result carries its level as the rulebook spells it.
+TRIAGE_TO_FLAG: dict[str, FlagLevel] = {TriageLevel.EMERGENCY: FlagLevel.EMERGENCY,
+                                        TriageLevel.URGENT: FlagLevel.URGENT}
 
 
 def marker(result: TriageResult) -> dict[str, str]:
@@ -74,8 +76,8 @@ def answer(session: Session, asked_message_id: int, result: TriageResult, messag
         return None
     keys = {f.key for f in result.findings}
     raised = TRIAGE_TO_FLAG.get(result.level)
-    if flag.status != "open":
-        _event(session, flag.id, now, "answered",
+    if flag.status != FlagStatus.OPEN:
+        _event(session, flag.id, now, FlagAction.ANSWERED,
                f"the patient answered ({result.level}) after the flag was "
                f"{flag.status}; the answer is read on its own")
         return None
@@ -83,30 +85,31 @@ def answer(session: Session, asked_message_id: int, result: TriageResult, messag
     if raised is not None:
         if LEVEL_ORDER[raised] < LEVEL_ORDER[flag.level]:
             _move(session, flag, raised, findings)
-            action, text = "raised", f"the patient answered: {said}; raised to {raised}"
+            action, text = FlagAction.RAISED, f"the patient answered: {said}; raised to {raised}"
         else:
-            action, text = "answered", f"the patient answered: {said}; stays {flag.level}"
+            action, text = FlagAction.ANSWERED, f"the patient answered: {said}; stays {flag.level}"
     elif NONE_KEY in keys:
-        _move(session, flag, "routine", findings)
-        action = "denied"
+        _move(session, flag, FlagLevel.ROUTINE, findings)
+        action = FlagAction.DENIED
         text = (f"the patient answered 0: denied every red flag ({said}); lowered to "
                 "routine, nobody is paged")
     else:
-        action = "answered"
+        action = FlagAction.ANSWERED
         text = f"the patient answered: {said} ({result.level}); stays {flag.level}"
     _event(session, flag.id, now, action, f"{text} (message {message_id})")
     return flag.id
 
 
-def _move(session: Session, flag: Flag, level: str, findings: list[dict[str, Any]]) -> None:
+def _move(session: Session, flag: Flag, level: FlagLevel, findings: list[dict[str, Any]]) -> None:
     """A new level re-arms the escalation from scratch (routine is never paged)."""
     flag.level = level
     flag.findings = [*(flag.findings or []), *findings]
-    if flag.escalation_step == 0 or level == "routine":
+    if flag.escalation_step == 0 or level == FlagLevel.ROUTINE:
         flag.next_escalation_at = None
 
 
-def _event(session: Session, flag_id: int, now: datetime, action: str, text: str) -> None:
+def _event(session: Session, flag_id: int, now: datetime, action: FlagAction,
+           text: str) -> None:
     session.flush()
     session.connection().execute(INSERT_EVENT, {
         "flag_id": flag_id, "at": now, "actor": "patient", "action": action,

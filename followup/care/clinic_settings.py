@@ -18,13 +18,12 @@ from sqlalchemy.orm import Session
 
 from followup import validation as v
 from followup.care.escalation import Rung, ladder_entries, parse_rung
-from followup.models import Clinic
+from followup.models import Clinic, DigestChannel
 from followup.staff.audit import audit
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 HHMM_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 EMERGENCY_RE = re.compile(r"^\+?[0-9]{2,15}$")
-DIGEST_CHANNELS = ("email", "sms")
 
 
 class ClinicSettingsError(v.ValidationError):
@@ -41,7 +40,7 @@ class ClinicSettings:
     enrol_countries: list[str] | None
     contact_email: str | None
     contact_phone: str | None
-    digest_channel: str | None
+    digest_channel: DigestChannel | None
     digest_time: str | None
 
 
@@ -72,12 +71,13 @@ def parse(form: Mapping[str, str], region: str | None) -> ClinicSettings:
     if email and (not EMAIL_RE.match(email) or len(email) > 254):
         errors["contact_email"] = "an email address"
     contact_phone = _contact_phone(form.get("contact_phone", "").strip(), region, errors)
-    channel = form.get("digest_channel", "") or None
-    if channel is not None and channel not in DIGEST_CHANNELS:
+    given = form.get("digest_channel", "") or None
+    channel = DigestChannel(given) if given in tuple(DigestChannel) else None
+    if given is not None and channel is None:
         errors["digest_channel"] = "off, email or sms"
-    if channel == "email" and not email:
+    if channel == DigestChannel.EMAIL and not email:
         errors["contact_email"] = "needed for an email digest"
-    if channel == "sms" and not contact_phone:
+    if channel == DigestChannel.SMS and not contact_phone:
         errors["contact_phone"] = "needed for a text digest"
     digest_time = form.get("digest_time", "").strip() or None
     if digest_time and not HHMM_RE.match(digest_time):

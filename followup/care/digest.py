@@ -35,11 +35,11 @@ from followup.messaging.notify import STAFF_LANGUAGE, clinic_context
 from followup.messaging.outbound import Disposition, Outbound, Text, classify
 from followup.messaging.sms.base import SendError, SmsBackend
 from followup.messaging.texts import render_sms
-from followup.models import Clinic, Digest, Flag
+from followup.models import Clinic, Digest, DigestChannel, Flag, FlagLevel, FlagReason
 
 log = logging.getLogger(__name__)
 
-CHANNELS = ("email", "sms")
+CHANNELS = tuple(DigestChannel)
 
 
 class SenderBusy(Exception):
@@ -79,9 +79,10 @@ def digest_counts(session: Session, clinic_id: int) -> DigestCounts:
             Flag.status != "resolved")) or 0
 
     return DigestCounts(
-        emergency=by_level.get("emergency", 0), urgent=by_level.get("urgent", 0),
-        routine=by_level.get("routine", 0), acknowledged=acknowledged,
-        no_response=patients("no_response"), undeliverable=patients("undeliverable"),
+        emergency=by_level.get(FlagLevel.EMERGENCY, 0), urgent=by_level.get(FlagLevel.URGENT, 0),
+        routine=by_level.get(FlagLevel.ROUTINE, 0), acknowledged=acknowledged,
+        no_response=patients(FlagReason.NO_RESPONSE),
+        undeliverable=patients(FlagReason.UNDELIVERABLE),
     )
 
 

@@ -39,13 +39,13 @@ from followup.messaging.notify import STAFF_LANGUAGE, clinic_context
 from followup.messaging.outbound import Disposition, Outbound, Text, classify
 from followup.messaging.sms.base import PermanentSendError, SmsBackend
 from followup.messaging.texts import render_sms
-from followup.models import Clinic, Flag, FlagEvent
+from followup.models import Clinic, Flag, FlagAction, FlagEvent, FlagLevel
 from followup.validation import FieldError, display_phone
 from followup.validation import phone as phone_field
 
 log = logging.getLogger(__name__)
 
-ESCALATED_LEVELS = ("emergency", "urgent")
+ESCALATED_LEVELS = (FlagLevel.EMERGENCY, FlagLevel.URGENT)
 
 
 @dataclass
@@ -136,7 +136,8 @@ def escalation_state(flag: Flag, ladder: list[Rung], *, rules: EscalationSetting
         return EscalationState("On-call not set: nobody will be texted", overdue, True, limit)
     nxt = flag.next_escalation_at or flag.created_at + limit
     following = ladder[flag.escalation_step % len(ladder)].label
-    pages = [e for e in flag.events if e.action in ("escalated", "escalation_failed")]
+    pages = [e for e in flag.events
+             if e.action in (FlagAction.ESCALATED, FlagAction.ESCALATION_FAILED)]
     if flag.escalation_step == 0 and not pages:
         return EscalationState(f"Pages {following} {when(nxt, 'at ')}", overdue, False, limit)
     last = pages[-1] if pages else None
@@ -249,8 +250,8 @@ class Escalator:
             ladder = [r.phone for r in oncall_ladder(clinic)]
             if not ladder:
                 flag.next_escalation_at = now + self.repeat  # look again: a number may be added
-                if not self._has_event(session, flag.id, "not_escalated"):
-                    record_event(session, flag, actor="system", action="not_escalated",
+                if not self._has_event(session, flag.id, FlagAction.NOT_ESCALATED):
+                    record_event(session, flag, actor="system", action=FlagAction.NOT_ESCALATED,
                                  now=now, detail="the clinic has no on-call phone number")
                 summary.no_ladder += 1
                 log.warning("flag %s unacknowledged but clinic %s has no on-call ladder",
@@ -292,7 +293,7 @@ class Escalator:
                 self.outbound.record(session, text, outcome, now, clinic_id=flag.clinic_id,
                                      level=flag.level)
             if disposition is Disposition.SENT:
-                record_event(session, flag, actor="system", action="escalated", now=now,
+                record_event(session, flag, actor="system", action=FlagAction.ESCALATED, now=now,
                              detail=f"texted {rung}")
                 summary.texted += 1
                 log.info("flag %s escalated to on-call rung %d", flag.id, page.rung + 1)
@@ -321,7 +322,7 @@ class Escalator:
                 why = f"the number was refused (error {outcome.code}); trying the next one"
             detail = f"could not text {rung}: {why}"
             if self._last_event_detail(session, flag.id) != detail:
-                record_event(session, flag, actor="system", action="escalation_failed",
+                record_event(session, flag, actor="system", action=FlagAction.ESCALATION_FAILED,
                              now=now, detail=detail)
             log.warning("flag %s: on-call text to rung %d failed (%s)", flag.id,
                         page.rung + 1, type(outcome).__name__)

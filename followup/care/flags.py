@@ -10,11 +10,26 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from followup.ehr import outbox
-from followup.models import Flag, FlagEvent, Patient, table
+from followup.models import (
+    Flag,
+    FlagAction,
+    FlagEvent,
+    FlagLevel,
+    FlagReason,
+    FlagStatus,
+    OutboxEvent,
+    Patient,
+    TriageLevel,
+    table,
+)
 from followup.staff.audit import audit
 
-TRIAGE_TO_FLAG = {"emergency": "emergency", "urgent": "urgent", "unclear": "routine"}
-LEVEL_ORDER = {"emergency": 0, "urgent": 1, "routine": 2}
+# Keyed by str: the triage result carries its level as the rulebook spells it.
+TRIAGE_TO_FLAG: dict[str, FlagLevel] = {TriageLevel.EMERGENCY: FlagLevel.EMERGENCY,
+                                        TriageLevel.URGENT: FlagLevel.URGENT,
+                                        TriageLevel.UNCLEAR: FlagLevel.ROUTINE}
+# Most severe first, as FlagLevel lists them.
+LEVEL_ORDER: dict[str, int] = {level: rank for rank, level in enumerate(FlagLevel)}
 INSERT_FLAG = insert(table(Flag)).returning(table(Flag).c.id)
 INSERT_EVENT = insert(table(FlagEvent))
 
@@ -28,8 +43,8 @@ def open_flag(
     *,
     clinic_id: int,
     patient_id: int,
-    level: str,
-    reason: str,
+    level: FlagLevel,
+    reason: FlagReason,
     now: datetime,
     message_id: int | None = None,
     checkin_id: int | None = None,
@@ -45,50 +60,51 @@ def open_flag(
     flag_id: int = conn.execute(INSERT_FLAG, {
         "clinic_id": clinic_id, "patient_id": patient_id, "level": level, "reason": reason,
         "message_id": message_id, "checkin_id": checkin_id, "findings": findings or [],
-        "detail": detail, "status": "open", "created_at": now,
+        "detail": detail, "status": FlagStatus.OPEN, "created_at": now,
     }).scalar_one()
     conn.execute(INSERT_EVENT, {
-        "flag_id": flag_id, "at": now, "actor": "system", "action": "opened", "detail": detail,
+        "flag_id": flag_id, "at": now, "actor": "system", "action": FlagAction.OPENED,
+        "detail": detail,
     })
-    outbox.enqueue(session, flag_id, "opened", now)  # into the chart, by the scheduler
+    outbox.enqueue(session, flag_id, OutboxEvent.OPENED, now)  # into the chart, by the scheduler
     return flag_id
 
 
-def record_event(session: Session, flag: Flag, *, actor: str, action: str, now: datetime,
+def record_event(session: Session, flag: Flag, *, actor: str, action: FlagAction, now: datetime,
                  detail: str | None = None) -> None:
     """Append to the flag's history (who did what, when)."""
     session.add(FlagEvent(flag_id=flag.id, at=now, actor=actor, action=action, detail=detail))
 
 
 def acknowledge(session: Session, flag: Flag, *, actor: str, now: datetime) -> Flag:
-    if flag.status == "resolved":
+    if flag.status == FlagStatus.RESOLVED:
         raise FlagStateError("the flag is already resolved")
-    if flag.status == "open":
-        flag.status = "acknowledged"
+    if flag.status == FlagStatus.OPEN:
+        flag.status = FlagStatus.ACKNOWLEDGED
         flag.acknowledged_at = now
         flag.acknowledged_by = actor
         flag.next_escalation_at = None
         if flag.assigned_to is None:  # whoever takes it holds it until reassigned
             flag.assigned_to, flag.assigned_at = actor, now
-        record_event(session, flag, actor=actor, action="acknowledged", now=now)
+        record_event(session, flag, actor=actor, action=FlagAction.ACKNOWLEDGED, now=now)
         audit(session, clinic_id=flag.clinic_id, actor=actor, action="flag.acknowledge",
               target_type="flag", target_id=flag.id, now=now)
     return flag
 
 
 def resolve(session: Session, flag: Flag, *, actor: str, note: str, now: datetime) -> Flag:
-    if flag.status == "resolved":
+    if flag.status == FlagStatus.RESOLVED:
         raise FlagStateError("the flag is already resolved")
     if flag.acknowledged_at is None:
         flag.acknowledged_at = now
         flag.acknowledged_by = actor
-    flag.status = "resolved"
+    flag.status = FlagStatus.RESOLVED
     flag.resolved_at = now
     flag.resolved_by = actor
     flag.note = note
     flag.next_escalation_at = None
-    record_event(session, flag, actor=actor, action="resolved", now=now, detail=note)
-    outbox.enqueue(session, flag.id, "resolved", now)
+    record_event(session, flag, actor=actor, action=FlagAction.RESOLVED, now=now, detail=note)
+    outbox.enqueue(session, flag.id, OutboxEvent.RESOLVED, now)
     audit(session, clinic_id=flag.clinic_id, actor=actor, action="flag.resolve",
           target_type="flag", target_id=flag.id, now=now)
     return flag
@@ -99,13 +115,13 @@ def assign(session: Session, flag: Flag, *, assignee: str | None, actor: str,
     """Give the flag to a nurse ("user:3"), or to nobody; False if nothing changed.
 
     The caller checks that the assignee works at the flag's clinic."""
-    if flag.status == "resolved":
+    if flag.status == FlagStatus.RESOLVED:
         raise FlagStateError("the flag is already resolved")
     if flag.assigned_to == assignee:
         return False
     flag.assigned_to, flag.assigned_at = assignee, (now if assignee else None)
-    record_event(session, flag, actor=actor, action="assigned" if assignee else "unassigned",
-                 now=now, detail=assignee)
+    action = FlagAction.ASSIGNED if assignee else FlagAction.UNASSIGNED
+    record_event(session, flag, actor=actor, action=action, now=now, detail=assignee)
     audit(session, clinic_id=flag.clinic_id, actor=actor, action="flag.assign",
           target_type="flag", target_id=flag.id, now=now, detail={"to": assignee})
     return True
@@ -133,7 +149,7 @@ class QueueFilter:
         return bool(self.level or self.reason or self.language or self.assignee)
 
 
-def queue(session: Session, clinic_id: int, status: str,
+def queue(session: Session, clinic_id: int, status: FlagStatus,
           where: QueueFilter | None = None) -> list[Flag]:
     """By default emergency first, then urgent, then routine; oldest first
     within a level. ``where`` narrows it and may sort by age alone."""

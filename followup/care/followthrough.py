@@ -41,8 +41,19 @@ from followup.clock import Clock
 from followup.config import Settings
 from followup.db import rows_changed, write_transaction
 from followup.messaging.delivery import UNDELIVERABLE
-from followup.messaging.dispatch import REMINDER_KIND, STAFF_KIND, replied_since
-from followup.models import Checkin, Flag, Message, Patient
+from followup.messaging.dispatch import replied_since
+from followup.models import (
+    Checkin,
+    CheckinKind,
+    CheckinStatus,
+    Flag,
+    FlagAction,
+    FlagLevel,
+    FlagReason,
+    FlagStatus,
+    Message,
+    Patient,
+)
 from followup.patients.schedule import QuietHours, local_moment, next_allowed
 
 log = logging.getLogger(__name__)
@@ -131,10 +142,10 @@ class FollowThrough:
                 select(Checkin.id)
                 .join(Patient, Patient.id == Checkin.patient_id)
                 .where(
-                    Checkin.status == "sent",
+                    Checkin.status == CheckinStatus.SENT,
                     Checkin.answered_at.is_(None),
                     Checkin.no_response_flagged_at.is_(None),
-                    Checkin.kind.not_in((STAFF_KIND, REMINDER_KIND)),
+                    Checkin.kind.not_in(tuple(CheckinKind)),
                     Checkin.reminder_for_id.is_(None),
                     Checkin.sent_at.is_not(None),
                     Checkin.sent_at >= now - HORIZON,
@@ -175,7 +186,7 @@ class FollowThrough:
         newer = session.scalar(
             select(Checkin.id).where(
                 Checkin.patient_id == checkin.patient_id, Checkin.id != checkin.id,
-                Checkin.status == "sent", Checkin.kind.not_in((STAFF_KIND, REMINDER_KIND)),
+                Checkin.status == CheckinStatus.SENT, Checkin.kind.not_in(tuple(CheckinKind)),
                 Checkin.sent_at > checkin.sent_at,
             ).limit(1))
         return newer is not None
@@ -192,8 +203,8 @@ class FollowThrough:
         session.refresh(checkin)
         session.add(Checkin(
             patient_id=checkin.patient_id, infusion_id=checkin.infusion_id,
-            kind=REMINDER_KIND, template=REMINDER_TEMPLATE, reminder_for_id=checkin.id,
-            due_at=now, next_attempt_at=now, status="pending", attempts=0,
+            kind=CheckinKind.REMINDER, template=REMINDER_TEMPLATE, reminder_for_id=checkin.id,
+            due_at=now, next_attempt_at=now, status=CheckinStatus.PENDING, attempts=0,
             created_by="system", created_at=now,
         ))
         log.info("checkin %s unanswered: reminder queued for patient %s",
@@ -225,16 +236,16 @@ class FollowThrough:
         patient = checkin.patient
         detail = f"no reply to the {checkin.kind} check-in or its reminder"
         existing = session.scalar(
-            select(Flag).where(Flag.patient_id == patient.id, Flag.reason == "no_response",
-                               Flag.status != "resolved")
+            select(Flag).where(Flag.patient_id == patient.id, Flag.reason == FlagReason.NO_RESPONSE,
+                               Flag.status != FlagStatus.RESOLVED)
             .order_by(Flag.created_at.desc(), Flag.id.desc()).limit(1))
         if existing is not None:
-            record_event(session, existing, actor="system", action="noted", now=now,
+            record_event(session, existing, actor="system", action=FlagAction.NOTED, now=now,
                          detail=f"still silent: {detail}")
             log.info("checkin %s unanswered: added to flag %s", checkin.id, existing.id)
             return True
         flag_id = open_flag(session, clinic_id=patient.clinic_id, patient_id=patient.id,
-                            level="routine", reason="no_response", now=now,
+                            level=FlagLevel.ROUTINE, reason=FlagReason.NO_RESPONSE, now=now,
                             checkin_id=checkin.id, detail=detail)
         log.info("checkin %s unanswered: flag %s for patient %s", checkin.id, flag_id, patient.id)
         return True

@@ -17,11 +17,23 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Subquery, case, func, select
 from sqlalchemy.orm import Session, aliased
 
-from followup.messaging.dispatch import STAFF_KIND
-from followup.models import Checkin, Clinic, Flag, Infusion, Message, Patient
+from followup.models import (
+    Checkin,
+    CheckinKind,
+    CheckinStatus,
+    Clinic,
+    Direction,
+    Flag,
+    FlagLevel,
+    FlagReason,
+    Infusion,
+    Message,
+    Patient,
+    TriageLevel,
+)
 
-FLAG_LEVELS = ("emergency", "urgent", "routine")
-REACTION_LEVELS = ("mild", "urgent", "emergency")
+FLAG_LEVELS = tuple(FlagLevel)
+REACTION_LEVELS = (TriageLevel.MILD, TriageLevel.URGENT, TriageLevel.EMERGENCY)
 # A lot "stands out" when its reactions per infusion are at least this many
 # times the rest of the clinic's, once it has at least MIN_INFUSIONS infusions
 # and MIN_REACTIONS reactions: one unlucky patient, or one infusion that got
@@ -54,7 +66,7 @@ def non_responders(session: Session, clinic_id: int, now: datetime) -> list[NonR
     rows = session.scalars(
         select(Checkin).join(Patient, Patient.id == Checkin.patient_id)
         .where(Patient.clinic_id == clinic_id, Patient.opted_out_at.is_(None),
-               Checkin.status == "sent", Checkin.kind != STAFF_KIND,
+               Checkin.status == CheckinStatus.SENT, Checkin.kind != CheckinKind.STAFF,
                Checkin.reminder_for_id.is_(None))
         .order_by(Checkin.sent_at, Checkin.id)
     ).all()
@@ -140,8 +152,8 @@ def report(session: Session, clinic: Clinic, now: datetime, *, weeks: int = 8) -
 
     checkins = session.scalars(
         select(Checkin).join(Patient, Patient.id == Checkin.patient_id)
-        .where(Patient.clinic_id == clinic.id, Checkin.status == "sent",
-               Checkin.kind != STAFF_KIND, Checkin.reminder_for_id.is_(None),
+        .where(Patient.clinic_id == clinic.id, Checkin.status == CheckinStatus.SENT,
+               Checkin.kind != CheckinKind.STAFF, Checkin.reminder_for_id.is_(None),
                Checkin.sent_at >= since)
     ).all()
     by_kind: dict[str, KindRate] = {}
@@ -202,10 +214,10 @@ def lots(session: Session, clinic_id: int, since: datetime,
             .group_by(product, lot))}
     if not groups:
         return []
-    reaction = Message.direction == "in", Message.level.in_(REACTION_LEVELS)
+    reaction = Message.direction == Direction.INBOUND, Message.level.in_(REACTION_LEVELS)
     for counted, table, where in (
             ("reactions", Message, reaction),
-            ("flags", Flag, (Flag.reason == "triage",))):
+            ("flags", Flag, (Flag.reason == FlagReason.TRIAGE,))):
         attributed = _attributed_infusions(table, clinic_id, since, until, in_window, where)
         for p, lt, n in session.execute(
                 select(product, lot, func.count())

@@ -16,11 +16,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from followup.models import Flag, User
+from followup.models import Flag, FlagLevel, FlagStatus, User
 from followup.staff.sealed import seal, unseal
 
 PURPOSE = "pager"
-LEVELS = ("emergency", "urgent", "routine")
+LEVELS = tuple(FlagLevel)
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,9 @@ def waiting(session: Session, clinic_id: int) -> dict[str, int]:
     """Open (not yet acknowledged) flags by level: counts only."""
     rows = session.execute(
         select(Flag.level, func.count()).where(Flag.clinic_id == clinic_id,
-                                               Flag.status == "open")
+                                               Flag.status == FlagStatus.OPEN)
         .group_by(Flag.level)).all()
-    counts = dict.fromkeys(LEVELS, 0)
+    counts: dict[str, int] = dict.fromkeys(LEVELS, 0)
     for level, n in rows:
         if level in counts:
             counts[level] = int(n)

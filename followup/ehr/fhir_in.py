@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from followup.config import Settings
 from followup.ehr.intake import EhrDose, EhrPatient, IntakeError, Outcome, dose_key, record
-from followup.models import Clinic, Patient
+from followup.models import Clinic, IntakeSource, Patient
 
 CANCELLING = ("entered-in-error", "not-done")
 STATUS_TEXT = {200: "200 OK", 201: "201 Created", 400: "400 Bad Request", 409: "409 Conflict",
@@ -230,7 +230,7 @@ def to_dose(ma: MedicationAdministration, resolve: Resolver, *, session: Session
                  for name, path in LOCATIONS.items()}
     lot = medication.batch.lotNumber if medication is not None and medication.batch else None
     return EhrDose(
-        source="fhir", key=key,
+        source=IntakeSource.FHIR, key=key,
         status="cancelled" if status in CANCELLING else status,
         codes=tuple((c.system or "", c.code or "") for c in codings),
         displays=tuple(c.display for c in codings),

@@ -33,7 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from followup.ehr.intake import EhrDose, EhrPatient, IntakeError, Outcome, dose_key, record
-from followup.models import Clinic, EhrIntake
+from followup.models import Clinic, EhrIntake, IntakeOutcome, IntakeSource
 
 log = logging.getLogger(__name__)
 ACCEPTED_TYPES = {("RAS", "O17")}
@@ -164,7 +164,7 @@ def doses(message: Any, clinic: Clinic) -> list[EhrDose]:
         locations = {name: f"{seg}^{seq if seg == 'RXA' else 1}^{no}"
                      for name, (seg, no) in LOCATIONS.items()}
         out.append(EhrDose(
-            source="hl7", key=dose_key(order, patient.mrn, start, _get(rxa, 2)),
+            source=IntakeSource.HL7, key=dose_key(order, patient.mrn, start, _get(rxa, 2)),
             status="cancelled" if cancelled else "completed",
             codes=((_get(rxa, 5, 3), _get(rxa, 5, 1)),), displays=(_get(rxa, 5, 2) or None,),
             lot=_get(rxa, 15) or None, ended_at=_hl7_time(_get(rxa, 4) or start, tz),
@@ -247,7 +247,7 @@ class Handler:
                 raise Rejected(Answer("AR", "this listener's clinic does not exist",
                                       control_id, [Problem("MSH", 6, "207", "no clinic")]))
             seen = session.scalar(select(EhrIntake.id).where(
-                EhrIntake.clinic_id == clinic.id, EhrIntake.source == "hl7-msh",
+                EhrIntake.clinic_id == clinic.id, EhrIntake.source == IntakeSource.HL7_MESSAGE,
                 EhrIntake.key == dose_key(control_id)))
             if seen is not None:
                 return Answer("AA", "duplicate: this message was already applied; "
@@ -265,8 +265,8 @@ class Handler:
                 session.rollback()
                 exc.answer.control_id = control_id
                 raise
-            session.add(EhrIntake(clinic_id=clinic.id, source="hl7-msh",
-                                  key=dose_key(control_id), outcome="acknowledged",
+            session.add(EhrIntake(clinic_id=clinic.id, source=IntakeSource.HL7_MESSAGE,
+                                  key=dose_key(control_id), outcome=IntakeOutcome.ACKNOWLEDGED,
                                   created_at=now))
             try:
                 session.commit()

@@ -21,7 +21,16 @@ from followup import validation as v
 from followup.config import Settings
 from followup.db import rows_changed
 from followup.ehr.codes import load_codes
-from followup.models import Checkin, Clinic, EhrIntake, Infusion, Patient
+from followup.models import (
+    Checkin,
+    CheckinStatus,
+    Clinic,
+    EhrIntake,
+    Infusion,
+    IntakeOutcome,
+    IntakeSource,
+    Patient,
+)
 from followup.patients import enrollment
 from followup.staff.audit import audit
 
@@ -56,7 +65,7 @@ class EhrPatient:
 class EhrDose:
     """An administration as the EHR described it; nothing validated yet."""
 
-    source: str  # "fhir" | "hl7"
+    source: IntakeSource  # FHIR or HL7
     key: str  # the sender's identity of this administration
     status: str  # "completed" | "cancelled"
     codes: tuple[tuple[str, str], ...]  # (system, code), with displays below
@@ -173,7 +182,7 @@ def _enrol(session: Session, clinic: Clinic, dose: EhrDose, product: str, *,
     result.infusion.external_id = dose.key[:100]
     intake: EhrIntake | None = EhrIntake(
         clinic_id=clinic.id, source=dose.source, key=dose.key,
-        infusion_id=result.infusion.id, outcome="enrolled", created_at=now)
+        infusion_id=result.infusion.id, outcome=IntakeOutcome.ENROLLED, created_at=now)
     try:
         with session.begin_nested():
             session.add(intake)
@@ -212,10 +221,10 @@ def _cancel(session: Session, clinic: Clinic, dose: EhrDose, intake: EhrIntake |
     infusion = session.get(Infusion, intake.infusion_id)
     count = rows_changed(session.execute(
         update(Checkin)
-        .where(Checkin.infusion_id == intake.infusion_id, Checkin.status == "pending")
-        .values(status="cancelled", skip_reason="cancelled in the EHR")
+        .where(Checkin.infusion_id == intake.infusion_id, Checkin.status == CheckinStatus.PENDING)
+        .values(status=CheckinStatus.CANCELLED, skip_reason="cancelled in the EHR")
     ))
-    intake.outcome = "cancelled"
+    intake.outcome = IntakeOutcome.CANCELLED
     intake.updated_at = now
     audit(session, clinic_id=clinic.id, actor=actor, action="ehr.cancel", now=now,
           target_type="infusion", target_id=intake.infusion_id,

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, and_, bindparam, insert, literal, select
+from sqlalchemy import and_, bindparam, insert, literal, select
 from sqlalchemy.orm import Session
 
-from followup.models import EhrOutbox, Flag, Patient, UTCDateTime, table
+from followup.models import EhrOutbox, Flag, OutboxEvent, OutboxStatus, Patient, UTCDateTime, table
 
-EVENTS = ("opened", "resolved")
+EVENTS = tuple(OutboxEvent)
 
 
 @dataclass
@@ -32,17 +32,18 @@ class WritebackSummary:
 
 # Built once: it runs inside Twilio's webhook whenever a reply opens a flag.
 _flag, _patient = table(Flag), table(Patient)
+_event = bindparam("event", type_=table(EhrOutbox).c.event.type)  # refuses a non-event
 ENQUEUE = insert(table(EhrOutbox)).from_select(
     ["clinic_id", "flag_id", "event", "status", "attempts", "next_attempt_at", "created_at"],
-    select(_flag.c.clinic_id, _flag.c.id, bindparam("event", type_=String()),
-           literal("pending"), literal(0), bindparam("now", type_=UTCDateTime()),
+    select(_flag.c.clinic_id, _flag.c.id, _event,
+           literal(OutboxStatus.PENDING.value), literal(0), bindparam("now", type_=UTCDateTime()),
            bindparam("now", type_=UTCDateTime()))
     .join(_patient, and_(_patient.c.id == _flag.c.patient_id,
                          _patient.c.external_id.is_not(None)))
     .where(_flag.c.id == bindparam("flag_id")))
 
 
-def enqueue(session: Session, flag_id: int, event: str, now: datetime) -> None:
+def enqueue(session: Session, flag_id: int, event: OutboxEvent, now: datetime) -> None:
     """Queue ``event`` of the flag for the chart, if its patient has an MRN."""
     session.connection().execute(ENQUEUE, {"flag_id": flag_id, "event": event, "now": now})
 
@@ -52,6 +53,6 @@ def failures(session: Session, clinic_id: int, limit: int = 100) -> list[EhrOutb
     return list(session.scalars(
         select(EhrOutbox)
         .where(EhrOutbox.clinic_id == clinic_id,
-               (EhrOutbox.status == "failed") | (EhrOutbox.last_error.is_not(None)
-                                                 & (EhrOutbox.status != "sent")))
+               (EhrOutbox.status == OutboxStatus.FAILED) | (EhrOutbox.last_error.is_not(None)
+                                                 & (EhrOutbox.status != OutboxStatus.SENT)))
         .order_by(EhrOutbox.created_at.desc(), EhrOutbox.id.desc()).limit(limit)))

@@ -44,10 +44,10 @@ from followup.config import Settings
 from followup.db import claim_due, write_transaction
 from followup.ehr.outbox import WritebackSummary
 from followup.ehr.settings import EhrSettings
-from followup.models import EhrOutbox, Flag, Patient, table
+from followup.models import EhrOutbox, Flag, FlagLevel, OutboxEvent, OutboxStatus, Patient, table
 
 log = logging.getLogger(__name__)
-PRIORITY = {"emergency": "stat", "urgent": "asap", "routine": "routine"}
+PRIORITY = {FlagLevel.EMERGENCY: "stat", FlagLevel.URGENT: "asap", FlagLevel.ROUTINE: "routine"}
 CATEGORY = "http://terminology.hl7.org/CodeSystem/communication-category"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 CLAIM_LEASE = timedelta(minutes=10)
@@ -74,7 +74,7 @@ def communication(settings: Settings, flag: Flag, patient: Patient, event: str,
     if settings.ehr.mrn_system:
         subject["system"] = settings.ehr.mrn_system
     what = flag.reason.replace("_", " ")
-    if event == "opened":
+    if event == OutboxEvent.OPENED:
         lines = [f"IVIG follow-up: {flag.level} flag ({what}) opened "
                  f"{flag.created_at.isoformat()}."]
         if flag.message is not None and flag.message.body:
@@ -93,15 +93,15 @@ def communication(settings: Settings, flag: Flag, patient: Patient, event: str,
         "resourceType": "Communication",
         "identifier": [{"system": system, "value": f"flag-{flag.id}-{event}"}],
         "status": "completed",
-        "category": [{"coding": [{"system": CATEGORY,
-                                  "code": "alert" if event == "opened" else "notification"}],
+        "category": [{"coding": [{"system": CATEGORY, "code": (
+                                      "alert" if event == OutboxEvent.OPENED else "notification")}],
                       "text": "Post-infusion follow-up"}],
         "priority": PRIORITY.get(flag.level, "routine"),
         "subject": {"identifier": subject},
         "sent": now.isoformat(),
         "payload": [{"contentString": "\n".join(lines)}],
     }
-    if event == "resolved":
+    if event == OutboxEvent.RESOLVED:
         body["inResponseTo"] = [{"identifier": {"system": system,
                                                 "value": f"flag-{flag.id}-opened"}}]
     Communication.model_validate(body)
@@ -230,16 +230,16 @@ class WriteBack:
         with write_transaction(self.sessions) as session:
             session.execute(update(EhrOutbox)
                             .where(EhrOutbox.id.in_(ids), EhrOutbox.claim_token == token)
-                            .values(status="pending", claim_token=None))
+                            .values(status=OutboxStatus.PENDING, claim_token=None))
 
     def _claim(self, now: datetime) -> tuple[str, list[int]]:
         token = uuid.uuid4().hex
         with write_transaction(self.sessions) as session:
             # A claim left by a worker that died is due again after the lease.
             session.execute(update(EhrOutbox)
-                            .where(EhrOutbox.status == "sending",
+                            .where(EhrOutbox.status == OutboxStatus.SENDING,
                                    EhrOutbox.claimed_at < now - CLAIM_LEASE)
-                            .values(status="pending", claim_token=None))
+                            .values(status=OutboxStatus.PENDING, claim_token=None))
             ids = claim_due(session, table(EhrOutbox), now=now, token=token,
                             limit=self.settings.ehr.batch_size)
         return token, ids
@@ -276,17 +276,17 @@ class WriteBack:
             row.attempts += 1
             row.claim_token = None
             if error is None:
-                row.status, row.sent_at, row.last_error = "sent", now, None
+                row.status, row.sent_at, row.last_error = OutboxStatus.SENT, now, None
                 row.location = (location or "")[:255] or None
                 summary.sent += 1
                 return None
             row.last_error = str(error)[:255]
             if isinstance(error, TransientError) and row.attempts < self.settings.ehr.max_attempts:
-                row.status = "pending"
+                row.status = OutboxStatus.PENDING
                 row.next_attempt_at = now + self.backoff(row.attempts)
                 summary.retrying += 1
             else:
-                row.status = "failed"
+                row.status = OutboxStatus.FAILED
                 summary.failed += 1
                 log.warning("chart write-back %d failed for good after %d attempts",
                             row.id, row.attempts)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from followup.care.flags import open_flag
 from followup.db import rows_changed
-from followup.models import Checkin, Flag, Message, Patient
+from followup.models import Checkin, Flag, FlagLevel, FlagReason, Message, MessageStatus, Patient
 from followup.patients.consent import opt_out
 
 log = logging.getLogger(__name__)
@@ -28,14 +28,15 @@ log = logging.getLogger(__name__)
 # Callbacks can arrive out of order ("sent" after "delivered"): a status only
 # ever moves to a later stage. Final states share a stage, so none replaces
 # another; "read" (WhatsApp/RCS) may follow "delivered".
+S = MessageStatus
 STAGE = {
-    "accepted": 0, "scheduled": 0, "queued": 1, "sending": 2, "sent": 3,
-    "delivered": 4, "undelivered": 4, "failed": 4, "canceled": 4,
-    "partially_delivered": 4, "read": 5,
+    S.ACCEPTED: 0, S.SCHEDULED: 0, S.QUEUED: 1, S.SENDING: 2, S.SENT: 3,
+    S.DELIVERED: 4, S.UNDELIVERED: 4, S.FAILED: 4, S.CANCELED: 4,
+    S.PARTIALLY_DELIVERED: 4, S.READ: 5,
 }
-UNDELIVERABLE = ("undelivered", "failed")
+UNDELIVERABLE = (S.UNDELIVERED, S.FAILED)
 # Nothing follows a failure: a late "read" or "delivered" after it is noise.
-TERMINAL = frozenset({"undelivered", "failed", "canceled"})
+TERMINAL = frozenset({S.UNDELIVERED, S.FAILED, S.CANCELED})
 OPTED_OUT_CODE = 21610
 
 
@@ -49,10 +50,10 @@ def record_status(session: Session, *, sid: str, status: str, error_code: int | 
     if status not in STAGE:
         log.info("message %s: ignored unknown status %r", message.id, status[:20])
         return False
-    current = message.status
-    if current in TERMINAL or STAGE[status] <= STAGE.get(current, -1):
+    new, current = MessageStatus(status), message.status
+    if current in TERMINAL or STAGE[new] <= STAGE.get(current, -1):
         return False  # repeated, late or after a final state
-    values: dict[str, object] = {"status": status, "updated_at": now}
+    values: dict[str, object] = {"status": new, "updated_at": now}
     if error_code is not None:
         values["error_code"] = error_code
     won = rows_changed(session.execute(
@@ -62,7 +63,7 @@ def record_status(session: Session, *, sid: str, status: str, error_code: int | 
     if won != 1:
         return False  # a concurrent callback moved it first
     session.refresh(message)
-    if status in UNDELIVERABLE:
+    if new in UNDELIVERABLE:
         _undeliverable(session, message, error_code, now)
     log.info("message %s is now %s", message.id, status)
     return True
@@ -83,11 +84,11 @@ def _undeliverable(session: Session, message: Message, error_code: int | None,
         if checkin is not None:
             checkin.last_error = f"not delivered (error {error_code})"
     already = session.scalar(select(Flag.id).where(
-        Flag.message_id == message.id, Flag.reason == "undeliverable").limit(1))
+        Flag.message_id == message.id, Flag.reason == FlagReason.UNDELIVERABLE).limit(1))
     if already is not None:
         return
-    open_flag(session, clinic_id=patient.clinic_id, patient_id=patient.id, level="routine",
-              reason="undeliverable", now=now, message_id=message.id,
+    open_flag(session, clinic_id=patient.clinic_id, patient_id=patient.id, level=FlagLevel.ROUTINE,
+              reason=FlagReason.UNDELIVERABLE, now=now, message_id=message.id,
               checkin_id=message.checkin_id, detail=describe_error(error_code))
 
 

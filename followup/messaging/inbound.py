@@ -27,9 +27,22 @@ from sqlalchemy.orm import Session
 
 from followup.care import askback
 from followup.care.flags import TRIAGE_TO_FLAG, open_flag
-from followup.messaging.dispatch import STAFF_KIND
 from followup.messaging.notify import patient_text
-from followup.models import Checkin, Clinic, Infusion, Message, Patient, table
+from followup.models import (
+    Checkin,
+    CheckinKind,
+    CheckinStatus,
+    Clinic,
+    Direction,
+    FlagLevel,
+    FlagReason,
+    Infusion,
+    Message,
+    MessageStatus,
+    Patient,
+    TriageLevel,
+    table,
+)
 from followup.patients.consent import (
     KEYWORDS,
     START_WORDS,
@@ -88,7 +101,7 @@ SENDERS_BY_PHONE = (
 HOUSEHOLD_OPEN = (
     select(checkins.c.patient_id).distinct()
     .where(checkins.c.patient_id.in_(bindparam("ids", expanding=True)),
-           checkins.c.status == "sent", checkins.c.kind != STAFF_KIND,
+           checkins.c.status == CheckinStatus.SENT, checkins.c.kind != CheckinKind.STAFF,
            checkins.c.answered_at.is_(None),
            checkins.c.sent_at <= bindparam("now"), checkins.c.sent_at >= bindparam("since"))
 )
@@ -97,15 +110,17 @@ LAST_CHECKIN_SENT = (
     select(checkins.c.id, checkins.c.template, checkins.c.sent_at, checkins.c.reminder_for_id,
            _original.c.template.label("original_template"))
     .outerjoin(_original, _original.c.id == checkins.c.reminder_for_id)
-    .where(checkins.c.patient_id == bindparam("patient_id"), checkins.c.status == "sent",
-           checkins.c.kind != STAFF_KIND,
+    .where(checkins.c.patient_id == bindparam("patient_id"),
+           checkins.c.status == CheckinStatus.SENT,
+           checkins.c.kind != CheckinKind.STAFF,
            checkins.c.sent_at <= bindparam("now"), checkins.c.sent_at >= bindparam("since"))
     .order_by(checkins.c.sent_at.desc(), checkins.c.id.desc())
     .limit(1)
 )
 RECENT_FINDINGS = (
     select(messages.c.id, messages.c.findings, messages.c.created_at)
-    .where(messages.c.patient_id == bindparam("patient_id"), messages.c.direction == "in",
+    .where(messages.c.patient_id == bindparam("patient_id"),
+           messages.c.direction == Direction.INBOUND,
            messages.c.created_at >= bindparam("since"), messages.c.findings.is_not(None))
     .order_by(messages.c.created_at)
 )
@@ -216,9 +231,10 @@ def handle_inbound(
             sender = _household_member(conn, sender, body, now)
         row: dict[str, Any] = {
             "clinic_id": sender.clinic.id if sender.clinic is not None else None,
-            "patient_id": sender.patient_id, "direction": "in", "body": body,
+            "patient_id": sender.patient_id, "direction": Direction.INBOUND, "body": body,
             "from_number": from_number, "to_number": to_number,
-            "provider_sid": sid if index == 0 else None, "status": "received", "created_at": now,
+            "provider_sid": sid if index == 0 else None, "status": MessageStatus.RECEIVED,
+            "created_at": now,
         }
         one = _take(session, sender, keyword, row, now, rulebook)
         if one is None:  # the same webhook again (a retry, or concurrently)
@@ -299,7 +315,8 @@ def _take_unclear(session: Session, sender: _Sender, row: dict[str, Any],
     assert sender.clinic is not None
     flag_id = open_flag(
         session, clinic_id=sender.clinic.id, patient_id=members[0].patient_id,
-        level=TRIAGE_TO_FLAG.get(result.level, "routine"), reason="unclear", now=now,
+        level=TRIAGE_TO_FLAG.get(result.level, FlagLevel.ROUTINE), reason=FlagReason.UNCLEAR,
+        now=now,
         message_id=message_id, findings=row["findings"], detail=detail)
     log.info("inbound message %s from a shared phone, patient unclear; flag %s",
              message_id, flag_id)
@@ -349,14 +366,14 @@ def _handle_keyword(session: Session, sender: _Sender, keyword: str | None,
 
 def _flag(session: Session, sender: _Sender, result: TriageResult, message_id: int,
           answered: _Answered | None, findings: list[dict[str, Any]], now: datetime) -> int | None:
-    flag_level = "urgent" if result.ask_back else TRIAGE_TO_FLAG.get(result.level)
+    flag_level = FlagLevel.URGENT if result.ask_back else TRIAGE_TO_FLAG.get(result.level)
     if flag_level is None or sender.patient_id is None or sender.clinic is None:
         return None
     detail: str | None
     if result.ask_back:
         reason, detail = askback.REASON, askback.detail(result)
     else:
-        reason = "question" if result.level == "unclear" else "triage"
+        reason = FlagReason.QUESTION if result.level == TriageLevel.UNCLEAR else FlagReason.TRIAGE
         detail = _detail(result.reasons)
     return open_flag(
         session, clinic_id=sender.clinic.id, patient_id=sender.patient_id, level=flag_level,
@@ -383,9 +400,10 @@ def _record_reply(conn: Connection, inbound: dict[str, Any], inbound_id: int, re
     """Record the reply we return in the webhook's TwiML."""
     conn.execute(INSERT_MESSAGE, {
         "clinic_id": inbound["clinic_id"], "patient_id": inbound["patient_id"],
-        "reply_to_id": inbound_id, "checkin_id": inbound.get("checkin_id"), "direction": "out",
+        "reply_to_id": inbound_id, "checkin_id": inbound.get("checkin_id"),
+        "direction": Direction.OUTBOUND,
         "body": reply, "from_number": inbound["to_number"], "to_number": inbound["from_number"],
-        "status": "sent", "created_at": inbound["created_at"],
+        "status": MessageStatus.SENT, "created_at": inbound["created_at"],
     })
 
 
@@ -488,7 +506,8 @@ def unknown_number_texts(session: Session, clinic: Clinic, now: datetime) -> lis
     if clinic.sms_number is None:
         mine = mine | Message.clinic_id.is_(None)
     found = session.scalars(
-        select(Message).where(mine, Message.direction == "in", Message.patient_id.is_(None),
+        select(Message).where(mine, Message.direction == Direction.INBOUND,
+                              Message.patient_id.is_(None),
                               Message.created_at >= now - UNKNOWN_TEXTS_WINDOW)
         .order_by(Message.created_at.desc(), Message.id.desc()).limit(100)).all()
     return sorted(found, key=lambda m: SEVERITY.get(m.level or "", 9))

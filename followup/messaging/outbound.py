@@ -45,7 +45,7 @@ from followup.messaging.sms.base import (
     SendResult,
     SmsBackend,
 )
-from followup.models import Message
+from followup.models import Direction, Message, MessageStatus
 
 log = logging.getLogger(__name__)
 
@@ -175,10 +175,10 @@ class Outbound:
         if isinstance(outcome, SendResult):
             sid, status, code = outcome.sid, outcome.status, None
         else:
-            sid, status, code = None, "failed", outcome.code
+            sid, status, code = None, MessageStatus.FAILED, outcome.code
         return {
             "clinic_id": clinic_id, "patient_id": patient_id, "checkin_id": checkin_id,
-            "direction": "out", "body": text.body, "from_number": text.from_,
+            "direction": Direction.OUTBOUND, "body": text.body, "from_number": text.from_,
             "to_number": text.to, "provider_sid": sid, "status": status, "error_code": code,
             "sent_by": sent_by, "level": level, "created_at": now,
         }

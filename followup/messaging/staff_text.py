@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from followup.messaging.dispatch import STAFF_KIND
 from followup.messaging.texts import render_sms, sms_segments
-from followup.models import Checkin, Patient
+from followup.models import Checkin, CheckinStatus, Patient
 from followup.patients.enrollment import phone_holders
 from followup.staff.audit import audit
 
@@ -93,7 +93,7 @@ def queue_staff_text(session: Session, patient: Patient, body: str, *, actor: st
     checkin = Checkin(
         patient_id=patient.id, infusion_id=patient.infusions[-1].id, kind=STAFF_KIND,
         template=TEMPLATE, body=text, created_by=actor, due_at=now, next_attempt_at=now,
-        status="pending", created_at=now)
+        status=CheckinStatus.PENDING, created_at=now)
     session.add(checkin)
     session.flush()
     audit(session, clinic_id=patient.clinic_id, actor=actor, action=action,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from followup.care.flags import open_flag
 from followup.db import rows_changed
-from followup.models import Checkin, Infusion, Patient
+from followup.models import Checkin, CheckinStatus, FlagLevel, FlagReason, Infusion, Patient
 
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
 START_WORDS = frozenset({"START", "UNSTOP"})
@@ -24,8 +24,8 @@ def opt_out(session: Session, patient: Patient, now: datetime) -> int:
         patient.opted_out_at = now
     result = session.execute(
         update(Checkin)
-        .where(Checkin.patient_id == patient.id, Checkin.status == "pending")
-        .values(status="cancelled", skip_reason="opted_out")
+        .where(Checkin.patient_id == patient.id, Checkin.status == CheckinStatus.PENDING)
+        .values(status=CheckinStatus.CANCELLED, skip_reason="opted_out")
     )
     return rows_changed(result)
 
@@ -35,9 +35,9 @@ def opt_in(session: Session, patient: Patient, now: datetime) -> int:
     patient.opted_out_at = None
     result = session.execute(
         update(Checkin)
-        .where(Checkin.patient_id == patient.id, Checkin.status == "cancelled",
+        .where(Checkin.patient_id == patient.id, Checkin.status == CheckinStatus.CANCELLED,
                Checkin.skip_reason == "opted_out", Checkin.next_attempt_at > now)
-        .values(status="pending", skip_reason=None)
+        .values(status=CheckinStatus.PENDING, skip_reason=None)
     )
     return rows_changed(result)
 
@@ -52,7 +52,7 @@ def opt_out_mid_followup(session: Session, patient: Patient, now: datetime) -> i
     ahead = session.execute(
         select(Checkin.due_at, Infusion.ended_at, Infusion.timezone)
         .join(Infusion, Infusion.id == Checkin.infusion_id)
-        .where(Checkin.patient_id == patient.id, Checkin.status == "pending",
+        .where(Checkin.patient_id == patient.id, Checkin.status == CheckinStatus.PENDING,
                Checkin.reminder_for_id.is_(None), Checkin.body.is_(None))
         .order_by(Checkin.due_at.desc()).limit(1)
     ).first()
@@ -63,6 +63,7 @@ def opt_out_mid_followup(session: Session, patient: Patient, now: datetime) -> i
     start = ahead.ended_at.astimezone(tz).date()
     day = (now.astimezone(tz).date() - start).days
     last = (ahead.due_at.astimezone(tz).date() - start).days
-    open_flag(session, clinic_id=patient.clinic_id, patient_id=patient.id, level="routine",
-              reason="stopped", now=now, detail=f"Stopped texts on day {day} of {last}: call?")
+    open_flag(session, clinic_id=patient.clinic_id, patient_id=patient.id, level=FlagLevel.ROUTINE,
+              reason=FlagReason.STOPPED, now=now,
+              detail=f"Stopped texts on day {day} of {last}: call?")
     return cancelled

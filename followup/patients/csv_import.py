@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from followup import validation as v
 from followup.config import Settings
-from followup.models import Clinic, CsvImport
+from followup.models import Clinic, CsvImport, ImportStatus
 from followup.patients.enrollment import (
     FIELDS,
     EnrollmentRequest,
@@ -258,6 +258,11 @@ def imported_count(imp: CsvImport) -> int:
     return max(0, imp.done_rows - len(bad))
 
 
+def finished(imp: CsvImport) -> bool:
+    """Whether every row of the upload has been through the import."""
+    return imp.status == ImportStatus.DONE
+
+
 def run_chunk(session: Session, imp: CsvImport, clinic: Clinic, *, settings: Settings,
               now: datetime, size: int = CHUNK_ROWS) -> int:
     """Import the next ``size`` rows of an upload; returns how many were enrolled.
@@ -265,7 +270,7 @@ def run_chunk(session: Session, imp: CsvImport, clinic: Clinic, *, settings: Set
     Each row is validated again (time has passed since the preview); a row
     that fails is recorded with its line and skipped. Whether a file with
     errors may be imported at all is the caller's decision. The caller commits."""
-    if imp.status == "done" or imp.content is None:
+    if imp.status == ImportStatus.DONE or imp.content is None:
         return 0
     rows = read_rows(imp.content)
     errors = list(imp.errors or [])
@@ -305,9 +310,9 @@ def run_chunk(session: Session, imp: CsvImport, clinic: Clinic, *, settings: Set
     imp.done_rows = min(imp.done_rows + size, len(rows))
     imp.total_rows = len(rows)
     imp.errors = errors
-    imp.status = "running"
+    imp.status = ImportStatus.RUNNING
     if imp.done_rows >= len(rows):
-        imp.status = "done"
+        imp.status = ImportStatus.DONE
         imp.finished_at = now
         imp.content = None  # patients' details need not stay in the upload table
     return enrolled

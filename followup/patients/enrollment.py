@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from followup import validation as v
 from followup.config import Settings
-from followup.models import Checkin, Clinic, Infusion, Patient, PatientChange
+from followup.models import Checkin, CheckinStatus, Clinic, Infusion, Patient, PatientChange
 from followup.patients.schedule import QuietHours, Slot, merge, plan
 from followup.staff.audit import audit
 
@@ -39,7 +39,7 @@ FIELDS = (
 MAX_AGE = timedelta(days=14)
 # Clocks drift; a clinic enrolling right at the end of an infusion may be ahead.
 MAX_FUTURE = timedelta(hours=1)
-ACTIVE = ("pending", "sending", "sent")
+ACTIVE = (CheckinStatus.PENDING, CheckinStatus.SENDING, CheckinStatus.SENT)
 
 
 @dataclass(frozen=True)
@@ -373,7 +373,7 @@ def schedule_checkins(
     ]
     decision = merge(planned, slots, tz)
     for row in existing_rows:
-        if row.id in decision.upgrades and row.status == "pending":
+        if row.id in decision.upgrades and row.status == CheckinStatus.PENDING:
             row.template = decision.upgrades[row.id]
     opted_out = patient.opted_out_at is not None
     rows: list[Checkin] = []
@@ -381,14 +381,15 @@ def schedule_checkins(
         rows.append(Checkin(
             patient_id=patient.id, infusion_id=infusion.id, kind=item.kind,
             template=item.template, due_at=item.due_at, next_attempt_at=item.send_at,
-            status="cancelled" if opted_out else "pending",
+            status=CheckinStatus.CANCELLED if opted_out else CheckinStatus.PENDING,
             skip_reason="opted_out" if opted_out else None, created_at=now,
         ))
     for item in decision.merged:
         rows.append(Checkin(
             patient_id=patient.id, infusion_id=infusion.id, kind=item.kind,
             template=item.template, due_at=item.due_at, next_attempt_at=item.send_at,
-            status="skipped", skip_reason="merged: another check-in is due that half-day",
+            status=CheckinStatus.SKIPPED,
+            skip_reason="merged: another check-in is due that half-day",
             created_at=now,
         ))
     session.add_all(rows)

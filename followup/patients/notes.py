@@ -12,12 +12,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from followup.models import Patient, PatientNote
+from followup.models import CallOutcome, NoteKind, Patient, PatientNote
 from followup.staff.audit import audit
 
 NOTE_MAX = 2000
-CALL_OUTCOMES = {"reached": "reached the patient", "no_answer": "no answer",
-                 "voicemail": "left a voicemail", "wrong_number": "wrong number"}
+CALL_OUTCOMES = {CallOutcome.REACHED: "reached the patient", CallOutcome.NO_ANSWER: "no answer",
+                 CallOutcome.VOICEMAIL: "left a voicemail",
+                 CallOutcome.WRONG_NUMBER: "wrong number"}
 
 
 class NoteError(ValueError):
@@ -26,26 +27,27 @@ class NoteError(ValueError):
 
 def add(session: Session, patient: Patient, *, kind: str, outcome: str | None, body: str,
         actor: str, now: datetime) -> PatientNote:
+    """Save a note or a call; ``kind`` and ``outcome`` come from a form, so are checked here."""
     body = body.strip()
-    if kind not in ("note", "call"):
+    if kind not in tuple(NoteKind):
         raise NoteError("choose a note or a call")
-    if kind == "call":
+    call_outcome: CallOutcome | None = None
+    if kind == NoteKind.CALL:
         if outcome not in CALL_OUTCOMES:
             raise NoteError("say how the call went (" + ", ".join(CALL_OUTCOMES.values())
                             + ")")
-    else:
-        outcome = None
-        if not body:
-            raise NoteError("the note is empty")
+        call_outcome = CallOutcome(outcome)
+    elif not body:
+        raise NoteError("the note is empty")
     if len(body) > NOTE_MAX:
         raise NoteError(f"the note is too long (at most {NOTE_MAX} characters)")
-    note = PatientNote(clinic_id=patient.clinic_id, patient_id=patient.id, kind=kind,
-                       outcome=outcome, body=body, author=actor, created_at=now)
+    note = PatientNote(clinic_id=patient.clinic_id, patient_id=patient.id, kind=NoteKind(kind),
+                       outcome=call_outcome, body=body, author=actor, created_at=now)
     session.add(note)
     session.flush()
     audit(session, clinic_id=patient.clinic_id, actor=actor, action="patient.note",
           target_type="patient", target_id=patient.id, now=now,
-          detail={"note_id": note.id, "kind": kind, "outcome": outcome})
+          detail={"note_id": note.id, "kind": note.kind, "outcome": call_outcome})
     return note
 
 

@@ -27,12 +27,12 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from followup.config import WebSettings
-from followup.models import LoginAttempt, User
+from followup.models import LoginAttempt, Role, User
 from followup.staff import ratelimit
 from followup.staff.audit import audit
 
 MIN_PASSWORD = 12  # the same rule as `followup create-user`
-ROLES = ("nurse", "admin")
+ROLES = tuple(Role)
 # Checked against when the email is unknown, so a wrong email costs as much
 # time as a wrong password and does not reveal which accounts exist.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-just-for-timing")
@@ -158,12 +158,12 @@ def end_sessions(user: User) -> None:
 
 def _other_active_admins(session: Session, user: User) -> int:
     return session.scalar(select(func.count()).select_from(User).where(
-        User.clinic_id == user.clinic_id, User.role == "admin", User.id != user.id,
+        User.clinic_id == user.clinic_id, User.role == Role.ADMIN, User.id != user.id,
         User.disabled_at.is_(None))) or 0
 
 
 def _keep_an_admin(session: Session, user: User) -> None:
-    if user.role == "admin" and user.disabled_at is None and not _other_active_admins(
+    if user.role == Role.ADMIN and user.disabled_at is None and not _other_active_admins(
             session, user):
         raise StaffError(f"{user.email} is the clinic's only active administrator: "
                          "make someone else an administrator first")
@@ -212,9 +212,9 @@ def set_role(session: Session, user: User, role: str, *, actor: str, now: dateti
         raise StaffError(f"the role must be {' or '.join(ROLES)}")
     if role == user.role:
         return False
-    if role != "admin":
+    if role != Role.ADMIN:
         _keep_an_admin(session, user)
-    before, user.role = user.role, role
+    before, user.role = user.role, Role(role)
     end_sessions(user)
     _audit_user(session, user, "user.set_role", actor, now, {"from": before, "to": role})
     return True

@@ -305,9 +305,9 @@ def _spans(phrase: Phrase, clause: _Clause) -> Iterator[tuple[int, int]]:
     """Where the phrase matches, as ``finditer`` with the word-start lookbehind would say."""
     text, fast = clause.text, phrase.unanchored
     if fast is None:
-        for found in phrase.regex.finditer(text):
-            if found.end() > found.start():
-                yield span_to_tokens(clause.starts, found.start(), found.end())
+        for hit in phrase.regex.finditer(text):
+            if hit.end() > hit.start():
+                yield span_to_tokens(clause.starts, hit.start(), hit.end())
         return
     pos = 0
     while (found := fast.search(text, pos)) is not None:

@@ -17,7 +17,7 @@ from followup.care import clinic_settings, quick_replies
 from followup.care.escalation import oncall_ladder, rung_line
 from followup.ehr import outbox
 from followup.extensions import db, services
-from followup.models import ApiToken, AuditEvent, EhrOutbox, Flag, User
+from followup.models import ApiToken, AuditEvent, EhrOutbox, Flag, OutboxStatus, User
 from followup.staff.accounts import (
     ROLES,
     StaffError,
@@ -340,8 +340,8 @@ def ehr() -> Any:
 @login_required(role="admin")
 def ehr_retry(outbox_id: int) -> Any:
     row = owned(EhrOutbox, outbox_id, "chart write-back")
-    if row.status == "failed":
-        row.status, row.attempts = "pending", 0
+    if row.status == OutboxStatus.FAILED:
+        row.status, row.attempts = OutboxStatus.PENDING, 0
         row.next_attempt_at = services().clock.now()
         staff_audit("ehr.writeback_retry", "ehr_outbox", row.id)
         db().commit()

@@ -17,7 +17,17 @@ from sqlalchemy import select
 from followup.care import flags as flag_service
 from followup.extensions import db, services
 from followup.messaging.staff_text import EmptyText, StaffTextError, TextTooLong, queue_staff_text
-from followup.models import ApiToken, Checkin, Clinic, Flag, Infusion, Message, Patient
+from followup.models import (
+    ApiToken,
+    Checkin,
+    CheckinStatus,
+    Clinic,
+    Flag,
+    FlagStatus,
+    Infusion,
+    Message,
+    Patient,
+)
 from followup.patients import pause as patient_pause
 from followup.patients.enrollment import (
     IdentityChoice,
@@ -36,7 +46,7 @@ from followup.web.scoping import owned
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 F = TypeVar("F", bound=Callable[..., Any])
-FLAG_STATUSES = ("open", "acknowledged", "resolved")
+FLAG_STATUSES = tuple(FlagStatus)
 
 
 def token_required(view: F) -> F:
@@ -137,7 +147,7 @@ def iso(value: datetime | None) -> str | None:
 def checkin_json(c: Checkin) -> dict[str, Any]:
     return {
         "id": c.id, "kind": c.kind, "due_at": iso(c.due_at), "status": c.status,
-        "send_at": iso(c.next_attempt_at) if c.status == "pending" else None,
+        "send_at": iso(c.next_attempt_at) if c.status == CheckinStatus.PENDING else None,
         "sent_at": iso(c.sent_at), "answered_at": iso(c.answered_at),
         "skip_reason": c.skip_reason, "infusion_id": c.infusion_id,
     }
@@ -340,10 +350,11 @@ def export_patient_data(patient_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/flags")
 @token_required
 def list_flags():  # type: ignore[no-untyped-def]
-    status = request.args.get("status", "open")
+    status = request.args.get("status", FlagStatus.OPEN)
     if status not in FLAG_STATUSES:
         raise ApiError("invalid query", {"status": "must be open, acknowledged or resolved"})
-    return jsonify([flag_json(f) for f in flag_service.queue(db(), g.clinic.id, status)])
+    flags = flag_service.queue(db(), g.clinic.id, FlagStatus(status))
+    return jsonify([flag_json(f) for f in flags])
 
 
 @bp.post("/flags/<int:flag_id>/acknowledge")

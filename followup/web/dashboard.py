@@ -37,7 +37,17 @@ from followup.extensions import db, services
 from followup.messaging.inbound import unknown_number_texts
 from followup.messaging.staff_text import MAX_SEGMENTS, StaffTextError, queue_staff_text
 from followup.messaging.texts import LANGUAGES
-from followup.models import ClinicAlert, Flag, Message, Patient, PatientChange, User
+from followup.models import (
+    ClinicAlert,
+    Direction,
+    Flag,
+    FlagStatus,
+    Message,
+    MessageStatus,
+    Patient,
+    PatientChange,
+    User,
+)
 from followup.patients import notes as patient_notes
 from followup.patients import pause as patient_pause
 from followup.patients.enrollment import (
@@ -220,8 +230,8 @@ def _queue_context() -> dict[str, Any]:
     session = db()
     where = _queue_filter()
     return {
-        "open_flags": flag_service.queue(session, g.clinic.id, "open", where),
-        "acked_flags": flag_service.queue(session, g.clinic.id, "acknowledged", where),
+        "open_flags": flag_service.queue(session, g.clinic.id, FlagStatus.OPEN, where),
+        "acked_flags": flag_service.queue(session, g.clinic.id, FlagStatus.ACKNOWLEDGED, where),
         "where": where, "filter_args": _filter_args(where), "staff": _staff(),
         "replies": {lang: quick_replies.for_clinic(session, g.clinic.id, lang)
                     for lang in LANGUAGES},
@@ -283,7 +293,7 @@ def queue_waiting() -> Any:
 @login_required
 def acknowledge(flag_id: int) -> Any:
     flag = own_flag(flag_id)
-    if flag.status == "acknowledged":
+    if flag.status == FlagStatus.ACKNOWLEDGED:
         holder = ("you" if flag.acknowledged_by == g.actor else who(flag.acknowledged_by))
         flash_about(flag.patient_id, f"Already acknowledged by {holder} at "
                     f"{local_time(flag.acknowledged_at)}: " + "{patient}'s flag is being "
@@ -401,9 +411,9 @@ def _timeline(patient: Patient) -> dict[str, Any]:
     messages = session.scalars(
         select(Message).where(Message.patient_id == patient.id)
         .order_by(Message.created_at, Message.id)).all()
-    out_status: dict[int, str] = {}
+    out_status: dict[int, MessageStatus] = {}
     for m in messages:
-        if m.direction == "out" and m.checkin_id and m.reply_to_id is None:
+        if m.direction == Direction.OUTBOUND and m.checkin_id and m.reply_to_id is None:
             out_status[m.checkin_id] = m.status
     flags = session.scalars(
         select(Flag).where(Flag.patient_id == patient.id)

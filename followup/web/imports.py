@@ -23,7 +23,7 @@ from flask import (
 )
 
 from followup.extensions import db, services
-from followup.models import CsvImport
+from followup.models import CheckinStatus, CsvImport, ImportStatus
 from followup.patients import csv_import
 from followup.patients.enrollment import (
     IdentityChoice,
@@ -108,7 +108,7 @@ def enrol() -> Any:
     staff_audit("enrollment.create" if result.created else "enrollment.replay", "infusion",
                 result.infusion.id)
     db().commit()
-    pending = sum(1 for c in result.checkins if c.status == "pending")
+    pending = sum(1 for c in result.checkins if c.status == CheckinStatus.PENDING)
     kept = (" The language on file was kept; change it on the patient page if needed."
             if result.language_kept else "")
     if result.created:
@@ -149,7 +149,7 @@ def upload() -> Any:
     now = services().clock.now()
     imp = CsvImport(clinic_id=g.clinic.id, created_by=g.actor,
                     filename=(file.filename or "")[:255] if file else None, content=content,
-                    status="previewed", total_rows=result.total, done_rows=0,
+                    status=ImportStatus.PREVIEWED, total_rows=result.total, done_rows=0,
                     errors=[e.to_dict() for e in result.errors], created_at=now)
     db().add(imp)
     db().flush()
@@ -185,7 +185,7 @@ def show(import_id: int) -> Any:
 
 def _step(imp: CsvImport, valid_only: bool, size: int) -> tuple[bool, str | None]:
     """One chunk; (ok, why not)."""
-    if imp.status == "done":
+    if imp.status == ImportStatus.DONE:
         return True, None
     preview_errors = [e for e in (imp.errors or [])
                       if not e.get("skipped") and csv_import.is_open_error(e)]
@@ -193,7 +193,7 @@ def _step(imp: CsvImport, valid_only: bool, size: int) -> tuple[bool, str | None
         return False, ("Nothing was imported: some rows have errors. Correct the file and "
                        "upload it again, or choose to import only the valid rows.")
     svc = services()
-    if imp.status == "previewed":
+    if imp.status == ImportStatus.PREVIEWED:
         staff_audit("csv_import.start", "csv_import", imp.id, {"valid_only": valid_only})
     # Rows refused at preview are not tried again (they were marked bad).
     bad = {e["line"] for e in preview_errors}
@@ -202,7 +202,7 @@ def _step(imp: CsvImport, valid_only: bool, size: int) -> tuple[bool, str | None
                       for e in (imp.errors or [])]
     csv_import.run_chunk(db(), imp, g.clinic, settings=svc.settings, now=svc.clock.now(),
                          size=size)
-    if imp.status == "done":
+    if csv_import.finished(imp):  # not ``imp.status``: mypy still holds it not DONE
         staff_audit("csv_import.finish", "csv_import", imp.id,
                     {"imported": csv_import.imported_count(imp)})
     return True, None
@@ -219,7 +219,7 @@ def identity(import_id: int) -> Any:
     entry = next((e for e in (imp.errors or []) if e.get("conflict") and e["line"] == line
                   and not e.get("skipped")), None)
     holders = {p["id"] for p in (entry or {}).get("conflict", [])}
-    if imp.status != "previewed" or entry is None or choice is None or (
+    if imp.status != ImportStatus.PREVIEWED or entry is None or choice is None or (
             choice.same_as is not None and choice.same_as not in holders):
         db().rollback()
         flash("That choice does not match a row waiting for one; nothing changed.", "error")
@@ -270,7 +270,7 @@ def run(import_id: int) -> Any:
             flash(why or "Not imported.", "error")
             return redirect(url_for(".show", import_id=import_id))
         db().commit()
-        if imp.status == "done":
+        if imp.status == ImportStatus.DONE:
             break
     n = csv_import.imported_count(imp)
     flash(f"Import finished: {n} patient{'' if n == 1 else 's'} enrolled.", "success")

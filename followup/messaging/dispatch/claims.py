@@ -22,14 +22,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from followup.config import Settings
 from followup.db import claim_due, write_transaction
-from followup.models import Checkin
+from followup.models import Checkin, CheckinStatus
 
 log = logging.getLogger(__name__)
 
 # Typed as the Table it is (the ORM declares ``__table__`` as any FromClause).
 checkins = cast(Table, Checkin.__table__)
 # A check-in this claim still holds.
-HELD = (checkins.c.claim_token == bindparam("token"), checkins.c.status == "sending")
+HELD = (checkins.c.claim_token == bindparam("token"), checkins.c.status == CheckinStatus.SENDING)
 CLAIMED = (checkins.c.id.in_(bindparam("ids", expanding=True)), *HELD)
 # Built once: a chunk's bookkeeping runs thousands of times a minute at peak.
 MARK_STARTED = update(checkins).where(*CLAIMED).values(send_started_at=bindparam("at"))
@@ -39,7 +39,7 @@ RENEW_LEASE = update(checkins).where(
 ).values(lease_expires_at=bindparam("until"))
 # Give back, unsent, what is left of a claim this dispatcher stops working.
 RELEASE_UNSENT = update(checkins).where(*CLAIMED).values(
-    status="pending", claim_token=None, send_started_at=None, lease_expires_at=None,
+    status=CheckinStatus.PENDING, claim_token=None, send_started_at=None, lease_expires_at=None,
     next_attempt_at=bindparam("at"))
 
 
@@ -60,7 +60,7 @@ class Claims:
         """Re-queue claims whose dispatcher stopped; the number re-queued."""
         cutoff = now - self.lease
         with write_transaction(self.sessions) as session:
-            expired = (Checkin.status == "sending", or_(
+            expired = (Checkin.status == CheckinStatus.SENDING, or_(
                 Checkin.lease_expires_at < now,
                 and_(Checkin.lease_expires_at.is_(None), Checkin.claimed_at < cutoff)))
             # The provider may have accepted these before the dispatcher died.
@@ -69,14 +69,14 @@ class Claims:
                 update(Checkin)
                 .where(*expired, Checkin.send_started_at.is_not(None),
                        Checkin.send_started_at >= Checkin.claimed_at)
-                .values(status="pending", claim_token=None, possible_duplicate=True,
+                .values(status=CheckinStatus.PENDING, claim_token=None, possible_duplicate=True,
                         last_error="the dispatcher stopped after the send began: "
                                    "the patient may get this text twice")
             ).rowcount or 0
             result = conn.execute(
                 update(Checkin)
                 .where(*expired)
-                .values(status="pending", claim_token=None,
+                .values(status=CheckinStatus.PENDING, claim_token=None,
                         last_error="claim expired: the dispatcher stopped before sending")
             )
             if risky:

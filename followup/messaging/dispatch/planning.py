@@ -20,13 +20,13 @@ from followup.config import Settings
 from followup.messaging.dispatch.claims import HELD, checkins
 from followup.messaging.notify import checkin_text
 from followup.messaging.outbound import Text
-from followup.models import Checkin, Clinic, Infusion, Message, Patient
+from followup.models import Checkin, CheckinKind, CheckinStatus, Clinic, Infusion, Message, Patient
 from followup.patients.schedule import QuietHours, next_allowed
 
 # A free-text message from a nurse rides the check-in queue with this kind.
-STAFF_KIND = "staff"
+STAFF_KIND = CheckinKind.STAFF
 # A gentle nudge after silence (see ``followthrough``) rides it with this kind.
-REMINDER_KIND = "reminder"
+REMINDER_KIND = CheckinKind.REMINDER
 
 # What deciding and rendering a claimed check-in need, one row each: plain rows,
 # not ORM objects with their identity map, cost a batch of 200 about a tenth.
@@ -89,7 +89,7 @@ class DueCheckin(Protocol):
 class Verdict:
     """A decision not to send now: cancel, skip, or wait until ``next_attempt_at``."""
 
-    status: str
+    status: CheckinStatus
     reason: str | None = None
     next_attempt_at: datetime | None = None
 
@@ -144,11 +144,11 @@ class Planner:
     def decide(self, session: Session, checkin: DueCheckin, now: datetime) -> Verdict | None:
         """Why not to send now, or None to send."""
         if checkin.opted_out_at is not None:
-            return Verdict("cancelled", reason="opted_out")
+            return Verdict(CheckinStatus.CANCELLED, reason="opted_out")
         if checkin.kind == STAFF_KIND:
             return None  # a nurse chose to send it now: no quiet hours, never stale
         if checkin.paused_at is not None:
-            return Verdict("skipped", reason="paused by staff")
+            return Verdict(CheckinStatus.SKIPPED, reason="paused by staff")
         if checkin.kind == REMINDER_KIND and checkin.reminder_for_id is not None:
             # A reminder held back by the night must not nag someone who has answered.
             original = session.get(Checkin, checkin.reminder_for_id)
@@ -156,16 +156,17 @@ class Planner:
                 original.answered_at is not None
                 or (original.sent_at is not None
                     and replied_since(session, checkin.patient_id, original.sent_at))):
-                return Verdict("skipped", reason="answered before the reminder went out")
+                return Verdict(CheckinStatus.SKIPPED,
+                               reason="answered before the reminder went out")
         stale_after = timedelta(hours=self.settings.stale_after_hours)
         allowed = next_allowed(now, ZoneInfo(checkin.timezone), self.quiet)
         hours = f"{self.settings.stale_after_hours:g} h"
         if allowed - checkin.due_at > stale_after:
             reason = (f"stale: quiet hours would make it more than {hours} late"
                       if allowed > now else f"stale: more than {hours} late")
-            return Verdict("skipped", reason=reason)
+            return Verdict(CheckinStatus.SKIPPED, reason=reason)
         if allowed > now:
-            return Verdict("pending", next_attempt_at=allowed)
+            return Verdict(CheckinStatus.PENDING, next_attempt_at=allowed)
         return None
 
     def night_until(self, plan: SendPlan, moment: datetime) -> datetime | None:

@@ -32,7 +32,7 @@ from followup.messaging.sms.base import (
     SendResult,
     TransientSendError,
 )
-from followup.models import Checkin, Message, Patient
+from followup.models import Checkin, CheckinStatus, FlagLevel, FlagReason, Message, Patient
 from followup.patients.consent import opt_out
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ WILL_RETRY = ": will retry"
 ACCOUNT_WAIT = ": waiting for the account to be fixed"
 
 RECORD_SENT = update(checkins).where(*CLAIMED).values(
-    status="sent", sent_at=bindparam("now"), last_error=None, claim_token=None,
+    status=CheckinStatus.SENT, sent_at=bindparam("now"), last_error=None, claim_token=None,
     attempts=checkins.c.attempts + 1)
 # A plain executemany: psycopg pipelines the rows in one round trip and SQLite
 # runs them in-process. (RETURNING would make SQLAlchemy render one multi-row
@@ -93,7 +93,7 @@ class Recorder:
         return list(session.scalars(
             select(Checkin)
             .where(Checkin.id.in_(ids), Checkin.claim_token == token,
-                   Checkin.status == "sending")
+                   Checkin.status == CheckinStatus.SENDING)
             .options(joinedload(Checkin.patient).joinedload(Patient.clinic))
             .order_by(Checkin.id)
         ).unique())
@@ -133,7 +133,7 @@ class Recorder:
                now: datetime, summary: DispatchSummary) -> None:
         """A check-in that was not accepted: back to the queue, or given up."""
         if isinstance(outcome, datetime):
-            checkin.status, checkin.next_attempt_at = "pending", outcome
+            checkin.status, checkin.next_attempt_at = CheckinStatus.PENDING, outcome
             summary.paced += 1
             return
         disposition = classify(outcome)
@@ -154,7 +154,7 @@ class Recorder:
     def apply_verdict(self, session: Session, checkin: Checkin, verdict: Verdict,
                       summary: DispatchSummary, now: datetime) -> None:
         checkin.status = verdict.status
-        if verdict.status == "pending":
+        if verdict.status == CheckinStatus.PENDING:
             assert verdict.next_attempt_at is not None
             checkin.next_attempt_at = verdict.next_attempt_at
             summary.deferred += 1
@@ -189,7 +189,7 @@ class Recorder:
                 self._not_sent(session, checkin, f"internal error ({type(exc).__name__}) "
                                f"{checkin.attempts} times", now, summary)
             else:
-                checkin.status = "pending"
+                checkin.status = CheckinStatus.PENDING
                 checkin.next_attempt_at = now + self.backoff(checkin.attempts)
                 summary.retrying += 1
 
@@ -211,7 +211,7 @@ class Recorder:
             self._not_sent(session, checkin, f"{problem} until it was too late", now, summary)
             return
         checkin.last_error = f"{problem}{WILL_RETRY}"[:255]
-        checkin.status = "pending"
+        checkin.status = CheckinStatus.PENDING
         checkin.next_attempt_at = retry_at
         summary.retrying += 1
         log.info("checkin %s will retry (attempt %d)", checkin.id, checkin.attempts)
@@ -226,7 +226,7 @@ class Recorder:
                   summary: DispatchSummary) -> None:
         """Give up on a check-in and count it into the clinic's one alert (not a
         flag per patient: an outage would bury the queue)."""
-        checkin.status = "failed"
+        checkin.status = CheckinStatus.FAILED
         checkin.last_error = f"not sent: {why}"[:255]
         summary.failed += 1
         raise_alert(session, clinic_id=checkin.patient.clinic_id, kind=UNSENT, now=now,
@@ -243,7 +243,7 @@ class Recorder:
         if retry_at > self.send_deadline(checkin):
             self._not_sent(session, checkin, why, now, summary)
             return
-        checkin.status = "pending"
+        checkin.status = CheckinStatus.PENDING
         checkin.next_attempt_at = retry_at
         checkin.last_error = f"{why}{ACCOUNT_WAIT}"
         summary.retrying += 1
@@ -262,13 +262,13 @@ class Recorder:
         """The provider refused the number: recorded as a failed Message and a
         routine flag, so a nurse finds another way to reach the patient."""
         patient = checkin.patient
-        checkin.status = "failed"
+        checkin.status = CheckinStatus.FAILED
         checkin.last_error = f"provider refused (error {exc.code})"
         message = self.outbound.record(session, text, exc, now, clinic_id=patient.clinic_id,
                                        patient_id=patient.id, checkin_id=checkin.id)
         if exc.opted_out:
             opt_out(session, patient, now)
-        open_flag(session, clinic_id=patient.clinic_id, patient_id=patient.id, level="routine",
-                  reason="undeliverable", now=now, message_id=message.id,
-                  checkin_id=checkin.id, detail=describe_error(exc.code))
+        open_flag(session, clinic_id=patient.clinic_id, patient_id=patient.id,
+                  level=FlagLevel.ROUTINE, reason=FlagReason.UNDELIVERABLE, now=now,
+                  message_id=message.id, checkin_id=checkin.id, detail=describe_error(exc.code))
         log.warning("checkin %s undeliverable (error %s)", checkin.id, exc.code)

@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from followup.models import MessageStatus
+
 
 @dataclass(frozen=True)
 class SendResult:
     sid: str
-    status: str  # provider status at acceptance, e.g. "queued", "accepted", "sent"
+    status: MessageStatus  # at acceptance, e.g. queued, accepted, sent
 
 
 class SendError(Exception):

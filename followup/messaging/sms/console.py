@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 
 from followup.messaging.sms.base import SendResult
+from followup.models import MessageStatus
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ class ConsoleBackend:
             if len(self.sent) > self.max_kept:
                 del self.sent[: len(self.sent) - self.max_kept]
         log.info("console sms: not sent (console backend) sid=%s body_chars=%d", sid, len(body))
-        return SendResult(sid=sid, status="sent")
+        return SendResult(sid=sid, status=MessageStatus.SENT)
 
     def last(self) -> SentText | None:
         """The most recent text, if any (handy in tests and the dev shell)."""

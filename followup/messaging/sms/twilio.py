@@ -43,6 +43,7 @@ from followup.messaging.sms.base import (
     SendResult,
     TransientSendError,
 )
+from followup.models import MessageStatus
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,22 @@ _TWILIO_DOMAIN = "twilio.com"
 # 10001 and 20005 account not active, 20003 authentication failed or permission
 # denied, 30002 account suspended, 90010 account not in an active state.
 ACCOUNT_ERROR_CODES = frozenset({10001, 20003, 20005, 30002, 90010})
+
+
+def accepted_status(reported: object) -> MessageStatus:
+    """Twilio's status for a message it just accepted, as one of ours.
+
+    The message is sent whatever word comes back, so a word we do not know
+    (a status Twilio adds later) is stored as "queued", the stage every send
+    starts at, instead of failing the record of a text that went out; the
+    status callbacks move it on."""
+    if reported is None:
+        return MessageStatus.QUEUED
+    try:
+        return MessageStatus(str(reported))
+    except ValueError:
+        log.warning("twilio reported an unknown status %r; stored as queued", str(reported)[:20])
+        return MessageStatus.QUEUED
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -227,9 +244,8 @@ class TwilioBackend:
         if not sid:
             log.warning("twilio send: response had no message sid")
             raise TransientSendError("Twilio accepted the request but returned no message sid")
-        status = str(message.status) if message.status is not None else "queued"
-        log.info("twilio accepted message sid=%s status=%s", sid, status)
-        return SendResult(sid=sid, status=status)
+        log.info("twilio accepted message sid=%s status=%s", sid, message.status)
+        return SendResult(sid=sid, status=accepted_status(message.status))
 
     def _api_error(
         self, exc: TwilioRestException | TwilioServiceException
