@@ -20,7 +20,7 @@ from tests.conftest import make_clinic
 
 PRODUCTS = ["Privigen", "Gamunex-C", "", None]
 LOTS = ["A1", "B2", "C3", "", None]
-LEVELS = ["none", "mild", "urgent", "emergency", None]
+LEVELS = ["ok", "mild", "urgent", "emergency", None]
 REASONS = ["triage", "triage", "no_response", "question"]
 
 
