@@ -34,7 +34,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, select, update
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, sessionmaker
 
 from followup.care.flags import open_flag, record_event
 from followup.clock import Clock
@@ -192,15 +192,8 @@ class FollowThrough:
         return newer is not None
 
     def _remind(self, session: Session, checkin: Checkin, now: datetime) -> bool:
-        claimed = rows_changed(session.execute(
-            update(Checkin)
-            .where(Checkin.id == checkin.id, Checkin.reminded_at.is_(None))
-            .values(reminded_at=now)
-            .execution_options(synchronize_session=False)
-        ))
-        if claimed != 1:
+        if not _mark_once(session, checkin, Checkin.reminded_at, now):
             return False  # another worker got there first
-        session.refresh(checkin)
         session.add(Checkin(
             patient_id=checkin.patient_id, infusion_id=checkin.infusion_id,
             kind=CheckinKind.REMINDER, template=REMINDER_TEMPLATE, reminder_for_id=checkin.id,
@@ -224,15 +217,8 @@ class FollowThrough:
         return end_of_waking_day(base, self.rules.flag_after_waking_days, tz, self.quiet)
 
     def _flag(self, session: Session, checkin: Checkin, now: datetime) -> bool:
-        claimed = rows_changed(session.execute(
-            update(Checkin)
-            .where(Checkin.id == checkin.id, Checkin.no_response_flagged_at.is_(None))
-            .values(no_response_flagged_at=now)
-            .execution_options(synchronize_session=False)
-        ))
-        if claimed != 1:
-            return False
-        session.refresh(checkin)
+        if not _mark_once(session, checkin, Checkin.no_response_flagged_at, now):
+            return False  # another worker got there first
         patient = checkin.patient
         detail = f"no reply to the {checkin.kind} check-in or its reminder"
         existing = session.scalar(
@@ -249,3 +235,19 @@ class FollowThrough:
                             checkin_id=checkin.id, detail=detail)
         log.info("checkin %s unanswered: flag %s for patient %s", checkin.id, flag_id, patient.id)
         return True
+
+
+def _mark_once(session: Session, checkin: Checkin, marker: InstrumentedAttribute[datetime | None],
+               now: datetime) -> bool:
+    """Set a once-only marker column (reminded, flagged) if no worker has yet: the
+    conditional UPDATE is the claim, so two workers never remind or flag twice."""
+    claimed = rows_changed(session.execute(
+        update(Checkin)
+        .where(Checkin.id == checkin.id, marker.is_(None))
+        .values({marker: now})
+        .execution_options(synchronize_session=False)
+    ))
+    if claimed != 1:
+        return False
+    session.refresh(checkin)
+    return True
