@@ -86,3 +86,15 @@ def test_resources_are_found_as_package_resources_not_beside_the_source() -> Non
         assert "followup.no_such_resources is missing" in str(exc)
     else:
         raise AssertionError("a missing resource folder must be named")
+
+
+def test_every_package_of_the_tree_ships_in_the_wheel() -> None:
+    """The wheel holds only the packages pyproject names: a new sub-package left off the
+    list imports from the source tree and fails only once installed (it did, once)."""
+    import tomllib
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())
+                 ["tool"]["setuptools"]["packages"])
+    in_tree = {".".join(init.parent.relative_to(REPO).parts)
+               for init in (REPO / "followup").rglob("__init__.py")}
+    assert in_tree - listed == set(), "packages missing from pyproject.toml"
