@@ -10,16 +10,27 @@ from __future__ import annotations
 
 import re
 
-KINDS = {"same_day": "Same day", "reminder": "Reminder", "staff": "Message from staff"}
-CHECKIN_STATUSES = {"pending": "waiting to send", "sending": "sending", "sent": "sent",
-                    "failed": "could not send", "skipped": "not sent",
-                    "cancelled": "cancelled"}
+from followup.models import CheckinKind, CheckinStatus, FlagAction, FlagStatus
+
+KINDS: dict[str, str] = {CheckinKind.STAFF: "Message from staff", CheckinKind.REMINDER: "Reminder",
+         "same_day": "Same day"}  # same_day: a schedule's kind (an open set, see CheckinKind)
+# Keyed by the stored states' enums, so a state added to a model without words here
+# fails tests/web/test_labels.py instead of reaching a nurse as a code name.
+CHECKIN_STATUSES: dict[str, str] = {
+                    CheckinStatus.PENDING: "waiting to send", CheckinStatus.SENDING: "sending",
+                    CheckinStatus.SENT: "sent", CheckinStatus.FAILED: "could not send",
+                    CheckinStatus.SKIPPED: "not sent", CheckinStatus.CANCELLED: "cancelled"}
 SKIP_REASONS = {"opted_out": "the patient texted STOP"}
-FLAG_STATUSES = {"open": "Open", "acknowledged": "Acknowledged", "resolved": "Resolved"}
-FLAG_EVENTS = {"opened": "opened", "acknowledged": "acknowledged", "resolved": "resolved",
-               "escalated": "paged on-call", "escalation_failed": "page failed",
-               "not_escalated": "not paged", "assigned": "assigned",
-               "unassigned": "unassigned", "noted": "note added"}
+FLAG_STATUSES: dict[str, str] = {FlagStatus.OPEN: "Open", FlagStatus.ACKNOWLEDGED: "Acknowledged",
+                 FlagStatus.RESOLVED: "Resolved"}
+FLAG_EVENTS: dict[str, str] = {FlagAction.OPENED: "opened", FlagAction.ACKNOWLEDGED: "acknowledged",
+               FlagAction.RESOLVED: "resolved", FlagAction.ESCALATED: "paged on-call",
+               FlagAction.ESCALATION_FAILED: "page failed",
+               FlagAction.NOT_ESCALATED: "not paged", FlagAction.ASSIGNED: "assigned",
+               FlagAction.UNASSIGNED: "unassigned", FlagAction.NOTED: "note added",
+               # the patient's answer to the red-flag question; shown as "denied by the patient"
+               FlagAction.ANSWERED: "answered", FlagAction.RAISED: "raised",
+               FlagAction.DENIED: "denied"}
 # Audit actions, as the audit page's filter offers them (friendly name first).
 AUDIT_ACTIONS = {
     "patient.view": "Opened a patient",
