@@ -19,7 +19,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .patterns import PatternError, Phrase, PhraseCompiler
-from .text import normalise_phrase, sound_alike_variants, squeeze_variants
+from .text import elided_variants, normalise_phrase, sound_alike_variants, squeeze_variants
 
 LEVELS = ("emergency", "urgent", "mild", "ok")
 LEVEL_RANK = {"unclear": -1, "ok": 0, "mild": 1, "urgent": 2, "emergency": 3}
@@ -226,7 +226,7 @@ class Lexicon:
             if variant in self.known:
                 return variant
         if len(word) >= 4:
-            for variant in sound_alike_variants(word):
+            for variant in (*elided_variants(word), *sound_alike_variants(word)):
                 if variant in self.vocabulary:
                     return variant
         for candidate in (*variants, word):

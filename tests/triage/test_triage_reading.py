@@ -317,3 +317,16 @@ def test_the_second_reader_learns_every_labelled_message() -> None:
     assert shipped == labelled, (
         "followup/triage/training.jsonl is out of date: run `followup triage "
         "--export-training` from the checkout and commit it")
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("Mi abuela está hablando enredao y no se le entiende na", "emergency"),
+    ("tengo los tobillos hinchaos desde ayer", "urgent"),
+    ("me siento mareá cuando me paro", "urgent"),
+    ("estoy cansao, nada más", "mild"),
+    ("to bien, na que contar", "ok"),
+])
+def test_spanish_participles_said_without_their_d_are_read_in_full(text: str,
+                                                                   level: str) -> None:
+    """Caribbean and Andalusian Spanish drop the "d": "enredao" is "enredado"."""
+    assert triage(text).level == level
