@@ -87,6 +87,8 @@ class ChoiceBook:
     topics: Mapping[str, tuple[frozenset[str], tuple[str, ...]]]  # topic -> (words, prefixes)
     others: Others | None = None
     placed_by: Mapping[str, frozenset[str]] = field(default_factory=dict)  # topic -> finding ids
+    denied: frozenset[str] = frozenset()  # "1 no 2 no": words after a number that deny it
+    affirmed: frozenset[str] = frozenset()  # "2 yes"
 
     def unplaced(self, topics: Sequence[str], finding_keys: Iterable[str]) -> tuple[str, ...]:
         """The topics that none of these findings places."""
@@ -163,8 +165,20 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
         number_words=words,
         none_phrases=frozenset(normalise_phrase(p) for p in reading.get("none", [])),
         none_label=str(reading.get("none_label", "answered 0: none of the listed red flags")),
+        denied=frozenset(normalise_phrase(w) for w in reading.get("denied", [])),
+        affirmed=frozenset(normalise_phrase(w) for w in reading.get("affirmed", [])),
         topics=topics,
     )
+
+
+def read_none(text: str, book: ChoiceBook) -> Picked | None:
+    """A whole reply that means "none of these" ("none of the above", "no a todo"),
+    read as "0" whether or not a numbered question is pending: every check-in lists
+    the red flags, so it can only be an answer to that list."""
+    whole = " ".join(t.text for t in tokenize(text) if t.kind == "word")
+    if whole in book.none_phrases:
+        return Picked((0,), text.strip(), " " * len(text), None)
+    return None
 
 
 def read_choices(text: str, question: NumberedQuestion, book: ChoiceBook) -> Picked | None:
@@ -172,16 +186,18 @@ def read_choices(text: str, question: NumberedQuestion, book: ChoiceBook) -> Pic
 
     A number counts only if what follows it is another number, a joiner, a comma or
     the end of a sentence: "2 days ago" and "one of my legs" are not choices, and
-    neither is any number above the list (a temperature, a count)."""
+    neither is any number above the list (a temperature, a count). A number may be
+    followed by a word that denies or affirms it ("1 no 2 no 3 no", "2 yes"), but only
+    where a choice could end after that word: "2 no puedo respirar" is not "2 denied"."""
+    if (whole := read_none(text, book)) is not None:
+        return whole
     tokens = tokenize(text)
-    whole = " ".join(t.text for t in tokens if t.kind == "word")
-    if whole in book.none_phrases:
-        return Picked((0,), text.strip(), " " * len(text), None)
     i, skipped = 0, 0
     while i < len(tokens) and skipped < 2 and tokens[i].kind == "word" \
             and tokens[i].text in book.lead:
         i, skipped = i + 1, skipped + 1
     numbers: list[int] = []
+    said_no: set[int] = set()
     first_start = last_end = None
     language = None
     while i < len(tokens):
@@ -190,18 +206,26 @@ def read_choices(text: str, question: NumberedQuestion, book: ChoiceBook) -> Pic
             i += 1
             continue
         values = _values(token, question, book)
-        if values is None or not _ends_a_choice(tokens, i + 1, book):
+        if values is None:
+            break
+        after = i + 1
+        marked = after < len(tokens) and tokens[after].text in book.denied | book.affirmed \
+            and _ends_a_choice(tokens, after + 1, book)
+        if not marked and not _ends_a_choice(tokens, after, book):
             break
         numbers += values
+        if marked and tokens[after].text in book.denied:
+            said_no.update(values)
         if token.kind == "word" and book.number_words[token.text][1] == "es":
             language = "es"
         first_start = token.start if first_start is None else first_start
-        last_end = token.end
-        i += 1
+        last_end = tokens[after].end if marked else token.end
+        i = after + 1 if marked else after
     if not numbers or first_start is None or last_end is None:
         return None
+    picked = [n for n in dict.fromkeys(numbers) if n not in said_no] or [0]
     rest = " " * last_end + text[last_end:]
-    return Picked(tuple(dict.fromkeys(numbers)), text[first_start:last_end], rest, language)
+    return Picked(tuple(picked), text[first_start:last_end], rest, language)
 
 
 def _values(token: Token, question: NumberedQuestion, book: ChoiceBook) -> list[int] | None:

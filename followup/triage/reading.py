@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from .choices import NONE_KEY, ChoiceBook, NumberedQuestion, Others, Picked, read_choices
+from .choices import NONE_KEY, ChoiceBook, NumberedQuestion, Others, Picked, read_choices, read_none
 from .engine import Finding, PriorFinding, TriageResult, analyse, asks_a_person
 from .rulebook import LEVEL_RANK, Rulebook
 from .second_reader import Reading, SecondReader
@@ -39,7 +39,8 @@ def read(text: str, lang: str | None, book: Rulebook, choices: ChoiceBook,
     if numbered is not None and any(c.finding not in book.by_key
                                     for c in numbered.choices.values()):
         numbered = None  # a rulebook without these findings (tests build small ones)
-    picked = read_choices(text, numbered, choices) if numbered is not None else None
+    picked = (read_choices(text, numbered, choices) if numbered is not None
+              else read_none(text, choices))
     rest = picked.rest if picked is not None else text
     rest, elsewhere = _set_aside_others(rest, choices.others)
     if picked is not None and not any(t.kind == "word" for t in tokenize(rest)):
@@ -48,7 +49,7 @@ def read(text: str, lang: str | None, book: Rulebook, choices: ChoiceBook,
         result = analyse(rest, lang, book, None if picked is not None else question, history)
     if elsewhere:
         result = _about_others(result, elsewhere, asks_a_person(rest, book))
-    if picked is not None and numbered is not None:
+    if picked is not None:
         result = _with_choices(result, picked, numbered, choices, book)
     if result.level in RED_FLAGS:
         return result
@@ -111,7 +112,7 @@ def topics_of(text: str, book: Rulebook, choices: ChoiceBook) -> tuple[str, ...]
                               if t.kind == "word"])
 
 
-def _with_choices(result: TriageResult, picked: Picked, question: NumberedQuestion,
+def _with_choices(result: TriageResult, picked: Picked, question: NumberedQuestion | None,
                   choices: ChoiceBook,
                   book: Rulebook) -> TriageResult:
     """The numbered answers as findings of their own; the highest level wins."""
@@ -119,6 +120,8 @@ def _with_choices(result: TriageResult, picked: Picked, question: NumberedQuesti
     for number in picked.numbers:
         if number == 0:
             found.append(Finding(NONE_KEY, "ok", choices.none_label, picked.matched))
+            continue
+        if question is None:  # only a numbered question gives numbers above 0
             continue
         choice = question.choices[number]
         rule = book.by_key[choice.finding]

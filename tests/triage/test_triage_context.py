@@ -75,6 +75,25 @@ def test_leading_no_is_an_answer_not_a_negation() -> None:
     assert triage("no headache").level == "ok"
 
 
+@pytest.mark.parametrize(("text", "question", "expected", "keys"), [
+    ("None of those", None, "ok", ["denied_red_flags"]),
+    ("No to all of the above", None, "ok", ["denied_red_flags"]),
+    ("No a todo", None, "ok", ["denied_red_flags"]),
+    ("ninguna de las anteriores", "checkin_late", "ok", ["denied_red_flags"]),
+    ("1 no 2 no 3 no 4 no", "checkin_early", "ok", ["denied_red_flags"]),
+    ("1 no, 2 no, 3 si", "checkin_early", "emergency", ["headache_thunderclap"]),
+    ("2 yes 4 no", "checkin_late", "urgent", ["little_urine"]),
+    # "no" here is the patient's sentence, not a denial of 2: the words are read.
+    ("2 no puedo respirar", "checkin_early", "emergency", ["trouble_breathing"]),
+    ("1 no 2 no 3 no 4 no", None, "unclear", []),  # no question: numbers mean nothing
+])
+def test_a_whole_denial_and_per_number_yes_or_no_are_read(
+        text: str, question: str | None, expected: str, keys: list[str]) -> None:
+    result = triage(text, question=question)
+    assert result.level == expected
+    assert [f.key for f in result.findings][:len(keys)] == keys
+
+
 # -- hypothetical questions ---------------------------------------------------------------------
 
 
