@@ -23,8 +23,12 @@ from .second_reader import Reading, SecondReader
 from .text import Token, tokenize
 
 RED_FLAGS = ("emergency", "urgent")
-_CLAUSE_WORDS = frozenset({"but", "and", "pero", "y"})  # "my dog is sick and my chest hurts"
+# "my dog is sick and my chest hurts"; "a guy who had a stroke lol anyway I'm fine"
+_CLAUSE_WORDS = frozenset({"but", "and", "pero", "y", "anyway", "anyways", "who", "whose",
+                           "que", "quien"})
 _JOINERS = frozenset({"and", "y"})
+# A clause they open tells of the noun just before: "my neighbour who fainted".
+_RELATIVE_PRONOUNS = frozenset({"who", "whose", "que", "quien"})
 SECOND_READER_KEY = "second_reader"
 # Reasons that say a message reports nothing of the patient's: nothing to raise or ask.
 _NOT_A_REPORT = ("(a question, not a report)", "(a plan or an instruction, not a report)",
@@ -165,15 +169,22 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     norm = " " + " ".join(t.text for t in tokens if t.kind == "word") + " "
     # a relative tied to the treatment is the patient, whatever the carer says of
     # themself ("my son had his infusion yesterday and is wheezing, I'm fine")
-    denied = any(f" {p} " in norm for p in rules.not_me) and words.isdisjoint(rules.treatment)
+    clauses = _clauses(tokens)
+    denied = any(f" {p} " in norm for p in rules.not_me) \
+        and not _treatment_of_another(clauses, rules)
     out = list(text)
     blanked: list[str] = []
     previous = False  # the clause before was someone else's
-    for joined, clause in _clauses(tokens):
+    before: str | None = None  # the last word of the clause before
+    for (joined, clause), opener in zip(clauses, _openers(tokens), strict=True):
         said = [t.text for t in clause if t.kind == "word"]
         mine = any(w in rules.first_person for w in said)
         # "my grandson has a bug and has been throwing up", "tiene gripa y tos"
         theirs = previous and joined and not mine
+        if not theirs and opener in _RELATIVE_PRONOUNS and not mine:
+            who = _who(before, rules)  # "a guy who had a stroke", "mi vecina que se cayó"
+            theirs = who is not None and (who in rules.pets or (denied and who in rules.relatives))
+        before = said[-1] if said else before
         if not theirs:
             subject = _subject(clause, rules.possessives)
             who = _who(subject, rules)
@@ -189,6 +200,36 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
         blanked.append(text[first:last])
         out[first:last] = " " * (last - first)
     return "".join(out), blanked
+
+
+def _treatment_of_another(clauses: Sequence[tuple[bool, list[Token]]], rules: Others) -> bool:
+    """Whether the treatment is named outside the writer's own clauses: "my son had his
+    infusion yesterday and is wheezing, I'm fine" ties the son to the treatment (he is
+    the patient, told by a carer); "yo estoy bien de la infusión" ties it to the writer."""
+    writer = rules.first_person - rules.possessives  # "I", "yo", "estoy": not "my"
+    for _, clause in clauses:
+        said = {t.text for t in clause if t.kind == "word"}
+        if not said.isdisjoint(rules.treatment) and said.isdisjoint(writer):
+            return True
+    return False
+
+
+def _openers(tokens: Sequence[Token]) -> list[str | None]:
+    """Per clause of `_clauses`, the word that opened it ("who", "but"), if any."""
+    openers: list[str | None] = []
+    current = False
+    opener: str | None = None
+    for token in tokens:
+        if token.kind in ("soft", "hard") or token.text in _CLAUSE_WORDS:
+            if current:
+                openers.append(opener)
+            current = False
+            opener = token.text if token.kind == "word" else None
+        else:
+            current = True
+    if current:
+        openers.append(opener)
+    return openers
 
 
 def _clauses(tokens: Sequence[Token]) -> list[tuple[bool, list[Token]]]:

@@ -330,3 +330,43 @@ def test_spanish_participles_said_without_their_d_are_read_in_full(text: str,
                                                                    level: str) -> None:
     """Caribbean and Andalusian Spanish drop the "d": "enredao" is "enredado"."""
     assert triage(text).level == level
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    # breathlessness in older adults' and British idiom
+    ("I'm out of puff after a few steps", "emergency"),
+    ("totally winded out just getting dressed", "emergency"),
+    # wheezing told as a sound, with voice-to-text's word for "breathe"
+    ("she's whistling when she breeze in and out", "emergency"),
+    # every form of "black out"; a near-faint that then happened, and one that did not
+    ("dad keeps blacking out when he stands", "emergency"),
+    ("thought I was gonna faint and then I did", "emergency"),
+    ("felt like I was going to pass out", "urgent"),
+    ("almost passed out but I didn't", "urgent"),
+    ("nearly blacked out in the shower", "urgent"),
+    # weakness on standing, told with the feet
+    ("mum is very wobbly on her feet today", "urgent"),
+    ("can't get up without holding on to the table", "urgent"),
+    # sudden loss of sight in one eye (a stroke sign), in Spanish
+    ("de repente me quedé sin ver del ojo izquierdo", "emergency"),
+    ("es como si me bajaran una persiana en el ojo", "emergency"),
+])
+def test_red_flags_told_in_idiom_or_by_what_happened(text: str, level: str) -> None:
+    assert triage(text).level == level
+
+
+@pytest.mark.parametrize("text", [
+    "Last time I had IVIG I ended up in the ER with chest pain, this time nothing, all good",
+    "la última vez me desmayé en la clínica, esta vez estoy perfecta",
+    "I read about a man who had a stroke lol anyway I'm fine",
+    "mi suegra que vive con nosotros se desmayó ayer, pero yo estoy bien de la infusión",
+])
+def test_an_earlier_infusion_or_someone_else_raises_no_alert(text: str) -> None:
+    assert triage(text).level in ("ok", "unclear")
+
+
+def test_a_relative_tied_to_the_treatment_is_still_the_patient() -> None:
+    """A carer who is fine, telling of the one who had the infusion: the patient."""
+    assert triage("my son had his infusion yesterday and is wheezing, I'm fine"
+                  ).level == "emergency"
+    assert triage("the last time I had chest pain was an hour ago").level == "emergency"
