@@ -370,3 +370,15 @@ def test_a_relative_tied_to_the_treatment_is_still_the_patient() -> None:
     assert triage("my son had his infusion yesterday and is wheezing, I'm fine"
                   ).level == "emergency"
     assert triage("the last time I had chest pain was an hour ago").level == "emergency"
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("itchy red spots on my forearm, not spreading", "mild"),
+    ("tengo granitos rojos en el brazo", "mild"),
+    ("red spots on my leg and my leg is swollen and hot", "urgent"),  # the clot signs stay
+    ("headache and the light hurts my eyes, had to close the blinds", "urgent"),
+    ("went blind in one eye for a minute", "emergency"),
+])
+def test_spots_on_a_limb_are_a_rash_and_window_blinds_are_not_blindness(text: str,
+                                                                         level: str) -> None:
+    assert triage(text).level == level
