@@ -39,6 +39,11 @@ def read(text: str, lang: str | None, book: Rulebook, choices: ChoiceBook,
     if numbered is not None and any(c.finding not in book.by_key
                                     for c in numbered.choices.values()):
         numbered = None  # a rulebook without these findings (tests build small ones)
+    if numbered is not None and choices.acknowledges(text, question):
+        said = analyse(text, lang, book, None, history)  # for the reply's language
+        return TriageResult("unclear", (), said.language, reasons=(
+            f"'{text.strip()}' acknowledges the numbered question ({question}) without "
+            "answering it: a person should ask again",))
     picked = read_choices(text, numbered, choices) if numbered is not None else None
     rest = picked.rest if picked is not None else text
     rest, elsewhere = _set_aside_others(rest, choices.others)
