@@ -56,6 +56,8 @@ def read(text: str, lang: str | None, book: Rulebook, choices: ChoiceBook,
     if picked is not None and numbered is not None:
         result = _with_choices(result, picked, numbered, choices, book)
     if result.level in RED_FLAGS:
+        if second is not None and may_lift(result):
+            result = lift(result, second.read(text), second.settings.lift)
         return result
     mentioned = topics_of(text, book, choices)
     if second is not None and second_may_read(result, mentioned, choices):
@@ -79,6 +81,29 @@ def second_opinion(result: TriageResult, reading: Reading, threshold: float) -> 
            f" read as {level}): please read")
     finding = Finding(SECOND_READER_KEY, level, "red flag read by the second reader", "")
     return replace(result, level=level, findings=(finding, *result.findings),
+                   reasons=(*result.reasons, why))
+
+
+def may_lift(result: TriageResult) -> bool:
+    """Whether the second reader may lift this urgent reading to emergency: only where
+    the rules read urgent from the findings alone (no reason: no answer to a check-in,
+    no trend against earlier messages, none of someone else's; the reader knows only
+    the text) and set nothing aside (word counts cannot read "no chest pain" or "the
+    chest pain is gone")."""
+    return (result.level == "urgent" and not result.set_aside and not result.reasons
+            and not _reports_nothing(result))
+
+
+def lift(result: TriageResult, reading: Reading, threshold: float) -> TriageResult:
+    """Urgent -> emergency when the second reader finds an emergency at least
+    `threshold` likely (`lift` in second_reader.toml); never lowers anything."""
+    if result.level != "urgent" or reading.emergency < threshold:
+        return result
+    why = (f"the rules read urgent; the second reader raised it to emergency "
+           f"({reading.emergency:.0%} likely an emergency): please read")
+    finding = Finding(SECOND_READER_KEY, "emergency",
+                      "emergency raised by the second reader", "")
+    return replace(result, level="emergency", findings=(finding, *result.findings),
                    reasons=(*result.reasons, why))
 
 
