@@ -88,9 +88,11 @@ def may_lift(result: TriageResult) -> bool:
     """Whether the second reader may lift this urgent reading to emergency: only where
     the rules read urgent from the findings alone (no reason: no answer to a check-in,
     no trend against earlier messages, none of someone else's; the reader knows only
-    the text) and set nothing aside (word counts cannot read "no chest pain" or "the
-    chest pain is gone")."""
+    the text), set nothing aside (word counts cannot read "no chest pain" or "the
+    chest pain is gone") and found nothing said to be fine ("lips puffy but I can
+    breathe ok": the patient answered the question the lift would ask)."""
     return (result.level == "urgent" and not result.set_aside and not result.reasons
+            and not any(f.level == "ok" for f in result.findings)
             and not _reports_nothing(result))
 
 
