@@ -63,6 +63,7 @@ SHORTHAND = [
     ("no SOB no CP, all good", "ok"),
     ("my son has CP, he is doing great after the infusion", "ok"),
     ("my CPAP machine is fine", "ok"),
+    ("me cambié de casa, mi CP es 06700, todo bien", "ok"),
     ("todo bien, gracias x preguntar", "ok"),
 ]
 
@@ -101,6 +102,10 @@ INSTRUCTIONS_AND_JOKES = [
     ("jk", "unclear"),
     ("es broma", "unclear"),
     ("if I have to walk upstairs I get chest pain", "emergency"),
+    # "si tengo" is also "sí tengo" (yes, I have) without its accent: a report
+    ("sí tengo dolor de pecho desde anoche", "emergency"),
+    ("si tengo la pierna hinchada", "urgent"),
+    ("si siento que me falta el aire", "emergency"),
 ]
 
 # 5. The IV arm: a sign spreading up the arm, or worse days later, is a clot sign; a
