@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from .choices import NONE_KEY, ChoiceBook, NumberedQuestion, Others, Picked, read_choices
 from .engine import Finding, PriorFinding, TriageResult, analyse, asks_a_person
+from .patterns import clause_string
 from .rulebook import LEVEL_RANK, Rulebook
 from .second_reader import Reading, SecondReader
 from .text import Token, tokenize
@@ -58,7 +59,7 @@ def read(text: str, lang: str | None, book: Rulebook, choices: ChoiceBook,
     if result.level in RED_FLAGS:
         if second is not None and may_lift(result):
             result = lift(result, second.read(text), second.settings.lift)
-        return result
+        return _told_as_a_joke(result, text, book)
     mentioned = topics_of(text, book, choices)
     if second is not None and second_may_read(result, mentioned, choices):
         result = second_opinion(result, second.read(text), second.threshold)
@@ -82,6 +83,21 @@ def second_opinion(result: TriageResult, reading: Reading, threshold: float) -> 
     finding = Finding(SECOND_READER_KEY, level, "red flag read by the second reader", "")
     return replace(result, level=level, findings=(finding, *result.findings),
                    reasons=(*result.reasons, why))
+
+
+def _told_as_a_joke(result: TriageResult, text: str, book: Rulebook) -> TriageResult:
+    """A red flag stays at its level when the patient calls it a joke ("jk", "es
+    broma"); the nurse is told, so that the call can start from it."""
+    jokes = book.hypothetical.jokes
+    if jokes is None:
+        return result
+    said, _ = clause_string([book.lexicon.correct(t.text) for t in tokenize(text)
+                             if t.kind == "word"])
+    if not jokes.regex.search(said):
+        return result
+    return replace(result, reasons=(
+        *result.reasons, "the patient calls it a joke; a red flag is not taken back by a "
+        "joke (safety rule 1): please read"))
 
 
 def may_lift(result: TriageResult) -> bool:

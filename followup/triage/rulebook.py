@@ -110,6 +110,9 @@ class HypotheticalRules:
     # the patient is well now.
     plan_if: Phrase | None = None
     plan_then: Phrase | None = None
+    # "chest pain jk", "me desmayé, es broma": a joke marker takes no red flag back (a
+    # joke and a cover-up read the same in a text: safety rule 1); it only tells staff.
+    jokes: Phrase | None = None
 
 
 @dataclass(frozen=True)
@@ -737,7 +740,7 @@ class _Loader:
         entry = "hypothetical"
         unknown = set(table) - {"cues", "question_words", "max_level", "instructions",
                                 "conditionals", "conditional_reach", "risk", "risk_unless",
-                                "requests", "plan_if", "plan_then"}
+                                "requests", "plan_if", "plan_then", "jokes"}
         if unknown:
             raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
         words = frozenset(normalise_phrase(w) for w in
@@ -756,6 +759,7 @@ class _Loader:
             requests=self._optional_cues(compiler, table, "requests", entry),
             plan_if=self._optional_cues(compiler, table, "plan_if", entry),
             plan_then=self._optional_cues(compiler, table, "plan_then", entry),
+            jokes=self._optional_cues(compiler, table, "jokes", entry),
         )
 
     def _history(self, data: Mapping[str, Any], compiler: PhraseCompiler) -> HistoryRules:

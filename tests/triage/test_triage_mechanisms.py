@@ -292,3 +292,19 @@ def test_leave_one_batch_out_chooses_the_lowest_lift_within_the_overcall_budget(
     assert lifted(held[1], 0.65, 0.65) == "urgent"
     assert lifted(held[0], 0.65, None) == "urgent"
     assert "| 0.65 |" in lift_report(held, 0.65, 0.65)
+
+
+@pytest.mark.parametrize("text,level", [
+    ("chest pain jk", "emergency"),
+    ("me desmayé, es broma", "emergency"),
+    ("my leg is swollen lol just kidding", "urgent"),
+])
+def test_a_red_flag_called_a_joke_stays_and_staff_are_told(text: str, level: str) -> None:
+    result = triage(text, second_reader=None)
+    assert result.level == level
+    assert any("calls it a joke" in r for r in result.reasons)
+
+
+@pytest.mark.parametrize("text", ["headache jk", "jk", "all good, es broma lo de ayer"])
+def test_a_joke_without_a_red_flag_says_nothing_of_one(text: str) -> None:
+    assert not any("joke" in r for r in triage(text, second_reader=None).reasons)
