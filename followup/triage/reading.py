@@ -91,6 +91,9 @@ def _told_as_a_joke(result: TriageResult, text: str, book: Rulebook) -> TriageRe
     jokes = book.hypothetical.jokes
     if jokes is None:
         return result
+    words = jokes.prefilter  # a cheap look first: most red flags are no joke
+    if words is not None and not any(w in text.lower() for w in words):
+        return result
     said, _ = clause_string([book.lexicon.correct(t.text) for t in tokenize(text)
                              if t.kind == "word"])
     if not jokes.regex.search(said):
