@@ -186,6 +186,17 @@ def test_the_asked_back_message_keeps_its_own_time_window(client, svc, oncall, c
     assert [a for a, _ in history(svc, by_reason["asked_back"]["id"])] == ["opened"]
 
 
+def test_a_flag_lifted_to_emergency_by_the_second_reader_says_so_in_words(client, oncall):
+    enrol(client, oncall)
+    # the rules read the leg (urgent); the chest "feels odd" is no phrase of theirs
+    reply = say(client, "my leg is swollen and hot and my chest feels odd", "SM1")
+    [flag] = flags(client, oncall)
+    assert flag["level"] == "emergency"
+    assert "the rules read urgent; the second reader raised it to emergency" in flag["detail"]
+    assert "please read" in flag["detail"]
+    assert "911" in reply
+
+
 def test_a_flag_raised_by_the_second_reader_says_so_in_words(client, oncall):
     enrol(client, oncall)
     reply = say(client, "my chest feels funny", "SM1")  # no phrase of the rulebook says this

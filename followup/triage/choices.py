@@ -89,6 +89,19 @@ class ChoiceBook:
     placed_by: Mapping[str, frozenset[str]] = field(default_factory=dict)  # topic -> finding ids
     denied: frozenset[str] = frozenset()  # "1 no 2 no": words after a number that deny it
     affirmed: frozenset[str] = frozenset()  # "2 yes"
+    # Bare acknowledgements ("ok", a thumbs-up) that answer no numbered question, and the
+    # questions that ask for numbers only (there "ok" is no answer; see `acknowledges`).
+    acknowledgements: frozenset[str] = frozenset()
+    numbers_only: frozenset[str] = frozenset()
+
+    def acknowledges(self, text: str, question: str | None) -> bool:
+        """Whether `text` is only an acknowledgement sent to a question that asks for
+        numbers: "ok" or 👍 there says the patient read it, not that none applies."""
+        if question not in self.numbers_only:
+            return False
+        bare = " ".join(re.sub(r"[^\w\s\U0001F300-\U0001FAFF\u2600-\u27BF]", " ",
+                               normalise_phrase(text)).split())
+        return bool(bare) and bare in self.acknowledgements
 
     def unplaced(self, topics: Sequence[str], finding_keys: Iterable[str]) -> tuple[str, ...]:
         """The topics that none of these findings places."""
@@ -156,7 +169,14 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
         others = Others(pets, relatives, words_of("possessives"), words_of("first_person"),
                         tuple(normalise_phrase(p) for p in raw_others.get("not_me", [])),
                         mentions, words_of("treatment"))
+    unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
+    if unknown_questions:
+        raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "
+                            f"{sorted(unknown_questions)}")
     return ChoiceBook(
+        acknowledgements=frozenset(" ".join(normalise_phrase(w).split())
+                                   for w in reading.get("acknowledgements", [])),
+        numbers_only=frozenset(reading.get("numbers_only", [])),
         placed_by=placed_by,
         others=others,
         questions=questions,

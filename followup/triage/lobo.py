@@ -27,7 +27,7 @@ from typing import Any
 
 from . import _default_rulebook, default_choices, triage
 from .evaluate import RED_FLAGS, Scores, parse_history
-from .reading import second_may_read, topics_of
+from .reading import may_lift, second_may_read, topics_of
 from .second_reader import TRAINING_PATH, Reading, load_training, train, trainable
 
 MAX_FALSE_ALARMS = 0.03  # the policy's target for ok/mild messages raised
@@ -35,6 +35,10 @@ MAX_FALSE_ALARMS = 0.03  # the policy's target for ok/mild messages raised
 # (an alert) until the patient answers.
 ASKED_BACK = "urgent"
 THRESHOLDS = tuple(round(0.1 + 0.05 * i, 2) for i in range(18))  # 0.10 ... 0.95
+# The lift of urgent to emergency may add at most this share of over-calls: messages
+# that are not emergencies read as emergencies (an ambulance the patient did not need).
+MAX_ADDED_OVERCALLS = 0.01
+LIFTS = tuple(round(0.5 + 0.05 * i, 2) for i in range(10))  # 0.50 ... 0.95
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class HeldOut:
     reads_nothing: bool  # the second reader may not read it (see reading.second_may_read)
     reading: Reading
     asked_back: bool  # unless raised, the patient is asked back and a nurse flagged urgent
+    may_lift: bool = False  # read urgent by the rules, nothing set aside (reading.may_lift)
 
 
 def labelled_files(repo: Path) -> list[Path]:
@@ -103,7 +108,7 @@ def hold_out(cases: Sequence[Mapping[str, Any]]) -> list[HeldOut]:
                 default_choices())
             out.append(HeldOut(batch, str(case.get("lang") or "en"), str(case["expect"]),
                                result.level, not may, reader.read(text),
-                               bool(result.ask_back)))
+                               bool(result.ask_back), may_lift(result)))
     return out
 
 
@@ -116,6 +121,54 @@ def score(held: Iterable[HeldOut], threshold: float, combined: bool) -> Scores:
             says = ASKED_BACK if h.asked_back and h.rules not in RED_FLAGS else h.rules
         scores.add(h.expected, says)
     return scores
+
+
+def lifted(h: HeldOut, threshold: float, lift: float | None) -> str:
+    """The combined reading of one held-out message, with the urgent -> emergency lift
+    at `lift` (None: no lift)."""
+    says = h.reading.level() if h.reading.red_flag >= threshold else "ok"
+    if h.rules in RED_FLAGS or h.reads_nothing or says == "ok":
+        says = ASKED_BACK if h.asked_back and h.rules not in RED_FLAGS else h.rules
+    if (lift is not None and says == "urgent" and h.rules == "urgent" and h.may_lift
+            and h.reading.emergency >= lift):
+        says = "emergency"
+    return says
+
+
+def overcalls(held: Iterable[HeldOut], threshold: float, lift: float | None) -> tuple[int, int]:
+    """(messages read as emergency that are not, messages that are not emergencies)."""
+    quiet = [h for h in held if h.expected != "emergency"]
+    return sum(lifted(h, threshold, lift) == "emergency" for h in quiet), len(quiet)
+
+
+def choose_lift(held: Sequence[HeldOut], threshold: float) -> float:
+    """The lowest lift at which the held-out second reader adds no more than
+    `MAX_ADDED_OVERCALLS` of over-calls (non-emergencies read as emergencies) to the
+    combined reading without a lift; 1.0 (never) if none does."""
+    before, quiet = overcalls(held, threshold, None)
+    fits = [t for t in LIFTS
+            if (overcalls(held, threshold, t)[0] - before) <= MAX_ADDED_OVERCALLS * quiet]
+    return min(fits) if fits else 1.0
+
+
+def lift_report(held: Sequence[HeldOut], threshold: float, current: float) -> str:
+    """Per lift: emergencies caught and over-calls of the combined reading."""
+    lines = ["| lift | emergency recall | over-calls (non-emergency read as emergency) "
+             "| added by the lift |", "| --- | --- | --- | --- |"]
+    before, quiet = overcalls(held, threshold, None)
+    emergencies = [h for h in held if h.expected == "emergency"]
+    for t in (None, *LIFTS):
+        over, _ = overcalls(held, threshold, t)
+        caught = sum(lifted(h, threshold, t) == "emergency" for h in emergencies)
+        lines.append(f"| {'none' if t is None else f'{t:.2f}'} | "
+                     f"{caught / max(len(emergencies), 1):.1%} ({caught}/{len(emergencies)}) | "
+                     f"{over / max(quiet, 1):.1%} ({over}/{quiet}) | "
+                     f"{(over - before) / max(quiet, 1):+.1%} |")
+    lines.append("")
+    lines.append(f"chosen lift {choose_lift(held, threshold):.2f} (the lowest that adds <= "
+                 f"{MAX_ADDED_OVERCALLS:.0%} over-calls); second_reader.toml has "
+                 f"{current:.2f}.")
+    return "\n".join(lines)
 
 
 def choose(held: Sequence[HeldOut]) -> float:
@@ -180,4 +233,7 @@ def _cells(s: Scores) -> str:
 def run(training: Path = TRAINING_PATH) -> str:
     from .second_reader import load_settings
 
-    return report(hold_out(load_training(training)), load_settings().threshold)
+    settings = load_settings()
+    held = hold_out(load_training(training))
+    return (report(held, settings.threshold) + "\n\n"
+            + lift_report(held, settings.threshold, settings.lift))

@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from .choices import NONE_KEY, ChoiceBook, NumberedQuestion, Others, Picked, read_choices, read_none
 from .engine import Finding, PriorFinding, TriageResult, analyse, asks_a_person
+from .patterns import clause_string
 from .rulebook import LEVEL_RANK, Rulebook
 from .second_reader import Reading, SecondReader
 from .text import Token, tokenize
@@ -43,6 +44,11 @@ def read(text: str, lang: str | None, book: Rulebook, choices: ChoiceBook,
     if numbered is not None and any(c.finding not in book.by_key
                                     for c in numbered.choices.values()):
         numbered = None  # a rulebook without these findings (tests build small ones)
+    if numbered is not None and choices.acknowledges(text, question):
+        said = analyse(text, lang, book, None, history)  # for the reply's language
+        return TriageResult("unclear", (), said.language, reasons=(
+            f"'{text.strip()}' acknowledges the numbered question ({question}) without "
+            "answering it: a person should ask again",))
     picked = (read_choices(text, numbered, choices) if numbered is not None
               else read_none(text, choices))
     rest = picked.rest if picked is not None else text
@@ -56,7 +62,9 @@ def read(text: str, lang: str | None, book: Rulebook, choices: ChoiceBook,
     if picked is not None:
         result = _with_choices(result, picked, numbered, choices, book)
     if result.level in RED_FLAGS:
-        return result
+        if second is not None and may_lift(result):
+            result = lift(result, second.read(text), second.settings.lift)
+        return _told_as_a_joke(result, text, book)
     mentioned = topics_of(text, book, choices)
     if second is not None and second_may_read(result, mentioned, choices):
         result = second_opinion(result, second.read(text), second.threshold)
@@ -79,6 +87,49 @@ def second_opinion(result: TriageResult, reading: Reading, threshold: float) -> 
            f" read as {level}): please read")
     finding = Finding(SECOND_READER_KEY, level, "red flag read by the second reader", "")
     return replace(result, level=level, findings=(finding, *result.findings),
+                   reasons=(*result.reasons, why))
+
+
+def _told_as_a_joke(result: TriageResult, text: str, book: Rulebook) -> TriageResult:
+    """A red flag stays at its level when the patient calls it a joke ("jk", "es
+    broma"); the nurse is told, so that the call can start from it."""
+    jokes = book.hypothetical.jokes
+    if jokes is None:
+        return result
+    words = jokes.prefilter  # a cheap look first: most red flags are no joke
+    if words is not None and not any(w in text.lower() for w in words):
+        return result
+    said, _ = clause_string([book.lexicon.correct(t.text) for t in tokenize(text)
+                             if t.kind == "word"])
+    if not jokes.regex.search(said):
+        return result
+    return replace(result, reasons=(
+        *result.reasons, "the patient calls it a joke; a red flag is not taken back by a "
+        "joke (safety rule 1): please read"))
+
+
+def may_lift(result: TriageResult) -> bool:
+    """Whether the second reader may lift this urgent reading to emergency: only where
+    the rules read urgent from the findings alone (no reason: no answer to a check-in,
+    no trend against earlier messages, none of someone else's; the reader knows only
+    the text), set nothing aside (word counts cannot read "no chest pain" or "the
+    chest pain is gone") and found nothing said to be fine ("lips puffy but I can
+    breathe ok": the patient answered the question the lift would ask)."""
+    return (result.level == "urgent" and not result.set_aside and not result.reasons
+            and not any(f.level == "ok" for f in result.findings)
+            and not _reports_nothing(result))
+
+
+def lift(result: TriageResult, reading: Reading, threshold: float) -> TriageResult:
+    """Urgent -> emergency when the second reader finds an emergency at least
+    `threshold` likely (`lift` in second_reader.toml); never lowers anything."""
+    if result.level != "urgent" or reading.emergency < threshold:
+        return result
+    why = (f"the rules read urgent; the second reader raised it to emergency "
+           f"({reading.emergency:.0%} likely an emergency): please read")
+    finding = Finding(SECOND_READER_KEY, "emergency",
+                      "emergency raised by the second reader", "")
+    return replace(result, level="emergency", findings=(finding, *result.findings),
                    reasons=(*result.reasons, why))
 
 

@@ -110,6 +110,9 @@ class HypotheticalRules:
     # the patient is well now.
     plan_if: Phrase | None = None
     plan_then: Phrase | None = None
+    # "chest pain jk", "me desmayé, es broma": a joke marker takes no red flag back (a
+    # joke and a cover-up read the same in a text: safety rule 1); it only tells staff.
+    jokes: Phrase | None = None
 
 
 @dataclass(frozen=True)
@@ -181,8 +184,17 @@ class Lexicon:
     """
 
     def __init__(self, vocabulary: Iterable[str], common: Iterable[str],
-                 negations: Iterable[str] = ()) -> None:
+                 negations: Iterable[str] = (),
+                 endings: Sequence[tuple[str, tuple[str, ...]]] = (),
+                 abbreviations: Mapping[str, str] | None = None) -> None:
         self.vocabulary = frozenset(vocabulary)
+        # Texting shorthand that always means one word ("dlr" -> "dolor", "d" -> "de");
+        # shorthand whose sense depends on the words around it ("SOB", "CP", "HA") is
+        # written as phrases in the findings instead.
+        self.abbreviations = dict(abbreviations or {})
+        # Spanish diminutive and superlative endings ("hinchadita", "hinchadísima",
+        # "dolorcito"): (ending, the endings of the base word to try), longest first.
+        self.endings = tuple(sorted(endings, key=lambda e: -len(e[0])))
         self.known = self.vocabulary | frozenset(common)
         self.negations = frozenset(negations)
         buckets: dict[str, list[str]] = {}
@@ -205,6 +217,9 @@ class Lexicon:
 
     def correct(self, word: str) -> str:
         """Return the vocabulary spelling of `word` (or `word` itself)."""
+        spelled = self.abbreviations.get(word)
+        if spelled is not None:
+            return spelled
         if word in self.known:
             return word
         cached = self._cache.get(word)
@@ -214,7 +229,26 @@ class Lexicon:
             cached = self._cache[word] = self._lookup(word)
         return cached
 
+    def base(self, word: str) -> str | None:
+        """The rulebook word a diminutive or superlative is made from ("mareadito" ->
+        "mareado", "hinchadísima" -> "hinchada", "dolorcito" -> "dolor", "poquito" ->
+        "poco"), or None. A form the rulebook lists itself keeps its own meaning
+        ("ronchitas" are a few spots, not hives), and so does an everyday word
+        ("visita" is no "vise"): `correct` asks only about unknown words.
+        The stem must keep 3 letters, so "quitó" or "grito" are never read as a base."""
+        for ending, replacements in self.endings:
+            stem = word[:-len(ending)]
+            if not word.endswith(ending) or len(stem) < 3:
+                continue
+            for replacement in replacements:
+                if stem + replacement in self.vocabulary:
+                    return stem + replacement
+        return None
+
     def _lookup(self, word: str) -> str:
+        base = self.base(word)
+        if base is not None:
+            return base
         fixed = self._nearest(word)
         if fixed in self.negations and not _typed_as_negation(word, fixed):
             return word
@@ -350,7 +384,8 @@ class _Loader:
                 "severe_from", 7)),
             language_hints=hints,
             lexicon=Lexicon(self.vocabulary | set().union(*hints.values()), common,
-                            scope.negation_words),
+                            scope.negation_words, self._endings(data),
+                            self._abbreviations(data)),
             context=context,
             hypothetical=hypothetical,
             trend=trend,
@@ -600,6 +635,34 @@ class _Loader:
         shared = hints["en"] & hints["es"]
         return {lang: words - shared for lang, words in hints.items()}
 
+    def _endings(self, data: Mapping[str, Any]) -> list[tuple[str, tuple[str, ...]]]:
+        """`[lexicon] endings`: each item is an ending followed by the endings of the
+        base word to try in its place (["itas", "as", "es"])."""
+        raw = self._table(data, "lexicon", "lexicon").get("endings", [])
+        if not isinstance(raw, list):
+            raise self.fail("lexicon", "'endings' must be a list of lists of strings")
+        out: list[tuple[str, tuple[str, ...]]] = []
+        for item in raw:
+            if (not isinstance(item, list) or len(item) < 2
+                    or not all(isinstance(w, str) for w in item) or not item[0]):
+                raise self.fail("lexicon", f"'endings' item {item!r} must be an ending "
+                                "followed by at least one replacement")
+            out.append((normalise_phrase(item[0]), tuple(normalise_phrase(w) for w in item[1:])))
+        return out
+
+    def _abbreviations(self, data: Mapping[str, Any]) -> dict[str, str]:
+        """`[lexicon.abbreviations]`: one shorthand word -> the one word it stands for."""
+        raw = self._table(data, "lexicon", "lexicon").get("abbreviations", {})
+        if not isinstance(raw, Mapping):
+            raise self.fail("lexicon", "'abbreviations' must be a table of word = word")
+        out: dict[str, str] = {}
+        for short, word in raw.items():
+            full = normalise_phrase(str(word))
+            if not isinstance(word, str) or not full or " " in full:
+                raise self.fail("lexicon", f"abbreviation {short!r} must stand for one word")
+            out[normalise_phrase(str(short))] = full
+        return out
+
     def _common_words(self, data: Mapping[str, Any]) -> set[str]:
         """Everyday words that must never be 'corrected' into symptoms (optional side file)."""
         name = self._table(data, "lexicon", "lexicon").get("common_words_file")
@@ -677,7 +740,7 @@ class _Loader:
         entry = "hypothetical"
         unknown = set(table) - {"cues", "question_words", "max_level", "instructions",
                                 "conditionals", "conditional_reach", "risk", "risk_unless",
-                                "requests", "plan_if", "plan_then"}
+                                "requests", "plan_if", "plan_then", "jokes"}
         if unknown:
             raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
         words = frozenset(normalise_phrase(w) for w in
@@ -696,6 +759,7 @@ class _Loader:
             requests=self._optional_cues(compiler, table, "requests", entry),
             plan_if=self._optional_cues(compiler, table, "plan_if", entry),
             plan_then=self._optional_cues(compiler, table, "plan_then", entry),
+            jokes=self._optional_cues(compiler, table, "jokes", entry),
         )
 
     def _history(self, data: Mapping[str, Any], compiler: PhraseCompiler) -> HistoryRules:

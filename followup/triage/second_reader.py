@@ -48,16 +48,20 @@ class Settings:
     c: float
     char_min: int
     char_max: int
+    # Probability of an emergency at which the second reader lifts an urgent reading of
+    # the rules to emergency (1.0: never). Chosen by `followup triage --lobo` too.
+    lift: float = 1.0
 
 
 def load_settings(path: Path = SETTINGS_PATH) -> Settings:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     settings = Settings(float(data["threshold"]), float(data["c"]), int(data["char_min"]),
-                        int(data["char_max"]))
+                        int(data["char_max"]), float(data.get("lift", 1.0)))
     if not 0 < settings.threshold < 1 or settings.c <= 0 \
-            or not 1 <= settings.char_min <= settings.char_max:
+            or not 1 <= settings.char_min <= settings.char_max \
+            or not 0 < settings.lift <= 1:
         raise ValueError(f"{path.name}: threshold must be in (0, 1), c > 0, "
-                         "1 <= char_min <= char_max")
+                         "1 <= char_min <= char_max, lift in (0, 1]")
     return settings
 
 

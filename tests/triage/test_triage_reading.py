@@ -352,7 +352,9 @@ def test_spanish_participles_said_without_their_d_are_read_in_full(text: str,
     ("es como si me bajaran una persiana en el ojo", "emergency"),
 ])
 def test_red_flags_told_in_idiom_or_by_what_happened(text: str, level: str) -> None:
-    assert triage(text).level == level
+    """The rules' own reading (the second reader may lift a near-faint to emergency)."""
+    assert triage(text, second_reader=None).level == level
+    assert triage(text).level in (level, "emergency")
 
 
 @pytest.mark.parametrize("text", [
