@@ -195,10 +195,37 @@ def read_none(text: str, book: ChoiceBook) -> Picked | None:
     """A whole reply that means "none of these" ("none of the above", "no a todo"),
     read as "0" whether or not a numbered question is pending: every check-in lists
     the red flags, so it can only be an answer to that list."""
-    whole = " ".join(t.text for t in tokenize(text) if t.kind == "word")
+    tokens = tokenize(text)
+    return _whole_none(text, tokens, book) or _all_denied(text, tokens, book)
+
+
+def _whole_none(text: str, tokens: Sequence[Token], book: ChoiceBook) -> Picked | None:
+    whole = " ".join(t.text for t in tokens if t.kind == "word")
     if whole in book.none_phrases:
         return Picked((0,), text.strip(), " " * len(text), None)
     return None
+
+
+def _all_denied(text: str, tokens: Sequence[Token], book: ChoiceBook) -> Picked | None:
+    """"1 no 2 no 3 no 4 no - none of those": two or more numbers, each denied, read as
+    "0" even with no numbered question pending (only our list is numbered like that);
+    what follows is left to the rulebook ("1 no 2 no 3 no 4 un poco de dolor de cabeza").
+    A number not denied leaves the whole reply to the rulebook."""
+    pairs, i, end = 0, 0, 0
+    while i + 1 < len(tokens):
+        number, word = tokens[i], tokens[i + 1]
+        if number.kind in ("soft", "sym") or number.text in book.joiners:
+            i += 1
+            continue
+        if number.kind != "num" or number.unit is not None or word.text not in book.denied:
+            break
+        pairs, end, i = pairs + 1, word.end, i + 2
+    if pairs < 2 or (i < len(tokens) and tokens[i].kind == "num" and tokens[i].unit is None):
+        return None  # "1 no 2 no 3 si": a number not denied, without its list
+    rest = text[end:]
+    left = " ".join(t.text for t in tokenize(rest) if t.kind == "word")
+    blank = " " * end + (" " * len(rest) if left in book.none_phrases else rest)
+    return Picked((0,), text[:end].strip(), blank, None)
 
 
 def read_choices(text: str, question: NumberedQuestion, book: ChoiceBook) -> Picked | None:
@@ -209,9 +236,9 @@ def read_choices(text: str, question: NumberedQuestion, book: ChoiceBook) -> Pic
     neither is any number above the list (a temperature, a count). A number may be
     followed by a word that denies or affirms it ("1 no 2 no 3 no", "2 yes"), but only
     where a choice could end after that word: "2 no puedo respirar" is not "2 denied"."""
-    if (whole := read_none(text, book)) is not None:
-        return whole
     tokens = tokenize(text)
+    if (whole := _whole_none(text, tokens, book)) is not None:
+        return whole
     i, skipped = 0, 0
     while i < len(tokens) and skipped < 2 and tokens[i].kind == "word" \
             and tokens[i].text in book.lead:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from .patterns import Phrase, clause_string, span_to_tokens
-from .rulebook import LEVEL_RANK, FindingRule, Lexicon, Rulebook, TemperatureRules
+from .rulebook import LEVEL_RANK, FindingRule, HypotheticalRules, Lexicon, Rulebook, TemperatureRules
 from .spelled import spelled_temperatures
 from .text import SOFT, Token, tokenize
 
@@ -592,6 +592,8 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
                                    f"('{past[match]}'), with the patient well now")
             elif (index, match.first) in conditional or (index, match.first) in risk or (
                     (index, match.first) in hypothetical and
+                    # wholly inside the cue's reach: "watch for dark pee and my pee is dark"
+                    (index, match.last) in hypothetical and
                     LEVEL_RANK[match.rule.level] <= LEVEL_RANK[book.hypothetical.max_level]):
                 # "you said to watch for dark pee, none so far" says all is well; a plan
                 # ("if I get chest pain, who do I call") is for a person to answer
@@ -652,12 +654,17 @@ def _hypothetical_positions(clauses: Sequence[_Clause], book: Rulebook, asking: 
     cue_lists = [p for p in (rules.cues if asking else None, rules.instructions,
                              rules.risk if asking else None) if p is not None]
     positions: set[tuple[int, int]] = set()
+    if asking and rules.not_yet is not None \
+            and any(_cue_spans(rules.not_yet, clause) for clause in clauses):
+        # asked before any infusion, or after reading the leaflet: the whole message
+        return {(index, j) for index, clause in enumerate(clauses)
+                for j in range(len(clause.tokens))}
     for index, clause in enumerate(clauses):
         for phrase in cue_lists:
             for first, last in _cue_spans(phrase, clause):
                 if index == 0 and said is not None and said[1] <= first <= said[2]:
                     continue  # answering a check-in, "si me duele la pierna" starts with "sí"
-                positions.update((index, j) for j in _up_to_comma(clause, last + 1))
+                positions.update((index, j) for j in _up_to_comma(clause, last + 1, rules))
     return positions
 
 
@@ -672,7 +679,7 @@ def _risk_positions(clauses: Sequence[_Clause], book: Rulebook,
     return {(index, j) for index, clause in enumerate(clauses)
             if rules.risk_unless is None or not _cue_spans(rules.risk_unless, clause)
             for _, last in _cue_spans(rules.risk, clause)
-            for j in _up_to_comma(clause, last + 1)}
+            for j in _up_to_comma(clause, last + 1, rules)}
 
 
 def _conditional_positions(clauses: Sequence[_Clause], book: Rulebook,
@@ -717,9 +724,13 @@ def _plan_positions(clauses: Sequence[_Clause], book: Rulebook,
     return positions
 
 
-def _up_to_comma(clause: _Clause, start: int) -> Iterator[int]:
+def _up_to_comma(clause: _Clause, start: int, rules: HypotheticalRules) -> Iterator[int]:
+    """The words a cue governs: up to the next comma, or to where a new report starts
+    ("you said to watch for dark pee [and my pee is dark now]": `reach_ends`)."""
+    ends = ({first for first, _ in _cue_spans(rules.reach_ends, clause)}
+            if rules.reach_ends is not None else set())
     for j in range(start, len(clause.tokens)):
-        if clause.tokens[j].text == SOFT:
+        if clause.tokens[j].text == SOFT or j in ends:
             return
         yield j
 

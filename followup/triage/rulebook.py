@@ -19,7 +19,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .patterns import PatternError, Phrase, PhraseCompiler
-from .text import elided_variants, normalise_phrase, sound_alike_variants, squeeze_variants
+from .text import normalise_phrase, sound_alike_variants, squeeze_variants
 
 LEVELS = ("emergency", "urgent", "mild", "ok")
 LEVEL_RANK = {"unclear": -1, "ok": 0, "mild": 1, "urgent": 2, "emergency": 3}
@@ -113,6 +113,13 @@ class HypotheticalRules:
     # "chest pain jk", "me desmayé, es broma": a joke marker takes no red flag back (a
     # joke and a cover-up read the same in a text: safety rule 1); it only tells staff.
     jokes: Phrase | None = None
+    # "is dark pee normal? asking for when I have my first one next week", "read the
+    # leaflet about clots": said anywhere in a question, nothing in it is a report yet
+    # (up to `max_level`; an emergency always counts).
+    not_yet: Phrase | None = None
+    # Where a cue's reach ends before the comma: a new report ("watch for dark pee [and
+    # my pee is dark now]"), so a red flag told after an instruction is never hidden.
+    reach_ends: Phrase | None = None
 
 
 @dataclass(frozen=True)
@@ -260,7 +267,7 @@ class Lexicon:
             if variant in self.known:
                 return variant
         if len(word) >= 4:
-            for variant in (*elided_variants(word), *sound_alike_variants(word)):
+            for variant in sound_alike_variants(word):
                 if variant in self.vocabulary:
                     return variant
         for candidate in (*variants, word):
@@ -740,7 +747,8 @@ class _Loader:
         entry = "hypothetical"
         unknown = set(table) - {"cues", "question_words", "max_level", "instructions",
                                 "conditionals", "conditional_reach", "risk", "risk_unless",
-                                "requests", "plan_if", "plan_then", "jokes"}
+                                "requests", "plan_if", "plan_then", "jokes", "not_yet",
+                                "reach_ends"}
         if unknown:
             raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
         words = frozenset(normalise_phrase(w) for w in
@@ -760,6 +768,8 @@ class _Loader:
             plan_if=self._optional_cues(compiler, table, "plan_if", entry),
             plan_then=self._optional_cues(compiler, table, "plan_then", entry),
             jokes=self._optional_cues(compiler, table, "jokes", entry),
+            not_yet=self._optional_cues(compiler, table, "not_yet", entry),
+            reach_ends=self._optional_cues(compiler, table, "reach_ends", entry),
         )
 
     def _history(self, data: Mapping[str, Any], compiler: PhraseCompiler) -> HistoryRules:

@@ -153,16 +153,3 @@ def sound_alike_variants(word: str) -> list[str]:
             at = word.find(old, at + 1)
     return out
 
-
-# Spoken Spanish of the Caribbean, Andalusia and much of Latin America drops the "d"
-# between vowels at the end of participles, and people text it as they say it:
-# "hinchao", "enredao", "mareá", "dormío", "cansaos". Tried, like the spellings above,
-# only for words that are not known, and kept only when the full form is a rulebook word.
-_ELIDED = (("aos", "ados"), ("ao", "ado"), ("ios", "idos"), ("io", "ido"), ("as", "adas"),
-           ("a", "ada"))
-
-
-def elided_variants(word: str) -> list[str]:
-    """Full participles for a clipped one: "enredao" -> "enredado"."""
-    return [word[: -len(end)] + full for end, full in _ELIDED
-            if len(word) > len(end) + 2 and word.endswith(end)]

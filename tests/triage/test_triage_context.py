@@ -85,7 +85,10 @@ def test_leading_no_is_an_answer_not_a_negation() -> None:
     ("2 yes 4 no", "checkin_late", "urgent", ["little_urine"]),
     # "no" here is the patient's sentence, not a denial of 2: the words are read.
     ("2 no puedo respirar", "checkin_early", "emergency", ["trouble_breathing"]),
-    ("1 no 2 no 3 no 4 no", None, "unclear", []),  # no question: numbers mean nothing
+    # no question pending: every number denied still reads as "0" (only our list is
+    # numbered like that); a number not denied means nothing without its list
+    ("1 no 2 no 3 no 4 no", None, "ok", ["denied_red_flags"]),
+    ("1 no 2 no 3 si", None, "unclear", []),
 ])
 def test_a_whole_denial_and_per_number_yes_or_no_are_read(
         text: str, question: str | None, expected: str, keys: list[str]) -> None:

@@ -384,3 +384,49 @@ def test_a_relative_tied_to_the_treatment_is_still_the_patient() -> None:
 def test_spots_on_a_limb_are_a_rash_and_window_blinds_are_not_blindness(text: str,
                                                                          level: str) -> None:
     assert triage(text).level == level
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    # coughing blood told as what was seen
+    ("I coughed and there was blood on the napkin", "emergency"),
+    ("cough bringing up reddish stuff since this morning", "emergency"),
+    ("tos con flemas y sangre desde anoche", "emergency"),
+    ("coughing a bit, blood pressure was fine at the pharmacy", "mild"),
+    # confusion told by what the patient can no longer do
+    ("mom couldn't tell me her own address this afternoon", "emergency"),
+    ("he keeps calling me by his dead wife's name", "emergency"),
+    ("mi papá no sabía su dirección ni qué día es", "emergency"),
+    # one limb told against the other
+    ("her left calf is fatter than the right one", "urgent"),
+    ("tengo el brazo derecho más hinchado que el izquierdo", "urgent"),
+    # a head that burst, suddenly
+    ("all of a sudden my head exploded, worst ever", "emergency"),
+    ("de repente sentí que la cabeza me iba a explotar", "urgent"),
+    # English spelled by ear
+    ("hed hurt bad an lite hurt my eyes", "urgent"),
+    # urination counted
+    ("only peed one time since yesterday", "urgent"),
+])
+def test_red_flags_told_by_what_was_seen_or_counted(text: str, level: str) -> None:
+    assert triage(text, second_reader=None).level == level
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("you said to watch for dark pee and my pee is dark now", "urgent"),
+    ("I read about clots and my leg is swollen and hot", "urgent"),
+    ("me dijeron que vigilar la orina oscura y tengo la orina oscura", "urgent"),
+    ("you said to watch for dark pee and swollen legs, none so far", "ok"),
+    ("Read the leaflet about kidney problems and clots, but I feel totally normal", "ok"),
+    ("¿qué hago si me duele el pecho?", "unclear"),
+    ("Is dark pee normal after IVIG? asking for when I have my first one next week", "unclear"),
+    ("how long should I wait before getting my flu shot?", "unclear"),
+    ("1 no 2 no 3 no 4 no - none of those", "ok"),
+    ("1 no 2 no 3 no, but my leg is swollen", "urgent"),
+    ("me siento bárbaro, gracias", "ok"),
+    ("el que vomita es mi hermano, yo estoy joya", "ok"),
+])
+def test_a_report_after_an_instruction_counts_and_questions_before_it_do_not(
+        text: str, level: str) -> None:
+    """A cue ("watch for", "read about") governs up to a comma or a new report, never a
+    red flag told after it; a question asked before the first infusion reports nothing."""
+    assert triage(text, second_reader=None).level == level
