@@ -25,7 +25,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from .patterns import Phrase, clause_string, span_to_tokens
-from .rulebook import LEVEL_RANK, FindingRule, HypotheticalRules, Lexicon, Rulebook, TemperatureRules
+from .rulebook import (
+    LEVEL_RANK,
+    FindingRule,
+    HypotheticalRules,
+    Lexicon,
+    Rulebook,
+    TemperatureRules,
+)
 from .spelled import spelled_temperatures
 from .text import SOFT, Token, tokenize
 
