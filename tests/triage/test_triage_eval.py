@@ -9,6 +9,7 @@ import pytest
 from followup.triage import triage
 from followup.triage.evaluate import EvalReport, evaluate, format_report, load_cases
 
+HERE = Path(__file__).resolve().parent
 DEV_CASES = Path(__file__).resolve().parents[1] / "data" / "triage" / "dev_cases.jsonl"
 EXTRA_CASES = Path(__file__).resolve().parent / "cases_extra.jsonl"
 BLIND_2026_12_01 = Path(__file__).resolve().parent / "cases_blind_2026_12_01.jsonl"
@@ -53,29 +54,28 @@ def test_extra_cases_meet_safety_thresholds() -> None:
     _assert_thresholds(evaluate(cases))
 
 
-def test_blind_batches_of_2026_12_01_meet_safety_thresholds() -> None:
-    """Batches A and B (500 messages written blind, scored first pass at 93.8 % and
-    88.3 % red-flag sensitivity; docs/triage-validation.md), kept as a regression set."""
-    cases = _cases(BLIND_2026_12_01)
-    assert len(cases) == 500
-    assert {c["lang"] for c in cases} == {"en", "es"}
-    _assert_thresholds(evaluate(cases))
+# Every blind batch learned from, kept as a regression set: (file, size, first pass as
+# recorded in docs/triage-validation.md).
+BLIND_BATCHES = [
+    (BLIND_2026_12_01, 500, "A and B: 93.8 % and 88.3 % red-flag sensitivity"),
+    (BLIND_2026_12_01_C, 240, "C: 98.3 %, 2 of 120 missed"),
+    (BLIND_2026_12_01_E, 240, "E: 92.5 %, 9 of 120 missed"),
+    *((HERE / f"cases_blind_2026_12_01_{name}.jsonl", 240, first)
+      for name, first in (("h", "H: 98.3 %, 2 of 120 missed"),
+                          ("i", "I: 97.5 %, 3 of 120 missed"),
+                          ("j", "J: 96.7 %, 4 of 120 missed"),
+                          ("k", "K: 97.5 %, 3 of 120 missed"))),
+]
 
 
-def test_blind_batch_c_of_2026_12_01_meets_safety_thresholds() -> None:
-    """Batch C (240 messages written blind, scored first pass at 98.3 % red-flag
-    sensitivity, 2 of 120 missed; docs/triage-validation.md), kept as a regression set."""
-    cases = _cases(BLIND_2026_12_01_C)
-    assert len(cases) == 240
-    assert {c["lang"] for c in cases} == {"en", "es"}
-    _assert_thresholds(evaluate(cases))
-
-
-def test_blind_batch_e_of_2026_12_01_meets_safety_thresholds() -> None:
-    """Batch E (240 messages written blind, scored first pass at 92.5 % red-flag
-    sensitivity, 9 of 120 missed; docs/triage-validation.md), kept as a regression set."""
-    cases = _cases(BLIND_2026_12_01_E)
-    assert len(cases) == 240
+@pytest.mark.parametrize(("path", "size", "first_pass"), BLIND_BATCHES,
+                         ids=[first.split(":")[0] for _, _, first in BLIND_BATCHES])
+def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size: int,
+                                                                first_pass: str) -> None:
+    """Written blind from the policy alone, scored first (`first_pass`), then learned
+    from: each must now read every red flag and every emergency."""
+    cases = _cases(path)
+    assert len(cases) == size
     assert {c["lang"] for c in cases} == {"en", "es"}
     _assert_thresholds(evaluate(cases))
 
