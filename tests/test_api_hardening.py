@@ -3,20 +3,13 @@ countries, and a per-token rate limit against SMS pumping."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from conftest import make_clinic
+from factories import post_enrolment
 from sqlalchemy import func, select
 
 from followup.app import create_app
 from followup.models import Clinic, Patient
-
-
-def enrol(client: Any, handle: Any, phone: str, **extra: Any) -> Any:
-    return client.post("/api/enrollments", headers=handle.auth, json={
-        "phone": phone, "first_name": "Sam", "infusion_at": "2026-11-10T14:00:00-06:00",
-        **extra})
 
 
 @pytest.mark.parametrize(("phone", "words"), [
@@ -28,7 +21,7 @@ def enrol(client: Any, handle: Any, phone: str, **extra: Any) -> Any:
 ])
 def test_numbers_that_cannot_or_should_not_be_texted_are_refused(client, north, svc, phone,
                                                                  words):
-    response = enrol(client, north, phone)
+    response = post_enrolment(client, north, phone=phone)
     assert response.status_code == 400
     assert words in response.get_json()["fields"]["phone"]
     with svc.sessions() as s:
@@ -39,9 +32,9 @@ def test_a_clinic_chooses_its_countries_and_landlines_stay_refused(client, north
     with svc.sessions() as s:
         s.get(Clinic, north.clinic.id).enrol_countries = ["US", "PR", "GB"]
         s.commit()
-    assert enrol(client, north, "+17875550123").status_code == 201
-    assert enrol(client, north, "+447400123456").status_code == 201
-    landline = enrol(client, north, "+442079460000")
+    assert post_enrolment(client, north, phone="+17875550123").status_code == 201
+    assert post_enrolment(client, north, phone="+447400123456").status_code == 201
+    landline = post_enrolment(client, north, phone="+442079460000")
     assert landline.status_code == 400
     assert "landline" in landline.get_json()["fields"]["phone"]
 
@@ -54,17 +47,18 @@ def test_enrolments_per_token_are_rate_limited(app_config, clock, sms):
                         make_clinic(svc, "south", "+13125550299"))
         client = app.test_client()
         for i in range(3):
-            assert enrol(client, north, f"+1312555016{i}").status_code == 201
-        refused = enrol(client, north, "+13125550169")
+            assert post_enrolment(client, north, phone=f"+1312555016{i}").status_code == 201
+        refused = post_enrolment(client, north, phone="+13125550169")
         assert refused.status_code == 429
         assert refused.headers["Retry-After"] == "60"
         assert "3 a minute" in refused.get_json()["error"]
         with svc.sessions() as s:
             assert s.scalar(select(func.count()).select_from(Patient)) == 3
-        assert enrol(client, south, "+13125550170").status_code == 201  # its own limit
+        # south has its own limit
+        assert post_enrolment(client, south, phone="+13125550170").status_code == 201
         clock.advance(seconds=30)
-        assert enrol(client, north, "+13125550169").headers["Retry-After"] == "30"
+        assert post_enrolment(client, north, phone="+13125550169").headers["Retry-After"] == "30"
         clock.advance(seconds=31)
-        assert enrol(client, north, "+13125550169").status_code == 201
+        assert post_enrolment(client, north, phone="+13125550169").status_code == 201
     finally:
         svc.dispose()

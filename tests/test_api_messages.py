@@ -7,19 +7,13 @@ from typing import Any
 
 import pytest
 from conftest import ClinicHandle
+from factories import enrol
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from followup.extensions import Services
 from followup.messaging.staff_text import NoInfusion, queue_staff_text
 from followup.models import AuditEvent, Checkin, Message, Patient
-
-
-def enrol(client: FlaskClient, clinic: ClinicHandle, phone: str = "+13125550123") -> int:
-    response = client.post("/api/enrollments", headers=clinic.auth, json={
-        "phone": phone, "first_name": "Maria", "infusion_at": "2026-11-10T14:00:00-06:00"})
-    assert response.status_code == 201, response.get_json()
-    return int(response.get_json()["patient_id"])
 
 
 def post(client: FlaskClient, clinic: ClinicHandle, patient_id: int, body: Any) -> Any:
@@ -37,7 +31,7 @@ def audits(svc: Services, action: str) -> list[AuditEvent]:
 
 
 def test_a_staff_text_is_queued_audited_and_sent_even_at_night(client, svc, north, sms, clock):
-    patient_id = enrol(client, north)
+    patient_id = enrol(client, north)["patient_id"]
     clock.set(clock.now().replace(hour=5))  # 23:00 the evening before in Chicago: quiet hours
     response = post(client, north, patient_id, {"body": "  Please call us back today.  "})
     assert response.status_code == 201, response.get_json()
@@ -58,14 +52,14 @@ def test_a_staff_text_is_queued_audited_and_sent_even_at_night(client, svc, nort
 
 
 def test_another_clinics_patient_is_not_found(client, svc, north, south):
-    patient_id = enrol(client, south)
+    patient_id = enrol(client, south)["patient_id"]
     response = post(client, north, patient_id, {"body": "hello"})
     assert response.status_code == 404
     assert staff_checkins(svc) == [] and audits(svc, "patient.message") == []
 
 
 def test_without_a_token_nothing_is_queued(client, svc, north):
-    patient_id = enrol(client, north)
+    patient_id = enrol(client, north)["patient_id"]
     response = client.post(f"/api/patients/{patient_id}/messages", json={"body": "hello"})
     assert response.status_code == 401
     assert staff_checkins(svc) == []
@@ -79,7 +73,7 @@ def test_without_a_token_nothing_is_queued(client, svc, north):
     ({"body": "hi", "to": "+13125550000"}, "to", "unknown field"),
 ])
 def test_a_bad_message_is_400_naming_the_field(client, svc, north, body, field, says):
-    patient_id = enrol(client, north)
+    patient_id = enrol(client, north)["patient_id"]
     response = post(client, north, patient_id, body)
     assert response.status_code == 400
     data = response.get_json()
@@ -88,7 +82,7 @@ def test_a_bad_message_is_400_naming_the_field(client, svc, north, body, field, 
 
 
 def test_a_patient_who_texted_stop_gets_nothing(client, svc, north, clock):
-    patient_id = enrol(client, north)
+    patient_id = enrol(client, north)["patient_id"]
     with svc.sessions() as s:
         s.get_one(Patient, patient_id).opted_out_at = clock.now() - timedelta(hours=1)
         s.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import ClinicHandle
+from factories import enrol
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -11,16 +12,9 @@ from followup.extensions import Services
 from followup.models import AuditEvent, Checkin
 
 
-def enrol(client: FlaskClient, clinic: ClinicHandle, phone: str = "+13125550123") -> int:
-    response = client.post("/api/enrollments", headers=clinic.auth, json={
-        "phone": phone, "first_name": "Maria", "infusion_at": "2026-11-10T14:00:00-06:00"})
-    assert response.status_code == 201
-    return int(response.get_json()["patient_id"])
-
-
 def test_a_paused_patient_gets_no_checkin_until_resumed(client: FlaskClient, north: ClinicHandle,
                                                         svc: Services, clock: FixedClock):
-    patient_id = enrol(client, north)
+    patient_id = enrol(client, north)["patient_id"]
     paused = client.post(f"/api/patients/{patient_id}/pause", headers=north.auth)
     assert paused.status_code == 200
     body = paused.get_json()
@@ -43,7 +37,7 @@ def test_a_paused_patient_gets_no_checkin_until_resumed(client: FlaskClient, nor
 
 def test_pausing_twice_or_resuming_an_active_patient_is_a_409_that_changes_nothing(
         client: FlaskClient, north: ClinicHandle, svc: Services, clock: FixedClock):
-    patient_id = enrol(client, north)
+    patient_id = enrol(client, north)["patient_id"]
     not_paused = client.post(f"/api/patients/{patient_id}/resume", headers=north.auth)
     assert not_paused.status_code == 409
     assert not_paused.get_json()["error"] == "the patient's check-ins are not paused"
@@ -62,7 +56,7 @@ def test_pausing_twice_or_resuming_an_active_patient_is_a_409_that_changes_nothi
 
 def test_another_clinics_patient_is_not_found(client: FlaskClient, north: ClinicHandle,
                                              south: ClinicHandle):
-    patient_id = enrol(client, north)
+    patient_id = enrol(client, north)["patient_id"]
     for action in ("pause", "resume"):
         response = client.post(f"/api/patients/{patient_id}/{action}", headers=south.auth)
         assert response.status_code == 404

@@ -8,17 +8,18 @@ message the patient then answers with "0"."""
 
 from __future__ import annotations
 
-import html
+from functools import partial
 from typing import Any
 
+import factories
 import pytest
-from conftest import make_clinic, post_twilio
+from conftest import make_clinic
+from factories import answer_to, api_flags
 from sqlalchemy import select
 
 from followup.care.escalation import Escalator
 from followup.models import FlagEvent
 
-PHONE = "+13125550123"
 LADDER = ["+13125550901", "+13125550902"]
 
 
@@ -27,23 +28,8 @@ def oncall(svc: Any) -> Any:
     return make_clinic(svc, "oncall", "+13125550199", oncall_phones=LADDER)
 
 
-def enrol(client: Any, clinic: Any, language: str = "en") -> None:
-    response = client.post("/api/enrollments", headers=clinic.auth, json={
-        "phone": PHONE, "first_name": "Maria", "infusion_at": "2026-11-10T14:00:00-06:00",
-        "first_infusion": False, "language": language})
-    assert response.status_code == 201, response.get_json()
-
-
-def say(client: Any, body: str, sid: str) -> str:
-    response = post_twilio(client, "/twilio/inbound", {
-        "From": PHONE, "To": "+13125550199", "Body": body, "MessageSid": sid})
-    assert response.status_code == 200
-    xml = response.get_data(as_text=True)
-    return html.unescape(xml.split("<Message>")[1].split("</Message>")[0])
-
-
-def flags(client: Any, clinic: Any) -> list[dict[str, Any]]:
-    return client.get("/api/flags", headers=clinic.auth).get_json()  # type: ignore[no-any-return]
+# Maria, after an infusion that is not her first.
+enrol = partial(factories.enrol, first_infusion=False)
 
 
 def history(svc: Any, flag_id: int) -> list[tuple[str, str]]:
@@ -63,10 +49,10 @@ def escalate(svc: Any, sms: Any) -> None:
 
 def test_an_unplaced_message_about_a_limb_is_asked_back_and_flagged_urgent(client, oncall):
     enrol(client, oncall)
-    reply = say(client, "something is wrong with my leg", "SM1")
+    reply = answer_to(client, "something is wrong with my leg", "SM1")
     assert "1 Trouble breathing or chest pain" in reply and "0 Nothing" in reply
     assert "If any of these is happening now, call 911." in reply
-    [flag] = flags(client, oncall)
+    [flag] = api_flags(client, oncall)
     assert (flag["level"], flag["reason"]) == ("urgent", "asked_back")
     assert flag["detail"].startswith("unclear, asked back: touches limb")
 
@@ -74,12 +60,12 @@ def test_an_unplaced_message_about_a_limb_is_asked_back_and_flagged_urgent(clien
 def test_zero_lowers_the_flag_and_nobody_is_paged(client, svc, oncall, clock, sms):
     enrol(client, oncall)
     clock.advance(hours=10)  # the middle of the night in Chicago
-    say(client, "i can feel something in my leg", "SM1")
-    [flag] = flags(client, oncall)
+    answer_to(client, "i can feel something in my leg", "SM1")
+    [flag] = api_flags(client, oncall)
     assert flag["reason"] == "asked_back"
     clock.advance(minutes=10)
-    assert "Thanks for your reply" in say(client, "0", "SM2")
-    [flag] = flags(client, oncall)
+    assert "Thanks for your reply" in answer_to(client, "0", "SM2")
+    [flag] = api_flags(client, oncall)
     assert flag["level"] == "routine" and flag["status"] == "open"
     steps = history(svc, flag["id"])
     assert [a for a, _ in steps] == ["opened", "denied"]
@@ -92,7 +78,7 @@ def test_zero_lowers_the_flag_and_nobody_is_paged(client, svc, oncall, clock, sm
 def test_without_an_answer_the_asked_back_flag_is_paged(client, svc, oncall, clock, sms):
     """The control for the test above: the urgent flag really would page."""
     enrol(client, oncall)
-    say(client, "i can feel something in my leg", "SM1")
+    answer_to(client, "i can feel something in my leg", "SM1")
     clock.advance(minutes=61)
     escalate(svc, sms)
     assert len(pages(sms)) == 1
@@ -100,11 +86,11 @@ def test_without_an_answer_the_asked_back_flag_is_paged(client, svc, oncall, clo
 
 def test_a_number_raises_the_flag_and_its_history_shows_each_step(client, svc, oncall, clock):
     enrol(client, oncall)
-    say(client, "something is wrong with my leg", "SM1")
+    answer_to(client, "something is wrong with my leg", "SM1")
     clock.advance(minutes=5)
-    reply = say(client, "1, also my head hurts", "SM2")
+    reply = answer_to(client, "1, also my head hurts", "SM2")
     assert "call 911 now" in reply.lower()
-    [flag] = flags(client, oncall)
+    [flag] = api_flags(client, oncall)
     assert flag["level"] == "emergency"
     keys = {f["key"] for f in flag["findings"]}
     assert {"asked_back", "trouble_breathing", "headache"} <= keys
@@ -117,11 +103,11 @@ def test_a_number_raises_the_flag_and_its_history_shows_each_step(client, svc, o
 def test_the_ask_back_is_asked_once_and_free_text_answers_still_count(client, svc, oncall,
                                                                        clock):
     enrol(client, oncall)
-    say(client, "something is wrong with my leg", "SM1")
+    answer_to(client, "something is wrong with my leg", "SM1")
     clock.advance(minutes=5)
-    reply = say(client, "i can feel something in my leg", "SM2")  # unclear: not asked twice
+    reply = answer_to(client, "i can feel something in my leg", "SM2")  # unclear: not asked twice
     assert "1 Trouble breathing" not in reply
-    [flag] = flags(client, oncall)
+    [flag] = api_flags(client, oncall)
     assert flag["level"] == "urgent"
     assert [a for a, _ in history(svc, flag["id"])] == ["opened", "answered"]
 
@@ -129,11 +115,11 @@ def test_the_ask_back_is_asked_once_and_free_text_answers_still_count(client, sv
 def test_spanish_patients_are_asked_in_spanish_and_dos_y_cuatro_is_read(client, svc, oncall,
                                                                          clock):
     enrol(client, oncall, language="es")
-    reply = say(client, "me pasa algo en la pierna, no sé qué", "SM1")
+    reply = answer_to(client, "me pasa algo en la pierna, no sé qué", "SM1")
     assert "Nada" in reply and "llame al 911" in reply
     clock.advance(minutes=3)
-    say(client, "dos y cuatro", "SM2")
-    [flag] = flags(client, oncall)
+    answer_to(client, "dos y cuatro", "SM2")
+    [flag] = api_flags(client, oncall)
     assert flag["level"] == "emergency"
     assert {"tongue_swelling", "headache_thunderclap"} <= {f["key"] for f in flag["findings"]}
 
@@ -143,8 +129,8 @@ def test_a_numbered_answer_to_the_day_3_check_in(client, svc, oncall, clock):
     clock.advance(days=2, hours=19)  # Friday 10:00, the day-3 check-in
     assert svc.dispatcher().run_once().sent >= 1
     clock.advance(minutes=30)
-    say(client, "2 y 4", "SM1")
-    [flag] = flags(client, oncall)
+    answer_to(client, "2 y 4", "SM1")
+    [flag] = api_flags(client, oncall)
     assert (flag["level"], flag["reason"]) == ("emergency", "triage")
     assert {f["key"] for f in flag["findings"]} == {"little_urine", "chest_pain"}
 
@@ -155,32 +141,32 @@ def test_a_zero_to_the_check_in_is_fine_and_a_bare_number_without_one_is_a_tempe
     clock.advance(days=2, hours=19)
     svc.dispatcher().run_once()
     clock.advance(minutes=30)
-    assert "Thanks for your reply" in say(client, "0", "SM1")
-    assert flags(client, oncall) == []
+    assert "Thanks for your reply" in answer_to(client, "0", "SM1")
+    assert api_flags(client, oncall) == []
     clock.advance(days=2)  # the check-in's question is no longer pending
-    say(client, "38.5", "SM2")
-    [flag] = flags(client, oncall)
+    answer_to(client, "38.5", "SM2")
+    [flag] = api_flags(client, oncall)
     assert [f["key"] for f in flag["findings"]] == ["fever_high"]
 
 
 def test_a_check_in_sent_after_the_ask_back_takes_over_the_numbers(client, svc, oncall, clock):
     enrol(client, oncall)
     clock.advance(days=2, hours=18)
-    say(client, "something is wrong with my leg", "SM1")  # asked back at 09:00
+    answer_to(client, "something is wrong with my leg", "SM1")  # asked back at 09:00
     clock.advance(hours=1)
     assert svc.dispatcher().run_once().sent >= 1  # the day-3 check-in at 10:00
     clock.advance(minutes=5)
-    say(client, "3", "SM2")  # 3 on the day-3 list: swollen feet
-    keys = {f["key"] for flag in flags(client, oncall) for f in flag["findings"]}
+    answer_to(client, "3", "SM2")  # 3 on the day-3 list: swollen feet
+    keys = {f["key"] for flag in api_flags(client, oncall) for f in flag["findings"]}
     assert "edema" in keys and "stroke_signs" not in keys
 
 
 def test_the_asked_back_message_keeps_its_own_time_window(client, svc, oncall, clock):
     enrol(client, oncall)
-    say(client, "something is wrong with my leg", "SM1")
+    answer_to(client, "something is wrong with my leg", "SM1")
     clock.advance(days=2)
-    say(client, "2", "SM2")  # two days later "2" answers nothing: unclear, for a person
-    by_reason = {f["reason"]: f for f in flags(client, oncall)}
+    answer_to(client, "2", "SM2")  # two days later "2" answers nothing: unclear, for a person
+    by_reason = {f["reason"]: f for f in api_flags(client, oncall)}
     assert by_reason["question"]["level"] == "routine"
     assert by_reason["asked_back"]["level"] == "urgent"
     assert [a for a, _ in history(svc, by_reason["asked_back"]["id"])] == ["opened"]
@@ -199,8 +185,8 @@ def test_a_flag_lifted_to_emergency_by_the_second_reader_says_so_in_words(client
 
 def test_a_flag_raised_by_the_second_reader_says_so_in_words(client, oncall):
     enrol(client, oncall)
-    reply = say(client, "my chest feels funny", "SM1")  # no phrase of the rulebook says this
-    [flag] = flags(client, oncall)
+    reply = answer_to(client, "my chest feels funny", "SM1")  # no phrase of the rulebook says this
+    [flag] = api_flags(client, oncall)
     assert flag["level"] in ("urgent", "emergency")
     assert "the rules found no red flag; the second reader did" in flag["detail"]
     assert "please read" in flag["detail"]

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from conftest import T0, make_clinic
+from factories import enrol
 from fake_twilio import FakeTwilio
 from sqlalchemy import select
 
@@ -89,10 +90,8 @@ def test_sigkill_mid_batch_loses_nothing_and_records_every_duplicate(
         clinic = make_clinic(svc, "north", "+13125550199")
         client = app.test_client()
         for i in range(PATIENTS):
-            response = client.post("/api/enrollments", headers=clinic.auth, json={
-                "phone": f"+1312555{4000 + i}", "first_name": "P",
-                "infusion_at": (T0 - timedelta(hours=2)).isoformat()})
-            assert response.status_code == 201
+            enrol(client, clinic, phone=f"+1312555{4000 + i}", first_name="P",
+                  infusion_at=(T0 - timedelta(hours=2)).isoformat())
 
         crashes = 0
         for run in range(CRASHES):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+import factories
 import pytest
 from conftest import AUTH_TOKEN, ClinicHandle, make_clinic, twilio_config
 from fake_twilio import FakeTwilio
@@ -66,10 +67,8 @@ def enrol(app: Flask, clock: FixedClock, count: int) -> ClinicHandle:
     clinic = make_clinic(svc, "north", "+13125550199")
     client = app.test_client()
     for i in range(count):
-        response = client.post("/api/enrollments", headers=clinic.auth, json={
-            "phone": f"+1312555{4000 + i}", "first_name": "P",
-            "infusion_at": (clock.now() - timedelta(hours=1)).isoformat()})
-        assert response.status_code == 201, response.get_json()
+        factories.enrol(client, clinic, phone=f"+1312555{4000 + i}", first_name="P",
+                        infusion_at=(clock.now() - timedelta(hours=1)).isoformat())
     clock.advance(hours=2)
     return clinic
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import ClinicHandle, ScriptedBackend, run_concurrently
-from flask.testing import FlaskClient
+from conftest import ScriptedBackend, run_concurrently
+from factories import enrol
 from sqlalchemy import select, update
 
 from followup.clock import FixedClock
@@ -18,15 +18,6 @@ from followup.messaging.dispatch.results import Recorder
 from followup.messaging.sms.base import PermanentSendError, TransientSendError
 from followup.messaging.sms.console import ConsoleBackend
 from followup.models import Checkin, Flag, Message, Patient
-
-
-def enrol(client: FlaskClient, clinic: ClinicHandle, **extra: Any) -> dict[str, Any]:
-    body = {"phone": "+13125550123", "first_name": "Maria",
-            "infusion_at": "2026-11-10T14:00:00-06:00", "product": "Privigen"}
-    body.update(extra)
-    response = client.post("/api/enrollments", json=body, headers=clinic.auth)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()  # type: ignore[no-any-return]
 
 
 def local(text: str) -> datetime:
@@ -45,7 +36,7 @@ def test_nothing_is_sent_before_it_is_due(client, svc, north, sms: ConsoleBacken
 
 
 def test_due_checkin_is_sent_with_first_name_and_no_drug_name(client, svc, north, sms):
-    enrol(client, north)
+    enrol(client, north, product="Privigen")
     summary = svc.dispatcher().run_once(local("2026-11-10T17:00-06:00"))
     assert summary.sent == 1
     text = sms.sent[0]
@@ -63,7 +54,7 @@ def test_clinic_can_choose_to_name_the_product(client, svc, sms):
     from conftest import make_clinic
 
     clinic = make_clinic(svc, "west", "+13125550399", show_product_in_texts=True)
-    enrol(client, clinic)
+    enrol(client, clinic, product="Privigen")
     svc.dispatcher().run_once(local("2026-11-10T17:00-06:00"))
     assert "Privigen" in sms.sent[0].body
 

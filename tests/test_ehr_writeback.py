@@ -17,9 +17,10 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import ClinicHandle, post_twilio
+from conftest import ClinicHandle
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from factories import enrol, text_in, text_in_ok
 from fhir.resources.R4B.communication import Communication
 from flask import Flask
 from flask.testing import FlaskClient
@@ -119,10 +120,8 @@ def enrol_and_flag(client: FlaskClient, clinic: ClinicHandle, svc: Services) -> 
     """Enrol Ana from the EHR, then she texts back an emergency."""
     response = client.post("/fhir/r4", json=example(), headers=clinic.auth)
     assert response.status_code == 200, response.get_json()
-    reply = post_twilio(client, "/twilio/inbound", {
-        "From": "+13125550123", "To": clinic.clinic.sms_number,
-        "Body": "tengo dolor de pecho y no puedo respirar", "MessageSid": "SM" + "a" * 32})
-    assert reply.status_code == 200
+    text_in_ok(client, "tengo dolor de pecho y no puedo respirar", "SM" + "a" * 32,
+               to=clinic.clinic.sms_number)
     [flag] = rows(svc, Flag)
     return flag
 
@@ -205,12 +204,9 @@ def test_a_refused_write_back_is_shown_on_the_admin_page_and_can_be_retried(
 @pytest.mark.parametrize("auth", ["bearer", "smart"])
 def test_patients_without_an_mrn_stay_out_of_the_chart(
         client: FlaskClient, north: ClinicHandle, svc: Services, auth: str) -> None:
-    response = client.post("/api/enrollments", headers=north.auth, json={
-        "phone": "+13125550124", "first_name": "Sam", "infusion_at": "2026-11-10T14:00:00-06:00"})
-    assert response.status_code == 201
-    post_twilio(client, "/twilio/inbound", {
-        "From": "+13125550124", "To": north.clinic.sms_number, "Body": "chest pain",
-        "MessageSid": "SM" + "b" * 32})
+    enrol(client, north, phone="+13125550124", first_name="Sam")
+    text_in(client, "chest pain", "SM" + "b" * 32, from_="+13125550124",
+            to=north.clinic.sms_number)
     assert rows(svc, Flag)[0].level == "emergency"
     assert rows(svc, EhrOutbox) == []
 

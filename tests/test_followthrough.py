@@ -6,12 +6,13 @@ Every instant is fixed (Chicago, November: UTC-6); nothing sleeps.
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import factories
 import pytest
-from conftest import ClinicHandle, post_twilio
-from flask.testing import FlaskClient
+from factories import text_in_ok
 from sqlalchemy import select, update
 
 from followup.care.followthrough import FollowThrough, end_of_waking_day, waking_after
@@ -22,19 +23,14 @@ from followup.patients.schedule import QuietHours
 
 CHICAGO = ZoneInfo("America/Chicago")
 QUIET = QuietHours(time(21, 0), time(8, 0))
-PHONE = "+13125550123"
 
 
 def local(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
 
-def enrol(client: FlaskClient, clinic: ClinicHandle, **extra: Any) -> dict[str, Any]:
-    body = {"phone": PHONE, "first_name": "Maria", "infusion_at": "2026-11-10T09:00:00-06:00"}
-    body.update(extra)
-    response = client.post("/api/enrollments", json=body, headers=clinic.auth)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()  # type: ignore[no-any-return]
+# Maria's infusion ended at 09:00 (Chicago, Tuesday 10 Nov) unless a test says otherwise.
+enrol = partial(factories.enrol, infusion_at="2026-11-10T09:00:00-06:00")
 
 
 def follow(svc: Services, when: str) -> Any:
@@ -56,12 +52,6 @@ def checkin(svc: Services, kind: str) -> Checkin:
 def flags(svc: Services) -> list[Flag]:
     with svc.sessions() as s:
         return list(s.scalars(select(Flag).order_by(Flag.id)))
-
-
-def reply(client: FlaskClient, body: str, sid: str) -> None:
-    response = post_twilio(client, "/twilio/inbound",
-                           {"From": PHONE, "To": "+13125550199", "Body": body, "MessageSid": sid})
-    assert response.status_code == 200
 
 
 # -- waking time -------------------------------------------------------------------
@@ -144,7 +134,7 @@ def test_a_reply_closes_the_loop(client, svc, north):
     enrol(client, north)
     dispatch(svc, "2026-11-10T12:00-06:00")
     svc.clock.set(local("2026-11-10T13:00-06:00"))
-    reply(client, "I feel fine", "SM" + "a" * 32)
+    text_in_ok(client, "I feel fine", "SM" + "a" * 32)
     assert checkin(svc, "same_day").answered_at is not None
     assert follow(svc, "2026-11-10T16:00-06:00").reminders == 0
     assert follow(svc, "2026-11-12T22:00-06:00").flagged == 0
@@ -157,7 +147,7 @@ def test_answering_the_reminder_means_no_flag(client, svc, north):
     follow(svc, "2026-11-10T16:00-06:00")
     dispatch(svc, "2026-11-10T16:00-06:00")
     svc.clock.set(local("2026-11-10T18:00-06:00"))
-    reply(client, "ok", "SM" + "b" * 32)
+    text_in_ok(client, "ok", "SM" + "b" * 32)
     assert checkin(svc, "same_day").answered_at == local("2026-11-10T18:00-06:00")
     assert checkin(svc, "reminder").answered_at == local("2026-11-10T18:00-06:00")
     assert follow(svc, "2026-11-12T22:00-06:00").flagged == 0
@@ -170,7 +160,7 @@ def test_a_reminder_held_by_the_night_is_dropped_if_they_answer_first(client, sv
     assert follow(svc, "2026-11-10T21:00-06:00").reminders == 1
     assert dispatch(svc, "2026-11-10T21:00:30-06:00").deferred == 1  # quiet hours
     svc.clock.set(local("2026-11-11T07:00-06:00"))
-    reply(client, "sorry, was asleep. all good", "SM" + "c" * 32)
+    text_in_ok(client, "sorry, was asleep. all good", "SM" + "c" * 32)
     count = len(sms.sent)
     dispatch(svc, "2026-11-11T08:00-06:00")
     assert len(sms.sent) == count
@@ -272,7 +262,7 @@ def test_a_reply_to_a_later_checkin_also_counts(client, svc, north):
     dispatch(svc, "2026-11-10T16:00-06:00")
     dispatch(svc, "2026-11-11T10:00-06:00")  # day1
     svc.clock.set(local("2026-11-11T10:30-06:00"))
-    reply(client, "a bit tired", "SM" + "d" * 32)  # ...but this is an answer
+    text_in_ok(client, "a bit tired", "SM" + "d" * 32)  # ...but this is an answer
     assert follow(svc, "2026-11-11T21:00-06:00").flagged == 0
     assert flags(svc) == []
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import itertools
 import threading
+from functools import partial
 from typing import Any
 
-from conftest import ClinicHandle, post_twilio, run_concurrently
+from conftest import ClinicHandle, run_concurrently
+from factories import answer_to, post_enrolment
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -21,18 +23,8 @@ from followup.models import AuditEvent, Flag, Message, Patient, PatientChange
 CARA_PHONE = "+13125550123"
 
 
-def enrol(client: FlaskClient, clinic: ClinicHandle, **extra: Any) -> Any:
-    body = {"phone": CARA_PHONE, "first_name": "Cara", "infusion_at": "2026-11-10T14:00:00-06:00",
-            "language": "en", "external_id": "MRN-3"}
-    body.update(extra)
-    return client.post("/api/enrollments", json=body, headers=clinic.auth)
-
-
-def text_in(client: FlaskClient, body: str, sid: str, from_: str = CARA_PHONE) -> str:
-    response = post_twilio(client, "/twilio/inbound",
-                           {"From": from_, "To": "+13125550199", "Body": body, "MessageSid": sid})
-    assert response.status_code == 200
-    return response.get_data(as_text=True).split("<Message>")[1].split("</Message>")[0]
+# Cara, MRN-3, at the usual number; each call answers with the response, whatever its status.
+enrol = partial(post_enrolment, first_name="Cara", language="en", external_id="MRN-3")
 
 
 def audit_actions(svc: Any) -> list[tuple[str, int | None, dict[str, Any] | None]]:
@@ -218,7 +210,7 @@ def household(client: FlaskClient, north: ClinicHandle) -> tuple[int, int]:
 
 def test_household_reply_naming_one_patient_is_theirs_and_says_so(client, svc, north):
     cara, carlos = household(client, north)
-    reply = text_in(client, "Carlos tiene dolor de cabeza", "SM" + "1" * 32)
+    reply = answer_to(client, "Carlos tiene dolor de cabeza", "SM" + "1" * 32)
     assert reply.startswith("Sobre Carlos:")
     with svc.sessions() as s:
         message = s.scalars(select(Message).where(Message.direction == "in")).one()
@@ -236,7 +228,7 @@ def test_household_reply_goes_to_the_only_open_checkin(client, svc, north, clock
     assert svc.dispatcher().run_once().sent == 1
     sent = svc.sms.last()
     assert sent.to == CARA_PHONE and "Cara" in sent.body
-    reply = text_in(client, "I have a headache", "SM" + "2" * 32)
+    reply = answer_to(client, "I have a headache", "SM" + "2" * 32)
     assert reply.startswith("About Cara:")
     with svc.sessions() as s:
         message = s.scalars(select(Message).where(Message.direction == "in")).one()
@@ -247,7 +239,7 @@ def test_household_reply_that_cannot_be_placed_opens_an_unclear_flag(client, svc
     cara, carlos = household(client, north)
     clock.advance(hours=2)
     svc.dispatcher().run_once()  # both get a check-in: a reply could be either's
-    reply = text_in(client, "ok", "SM" + "3" * 32)
+    reply = answer_to(client, "ok", "SM" + "3" * 32)
     assert "Cara or Carlos" in reply and "who it is about" in reply
     with svc.sessions() as s:
         message = s.scalars(select(Message).where(Message.direction == "in")).one()
@@ -262,7 +254,7 @@ def test_an_emergency_from_a_shared_phone_is_not_held_up_by_the_question(client,
     household(client, north)
     clock.advance(hours=2)
     svc.dispatcher().run_once()
-    reply = text_in(client, "crushing chest pain and can't breathe", "SM" + "4" * 32)
+    reply = answer_to(client, "crushing chest pain and can't breathe", "SM" + "4" * 32)
     assert "911" in reply
     with svc.sessions() as s:
         flag = s.scalars(select(Flag)).one()
@@ -271,7 +263,7 @@ def test_an_emergency_from_a_shared_phone_is_not_held_up_by_the_question(client,
 
 def test_stop_from_a_shared_phone_stops_everyone_on_it(client, svc, north):
     cara, carlos = household(client, north)
-    text_in(client, "STOP", "SM" + "5" * 32)
+    answer_to(client, "STOP", "SM" + "5" * 32)
     with svc.sessions() as s:
         assert all(s.get(Patient, i).opted_out_at is not None for i in (cara, carlos))
         reasons = sorted((f.patient_id, f.reason) for f in s.scalars(select(Flag)))
@@ -281,13 +273,13 @@ def test_stop_from_a_shared_phone_stops_everyone_on_it(client, svc, north):
 def test_stop_mid_followup_says_which_day_in_plain_words(client, svc, north, clock):
     enrol(client, north, first_infusion=True)
     clock.advance(hours=48)  # 12 Nov in Chicago: day 2 of 7
-    text_in(client, "stop", "SM" + "6" * 32)
+    answer_to(client, "stop", "SM" + "6" * 32)
     with svc.sessions() as s:
         flag = s.scalars(select(Flag)).one()
     assert (flag.level, flag.reason, flag.detail) == (
         "routine", "stopped", "Stopped texts on day 2 of 7: call?")
     # A second STOP is no news: no second flag.
-    text_in(client, "STOP", "SM" + "7" * 32)
+    answer_to(client, "STOP", "SM" + "7" * 32)
     with svc.sessions() as s:
         assert len(s.scalars(select(Flag)).all()) == 1
 
@@ -296,6 +288,6 @@ def test_stop_after_the_last_checkin_opens_nothing(client, svc, north, clock):
     enrol(client, north)
     clock.advance(days=9)
     svc.dispatcher().run_once()
-    text_in(client, "STOP", "SM" + "8" * 32)
+    answer_to(client, "STOP", "SM" + "8" * 32)
     with svc.sessions() as s:
         assert s.scalars(select(Flag).where(Flag.reason == "stopped")).all() == []

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from conftest import PUBLIC_URL, ClinicHandle, make_clinic, post_twilio
+from factories import add_due_checkin
 from flask import Flask
 from sqlalchemy import select
 
@@ -31,7 +32,7 @@ from followup.messaging.sms.base import (
     TransientSendError,
 )
 from followup.messaging.sms.console import ConsoleBackend
-from followup.models import Checkin, ClinicAlert, Digest, Infusion, Message, Patient, SenderRate
+from followup.models import ClinicAlert, Digest, Message, SenderRate
 from followup.triage import Rulebook
 
 T = datetime(2026, 11, 10, 16, 0, tzinfo=UTC)  # 10:00 in Chicago
@@ -92,18 +93,9 @@ def clinic_without_number(svc: Services, **extra: Any) -> ClinicHandle:
 def due_checkin_and_emergency(svc: Services, clinic_id: int) -> None:
     """A patient with a check-in due at T and an emergency flag unacknowledged since T-5 min."""
     with svc.sessions() as s:
-        p = Patient(clinic_id=clinic_id, phone="+13125554000", first_name="Ana", language="en",
-                    timezone="America/Chicago", created_at=T)
-        s.add(p)
-        s.flush()
-        inf = Infusion(patient_id=p.id, ended_at=T - timedelta(days=1),
-                       timezone="America/Chicago", created_at=T)
-        s.add(inf)
-        s.flush()
-        s.add(Checkin(patient_id=p.id, infusion_id=inf.id, kind="day1", template="checkin_early",
-                      due_at=T, next_attempt_at=T, created_at=T))
-        open_flag(s, clinic_id=clinic_id, patient_id=p.id, level="emergency", reason="triage",
-                  now=T - timedelta(minutes=5))
+        due = add_due_checkin(s, clinic_id, phone="+13125554000", first_name="Ana", at=T)
+        open_flag(s, clinic_id=clinic_id, patient_id=due.patient_id, level="emergency",
+                  reason="triage", now=T - timedelta(minutes=5))
         s.commit()
 
 

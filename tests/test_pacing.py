@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from conftest import make_clinic
+from factories import add_due_checkin
 from fake_twilio import FakeTwilio
 from sqlalchemy import select, update
 
@@ -23,7 +24,7 @@ from followup.config import RateLimitSettings, TwilioSettings
 from followup.messaging.dispatch import Dispatcher
 from followup.messaging.pacing import Pacer
 from followup.messaging.sms.twilio import TwilioBackend
-from followup.models import Checkin, Patient, SenderRate
+from followup.models import Checkin, SenderRate
 
 T = datetime(2026, 11, 10, 16, 0, tzinfo=UTC)  # 10:00 in Chicago
 CLINIC_NUMBER = "+13125550199"
@@ -61,21 +62,9 @@ def backend(fake: FakeTwilio, timeout: float = 5.0) -> TwilioBackend:
 def due_checkins(svc: Any, n: int) -> None:
     """``n`` patients of the north clinic, each with one check-in due at T."""
     clinic = make_clinic(svc, "north", CLINIC_NUMBER).clinic
-    from followup.models import Infusion
-
     with svc.sessions() as s:
         for i in range(n):
-            p = Patient(clinic_id=clinic.id, phone=f"+1312555{4000 + i}", first_name=f"P{i}",
-                        language="en", timezone="America/Chicago", created_at=T)
-            s.add(p)
-            s.flush()
-            inf = Infusion(patient_id=p.id, ended_at=T - timedelta(days=1),
-                           timezone="America/Chicago", created_at=T)
-            s.add(inf)
-            s.flush()
-            s.add(Checkin(patient_id=p.id, infusion_id=inf.id, kind="day1",
-                          template="checkin_early", due_at=T, next_attempt_at=T,
-                          created_at=T))
+            add_due_checkin(s, clinic.id, phone=f"+1312555{4000 + i}", first_name=f"P{i}", at=T)
         s.commit()
 
 

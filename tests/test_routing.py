@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import factories
 import pytest
-from conftest import PUBLIC_URL, T0, ClinicHandle, make_clinic, post_twilio
-from flask.testing import FlaskClient
+from conftest import PUBLIC_URL, T0, ClinicHandle, make_clinic
+from factories import enrol
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from web.staffkit import login, make_user
@@ -24,7 +26,6 @@ from followup.extensions import Services
 from followup.models import Checkin, Flag, Message
 
 SHARED = "+13125550100"  # the deployment's number, no clinic's own
-PATIENT = "+13125550123"
 STRANGER = "+13125559999"
 
 
@@ -39,19 +40,13 @@ def west(svc: Services) -> ClinicHandle:
                        emergency_number="112")
 
 
-def enrol(client: FlaskClient, clinic: ClinicHandle, infusion_hours_ago: float,
-          phone: str = PATIENT) -> int:
-    response = client.post("/api/enrollments", headers=clinic.auth, json={
-        "phone": phone, "first_name": "Maria",
-        "infusion_at": (T0 - timedelta(hours=infusion_hours_ago)).isoformat()})
-    assert response.status_code == 201, response.get_json()
-    return int(response.get_json()["patient_id"])
+# Texts reach the deployment's shared number.
+text_in = partial(factories.text_in, to=SHARED)
 
 
-def text_in(client: FlaskClient, body: str, sid: str = "SM" + "7" * 32,
-            from_: str = PATIENT, to: str = SHARED) -> Any:
-    return post_twilio(client, "/twilio/inbound",
-                       {"From": from_, "To": to, "Body": body, "MessageSid": sid})
+def ago(hours: float) -> str:
+    """An infusion that ended ``hours`` before T0."""
+    return (T0 - timedelta(hours=hours)).isoformat()
 
 
 def reply_of(response: Any) -> str:
@@ -80,8 +75,8 @@ def snapshot(svc: Services) -> tuple[Any, ...]:
 # -- item 4 -------------------------------------------------------------------------------
 def test_a_shared_number_reply_goes_to_the_clinic_with_the_most_recent_infusion(
         client, svc, east, west):
-    enrol(client, east, infusion_hours_ago=72)
-    west_patient = enrol(client, west, infusion_hours_ago=1)
+    enrol(client, east, infusion_at=ago(72))
+    west_patient = int(enrol(client, west, infusion_at=ago(1))["patient_id"])
 
     reply = reply_of(text_in(client, "crushing chest pain"))
 
@@ -93,8 +88,8 @@ def test_a_shared_number_reply_goes_to_the_clinic_with_the_most_recent_infusion(
 
 def test_when_the_clinic_cannot_be_told_each_clinic_gets_the_reply_triaged(
         client, svc, east, west):
-    east_patient = enrol(client, east, infusion_hours_ago=5)
-    west_patient = enrol(client, west, infusion_hours_ago=5)
+    east_patient = int(enrol(client, east, infusion_at=ago(5))["patient_id"])
+    west_patient = int(enrol(client, west, infusion_at=ago(5))["patient_id"])
 
     reply = reply_of(text_in(client, "crushing chest pain"))
 
@@ -109,8 +104,8 @@ def test_when_the_clinic_cannot_be_told_each_clinic_gets_the_reply_triaged(
 
 def test_stop_to_a_shared_number_opts_out_at_every_clinic_behind_it(client, svc, east, west):
     """The carrier blocks the sending number for that phone, whoever's patient it is."""
-    east_patient = enrol(client, east, infusion_hours_ago=72)
-    west_patient = enrol(client, west, infusion_hours_ago=1)
+    east_patient = int(enrol(client, east, infusion_at=ago(72))["patient_id"])
+    west_patient = int(enrol(client, west, infusion_at=ago(1))["patient_id"])
     reply_of(text_in(client, "STOP"))
     for clinic, pid in ((east, east_patient), (west, west_patient)):
         patient = client.get(f"/api/patients/{pid}", headers=clinic.auth).get_json()
@@ -118,7 +113,7 @@ def test_stop_to_a_shared_number_opts_out_at_every_clinic_behind_it(client, svc,
 
 
 def test_an_unknown_number_with_red_flag_words_is_told_to_call_for_help(client, svc, east):
-    enrol(client, east, infusion_hours_ago=5)
+    enrol(client, east, infusion_at=ago(5))
 
     reply = reply_of(text_in(client, "crushing chest pain", from_=STRANGER))
 
@@ -160,7 +155,7 @@ def test_twilio_retrying_after_a_500_and_after_a_lost_answer_changes_nothing(
     timeouts (#rc=...&rp=...). The first try dies on the database (500,
     nothing kept); the retry is handled; a further retry of a request whose
     answer was lost gets the same answer and changes nothing."""
-    enrol(client, east, infusion_hours_ago=5)
+    enrol(client, east, infusion_at=ago(5))
     from followup.web import webhooks
 
     real = webhooks.handle_inbound
@@ -204,5 +199,5 @@ def test_the_documented_webhook_urls_retry_5xx_within_twilios_limits(client, eas
         assert policy <= {"4xx", "5xx", "ct", "rt", "all"}
         assert policy & {"5xx", "all"} and int(overrides["rc"]) >= 1
         assert urlsplit(base).path == "/twilio/inbound" and base.startswith(PUBLIC_URL)
-    enrol(client, east, infusion_hours_ago=5)
+    enrol(client, east, infusion_at=ago(5))
     assert text_in(client, "fine thanks").status_code == 200  # signed over public_url + path

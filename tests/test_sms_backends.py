@@ -270,31 +270,87 @@ def test_parse_retry_after() -> None:
 # -- the fake itself: prove its validation can fail ---------------------------------
 
 
-def test_fake_rejects_undeclared_parameter(fake: FakeTwilio) -> None:
-    form = {"To": PATIENT, "From": SENDER, "Body": "hi", "ValidityPeriodSeconds": "60"}
-    response = requests.post(
+VALID = {"To": PATIENT, "From": SENDER, "Body": "hi"}
+
+
+def send_form(fake: FakeTwilio, form: dict[str, str | list[str]]) -> requests.Response:
+    return requests.post(
         fake.messages_url, data=form, auth=(fake.account_sid, fake.auth_token), timeout=5
     )
+
+
+def test_fake_accepts_every_optional_parameter_the_service_sends(fake: FakeTwilio) -> None:
+    """The control for the refusals below: declared, well-typed parameters pass."""
+    form = {**VALID, "StatusCallback": CALLBACK, "ValidityPeriod": "3600",
+            "MessagingServiceSid": SERVICE, "RiskCheck": "disable",
+            "MediaUrl": ["https://example.org/a.png", "https://example.org/b.png"]}
+
+    assert send_form(fake, form).status_code == 201
+    assert fake.errors == []
+    assert fake.messages[0]["MediaUrl"] == form["MediaUrl"]
+
+
+@pytest.mark.parametrize(("form", "problem"), [
+    # (a) a required parameter missing
+    ({"From": SENDER, "Body": "hi"}, "body: 'To' is a required property"),
+    # (b) a wrong type, a value outside the enum, a malformed URL
+    ({**VALID, "ValidityPeriod": "an hour"},
+     "ValidityPeriod: Failed to cast value to integer type: an hour"),
+    ({**VALID, "RiskCheck": "maybe"}, "RiskCheck: 'maybe' is not one of ['enable', 'disable']"),
+    ({**VALID, "StatusCallback": "/sms/42"}, "StatusCallback: '/sms/42' is not a 'uri'"),
+    ({**VALID, "MessagingServiceSid": "MG123"}, "MessagingServiceSid: 'MG123' is too short"),
+    # (c) a parameter the description does not declare (Twilio would ignore it),
+    # or a single-valued one given twice (openapi-core keeps the first)
+    ({**VALID, "ValidityPeriodSeconds": "60"},
+     "parameter ValidityPeriodSeconds is not declared in the API description"),
+    ({**VALID, "Body": ["hi", "there"]}, "parameter Body given 2 times"),
+    # and Twilio's rule the description cannot say
+    ({"To": PATIENT, "Body": "hi"}, "one of From or MessagingServiceSid is required"),
+], ids=["required", "type", "enum", "uri", "pattern", "undeclared", "repeated", "sender"])
+def test_fake_refuses_what_the_description_does_not_allow(
+        fake: FakeTwilio, form: dict[str, str | list[str]], problem: str) -> None:
+    response = send_form(fake, form)
 
     assert response.status_code == 400
     assert fake.messages == []
-    assert fake.errors == [
-        "POST Messages.json: parameter ValidityPeriodSeconds is not declared in the API description"
-    ]
+    assert f"POST Messages.json: {problem}" in fake.errors
 
 
-def test_fake_checks_types_required_and_sender(fake: FakeTwilio) -> None:
+def test_fake_reports_every_problem_of_a_request_at_once(fake: FakeTwilio) -> None:
     form = {"Body": "hi", "ValidityPeriod": "an hour", "RiskCheck": "maybe"}
-    response = requests.post(
-        fake.messages_url, data=form, auth=(fake.account_sid, fake.auth_token), timeout=5
-    )
 
-    assert response.status_code == 400
-    joined = "\n".join(fake.errors)
-    assert "missing required parameter To" in joined
-    assert "ValidityPeriod: 'an hour' is not an integer" in joined
-    assert "RiskCheck: 'maybe' not one of" in joined
-    assert "one of From or MessagingServiceSid is required" in joined
+    assert send_form(fake, form).status_code == 400
+    assert sorted(fake.errors) == [f"POST Messages.json: {problem}" for problem in [
+        "RiskCheck: 'maybe' is not one of ['enable', 'disable']",
+        "ValidityPeriod: Failed to cast value to integer type: an hour",
+        "body: 'To' is a required property",
+        "one of From or MessagingServiceSid is required",
+    ]]
+
+
+def test_fake_checks_the_account_sid_in_the_path() -> None:
+    with FakeTwilio("AC123", DEFAULT_AUTH_TOKEN) as fake:
+        assert send_form(fake, VALID).status_code == 400
+        assert fake.errors == [
+            "POST Messages.json: path AccountSid: 'AC123' is too short",
+            "POST Messages.json: path AccountSid: 'AC123' does not match '^AC[0-9a-fA-F]{32}$'",
+        ]
+
+
+def test_fake_checks_its_own_answers(fake: FakeTwilio) -> None:
+    """The response check can fail too (it guards the fake's 201 bodies)."""
+    assert send_form(fake, VALID).status_code == 201
+    good = fake.responses[0]
+
+    assert fake.checker.check_response(201, good) == []
+    broken = {**good, "status": "sending-ish", "num_media": 0, "colour": "red"}
+    assert sorted(fake.checker.check_response(201, broken)) == [
+        "colour: not declared in the API description",
+        "num_media: 0 is not of type 'string'",
+        "status: 'sending-ish' is not one of ['queued', 'sending', 'sent', 'failed', "
+        "'delivered', 'undelivered', 'receiving', 'received', 'accepted', 'scheduled', "
+        "'read', 'partially_delivered', 'canceled']",
+    ]
 
 
 def test_fake_checks_auth(fake: FakeTwilio) -> None:

@@ -5,27 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import AUTH_TOKEN, ClinicHandle, post_twilio, run_concurrently, twilio_signature
-from flask.testing import FlaskClient
+from conftest import AUTH_TOKEN, post_twilio, run_concurrently, twilio_signature
+from factories import enrol, text_in
 from sqlalchemy import func, select
 
 from followup.models import Flag, Message
 
 PATIENT = "+13125550123"
-
-
-def enrol(client: FlaskClient, clinic: ClinicHandle, **extra: Any) -> dict[str, Any]:
-    body = {"phone": PATIENT, "first_name": "Maria", "infusion_at": "2026-11-10T14:00:00-06:00"}
-    body.update(extra)
-    response = client.post("/api/enrollments", json=body, headers=clinic.auth)
-    assert response.status_code == 201
-    return response.get_json()  # type: ignore[no-any-return]
-
-
-def text_in(client: FlaskClient, body: str, sid: str = "SM" + "1" * 32,
-            to: str = "+13125550199", from_: str = PATIENT) -> Any:
-    return post_twilio(client, "/twilio/inbound",
-                       {"From": from_, "To": to, "Body": body, "MessageSid": sid})
 
 
 def reply_of(response: Any) -> str:

@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 from conftest import post_twilio
+from factories import enrol_in_db
 
-from e2e.test_e2e_staff import enrol, sign_in
+from e2e.test_e2e_staff import sign_in
 
 AXE = Path(__file__).resolve().parent.parent / "data" / "axe" / "axe.min.js"
 WIDTHS = (1366, 390)
@@ -37,8 +38,8 @@ def _violations(page: Any) -> list[dict[str, Any]]:
 def staffed(browser: Any, live_server: str, admin: Any, svc: Any, north: Any, client: Any,
             clock: Any) -> dict[str, Any]:
     """A clinic with something on every page, and an admin's page to look at it."""
-    maria = enrol(svc, north.clinic)
-    omar = enrol(svc, north.clinic, phone="+13125550124", name="Omar")
+    maria = enrol_in_db(svc, north.clinic)
+    omar = enrol_in_db(svc, north.clinic, phone="+13125550124", first_name="Omar")
     clock.advance(hours=2)
     svc.dispatcher().run_once()
     for n, (phone, body) in enumerate((("+13125550123", "my chest hurts and I can't breathe"),

@@ -7,13 +7,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from factories import text_in_ok
 from playwright.sync_api import expect
 
 from followup.models import Clinic
 from followup.patients.enrollment import EnrollmentRequest, enroll
 from followup.scheduler import run_passes
 
-from .test_e2e_staff import SCREENSHOTS, sign_in, text_in
+from .test_e2e_staff import SCREENSHOTS, sign_in
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def test_a_failed_chart_write_back_is_shown_and_can_be_tried_again(
             timezone=clinic.timezone, language="en", product="Privigen", lot="P1",
             first_infusion=True, external_id="E123456"), settings=svc.settings, now=now)
         s.commit()
-    text_in(client, "chest pain, can't breathe", "SM" + "e" * 32)
+    text_in_ok(client, "chest pain, can't breathe", "SM" + "e" * 32)
     assert run_passes(svc, now).ehr.failed == 1
     sign_in(page, admin.email)
     page.goto("/admin/ehr")

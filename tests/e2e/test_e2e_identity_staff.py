@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from factories import enrol_in_db
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from followup.models import AuditEvent, Patient
 
-from .test_e2e_staff import enrol, sign_in
+from .test_e2e_staff import sign_in
 
 
 def people(svc: Any) -> list[tuple[str, str]]:
@@ -28,7 +29,7 @@ def fill_enrolment(page: Any, name: str, phone: str) -> None:
 
 def test_enrolling_a_known_number_for_another_name_asks_and_changes_nothing(
         page, nurse, svc, north):
-    cara = enrol(svc, north.clinic, phone="+17735550107", name="Cara")
+    cara = enrol_in_db(svc, north.clinic, phone="+17735550107", first_name="Cara")
     sign_in(page, nurse.email)
     fill_enrolment(page, "Carlos", "(773) 555-0107")
     conflict = page.locator("#identity-conflict")
@@ -57,7 +58,7 @@ def test_enrolling_a_known_number_for_another_name_asks_and_changes_nothing(
 
 def test_a_disabled_nurses_open_session_is_refused_on_its_next_request(
         page, browser, live_server, nurse, admin, svc, north):
-    enrol(svc, north.clinic)
+    enrol_in_db(svc, north.clinic)
     sign_in(page, nurse.email)
     expect(page.get_by_role("heading", name="Flagged responses")).to_be_visible()
 

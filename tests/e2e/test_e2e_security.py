@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from factories import enrol_in_db, text_in_ok
 from playwright.sync_api import expect
 
-from e2e.test_e2e_staff import enrol, sign_in, text_in
+from e2e.test_e2e_staff import sign_in
 
 VIOLATIONS = """
 window.__csp = [];
@@ -27,14 +28,14 @@ def violations(page: Any) -> list[str]:
 def test_staff_pages_work_under_the_csp_with_nothing_blocked(page, admin, svc, north, client,
                                                              tmp_path):
     page.add_init_script(VIOLATIONS)
-    patient_id = enrol(svc, north.clinic)
-    text_in(client, "my leg is swollen and red", "SM" + "4" * 32)
+    patient_id = enrol_in_db(svc, north.clinic)
+    text_in_ok(client, "my leg is swollen and red", "SM" + "4" * 32)
     sign_in(page, admin.email)
     response = page.goto("/")
     assert response is not None
     assert "script-src 'self'" in response.headers["content-security-policy"]
     # The live queue: its script polls and updates the list in place.
-    text_in(client, "crushing chest pain", "SM" + "5" * 32)
+    text_in_ok(client, "crushing chest pain", "SM" + "5" * 32)
     expect(page.locator("#open-flags li.flag")).to_have_count(2)
     expect(page.locator("#live-status")).to_contain_text("Live · updated")
     assert violations(page) == []

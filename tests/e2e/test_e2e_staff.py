@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 from typing import Any
 
-from conftest import post_twilio
+from factories import enrol_in_db, text_in_ok
 from playwright.sync_api import expect
 from web.staffkit import PASSWORD
 
 from followup.models import Clinic
-from followup.patients.enrollment import EnrollmentRequest, enroll
 
 SCREENSHOTS = os.environ.get("FOLLOWUP_E2E_SCREENSHOTS")  # a folder, to look at the pages
 
@@ -23,24 +21,6 @@ def sign_in(page: Any, email: str, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def enrol(svc: Any, clinic: Clinic, phone: str = "+13125550123", name: str = "Maria") -> int:
-    now = svc.clock.now()
-    with svc.sessions() as s:
-        clinic = s.get(Clinic, clinic.id)
-        result = enroll(s, clinic, EnrollmentRequest(
-            phone=phone, first_name=name, infusion_at=now - timedelta(hours=1),
-            timezone=clinic.timezone, language="en", product="Privigen", lot="P100234",
-            first_infusion=True, external_id=None), settings=svc.settings, now=now)
-        s.commit()
-        return result.patient.id
-
-
-def text_in(client: Any, body: str, sid: str, phone: str = "+13125550123") -> None:
-    resp = post_twilio(client, "/twilio/inbound", {"From": phone, "To": "+13125550199",
-                                                   "Body": body, "MessageSid": sid})
-    assert resp.status_code == 200
-
-
 def test_sign_in_and_wrong_password(page, nurse):
     sign_in(page, nurse.email, "wrong password!")
     expect(page.locator("#login-error")).to_contain_text("Wrong email or password")
@@ -50,12 +30,12 @@ def test_sign_in_and_wrong_password(page, nurse):
 
 
 def test_new_flag_appears_live_then_acknowledge_and_resolve(page, nurse, svc, north, client):
-    enrol(svc, north.clinic)
+    enrol_in_db(svc, north.clinic)
     sign_in(page, nurse.email)
     expect(page.get_by_text("No open flags")).to_be_visible()
     # The patient texts while the page is open: it appears without a reload.
     page.evaluate("window.notReloaded = true")
-    text_in(client, "my chest hurts and I can't breathe", "SM" + "1" * 32)
+    text_in_ok(client, "my chest hurts and I can't breathe", "SM" + "1" * 32)
     flag = page.locator("#open-flags li.flag").first
     expect(flag).to_contain_text("my chest hurts and I can't breathe")
     expect(flag).to_contain_text("Emergency")
@@ -75,17 +55,17 @@ def test_new_flag_appears_live_then_acknowledge_and_resolve(page, nurse, svc, no
 
 
 def test_patient_text_is_never_run_as_markup(page, nurse, svc, north, client):
-    patient_id = enrol(svc, north.clinic)
+    patient_id = enrol_in_db(svc, north.clinic)
     payload = ('<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2;'
                'alert(1)">')
-    text_in(client, payload, "SM" + "2" * 32)
+    text_in_ok(client, payload, "SM" + "2" * 32)
     sign_in(page, nurse.email)
     expect(page.locator("#open-flags blockquote.patient-text")).to_have_text(payload)
     page.goto(f"/patients/{patient_id}")
     expect(page.locator(".msg-in .msg-body").first).to_have_text(payload)
     # And when it arrives through the live poll rather than the page load.
     page.goto("/")
-    text_in(client, payload + " again", "SM" + "3" * 32)
+    text_in_ok(client, payload + " again", "SM" + "3" * 32)
     expect(page.locator("#open-flags blockquote.patient-text")).to_have_count(2)
     assert page.evaluate("window.pwned") is None
     assert page.locator("#open-flags img").count() == 0
@@ -93,7 +73,7 @@ def test_patient_text_is_never_run_as_markup(page, nurse, svc, north, client):
 
 
 def test_patient_page_send_message_and_pause(page, nurse, svc, north, sms):
-    patient_id = enrol(svc, north.clinic)
+    patient_id = enrol_in_db(svc, north.clinic)
     sign_in(page, nurse.email)
     page.goto(f"/patients/{patient_id}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Maria")
@@ -113,7 +93,7 @@ def test_patient_page_send_message_and_pause(page, nurse, svc, north, sms):
 
 
 def test_a_forged_form_is_refused(page, nurse, svc, north):
-    patient_id = enrol(svc, north.clinic)
+    patient_id = enrol_in_db(svc, north.clinic)
     sign_in(page, nurse.email)
     page.goto(f"/patients/{patient_id}")
     page.evaluate("document.querySelectorAll('input[name=csrf_token]')"
@@ -127,7 +107,7 @@ def test_a_forged_form_is_refused(page, nurse, svc, north):
 
 def test_the_queue_warns_before_signing_out_then_keeps_counting(page, nurse, clock, svc,
                                                                 north, client):
-    enrol(svc, north.clinic)
+    enrol_in_db(svc, north.clinic)
     idle = svc.settings.web.session_idle_minutes
     sign_in(page, nurse.email)
     expect(page.get_by_role("heading", name="Flagged responses")).to_be_visible()
@@ -145,7 +125,7 @@ def test_the_queue_warns_before_signing_out_then_keeps_counting(page, nurse, clo
     clock.advance(minutes=10)
     page.wait_for_timeout(4500)  # one poll, in real time
     expect(page.locator("#signed-out")).to_be_hidden()
-    text_in(client, "my chest hurts and I can't breathe", "SM" + "7" * 32)
+    text_in_ok(client, "my chest hurts and I can't breathe", "SM" + "7" * 32)
     expect(page.locator("#open-flags li.flag")).to_have_count(1)
     # Past the limit: signed out, loudly, and nothing about any patient stays on screen.
     clock.advance(minutes=idle + 1)
@@ -159,8 +139,8 @@ def test_the_queue_warns_before_signing_out_then_keeps_counting(page, nurse, clo
     expect(page.locator("#queue-filters")).to_be_hidden()
     beeps = int(page.evaluate("document.body.dataset.beeps || '0'"))
     # A new emergency while signed out: the count goes up, and it beeps.
-    enrol(svc, north.clinic, phone="+13125550124", name="Omar")
-    text_in(client, "I passed out and my chest hurts", "SM" + "8" * 32, phone="+13125550124")
+    enrol_in_db(svc, north.clinic, phone="+13125550124", first_name="Omar")
+    text_in_ok(client, "I passed out and my chest hurts", "SM" + "8" * 32, from_="+13125550124")
     expect(banner).to_contain_text("2 emergencies waiting")
     page.wait_for_function(f"parseInt(document.body.dataset.beeps) > {beeps}")
     expect(page.locator("body")).not_to_contain_text("Omar")
@@ -171,12 +151,12 @@ def test_the_queue_warns_before_signing_out_then_keeps_counting(page, nurse, clo
 
 def test_an_emergency_with_no_on_call_ladder_says_nobody_will_be_texted(
         page, nurse, clock, svc, north, client):
-    enrol(svc, north.clinic)
+    enrol_in_db(svc, north.clinic)
     sign_in(page, nurse.email)
     expect(page.locator("#no-oncall")).to_contain_text(
         "On-call not set: an emergency or urgent flag nobody acknowledges here will not be "
         "texted to anyone.")
-    text_in(client, "my chest hurts and I can't breathe", "SM" + "9" * 32)
+    text_in_ok(client, "my chest hurts and I can't breathe", "SM" + "9" * 32)
     flag = page.locator("#open-flags li.flag").first
     expect(flag.locator(".esc")).to_have_text("⚠ On-call not set: nobody will be texted")
     clock.advance(minutes=6)
@@ -199,8 +179,8 @@ def test_acknowledge_on_a_flag_a_colleague_holds_says_who_and_when(
     from web.staffkit import make_user
 
     kim = make_user(svc, north.clinic, "kim@north.example")
-    patient_id = enrol(svc, north.clinic)
-    text_in(client, "my chest hurts", "SM" + "a" * 32)
+    patient_id = enrol_in_db(svc, north.clinic)
+    text_in_ok(client, "my chest hurts", "SM" + "a" * 32)
     sign_in(page, nurse.email)
     page.goto(f"/patients/{patient_id}")
     other = browser.new_context(base_url=live_server)
@@ -220,7 +200,7 @@ def test_acknowledge_on_a_flag_a_colleague_holds_says_who_and_when(
 
 
 def test_a_nurse_cannot_open_another_clinics_patient(page, south_nurse, svc, north):
-    patient_id = enrol(svc, north.clinic)
+    patient_id = enrol_in_db(svc, north.clinic)
     sign_in(page, south_nurse.email)
     response = page.goto(f"/patients/{patient_id}")
     assert response is not None and response.status == 404
@@ -249,8 +229,8 @@ def test_csv_import_with_a_bad_row(page, admin, svc, north, tmp_path):
 
 
 def test_back_after_a_patient_search_shows_the_results_again(page, nurse, svc, north):
-    enrol(svc, north.clinic)
-    enrol(svc, north.clinic, phone="+13125550124", name="Zoe")
+    enrol_in_db(svc, north.clinic)
+    enrol_in_db(svc, north.clinic, phone="+13125550124", first_name="Zoe")
     sign_in(page, nurse.email)
     page.goto("/patients")
     page.get_by_label("Find by first name").fill("mar")
@@ -270,12 +250,12 @@ def test_back_after_a_patient_search_shows_the_results_again(page, nurse, svc, n
 def test_metrics_chart_labels_fit_inside_their_charts(browser, live_server, nurse, svc, north,
                                                       client, clock):
     for i in range(3):
-        enrol(svc, north.clinic, phone=f"+131255501{30 + i}", name=f"P{i}")
+        enrol_in_db(svc, north.clinic, phone=f"+131255501{30 + i}", first_name=f"P{i}")
     clock.advance(hours=2)
     svc.dispatcher().run_once()
     for i, body in enumerate(("I have a fever of 38.5", "my leg is swollen",
                               "my chest hurts and I can't breathe")):
-        text_in(client, body, f"SM{i:032d}", phone=f"+131255501{30 + i}")
+        text_in_ok(client, body, f"SM{i:032d}", from_=f"+131255501{30 + i}")
     for width in (1366, 390):
         context = browser.new_context(base_url=live_server, viewport={"width": width,
                                                                       "height": 900})

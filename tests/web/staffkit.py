@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
+from factories import enrol_in_db
 from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
 from followup.extensions import Services
 from followup.models import Clinic, User
-from followup.patients.enrollment import EnrollmentRequest, enroll
 
 PASSWORD = "correct horse battery"
 
@@ -89,22 +89,4 @@ def as_admin(client: FlaskClient, admin: Staff) -> FlaskClient:
 @pytest.fixture
 def enrol_patient(svc: Services) -> Callable[..., int]:
     """Enrol a patient directly (as the API would); returns the patient id."""
-
-    def _enrol(clinic: Clinic, phone: str = "+13125550123", first_name: str = "Maria",
-               hours_ago: float = 1, product: str | None = "Privigen",
-               lot: str | None = "P100234", first: bool = True,
-               external_id: str | None = None, language: str = "en") -> int:
-        now = svc.clock.now()
-        with svc.sessions() as s:
-            clinic = s.get(Clinic, clinic.id)
-            assert clinic is not None
-            req = EnrollmentRequest(phone=phone, first_name=first_name,
-                                    infusion_at=now - timedelta(hours=hours_ago),
-                                    timezone=clinic.timezone, language=language,
-                                    product=product, lot=lot, first_infusion=first,
-                                    external_id=external_id)
-            result = enroll(s, clinic, req, settings=svc.settings, now=now)
-            s.commit()
-            return result.patient.id
-
-    return _enrol
+    return partial(enrol_in_db, svc)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
 
 from conftest import post_twilio
+from factories import enrol_in_db
 from sqlalchemy import func, select
 
 from followup.models import ApiToken, AuditEvent, Clinic, CsvImport, Patient, User
-from followup.patients.enrollment import EnrollmentRequest, enroll
 from followup.staff.tokens import hash_token
 from web.staffkit import PASSWORD, login, post
 
@@ -197,14 +196,8 @@ def test_another_clinics_import_is_404(client, svc, admin, south):
 def test_metrics_numbers(as_admin, admin, svc, north, clock):
 
     def enrol(phone: str, lot: str) -> None:
-        with svc.sessions() as s:
-            clinic = s.get(Clinic, north.clinic.id)
-            enroll(s, clinic, EnrollmentRequest(
-                phone=phone, first_name="X", infusion_at=clock.now() - timedelta(hours=1),
-                timezone=clinic.timezone, language="en", product="Privigen", lot=lot,
-                first_infusion=False, external_id=None), settings=svc.settings,
-                now=clock.now())
-            s.commit()
+        enrol_in_db(svc, north.clinic, phone=phone, first_name="X", lot=lot,
+                    first_infusion=False)
 
     for i in range(5):
         enrol(f"+1312555020{i}", "BAD1")

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import re
 
+from factories import text_in_ok
 from sqlalchemy import select
 
 from followup.models import AuditEvent, Checkin, Clinic, Flag, PatientNote
 from web.staffkit import login, make_user, post
-from web.test_web_flags_patients import text_in
 
 LADDER = [{"name": "Dr Lee", "phone": "+13125550181"}, "+13125550182"]
 
@@ -33,7 +33,7 @@ def card(page: str, name: str) -> str:
 def test_no_on_call_ladder_is_said_on_the_queue_and_on_each_emergency(
         as_nurse, north, enrol_patient, clock):
     enrol_patient(north.clinic)
-    text_in(as_nurse, "my chest hurts and I can't breathe", "SM" + "1" * 32)
+    text_in_ok(as_nurse, "my chest hurts and I can't breathe", "SM" + "1" * 32)
     page = as_nurse.get("/").get_data(as_text=True)
     assert 'id="no-oncall"' in page and "will not be texted to anyone" in page
     flag = card(page, "Maria")
@@ -49,7 +49,7 @@ def test_the_queue_says_who_is_paged_when_and_who_is_next(
         as_nurse, nurse, north, enrol_patient, clock, svc, sms):
     set_ladder(svc, north.clinic, LADDER)
     enrol_patient(north.clinic)
-    text_in(as_nurse, "my chest hurts and I can't breathe", "SM" + "2" * 32)
+    text_in_ok(as_nurse, "my chest hurts and I can't breathe", "SM" + "2" * 32)
     page = as_nurse.get("/").get_data(as_text=True)
     assert 'id="no-oncall"' not in page
     # T0 is 15:00 in Chicago; an emergency pages after 5 minutes.
@@ -137,9 +137,9 @@ def test_a_signed_out_page_learns_counts_and_nothing_else(
     enrol_patient(north.clinic)
     enrol_patient(south.clinic, phone="+13125550777", first_name="Sofia")
     token = _pager_token(as_nurse)
-    text_in(as_nurse, "my chest hurts and I can't breathe", "SM" + "3" * 32)
-    text_in(as_nurse, "I have a question", "SM" + "4" * 32)
-    text_in(as_nurse, "my chest hurts", "SM" + "5" * 32, phone="+13125550777",
+    text_in_ok(as_nurse, "my chest hurts and I can't breathe", "SM" + "3" * 32)
+    text_in_ok(as_nurse, "I have a question", "SM" + "4" * 32)
+    text_in_ok(as_nurse, "my chest hurts", "SM" + "5" * 32, from_="+13125550777",
             to="+13125550299")
     clock.advance(minutes=svc.settings.web.session_idle_minutes + 1)
     assert as_nurse.get("/queue/fragment", headers={"X-Requested-With": "fetch"}
@@ -199,7 +199,7 @@ def test_acknowledging_a_flag_someone_holds_says_who_and_when(
     kim = make_user(svc, north.clinic, "kim@north.example")
     enrol_patient(north.clinic)
     login(client, nurse.email)
-    text_in(client, "my chest hurts", "SM" + "6" * 32)
+    text_in_ok(client, "my chest hurts", "SM" + "6" * 32)
     flag_id = int(re.search(r'data-flag-id="(\d+)"', client.get("/").get_data(as_text=True)
                             ).group(1))
     post(client, f"/flags/{flag_id}/acknowledge")
@@ -228,9 +228,9 @@ def test_assign_and_filter_the_queue(as_nurse, nurse, north, south, south_nurse,
     kim = make_user(svc, north.clinic, "kim@north.example")
     enrol_patient(north.clinic, phone="+13125550123", first_name="Maria")
     enrol_patient(north.clinic, phone="+13125550124", first_name="Pablo", language="es")
-    text_in(as_nurse, "my chest hurts and I can't breathe", "SM" + "7" * 32)
+    text_in_ok(as_nurse, "my chest hurts and I can't breathe", "SM" + "7" * 32)
     clock.advance(minutes=2)
-    text_in(as_nurse, "tengo una pregunta", "SM" + "8" * 32, phone="+13125550124")
+    text_in_ok(as_nurse, "tengo una pregunta", "SM" + "8" * 32, from_="+13125550124")
     page = as_nurse.get("/").get_data(as_text=True)
     maria = int(re.search(r'data-flag-id="(\d+)"', card(page, "Maria")).group(1))
     pablo = int(re.search(r'data-flag-id="(\d+)"', card(page, "Pablo")).group(1))
@@ -272,7 +272,7 @@ def test_assign_and_filter_the_queue(as_nurse, nurse, north, south, south_nurse,
 
 def test_notes_and_calls_are_kept_apart_from_flags(as_nurse, nurse, north, enrol_patient, svc):
     patient_id = enrol_patient(north.clinic)
-    text_in(as_nurse, "my chest hurts", "SM" + "9" * 32)
+    text_in_ok(as_nurse, "my chest hurts", "SM" + "9" * 32)
     call = post(as_nurse, f"/patients/{patient_id}/notes",
                 {"kind": "call", "outcome": "no_answer", "body": "rang twice"},
                 follow_redirects=True).get_data(as_text=True)
@@ -295,7 +295,7 @@ def test_notes_and_calls_are_kept_apart_from_flags(as_nurse, nurse, north, enrol
 def test_quick_replies_in_the_patients_language_from_the_queue(
         as_nurse, nurse, north, enrol_patient, svc, sms):
     enrol_patient(north.clinic, phone="+13125550124", first_name="Pablo", language="es")
-    text_in(as_nurse, "tengo una pregunta", "SM" + "a" * 32, phone="+13125550124")
+    text_in_ok(as_nurse, "tengo una pregunta", "SM" + "a" * 32, from_="+13125550124")
     page = as_nurse.get("/").get_data(as_text=True)
     flag = card(page, "Pablo")
     assert "Llámenos" in flag and "Please call us" not in flag

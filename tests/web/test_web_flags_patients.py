@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import post_twilio
+from factories import text_in_ok
 from sqlalchemy import select
 
 from followup.models import AuditEvent, Checkin, FlagEvent, Patient
@@ -12,23 +12,15 @@ from followup.patients.pause import pause
 from web.staffkit import login, post
 
 
-def text_in(client, body: str, sid: str, phone: str = "+13125550123",
-            to: str = "+13125550199"):
-    resp = post_twilio(client, "/twilio/inbound",
-                       {"From": phone, "To": to, "Body": body, "MessageSid": sid})
-    assert resp.status_code == 200
-    return resp
-
-
 def test_queue_orders_by_level_then_age_and_shows_what_triggered(
         as_nurse, north, enrol_patient, clock):
     enrol_patient(north.clinic, phone="+13125550123", first_name="Maria")
     enrol_patient(north.clinic, phone="+13125550124", first_name="Omar")
-    text_in(as_nurse, "I have a question about my bill", "SM" + "a" * 32)
+    text_in_ok(as_nurse, "I have a question about my bill", "SM" + "a" * 32)
     clock.advance(minutes=5)
-    text_in(as_nurse, "my leg is swollen and painful", "SM" + "b" * 32, phone="+13125550124")
+    text_in_ok(as_nurse, "my leg is swollen and painful", "SM" + "b" * 32, from_="+13125550124")
     clock.advance(minutes=5)
-    text_in(as_nurse, "my chest hurts and I can't breathe", "SM" + "c" * 32)
+    text_in_ok(as_nurse, "my chest hurts and I can't breathe", "SM" + "c" * 32)
     page = as_nurse.get("/").get_data(as_text=True)
     levels = re.findall(r'data-level="(\w+)"', page)
     assert levels[0] == "emergency"
@@ -43,7 +35,7 @@ def test_fragment_has_new_flags_for_the_poller(as_nurse, north, enrol_patient):
     enrol_patient(north.clinic)
     before = as_nurse.get("/queue/fragment", headers={"X-Requested-With": "fetch"})
     assert "data-flag-id" not in before.get_data(as_text=True)
-    text_in(as_nurse, "my chest hurts", "SM" + "d" * 32)
+    text_in_ok(as_nurse, "my chest hurts", "SM" + "d" * 32)
     after = as_nurse.get("/queue/fragment", headers={"X-Requested-With": "fetch"})
     assert 'data-level="emergency"' in after.get_data(as_text=True)
 
@@ -56,7 +48,7 @@ def _flag_id(client) -> int:
 
 def test_acknowledge_then_resolve_with_a_note(as_nurse, nurse, north, enrol_patient, svc):
     enrol_patient(north.clinic)
-    text_in(as_nurse, "my chest hurts", "SM" + "e" * 32)
+    text_in_ok(as_nurse, "my chest hurts", "SM" + "e" * 32)
     flag_id = _flag_id(as_nurse)
     acked = post(as_nurse, f"/flags/{flag_id}/acknowledge", {"back": "/"},
                  follow_redirects=True)
@@ -76,7 +68,7 @@ def test_acknowledge_then_resolve_with_a_note(as_nurse, nurse, north, enrol_pati
 
 def test_another_clinics_ids_answer_404(client, south_nurse, north, enrol_patient):
     patient_id = enrol_patient(north.clinic)
-    text_in(client, "my chest hurts", "SM" + "f" * 32)
+    text_in_ok(client, "my chest hurts", "SM" + "f" * 32)
     login(client, south_nurse.email)
     assert client.get(f"/patients/{patient_id}").status_code == 404
     assert post(client, f"/patients/{patient_id}/pause").status_code == 404
@@ -92,7 +84,7 @@ def test_timeline_shows_everything_and_is_audited(as_nurse, nurse, north, enrol_
     patient_id = enrol_patient(north.clinic, product="Privigen", lot="P100234")
     clock.advance(hours=2)
     svc.dispatcher().run_once()
-    text_in(as_nurse, "my leg is swollen", "SM" + "g" * 32)
+    text_in_ok(as_nurse, "my leg is swollen", "SM" + "g" * 32)
     login(as_nurse, nurse.email)  # two hours later: signed out for being idle
     page = as_nurse.get(f"/patients/{patient_id}").get_data(as_text=True)
     for expected in ("Privigen", "P100234", "Same day", "Day 1", "my leg is swollen",
@@ -109,7 +101,7 @@ def test_timeline_shows_everything_and_is_audited(as_nurse, nurse, north, enrol_
 
 def test_patient_text_is_shown_as_text(as_nurse, north, enrol_patient):
     patient_id = enrol_patient(north.clinic)
-    text_in(as_nurse, "<script>window.pwned=1</script><img src=x onerror=alert(1)>",
+    text_in_ok(as_nurse, "<script>window.pwned=1</script><img src=x onerror=alert(1)>",
             "SM" + "h" * 32)
     for path in ("/", f"/patients/{patient_id}", "/queue/fragment"):
         page = as_nurse.get(path).get_data(as_text=True)
@@ -147,7 +139,7 @@ def test_message_refused_when_empty_too_long_or_opted_out(as_nurse, north, enrol
     assert long.status_code == 400 and "3 SMS segments" in long.get_data(as_text=True)
     # The draft is kept so the nurse can shorten it.
     assert "word word word" in long.get_data(as_text=True)
-    text_in(as_nurse, "STOP", "SM" + "i" * 32)
+    text_in_ok(as_nurse, "STOP", "SM" + "i" * 32)
     stopped = post(as_nurse, f"/patients/{patient_id}/message", {"body": "Hello"})
     assert stopped.status_code == 400 and "STOP" in stopped.get_data(as_text=True)
     with svc.sessions() as s:
@@ -177,7 +169,7 @@ def test_non_responders_by_how_long(as_nurse, nurse, north, enrol_patient, svc, 
     clock.advance(hours=2)
     svc.dispatcher().run_once()
     clock.advance(hours=1)
-    text_in(as_nurse, "all good", "SM" + "j" * 32, phone="+13125550124")
+    text_in_ok(as_nurse, "all good", "SM" + "j" * 32, from_="+13125550124")
     login(as_nurse, nurse.email)
     page = as_nurse.get("/non-responders").get_data(as_text=True)
     assert "Maria" in page and "Omar" not in page
@@ -221,11 +213,11 @@ def test_mrn_search_is_partial_and_case_insensitive(as_nurse, north, enrol_patie
 def test_an_asked_back_flag_shows_the_patients_answer_in_its_history(
         as_nurse, north, enrol_patient, clock):
     patient_id = enrol_patient(north.clinic)
-    text_in(as_nurse, "something is wrong with my leg", "SM" + "e" * 32)
+    text_in_ok(as_nurse, "something is wrong with my leg", "SM" + "e" * 32)
     queue = as_nurse.get("/").get_data(as_text=True)
     assert "Unclear, asked back" in queue and 'data-level="urgent"' in queue
     clock.advance(minutes=4)
-    text_in(as_nurse, "0", "SM" + "f" * 32)
+    text_in_ok(as_nurse, "0", "SM" + "f" * 32)
     page = as_nurse.get(f"/patients/{patient_id}").get_data(as_text=True)
     assert "denied by the patient (by text)" in page
     assert "denied every red flag" in page and "lowered to routine" in page
