@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-quick lint bench clean
+.PHONY: install run test cov test-quick lint bench clean
 
 install: $(STAMP)
 
@@ -27,8 +27,28 @@ run: install
 	FOLLOWUP_DEV=1 $(BIN)/followup demo --port $(PORT)
 	FOLLOWUP_DEV=1 $(BIN)/followup serve --port $(PORT)
 
+# Two pytest-xdist workers (the machines have 2 cores); `WORKERS=1 make test` runs the
+# whole suite serially in one process. With workers, the tests marked slow (real processes
+# killed on a timer) run after the rest, alone, so the other worker cannot starve them.
+# `make cov` (CI) is the same run with branch coverage, failing under pyproject's
+# fail_under; `make test` stays without it (tracing costs time).
+WORKERS ?= 2
+COV ?=
+ifeq ($(COV),1)
+COV_ALL := --cov --cov-report=term
+COV_FIRST := --cov --cov-report= --cov-fail-under=0
+COV_LAST := --cov --cov-append --cov-report=term
+endif
 test: install fhir-peer
-	$(BIN)/python -m pytest
+ifeq ($(WORKERS),1)
+	$(BIN)/python -m pytest $(COV_ALL)
+else
+	$(BIN)/python -m pytest -n $(WORKERS) -m "not slow" $(COV_FIRST)
+	$(BIN)/python -m pytest -m slow $(COV_LAST)
+endif
+
+cov:
+	$(MAKE) test COV=1
 
 # The chart write-back tests talk to a real FHIR server (Medplum's router, in memory):
 # its packages, exactly as locked, when npm is here; without npm those tests are skipped
@@ -43,10 +63,12 @@ fhir-peer:
 
 # The suite without the tests marked slow (e.g. the SIGKILL crash test); CI runs them all.
 test-quick: install
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" $(if $(filter 1,$(WORKERS)),,-n $(WORKERS))
 
+# ruff, then mypy in strict mode on followup/ (its settings are in pyproject.toml).
 lint: install
 	$(BIN)/ruff check followup tests migrations bench
+	$(BIN)/mypy followup
 
 # Every benchmark, bounded (a few minutes on 2 cores), then a PASS/FAIL summary.
 # gunicorn (the 'bench' extra) is installed the first time.
@@ -61,4 +83,4 @@ bench-scale: install
 	$(BIN)/python -m bench.scale --scale $(SCALE)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache .coverage .coverage.*

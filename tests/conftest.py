@@ -3,7 +3,9 @@
 The database is always built by the real Alembic migrations. SQLite (the
 default) migrates once into a template file that each test copies; with
 FOLLOWUP_TEST_DATABASE_URL set to PostgreSQL, the schema is migrated once and
-each test starts from empty tables.
+each test starts from empty tables. Under pytest-xdist (``make test`` runs two
+workers) each worker has its own PostgreSQL database, the given one's name with
+the worker's id appended (``test_gw0``), created when missing.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
+from werkzeug.routing import Rule
 
 from followup.app import create_app
 from followup.clock import FixedClock
@@ -34,14 +37,70 @@ from followup.models import Base, Clinic
 from followup.staff.tokens import issue_token
 from followup.triage import Rulebook, load_rulebook
 
-PG_URL = os.environ.get("FOLLOWUP_TEST_DATABASE_URL", "")
+
+def _worker_url(url: str, worker: str) -> str:
+    """The database this xdist worker owns: two workers truncating and migrating one
+    database would wipe each other's rows mid-test."""
+    if not url or not worker:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(
+        hide_password=False)
+
+
+def _reuse_url_builders() -> None:
+    """Compile each URL rule's builder once per process instead of once per app.
+
+    Most tests build their own app (its own clock, SMS backend and database), and
+    werkzeug compiles two Python functions per rule for every app: about 0.2 s of
+    a test's setup, three quarters of create_app. A builder is a pure function of
+    the rule's parsed parts and its defaults' names (it reads converters from the
+    rule it is bound to), so rules that parse alike can share one. A rule whose
+    default fills one of its own variables bakes that value in: compiled as before.
+    """
+    compile_builder = Rule._compile_builder
+    builders: dict[tuple[Any, ...], Callable[..., tuple[str, str]]] = {}
+
+    def reused(self: Rule, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
+        defaults = self.defaults or {}
+        if any(dynamic and name in defaults for dynamic, name in self._trace):
+            return compile_builder(self, append_unknown)
+        key = (append_unknown, self.rule, tuple(self._trace), tuple(defaults))
+        if key not in builders:
+            builders[key] = compile_builder(self, append_unknown)
+        return builders[key]
+
+    Rule._compile_builder = reused  # type: ignore[method-assign]
+
+
+_reuse_url_builders()
+
+BASE_PG_URL = os.environ.get("FOLLOWUP_TEST_DATABASE_URL", "")
+PG_URL = _worker_url(BASE_PG_URL, os.environ.get("PYTEST_XDIST_WORKER", ""))
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 PUBLIC_URL = "https://followup.example.org"
 # A Tuesday in November, 15:00 in Chicago (CST, UTC-6).
 T0 = datetime(2026, 11, 10, 21, 0, tzinfo=UTC)
 
 
+def _create_postgres_database(url: str) -> None:
+    """Create the worker's database beside the given one if it does not exist yet."""
+    if url == BASE_PG_URL:
+        return
+    name = make_url(url).database
+    admin = create_engine(BASE_PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                  {"name": name}).first()
+            if exists is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+
+
 def _reset_postgres(url: str) -> None:
+    _create_postgres_database(url)
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))

@@ -37,6 +37,8 @@ LEASE = 1  # seconds: each run's --as-of moves past the previous run's claims
 
 
 def config_text(database_url: str, fake: FakeTwilio) -> str:
+    # Twilio's timeout is generous: on a loaded machine a 5 s read timeout turned the
+    # fake's late answers into retries scheduled after the final pass (check-ins "lost").
     return f"""
 [database]
 url = "{database_url}"
@@ -50,7 +52,7 @@ account_sid = "{fake.account_sid}"
 auth_token = "{fake.auth_token}"
 from_number = "+13125550100"
 api_base_url = "{fake.base_url}"
-timeout_seconds = 5
+timeout_seconds = 30
 [scheduler]
 enabled = false
 batch_size = 50

@@ -56,7 +56,11 @@ def make_app(app_config: dict[str, Any], fake: FakeTwilio, clock: FixedClock,
 @pytest.fixture
 def twilio_app(fake: FakeTwilio, app_config: dict[str, Any], clock: FixedClock
                ) -> Iterator[Flask]:
-    app = make_app(app_config, fake, clock)
+    # A real-time read timeout well above what a loaded machine needs: a second
+    # dispatcher's whole batch runs inside one of the first's requests, and a 2 s
+    # timeout let it expire there under two busy test workers. Below the lease, so
+    # the lease's renewal margin stays half the lease.
+    app = make_app(app_config, fake, clock, timeout_seconds=15)
     yield app
     app.extensions["followup"].dispose()
 

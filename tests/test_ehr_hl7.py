@@ -175,4 +175,4 @@ def test_followup_hl7_listen_is_a_process_an_interface_engine_can_reach(
         assert code == "AA" and "enrolled" in text
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait(10)
+        process.communicate(timeout=10)  # waits, and closes both pipes

@@ -78,7 +78,8 @@ def _start(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
     line = process.stdout.readline()  # blocks until the definitions are indexed
     if not line.startswith("listening on "):
         process.kill()
-        pytest.fail(f"FHIR server did not start: {line}{process.stderr.read()[:2000]}")
+        _, err = process.communicate(timeout=10)  # and closes the pipes
+        pytest.fail(f"FHIR server did not start: {line}{err[:2000]}")
     return process, f"http://127.0.0.1:{int(line.split()[-1])}"
 
 
@@ -88,7 +89,7 @@ def fhir_server(keys: dict[str, Path]) -> Iterator[str]:
                             "SMART_CLIENT_ID": CLIENT_ID})
     yield base
     process.terminate()
-    process.wait(10)
+    process.communicate(timeout=10)  # waits, and closes the pipes
 
 
 @pytest.fixture

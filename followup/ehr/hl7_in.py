@@ -348,10 +348,21 @@ class ListenerThread:
 
     def _run(self) -> None:
         asyncio.set_event_loop(self.loop)
-        self.loop.run_until_complete(self.listener.start())
-        self.ready.set()
-        with contextlib.suppress(asyncio.CancelledError):
-            self.loop.run_until_complete(self.listener.serve_forever())
+        try:
+            self.loop.run_until_complete(self.listener.start())
+            self.ready.set()
+            with contextlib.suppress(asyncio.CancelledError):
+                self.loop.run_until_complete(self.listener.serve_forever())
+        finally:
+            # The loop is closed where it ran, once serving ends: left open, its
+            # selector and self-pipe leak (a ResourceWarning when collected).
+            pending = asyncio.all_tasks(self.loop)
+            for task in pending:
+                task.cancel()
+            self.loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            self.loop.run_until_complete(self.loop.shutdown_default_executor())
+            self.loop.close()
+            asyncio.set_event_loop(None)
 
     def stop(self) -> None:
         def cancel() -> None:
