@@ -58,7 +58,9 @@ def _reuse_url_builders() -> None:
     rule it is bound to), so rules that parse alike can share one. A rule whose
     default fills one of its own variables bakes that value in: compiled as before.
     """
-    compile_builder = Rule._compile_builder
+    compile_builder = getattr(Rule, "_compile_builder", None)
+    if compile_builder is None or not hasattr(Rule, "_trace"):
+        return  # a werkzeug without this private method: build every app's as usual
     builders: dict[tuple[Any, ...], Callable[..., tuple[str, str]]] = {}
 
     def reused(self: Rule, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:

@@ -175,8 +175,8 @@ def test_the_asked_back_message_keeps_its_own_time_window(client, svc, oncall, c
 def test_a_flag_lifted_to_emergency_by_the_second_reader_says_so_in_words(client, oncall):
     enrol(client, oncall)
     # the rules read the leg (urgent); the chest "feels odd" is no phrase of theirs
-    reply = say(client, "my leg is swollen and hot and my chest feels odd", "SM1")
-    [flag] = flags(client, oncall)
+    reply = answer_to(client, "my leg is swollen and hot and my chest feels odd", "SM1")
+    [flag] = api_flags(client, oncall)
     assert flag["level"] == "emergency"
     assert "the rules read urgent; the second reader raised it to emergency" in flag["detail"]
     assert "please read" in flag["detail"]
