@@ -126,14 +126,17 @@ def followup_way(url: str, n: int) -> dict[str, float]:
     from followup.clock import FixedClock
     from followup.db import make_engine, make_sessionmaker
     from followup.messaging.dispatch import Dispatcher
+    from followup.messaging.outbound import Outbound
     from followup.messaging.sms.console import ConsoleBackend
     from followup.migrate import upgrade
 
     upgrade(url)
     quiet_logs()
     engine = make_engine(url)
-    dispatcher = Dispatcher(settings=bench_settings(url), sessions=make_sessionmaker(engine),
-                            sms=ConsoleBackend(max_kept=1), clock=FixedClock(AS_OF))
+    settings, sessions, clock = bench_settings(url), make_sessionmaker(engine), FixedClock(AS_OF)
+    out = Outbound(settings=settings, sessions=sessions, sms=ConsoleBackend(max_kept=1),
+                   clock=clock)
+    dispatcher = Dispatcher(settings=settings, sessions=sessions, clock=clock, outbound=out)
     clinic_id = add_clinic(engine)
 
     def add(indices: range) -> None:

@@ -50,12 +50,15 @@ def _dispatcher(url: str) -> Any:
     from followup.clock import FixedClock
     from followup.db import make_sessionmaker, make_worker_engine
     from followup.messaging.dispatch import Dispatcher
+    from followup.messaging.outbound import Outbound
     from followup.messaging.sms.console import ConsoleBackend
 
     engine = make_worker_engine(url)  # what `followup worker` dispatches with
     settings = bench_settings(url)
-    return Dispatcher(settings=settings, sessions=make_sessionmaker(engine),
-                      sms=ConsoleBackend(max_kept=1), clock=FixedClock(AS_OF)), engine
+    sessions, clock = make_sessionmaker(engine), FixedClock(AS_OF)
+    out = Outbound(settings=settings, sessions=sessions, sms=ConsoleBackend(max_kept=1),
+                   clock=clock)
+    return Dispatcher(settings=settings, sessions=sessions, clock=clock, outbound=out), engine
 
 
 def _worker(url: str, ready: Any, go: Any, out: Any) -> None:

@@ -61,16 +61,16 @@ class Services:
         return self._writeback
 
     def dispatcher(self) -> Dispatcher:
-        return Dispatcher(settings=self.settings, sessions=self.worker_sessions(), sms=self.sms,
+        return Dispatcher(settings=self.settings, sessions=self.worker_sessions(),
                           clock=self.clock, outbound=self.outbound())
 
     def escalator(self) -> Escalator:
-        return Escalator(settings=self.settings, sessions=self.sessions, sms=self.sms,
-                         clock=self.clock, outbound=self.outbound())
+        return Escalator(settings=self.settings, sessions=self.sessions, clock=self.clock,
+                         outbound=self.outbound())
 
     def digest(self) -> DigestPass:
-        return DigestPass(settings=self.settings, sessions=self.sessions, sms=self.sms,
-                          clock=self.clock, outbound=self.outbound())
+        return DigestPass(settings=self.settings, sessions=self.sessions, clock=self.clock,
+                          outbound=self.outbound())
 
     def dispose(self) -> None:
         """Close every pooled connection (tests, and processes that fork)."""

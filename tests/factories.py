@@ -21,7 +21,11 @@ from typing import Any
 from conftest import ClinicHandle, post_twilio
 from flask.testing import FlaskClient
 
+from followup.clock import Clock
+from followup.config import Settings
 from followup.extensions import Services
+from followup.messaging.outbound import Outbound
+from followup.messaging.sms.base import SmsBackend
 from followup.models import Checkin, Clinic, Infusion, Patient
 from followup.patients.enrollment import EnrollmentRequest, enroll
 
@@ -123,3 +127,13 @@ def add_due_checkin(s: Any, clinic_id: int, *, phone: str, first_name: str,
                       template="checkin_early", due_at=at, next_attempt_at=at, created_at=at)
     s.add(checkin)
     return checkin
+
+
+def way_out(svc: Services, sms: SmsBackend | None = None, clock: Clock | None = None, *,
+            settings: Settings | None = None, **pacing: Any) -> Outbound:
+    """The one way out on a test's own SMS backend, clock or settings (``pacer``,
+    ``sleep``, ``max_pace_wait`` as keywords): the dispatcher, the escalator and the
+    digest take an ``Outbound``, never a backend of their own."""
+    return Outbound(settings=settings or svc.settings, sessions=svc.sessions,
+                    sms=sms if sms is not None else svc.sms,
+                    clock=clock if clock is not None else svc.clock, **pacing)

@@ -14,7 +14,7 @@ from typing import Any
 import factories
 import pytest
 from conftest import make_clinic
-from factories import answer_to, api_flags
+from factories import answer_to, api_flags, way_out
 from sqlalchemy import select
 
 from followup.care.escalation import Escalator
@@ -43,8 +43,8 @@ def pages(sms: Any) -> list[Any]:
 
 
 def escalate(svc: Any, sms: Any) -> None:
-    Escalator(settings=svc.settings, sessions=svc.sessions, sms=sms,
-              clock=svc.clock).run_once()
+    Escalator(settings=svc.settings, sessions=svc.sessions, clock=svc.clock,
+              outbound=way_out(svc, sms)).run_once()
 
 
 def test_an_unplaced_message_about_a_limb_is_asked_back_and_flagged_urgent(client, oncall):

@@ -18,6 +18,7 @@ from typing import Any
 import factories
 import pytest
 from conftest import AUTH_TOKEN, ClinicHandle, make_clinic, twilio_config
+from factories import way_out
 from fake_twilio import FakeTwilio
 from flask import Flask
 from sqlalchemy import select, update
@@ -290,7 +291,8 @@ def test_alerts_are_shown_on_staff_pages_and_in_the_digest_and_the_count_is_dism
         s.get_one(Clinic, clinic.clinic.id).contact_email = "nurses@north.example"
         s.commit()
     email = RecordingEmail()
-    DigestPass(settings=svc.settings, sessions=svc.sessions, sms=svc.sms, clock=clock,
+    DigestPass(settings=svc.settings, sessions=svc.sessions, clock=clock,
+               outbound=way_out(svc, clock=clock),
                email=email).run_once(clock.now() + timedelta(hours=2))
     [(_, _, body)] = email.sent
     assert "Twilio refuses our credentials since 17:00: nothing is being sent." in body

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 from conftest import make_clinic
+from factories import way_out
 from sqlalchemy import select
 
 from followup.care.digest import DigestPass
@@ -123,7 +124,8 @@ def digest_pass(svc: Services, email: object | None = None, **kw: object) -> Dig
     settings = svc.settings
     if kw:
         settings = replace(settings, digest=replace(settings.digest, **kw))
-    return DigestPass(settings=settings, sessions=svc.sessions, sms=svc.sms, clock=svc.clock,
+    return DigestPass(settings=settings, sessions=svc.sessions, clock=svc.clock,
+                      outbound=way_out(svc, settings=settings),
                       email=email)  # type: ignore[arg-type]
 
 
@@ -212,8 +214,8 @@ def test_sms_digest_failure_is_retried(svc, clock):
         def send(self, **_: object) -> object:
             raise TransientSendError("503", http_status=503)
 
-    runner = DigestPass(settings=svc.settings, sessions=svc.sessions, sms=Down(),
-                        clock=svc.clock)
+    runner = DigestPass(settings=svc.settings, sessions=svc.sessions, clock=svc.clock,
+                        outbound=way_out(svc, Down()))
     assert runner.run_once(local("2026-11-11T08:00-06:00")).failed == 1
     with svc.sessions() as s:
         assert s.scalar(select(Digest)) is None

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from conftest import ScriptedBackend, run_concurrently
-from factories import enrol
+from factories import enrol, way_out
 from sqlalchemy import select, update
 
 from followup.clock import FixedClock
@@ -113,8 +113,8 @@ def test_checkin_more_than_12_hours_late_is_skipped_not_sent(client, svc, north,
 
 def test_provider_busy_leaves_it_pending_with_backoff(app, client, svc, north, clock):
     backend = ScriptedBackend(TransientSendError("429", http_status=429))
-    dispatcher = Dispatcher(settings=svc.settings, sessions=svc.sessions, sms=backend,
-                            clock=clock, jitter=lambda: 1.0)
+    dispatcher = Dispatcher(settings=svc.settings, sessions=svc.sessions, clock=clock,
+                            outbound=way_out(svc, backend, clock), jitter=lambda: 1.0)
     enrol(client, north)
     t = local("2026-11-10T17:00-06:00")
     assert dispatcher.run_once(t).retrying == 1
@@ -140,8 +140,8 @@ def test_a_claim_taken_over_mid_send_is_not_recorded_twice(client, svc, north, c
                 s.commit()
             return super().send(**kwargs)
 
-    dispatcher = Dispatcher(settings=svc.settings, sessions=svc.sessions, sms=TakenOver(),
-                            clock=clock)
+    dispatcher = Dispatcher(settings=svc.settings, sessions=svc.sessions, clock=clock,
+                            outbound=way_out(svc, TakenOver(), clock))
     enrol(client, north)
     summary = dispatcher.run_once(local("2026-11-10T17:00-06:00"))
     assert summary.sent == 0 and summary.errors
@@ -152,8 +152,8 @@ def test_a_claim_taken_over_mid_send_is_not_recorded_twice(client, svc, north, c
 
 
 def test_backoff_grows_and_respects_retry_after(svc, clock):
-    d = Dispatcher(settings=svc.settings, sessions=svc.sessions, sms=ConsoleBackend(),
-                   clock=clock, jitter=lambda: 1.0)
+    d = Dispatcher(settings=svc.settings, sessions=svc.sessions, clock=clock,
+                   outbound=way_out(svc, ConsoleBackend(), clock), jitter=lambda: 1.0)
     assert [d.backoff(n).total_seconds() for n in (1, 2, 3)] == [60, 120, 240]
     assert d.backoff(30).total_seconds() == svc.settings.retry_max_seconds
     assert d.backoff(1, retry_after=300).total_seconds() == 300
@@ -161,8 +161,8 @@ def test_backoff_grows_and_respects_retry_after(svc, clock):
 
 def test_permanent_error_fails_it_and_flags_undeliverable(client, svc, north, clock):
     backend = ScriptedBackend(PermanentSendError("bad number", code=21211, http_status=400))
-    dispatcher = Dispatcher(settings=svc.settings, sessions=svc.sessions, sms=backend,
-                            clock=clock)
+    dispatcher = Dispatcher(settings=svc.settings, sessions=svc.sessions, clock=clock,
+                            outbound=way_out(svc, backend, clock))
     enrol(client, north)
     assert dispatcher.run_once(local("2026-11-10T17:00-06:00")).failed == 1
     assert statuses(svc)["same_day"] == "failed"
@@ -173,8 +173,8 @@ def test_permanent_error_fails_it_and_flags_undeliverable(client, svc, north, cl
 
 def test_error_21610_marks_the_patient_opted_out(client, svc, north, clock):
     backend = ScriptedBackend(PermanentSendError("unsubscribed", code=21610, http_status=400))
-    dispatcher = Dispatcher(settings=svc.settings, sessions=svc.sessions, sms=backend,
-                            clock=clock)
+    dispatcher = Dispatcher(settings=svc.settings, sessions=svc.sessions, clock=clock,
+                            outbound=way_out(svc, backend, clock))
     created = enrol(client, north)
     dispatcher.run_once(local("2026-11-10T17:00-06:00"))
     patient = client.get(f"/api/patients/{created['patient_id']}", headers=north.auth).get_json()
@@ -226,8 +226,9 @@ def test_two_dispatchers_never_send_the_same_checkin(client, svc, north, clock):
     t = local("2026-11-10T17:00-06:00")
     settings = svc.settings
     small = type(settings)(**{**settings.__dict__, "batch_size": 7})
-    run_concurrently(lambda: Dispatcher(settings=small, sessions=svc.sessions, sms=backend,
-                                        clock=FixedClock(t)).run_once(t))
+    run_concurrently(lambda: Dispatcher(
+        settings=small, sessions=svc.sessions, clock=FixedClock(t),
+        outbound=way_out(svc, backend, FixedClock(t), settings=small)).run_once(t))
     counts = Counter(to for to, _ in backend.accepted)
     assert len(counts) == 60 and set(counts.values()) == {1}
     with svc.sessions() as s:
@@ -247,8 +248,8 @@ def test_daytime_sends_are_never_deferred(client, svc, north, sms, clock, ended,
 def test_flags_for_failed_sends_are_only_seen_by_their_clinic(client, svc, north, south, clock):
     backend = ScriptedBackend(PermanentSendError("bad", code=30006, http_status=400))
     enrol(client, north)
-    Dispatcher(settings=svc.settings, sessions=svc.sessions, sms=backend,
-               clock=clock).run_once(local("2026-11-10T17:00-06:00"))
+    Dispatcher(settings=svc.settings, sessions=svc.sessions, clock=clock,
+               outbound=way_out(svc, backend, clock)).run_once(local("2026-11-10T17:00-06:00"))
     assert len(client.get("/api/flags", headers=north.auth).get_json()) == 1
     assert client.get("/api/flags", headers=south.auth).get_json() == []
     with svc.sessions() as s:

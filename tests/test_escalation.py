@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from conftest import ScriptedBackend, make_clinic, run_concurrently
+from factories import way_out
 from fake_twilio import FakeTwilio
 from sqlalchemy import select
 
@@ -44,7 +45,8 @@ def new_flag(svc: Services, clinic_id: int, level: str = "emergency",
 
 
 def escalator(svc: Services, sms: Any) -> Escalator:
-    return Escalator(settings=svc.settings, sessions=svc.sessions, sms=sms, clock=svc.clock)
+    return Escalator(settings=svc.settings, sessions=svc.sessions, clock=svc.clock,
+                     outbound=way_out(svc, sms))
 
 
 def events(svc: Services, flag_id: int) -> list[tuple[str, str | None]]:
@@ -154,8 +156,9 @@ def test_two_workers_page_each_rung_once(svc, oncall, clock):
         new_flag(svc, oncall.clinic.id)
     backend = ScriptedBackend()
     at = t0 + timedelta(minutes=5)
-    run_concurrently(lambda: Escalator(settings=svc.settings, sessions=svc.sessions,
-                                       sms=backend, clock=FixedClock(at)).run_once(at))
+    run_concurrently(lambda: Escalator(
+        settings=svc.settings, sessions=svc.sessions, clock=FixedClock(at),
+        outbound=way_out(svc, backend, FixedClock(at))).run_once(at))
     assert len(backend.accepted) == 5
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from conftest import PUBLIC_URL, ClinicHandle, make_clinic, post_twilio
-from factories import add_due_checkin
+from factories import add_due_checkin, way_out
 from flask import Flask
 from sqlalchemy import select
 
@@ -109,9 +109,9 @@ def test_a_page_and_a_checkin_from_a_messaging_service_share_one_pace(paced):
     due_checkin_and_emergency(paced, clinic.clinic.id)
     out = outbound(paced)
     sms = backend(paced)
-    escalator = Escalator(settings=paced.settings, sessions=paced.sessions, sms=sms,
+    escalator = Escalator(settings=paced.settings, sessions=paced.sessions,
                           clock=paced.clock, outbound=out)
-    dispatcher = Dispatcher(settings=paced.settings, sessions=paced.sessions, sms=sms,
+    dispatcher = Dispatcher(settings=paced.settings, sessions=paced.sessions,
                             clock=paced.clock, outbound=out)
     assert escalator.run_once(T).texted == 1
     assert dispatcher.run_once(T).sent == 1
@@ -126,7 +126,7 @@ def test_a_page_jumps_the_queue_and_pushes_it_back(paced):
     due_checkin_and_emergency(paced, clinic.clinic.id)
     out = outbound(paced)
     out.wait_for_slot(None, T)  # a check-in just went: the next slot is 10:00:01
-    Escalator(settings=paced.settings, sessions=paced.sessions, sms=paced.sms,
+    Escalator(settings=paced.settings, sessions=paced.sessions,
               clock=paced.clock, outbound=out).run_once(T)
     assert backend(paced).at == [(LADDER[0], T)]  # not held back by the queue
     # ...but it used the queue's next slot, so the next check-in waits one more.
@@ -155,7 +155,7 @@ def test_pacing_follows_what_the_backend_declares(svc, clock):
 def test_an_sms_digest_is_paced_recorded_and_tracked(paced_app, paced):
     clinic = clinic_without_number(paced, contact_phone=CONTACT, digest_channel="sms").clinic
     out = outbound(paced)
-    digest = DigestPass(settings=paced.settings, sessions=paced.sessions, sms=paced.sms,
+    digest = DigestPass(settings=paced.settings, sessions=paced.sessions,
                         clock=paced.clock, outbound=out)
     at = datetime.fromisoformat("2026-11-11T07:30-06:00").astimezone(UTC)
     assert isinstance(paced.clock, FixedClock)
@@ -187,7 +187,8 @@ def test_an_sms_digest_is_paced_recorded_and_tracked(paced_app, paced):
 def test_a_digest_to_a_number_the_provider_refuses_is_recorded_not_retried(svc, clock):
     make_clinic(svc, "west", "+13125550499", contact_phone=CONTACT, digest_channel="sms")
     refused = Refusing(PermanentSendError("landline", code=30006, http_status=400))
-    digest = DigestPass(settings=svc.settings, sessions=svc.sessions, sms=refused, clock=clock)
+    digest = DigestPass(settings=svc.settings, sessions=svc.sessions, clock=clock,
+                        outbound=way_out(svc, refused, clock))
     at = datetime.fromisoformat("2026-11-11T08:00-06:00").astimezone(UTC)
     summary = digest.run_once(at)
     assert (summary.sent, summary.not_sent, summary.failed) == (0, 1, 0)
@@ -202,8 +203,8 @@ def test_a_refused_account_on_a_page_raises_the_clinics_alert(svc, clock):
     clinic = make_clinic(svc, "north", "+13125550199", oncall_phones=LADDER).clinic
     due_checkin_and_emergency(svc, clinic.id)
     refused = Refusing(AccountSendError("auth", code=20003, http_status=401))
-    summary = Escalator(settings=svc.settings, sessions=svc.sessions, sms=refused,
-                        clock=clock).run_once(T)
+    summary = Escalator(settings=svc.settings, sessions=svc.sessions, clock=clock,
+                        outbound=way_out(svc, refused, clock)).run_once(T)
     assert summary.failed == 1
     with svc.sessions() as s:
         alert = s.scalar(select(ClinicAlert))

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from conftest import make_clinic
-from factories import add_due_checkin
+from factories import add_due_checkin, way_out
 from fake_twilio import FakeTwilio
 from sqlalchemy import select, update
 
@@ -69,9 +69,11 @@ def due_checkins(svc: Any, n: int) -> None:
 
 
 def dispatcher(svc: Any, sms: Any, clock: FixedClock, **kw: Any) -> Dispatcher:
-    return Dispatcher(settings=kw.pop("settings", svc.settings), sessions=svc.sessions,
-                      sms=sms, clock=clock, jitter=lambda: 0.5,
-                      sleep=lambda seconds: clock.advance(seconds=seconds), **kw)
+    settings = kw.pop("settings", svc.settings)
+    out = way_out(svc, sms, clock, settings=settings,
+                  sleep=lambda seconds: clock.advance(seconds=seconds), **kw)
+    return Dispatcher(settings=settings, sessions=svc.sessions, clock=clock, outbound=out,
+                      jitter=lambda: 0.5)
 
 
 def drain(svc: Any, d: Dispatcher, clock: FixedClock, *, limit: int = 400) -> int:

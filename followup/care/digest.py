@@ -33,7 +33,7 @@ from followup.db import write_transaction
 from followup.messaging.email import EmailBackend, EmailError, make_email_backend
 from followup.messaging.notify import STAFF_LANGUAGE, clinic_context
 from followup.messaging.outbound import Disposition, Outbound, Text, classify
-from followup.messaging.sms.base import SendError, SmsBackend
+from followup.messaging.sms.base import SendError
 from followup.messaging.texts import render_sms
 from followup.models import Clinic, Digest, DigestChannel, Flag, FlagLevel, FlagReason
 
@@ -89,17 +89,15 @@ def digest_counts(session: Session, clinic_id: int) -> DigestCounts:
 class DigestPass:
     """Send each clinic's digest once its local digest time has come today."""
 
-    def __init__(self, *, settings: Settings, sessions: sessionmaker[Session], sms: SmsBackend,
-                 clock: Clock, email: EmailBackend | None = None,
-                 outbound: Outbound | None = None) -> None:
-        """``outbound`` is the app's (``Services.outbound``); without one, one is built
-        on ``sms``. An SMS digest is paced, tracked and recorded like any other text."""
+    def __init__(self, *, settings: Settings, sessions: sessionmaker[Session], clock: Clock,
+                 outbound: Outbound, email: EmailBackend | None = None) -> None:
+        """``outbound`` is the app's one way out (``Services.outbound``): an SMS digest
+        is paced, tracked and recorded like any other text."""
         self.settings = settings
         self.sessions = sessions
         self.clock = clock
         self.email = email or make_email_backend(settings.digest)
-        self.outbound = outbound or Outbound(settings=settings, sessions=sessions, sms=sms,
-                                             clock=clock)
+        self.outbound = outbound
 
     def digest_time(self, clinic: Clinic) -> time:
         if clinic.digest_time:

@@ -37,7 +37,7 @@ from followup.config import EscalationSettings, Settings
 from followup.db import write_transaction
 from followup.messaging.notify import STAFF_LANGUAGE, clinic_context
 from followup.messaging.outbound import Disposition, Outbound, Text, classify
-from followup.messaging.sms.base import PermanentSendError, SmsBackend
+from followup.messaging.sms.base import PermanentSendError
 from followup.messaging.texts import render_sms
 from followup.models import Clinic, Flag, FlagAction, FlagEvent, FlagLevel
 from followup.validation import FieldError, display_phone
@@ -187,15 +187,14 @@ def flag_link(public_url: str, flag: Flag) -> str:
 class Escalator:
     """One pass of the on-call rules; safe to run from several workers."""
 
-    def __init__(self, *, settings: Settings, sessions: sessionmaker[Session], sms: SmsBackend,
-                 clock: Clock, outbound: Outbound | None = None) -> None:
-        """``outbound`` is the app's (``Services.outbound``); without one, one is built
-        on ``sms``: either way a page is paced under the same sender as the check-ins."""
+    def __init__(self, *, settings: Settings, sessions: sessionmaker[Session], clock: Clock,
+                 outbound: Outbound) -> None:
+        """``outbound`` is the app's one way out (``Services.outbound``), so a page is
+        paced under the same sender as the check-ins."""
         self.settings = settings
         self.sessions = sessions
         self.clock = clock
-        self.outbound = outbound or Outbound(settings=settings, sessions=sessions, sms=sms,
-                                             clock=clock)
+        self.outbound = outbound
 
     def threshold(self, level: str) -> timedelta:
         return threshold(self.settings.escalation, level)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from factories import text_in_ok
+from factories import text_in_ok, way_out
 from sqlalchemy import select
 
 from followup.models import AuditEvent, Checkin, Clinic, Flag, PatientNote
@@ -59,7 +59,8 @@ def test_the_queue_says_who_is_paged_when_and_who_is_next(
                                       "Maria")
     from followup.care.escalation import Escalator
 
-    Escalator(settings=svc.settings, sessions=svc.sessions, sms=sms, clock=clock).run_once()
+    Escalator(settings=svc.settings, sessions=svc.sessions, clock=clock,
+              outbound=way_out(svc, sms, clock)).run_once()
     assert sms.sent[-1].to == "+13125550181"
     login(as_nurse, nurse.email)
     flag = card(as_nurse.get("/").get_data(as_text=True), "Maria")
@@ -107,7 +108,8 @@ def test_the_demo_pages_an_on_call_ladder(svc, sms, clock):
                   reason="triage", now=clock.now())
         s.commit()
     clock.advance(minutes=6)
-    Escalator(settings=svc.settings, sessions=svc.sessions, sms=sms, clock=clock).run_once()
+    Escalator(settings=svc.settings, sessions=svc.sessions, clock=clock,
+              outbound=way_out(svc, sms, clock)).run_once()
     assert [t.to for t in sms.sent[-1:]] == ["+13125550181"]
 
 

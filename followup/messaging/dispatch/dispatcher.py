@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import logging
 import random
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Literal
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,9 +28,8 @@ from followup.db import write_transaction
 from followup.messaging.dispatch.claims import Claims
 from followup.messaging.dispatch.planning import Planner, SendPlan
 from followup.messaging.dispatch.results import DispatchSummary, Recorder, SendOutcome
-from followup.messaging.outbound import MAX_PACE_WAIT_SECONDS, Outbound
-from followup.messaging.pacing import Pacer
-from followup.messaging.sms.base import AccountSendError, SendResult, SmsBackend
+from followup.messaging.outbound import Outbound
+from followup.messaging.sms.base import AccountSendError, SendResult
 
 log = logging.getLogger(__name__)
 
@@ -48,22 +45,16 @@ class Dispatcher:
         *,
         settings: Settings,
         sessions: sessionmaker[Session],
-        sms: SmsBackend,
         clock: Clock,
-        outbound: Outbound | None = None,
+        outbound: Outbound,
         jitter: Callable[[], float] = random.random,
-        pacer: Pacer | None | Literal["auto"] = "auto",
-        sleep: Callable[[float], None] = time.sleep,
-        max_pace_wait: float = MAX_PACE_WAIT_SECONDS,
     ) -> None:
-        """``outbound`` is the app's (``Services.outbound``); without one, one is
-        built from ``sms``, ``pacer``, ``sleep`` and ``max_pace_wait`` (tests)."""
+        """``outbound`` is the one way out (``Services.outbound``): the dispatcher never
+        holds an SMS backend of its own, so it cannot pace or record apart from it."""
         self.settings = settings
         self.sessions = sessions
         self.clock = clock
-        self.outbound = outbound or Outbound(
-            settings=settings, sessions=sessions, sms=sms, clock=clock, pacer=pacer,
-            sleep=sleep, max_pace_wait=max_pace_wait)
+        self.outbound = outbound
         self.claims = Claims(settings, sessions)
         self.planner = Planner(settings)
         self.recorder = Recorder(settings, sessions, self.outbound, jitter)
