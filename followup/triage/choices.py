@@ -17,6 +17,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .rulebook import Rulebook, RulebookError
@@ -102,6 +103,12 @@ class ChoiceBook:
         bare = " ".join(re.sub(r"[^\w\s\U0001F300-\U0001FAFF\u2600-\u27BF]", " ",
                                normalise_phrase(text)).split())
         return bool(bare) and bare in self.acknowledgements
+
+    @cached_property
+    def longest_none(self) -> int:
+        """Characters a whole "none of these" reply can take, with room for the spaces,
+        accents and punctuation that normalising drops."""
+        return 2 * max((len(p) for p in self.none_phrases), default=0) + 10
 
     def unplaced(self, topics: Sequence[str], finding_keys: Iterable[str]) -> tuple[str, ...]:
         """The topics that none of these findings places."""
@@ -195,6 +202,9 @@ def read_none(text: str, book: ChoiceBook) -> Picked | None:
     """A whole reply that means "none of these" ("none of the above", "no a todo"),
     read as "0" whether or not a numbered question is pending: every check-in lists
     the red flags, so it can only be an answer to that list."""
+    stripped = text.lstrip()
+    if len(stripped) > book.longest_none and not stripped[:1].isdigit():
+        return None  # most messages: longer than any "none" reply, not a list of numbers
     tokens = tokenize(text)
     return _whole_none(text, tokens, book) or _all_denied(text, tokens, book)
 
