@@ -663,7 +663,7 @@ def _hypothetical_positions(clauses: Sequence[_Clause], book: Rulebook, asking: 
     positions: set[tuple[int, int]] = set()
     if asking and rules.not_yet is not None \
             and any(_cue_spans(rules.not_yet, clause) for clause in clauses):
-        # asked before any infusion, or after reading the leaflet: the whole message
+        # asked before the first infusion: the whole message is a question
         return {(index, j) for index, clause in enumerate(clauses)
                 for j in range(len(clause.tokens))}
     for index, clause in enumerate(clauses):

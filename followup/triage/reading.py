@@ -227,7 +227,8 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     blanked: list[str] = []
     previous = False  # the clause before was someone else's
     before: str | None = None  # the last word of the clause before
-    for (joined, clause), opener in zip(clauses, _openers(tokens), strict=True):
+    for opener, clause in clauses:
+        joined = opener in _JOINERS
         said = [t.text for t in clause if t.kind == "word"]
         mine = any(w in rules.first_person for w in said)
         # "my grandson has a bug and has been throwing up", "tiene gripa y tos"
@@ -253,7 +254,8 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     return "".join(out), blanked
 
 
-def _treatment_of_another(clauses: Sequence[tuple[bool, list[Token]]], rules: Others) -> bool:
+def _treatment_of_another(clauses: Sequence[tuple[str | None, list[Token]]],
+                          rules: Others) -> bool:
     """Whether the treatment is named outside the writer's own clauses: "my son had his
     infusion yesterday and is wheezing, I'm fine" ties the son to the treatment (he is
     the patient, told by a carer); "yo estoy bien de la infusión" ties it to the writer."""
@@ -265,39 +267,21 @@ def _treatment_of_another(clauses: Sequence[tuple[bool, list[Token]]], rules: Ot
     return False
 
 
-def _openers(tokens: Sequence[Token]) -> list[str | None]:
-    """Per clause of `_clauses`, the word that opened it ("who", "but"), if any."""
-    openers: list[str | None] = []
-    current = False
+def _clauses(tokens: Sequence[Token]) -> list[tuple[str | None, list[Token]]]:
+    """Clauses, each with the word that opened it ("and", "but", "who"), if any."""
+    clauses: list[tuple[str | None, list[Token]]] = []
+    current: list[Token] = []
     opener: str | None = None
     for token in tokens:
         if token.kind in ("soft", "hard") or token.text in _CLAUSE_WORDS:
             if current:
-                openers.append(opener)
-            current = False
-            opener = token.text if token.kind == "word" else None
-        else:
-            current = True
-    if current:
-        openers.append(opener)
-    return openers
-
-
-def _clauses(tokens: Sequence[Token]) -> list[tuple[bool, list[Token]]]:
-    """Clauses, each with whether "and"/"y" joined it to the one before."""
-    clauses: list[tuple[bool, list[Token]]] = []
-    current: list[Token] = []
-    joined = False
-    for token in tokens:
-        if token.kind in ("soft", "hard") or token.text in _CLAUSE_WORDS:
-            if current:
-                clauses.append((joined, current))
+                clauses.append((opener, current))
             current = []
-            joined = token.text in _JOINERS
+            opener = token.text if token.kind == "word" else None
         else:
             current.append(token)
     if current:
-        clauses.append((joined, current))
+        clauses.append((opener, current))
     return clauses
 
 

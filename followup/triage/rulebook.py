@@ -113,8 +113,8 @@ class HypotheticalRules:
     # "chest pain jk", "me desmayé, es broma": a joke marker takes no red flag back (a
     # joke and a cover-up read the same in a text: safety rule 1); it only tells staff.
     jokes: Phrase | None = None
-    # "is dark pee normal? asking for when I have my first one next week", "read the
-    # leaflet about clots": said anywhere in a question, nothing in it is a report yet
+    # "is dark pee normal? asking for when I have my first one next week": said anywhere
+    # in a question, nothing in it is a report yet
     # (up to `max_level`; an emergency always counts).
     not_yet: Phrase | None = None
     # Where a cue's reach ends before the comma: a new report ("watch for dark pee [and

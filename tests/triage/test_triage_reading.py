@@ -350,8 +350,27 @@ def test_spanish_participles_said_without_their_d_are_read_in_full(text: str,
     # sudden loss of sight in one eye (a stroke sign), in Spanish
     ("de repente me quedé sin ver del ojo izquierdo", "emergency"),
     ("es como si me bajaran una persiana en el ojo", "emergency"),
+    # coughing blood told as what was seen
+    ("I coughed and there was blood on the napkin", "emergency"),
+    ("cough bringing up reddish stuff since this morning", "emergency"),
+    ("tos con flemas y sangre desde anoche", "emergency"),
+    ("coughing a bit, blood pressure was fine at the pharmacy", "mild"),
+    # confusion told by what the patient can no longer do
+    ("mom couldn't tell me her own address this afternoon", "emergency"),
+    ("he keeps calling me by his dead wife's name", "emergency"),
+    ("mi papá no sabía su dirección ni qué día es", "emergency"),
+    # one limb told against the other
+    ("her left calf is fatter than the right one", "urgent"),
+    ("tengo el brazo derecho más hinchado que el izquierdo", "urgent"),
+    # a head that burst, suddenly
+    ("all of a sudden my head exploded, worst ever", "emergency"),
+    ("de repente sentí que la cabeza me iba a explotar", "urgent"),
+    # English spelled by ear
+    ("hed hurt bad an lite hurt my eyes", "urgent"),
+    # urination counted
+    ("only peed one time since yesterday", "urgent"),
 ])
-def test_red_flags_told_in_idiom_or_by_what_happened(text: str, level: str) -> None:
+def test_red_flags_told_in_idiom_seen_or_counted(text: str, level: str) -> None:
     """The rules' own reading (the second reader may lift a near-faint to emergency)."""
     assert triage(text, second_reader=None).level == level
     assert triage(text).level in (level, "emergency")
@@ -384,31 +403,6 @@ def test_a_relative_tied_to_the_treatment_is_still_the_patient() -> None:
 def test_spots_on_a_limb_are_a_rash_and_window_blinds_are_not_blindness(text: str,
                                                                          level: str) -> None:
     assert triage(text).level == level
-
-
-@pytest.mark.parametrize(("text", "level"), [
-    # coughing blood told as what was seen
-    ("I coughed and there was blood on the napkin", "emergency"),
-    ("cough bringing up reddish stuff since this morning", "emergency"),
-    ("tos con flemas y sangre desde anoche", "emergency"),
-    ("coughing a bit, blood pressure was fine at the pharmacy", "mild"),
-    # confusion told by what the patient can no longer do
-    ("mom couldn't tell me her own address this afternoon", "emergency"),
-    ("he keeps calling me by his dead wife's name", "emergency"),
-    ("mi papá no sabía su dirección ni qué día es", "emergency"),
-    # one limb told against the other
-    ("her left calf is fatter than the right one", "urgent"),
-    ("tengo el brazo derecho más hinchado que el izquierdo", "urgent"),
-    # a head that burst, suddenly
-    ("all of a sudden my head exploded, worst ever", "emergency"),
-    ("de repente sentí que la cabeza me iba a explotar", "urgent"),
-    # English spelled by ear
-    ("hed hurt bad an lite hurt my eyes", "urgent"),
-    # urination counted
-    ("only peed one time since yesterday", "urgent"),
-])
-def test_red_flags_told_by_what_was_seen_or_counted(text: str, level: str) -> None:
-    assert triage(text, second_reader=None).level == level
 
 
 @pytest.mark.parametrize(("text", "level"), [
