@@ -27,7 +27,7 @@ from typing import Any
 
 from . import _default_rulebook, default_choices, triage
 from .evaluate import RED_FLAGS, Scores, parse_history
-from .reading import may_lift, second_may_read, topics_of
+from .reading import may_lift, second_may_read
 from .second_reader import TRAINING_PATH, Reading, load_training, train, trainable
 
 MAX_FALSE_ALARMS = 0.03  # the policy's target for ok/mild messages raised
@@ -103,9 +103,8 @@ def hold_out(cases: Sequence[Mapping[str, Any]]) -> list[HeldOut]:
             text, question = str(case["text"]), case.get("question")
             result = triage(text, lang=case.get("lang"), question=question or None,
                             history=parse_history(case.get("history")), second_reader=None)
-            may = second_may_read(
-                result, topics_of(text, _default_rulebook(), default_choices()),
-                default_choices())
+            may = second_may_read(result, text, _default_rulebook(), default_choices(),
+                                  reader.settings.min_words)
             out.append(HeldOut(batch, str(case.get("lang") or "en"), str(case["expect"]),
                                result.level, not may, reader.read(text),
                                bool(result.ask_back), may_lift(result)))

@@ -51,18 +51,27 @@ class Settings:
     # Probability of an emergency at which the second reader lifts an urgent reading of
     # the rules to emergency (1.0: never). Chosen by `followup triage --lobo` too.
     lift: float = 1.0
+    # Shorter messages are read only where they touch a red-flag topic the rules left
+    # unplaced (see reading.second_may_read).
+    min_words: int = 5
 
 
 def load_settings(path: Path = SETTINGS_PATH) -> Settings:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     settings = Settings(float(data["threshold"]), float(data["c"]), int(data["char_min"]),
-                        int(data["char_max"]), float(data.get("lift", 1.0)))
+                        int(data["char_max"]), float(data.get("lift", 1.0)),
+                        int(data.get("min_words", 5)))
     if not 0 < settings.threshold < 1 or settings.c <= 0 \
             or not 1 <= settings.char_min <= settings.char_max \
-            or not 0 < settings.lift <= 1:
+            or not 0 < settings.lift <= 1 or settings.min_words < 1:
         raise ValueError(f"{path.name}: threshold must be in (0, 1), c > 0, "
-                         "1 <= char_min <= char_max, lift in (0, 1]")
+                         "1 <= char_min <= char_max, lift in (0, 1], min_words >= 1")
     return settings
+
+
+def word_count(text: str) -> int:
+    """How many words the reader sees in a message (its own tokenising)."""
+    return len(_WORD_RE.findall(normalise(text)[0]))
 
 
 def features(text: str, char_min: int = 3, char_max: int = 5) -> set[str]:

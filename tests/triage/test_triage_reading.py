@@ -186,10 +186,44 @@ class Alarmist(SecondReader):
     "my leg is not swollen",  # a red flag read and denied: word counts cannot read "not"
     "my dog is throwing up",  # someone else's
     "can this medicine cause clots?",  # a question with no symptom
-    "threw up once",  # no red-flag topic
+    "threw up once",  # a few words with no red-flag topic (min_words)
+    "getting worse",  # a few words: a trend with nothing to compare to stays unclear
 ])
 def test_the_second_reader_never_overrules_what_the_rules_placed(text: str) -> None:
     assert triage(text, second_reader=Alarmist()).level == triage(text, second_reader=None).level
+
+
+@pytest.mark.parametrize("text", [
+    "grandpa keeps keeling over whenever he stands up today",  # unclear: no topic named
+    "my dad called the dog by my name and does not know what year it is",
+    "the cough is bringing up rusty coloured stuff",  # read as a cold (mild)
+    "my right leg looks twice as big as the other one and aches",  # read as aches
+])
+def test_the_shipped_reader_reads_red_flags_that_name_no_topic(text: str) -> None:
+    """Red flags told in words outside the topic lists, or misread as mild by the rules
+    (sentences of our own, of the kinds blind batches H to K missed): the second reader
+    now reads every message of min_words or more that the rules found no red flag in."""
+    assert triage(text, second_reader=None).level in ("ok", "mild", "unclear")
+    result = triage(text)
+    assert result.level in ("urgent", "emergency"), text
+    assert result.findings[0].key == SECOND_READER_KEY
+    assert any(r.startswith("the rules found no red flag; the second reader did")
+               for r in result.reasons)
+
+
+def test_a_short_message_is_read_only_where_a_topic_is_unplaced() -> None:
+    """On a few words the reader's probability rests on one or two features."""
+    assert triage("threw up once", second_reader=Alarmist()).level == "mild"
+    assert triage("threw up once after lunch today", second_reader=Alarmist()).level \
+        == "emergency"
+    assert triage("chest feels funny", second_reader=Alarmist()).level == "emergency"
+
+
+def test_min_words_is_checked(tmp_path: Path) -> None:
+    bad = tmp_path / "second_reader.toml"
+    bad.write_text("threshold = 0.65\nc = 4.0\nchar_min = 3\nchar_max = 5\nmin_words = 0\n")
+    with pytest.raises(ValueError, match="min_words"):
+        load_settings(bad)
 
 
 def test_the_second_reader_never_lowers() -> None:
