@@ -77,8 +77,9 @@ class TriageResult:
     # Red-flag topics the message touches although no reader could place it: the
     # patient is asked the numbered red-flag question and a nurse gets an urgent flag.
     ask_back: tuple[str, ...] = ()
-    # Symptoms the rulebook read and set aside (negated, over, asked about):
-    # a reader of word counts cannot read "not" or "gone", so it may not overrule these.
+    # Symptoms the rulebook read and set aside (negated, over, asked about, or turned
+    # down by an `unless` phrase: "my hair is going grey"): a reader of word counts
+    # cannot read "not", "gone" or "hair", so it may not overrule these.
     set_aside: tuple[str, ...] = ()
 
     @property
@@ -249,13 +250,15 @@ def _to_celsius(value: float, unit: str | None, rules: TemperatureRules) -> floa
 
 
 def _find_matches(clauses: Sequence[_Clause], book: Rulebook,
-                  negation: Sequence[tuple[list[tuple[int, int]], set[int]]]) -> list[_Match]:
+                  negation: Sequence[tuple[list[tuple[int, int]], set[int]]],
+                  vetoed: set[str] | None = None) -> list[_Match]:
     """Every finding's readings, the most specific kept per stretch of words.
 
     A negated reading says nothing, so it must not crowd out the readings it
     overlaps: "sore where they put the needle, no redness" is still a sore IV
     site, and in "arm, not the one with the IV, is swollen" the arm is swollen.
     It is kept, to be discounted, only where nothing else was read ("leg not red").
+    `vetoed` collects the red flags an `unless` phrase turned down.
     """
     plain: list[_Match] = []
     negated: list[_Match] = []
@@ -264,7 +267,7 @@ def _find_matches(clauses: Sequence[_Clause], book: Rulebook,
     for rule_at, clause_at, phrases in _candidates(clauses, book):
         clause = clauses[clause_at]
         cues, covered = negation[clause_at]
-        for match in _rule_matches(book.findings[rule_at], clause_at, clause, phrases):
+        for match in _rule_matches(book.findings[rule_at], clause_at, clause, phrases, vetoed):
             (negated if _is_negated(match, cues, covered, book) else plain).append(match)
     kept = _longest_first(plain)
     taken = {(m.clause, i) for m in kept for i in range(m.first, m.last + 1)}
@@ -295,9 +298,9 @@ def _candidates(clauses: Sequence[_Clause],
 
 
 def _rule_matches(rule: FindingRule, index: int, clause: _Clause,
-                  phrases: Sequence[int]) -> Iterator[_Match]:
+                  phrases: Sequence[int], vetoed: set[str] | None = None) -> Iterator[_Match]:
     """The matches of the given phrases of one finding in one clause, less those its
-    `unless` phrases veto."""
+    `unless` phrases veto (a vetoed red flag's key goes into `vetoed`)."""
     vetoes: list[tuple[int, int]] | None = None
     for at in phrases:
         phrase = rule.phrases[at]
@@ -306,6 +309,8 @@ def _rule_matches(rule: FindingRule, index: int, clause: _Clause,
                 vetoes = [span for p in rule.unless for span in _spans(p, clause)]
             if not any(a <= last and first <= b for a, b in vetoes):
                 yield _Match(rule, phrase, index, first, last)
+            elif vetoed is not None and rule.level in ("emergency", "urgent"):
+                vetoed.add(rule.key)
 
 
 def _spans(phrase: Phrase, clause: _Clause) -> Iterator[tuple[int, int]]:
@@ -331,8 +336,13 @@ def _longest_first(matches: list[_Match]) -> list[_Match]:
 
     Safety rule 1: an emergency reading is never swallowed by a longer, milder one
     ("lips and tongue swelling", "chest pain after the infusion").
+
+    Two readings of one finding that overlap are one stretch: in "arm is sore where the
+    drip was, bit tender", the IV site read as "where the drip was, bit tender" also
+    holds "arm is sore where the drip", so "arm is sore" is no second, limb reading.
     """
     taken: dict[tuple[int, int], int] = {}
+    held_by: dict[tuple[int, int], set[str]] = {}
     kept: list[_Match] = []
     for match in sorted(matches, key=lambda m: (-m.size, -LEVEL_RANK[m.rule.level],
                                                 m.clause, m.first)):
@@ -340,8 +350,12 @@ def _longest_first(matches: list[_Match]) -> list[_Match]:
         cells = [(match.clause, i) for i in range(match.first, match.last + 1)]
         owners = [taken[c] for c in cells if c in taken]
         if not owners or (match.rule.level == "emergency" and max(owners) < rank):
-            taken.update((c, max(rank, taken.get(c, -1))) for c in cells)
             kept.append(match)
+        elif not any(match.rule.key in held_by.get(c, ()) for c in cells):
+            continue
+        for c in cells:
+            taken[c] = max(rank, taken.get(c, -1))
+            held_by.setdefault(c, set()).add(match.rule.key)
     return sorted(kept, key=lambda m: (m.clause, m.first))
 
 
@@ -488,6 +502,8 @@ def _cue_is_live(first: int, index: int, neg: Sequence[tuple[int, int]],
                    for m in matches)
 
 
+# Said just before a resolution cue, these make it resolve the list before it as well.
+_WHOLE_LIST = frozenset({"all", "both", "todos", "todas", "ambos", "ambas"})
 # How far after an `either` cue its finding may start: "se me quitó (el) dolor de cabeza".
 _EITHER_REACH = 3
 
@@ -509,6 +525,11 @@ def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], i
         return set()
     own = {m for m in mine if m.last < first}
     if own:
+        # "chills and aches ... are all gone now": "all"/"both" takes in the list
+        near = {t.text for t in clause.tokens[max(0, first - 2):first]}
+        if near & _WHOLE_LIST and soft > 0:
+            own |= {m for m in matches
+                    if m.clause == index and clause.soft_ids[m.first] == soft - 1}
         return own
     # "I had a headache yesterday but it's gone": the cue refers back to the previous scope.
     previous = [m for m in matches if _soft_id(m, clauses) < soft]
@@ -566,7 +587,8 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     """Triage one message with an explicit rulebook (see `triage` for the cached default)."""
     clauses = _prepare(text, book)
     negation = [_negation(clause, book) for clause in clauses]
-    matches = _find_matches(clauses, book, negation)
+    vetoed: set[str] = set()
+    matches = _find_matches(clauses, book, negation, vetoed)
     resolved = _resolved(matches, clauses, book)
     said = _said_yes_or_no(clauses, book)
     asking = _is_question(text, clauses, book)
@@ -581,6 +603,11 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
                and not _is_negated(m, *negation[m.clause], book) for m in matches)
     if well:
         hypothetical |= plan
+    # Named in an instruction said back, or in what was read or watched, and the patient
+    # says they are well: set aside at any level ("watched a programme about strokes and
+    # heart attacks, but I feel perfectly well"). Without a word of being well, an
+    # emergency named there still counts (safety rule 1).
+    named = _instruction_positions(clauses, book, answering) if well else set()
     past = _history(matches, clauses, book, well)
     counted: list[Finding] = []
     where: dict[str, int] = {}  # finding key -> clause it was found in (first occurrence)
@@ -598,6 +625,7 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
                     reasons.append(f"{match.rule.label} told as past history "
                                    f"('{past[match]}'), with the patient well now")
             elif (index, match.first) in conditional or (index, match.first) in risk or (
+                    (index, match.first) in named and (index, match.last) in named) or (
                     (index, match.first) in hypothetical and
                     # wholly inside the cue's reach: "watch for dark pee and my pee is dark"
                     (index, match.last) in hypothetical and
@@ -625,7 +653,8 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
         level = "unclear"
         reasons.append("asks a question that a person should answer")
     return TriageResult(level, findings, detect_language(text, clauses, book, lang),
-                        tuple(dict.fromkeys(reasons)), set_aside=tuple(dict.fromkeys(set_aside)))
+                        tuple(dict.fromkeys(reasons)),
+                        set_aside=tuple(dict.fromkeys([*set_aside, *sorted(vetoed)])))
 
 
 # -- step 6: questions about a symptom ----------------------------------------------------------
@@ -660,6 +689,22 @@ def _hypothetical_positions(clauses: Sequence[_Clause], book: Rulebook, asking: 
     rules = book.hypothetical
     cue_lists = [p for p in (rules.cues if asking else None, rules.instructions,
                              rules.risk if asking else None) if p is not None]
+    return _reach_of(cue_lists, clauses, book, asking, said)
+
+
+def _instruction_positions(clauses: Sequence[_Clause], book: Rulebook,
+                           said: tuple[str, int, int] | None) -> set[tuple[int, int]]:
+    """The reach of an instruction said back or of what was read or watched ("the
+    leaflet about clots", "watched a programme about strokes"): named, not felt."""
+    rules = book.hypothetical
+    if rules.instructions is None:
+        return set()
+    return _reach_of([rules.instructions], clauses, book, False, said)
+
+
+def _reach_of(cue_lists: Sequence[Phrase], clauses: Sequence[_Clause], book: Rulebook,
+              asking: bool, said: tuple[str, int, int] | None) -> set[tuple[int, int]]:
+    rules = book.hypothetical
     positions: set[tuple[int, int]] = set()
     if asking and rules.not_yet is not None \
             and any(_cue_spans(rules.not_yet, clause) for clause in clauses):

@@ -31,6 +31,8 @@ _JOINERS = frozenset({"and", "y"})
 # A clause they open tells of the noun just before: "my neighbour who fainted".
 _RELATIVE_PRONOUNS = frozenset({"who", "whose", "que", "quien"})
 SECOND_READER_KEY = "second_reader"
+# An animal named in a comparison is a figure of speech, not a pet.
+_SIMILE = frozenset({"as", "like", "than", "como", "cual"})
 # Reasons that say a message reports nothing of the patient's: nothing to raise or ask.
 _NOT_A_REPORT = ("(a question, not a report)", "(a plan or an instruction, not a report)",
                  "about someone else", "asks a question that a person should answer")
@@ -316,6 +318,8 @@ def _named_as_theirs(said: Sequence[str], rules: Others, denied: bool) -> bool:
         who = _who(word, rules)
         if who is None or not (who in rules.pets or (denied and who in rules.relatives)):
             continue
+        if who in rules.pets and _SIMILE.intersection(said[max(0, k - 3):k]):
+            continue  # "tired as an old dog", "sick as a dog", "como un perro": a simile
         own = [w for j, w in enumerate(said) if w in rules.first_person and j != k - 1]
         return not own
     return False

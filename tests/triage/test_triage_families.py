@@ -415,6 +415,60 @@ SWELLING_BY_WHAT_IT_DOES = [
     ('my new shoes are a bit tight', 'unclear'),
 ]
 
+# Batches N and O (2026-12-01, third session), each kind in sentences of our own.
+ONE_SITE_TWO_READINGS = [
+    ("my arm is aching where the drip went in, a little tender", "mild"),
+    ("my calf is swollen and the arm where the drip was is bruised", "urgent"),
+    ("me duele el brazo donde me pusieron el suero, un poco sensible", "mild"),
+    ("tengo la pantorrilla hinchada y el brazo donde me pusieron el suero morado", "urgent"),
+]
+NAMED_NOT_FELT = [
+    ("saw a documentary about blood clots and strokes last night, I feel totally fine", "ok"),
+    ("watched a video on heart attacks, scary, but I'm fine", "ok"),
+    ("watched a video on heart attacks and now my chest hurts", "emergency"),
+    ("the nurse told me to watch for chest pain, nothing so far", "ok"),
+    ("you said to watch for chest pain, I have it now", "emergency"),
+    ("vi un documental sobre derrames, pero yo estoy perfectamente", "ok"),
+]
+LOOKING_FOR_A_SIGN = [
+    ("no veo manchas en la piel, todo bien", "ok"),
+    ("no le veo ninguna roncha, solo me pica un poco", "mild"),
+    ("de repente no veo del ojo derecho", "emergency"),
+    ("I don't recognise this number, who is it", "unclear"),
+    ("no reconozco el número, quién habla", "unclear"),
+    ("mum doesn't recognise me this morning", "emergency"),
+]
+WELL_SO_FAR = [
+    ("none so far, all good", "ok"),
+    ("100%", "ok"),
+    ("nada hasta ahora, gracias", "ok"),
+    ("me encuentro estupendamente", "ok"),
+    ("la pierna nada roja ni hinchada", "ok"),
+    ("the headache and the aches are both gone now", "ok"),
+]
+STOPPING_TO_BREATHE = [
+    ("can't walk to the mailbox without stopping halfway to gasp", "emergency"),
+    ("I can walk without stopping, no breathing problems", "ok"),
+    ("no puedo subir la escalera sin pararme a jadear", "emergency"),
+    ("camino sin parar, sin problemas", "ok"),
+]
+COLOUR_AND_WORDS_TOLD_LOOSELY = [
+    ("his lips have gone a little bit grey", "emergency"),
+    ("my hair is going grey", "unclear"),
+    ("my nan's water looks brown like cola", "urgent"),
+    ("my words keep coming out all wrong", "emergency"),
+    ("keeps saying the wrong words", "emergency"),
+    ("his lips are swole", "urgent"),
+    ("los labios se le han puesto un poco morados", "emergency"),
+]
+ANIMALS_AND_GYMS_IN_FIGURES = [
+    ("tired as a dog but otherwise fine", "mild"),
+    ("sick as a dog today", "mild"),
+    ("my legs are sore from leg day at the gym", "mild"),
+    ("cansada como un perro", "mild"),
+    ("el que anda vomitando es mi perrito, no yo", "ok"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -449,6 +503,13 @@ FAMILIES = {
     "one_limb_not_mine": ONE_LIMB_NOT_MINE,
     "breath_on_a_short_walk": BREATH_ON_A_SHORT_WALK,
     "swelling_by_what_it_does": SWELLING_BY_WHAT_IT_DOES,
+    "one_site_two_readings": ONE_SITE_TWO_READINGS,
+    "named_not_felt": NAMED_NOT_FELT,
+    "looking_for_a_sign": LOOKING_FOR_A_SIGN,
+    "well_so_far": WELL_SO_FAR,
+    "stopping_to_breathe": STOPPING_TO_BREATHE,
+    "colour_and_words_told_loosely": COLOUR_AND_WORDS_TOLD_LOOSELY,
+    "animals_and_gyms_in_figures": ANIMALS_AND_GYMS_IN_FIGURES,
 }
 
 
