@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .rulebook import Rulebook, RulebookError
-from .text import Token, normalise, normalise_phrase, tokenize
+from .text import Token, folded, normalise_phrase, tokenize
 
 DEFAULT_PATH = Path(__file__).with_name("choices.toml")
 NONE_KEY = "denied_red_flags"
@@ -72,7 +72,7 @@ class Others:
 
     def named_in(self, text: str) -> bool:
         """Cheap test before tokenising: does the text name a pet or a relative?"""
-        return self.mentions.search(normalise(text)[0]) is not None
+        return self.mentions.search(folded(text)) is not None
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .text import normalise
+from .text import folded
 
 TRAINING_PATH = Path(__file__).with_name("training.jsonl")
 SETTINGS_PATH = Path(__file__).with_name("second_reader.toml")
@@ -71,7 +71,12 @@ def load_settings(path: Path = SETTINGS_PATH) -> Settings:
 
 def word_count(text: str) -> int:
     """How many words the reader sees in a message (its own tokenising)."""
-    return len(_WORD_RE.findall(normalise(text)[0]))
+    return len(_words(text))
+
+
+@lru_cache(maxsize=8)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_WORD_RE.findall(folded(text)))
 
 
 def features(text: str, char_min: int = 3, char_max: int = 5) -> set[str]:
@@ -79,17 +84,22 @@ def features(text: str, char_min: int = 3, char_max: int = 5) -> set[str]:
 
     Character n-grams carry misspellings and inflections ("breth", "respirando");
     word pairs carry what single words cannot ("not breathing", "my dog")."""
-    words = _WORD_RE.findall(normalise(text)[0])
+    words = _words(text)
     out: set[str] = set()
     for i, word in enumerate(words):
-        out.add("w " + word)
+        out |= _word_features(word, char_min, char_max)
         if i:
             out.add("b " + words[i - 1] + " " + word)
-        padded = f"<{word}>"
-        for n in range(char_min, char_max + 1):
-            for j in range(len(padded) - n + 1):
-                out.add(padded[j:j + n])
     return out
+
+
+@lru_cache(maxsize=16_384)
+def _word_features(word: str, char_min: int, char_max: int) -> frozenset[str]:
+    """One word's own features (the word, its character n-grams): the same words come
+    back in message after message, so each is cut up once."""
+    padded = f"<{word}>"
+    return frozenset({"w " + word, *(padded[j:j + n] for n in range(char_min, char_max + 1)
+                                     for j in range(len(padded) - n + 1))})
 
 
 @dataclass(frozen=True)

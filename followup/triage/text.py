@@ -74,6 +74,13 @@ def normalise(text: str) -> tuple[str, list[int]]:
     return "".join(chars), offsets
 
 
+@lru_cache(maxsize=8)
+def folded(text: str) -> str:
+    """`normalise(text)` without the offsets, kept for the few steps of one message's
+    reading that each look at its lower-cased, accent-free text."""
+    return normalise(text)[0]
+
+
 def normalise_phrase(text: str) -> str:
     """Normalise a rulebook word the same way message words are normalised."""
     norm, _ = normalise(text)

@@ -451,6 +451,15 @@ STOPPING_TO_BREATHE = [
     ("I can walk without stopping, no breathing problems", "ok"),
     ("no puedo subir la escalera sin pararme a jadear", "emergency"),
     ("camino sin parar, sin problemas", "ok"),
+    ("sin hacer nada me falta el aire", "emergency"),
+    ("sin moverme me duele el pecho", "emergency"),
+]
+NOT_AT_ALL = [
+    ("la rodilla nada hinchada, solo cansada", "mild"),
+    ("nada me quita el dolor de cabeza", "mild"),
+    ("no me siento nada bien", "mild"),
+    ("no hice nada y me desmayé", "emergency"),
+    ("my arm is sore where the drip was, no swelling", "mild"),
 ]
 COLOUR_AND_WORDS_TOLD_LOOSELY = [
     ("his lips have gone a little bit grey", "emergency"),
@@ -508,6 +517,7 @@ FAMILIES = {
     "looking_for_a_sign": LOOKING_FOR_A_SIGN,
     "well_so_far": WELL_SO_FAR,
     "stopping_to_breathe": STOPPING_TO_BREATHE,
+    "not_at_all": NOT_AT_ALL,
     "colour_and_words_told_loosely": COLOUR_AND_WORDS_TOLD_LOOSELY,
     "animals_and_gyms_in_figures": ANIMALS_AND_GYMS_IN_FIGURES,
 }
