@@ -143,10 +143,13 @@ def second_may_read(result: TriageResult, text: str, book: Rulebook, choices: Ch
     Only where the rules found no red flag and set none aside (word counts cannot read
     "not" or "gone"), and the message reports something of the patient's (not a
     question, a plan, or someone else's news). There, any message of `min_words` or
-    more, and a shorter one only where it touches a red-flag topic (breathing, chest,
-    urine, a limb, face or speech, fainting, the head) that no finding of the rules
-    covers ("my chest feels funny"; which findings place which topic is data:
-    `choices.toml`, `[askback.placed_by]`).
+    more read as mild or unclear; a shorter one, or one the rules read as ok (the
+    patient said they are well: "fit as a fiddle and twice as loud, says my wife"),
+    only where it touches a red-flag topic (breathing, chest, urine, a limb, face or
+    speech, fainting, the head) that no finding of the rules covers ("my chest feels
+    funny"; which findings place which topic is data: `choices.toml`,
+    `[askback.placed_by]`). On blind first passes the reader raised ok readings with no
+    topic left unplaced twice, both false alarms, and caught no red flag among them.
 
     It used to read only the topic-unplaced ones. But a red flag told in words outside
     the topic lists names no topic ("keeps blacking out when he gets up", "only peed
@@ -157,7 +160,7 @@ def second_may_read(result: TriageResult, text: str, book: Rulebook, choices: Ch
     3 touched a topic left unplaced (docs/triage-validation.md)."""
     if result.level in RED_FLAGS or result.set_aside or _reports_nothing(result):
         return False
-    if word_count(text) >= min_words:
+    if result.level != "ok" and word_count(text) >= min_words:
         return True
     return bool(choices.unplaced(topics_of(text, book, choices),
                                  (f.key for f in result.findings)))
@@ -245,8 +248,10 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
         joined = opener in _JOINERS
         said = [t.text for t in clause if t.kind == "word"]
         mine = any(w in rules.first_person for w in said)
-        # "my grandson has a bug and has been throwing up", "tiene gripa y tos"
-        theirs = previous and joined and not mine
+        # "my grandson has a bug and has been throwing up", "tiene gripa y tos"; a
+        # clause with no subject goes on with the one before ("it's the dog who's
+        # sick, throwing up all night", "es el perro, vomitando toda la noche")
+        theirs = previous and (joined or _goes_on(said)) and not mine
         if not theirs and opener in _RELATIVE_PRONOUNS and not mine:
             who = _who(before, rules)  # "a guy who had a stroke", "mi vecina que se cayó"
             theirs = who is not None and (who in rules.pets or (denied and who in rules.relatives))
@@ -297,6 +302,11 @@ def _clauses(tokens: Sequence[Token]) -> list[tuple[str | None, list[Token]]]:
     if current:
         clauses.append((opener, current))
     return clauses
+
+
+def _goes_on(said: Sequence[str]) -> bool:
+    """A clause that opens with a gerund has no subject of its own."""
+    return bool(said) and said[0].endswith(("ing", "ando", "iendo", "yendo"))
 
 
 def _who(word: str | None, rules: Others) -> str | None:

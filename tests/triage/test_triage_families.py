@@ -478,6 +478,41 @@ ANIMALS_AND_GYMS_IN_FIGURES = [
     ("el que anda vomitando es mi perrito, no yo", "ok"),
 ]
 
+# Batches P and Q (2026-12-01, third session), each kind in sentences of our own.
+COLLAPSE_AS_A_PICTURE = [
+    ("she went down like a sack of potatoes and was out cold for a few seconds", "emergency"),
+    ("out cold all night after the infusion, slept great", "ok"),
+    ("se desplomó y quedó inconsciente un momento", "emergency"),
+    ("dormí como un tronco toda la noche, todo bien", "ok"),
+]
+SEEN_IN_THE_TOILET = [
+    ("there was some red in the bowl when I peed", "urgent"),
+    ("saw a bit of pink in the toilet this morning", "urgent"),
+    ("vi algo rosado en el inodoro cuando fui", "urgent"),
+]
+NOTHING_OF_THAT = [
+    ("the leaflet says to look out for leg swelling or chest pain, haven't had any of that", "ok"),
+    ("had a clot years ago, nothing like that now, just tired", "mild"),
+    ("me dijeron que vigilara el dolor de pecho, no he tenido nada de eso", "ok"),
+    ("it's the cat that's poorly, being sick all morning, I'm fine", "ok"),
+    ("el perro está malo, vomitando toda la noche, yo estoy bien", "ok"),
+]
+DAILY_LIFE_AS_A_BLOW = [
+    ("the traffic today was enough to give anyone a heart attack, but I'm fine", "ok"),
+    ("this weather would give anybody a stroke lol, feeling normal", "ok"),
+    ("casi me dio un infarto cuando vi el recibo del agua, pero estoy bien", "ok"),
+    ("slight headache and I feel like I got run over by a bus, achy everywhere", "mild"),
+    ("headache like I was hit by a truck, came on all at once", "emergency"),
+]
+CONFUSION_AND_STANDING_TOLD_BY_CARERS = [
+    ("dad is not recognising any of us this afternoon", "emergency"),
+    ("mum keeps asking for her late husband since this morning", "emergency"),
+    ("he can't get out of his chair without going woozy", "urgent"),
+    ("I can walk without getting dizzy now", "ok"),
+    ("me duele muchísimo la cabeza y cada vez más", "urgent"),
+    ("nae fever, just a wee bit tired", "mild"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -520,6 +555,11 @@ FAMILIES = {
     "not_at_all": NOT_AT_ALL,
     "colour_and_words_told_loosely": COLOUR_AND_WORDS_TOLD_LOOSELY,
     "animals_and_gyms_in_figures": ANIMALS_AND_GYMS_IN_FIGURES,
+    "collapse_as_a_picture": COLLAPSE_AS_A_PICTURE,
+    "seen_in_the_toilet": SEEN_IN_THE_TOILET,
+    "nothing_of_that": NOTHING_OF_THAT,
+    "daily_life_as_a_blow": DAILY_LIFE_AS_A_BLOW,
+    "confusion_and_standing_told_by_carers": CONFUSION_AND_STANDING_TOLD_BY_CARERS,
 }
 
 

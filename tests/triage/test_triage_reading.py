@@ -219,6 +219,16 @@ def test_a_short_message_is_read_only_where_a_topic_is_unplaced() -> None:
     assert triage("chest feels funny", second_reader=Alarmist()).level == "emergency"
 
 
+def test_a_patient_who_says_they_are_well_is_overruled_only_on_an_unplaced_topic() -> None:
+    """An ok reading (the patient said they are well) is read by the second reader only
+    where a red-flag topic is left unplaced: on blind first passes it raised such
+    readings twice, both false alarms."""
+    assert triage("fit as a fiddle and twice as loud, says my wife",
+                  second_reader=Alarmist()).level == "ok"
+    assert triage("feeling fine but my chest feels a bit funny today",
+                  second_reader=Alarmist()).level == "emergency"
+
+
 def test_min_words_is_checked(tmp_path: Path) -> None:
     bad = tmp_path / "second_reader.toml"
     bad.write_text("threshold = 0.65\nc = 4.0\nchar_min = 3\nchar_max = 5\nmin_words = 0\n")
