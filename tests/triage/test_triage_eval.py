@@ -66,7 +66,9 @@ BLIND_BATCHES = [
                           ("j", "J: 96.7 %, 4 of 120 missed"),
                           ("k", "K: 97.5 %, 3 of 120 missed"),
                           ("n", "N: 100 %, none of 120 missed (99.2 % before the wider reading)"),
-                          ("o", "O: 96.7 %, 4 of 120 missed (90.8 % before the wider reading)"))),
+                          ("o", "O: 96.7 %, 4 of 120 missed (90.8 % before the wider reading)"),
+                          ("p", "P: 98.3 %, 2 of 120 missed, after learning from N and O"),
+                          ("q", "Q: 96.7 %, 4 of 120 missed, after learning from N and O"))),
 ]
 
 
