@@ -139,12 +139,25 @@ def _latest_reading_only(clauses: Sequence[_Clause]) -> None:
         clause.tokens[i] = replace(clause.tokens[i], text="_temp_before_")
 
 
+# "does not know" is "doesn't know": the rulebook writes the contraction, as most
+# texters do, so the long form is read as it.
+_CONTRACTED = {"do": "dont", "does": "doesnt", "did": "didnt", "is": "isnt", "was": "wasnt",
+               "were": "werent", "are": "arent", "has": "hasnt", "have": "havent",
+               "had": "hadnt", "could": "couldnt", "would": "wouldnt", "should": "shouldnt",
+               "will": "wont", "can": "cant"}
+
+
 def _join_split_words(tokens: list[Token], lexicon: Lexicon) -> list[Token]:
     """Voice-to-text splits a word it does not know ("no puedo res pirar", "me a hogo",
-    "pi pi"): two words one space apart become the rulebook word they spell together."""
+    "pi pi"): two words one space apart become the rulebook word they spell together.
+    An auxiliary and "not" become the contraction ("does not" -> "doesnt")."""
     out: list[Token] = []
     for token in tokens:
         before = out[-1] if out else None
+        if (before is not None and token.kind == "word" and before.kind == "word"
+                and token.text == "not" and before.text in _CONTRACTED):
+            out[-1] = Token(_CONTRACTED[before.text], before.start, token.end, "word")
+            continue
         if (before is not None and token.kind == "word" and before.kind == "word"
                 and token.start == before.end + 1):
             word = lexicon.joined(before.text, token.text)

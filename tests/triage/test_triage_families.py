@@ -511,6 +511,8 @@ CONFUSION_AND_STANDING_TOLD_BY_CARERS = [
     ("I can walk without getting dizzy now", "ok"),
     ("me duele muchísimo la cabeza y cada vez más", "urgent"),
     ("nae fever, just a wee bit tired", "mild"),
+    ("my dad does not know what year it is", "emergency"),
+    ("she did not recognise me this morning", "emergency"),
 ]
 
 FAMILIES = {
