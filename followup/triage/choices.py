@@ -206,7 +206,31 @@ def read_none(text: str, book: ChoiceBook) -> Picked | None:
     if len(stripped) > book.longest_none and not stripped[:1].isdigit():
         return None  # most messages: longer than any "none" reply, not a list of numbers
     tokens = tokenize(text)
-    return _whole_none(text, tokens, book) or _all_denied(text, tokens, book)
+    return (_whole_none(text, tokens, book) or _all_denied(text, tokens, book)
+            or _zero_first(text, tokens, book))
+
+
+# What a count is of: "0 days", "0 veces" are no answer to the list.
+_COUNTED = frozenset({"day", "days", "hour", "hours", "hr", "hrs", "minute", "minutes", "min",
+                      "mins", "week", "weeks", "time", "times", "kg", "lb", "lbs", "mg", "ml",
+                      "percent", "am", "pm", "dia", "dias", "hora", "horas", "semana",
+                      "semanas", "vez", "veces", "minuto", "minutos"})
+
+
+def _zero_first(text: str, tokens: Sequence[Token], book: ChoiceBook) -> Picked | None:
+    """A reply that opens with a bare 0 ("0", "0 thanks", "0 but I'm whacked"): the
+    "none of these" of the list every check-in sends, with or without a question
+    pending; what follows is left to the rulebook. "0.5", "0 days" are not it."""
+    first = tokens[0] if tokens else None
+    if first is None or first.kind != "num" or first.value != 0 or first.unit is not None \
+            or first.decimal:
+        return None
+    after = tokens[1] if len(tokens) > 1 else None
+    if after is not None and after.kind == "word" and after.text in _COUNTED:
+        return None  # "0 days", "0 veces": a count
+    if after is not None and after.kind != "word" and not _ends_a_choice(tokens, 1, book):
+        return None
+    return Picked((0,), text[first.start:first.end], " " * first.end + text[first.end:], None)
 
 
 def _whole_none(text: str, tokens: Sequence[Token], book: ChoiceBook) -> Picked | None:

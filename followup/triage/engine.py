@@ -540,9 +540,12 @@ def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], i
     if own:
         # "chills and aches ... are all gone now": "all"/"both" takes in the list
         near = {t.text for t in clause.tokens[max(0, first - 2):first]}
-        if near & _WHOLE_LIST and soft > 0:
-            own |= {m for m in matches
-                    if m.clause == index and clause.soft_ids[m.first] == soft - 1}
+        before = [m for m in matches
+                  if m.clause == index and clause.soft_ids[m.first] == soft - 1]
+        # only mild ones: a red flag is not taken back by a list's ending (rule 1)
+        if before and all(m.rule.level == "mild" for m in before) \
+                and (near & _WHOLE_LIST or _only_findings(clause, soft - 1, before)):
+            own |= set(before)
         return own
     # "I had a headache yesterday but it's gone": the cue refers back to the previous scope.
     previous = [m for m in matches if _soft_id(m, clauses) < soft]
@@ -550,6 +553,19 @@ def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], i
         return set()
     last_scope = max(_soft_id(m, clauses) for m in previous)
     return {m for m in previous if _soft_id(m, clauses) == last_scope}
+
+
+# Words a bare list of symptoms may hold besides the symptoms: "the headache and my chills".
+_LIST_WORDS = frozenset({"the", "my", "a", "some", "el", "la", "los", "las", "mi", "mis", "un",
+                         "una", "and", "y", "e"})
+
+
+def _only_findings(clause: _Clause, soft: int, found: Sequence[_Match]) -> bool:
+    """Whether soft scope `soft` is nothing but findings ("headache" in "headache and
+    chills went away"): then a cue after the list resolves the whole list."""
+    covered = {i for m in found for i in range(m.first, m.last + 1)}
+    return all(i in covered or t.text in _LIST_WORDS or t.kind != "word"
+               for i, t in enumerate(clause.tokens) if clause.soft_ids[i] == soft)
 
 
 def _soft_id(match: _Match, clauses: Sequence[_Clause]) -> int:

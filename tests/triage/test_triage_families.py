@@ -515,6 +515,28 @@ CONFUSION_AND_STANDING_TOLD_BY_CARERS = [
     ("she did not recognise me this morning", "emergency"),
 ]
 
+# Batches R and S (2026-12-01, third session), each kind in sentences of our own.
+RELIEF_THAT_COMES_AND_GOES = [
+    ("I get this heavy feeling in my chest on the stairs, goes away when I rest", "emergency"),
+    ("a squeezing sort of pain in my chest when I walk, eases if I sit", "emergency"),
+    ("me está doliendo el pecho cuando camino, se me quita cuando descanso", "emergency"),
+    ("the headache went away, feeling great", "ok"),
+]
+TOLD_AS_OVER_IN_A_LIST = [
+    ("the headache and chills went away yesterday", "ok"),
+    ("my leg is swollen and the headache went away", "urgent"),
+    ("chest pain and headache went away", "emergency"),
+    ("she was tired on day 2 but is back to her normal self", "ok"),
+    ("he had a temp of 38.5 on monday, it's been normal since", "ok"),
+    ("el dolor de cabeza y los escalofríos se me quitaron", "ok"),
+]
+SHOWS_AND_LEAFLETS = [
+    ("watched a film where a woman had a stroke, gave me a fright, I'm fine though", "ok"),
+    ("read the bit about chest pain in the leaflet, none of that here", "ok"),
+    ("leí el folleto, lo de los coágulos y lo del pecho, pero no tengo nada de eso", "ok"),
+    ("my head is thumping a bit, nothing a nap won't fix", "mild"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -562,6 +584,9 @@ FAMILIES = {
     "nothing_of_that": NOTHING_OF_THAT,
     "daily_life_as_a_blow": DAILY_LIFE_AS_A_BLOW,
     "confusion_and_standing_told_by_carers": CONFUSION_AND_STANDING_TOLD_BY_CARERS,
+    "relief_that_comes_and_goes": RELIEF_THAT_COMES_AND_GOES,
+    "told_as_over_in_a_list": TOLD_AS_OVER_IN_A_LIST,
+    "shows_and_leaflets": SHOWS_AND_LEAFLETS,
 }
 
 

@@ -307,6 +307,17 @@ def test_nothing_to_ask_back(text: str) -> None:
     assert triage(text).ask_back == ()
 
 
+@pytest.mark.parametrize(("text", "level"), [
+    ("0", "ok"), ("0 thanks", "ok"), ("0 gracias", "ok"),
+    ("0, but my leg is swollen", "urgent"),  # the rest is read by the rulebook
+    ("0 days", "unclear"), ("0.5", "unclear"),  # a count, a number: no answer
+])
+def test_a_bare_zero_answers_the_list_with_or_without_a_question(text: str, level: str) -> None:
+    """Every check-in lists the red flags with "0 = none of these": a reply that opens
+    with a bare 0 can only be that answer, as "none of the above" is."""
+    assert triage(text, second_reader=None).level == level
+
+
 def test_the_answer_to_the_ask_back_is_not_asked_back_again() -> None:
     assert triage("something is wrong with my leg", question="askback").ask_back == ()
 
