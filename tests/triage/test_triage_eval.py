@@ -68,7 +68,10 @@ BLIND_BATCHES = [
                           ("n", "N: 100 %, none of 120 missed (99.2 % before the wider reading)"),
                           ("o", "O: 96.7 %, 4 of 120 missed (90.8 % before the wider reading)"),
                           ("p", "P: 98.3 %, 2 of 120 missed, after learning from N and O"),
-                          ("q", "Q: 96.7 %, 4 of 120 missed, after learning from N and O"))),
+                          ("q", "Q: 96.7 %, 4 of 120 missed, after learning from N and O"),
+                          ("r", "R: 97.5 %, 3 of 120 missed, after learning from N to Q"))),
+    (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
+     "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
 
 
