@@ -445,6 +445,10 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
     """Findings that a resolution cue ("is gone", "se me quitó") says are over.
     An event (a faint, a seizure) happened whatever the patient feels now."""
     resolved: set[_Match] = set()
+    returns = book.scope.resolution_returns
+    # where the message says it came back: a resolution told before that is undone
+    back = ([(index, first) for index, clause in enumerate(clauses)
+             for first, _ in _cue_spans(returns, clause)] if returns is not None else [])
     for index, clause in enumerate(clauses):
         neg = _cue_spans(book.scope.negation, clause)  # incl. "hasn't gone": a negated resolution
         # "mostly gone", "a bit better now", "went down a bit": not over either
@@ -455,6 +459,8 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
             for first, last in _cue_spans(phrase, clause):
                 if any(last < a <= last + 2 for a, _ in partial):
                     continue
+                if any((index, first) < spot for spot in back):
+                    continue  # "stopped and it eased, but it's back now"
                 if _cue_is_live(first, index, neg + partial, matches):
                     resolved |= _resolution_targets(matches, clauses, index, first, last,
                                                     either, book)

@@ -33,6 +33,9 @@ _RELATIVE_PRONOUNS = frozenset({"who", "whose", "que", "quien"})
 SECOND_READER_KEY = "second_reader"
 # An animal named in a comparison is a figure of speech, not a pet.
 _SIMILE = frozenset({"as", "like", "than", "como", "cual"})
+# An animal named after one of these tells when or why, not whose the symptom is.
+_WHEN = frozenset({"since", "when", "after", "because", "while", "from", "desde", "cuando",
+                   "despues", "porque", "mientras"})
 # Reasons that say a message reports nothing of the patient's: nothing to raise or ask.
 _NOT_A_REPORT = ("(a question, not a report)", "(a plan or an instruction, not a report)",
                  "about someone else", "asks a question that a person should answer")
@@ -330,6 +333,8 @@ def _named_as_theirs(said: Sequence[str], rules: Others, denied: bool) -> bool:
             continue
         if who in rules.pets and _SIMILE.intersection(said[max(0, k - 3):k]):
             continue  # "tired as an old dog", "sick as a dog", "como un perro": a simile
+        if who in rules.pets and _WHEN.intersection(said[max(0, k - 3):k]):
+            continue  # "wheezy since the neighbour's cat came in": when, not who
         own = [w for j, w in enumerate(said) if w in rules.first_person and j != k - 1]
         return not own
     return False

@@ -176,6 +176,8 @@ class ScopeRules:
     # The words an `after` cue may be followed by and still end its thought ("gone now");
     # None: any. Any other word means another sense: "went away for the weekend".
     resolution_followers: frozenset[str] | None = None
+    # Said after a resolution cue, these undo it: "it eased a bit but it's back now".
+    resolution_returns: Phrase | None = None
 
 
 class Lexicon:
@@ -592,6 +594,7 @@ class _Loader:
             resolution_either=self._compile_one(
                 compiler, self._per_language(res, "either", "resolution"), "resolution.either"),
             resolution_partial=self._optional_cues(compiler, res, "partial", "resolution"),
+            resolution_returns=self._optional_cues(compiler, res, "returns", "resolution"),
             resolution_followers=(frozenset(normalise_phrase(w) for w in self._per_language(
                 res, "followers", "resolution")) if "followers" in res else None),
             hard_words=words(bounds, "hard", "boundaries"),

@@ -537,6 +537,27 @@ SHOWS_AND_LEAFLETS = [
     ("my head is thumping a bit, nothing a nap won't fix", "mild"),
 ]
 
+# Batches T and U (2026-12-01, third session), each kind in sentences of our own.
+COMES_BACK = [
+    ("pain across my chest on the hill, it eased when I stopped but it's back now", "emergency"),
+    ("headache went away but now it's back", "mild"),
+    ("se me quitó el dolor de cabeza pero volvió", "mild"),
+    ("the swelling went down and I'm back home", "ok"),
+]
+CHEST_AND_HEAD_IN_EVERYDAY_WORDS = [
+    ("got this pain in the middle of me chest going into my jaw", "emergency"),
+    ("banging head that's got steadily worse, tablets doing nothing", "urgent"),
+    ("le hablé y no le entendía nada, hablaba como borracho", "emergency"),
+    ("slightly itchy on my arm, can't see much of a rash", "mild"),
+]
+NOT_THEIRS_NOT_NOW = [
+    ("wheezy since the neighbour's cat came in and it's way worse than usual", "emergency"),
+    ("my brother had a seizure last week, nothing to do with me, no symptoms for me", "ok"),
+    ("had a clot in my leg back in 2018 so I walk every hour like you said, no issues", "ok"),
+    ("dad's had no reactions this time, he's out pottering in the garden", "ok"),
+    ("vi en la tele que a uno le dio un infarto, pero yo estoy bien", "ok"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -587,6 +608,9 @@ FAMILIES = {
     "relief_that_comes_and_goes": RELIEF_THAT_COMES_AND_GOES,
     "told_as_over_in_a_list": TOLD_AS_OVER_IN_A_LIST,
     "shows_and_leaflets": SHOWS_AND_LEAFLETS,
+    "comes_back": COMES_BACK,
+    "chest_and_head_in_everyday_words": CHEST_AND_HEAD_IN_EVERYDAY_WORDS,
+    "not_theirs_not_now": NOT_THEIRS_NOT_NOW,
 }
 
 
