@@ -557,6 +557,13 @@ NOT_THEIRS_NOT_NOW = [
     ("dad's had no reactions this time, he's out pottering in the garden", "ok"),
     ("vi en la tele que a uno le dio un infarto, pero yo estoy bien", "ok"),
 ]
+TIRED_AND_WELL_SAID_PLAINLY = [
+    ("I'm dragging today, ain't got no energy", "mild"),
+    ("feel like I've got a hangover, minus the party", "mild"),
+    ("the dizzy spell is gone, been steady on my feet since", "ok"),
+    ("feeling like a million bucks", "ok"),
+    ("me siento como si tuviera cruda", "mild"),
+]
 
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
@@ -611,6 +618,7 @@ FAMILIES = {
     "comes_back": COMES_BACK,
     "chest_and_head_in_everyday_words": CHEST_AND_HEAD_IN_EVERYDAY_WORDS,
     "not_theirs_not_now": NOT_THEIRS_NOT_NOW,
+    "tired_and_well_said_plainly": TIRED_AND_WELL_SAID_PLAINLY,
 }
 
 
