@@ -521,6 +521,17 @@ def _cue_is_live(first: int, index: int, neg: Sequence[tuple[int, int]],
                    for m in matches)
 
 
+# The words a resolution cue's own scope may hold and still refer back to the finding
+# before it: "it's gone", "they all went away", "everything cleared up", "ya se me quitó".
+_REFERS_BACK = frozenset({
+    "it", "its", "they", "theyre", "them", "that", "thats", "this", "those", "these", "which",
+    "all", "both", "everything", "symptoms", "symptom", "side", "effects", "stuff", "thing",
+    "things", "whole", "the", "and", "but", "has", "have", "had", "was", "were", "are", "been",
+    "now", "finally", "completely", "totally", "mostly", "pretty", "much", "already", "since",
+    "then", "today", "tonight", "morning", "night", "yesterday", "just", "also", "too", "one",
+    "ones", "lol", "thankfully", "luckily", "seems", "think", "guess", "eso", "esto", "ella",
+    "ello", "todo", "todos", "ya", "hoy", "ayer", "anoche", "ahora", "los", "las", "del",
+    "sintomas", "efectos", "completamente", "totalmente", "gracias", "dios", "bueno", "pues"})
 # Said just before a resolution cue, these make it resolve the list before it as well.
 _WHOLE_LIST = frozenset({"all", "both", "todos", "todas", "ambos", "ambas"})
 # How far after an `either` cue its finding may start: "se me quitó (el) dolor de cabeza".
@@ -553,12 +564,20 @@ def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], i
                 and (near & _WHOLE_LIST or _only_findings(clause, soft - 1, before)):
             own |= set(before)
         return own
-    # "I had a headache yesterday but it's gone": the cue refers back to the previous scope.
+    # "I had a headache yesterday but it's gone": the cue refers back to the previous scope;
+    # a sentence of its own that names something else ("the parking machine at the clinic
+    # is broke") resolves no chest pain told before it.
     previous = [m for m in matches if _soft_id(m, clauses) < soft]
     if not previous:
         return set()
     last_scope = max(_soft_id(m, clauses) for m in previous)
-    return {m for m in previous if _soft_id(m, clauses) == last_scope}
+    targets = {m for m in previous if _soft_id(m, clauses) == last_scope}
+    told = [t.text for i, t in enumerate(clause.tokens[:first])
+            if clause.soft_ids[i] == soft and t.kind == "word"]
+    if any(m.clause != index for m in targets) \
+            and any(w not in _REFERS_BACK and len(w) > 2 for w in told):
+        return set()  # a new sentence about something else
+    return targets
 
 
 # Words a bare list of symptoms may hold besides the symptoms: "the headache and my chills".

@@ -69,7 +69,9 @@ BLIND_BATCHES = [
                           ("o", "O: 96.7 %, 4 of 120 missed (90.8 % before the wider reading)"),
                           ("p", "P: 98.3 %, 2 of 120 missed, after learning from N and O"),
                           ("q", "Q: 96.7 %, 4 of 120 missed, after learning from N and O"),
-                          ("r", "R: 97.5 %, 3 of 120 missed, after learning from N to Q"))),
+                          ("r", "R: 97.5 %, 3 of 120 missed, after learning from N to Q"),
+                          ("t", "T: 95.8 %, 5 of 120 missed, after learning from N to S"),
+                          ("u", "U: 100 %, none missed, after learning from N to S"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

@@ -564,6 +564,14 @@ TIRED_AND_WELL_SAID_PLAINLY = [
     ("feeling like a million bucks", "ok"),
     ("me siento como si tuviera cruda", "mild"),
 ]
+A_NEW_SENTENCE_ABOUT_SOMETHING_ELSE = [
+    ("chest pain when I walk, still there. Also the parking machine at the clinic is broke",
+     "emergency"),
+    ("had a headache yesterday. all gone now", "ok"),
+    ("me duele el pecho desde la mañana. Por cierto, la máquina del estacionamiento ya se arregló",
+     "emergency"),
+    ("tuve dolor de cabeza ayer. Ya se me quitó", "ok"),
+]
 
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
@@ -619,6 +627,7 @@ FAMILIES = {
     "chest_and_head_in_everyday_words": CHEST_AND_HEAD_IN_EVERYDAY_WORDS,
     "not_theirs_not_now": NOT_THEIRS_NOT_NOW,
     "tired_and_well_said_plainly": TIRED_AND_WELL_SAID_PLAINLY,
+    "a_new_sentence_about_something_else": A_NEW_SENTENCE_ABOUT_SOMETHING_ELSE,
 }
 
 
