@@ -159,8 +159,8 @@ def second_may_read(result: TriageResult, text: str, book: Rulebook, choices: Ch
     one time in 24 hr", "called me by my sister's name"), and one the rules misread
     as mild has its topic placed ("cough brings up pinkish blood streaked stuff" read
     as a cold). On blind batches H to K, first pass, the rules of the time missed 12
-    red flags; the second reader of the time put every one at 0.65 or more, and only
-    3 touched a topic left unplaced (docs/triage-validation.md)."""
+    red flags; the second reader of the time put every one at 0.65 or more, yet read
+    none of them: none touched a topic left unplaced (docs/triage-validation.md)."""
     if result.level in RED_FLAGS or result.set_aside or _reports_nothing(result):
         return False
     if result.level != "ok" and word_count(text) >= min_words:
