@@ -94,6 +94,8 @@ class ChoiceBook:
     # questions that ask for numbers only (there "ok" is no answer; see `acknowledges`).
     acknowledgements: frozenset[str] = frozenset()
     numbers_only: frozenset[str] = frozenset()
+    # What a count is of: "0 days", "0 veces" are no answer to the list.
+    counted: frozenset[str] = frozenset()
 
     def acknowledges(self, text: str, question: str | None) -> bool:
         """Whether `text` is only an acknowledgement sent to a question that asks for
@@ -132,6 +134,15 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise RulebookError(f"{file.name}: {exc}") from exc
     reading = data.get("reading", {})
+
+    def word_list(key: str) -> frozenset[str]:
+        """`[reading] key`: a list of words; a mistake names itself and loads nothing."""
+        value = reading.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(w, str) and w.strip()
+                                                   for w in value):
+            raise RulebookError(f"{file.name}: reading.{key} must be a list of words")
+        return frozenset(normalise_phrase(w) for w in value)
+
     questions: dict[str, NumberedQuestion] = {}
     for name, raw in data.get("questions", {}).items():
         choices: dict[int, Choice] = {}
@@ -187,13 +198,14 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
         placed_by=placed_by,
         others=others,
         questions=questions,
-        lead=frozenset(normalise_phrase(w) for w in reading.get("lead", [])),
-        joiners=frozenset(normalise_phrase(w) for w in reading.get("joiners", [])),
+        lead=word_list("lead"),
+        joiners=word_list("joiners"),
         number_words=words,
         none_phrases=frozenset(normalise_phrase(p) for p in reading.get("none", [])),
         none_label=str(reading.get("none_label", "answered 0: none of the listed red flags")),
-        denied=frozenset(normalise_phrase(w) for w in reading.get("denied", [])),
-        affirmed=frozenset(normalise_phrase(w) for w in reading.get("affirmed", [])),
+        denied=word_list("denied"),
+        affirmed=word_list("affirmed"),
+        counted=word_list("counted"),
         topics=topics,
     )
 
@@ -210,13 +222,6 @@ def read_none(text: str, book: ChoiceBook) -> Picked | None:
             or _zero_first(text, tokens, book))
 
 
-# What a count is of: "0 days", "0 veces" are no answer to the list.
-_COUNTED = frozenset({"day", "days", "hour", "hours", "hr", "hrs", "minute", "minutes", "min",
-                      "mins", "week", "weeks", "time", "times", "kg", "lb", "lbs", "mg", "ml",
-                      "percent", "am", "pm", "dia", "dias", "hora", "horas", "semana",
-                      "semanas", "vez", "veces", "minuto", "minutos"})
-
-
 def _zero_first(text: str, tokens: Sequence[Token], book: ChoiceBook) -> Picked | None:
     """A reply that opens with a bare 0 ("0", "0 thanks", "0 but I'm whacked"): the
     "none of these" of the list every check-in sends, with or without a question
@@ -226,7 +231,7 @@ def _zero_first(text: str, tokens: Sequence[Token], book: ChoiceBook) -> Picked 
             or first.decimal:
         return None
     after = tokens[1] if len(tokens) > 1 else None
-    if after is not None and after.kind == "word" and after.text in _COUNTED:
+    if after is not None and after.kind == "word" and after.text in book.counted:
         return None  # "0 days", "0 veces": a count
     if after is not None and after.kind != "word" and not _ends_a_choice(tokens, 1, book):
         return None

@@ -140,11 +140,12 @@ def _latest_reading_only(clauses: Sequence[_Clause]) -> None:
 
 
 # "does not know" is "doesn't know": the rulebook writes the contraction, as most
-# texters do, so the long form is read as it.
+# texters do, so the long form is read as it. Only where the contraction is itself a
+# negation cue ("couldnt" is none, and `@cant` already spells out "could not" and
+# "can not").
 _CONTRACTED = {"do": "dont", "does": "doesnt", "did": "didnt", "is": "isnt", "was": "wasnt",
                "were": "werent", "are": "arent", "has": "hasnt", "have": "havent",
-               "had": "hadnt", "could": "couldnt", "would": "wouldnt", "should": "shouldnt",
-               "will": "wont", "can": "cant"}
+               "had": "hadnt", "will": "wont"}
 
 
 def _join_split_words(tokens: list[Token], lexicon: Lexicon) -> list[Token]:
@@ -647,7 +648,9 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     said = _said_yes_or_no(clauses, book)
     asking = _is_question(text, clauses, book)
     answering = said if question in book.context.questions else None
-    hypothetical = _hypothetical_positions(clauses, book, asking, answering)
+    # an instruction said back counts in any message, question or not
+    instructed = _instruction_positions(clauses, book, answering)
+    hypothetical = _hypothetical_positions(clauses, book, asking, answering) | instructed
     conditional = _conditional_positions(clauses, book, answering)
     risk = _risk_positions(clauses, book, asking)
     # "if my leg swells I call you ... all good", "had a stroke in 2015, nothing new":
@@ -661,7 +664,7 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     # says they are well: set aside at any level ("watched a programme about strokes and
     # heart attacks, but I feel perfectly well"). Without a word of being well, an
     # emergency named there still counts (safety rule 1).
-    named = _instruction_positions(clauses, book, answering) if well else set()
+    named = instructed if well else set()
     past = _history(matches, clauses, book, well)
     counted: list[Finding] = []
     where: dict[str, int] = {}  # finding key -> clause it was found in (first occurrence)
@@ -738,10 +741,10 @@ def _is_question(text: str, clauses: Sequence[_Clause], book: Rulebook) -> bool:
 def _hypothetical_positions(clauses: Sequence[_Clause], book: Rulebook, asking: bool,
                             said: tuple[str, int, int] | None) -> set[tuple[int, int]]:
     """(clause, token) positions governed by a cue such as "if" in a message that asks,
-    or by an instruction repeated back in any message, up to the next comma ("what if
-    I get a fever and chills?", "you said to watch for dark pee and swollen legs")."""
+    up to the next comma ("what if I get a fever and chills?"); an instruction repeated
+    back counts in any message (`_instruction_positions`)."""
     rules = book.hypothetical
-    cue_lists = [p for p in (rules.cues if asking else None, rules.instructions,
+    cue_lists = [p for p in (rules.cues if asking else None,
                              rules.risk if asking else None) if p is not None]
     return _reach_of(cue_lists, clauses, book, asking, said)
 

@@ -36,6 +36,9 @@ _SIMILE = frozenset({"as", "like", "than", "como", "cual"})
 # An animal named after one of these tells when or why, not whose the symptom is.
 _WHEN = frozenset({"since", "when", "after", "because", "while", "from", "desde", "cuando",
                    "despues", "porque", "mientras"})
+# Words that end like a gerund and are none.
+_NOT_GERUNDS = frozenset({"morning", "evening", "during", "spring", "ring", "king", "sing",
+                          "ceiling", "pudding", "wedding", "cuando", "mando"})
 # Reasons that say a message reports nothing of the patient's: nothing to raise or ask.
 _NOT_A_REPORT = ("(a question, not a report)", "(a plan or an instruction, not a report)",
                  "about someone else", "asks a question that a person should answer")
@@ -308,8 +311,10 @@ def _clauses(tokens: Sequence[Token]) -> list[tuple[str | None, list[Token]]]:
 
 
 def _goes_on(said: Sequence[str]) -> bool:
-    """A clause that opens with a gerund has no subject of its own."""
-    return bool(said) and said[0].endswith(("ing", "ando", "iendo", "yendo"))
+    """A clause that opens with a gerund has no subject of its own ("nothing",
+    "something", "morning" end the same way and are no gerunds)."""
+    return (bool(said) and said[0].endswith(("ing", "ando", "iendo", "yendo"))
+            and not said[0].endswith("thing") and said[0] not in _NOT_GERUNDS)
 
 
 def _who(word: str | None, rules: Others) -> str | None:

@@ -460,6 +460,7 @@ NOT_AT_ALL = [
     ("no me siento nada bien", "mild"),
     ("no hice nada y me desmayé", "emergency"),
     ("my arm is sore where the drip was, no swelling", "mild"),
+    ("I could not feel any chest pain", "ok"),  # "could not" stays a negation
 ]
 COLOUR_AND_WORDS_TOLD_LOOSELY = [
     ("his lips have gone a little bit grey", "emergency"),
@@ -496,6 +497,8 @@ NOTHING_OF_THAT = [
     ("me dijeron que vigilara el dolor de pecho, no he tenido nada de eso", "ok"),
     ("it's the cat that's poorly, being sick all morning, I'm fine", "ok"),
     ("el perro está malo, vomitando toda la noche, yo estoy bien", "ok"),
+    # "morning" is no gerund: the cough is the patient's
+    ("my dog was sick all night, nothing wrong with me, morning cough though", "mild"),
 ]
 DAILY_LIFE_AS_A_BLOW = [
     ("the traffic today was enough to give anyone a heart attack, but I'm fine", "ok"),

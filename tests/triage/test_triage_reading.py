@@ -103,6 +103,10 @@ def test_choices_point_at_rulebook_findings_and_refuse_mistakes(tmp_path: Path) 
     bad.write_text('[questions.x]\n0 = { finding = "fever_high", label = "x" }\n', "utf-8")
     with pytest.raises(RulebookError, match="0 is 'none'"):
         load_choices(bad)
+    for key, value in (("counted", '"days"'), ("denied", '["no", 3]'), ("lead", '[""]')):
+        bad.write_text(f"[reading]\n{key} = {value}\n", "utf-8")
+        with pytest.raises(RulebookError, match=f"reading.{key} must be a list of words"):
+            load_choices(bad)
 
 
 # -- who and when --------------------------------------------------------------------------
@@ -188,6 +192,7 @@ class Alarmist(SecondReader):
     "can this medicine cause clots?",  # a question with no symptom
     "threw up once",  # a few words with no red-flag topic (min_words)
     "getting worse",  # a few words: a trend with nothing to compare to stays unclear
+    "my hair is going grey these days",  # a red flag an `unless` phrase turned down
 ])
 def test_the_second_reader_never_overrules_what_the_rules_placed(text: str) -> None:
     assert triage(text, second_reader=Alarmist()).level == triage(text, second_reader=None).level
