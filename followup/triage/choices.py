@@ -69,6 +69,15 @@ class Others:
     # Words that tie a relative to the treatment ("mi hija se desmayó después de la
     # infusión, yo estoy bien"): the relative is then the patient, told by a carer.
     treatment: frozenset[str] = frozenset()
+    # Of the relatives, those a carer does not text for: the treatment named in their
+    # clause is theirs, not the patient's ("my neighbour had a clot with that treatment").
+    acquaintances: frozenset[str] = frozenset()
+    # The writer says they are well: a word for well in a clause of the writer's own,
+    # with none of `negations`; or the message's first clause opens with a word of
+    # `well_openers` ("feeling fine").
+    well: frozenset[str] = frozenset()
+    well_openers: frozenset[str] = frozenset()
+    negations: frozenset[str] = frozenset()
 
     def named_in(self, text: str) -> bool:
         """Cheap test before tokenising: does the text name a pet or a relative?"""
@@ -184,9 +193,14 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
         pets, relatives = words_of("pets"), words_of("relatives")
         mentions = re.compile(r"\b(?:" + "|".join(
             re.escape(w) for w in sorted(pets | relatives)) + r")s?\b")  # "husband's"
+        acquaintances = words_of("acquaintances")
+        if not acquaintances <= relatives:
+            raise RulebookError(f"{file.name}: others.acquaintances: not among relatives: "
+                                f"{sorted(acquaintances - relatives)}")
         others = Others(pets, relatives, words_of("possessives"), words_of("first_person"),
                         tuple(normalise_phrase(p) for p in raw_others.get("not_me", [])),
-                        mentions, words_of("treatment"))
+                        mentions, words_of("treatment"), acquaintances, words_of("well"),
+                        words_of("well_openers"), words_of("negations"))
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "

@@ -97,6 +97,7 @@ class _Clause:
     starts: list[int] = field(default_factory=list)
     raw: list[Token] = field(default_factory=list)  # before numbers became _temp_ etc.
     words: frozenset[str] = frozenset()  # its token texts, to skip phrases fast
+    bounds: frozenset[str] = frozenset()  # the boundary words before and after it
 
 
 @dataclass(frozen=True, eq=False)  # identity hashing: matches are used in sets
@@ -200,18 +201,21 @@ def _split_clauses(tokens: Sequence[Token], book: Rulebook) -> list[_Clause]:
     current: list[Token] = []
     soft_ids: list[int] = []
     soft_id = 0
+    opened = ""  # the boundary word that opened the current clause, if any
     for token in tokens:
         if token.kind == "hard" or token.text in scope.hard_words:
             if current:
-                clauses.append(_Clause(current, soft_ids, "?" in token.text))
+                clauses.append(_Clause(current, soft_ids, "?" in token.text,
+                                       bounds=frozenset({opened, token.text}) - {""}))
             current, soft_ids, soft_id = [], [], soft_id + 1
+            opened = token.text if token.kind == "word" else ""
             continue
         if token.kind == "soft" or token.text in scope.soft_words:
             soft_id += 1
         current.append(token)
         soft_ids.append(soft_id)
     if current:
-        clauses.append(_Clause(current, soft_ids, False))
+        clauses.append(_Clause(current, soft_ids, False, bounds=frozenset({opened}) - {""}))
     return clauses
 
 
@@ -533,6 +537,9 @@ _REFERS_BACK = frozenset({
     "ones", "lol", "thankfully", "luckily", "seems", "think", "guess", "eso", "esto", "ella",
     "ello", "todo", "todos", "ya", "hoy", "ayer", "anoche", "ahora", "los", "las", "del",
     "sintomas", "efectos", "completamente", "totalmente", "gracias", "dios", "bueno", "pues"})
+# Boundary words that set a clause against the one before: "headache but otherwise ok now",
+# "fine now otherwise", "todo bien excepto la cabeza" (a resolution there is not of it).
+_EXCEPT = frozenset({"otherwise", "except", "excepto", "salvo"})
 # Said just before a resolution cue, these make it resolve the list before it as well.
 _WHOLE_LIST = frozenset({"all", "both", "todos", "todas", "ambos", "ambas"})
 # How far after an `either` cue its finding may start: "se me quitó (el) dolor de cabeza".
@@ -569,8 +576,8 @@ def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], i
     # a sentence of its own that names something else ("the parking machine at the clinic
     # is broke") resolves no chest pain told before it.
     previous = [m for m in matches if _soft_id(m, clauses) < soft]
-    if not previous:
-        return set()
+    if not previous or not clause.bounds.isdisjoint(_EXCEPT):
+        return set()  # "headache, otherwise fine now": fine but for it, not over
     last_scope = max(_soft_id(m, clauses) for m in previous)
     targets = {m for m in previous if _soft_id(m, clauses) == last_scope}
     told = [t.text for i, t in enumerate(clause.tokens[:first])
@@ -720,6 +727,13 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
 def asks_a_person(text: str, book: Rulebook) -> bool:
     """Whether a message asks something of a person, with or without a question mark."""
     return _asks_a_person(text, _prepare(text, book), book)
+
+
+def is_question(text: str, book: Rulebook) -> bool:
+    """A question mark, or a first word that opens a question ("can my husband pick up
+    the paperwork for me"), or a request said without a mark (`asks_a_person`)."""
+    clauses = _prepare(text, book)
+    return _is_question(text, clauses, book) or _asks_a_person(text, clauses, book)
 
 
 def _asks_a_person(text: str, clauses: Sequence[_Clause], book: Rulebook) -> bool:

@@ -13,11 +13,11 @@ Each step can only make the reading safer or more exact, never quieter by guessw
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from .choices import NONE_KEY, ChoiceBook, NumberedQuestion, Others, Picked, read_choices, read_none
-from .engine import Finding, PriorFinding, TriageResult, analyse, asks_a_person
+from .engine import Finding, PriorFinding, TriageResult, analyse, asks_a_person, is_question
 from .patterns import clause_string
 from .rulebook import LEVEL_RANK, Rulebook
 from .second_reader import Reading, SecondReader, word_count
@@ -30,6 +30,8 @@ _CLAUSE_WORDS = frozenset({"but", "and", "pero", "y", "anyway", "anyways", "who"
 _JOINERS = frozenset({"and", "y"})
 # A clause they open tells of the noun just before: "my neighbour who fainted".
 _RELATIVE_PRONOUNS = frozenset({"who", "whose", "que", "quien"})
+# After someone else's clause, "the one who", "el que": still them.
+_THE_ONE = frozenset({"one", "ones", "el", "la", "los", "las"})
 SECOND_READER_KEY = "second_reader"
 # An animal named in a comparison is a figure of speech, not a pet.
 _SIMILE = frozenset({"as", "like", "than", "como", "cual"})
@@ -149,7 +151,8 @@ def second_may_read(result: TriageResult, text: str, book: Rulebook, choices: Ch
     Only where the rules found no red flag and set none aside (word counts cannot read
     "not" or "gone"), and the message reports something of the patient's (not a
     question, a plan, or someone else's news). There, any message of `min_words` or
-    more read as mild or unclear; a shorter one, or one the rules read as ok (the
+    more read as mild or unclear; a shorter one, a question in which the rules found
+    nothing (`_only_asks`), or one the rules read as ok (the
     patient said they are well: "fit as a fiddle and twice as loud, says my wife"),
     only where it touches a red-flag topic (breathing, chest, urine, a limb, face or
     speech, fainting, the head) that no finding of the rules covers ("my chest feels
@@ -166,10 +169,20 @@ def second_may_read(result: TriageResult, text: str, book: Rulebook, choices: Ch
     none of them: none touched a topic left unplaced (docs/triage-validation.md)."""
     if result.level in RED_FLAGS or result.set_aside or _reports_nothing(result):
         return False
-    if result.level != "ok" and word_count(text) >= min_words:
+    if result.level != "ok" and word_count(text) >= min_words \
+            and not _only_asks(result, text, book):
         return True
     return bool(choices.unplaced(topics_of(text, book, choices),
                                  (f.key for f in result.findings)))
+
+
+def _only_asks(result: TriageResult, text: str, book: Rulebook) -> bool:
+    """A question or request in which the rules found nothing ("can my husband pick up
+    the paperwork for me", "Is it Gammagard or Privigen I had?"): the reader read such
+    messages as red flags on word features alone ("dying to know my IgG levels" 0.94,
+    held out), and a red flag asked about ("my chest feels funny, is that normal?")
+    touches a topic the rules leave unplaced, so it is still read and asked back."""
+    return result.level == "unclear" and not result.findings and is_question(text, book)
 
 
 def _may_ask_back(result: TriageResult, question: str | None, asks: bool) -> bool:
@@ -241,11 +254,18 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     if all(_who(w, rules) is None for w in words):
         return text, []
     norm = " " + " ".join(t.text for t in tokens if t.kind == "word") + " "
-    # a relative tied to the treatment is the patient, whatever the carer says of
-    # themself ("my son had his infusion yesterday and is wheezing, I'm fine")
     clauses = _clauses(tokens)
-    denied = any(f" {p} " in norm for p in rules.not_me) \
-        and not _treatment_of_another(clauses, rules)
+    well = any(f" {p} " in norm for p in rules.not_me) or _says_well(clauses, rules)
+    # a relative tied to the treatment is the patient, whatever the carer says of
+    # themself ("my son had his infusion yesterday and is wheezing, I'm fine"); a
+    # friend or neighbour is not someone a carer texts for, so a treatment named in
+    # their clause is theirs ("mi vecina tuvo un coágulo con ese tratamiento, yo bien")
+    tied = well and _treatment_of_another(clauses, rules)
+
+    def denied(who: str | None) -> bool:
+        return well and who is not None and who in rules.relatives \
+            and (not tied or who in rules.acquaintances)
+
     out = list(text)
     blanked: list[str] = []
     previous = False  # the clause before was someone else's
@@ -258,14 +278,16 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
         # clause with no subject goes on with the one before ("it's the dog who's
         # sick, throwing up all night", "es el perro, vomitando toda la noche")
         theirs = previous and (joined or _goes_on(said)) and not mine
+        if not theirs and opener in _RELATIVE_PRONOUNS and previous and not mine:
+            theirs = before in _THE_ONE  # "mi esposo es el que anda con gripe"
         if not theirs and opener in _RELATIVE_PRONOUNS and not mine:
             who = _who(before, rules)  # "a guy who had a stroke", "mi vecina que se cayó"
-            theirs = who is not None and (who in rules.pets or (denied and who in rules.relatives))
+            theirs = who is not None and (who in rules.pets or denied(who))
         before = said[-1] if said else before
         if not theirs:
             subject = _subject(clause, rules.possessives)
             who = _who(subject, rules)
-            someone = who in rules.pets or (denied and who in rules.relatives)
+            someone = who in rules.pets or denied(who)
             theirs = who is not None and someone and subject is not None \
                 and not any(w in rules.first_person for w in said[said.index(subject) + 1:])
         if not theirs:
@@ -277,6 +299,25 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
         blanked.append(text[first:last])
         out[first:last] = " " * (last - first)
     return "".join(out), blanked
+
+
+def _says_well(clauses: Sequence[tuple[str | None, list[Token]]], rules: Others) -> bool:
+    """The writer says they are well in a clause of their own, in any of the usual forms
+    (`not_me` lists fixed phrases): a first-person word and a word for well with no one
+    else and no negation in the clause ("I'm feeling pretty good", "yo me siento muy
+    bien"), or a first clause that opens with a word that needs no subject ("feeling
+    fine. my grandson fainted when he saw the needle"). "Good morning" opens with no
+    such word, so a greeting says nothing of the writer."""
+    writer = rules.first_person - rules.possessives
+    for index, (_, clause) in enumerate(clauses):
+        said = [t.text for t in clause if t.kind == "word"]
+        if not said or rules.well.isdisjoint(said) or not rules.negations.isdisjoint(said):
+            continue
+        if any(_who(w, rules) is not None for w in said):
+            continue
+        if not writer.isdisjoint(said) or (index == 0 and said[0] in rules.well_openers):
+            return True
+    return False
 
 
 def _treatment_of_another(clauses: Sequence[tuple[str | None, list[Token]]],
@@ -328,13 +369,14 @@ def _who(word: str | None, rules: Others) -> str | None:
     return None
 
 
-def _named_as_theirs(said: Sequence[str], rules: Others, denied: bool) -> bool:
+def _named_as_theirs(said: Sequence[str], rules: Others,
+                     denied: Callable[[str | None], bool]) -> bool:
     """A clause that names a pet (or, when the patient says it is not them, a relative)
     anywhere, and says nothing of the patient's except the possessive before it: "el que
     anda vomitando es mi perrito", "the one with the cough is my husband"."""
     for k, word in enumerate(said):
         who = _who(word, rules)
-        if who is None or not (who in rules.pets or (denied and who in rules.relatives)):
+        if who is None or not (who in rules.pets or denied(who)):
             continue
         if who in rules.pets and _SIMILE.intersection(said[max(0, k - 3):k]):
             continue  # "tired as an old dog", "sick as a dog", "como un perro": a simile

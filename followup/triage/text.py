@@ -20,8 +20,14 @@ _APOSTROPHES = str.maketrans(
     {"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u00ba": "\u00b0"})
 
 # Order matters: pain scores before numbers, numbers (with units) before words.
+# A score that moves, "gone from a 3 to about an 8", "de un 3 a un 8", is read as the
+# score it reached (a count of days, hours or times is not a score).
 _TOKEN_RE = re.compile(
     r"(?P<score>\b(?P<score_n>\d{1,2})\s*(?:/|out\s+of|de|sobre)\s*10\b)"
+    r"|(?P<range>\b(?:from|de|del)\s+(?:(?:a|an|un|una)\s+)?(?P<range_a>10|\d)\s+"
+    r"(?:to|a|al)\s+(?:(?:about|around|like|maybe|an|a|un|una|como|unos)\s+){0,2}"
+    r"(?P<range_b>10|\d)\b(?!\s*(?:[.,]\d|%|\u00b0|days?|hours?|hrs?|times?|pm|am|weeks?|mins?"
+    r"|minutes?|years?|months?|dias?|horas?|veces|semanas?|minutos?|anos?|meses?)\b))"
     r"|(?P<num>\b\d{1,3}(?:[.,]\d{1,2})?(?!\d))"
     r"(?:\s*(?P<pct>%))?"
     r"(?:\s*(?P<deg>\u00b0|degrees?\b|deg\b|grados?\b))?"
@@ -32,7 +38,7 @@ _TOKEN_RE = re.compile(
     r"|(?P<sym>[^\w\s'\-/+*&#@$%^=<>|\\~\"])"
 )
 
-_KINDS = ("score", "num", "word", "hard", "soft", "sym")
+_KINDS = ("score", "range", "num", "word", "hard", "soft", "sym")
 SOFT = ","  # text of a soft clause boundary token
 
 
@@ -109,6 +115,8 @@ def _tokens(text: str) -> tuple[Token, ...]:
 def _make_token(m: re.Match[str], kind: str, start: int, end: int) -> Token:
     if kind == "score":
         return Token("", start, end, "score", value=float(m.group("score_n")))
+    if kind == "range":  # only a rise reads as its top: "from 8 to 3" is a score of 3
+        return Token("", start, end, "score", value=float(m.group("range_b")))
     if kind == "num":
         unit = m.group("unit")
         unit_code = "%" if m.group("pct") else (

@@ -576,6 +576,54 @@ A_NEW_SENTENCE_ABOUT_SOMETHING_ELSE = [
     ("tuve dolor de cabeza ayer. Ya se me quitó", "ok"),
 ]
 
+# The fourth session (batches X, Y and AB). The writer says they are well in any of the
+# usual forms, and the red flag is someone else's: a grandchild at the needle, a
+# neighbour who had the same treatment ("ese tratamiento" is then hers), "the one who".
+WELL_IN_ANY_FORM_AND_SOMEONE_ELSE = [
+    ("feeling great. my granddaughter fainted at the sight of the needle though", "ok"),
+    ("I'm feeling pretty good, my neighbour had a clot with this same treatment", "ok"),
+    ("yo me siento muy bien, a mi vecino le dio un coágulo con ese tratamiento", "ok"),
+    ("ando bien, mi hermana es la que anda con fiebre", "ok"),
+    ("my husband is the one who fainted at the clinic, im fine", "ok"),
+    # a greeting says nothing of the writer, and a relative tied to the treatment is the
+    # patient: these stay red flags
+    ("good morning, my dad fainted in the kitchen", "emergency"),
+    ("buenos días, mi papá se desmayó en la cocina", "emergency"),
+    ("my son had his infusion yesterday and is wheezing, I'm fine", "emergency"),
+]
+
+# Dreamt, not felt: set aside when the writer says they are well; a pain score that rose
+# is read as the score it reached; "paining" is hurting; "hard for me to breathe".
+DREAMS_SCORES_AND_DIALECT = [
+    ("had a nightmare that I had a stroke, all good this morning", "ok"),
+    ("soñé que me daba un infarto, pero estoy bien", "ok"),
+    ("my headache went from a 2 to a 9 since lunch", "urgent"),
+    ("el dolor de cabeza subió de un 3 a un 8 desde ayer", "urgent"),
+    ("headache went from 8 to 3, much better", "mild"),
+    ("my chest has been paining me since I woke", "emergency"),
+    ("it is very hard for me to breathe tonight", "emergency"),
+]
+
+# Over against the day before ("tired yesterday but fine today"), but not when the fine
+# is set against the symptom ("headache, otherwise fine now") or tells of before ("she
+# was fine today").
+OVER_SINCE_YESTERDAY = [
+    ("achy yesterday but great today", "ok"),
+    ("ayer con escalofríos pero hoy ya como nuevo", "ok"),
+    ("headache, otherwise ok now", "mild"),
+    ("dolor de cabeza, por lo demás ya estoy bien", "mild"),
+    ("she keeps asking what year it is, she was fine today at lunch", "emergency"),
+    ("not one single symptom, all good", "ok"),
+    ("ni un solo síntoma hasta ahora", "ok"),
+]
+
+# Confusion told by a carer as the same question asked over and over.
+ASKED_OVER_AND_OVER = [
+    ("grandpa kept asking where he was all afternoon", "emergency"),
+    ("mi abuela sigue preguntando qué día es", "emergency"),
+    ("she keeps asking when her next appointment is", "unclear"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -631,6 +679,10 @@ FAMILIES = {
     "not_theirs_not_now": NOT_THEIRS_NOT_NOW,
     "tired_and_well_said_plainly": TIRED_AND_WELL_SAID_PLAINLY,
     "a_new_sentence_about_something_else": A_NEW_SENTENCE_ABOUT_SOMETHING_ELSE,
+    "well_in_any_form_and_someone_else": WELL_IN_ANY_FORM_AND_SOMEONE_ELSE,
+    "dreams_scores_and_dialect": DREAMS_SCORES_AND_DIALECT,
+    "over_since_yesterday": OVER_SINCE_YESTERDAY,
+    "asked_over_and_over": ASKED_OVER_AND_OVER,
 }
 
 

@@ -200,7 +200,7 @@ def test_the_second_reader_never_overrules_what_the_rules_placed(text: str) -> N
 
 @pytest.mark.parametrize("text", [
     "grandpa keeps keeling over whenever he stands up today",  # unclear: no topic named
-    "mum seems lost in her own house and keeps asking what day it is",
+    "mum seems lost in her own house and put the kettle in the fridge",
     "the cough is bringing up rusty coloured stuff",  # read as a cold (mild)
     "my right leg looks twice as big as the other one and aches",  # read as aches
 ])
@@ -484,3 +484,15 @@ def test_a_report_after_an_instruction_counts_and_questions_before_it_do_not(
     """A cue ("watch for", "read about") governs up to a comma or a new report, never a
     red flag told after it; a question asked before the first infusion reports nothing."""
     assert triage(text, second_reader=None).level == level
+
+
+def test_a_question_the_rules_found_nothing_in_is_overruled_only_on_an_unplaced_topic() -> None:
+    """A question or request with no finding ("can my son collect the forms for me") is
+    a person's to answer: the reader, on word features alone, had read such messages as
+    red flags. One that touches a red-flag topic the rules leave unplaced is still read."""
+    for text in ("can my son collect the forms for me on friday",
+                 "which brand was it that they gave me last week?",
+                 "¿me pueden mandar la carta para mi trabajo esta semana?"):
+        assert triage(text, second_reader=Alarmist()).level == "unclear", text
+    assert triage("is it normal that my chest feels funny tonight?",
+                  second_reader=Alarmist()).level == "emergency"
