@@ -26,7 +26,7 @@ from .text import Token, tokenize
 RED_FLAGS = ("emergency", "urgent")
 # "my dog is sick and my chest hurts"; "a guy who had a stroke lol anyway I'm fine"
 _CLAUSE_WORDS = frozenset({"but", "and", "pero", "y", "anyway", "anyways", "who", "whose",
-                           "que", "quien"})
+                           "que", "quien", "so", "though", "tho"})
 _JOINERS = frozenset({"and", "y"})
 # A clause they open tells of the noun just before: "my neighbour who fainted".
 _RELATIVE_PRONOUNS = frozenset({"who", "whose", "que", "quien"})

@@ -624,6 +624,18 @@ ASKED_OVER_AND_OVER = [
     ("she keeps asking when her next appointment is", "unclear"),
 ]
 
+# A sign asked about in general, sleep told as passing out, a skill told as "not good",
+# someone else's illness followed by "so": none is the patient's symptom.
+ASKED_IN_GENERAL_AND_EVERYDAY_IDIOMS = [
+    ("what does a blood clot look like? just curious, legs are fine", "unclear"),
+    ("¿cómo se ve un coágulo? solo pregunto, yo estoy bien", "unclear"),
+    ("passed out on the sofa at 8 and slept like a log, feel great", "ok"),
+    ("I passed out on the couch, then he found me on the floor", "emergency"),
+    ("not good at texting, but my leg is swollen and hot", "urgent"),
+    ("feel fine, my brother's got the flu so I'm staying away", "ok"),
+    ("estoy bien, mi cuñado tiene gripa así que no lo visito", "ok"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -683,6 +695,7 @@ FAMILIES = {
     "dreams_scores_and_dialect": DREAMS_SCORES_AND_DIALECT,
     "over_since_yesterday": OVER_SINCE_YESTERDAY,
     "asked_over_and_over": ASKED_OVER_AND_OVER,
+    "asked_in_general_and_everyday_idioms": ASKED_IN_GENERAL_AND_EVERYDAY_IDIOMS,
 }
 
 
