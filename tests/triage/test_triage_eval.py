@@ -71,7 +71,9 @@ BLIND_BATCHES = [
                           ("q", "Q: 96.7 %, 4 of 120 missed, after learning from N and O"),
                           ("r", "R: 97.5 %, 3 of 120 missed, after learning from N to Q"),
                           ("t", "T: 95.8 %, 5 of 120 missed, after learning from N to S"),
-                          ("u", "U: 100 %, none missed, after learning from N to S"))),
+                          ("u", "U: 100 %, none missed, after learning from N to S"),
+                          ("x", "X: 100 %, none missed, on main before the fourth session"),
+                          ("y", "Y: 100 %, none missed, on main before the fourth session"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -87,6 +89,26 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     assert len(cases) == size
     assert {c["lang"] for c in cases} == {"en", "es"}
     _assert_thresholds(evaluate(cases))
+
+
+def test_batch_ab_reads_every_red_flag() -> None:
+    """AB was written to be hard: ok and mild messages in alarming words. Learned from,
+    it reads every red flag and emergency, and 5 of its 95 ok/mild messages still raise
+    an alert (11 on its first pass), named in docs/triage-validation.md: four by the
+    rules (a friend's or neighbour's clot told beside the writer's own aches, dark urine
+    feared after the leaflet and then seen to be normal, Mexican "madreada" corrected to
+    "mareada") and one by the second reader (a pounding headache already easing). A rule
+    for any one of them alone would fit this batch, not the kind; this bound keeps them
+    from growing."""
+    cases = _cases(HERE / "cases_blind_2026_12_01_ab.jsonl")
+    assert len(cases) == 240
+    report = evaluate(cases)
+    detail = format_report(report)
+    for scores in (report.overall, *report.by_language.values()):
+        assert scores.red_flag_sensitivity == 1.0, detail
+        assert scores.emergency_recall == 1.0, detail
+    assert report.overall.false_alarms <= 5, detail
+    assert report.overall.accuracy >= 0.95, detail
 
 
 def test_evaluate_counts_misses_and_rates() -> None:
