@@ -585,6 +585,11 @@ def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], i
     if any(m.clause != index for m in targets) \
             and any(w not in _REFERS_BACK and len(w) > 2 for w in told):
         return set()  # a new sentence about something else
+    if any(m.clause == index and m.rule.level == "ok" and m.first < first <= m.last
+           for m in matches):
+        # the cue ends a report that something else is well: "my lips swelled up,
+        # breathing fine now" says the breathing is fine, not that the lips went down
+        return set()
     return targets
 
 

@@ -605,14 +605,17 @@ DREAMS_SCORES_AND_DIALECT = [
 ]
 
 # Over against the day before ("tired yesterday but fine today"), but not when the fine
-# is set against the symptom ("headache, otherwise fine now") or tells of before ("she
-# was fine today").
+# is set against the symptom ("headache, otherwise fine now"), tells of before ("she
+# was fine today") or of something else ("breathing fine now").
 OVER_SINCE_YESTERDAY = [
     ("achy yesterday but great today", "ok"),
     ("ayer con escalofríos pero hoy ya como nuevo", "ok"),
     ("headache, otherwise ok now", "mild"),
     ("dolor de cabeza, por lo demás ya estoy bien", "mild"),
     ("she keeps asking what year it is, she was fine today at lunch", "emergency"),
+    # a report that something else is well resolves nothing told before it
+    ("my lips swelled up, breathing fine now", "urgent"),
+    ("se me hincharon los labios, hoy respiro bien", "urgent"),
     ("not one single symptom, all good", "ok"),
     ("ni un solo síntoma hasta ahora", "ok"),
 ]
