@@ -121,6 +121,10 @@ def _prepare(text: str, book: Rulebook) -> list[_Clause]:
     raw = _join_split_words(raw, book.lexicon)
     tokens = _drop_fillers([_correct(t, book) for t in raw], book.scope.fillers)
     clauses = _split_clauses(tokens, book)
+    for clause, after in zip(clauses, [*clauses[1:], None]):
+        # asked: a "?" between this clause's last word and the next clause
+        end = after.tokens[0].start if after is not None and after.tokens else len(text)
+        clause.question = clause.question or "?" in text[clause.tokens[-1].end:end]
     for clause in clauses:
         clause.raw = clause.tokens
         clause.tokens = _interpret_numbers(clause.tokens, book)
@@ -678,6 +682,7 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     # emergency named there still counts (safety rule 1).
     named = instructed if well else set()
     past = _history(matches, clauses, book, well)
+    answered_no = _answered_no(clauses, book)
     counted: list[Finding] = []
     where: dict[str, int] = {}  # finding key -> clause it was found in (first occurrence)
     reasons: list[str] = []
@@ -686,7 +691,8 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     for index in range(len(clauses)):
         cues, covered = negation[index]
         for match in (m for m in matches if m.clause == index):
-            if match in resolved or match in past or _is_negated(match, cues, covered, book):
+            if match in resolved or match in past or index in answered_no \
+                    or _is_negated(match, cues, covered, book):
                 discounted |= match.rule.level != "ok"
                 if match.rule.level != "ok":
                     set_aside.append(match.rule.key)
@@ -732,6 +738,20 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
 def asks_a_person(text: str, book: Rulebook) -> bool:
     """Whether a message asks something of a person, with or without a question mark."""
     return _asks_a_person(text, _prepare(text, book), book)
+
+
+def _answered_no(clauses: Sequence[_Clause], book: Rulebook) -> set[int]:
+    """Questions answered no by the sentence right after: "chest pain? nope. breathing
+    fine." The patient runs down the list of red flags, echoing each one."""
+    answers = book.scope.answers_no
+    out: set[int] = set()
+    for index in range(len(clauses) - 1):
+        if not clauses[index].question:
+            continue
+        words = [t.text for t in clauses[index + 1].tokens if t.kind == "word"]
+        if words and (" ".join(words) in answers or all(w in answers for w in words)):
+            out.add(index)
+    return out
 
 
 def is_question(text: str, book: Rulebook) -> bool:

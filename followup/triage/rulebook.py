@@ -178,6 +178,9 @@ class ScopeRules:
     resolution_followers: frozenset[str] | None = None
     # Said after a resolution cue, these undo it: "it eased a bit but it's back now".
     resolution_returns: Phrase | None = None
+    # A sentence of only these, right after a question that names a finding, answers it
+    # no: the patient runs down the list ("chest pain? nope. fever? no").
+    answers_no: frozenset[str] = frozenset()
 
 
 class Lexicon:
@@ -602,6 +605,8 @@ class _Loader:
             fillers=frozenset(normalise_phrase(w) for w in self._per_language(
                 bounds, "fillers", "boundaries", required=False)),
             list_joiners=words(neg, "list_joiners", "negation"),
+            answers_no=frozenset(normalise_phrase(w) for w in self._per_language(
+                neg, "answers_no", "negation", required=False)),
             window=self._int(neg, "window", "negation", default=4),
         )
 

@@ -639,6 +639,26 @@ ASKED_IN_GENERAL_AND_EVERYDAY_IDIOMS = [
     ("estoy bien, mi cuñado tiene gripa así que no lo visito", "ok"),
 ]
 
+# Batches AA and AD: a checklist echoed and answered ("chest pain? nope"), shocks and
+# egos as figures of speech, urine seen to be normal again, and red flags told in
+# words the rules lacked ("me está costando respirar", "hasn't wet his pad", "spat up
+# blood", "dazed").
+CHECKLIST_ECHOED_AND_FIGURES = [
+    ("chest pain? nope. fever? no. just tired", "mild"),
+    ("¿falta de aire? no. ¿dolor de pecho? no. solo cansancio", "mild"),
+    ("chest pain? no, it's getting worse", "emergency"),
+    ("nearly fainted when I saw the parking fee lol, all good", "ok"),
+    ("casi me desmayo cuando vi la factura, pero estoy bien", "ok"),
+    ("I fainted at the clinic when I saw the bill, hit my head", "emergency"),
+    ("my pee was dark this morning but it's back to pale yellow now, feel fine", "ok"),
+    ("only thing swollen is my ego lol, feel great", "ok"),
+    ("nearly gave my wife a heart attack with my driving, but I feel fine", "ok"),
+    ("ni rastro de fiebre pero me está costando respirar", "emergency"),
+    ("my brother hasn't wet his pad since lunch", "urgent"),
+    ("spat up some blood after a coughing fit", "emergency"),
+    ("my mum looks dazed and isn't making sense", "emergency"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -699,6 +719,7 @@ FAMILIES = {
     "over_since_yesterday": OVER_SINCE_YESTERDAY,
     "asked_over_and_over": ASKED_OVER_AND_OVER,
     "asked_in_general_and_everyday_idioms": ASKED_IN_GENERAL_AND_EVERYDAY_IDIOMS,
+    "checklist_echoed_and_figures": CHECKLIST_ECHOED_AND_FIGURES,
 }
 
 
