@@ -121,9 +121,10 @@ def _prepare(text: str, book: Rulebook) -> list[_Clause]:
     raw = _join_split_words(raw, book.lexicon)
     tokens = _drop_fillers([_correct(t, book) for t in raw], book.scope.fillers)
     clauses = _split_clauses(tokens, book)
-    for clause, after in zip(clauses, [*clauses[1:], None], strict=True):
+    for index, clause in enumerate(clauses):
         # asked: a "?" between this clause's last word and the next clause
-        end = after.tokens[0].start if after is not None and after.tokens else len(text)
+        after = clauses[index + 1].tokens if index + 1 < len(clauses) else []
+        end = after[0].start if after else len(text)
         clause.question = clause.question or "?" in text[clause.tokens[-1].end:end]
     for clause in clauses:
         clause.raw = clause.tokens
