@@ -98,7 +98,8 @@ def hold_out(cases: Sequence[Mapping[str, Any]]) -> list[HeldOut]:
     batches = sorted({str(c["batch"]) for c in cases})
     out: list[HeldOut] = []
     for batch in batches:
-        reader = train(trainable([c for c in cases if c["batch"] != batch]))
+        reader = train(trainable([c for c in cases if c["batch"] != batch]),
+                       temperature=_default_rulebook().temperature)
         for case in (c for c in cases if c["batch"] == batch):
             text, question = str(case["text"]), case.get("question")
             result = triage(text, lang=case.get("lang"), question=question or None,

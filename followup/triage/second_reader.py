@@ -13,6 +13,12 @@ unpickled. It is fitted once per process (`default_reader`, cached) in about a
 second; reading a message is a few dictionary look-ups (no scikit-learn at read
 time), so the whole reading stays fast.
 
+A number in a temperature range is read as the rulebook reads it, one word for each
+side of the fever line (`temperature_words`): digits carry no fever line, and on blind
+first passes the reader raised readings under it as red flags. Held out (leave one
+batch out, 5,884 messages), this took the combined reading's false alarms from 33 to 30
+at the threshold in use, with the same sensitivity.
+
 Two models share the features: one says "red flag or not", the other "emergency or
 not". A raised message becomes an emergency when the second model finds that more
 likely than not among red flags (see `Reading.level`), else urgent: the policy's
@@ -32,12 +38,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .rulebook import TemperatureRules
 from .text import folded
 
 TRAINING_PATH = Path(__file__).with_name("training.jsonl")
 SETTINGS_PATH = Path(__file__).with_name("second_reader.toml")
 RED_FLAGS = frozenset({"emergency", "urgent"})
 _WORD_RE = re.compile(r"[a-z0-9]+")
+# A reading as written: "37.7", "100,4", "38"; read against the rulebook's fever line.
+_NUMBER_RE = re.compile(r"(?<![\d.,])(\d{2,3}(?:[.,]\d{1,2})?)(?![\d])")
+# What a temperature reading becomes for the reader: the rules' reading of the number,
+# not its digits. Digits told the reader nothing of the fever line: "temp 100.1 this
+# evening" and "woke up sweaty then freezing, temp was 37.7" read as red flags at 0.70
+# and 0.90 on first passes, though both are under it.
+FEVER_WORD, UNDER_WORD = "tempfever", "tempunder"
 
 
 @dataclass(frozen=True)
@@ -79,18 +93,38 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(_WORD_RE.findall(folded(text)))
 
 
-def features(text: str, char_min: int = 3, char_max: int = 5) -> set[str]:
+def features(text: str, char_min: int = 3, char_max: int = 5,
+             temperature: TemperatureRules | None = None) -> set[str]:
     """Word unigrams and bigrams, and character n-grams inside each word (with its edges).
 
     Character n-grams carry misspellings and inflections ("breth", "respirando");
-    word pairs carry what single words cannot ("not breathing", "my dog")."""
-    words = _words(text)
+    word pairs carry what single words cannot ("not breathing", "my dog"). With
+    `temperature`, a number in a temperature range is one word for where it lies
+    against the fever line (`temperature_words`)."""
+    words = _words(temperature_words(text, temperature) if temperature else text)
     out: set[str] = set()
     for i, word in enumerate(words):
         out |= _word_features(word, char_min, char_max)
         if i:
             out.add("b " + words[i - 1] + " " + word)
     return out
+
+
+def temperature_words(text: str, rules: TemperatureRules) -> str:
+    """Each number in the Celsius or Fahrenheit range of the rulebook as FEVER_WORD (at
+    or over the fever line) or UNDER_WORD; any other number as written."""
+    def word(m: re.Match[str]) -> str:
+        value = float(m.group(1).replace(",", "."))
+        low, high = rules.celsius_range
+        f_low, f_high = rules.fahrenheit_range
+        if low <= value <= high:
+            celsius = value
+        elif f_low <= value <= f_high:
+            celsius = (value - 32) * 5 / 9
+        else:
+            return m.group(0)
+        return f" {FEVER_WORD if celsius >= rules.fever_c - 1e-9 else UNDER_WORD} "
+    return _NUMBER_RE.sub(word, text)
 
 
 @lru_cache(maxsize=16_384)
@@ -118,10 +152,11 @@ class SecondReader:
     """Weights per feature for both models; `read` is pure Python and fast."""
 
     def __init__(self, weights: Mapping[str, tuple[float, float]], bias: tuple[float, float],
-                 settings: Settings) -> None:
+                 settings: Settings, temperature: TemperatureRules | None = None) -> None:
         self._weights = dict(weights)
         self._bias = bias
         self.settings = settings
+        self.temperature = temperature
 
     @property
     def threshold(self) -> float:
@@ -130,7 +165,8 @@ class SecondReader:
     def read(self, text: str) -> Reading:
         """Nothing to say (0, 0) about a message without a word it has seen ("2", "👍"):
         its reading would be its prior alone."""
-        found = features(text, self.settings.char_min, self.settings.char_max)
+        found = features(text, self.settings.char_min, self.settings.char_max,
+                         self.temperature)
         if not any(f[2:].isalpha() and f in self._weights for f in found if f[:2] == "w "):
             return Reading(0.0, 0.0)
         known = [w for f in found if (w := self._weights.get(f)) is not None]
@@ -144,8 +180,10 @@ def _sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-x)) if x > -50 else 0.0
 
 
-def train(cases: Iterable[Mapping[str, Any]], settings: Settings | None = None) -> SecondReader:
-    """Fit both models on labelled messages ({"text", "expect"}); deterministic."""
+def train(cases: Iterable[Mapping[str, Any]], settings: Settings | None = None,
+          temperature: TemperatureRules | None = None) -> SecondReader:
+    """Fit both models on labelled messages ({"text", "expect"}); deterministic. With
+    `temperature` (the rulebook's), readings are words for the fever line."""
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
@@ -157,7 +195,8 @@ def train(cases: Iterable[Mapping[str, Any]], settings: Settings | None = None) 
     data: list[float] = []
     for text, _ in rows:
         cols = sorted({vocabulary.setdefault(f, len(vocabulary))
-                       for f in features(text, settings.char_min, settings.char_max)})
+                       for f in features(text, settings.char_min, settings.char_max,
+                                         temperature)})
         indices += cols
         data += [1 / math.sqrt(len(cols))] * len(cols) if cols else []
         indptr.append(len(indices))
@@ -172,7 +211,7 @@ def train(cases: Iterable[Mapping[str, Any]], settings: Settings | None = None) 
         biases.append(float(model.intercept_[0]))
     weights = {f: (float(coefs[0][i]), float(coefs[1][i])) for f, i in vocabulary.items()
                if coefs[0][i] or coefs[1][i]}
-    return SecondReader(weights, (biases[0], biases[1]), settings)
+    return SecondReader(weights, (biases[0], biases[1]), settings, temperature)
 
 
 def load_training(path: Path = TRAINING_PATH) -> list[dict[str, Any]]:
@@ -192,7 +231,8 @@ _FITTING = threading.Lock()
 
 @lru_cache(maxsize=1)
 def _fitted() -> SecondReader:
-    return train(trainable(load_training()))
+    from . import _default_rulebook  # the package imports this module: import on use
+    return train(trainable(load_training()), temperature=_default_rulebook().temperature)
 
 
 def default_reader() -> SecondReader:

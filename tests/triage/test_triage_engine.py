@@ -250,7 +250,9 @@ def test_what_a_reading_overlaps_and_what_is_over(text: str, expected: str) -> N
     ],
 )
 def test_spelling_by_ear_and_contractions(text: str, expected: str) -> None:
-    assert level(text) == expected
+    """The rules' own spelling (the second reader, which reads "hurts a lot" near its
+    threshold, is not what is tested here)."""
+    assert triage(text, second_reader=None).level == expected
 
 
 @pytest.mark.parametrize(

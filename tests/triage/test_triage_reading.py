@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from followup.triage import RulebookError, default_choices, triage
+from followup.triage import RulebookError, _default_rulebook, default_choices, triage
 from followup.triage.choices import load_choices
 from followup.triage.reading import SECOND_READER_KEY
 from followup.triage.second_reader import (
+    FEVER_WORD,
     TRAINING_PATH,
+    UNDER_WORD,
     Reading,
     SecondReader,
     default_reader,
@@ -269,6 +271,22 @@ def test_the_shipped_reader_catches_phrasings_the_rules_miss() -> None:
 def test_features_read_misspellings_and_word_pairs() -> None:
     found = features("cant breth")
     assert {"w cant", "w breth", "b cant breth", "<br", "eth>"} <= found
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("temp was 37.7 this morning", UNDER_WORD),
+    ("temp 100.1 this evening", UNDER_WORD),
+    ("tengo 38,2 de fiebre", FEVER_WORD),
+    ("it says 100.4", FEVER_WORD),
+])
+def test_the_reader_reads_a_temperature_against_the_fever_line(text: str, word: str) -> None:
+    """The digits of a reading told the reader nothing of the fever line ("temp 100.1
+    this evening" had read as a red flag); it reads the rulebook's side of the line."""
+    found = features(text, temperature=_default_rulebook().temperature)
+    assert "w " + word in found
+    assert not any(f.startswith("w ") and f[2:].isdigit() for f in found)
+    assert "w 12" in features("I walked 12 blocks", temperature=_default_rulebook().temperature)
+    assert default_reader().temperature == _default_rulebook().temperature
 
 
 def test_training_data_ships_in_the_package_and_excludes_context_labels() -> None:
