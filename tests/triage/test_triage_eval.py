@@ -73,7 +73,9 @@ BLIND_BATCHES = [
                           ("t", "T: 95.8 %, 5 of 120 missed, after learning from N to S"),
                           ("u", "U: 100 %, none missed, after learning from N to S"),
                           ("x", "X: 100 %, none missed, on main before the fourth session"),
-                          ("y", "Y: 100 %, none missed, on main before the fourth session"))),
+                          ("y", "Y: 100 %, none missed, on main before the fourth session"),
+                          ("aa", "AA: 98.3 %, 2 of 120 missed, on main before the fourth "
+                                 "session"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -91,23 +93,24 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     _assert_thresholds(evaluate(cases))
 
 
-def test_batch_ab_reads_every_red_flag() -> None:
-    """AB was written to be hard: ok and mild messages in alarming words. Learned from,
-    it reads every red flag and emergency, and 5 of its 95 ok/mild messages still raise
-    an alert (11 on its first pass), named in docs/triage-validation.md: four by the
-    rules (a friend's or neighbour's clot told beside the writer's own aches, dark urine
-    feared after the leaflet and then seen to be normal, Mexican "madreada" corrected to
-    "mareada") and one by the second reader (a pounding headache already easing). A rule
-    for any one of them alone would fit this batch, not the kind; this bound keeps them
-    from growing."""
-    cases = _cases(HERE / "cases_blind_2026_12_01_ab.jsonl")
+@pytest.mark.parametrize(("name", "left"), [("ab", 3), ("ad", 2)])
+def test_each_hard_batch_reads_every_red_flag(name: str, left: int) -> None:
+    """AB and AD were written to be hard: ok and mild messages in alarming words (11 and
+    12 of their 95 ok/mild messages raised an alert on their first passes). Learned
+    from, each reads every red flag and emergency; the alerts still raised (`left`) are
+    named in docs/triage-validation.md: a friend's, neighbour's or sister's clot or
+    hives told beside the writer's own aches or nerves, dark urine feared after the
+    leaflet and then seen to be normal, Mexican "madreada" corrected to "mareada", and
+    mild aches the second reader raises. A rule for any one of them alone would fit the
+    batch, not the kind; the bound keeps them from growing."""
+    cases = _cases(HERE / f"cases_blind_2026_12_01_{name}.jsonl")
     assert len(cases) == 240
     report = evaluate(cases)
     detail = format_report(report)
     for scores in (report.overall, *report.by_language.values()):
         assert scores.red_flag_sensitivity == 1.0, detail
         assert scores.emergency_recall == 1.0, detail
-    assert report.overall.false_alarms <= 5, detail
+    assert report.overall.false_alarms <= left, detail
     assert report.overall.accuracy >= 0.95, detail
 
 
