@@ -659,6 +659,24 @@ CHECKLIST_ECHOED_AND_FIGURES = [
     ("my mum looks dazed and isn't making sense", "emergency"),
 ]
 
+# Batches AC, AE and AF: a red flag said to be over only with a hedge ("fine now I
+# think", "ahora estoy bien creo") is not over; a fear of clots names a risk, not a sign;
+# an aunt or a neighbour who had a clot with "this treatment" is not the patient when the
+# writer says they are well; the head in regional words; breathing told as a sound.
+HEDGED_OVER_AND_NAMED_FEARS = [
+    ("couldn't catch my breath in the night, ok now I guess", "emergency"),
+    ("anoche me desmayé en el baño, ya estoy bien creo", "emergency"),
+    ("the headache is gone I think", "mild"),
+    ("I'm scared of blood clots so I walk every hour, just tired", "mild"),
+    ("tengo miedo a los coágulos, pero solo estoy cansada", "mild"),
+    ("worried about clots and now my left calf is swollen and hot", "urgent"),
+    ("my uncle had a stroke with this same treatment, I'm feeling great though", "ok"),
+    ("mi prima tuvo una trombosis con este tratamiento, yo me siento perfectamente", "ok"),
+    ("me duele el coco, nada más", "mild"),
+    ("his breathing sounds squeaky and fast tonight", "emergency"),
+    ("bad headache Saturday but it went after a nap, nothing since", "ok"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -720,6 +738,7 @@ FAMILIES = {
     "asked_over_and_over": ASKED_OVER_AND_OVER,
     "asked_in_general_and_everyday_idioms": ASKED_IN_GENERAL_AND_EVERYDAY_IDIOMS,
     "checklist_echoed_and_figures": CHECKLIST_ECHOED_AND_FIGURES,
+    "hedged_over_and_named_fears": HEDGED_OVER_AND_NAMED_FEARS,
 }
 
 
