@@ -960,13 +960,22 @@ def _trend(found: Sequence[Finding], where: dict[str, int], clauses: Sequence[_C
                                       reasons)
     escalated: list[str] = []
     words: list[str] = []
+    told_as: list[Finding] = []
     for f in symptoms:
         rule = book.by_key.get(f.key)
         earlier = prior.get(f.key) or (prior.get(rule.trend_of) if rule and rule.trend_of
                                        else None)
         cue = _worse_for(where.get(f.key), where, worse)
         if earlier is None:
-            if cue is not None and f.level == "mild":
+            told = rules.told_worse.get(f.key) if cue is not None else None
+            if told is not None and f.level == "mild":
+                # "headache was easing off Tuesday but it's come back worse": the policy
+                # names the worsening itself, and the message tells the before
+                successor = book.by_key[told]
+                reasons.append(f"{f.label} told as worse in the message: {successor.label}")
+                told_as.append(Finding(successor.key, successor.level, successor.label,
+                                       _cue_text(clauses, cue, text)))
+            elif cue is not None and f.level == "mild":
                 reasons.append(f"{f.label} reported as worse, with no earlier report on record: "
                                f"kept {f.level}")
             continue
@@ -982,8 +991,8 @@ def _trend(found: Sequence[Finding], where: dict[str, int], clauses: Sequence[_C
             if cue is not None:
                 words.append(_cue_text(clauses, cue, text))
     if not escalated:
-        return []
-    return [Finding("worsening", rules.escalate_to,
+        return told_as
+    return [*told_as, Finding("worsening", rules.escalate_to,
                     "mild symptom reported again and worse: " + ", ".join(escalated),
                     " / ".join(dict.fromkeys(words)))]
 

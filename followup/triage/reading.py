@@ -30,6 +30,8 @@ _CLAUSE_WORDS = frozenset({"but", "and", "pero", "y", "anyway", "anyways", "who"
 _JOINERS = frozenset({"and", "y"})
 # A clause they open tells of the noun just before: "my neighbour who fainted".
 _RELATIVE_PRONOUNS = frozenset({"who", "whose", "que", "quien"})
+# Words that place someone beside the writer: "the lady next to me", "junto a mí".
+_BESIDE = frozenset({"to", "beside", "near", "behind", "by", "with", "a", "de", "con"})
 # After someone else's clause, "the one who", "el que": still them.
 _THE_ONE = frozenset({"one", "ones", "el", "la", "los", "las"})
 SECOND_READER_KEY = "second_reader"
@@ -289,7 +291,7 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
             who = _who(subject, rules)
             someone = who in rules.pets or denied(who)
             theirs = who is not None and someone and subject is not None \
-                and not any(w in rules.first_person for w in said[said.index(subject) + 1:])
+                and not _mine_after(said[said.index(subject) + 1:], rules)
         if not theirs:
             theirs = _named_as_theirs(said, rules, denied)
         previous = theirs
@@ -299,6 +301,13 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
         blanked.append(text[first:last])
         out[first:last] = " " * (last - first)
     return "".join(out), blanked
+
+
+def _mine_after(said: Sequence[str], rules: Others) -> bool:
+    """A first-person word in what follows someone else's name, unless it only places
+    them ("the lady next to me fainted", "la señora junto a mí")."""
+    return any(w in rules.first_person and (k == 0 or said[k - 1] not in _BESIDE)
+               for k, w in enumerate(said))
 
 
 def _says_well(clauses: Sequence[tuple[str | None, list[Token]]], rules: Others) -> bool:

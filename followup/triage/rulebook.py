@@ -139,6 +139,9 @@ class TrendRules:
     worse: Phrase | None = None
     again: Phrase | None = None
     escalate_to: str = "urgent"  # level of a mild finding reported again and worse
+    # A mild finding told as worse within one message, with nothing on record, becomes
+    # this finding where the policy names the worsening itself ("worsening headache").
+    told_worse: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -798,10 +801,21 @@ class _Loader:
         if not table:
             return TrendRules()
         entry = "trend"
-        unknown = set(table) - {"worse", "again", "escalate_to"}
+        unknown = set(table) - {"worse", "again", "escalate_to", "told_worse"}
         if unknown:
             raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
+        told_worse = table.get("told_worse", {})
+        keys = {f.key: f for f in findings}
+        if not isinstance(told_worse, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in told_worse.items()):
+            raise self.fail(entry, "told_worse must map finding ids to finding ids")
+        for mild, worse_key in told_worse.items():
+            if keys.get(mild) is None or keys[mild].level != "mild" \
+                    or keys.get(worse_key) is None or keys[worse_key].level in ("mild", "ok"):
+                raise self.fail(entry, f"told_worse: {mild} -> {worse_key} must lead from a "
+                                       "mild finding to a red flag")
         return TrendRules(
+            told_worse=dict(told_worse),
             worse=self._optional_cues(compiler, table, "worse", entry),
             again=self._optional_cues(compiler, table, "again", entry),
             escalate_to=self._level_name(table.get("escalate_to", "urgent"),

@@ -675,6 +675,14 @@ HEDGED_OVER_AND_NAMED_FEARS = [
     ("me duele el coco, nada más", "mild"),
     ("his breathing sounds squeaky and fast tonight", "emergency"),
     ("bad headache Saturday but it went after a nap, nothing since", "ok"),
+    # told as worse within the message: the policy names a worsening headache
+    ("my headache eased yesterday but it's come back worse this morning", "urgent"),
+    ("el dolor de cabeza se calmó pero hoy volvió peor", "urgent"),
+    # "faint" that says slight, and someone placed beside the writer
+    ("just a faint rash on my wrist, nothing else", "mild"),
+    ("a faint feeling every time I stand up", "emergency"),
+    ("the man beside me at the clinic passed out, I'm fine though", "ok"),
+    ("la señora junto a mí se desmayó, pero yo estoy bien", "ok"),
 ]
 
 FAMILIES = {
