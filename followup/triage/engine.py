@@ -967,8 +967,8 @@ def _trend(found: Sequence[Finding], where: dict[str, int], clauses: Sequence[_C
                                        else None)
         cue = _worse_for(where.get(f.key), where, worse)
         if earlier is None:
-            told = rules.told_worse.get(f.key) if cue is not None else None
-            if told is not None and f.level == "mild":
+            told = rules.told_worse.get(f.key)
+            if told is not None and cue is not None and f.level == "mild":
                 # "headache was easing off Tuesday but it's come back worse": the policy
                 # names the worsening itself, and the message tells the before
                 successor = book.by_key[told]
