@@ -75,7 +75,10 @@ BLIND_BATCHES = [
                           ("x", "X: 100 %, none missed, on main before the fourth session"),
                           ("y", "Y: 100 %, none missed, on main before the fourth session"),
                           ("aa", "AA: 98.3 %, 2 of 120 missed, on main before the fourth "
-                                 "session"))),
+                                 "session"),
+                          ("ac", "AC: 100 %, 1 emergency of 60 read urgent, on main"),
+                          ("ae", "AE: 98.3 %, 2 of 120 missed, on main"),
+                          ("af", "AF: 97.5 %, 3 of 120 missed, on main"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
