@@ -35,10 +35,15 @@ def create_app(
     clock: Clock | None = None,
     sms: SmsBackend | None = None,
     rulebook: Rulebook | None = None,
+    warm_up: bool = True,
 ) -> Flask:
     """Build the app. ``clock``, ``sms`` and ``rulebook`` may be passed in (tests share one
     loaded rulebook across apps: loading and compiling it takes a third of a second); a
-    rulebook passed in is used only when the settings name no rulebook file of their own."""
+    rulebook passed in is used only when the settings name no rulebook file of their own.
+    ``warm_up`` fits the second reader in the background for the first patient's reply;
+    commands that read no replies (``dispatch``, ``worker``) pass False, as the fit's
+    pure-Python feature cutting would take the interpreter from their sending for
+    seconds (with a short claim lease, long enough to lose the lease mid-pass)."""
     app = Flask(__name__, instance_relative_config=True, template_folder=str(templates_dir()))
     os.makedirs(app.instance_path, exist_ok=True)
     settings = load_settings(instance_path=app.instance_path, config_path=config_path,
@@ -65,7 +70,7 @@ def create_app(
         rulebook=(rulebook if rulebook is not None and not settings.triage_rulebook
                   else load_rulebook(settings.triage_rulebook or None)),
     )
-    if services.rulebook.path == DEFAULT_RULEBOOK:
+    if warm_up and services.rulebook.path == DEFAULT_RULEBOOK:
         second_reader.warm_up()  # beside the bundled rulebook it was validated with
     app.teardown_appcontext(close_db)
     if settings.proxy_hops:

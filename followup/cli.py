@@ -28,11 +28,17 @@ from followup.staff.audit import audit
 from followup.staff.tokens import issue_token
 from followup.triage import RulebookError
 
+# The commands that serve patients' replies: only they fit the second reader ahead of
+# the first reply (see create_app's warm_up).
+_SERVING = frozenset({"run"})
+
 
 def _app_factory(config_path: str | None) -> Any:
     def factory() -> Flask:
+        ctx = click.get_current_context(silent=True)
         try:
-            return create_app(config_path=config_path)
+            return create_app(config_path=config_path,
+                              warm_up=ctx is None or ctx.info_name in _SERVING)
         except (ConfigError, RulebookError) as exc:
             raise click.ClickException(f"configuration: {exc}") from None
 

@@ -400,6 +400,12 @@ class FakeTwilio:
         with self._lock:
             self._holds.extend(release for _ in range(times))
 
+    @property
+    def arrived(self) -> int:
+        """How many valid requests have reached the fake so far (answered or held)."""
+        with self._lock:
+            return self._arrived
+
     def wait_for_requests(self, count: int, timeout: float = 5.0) -> bool:
         """Block until ``count`` requests have reached the fake (answered or held)."""
         with self._changed:

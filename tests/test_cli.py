@@ -108,6 +108,20 @@ def test_dispatch_as_of_sends_what_is_due_then(run, db) -> None:
     assert bad.exit_code != 0 and "--as-of" in bad.output
 
 
+def test_only_the_server_fits_the_second_reader_ahead(run, db, config_file: Path,
+                                                      monkeypatch) -> None:
+    """`dispatch` reads no replies: fitting the reader beside it would take the
+    interpreter from its sending for seconds (enough to lose a short claim lease)."""
+    import followup.app
+
+    warmed: list[bool] = []
+    monkeypatch.setattr(followup.app.second_reader, "warm_up", lambda: warmed.append(True))
+    assert run("dispatch", "--as-of", "2099-01-01T12:00:00+00:00").exit_code == 0
+    assert warmed == []
+    followup.app.create_app(config_path=str(config_file))  # gunicorn's way in
+    assert warmed == [True]
+
+
 def test_demo_prints_a_login_once_then_how_to_get_back_in(run, db) -> None:
     first = run("demo", "--port", "5055")
     assert first.exit_code == 0 and "password:" in first.output

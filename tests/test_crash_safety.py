@@ -98,9 +98,12 @@ def test_sigkill_mid_batch_loses_nothing_and_records_every_duplicate(
         crashes = 0
         for run in range(CRASHES):
             as_of = (T0 + timedelta(seconds=run * (LEASE + 1))).isoformat()
+            sent_before = fake.arrived
             proc = dispatch(config, as_of)
-            # The interpreter starts in ~0.5-1 s; then it sends for a while.
-            deadline = time.monotonic() + rng.uniform(0.6, 2.5)
+            # The interpreter takes 1-3 s to start, more on a loaded machine: kill it a
+            # random moment after its first request, so that it dies mid-send.
+            fake.wait_for_requests(sent_before + 1, timeout=30)
+            deadline = time.monotonic() + rng.uniform(0.0, 0.6)
             while proc.poll() is None and time.monotonic() < deadline:
                 time.sleep(0.01)  # waiting on a real subprocess, not on time itself
             if proc.poll() is None:
