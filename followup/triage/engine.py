@@ -125,7 +125,7 @@ def _prepare(text: str, book: Rulebook) -> list[_Clause]:
         # asked: a "?" between this clause's last word and the next clause
         after = clauses[index + 1].tokens if index + 1 < len(clauses) else []
         end = after[0].start if after else len(text)
-        clause.question = clause.question or "?" in text[clause.tokens[-1].end:end]
+        clause.question = "?" in text[clause.tokens[-1].end:end]
     for clause in clauses:
         clause.raw = clause.tokens
         clause.tokens = _interpret_numbers(clause.tokens, book)
@@ -210,7 +210,7 @@ def _split_clauses(tokens: Sequence[Token], book: Rulebook) -> list[_Clause]:
     for token in tokens:
         if token.kind == "hard" or token.text in scope.hard_words:
             if current:
-                clauses.append(_Clause(current, soft_ids, "?" in token.text,
+                clauses.append(_Clause(current, soft_ids, False,
                                        bounds=frozenset({opened, token.text}) - {""}))
             current, soft_ids, soft_id = [], [], soft_id + 1
             opened = token.text if token.kind == "word" else ""
@@ -250,23 +250,12 @@ def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules)
         t.text in rules.words for t in tokens[max(0, i - rules.window): i + rules.window + 1])
     if token.unit is None and not near_word:
         return "_num_"
-    celsius = _to_celsius(token.value, token.unit, rules)
+    celsius = rules.celsius(token.value, token.unit)
     if celsius is None:
         return "_num_"
     if celsius >= rules.fever_c:
         return "_temp_high_"
     return "_temp_raised_" if celsius >= rules.raised_c else "_temp_normal_"
-
-
-def _to_celsius(value: float, unit: str | None, rules: TemperatureRules) -> float | None:
-    """Explicit unit wins; otherwise 35-45 is Celsius and 95-110 Fahrenheit."""
-    c_low, c_high = rules.celsius_range
-    f_low, f_high = rules.fahrenheit_range
-    if unit == "c" or (unit != "f" and c_low <= value <= c_high):
-        return value if c_low <= value <= c_high else None
-    if f_low <= value <= f_high:
-        return round((value - 32) * 5 / 9, 2)
-    return None
 
 
 # -- step 4: matching ---------------------------------------------------------------------------

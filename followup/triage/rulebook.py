@@ -158,6 +158,17 @@ class TemperatureRules:
     # Units that make a number something else ("98.5 kg", "36 hours"): never a reading.
     other_units: frozenset[str] = frozenset()
 
+    def celsius(self, value: float, unit: str | None = None) -> float | None:
+        """A reading in degrees Celsius, None for a number that is none: an explicit
+        unit wins; otherwise the Celsius range, then the Fahrenheit range."""
+        c_low, c_high = self.celsius_range
+        f_low, f_high = self.fahrenheit_range
+        if unit == "c" or (unit != "f" and c_low <= value <= c_high):
+            return value if c_low <= value <= c_high else None
+        if f_low <= value <= f_high:
+            return round((value - 32) * 5 / 9, 2)
+        return None
+
 
 @dataclass(frozen=True)
 class ScopeRules:

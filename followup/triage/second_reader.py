@@ -9,9 +9,10 @@ message is raised (see `followup.triage.triage`); it never lowers anything.
 
 Reproducible: the features are computed here, the model is fitted by scikit-learn's
 deterministic liblinear solver on the shipped file, and nothing is downloaded or
-unpickled. It is fitted once per process (`default_reader`, cached) in about a
-second; reading a message is a few dictionary look-ups (no scikit-learn at read
-time), so the whole reading stays fast.
+unpickled. It is fitted once per process (`default_reader`, cached) in a few seconds
+(6 s with the import on 7,084 messages, on a slow machine; the server fits it in the
+background at start, see `warm_up`); reading a message is a few dictionary look-ups (no
+scikit-learn at read time), so the whole reading stays fast.
 
 A number in a temperature range is read as the rulebook reads it, one word for each
 side of the fever line (`temperature_words`): digits carry no fever line, and on blind
@@ -114,16 +115,10 @@ def temperature_words(text: str, rules: TemperatureRules) -> str:
     """Each number in the Celsius or Fahrenheit range of the rulebook as FEVER_WORD (at
     or over the fever line) or UNDER_WORD; any other number as written."""
     def word(m: re.Match[str]) -> str:
-        value = float(m.group(1).replace(",", "."))
-        low, high = rules.celsius_range
-        f_low, f_high = rules.fahrenheit_range
-        if low <= value <= high:
-            celsius = value
-        elif f_low <= value <= f_high:
-            celsius = (value - 32) * 5 / 9
-        else:
+        celsius = rules.celsius(float(m.group(1).replace(",", ".")))
+        if celsius is None:
             return m.group(0)
-        return f" {FEVER_WORD if celsius >= rules.fever_c - 1e-9 else UNDER_WORD} "
+        return f" {FEVER_WORD if celsius >= rules.fever_c else UNDER_WORD} "
     return _NUMBER_RE.sub(word, text)
 
 
