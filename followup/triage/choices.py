@@ -78,6 +78,10 @@ class Others:
     well: frozenset[str] = frozenset()
     well_openers: frozenset[str] = frozenset()
     negations: frozenset[str] = frozenset()
+    # Said only as the message's last words, these set the writer apart from the one
+    # before: "kids are sick but im not", "mi marido anda con gripe pero yo no" ("but
+    # I'm not sure" goes on, and says nothing of the writer).
+    not_me_at_end: tuple[str, ...] = ()
 
     def named_in(self, text: str) -> bool:
         """Cheap test before tokenising: does the text name a pet or a relative?"""
@@ -200,7 +204,8 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
         others = Others(pets, relatives, words_of("possessives"), words_of("first_person"),
                         tuple(normalise_phrase(p) for p in raw_others.get("not_me", [])),
                         mentions, words_of("treatment"), acquaintances, words_of("well"),
-                        words_of("well_openers"), words_of("negations"))
+                        words_of("well_openers"), words_of("negations"),
+                        tuple(normalise_phrase(p) for p in raw_others.get("not_me_at_end", [])))
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "

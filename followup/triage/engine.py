@@ -262,7 +262,7 @@ def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules)
 
 
 def _find_matches(clauses: Sequence[_Clause], book: Rulebook,
-                  negation: Sequence[tuple[list[tuple[int, int]], set[int]]],
+                  negation: Sequence[_Negation],
                   vetoed: set[str] | None = None) -> list[_Match]:
     """Every finding's readings, the most specific kept per stretch of words.
 
@@ -278,9 +278,8 @@ def _find_matches(clauses: Sequence[_Clause], book: Rulebook,
     # of equal length and level keep that order (`_longest_first`)
     for rule_at, clause_at, phrases in _candidates(clauses, book):
         clause = clauses[clause_at]
-        cues, covered = negation[clause_at]
         for match in _rule_matches(book.findings[rule_at], clause_at, clause, phrases, vetoed):
-            (negated if _is_negated(match, cues, covered, book) else plain).append(match)
+            (negated if _is_negated(match, *negation[clause_at], book) else plain).append(match)
     kept = _longest_first(plain)
     taken = {(m.clause, i) for m in kept for i in range(m.first, m.last + 1)}
     for match in sorted(negated, key=lambda m: -m.size):
@@ -381,10 +380,32 @@ def _cue_spans(phrase: Phrase, clause: _Clause) -> list[tuple[int, int]]:
     return list(_spans(phrase, clause))
 
 
-def _negation(clause: _Clause, book: Rulebook) -> tuple[list[tuple[int, int]], set[int]]:
+# A clause's negation: its cues, the token positions they govern forward, and the positions
+# a finding may end at to be denied by the words after it ("fiebre no tengo").
+_Negation = tuple[list[tuple[int, int]], set[int], set[int]]
+
+
+def _negation(clause: _Clause, book: Rulebook) -> _Negation:
     """The clause's negation cues and the token positions they govern."""
     cues = _negation_cues(clause, book)
-    return cues, _negated_positions(clause, cues, book)
+    return cues, _negated_positions(clause, cues, book), _denied_before(clause, book)
+
+
+def _denied_before(clause: _Clause, book: Rulebook) -> set[int]:
+    """Where a finding ends that the words right after it deny, when those words end
+    their stretch of the clause: "me duelen los huesos, pero fiebre no tengo", "fever:
+    none". Only then: in "me duele el pecho no tengo fiebre" the "no" is fever's."""
+    after = book.scope.negation_after
+    if after is None:
+        return set()
+    ends: set[int] = set()
+    soft = clause.soft_ids
+    for first, last in _cue_spans(after, clause):
+        if first == 0 or soft[first - 1] != soft[first]:
+            continue
+        if last + 1 == len(clause.tokens) or soft[last + 1] != soft[last]:
+            ends.add(first - 1)
+    return ends
 
 
 def _negation_cues(clause: _Clause, book: Rulebook) -> list[tuple[int, int]]:
@@ -431,10 +452,10 @@ def _continues_list(tokens: Sequence[Token], j: int, joiners: frozenset[str],
 
 
 def _is_negated(match: _Match, cues: Sequence[tuple[int, int]], covered: set[int],
-                book: Rulebook) -> bool:
+                ends: set[int], book: Rulebook) -> bool:
     if not match.phrase.words.isdisjoint(book.scope.negation_words):
         return False  # the negation is part of the symptom: "can't breathe", "no he orinado"
-    if match.first in covered:
+    if match.first in covered or match.last in ends:
         return True
     return any(match.first < a <= match.last for a, _ in cues)  # "leg is not swollen"
 
@@ -679,10 +700,9 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     discounted = False
     set_aside: list[str] = []
     for index in range(len(clauses)):
-        cues, covered = negation[index]
         for match in (m for m in matches if m.clause == index):
             if match in resolved or match in past or index in answered_no \
-                    or _is_negated(match, cues, covered, book):
+                    or _is_negated(match, *negation[index], book):
                 discounted |= match.rule.level != "ok"
                 if match.rule.level != "ok":
                     set_aside.append(match.rule.key)

@@ -257,7 +257,8 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
         return text, []
     norm = " " + " ".join(t.text for t in tokens if t.kind == "word") + " "
     clauses = _clauses(tokens)
-    well = any(f" {p} " in norm for p in rules.not_me) or _says_well(clauses, rules)
+    well = any(f" {p} " in norm for p in rules.not_me) \
+        or any(norm.endswith(f" {p} ") for p in rules.not_me_at_end) or _says_well(clauses, rules)
     # a relative tied to the treatment is the patient, whatever the carer says of
     # themself ("my son had his infusion yesterday and is wheezing, I'm fine"); a
     # friend or neighbour is not someone a carer texts for, so a treatment named in

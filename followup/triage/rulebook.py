@@ -195,6 +195,9 @@ class ScopeRules:
     # A sentence of only these, right after a question that names a finding, answers it
     # no: the patient runs down the list ("chest pain? nope. fever? no").
     answers_no: frozenset[str] = frozenset()
+    # Said right after a finding, at the end of its stretch of the clause, these deny it:
+    # "fiebre no tengo", "vómitos tampoco", "fever: none".
+    negation_after: Phrase | None = None
 
 
 class Lexicon:
@@ -622,6 +625,7 @@ class _Loader:
             answers_no=frozenset(normalise_phrase(w) for w in self._per_language(
                 neg, "answers_no", "negation", required=False)),
             window=self._int(neg, "window", "negation", default=4),
+            negation_after=self._optional_cues(compiler, neg, "after", "negation"),
         )
 
     def _temperature(self, data: Mapping[str, Any], keys: set[str]) -> TemperatureRules:

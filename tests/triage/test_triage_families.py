@@ -685,6 +685,53 @@ HEDGED_OVER_AND_NAMED_FEARS = [
     ("la señora junto a mí se desmayó, pero yo estoy bien", "ok"),
 ]
 
+# Learned from blind batches AJ to AQ (fifth session), in our own words.
+AMOUNTS_DENIALS_AND_FALLS = [
+    # little urine told by how often or how much
+    ("only went pee once today and hardly anything came out", "urgent"),
+    ("he is peeing next to nothing even with all the juice", "urgent"),
+    ("hoy mi hijo solo hizo pipí una vez", "urgent"),
+    ("casi no está orinando la niña", "urgent"),
+    ("no hace pichí desde anoche", "urgent"),
+    ("peeing loads, nice and pale", "ok"),
+    # weight gained, said of another or by any verb
+    ("mi mamá subió 3 kilos en dos días", "urgent"),
+    # falls after a dizzy spell, and a time out of it
+    ("went woozy and fell over in the shower", "emergency"),
+    ("se mareó y se fue al piso", "emergency"),
+    ("my dad was out for a few seconds after standing up", "emergency"),
+    ("felt dizzy and fell asleep on the couch", "urgent"),
+    ("popped out for a few seconds to get the post, otherwise resting", "unclear"),
+    # a denial said after the symptom, at the end of its stretch
+    ("me duele todo el cuerpo, pero fiebre no tengo", "mild"),
+    ("vómitos tampoco, solo cansancio", "mild"),
+    ("me duele el pecho no tengo fiebre", "emergency"),
+    ("dolor de pecho no se me quita", "emergency"),
+    # worsening, light that cannot be borne, breath harder than before, worst as "worse"
+    ("el dolor de cabeza va a más desde ayer", "urgent"),
+    ("headache and I can't bear the light at all", "urgent"),
+    ("no soporto la luz y me duele la cabeza", "urgent"),
+    ("his breathing is harder today than last night", "emergency"),
+    ("headache came out of the blue, worse one ever in my life", "emergency"),
+    ("dolor de cabeza de la nada, el peor de mi vida", "emergency"),
+    ("tiene pitos en el pecho", "emergency"),
+    ("me caí redonda en la calle", "emergency"),
+    # swelling told by rings and shoes
+    ("my wedding ring won't come off tonight", "urgent"),
+    ("los zapatos me aprietan y el anillo no sale", "urgent"),
+    # over, told against yesterday or the same day; someone else's, the writer not
+    ("tired yesterday, today I'm fine", "ok"),
+    ("achy yesterday but feeling like myself again", "ok"),
+    ("the lip swelling went down the same day, all good now", "ok"),
+    ("pee was dark on Monday, it's been clear since", "ok"),
+    ("my kids have colds but I'm not", "ok"),
+    ("mi esposo tiene gripe pero yo no", "ok"),
+    ("my husband has a fever but I'm not sure about mine", "urgent"),
+    ("she had seizures back when she was 2, nothing since, all good", "ok"),
+    ("last time I had a clot after the infusion, this time nothing", "ok"),
+    ("gracias, sin efectos esta vez", "ok"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -747,6 +794,7 @@ FAMILIES = {
     "asked_in_general_and_everyday_idioms": ASKED_IN_GENERAL_AND_EVERYDAY_IDIOMS,
     "checklist_echoed_and_figures": CHECKLIST_ECHOED_AND_FIGURES,
     "hedged_over_and_named_fears": HEDGED_OVER_AND_NAMED_FEARS,
+    "amounts_denials_and_falls": AMOUNTS_DENIALS_AND_FALLS,
 }
 
 
