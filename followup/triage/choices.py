@@ -82,6 +82,8 @@ class Others:
     # before: "kids are sick but im not", "mi marido anda con gripe pero yo no" ("but
     # I'm not sure" goes on, and says nothing of the writer).
     not_me_at_end: tuple[str, ...] = ()
+    # Before a relative, these name another one than the patient: "my other son".
+    other_words: frozenset[str] = frozenset()
 
     def named_in(self, text: str) -> bool:
         """Cheap test before tokenising: does the text name a pet or a relative?"""
@@ -205,7 +207,8 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
                         tuple(normalise_phrase(p) for p in raw_others.get("not_me", [])),
                         mentions, words_of("treatment"), acquaintances, words_of("well"),
                         words_of("well_openers"), words_of("negations"),
-                        tuple(normalise_phrase(p) for p in raw_others.get("not_me_at_end", [])))
+                        tuple(normalise_phrase(p) for p in raw_others.get("not_me_at_end", [])),
+                        words_of("other_words"))
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "

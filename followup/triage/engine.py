@@ -175,6 +175,13 @@ def _join_split_words(tokens: list[Token], lexicon: Lexicon) -> list[Token]:
     return out
 
 
+def read_words(text: str, book: Rulebook) -> list[str]:
+    """The message's words as the rules read them: split words joined, pairs that stand
+    for one word read as it, spelling corrected."""
+    return [_correct(t, book).text for t in _join_split_words(tokenize(text), book.lexicon)
+            if t.kind == "word"]
+
+
 def _correct(token: Token, book: Rulebook) -> Token:
     if token.kind != "word":
         return token
@@ -555,6 +562,10 @@ _REFERS_BACK = frozenset({
 # Boundary words that set a clause against the one before: "headache but otherwise ok now",
 # "fine now otherwise", "todo bien excepto la cabeza" (a resolution there is not of it).
 _EXCEPT = frozenset({"otherwise", "except", "excepto", "salvo"})
+# "the one on my back has gone", "la otra ya se quitó": another of the same is over, not
+# the one told before.
+_THE = frozenset({"the", "el", "la", "los", "las"})
+_ANOTHER = frozenset({"one", "ones", "other", "others", "otro", "otra", "otros", "otras"})
 # Said just before a resolution cue, these make it resolve the list before it as well.
 _WHOLE_LIST = frozenset({"all", "both", "todos", "todas", "ambos", "ambas"})
 # How far after an `either` cue its finding may start: "se me quitó (el) dolor de cabeza".
@@ -597,6 +608,8 @@ def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], i
     targets = {m for m in previous if _soft_id(m, clauses) == last_scope}
     told = [t.text for i, t in enumerate(clause.tokens[:first])
             if clause.soft_ids[i] == soft and t.kind == "word"]
+    if any(a in _THE and b in _ANOTHER for a, b in zip(told, told[1:], strict=False)):
+        return set()  # "the rash on my wrist itches, the one on my back has gone"
     if any(m.clause != index for m in targets) \
             and any(w not in _REFERS_BACK and len(w) > 2 for w in told):
         return set()  # a new sentence about something else

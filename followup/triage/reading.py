@@ -17,7 +17,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from .choices import NONE_KEY, ChoiceBook, NumberedQuestion, Others, Picked, read_choices, read_none
-from .engine import Finding, PriorFinding, TriageResult, analyse, asks_a_person, is_question
+from .engine import (
+    Finding,
+    PriorFinding,
+    TriageResult,
+    analyse,
+    asks_a_person,
+    is_question,
+    read_words,
+)
 from .patterns import clause_string
 from .rulebook import LEVEL_RANK, Rulebook
 from .second_reader import Reading, SecondReader, word_count
@@ -201,8 +209,7 @@ def _may_ask_back(result: TriageResult, question: str | None, asks: bool) -> boo
 
 def topics_of(text: str, book: Rulebook, choices: ChoiceBook) -> tuple[str, ...]:
     """The red-flag topics the message's words (spelling corrected) touch."""
-    return choices.topics_in([book.lexicon.correct(t.text) for t in tokenize(text)
-                              if t.kind == "word"])
+    return choices.topics_in(read_words(text, book))
 
 
 def _with_choices(result: TriageResult, picked: Picked, question: NumberedQuestion | None,
@@ -294,6 +301,8 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
             theirs = who is not None and someone and subject is not None \
                 and not _mine_after(said[said.index(subject) + 1:], rules)
         if not theirs:
+            theirs = _another(said, rules)
+        if not theirs:
             theirs = _named_as_theirs(said, rules, denied)
         previous = theirs
         if not theirs:
@@ -302,6 +311,19 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
         blanked.append(text[first:last])
         out[first:last] = " " * (last - first)
     return "".join(out), blanked
+
+
+def _another(said: Sequence[str], rules: Others) -> bool:
+    """A relative named as another one than the patient opens the clause: "my other
+    daughter has a fever", "mi otra hija tiene calentura". Whoever the patient is, it is
+    not them, whether or not the writer says how the patient is."""
+    i = 0
+    while i < len(said) and i < 2 and said[i] in rules.possessives:
+        i += 1
+    if i + 1 >= len(said) or said[i] not in rules.other_words:
+        return False
+    who = _who(said[i + 1], rules)
+    return who is not None and who in rules.relatives and not _mine_after(said[i + 2:], rules)
 
 
 def _mine_after(said: Sequence[str], rules: Others) -> bool:

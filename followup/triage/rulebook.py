@@ -220,7 +220,11 @@ class Lexicon:
         # Texting shorthand that always means one word ("dlr" -> "dolor", "d" -> "de");
         # shorthand whose sense depends on the words around it ("SOB", "CP", "HA") is
         # written as phrases in the findings instead.
-        self.abbreviations = dict(abbreviations or {})
+        self.abbreviations = {k: v for k, v in (abbreviations or {}).items() if " " not in k}
+        # Two words that always stand for one ("wee bit" -> "bit": Scottish "a little",
+        # never urine): read as that word wherever they stand side by side.
+        self.pairs = {tuple(k.split(" ", 1)): v for k, v in (abbreviations or {}).items()
+                      if " " in k}
         # Spanish diminutive and superlative endings ("hinchadita", "hinchadísima",
         # "dolorcito"): (ending, the endings of the base word to try), longest first.
         self.endings = tuple(sorted(endings, key=lambda e: -len(e[0])))
@@ -238,7 +242,11 @@ class Lexicon:
 
     def joined(self, first: str, second: str) -> str | None:
         """The one word voice-to-text split in two ("res pirar", "a hogo", "des mayé"):
-        the two together must be a rulebook word, and one of them not a word at all."""
+        the two together must be a rulebook word, and one of them not a word at all; or
+        two words listed as standing for one ("wee bit")."""
+        pair = self.pairs.get((first, second))
+        if pair is not None:
+            return pair
         if first in self.known and second in self.known:
             return None
         word = first + second
@@ -684,7 +692,8 @@ class _Loader:
         return out
 
     def _abbreviations(self, data: Mapping[str, Any]) -> dict[str, str]:
-        """`[lexicon.abbreviations]`: one shorthand word -> the one word it stands for."""
+        """`[lexicon.abbreviations]`: one shorthand word, or two words side by side, ->
+        the one word it stands for."""
         raw = self._table(data, "lexicon", "lexicon").get("abbreviations", {})
         if not isinstance(raw, Mapping):
             raise self.fail("lexicon", "'abbreviations' must be a table of word = word")
@@ -693,7 +702,10 @@ class _Loader:
             full = normalise_phrase(str(word))
             if not isinstance(word, str) or not full or " " in full:
                 raise self.fail("lexicon", f"abbreviation {short!r} must stand for one word")
-            out[normalise_phrase(str(short))] = full
+            key = " ".join(normalise_phrase(str(short)).split())
+            if not key or key.count(" ") > 1:
+                raise self.fail("lexicon", f"abbreviation {short!r} must be one or two words")
+            out[key] = full
         return out
 
     def _common_words(self, data: Mapping[str, Any]) -> set[str]:

@@ -732,6 +732,40 @@ AMOUNTS_DENIALS_AND_FALLS = [
     ("gracias, sin efectos esta vez", "ok"),
 ]
 
+# Learned from AJ to AQ, second round: everyday words for how one is, figures of speech.
+WELL_AND_WEARY_IN_EVERYDAY_WORDS = [
+    ("feeling chipper this morning", "ok"),
+    ("she's her old self again, running around", "ok"),
+    ("never better, thanks", "ok"),
+    ("todo chivo por aquí", "ok"),
+    ("mi papá está regio", "ok"),
+    ("bit peaky today and off my dinner", "mild"),
+    ("ando desguanzada todo el día", "mild"),
+    ("he's pooped after school", "mild"),
+    ("legs feel like I ran a marathon", "mild"),
+    ("tengo agujetas en las piernas", "mild"),
+    ("the drip spot is purple today", "mild"),
+    ("my head's a bit thumpy", "mild"),
+    # figures of speech, and weary of something
+    ("my landlord is a real pain in the neck, I'm good though", "ok"),
+    ("el tráfico es un dolor de cabeza, yo estoy bien", "ok"),
+    ("sick and tired of the rain but otherwise fine", "ok"),
+    # another one than the patient; another of the same that is over
+    ("my other son has a temperature, the one who had the infusion is fine", "ok"),
+    ("mi otra hija tiene fiebre, el que recibió el tratamiento está bien", "ok"),
+    ("rash on my arm still itchy, the one on my leg has gone", "mild"),
+    ("tengo ronchitas en el brazo que pican, la otra ya se me ha ido", "mild"),
+    ("la ronchita se me ha ido del todo", "ok"),
+    ("the headache went the same day", "ok"),
+    # reassurance is no worsening; a word to begin with says nothing of how one is
+    ("the bruise by the cannula looks worse than it feels", "mild"),
+    ("ok so about the parking on Tuesday", "unclear"),
+    ("ok mire es que el martes no puedo ir", "unclear"),
+    # Scottish "a wee bit" is a little, never urine
+    ("a wee bit dark in the house today, fine otherwise", "ok"),
+    ("my wee is a wee bit dark", "urgent"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -795,6 +829,7 @@ FAMILIES = {
     "checklist_echoed_and_figures": CHECKLIST_ECHOED_AND_FIGURES,
     "hedged_over_and_named_fears": HEDGED_OVER_AND_NAMED_FEARS,
     "amounts_denials_and_falls": AMOUNTS_DENIALS_AND_FALLS,
+    "well_and_weary_in_everyday_words": WELL_AND_WEARY_IN_EVERYDAY_WORDS,
 }
 
 

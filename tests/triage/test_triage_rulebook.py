@@ -371,3 +371,18 @@ def test_a_word_split_by_voice_to_text_is_joined_only_into_a_rulebook_word() -> 
     assert lexicon.joined("res", "pirar") == "respirar"
     assert lexicon.joined("my", "leg") is None  # two words stay two words
     assert lexicon.joined("zz", "qq") is None
+
+
+def test_two_words_that_stand_for_one(tmp_path: Path) -> None:
+    """`[lexicon.abbreviations]` may read two words side by side as one ("wee bit"):
+    Scottish "a wee bit swollen" is a little swollen, and the pair is no other word."""
+    extra = '[lexicon.abbreviations]\n"wee bit" = "bit"\nswolen = "swollen"\n'
+    book = load_rulebook(write(tmp_path, finding(en='["@leg ~ swollen", "wee ~1 dark"]'),
+                               extra=extra))
+    assert triage("leg a wee bit swolen", rulebook=book).level == "urgent"
+    assert triage("a wee bit dark in here", rulebook=book).level == "unclear"
+    assert triage("the wee is dark", rulebook=book).level == "urgent"
+    for bad in ('"wee bit more" = "bit"', '"wee bit" = "a bit"'):
+        with pytest.raises(RulebookError, match="abbreviation 'wee bit"):
+            load_rulebook(write(tmp_path, finding(),
+                                extra=f"[lexicon.abbreviations]\n{bad}\n"))
