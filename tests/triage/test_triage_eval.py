@@ -78,7 +78,15 @@ BLIND_BATCHES = [
                                  "session"),
                           ("ac", "AC: 100 %, 1 emergency of 60 read urgent, on main"),
                           ("ae", "AE: 98.3 %, 2 of 120 missed, on main"),
-                          ("af", "AF: 97.5 %, 3 of 120 missed, on main"))),
+                          ("af", "AF: 97.5 %, 3 of 120 missed, on main"),
+                          ("aj", "AJ: 100 %, none missed, on main before the fifth session"),
+                          ("ak", "AK: 100 %, none missed, on main"),
+                          ("al", "AL: 98.3 %, 2 of 120 missed, on main"),
+                          ("am", "AM: 99.2 %, 1 of 120 missed, 3 false alarms, on main"),
+                          ("an", "AN: 99.2 %, 1 of 120 missed, on main"),
+                          ("ao", "AO: 96.7 %, 4 of 120 missed, on main"),
+                          ("ap", "AP: 99.2 %, 1 of 120 missed, on main"),
+                          ("aq", "AQ: 100 %, 1 emergency of 60 read urgent, on main"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -103,8 +111,8 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int) -> None:
     from, each reads every red flag and emergency; the alerts still raised (`left`) are
     named in docs/triage-validation.md: a friend's, neighbour's or sister's clot or
     hives told beside the writer's own aches or nerves, dark urine feared after the
-    leaflet and then seen to be normal, Mexican "madreada" corrected to "mareada", and
-    mild aches the second reader raises. A rule for any one of them alone would fit the
+    leaflet and then seen to be normal, and mild aches the second reader raises
+    (Mexican "madreada", once corrected to "mareada", is now read as sore all over). A rule for any one of them alone would fit the
     batch, not the kind; the bound keeps them from growing."""
     cases = _cases(HERE / f"cases_blind_2026_12_01_{name}.jsonl")
     assert len(cases) == 240
