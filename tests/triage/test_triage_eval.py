@@ -112,8 +112,9 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int) -> None:
     named in docs/triage-validation.md: a friend's, neighbour's or sister's clot or
     hives told beside the writer's own aches or nerves, dark urine feared after the
     leaflet and then seen to be normal, and mild aches the second reader raises
-    (Mexican "madreada", once corrected to "mareada", is now read as sore all over). A rule for any one of them alone would fit the
-    batch, not the kind; the bound keeps them from growing."""
+    (Mexican "madreada", once corrected to "mareada", is now read as sore all over).
+    A rule for any one of them alone would fit the batch, not the kind; the bound keeps
+    them from growing."""
     cases = _cases(HERE / f"cases_blind_2026_12_01_{name}.jsonl")
     assert len(cases) == 240
     report = evaluate(cases)
