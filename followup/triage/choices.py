@@ -84,6 +84,10 @@ class Others:
     not_me_at_end: tuple[str, ...] = ()
     # Before a relative, these name another one than the patient: "my other son".
     other_words: frozenset[str] = frozenset()
+    # Between the possessive and the relative: "my little brother".
+    describers: frozenset[str] = frozenset()
+    # A clause that opens with one of these goes on with someone else's before it.
+    third_person: frozenset[str] = frozenset()
 
     def named_in(self, text: str) -> bool:
         """Cheap test before tokenising: does the text name a pet or a relative?"""
@@ -126,6 +130,10 @@ class ChoiceBook:
         """Characters a whole "none of these" reply can take, with room for the spaces,
         accents and punctuation that normalising drops."""
         return 2 * max((len(p) for p in self.none_phrases), default=0) + 10
+
+    def places_a_topic(self, finding_key: str) -> bool:
+        """Whether this finding places a red-flag topic (`[askback.placed_by]`)."""
+        return any(finding_key in keys for keys in self.placed_by.values())
 
     def unplaced(self, topics: Sequence[str], finding_keys: Iterable[str]) -> tuple[str, ...]:
         """The topics that none of these findings places."""
@@ -208,7 +216,8 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
                         mentions, words_of("treatment"), acquaintances, words_of("well"),
                         words_of("well_openers"), words_of("negations"),
                         tuple(normalise_phrase(p) for p in raw_others.get("not_me_at_end", [])),
-                        words_of("other_words"))
+                        words_of("other_words"), words_of("describers"),
+                        words_of("third_person"))
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "

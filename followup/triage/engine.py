@@ -32,6 +32,7 @@ from .rulebook import (
     Lexicon,
     Rulebook,
     TemperatureRules,
+    WeightRules,
 )
 from .spelled import spelled_temperatures
 from .text import SOFT, Token, tokenize
@@ -241,6 +242,62 @@ def _interpret_numbers(tokens: list[Token], book: Rulebook) -> list[Token]:
         elif token.kind == "num":
             out[i] = replace(token, text=_temperature_token(tokens, i, book.temperature))
     return out
+
+
+def _weight_gain(clauses: Sequence[_Clause], book: Rulebook, text: str) -> Finding | None:
+    """Two weights told in one message ("weighed 162 Friday, 168.5 today", "78.2 kg hoy,
+    75.6 el lunes"), the one of now higher by the rulebook's gain: sudden weight gain.
+    The reading of now is the one with a word for now after it (or just before it);
+    with none or both so marked, the later one told."""
+    rules = book.weight
+    if rules is None:
+        return None
+    tokens = [t for clause in clauses for t in clause.raw]
+    if rules.words.isdisjoint(t.text for t in tokens if t.kind == "word"):
+        return None
+    readings = [(i, t) for i, t in enumerate(tokens)
+                if t.kind == "num" and t.value is not None and t.unit is None]
+    if len(readings) != 2:
+        return None  # one weight says nothing of a gain; three or more, no one knows which
+    units = {_weight_unit(tokens, i, rules) for i, _ in readings} - {None}
+    if len(units) > 1:
+        return None
+    values = [t.value for _, t in readings if t.value is not None]
+    unit = units.pop() if units else ("lb" if min(values) > rules.lb_range[0] * 2.5 else "kg")
+    low, high = rules.kg_range if unit == "kg" else rules.lb_range
+    if not all(low <= v <= high for v in values):
+        return None
+    marked = [_told_with(tokens, i, rules.now) for i, _ in readings]
+    before = [_told_with(tokens, i, rules.before) for i, _ in readings]
+    if marked.count(True) == 1:
+        now_at = marked.index(True)
+    else:  # "peso 70 kilos, ayer 67": the one not told as before is now
+        now_at = 1 - before.index(True) if before.count(True) == 1 else 1
+    gain = values[now_at] - values[1 - now_at]
+    if gain < (rules.gain_kg if unit == "kg" else rules.gain_lb):
+        return None
+    rule = book.by_key[rules.finding]
+    said = text[readings[0][1].start:readings[1][1].end]
+    return Finding(rule.key, rule.level, rule.label, said)
+
+
+def _weight_unit(tokens: Sequence[Token], i: int, rules: WeightRules) -> str | None:
+    after = tokens[i + 1].text if i + 1 < len(tokens) else ""
+    return "kg" if after in rules.kg_units else "lb" if after in rules.lb_units else None
+
+
+def _told_with(tokens: Sequence[Token], i: int, words: frozenset[str]) -> bool:
+    """One of `words` (for now, or for before) right before the reading, or within
+    three words after it in the same stretch of the sentence: "168.5 today", "hoy 78",
+    "ayer 67"; not "today vs 79.8"."""
+    if i > 0 and tokens[i - 1].text in words:
+        return True
+    for token in tokens[i + 1:i + 4]:
+        if token.kind in ("soft", "hard"):
+            return False
+        if token.text in words:
+            return True
+    return False
 
 
 def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules) -> str:
@@ -739,6 +796,10 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
                 counted.append(_to_finding(match, clauses, text))
                 where.setdefault(match.rule.key, index)
     counted = _apply_readings(counted, clauses, book)
+    gained = _weight_gain(clauses, book, text)
+    if gained is not None and all(f.key != gained.key for f in counted):
+        counted.append(gained)
+        reasons.append(f"two weights told, the one of now higher: {gained.matched}")
     counted += _combinations(counted, book)
     answer = _answer(text, clauses, said, question, book, counted, reasons)
     if answer is not None:
@@ -867,6 +928,16 @@ def _conditional_positions(clauses: Sequence[_Clause], book: Rulebook,
                 continue
             reach = range(last + 1, min(last + 2 + rules.conditional_reach, len(clause.tokens)))
             positions.update((index, j) for j in reach if clause.tokens[j].text != SOFT)
+            # a list goes on: "what do I do if I get chest pain or trouble breathing"
+            # (each item short; "if I get up I get chest pain or I can't breathe" is none)
+            item_end, j = last + 2 + rules.conditional_reach, last + 1
+            while j <= item_end and j < len(clause.tokens) \
+                    and clause.soft_ids[j] == clause.soft_ids[last]:
+                if clause.tokens[j].text in book.scope.list_joiners:
+                    after = range(j + 1, min(j + 2 + rules.conditional_reach, len(clause.tokens)))
+                    positions.update((index, k) for k in after if clause.tokens[k].text != SOFT)
+                    item_end = j + 2 + rules.conditional_reach
+                j += 1
     return positions
 
 
@@ -1069,8 +1140,9 @@ def _live_cues(phrase: Phrase | None, clauses: Sequence[_Clause],
         if not spans:
             continue
         neg = _negation_cues(clause, book)
+        covered = _negated_positions(clause, neg, book)  # "no es el peor de mi vida"
         for first, last in spans:
-            if not any(first - 2 <= b < first for _, b in neg):
+            if first not in covered and not any(first - 2 <= b < first for _, b in neg):
                 out.append((index, first, last))
     return out
 

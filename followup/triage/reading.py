@@ -176,9 +176,16 @@ def second_may_read(result: TriageResult, text: str, book: Rulebook, choices: Ch
     as mild has its topic placed ("cough brings up pinkish blood streaked stuff" read
     as a cold). On blind batches H to K, first pass, the rules of the time missed 12
     red flags; the second reader of the time put every one at 0.65 or more, yet read
-    none of them: none touched a topic left unplaced (docs/triage-validation.md)."""
+    none of them: none touched a topic left unplaced (docs/triage-validation.md).
+
+    Nor where the patient said a red-flag topic is fine, which the rules read as a
+    finding of its own ("scratchy throat and a runny nose, swallowing and breathing are
+    fine", "exhausted, but eating and peeing fine"): word counts cannot read "fine"
+    beside "breathing", and raised both of those to red flags (batch AU, AT)."""
     if result.level in RED_FLAGS or result.set_aside or _reports_nothing(result):
         return False
+    if any(f.level == "ok" and choices.places_a_topic(f.key) for f in result.findings):
+        return False  # a red-flag topic said to be fine: "breathing is fine", "peeing fine"
     if result.level != "ok" and word_count(text) >= min_words \
             and not _only_asks(result, text, book):
         return True
@@ -287,7 +294,9 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
         # "my grandson has a bug and has been throwing up", "tiene gripa y tos"; a
         # clause with no subject goes on with the one before ("it's the dog who's
         # sick, throwing up all night", "es el perro, vomitando toda la noche")
-        theirs = previous and (joined or _goes_on(said)) and not mine
+        theirs = previous and not mine and (
+            joined or _goes_on(said)
+            or (opener != "." and bool(said) and said[0] in rules.third_person))
         if not theirs and opener in _RELATIVE_PRONOUNS and previous and not mine:
             theirs = before in _THE_ONE  # "mi esposo es el que anda con gripe"
         if not theirs and opener in _RELATIVE_PRONOUNS and not mine:
@@ -295,7 +304,7 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
             theirs = who is not None and (who in rules.pets or denied(who))
         before = said[-1] if said else before
         if not theirs:
-            subject = _subject(clause, rules.possessives)
+            subject = _subject(clause, rules.possessives, rules.describers)
             who = _who(subject, rules)
             someone = who in rules.pets or denied(who)
             theirs = who is not None and someone and subject is not None \
@@ -375,7 +384,8 @@ def _clauses(tokens: Sequence[Token]) -> list[tuple[str | None, list[Token]]]:
             if current:
                 clauses.append((opener, current))
             current = []
-            opener = token.text if token.kind == "word" else None
+            # a word that opens it, or the boundary before it ("," or "." for any end)
+            opener = token.text if token.kind in ("word", "soft") else "."
         else:
             current.append(token)
     if current:
@@ -419,11 +429,15 @@ def _named_as_theirs(said: Sequence[str], rules: Others,
     return False
 
 
-def _subject(clause: Sequence[Token], possessives: frozenset[str]) -> str | None:
-    """The clause's first noun after an optional possessive ("my dog", "mi perro")."""
+def _subject(clause: Sequence[Token], possessives: frozenset[str],
+             describers: frozenset[str] = frozenset()) -> str | None:
+    """The clause's first noun after an optional possessive and describing word ("my
+    dog", "mi perro", "my little brother")."""
     words = [t.text for t in clause if t.kind == "word"]
     i = 0
     while i < len(words) and i < 2 and words[i] in possessives:
+        i += 1
+    while i < len(words) - 1 and i < 4 and words[i] in describers:
         i += 1
     return words[i] if i < len(words) else None
 

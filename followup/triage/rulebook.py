@@ -171,6 +171,23 @@ class TemperatureRules:
 
 
 @dataclass(frozen=True)
+class WeightRules:
+    """Two weights told in one message, the one of now higher than the other by at least
+    `gain_kg` (or `gain_lb`): the policy's sudden weight gain ("162 Friday, 168.5 today")."""
+
+    finding: str  # the finding it reports
+    gain_kg: float
+    gain_lb: float
+    words: frozenset[str]  # a weight is spoken of: "weighed", "scale", "peso"
+    kg_units: frozenset[str]
+    lb_units: frozenset[str]
+    now: frozenset[str]  # the reading of now: "today", "hoy"
+    before: frozenset[str]  # the reading of before: "yesterday", "ayer"
+    kg_range: tuple[float, float]
+    lb_range: tuple[float, float]
+
+
+@dataclass(frozen=True)
 class ScopeRules:
     """Negation, resolution and clause-boundary vocabulary."""
 
@@ -346,6 +363,7 @@ class Rulebook:
     hypothetical: HypotheticalRules = field(default_factory=HypotheticalRules)
     trend: TrendRules = field(default_factory=TrendRules)
     history: HistoryRules = field(default_factory=HistoryRules)
+    weight: WeightRules | None = None
     by_key: Mapping[str, FindingRule] = field(init=False, repr=False)
     # word -> the (finding, phrase) positions that a clause holding the word may match
     phrase_index: Mapping[str, tuple[tuple[int, int], ...]] = field(init=False, repr=False)
@@ -412,6 +430,7 @@ class _Loader:
         hypothetical = self._hypothetical(data, compiler)
         trend = self._trend(data, compiler, findings)
         history = self._history(data, compiler)
+        weight = self._weight(data, {f.key for f in findings})
         return Rulebook(
             path=self.path,
             findings=findings,
@@ -427,6 +446,7 @@ class _Loader:
             hypothetical=hypothetical,
             trend=trend,
             history=history,
+            weight=weight,
         )
 
     # -- reading helpers -------------------------------------------------------------------
@@ -658,6 +678,32 @@ class _Loader:
             window=self._int(table, "window", entry, default=4), superseded=superseded,
             other_units=frozenset(other_units),
         )
+
+    def _weight(self, data: Mapping[str, Any], keys: set[str]) -> WeightRules | None:
+        """`[weight]` (optional): weights read as numbers, and the gain that is sudden."""
+        if "weight" not in data:
+            return None
+        entry = "weight"
+        table = self._table(data, "weight", entry)
+        finding = table.get("finding")
+        if finding not in keys:
+            raise self.fail(entry, f"'finding' must name a finding, not {finding!r}")
+
+        def words(key: str) -> frozenset[str]:
+            found = frozenset(normalise_phrase(w) for w in self._per_language(table, key, entry))
+            self.vocabulary |= found
+            return found
+
+        gain_kg = self._float(table, "gain_kg", entry)
+        gain_lb = self._float(table, "gain_lb", entry)
+        if gain_kg <= 0 or gain_lb <= 0:
+            raise self.fail(entry, "'gain_kg' and 'gain_lb' must be above 0")
+        return WeightRules(
+            finding=str(finding), gain_kg=gain_kg, gain_lb=gain_lb, words=words("words"),
+            kg_units=words("kg_units"), lb_units=words("lb_units"), now=words("now"),
+            before=words("before"),
+            kg_range=self._range(table, "kg_range", entry),
+            lb_range=self._range(table, "lb_range", entry))
 
     def _range(self, table: Mapping[str, Any], key: str, entry: str) -> tuple[float, float]:
         value = table.get(key)

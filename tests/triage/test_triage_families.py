@@ -766,6 +766,46 @@ WELL_AND_WEARY_IN_EVERYDAY_WORDS = [
     ("my wee is a wee bit dark", "urgent"),
 ]
 
+# Learned from AR to AY (fifth session, second round of batches), in our own words.
+WEIGHTS_LISTS_AND_BASELINES = [
+    # two weights, the one of now higher: sudden weight gain
+    ("stepped on the scale: 150 lbs Monday, 157 this morning", "urgent"),
+    ("weighed 64 kg yesterday and 67 kg today", "urgent"),
+    ("mi esposo pesaba 80 kilos el lunes, hoy 83", "urgent"),
+    ("peso 70 hoy, ayer 69.5", "unclear"),
+    ("weighed 72 kg today, 74 last week", "unclear"),
+    # signs told by what is seen or has to be done
+    ("the spots have spread from her arms to her belly", "urgent"),
+    ("las ronchitas se han multiplicado", "urgent"),
+    ("his pads have been dry all day", "urgent"),
+    ("barely going to the toilet compared to normal", "urgent"),
+    ("every time I stand up I have to grab the counter", "urgent"),
+    ("al pararme se me nubla todo", "urgent"),
+    ("she can't get her shoes on, feet like balloons", "urgent"),
+    ("tengo los pies como almohadas", "urgent"),
+    ("nearly keeled over in the kitchen, head swimming", "urgent"),
+    # a question that lists red flags is a question; a plan with "if I get up" is not
+    ("what do I do if I get chest pain or can't breathe?", "unclear"),
+    ("¿qué hago si me empieza a doler el pecho?", "unclear"),
+    ("if I get up I get dizzy or I can't breathe", "emergency"),
+    # how someone with dementia always is; someone else's, told on
+    ("Mum is always a bit muddled with her dementia, nothing new, eating well", "ok"),
+    ("mi papá siempre anda algo desorientado, igual que antes, come bien", "ok"),
+    ("my cat had a fit this morning, she's fine now, I'm all good", "ok"),
+    ("my little sister has the flu but I'm fine", "ok"),
+    ("mi hermanito tiene fiebre pero yo estoy bien", "ok"),
+    # over: "hoy nada", a fever that settled; not over: "till it passes"
+    ("ayer tuve dolor de cabeza pero hoy nada", "ok"),
+    ("her temperature settled overnight, all good now", "ok"),
+    ("I get lightheaded standing up until it passes", "urgent"),
+    # figures of speech and everyday words that are no symptom
+    ("nearly had a heart attack when I saw the parking ticket, feeling fine", "ok"),
+    ("no contesté porque se me murió el celular, todo bien", "ok"),
+    ("can't see my ankle bones, they're so puffy", "urgent"),
+    ("dolor de cabeza pero no es el peor de mi vida", "mild"),
+    ("just letting you know the nurse mentioned clots, I'm fine", "ok"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -830,6 +870,7 @@ FAMILIES = {
     "hedged_over_and_named_fears": HEDGED_OVER_AND_NAMED_FEARS,
     "amounts_denials_and_falls": AMOUNTS_DENIALS_AND_FALLS,
     "well_and_weary_in_everyday_words": WELL_AND_WEARY_IN_EVERYDAY_WORDS,
+    "weights_lists_and_baselines": WEIGHTS_LISTS_AND_BASELINES,
 }
 
 

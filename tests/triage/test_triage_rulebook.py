@@ -386,3 +386,41 @@ def test_two_words_that_stand_for_one(tmp_path: Path) -> None:
         with pytest.raises(RulebookError, match="abbreviation 'wee bit"):
             load_rulebook(write(tmp_path, finding(),
                                 extra=f"[lexicon.abbreviations]\n{bad}\n"))
+
+
+WEIGHT = """
+[weight]
+finding = "leg_swelling"
+gain_kg = 2.0
+gain_lb = 4.0
+kg_range = [20.0, 300.0]
+lb_range = [45.0, 660.0]
+words.en = ["weighed"]
+words.es = ["peso"]
+kg_units.en = ["kg"]
+kg_units.es = ["kg"]
+lb_units.en = ["lbs"]
+lb_units.es = ["libras"]
+now.en = ["today"]
+now.es = ["hoy"]
+before.en = ["yesterday"]
+before.es = ["ayer"]
+"""
+
+
+def test_two_weights_read_as_a_gain(tmp_path: Path) -> None:
+    """`[weight]`: two weights, the one of now higher by the gain, report its finding;
+    a loss, a small gain or a single weight do not; a mistake names itself."""
+    book = load_rulebook(write(tmp_path, finding(), extra=WEIGHT))
+    assert triage("weighed 70 kg yesterday, 73 kg today", rulebook=book).level == "urgent"
+    assert triage("weighed 73 kg today, 70 yesterday", rulebook=book).level == "urgent"
+    assert triage("weighed 73 kg yesterday, 70 kg today", rulebook=book).level == "unclear"
+    assert triage("weighed 150 lbs yesterday, 153 today", rulebook=book).level == "unclear"
+    assert triage("weighed 150 lbs yesterday, 155 today", rulebook=book).level == "urgent"
+    assert triage("weighed 73 kg today", rulebook=book).level == "unclear"
+    assert triage("70 yesterday, 75 today", rulebook=book).level == "unclear"  # no weight word
+    with pytest.raises(RulebookError, match=r"weight: 'finding' must name a finding"):
+        load_rulebook(write(tmp_path, finding(), extra=WEIGHT.replace('"leg_swelling"', '"x"')))
+    with pytest.raises(RulebookError, match=r"weight: 'gain_kg' and 'gain_lb' must be above 0"):
+        load_rulebook(write(tmp_path, finding(), extra=WEIGHT.replace("gain_kg = 2.0",
+                                                                      "gain_kg = 0")))
