@@ -358,6 +358,8 @@ def _says_well(clauses: Sequence[tuple[str | None, list[Token]]], rules: Others)
             continue
         if not writer.isdisjoint(said) or (index == 0 and said[0] in rules.well_openers):
             return True
+        if index == 0 and all(w in rules.well for w in said):
+            return True  # "Fine. Husband has the flu though": a first word that says it
     return False
 
 
@@ -368,8 +370,13 @@ def _treatment_of_another(clauses: Sequence[tuple[str | None, list[Token]]],
     the patient, told by a carer); "yo estoy bien de la infusión" ties it to the writer."""
     writer = rules.first_person - rules.possessives  # "I", "yo", "estoy": not "my"
     for _, clause in clauses:
-        said = {t.text for t in clause if t.kind == "word"}
-        if not said.isdisjoint(rules.treatment) and said.isdisjoint(writer):
+        words = [t.text for t in clause if t.kind == "word"]
+        said = set(words)
+        if said.isdisjoint(rules.treatment) or not said.isdisjoint(writer):
+            continue
+        # "does that matter for my next infusion?": the writer's own treatment
+        if all(w not in rules.treatment or not {"my", "mi"}.intersection(words[max(0, k - 2):k])
+               for k, w in enumerate(words)):
             return True
     return False
 

@@ -804,6 +804,19 @@ WEIGHTS_LISTS_AND_BASELINES = [
     ("can't see my ankle bones, they're so puffy", "urgent"),
     ("dolor de cabeza pero no es el peor de mi vida", "mild"),
     ("just letting you know the nurse mentioned clots, I'm fine", "ok"),
+    # the writer well in one word, or their own treatment named ("my next infusion")
+    ("Good. Wife has a cold though", "ok"),
+    ("Bien. Mi esposo anda con gripa", "ok"),
+    ("I'm fine, my husband has a fever, is that a problem for my next infusion?", "unclear"),
+    ("my son had his infusion and now has a fever, I'm fine", "urgent"),
+    # everyday words: over, well, sleepy, a bruise, nausea
+    ("the chills only lasted the first night, all good", "ok"),
+    ("nada de síntomas esta vez", "ok"),
+    ("ya se me pasó el cansancio, ando con toda la pila", "ok"),
+    ("feeling 10/10 today", "ok"),
+    ("she's sleepier than usual but feeding well", "mild"),
+    ("le salió un morete donde le pusieron la aguja", "mild"),
+    ("tengo un poco de basca", "mild"),
 ]
 
 FAMILIES = {
