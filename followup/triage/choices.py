@@ -131,10 +131,6 @@ class ChoiceBook:
         accents and punctuation that normalising drops."""
         return 2 * max((len(p) for p in self.none_phrases), default=0) + 10
 
-    def places_a_topic(self, finding_key: str) -> bool:
-        """Whether this finding places a red-flag topic (`[askback.placed_by]`)."""
-        return any(finding_key in keys for keys in self.placed_by.values())
-
     def unplaced(self, topics: Sequence[str], finding_keys: Iterable[str]) -> tuple[str, ...]:
         """The topics that none of these findings places."""
         keys = set(finding_keys)

@@ -178,14 +178,12 @@ def second_may_read(result: TriageResult, text: str, book: Rulebook, choices: Ch
     red flags; the second reader of the time put every one at 0.65 or more, yet read
     none of them: none touched a topic left unplaced (docs/triage-validation.md).
 
-    Nor where the patient said a red-flag topic is fine, which the rules read as a
-    finding of its own ("scratchy throat and a runny nose, swallowing and breathing are
-    fine", "exhausted, but eating and peeing fine"): word counts cannot read "fine"
-    beside "breathing", and raised both of those to red flags (batch AU, AT)."""
+    It still reads a message in which the patient said a red-flag topic is fine: barring
+    it there ("breathing is fine") took two false alarms off batches AT and AU, and lost
+    a red flag on the next blind batch (BC): swollen lips told in words the rules lacked,
+    beside "breathing is totally fine", which is how an allergic swelling is told."""
     if result.level in RED_FLAGS or result.set_aside or _reports_nothing(result):
         return False
-    if any(f.level == "ok" and choices.places_a_topic(f.key) for f in result.findings):
-        return False  # a red-flag topic said to be fine: "breathing is fine", "peeing fine"
     if result.level != "ok" and word_count(text) >= min_words \
             and not _only_asks(result, text, book):
         return True

@@ -817,6 +817,11 @@ WEIGHTS_LISTS_AND_BASELINES = [
     ("she's sleepier than usual but feeding well", "mild"),
     ("le salió un morete donde le pusieron la aguja", "mild"),
     ("tengo un poco de basca", "mild"),
+    # "de la nada" is all of a sudden, never a denial; lips that blew up
+    ("de la nada se le torció la boca", "emergency"),
+    ("hoy de la nada no puede mover el brazo derecho", "emergency"),
+    ("my lips blew up like a balloon, breathing ok though", "urgent"),
+    ("the meeting blew up at work, I'm fine", "ok"),
 ]
 
 FAMILIES = {
