@@ -824,6 +824,27 @@ WEIGHTS_LISTS_AND_BASELINES = [
     ("the meeting blew up at work, I'm fine", "ok"),
 ]
 
+# Learned from AZ to BG (fifth session, third round of batches), in our own words.
+SCORES_TINGES_AND_NOT_EVEN = [
+    ("my headache is a monster today, 8/10", "urgent"),
+    ("me duele harto la cabeza", "urgent"),
+    ("dolor de cabeza tremendo, el peor de mi vida", "emergency"),
+    ("se me había pasado pero volvió de golpe, el peor que he tenido en mi vida", "emergency"),
+    ("her skin's gone yellowish", "urgent"),
+    ("his left leg's gone fat and sore", "urgent"),
+    ("a pink tinge in his pee this morning", "urgent"),
+    ("subo dos escalones y ya no puedo ni hablar", "unclear"),
+    ("camino un poco y ya no puedo ni hablar del ahogo", "emergency"),
+    ("no quiero ni pensar en el dolor de pecho que tuve", "emergency"),
+    # spells that pass each time are spells still
+    ("goes woozy every time she gets up and it passes when she sits", "urgent"),
+    ("cant breathe good since this morning", "emergency"),
+    ("had a dizzy spell Saturday, been fine ever since", "ok"),
+    ("joked I'd have a heart attack at the needle, just a bruise there now", "mild"),
+    ("confundida como siempre, nada nuevo, come bien", "ok"),
+    ("tengo tres ronchitas en el brazo", "mild"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -889,6 +910,7 @@ FAMILIES = {
     "amounts_denials_and_falls": AMOUNTS_DENIALS_AND_FALLS,
     "well_and_weary_in_everyday_words": WELL_AND_WEARY_IN_EVERYDAY_WORDS,
     "weights_lists_and_baselines": WEIGHTS_LISTS_AND_BASELINES,
+    "scores_tinges_and_not_even": SCORES_TINGES_AND_NOT_EVEN,
 }
 
 
