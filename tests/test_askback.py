@@ -175,7 +175,7 @@ def test_the_asked_back_message_keeps_its_own_time_window(client, svc, oncall, c
 def test_a_flag_lifted_to_emergency_by_the_second_reader_says_so_in_words(client, oncall):
     enrol(client, oncall)
     # the rules read the leg (urgent); the chest "feels odd" is no phrase of theirs
-    reply = answer_to(client, "my leg is swollen and hot and my chest feels odd", "SM1")
+    reply = answer_to(client, "my leg is swollen and hot and my chest feels odd and funny", "SM1")
     [flag] = api_flags(client, oncall)
     assert flag["level"] == "emergency"
     assert "the rules read urgent; the second reader raised it to emergency" in flag["detail"]

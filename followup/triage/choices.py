@@ -88,6 +88,10 @@ class Others:
     describers: frozenset[str] = frozenset()
     # A clause that opens with one of these goes on with someone else's before it.
     third_person: frozenset[str] = frozenset()
+    # Children: the patient's, whatever the writer says, unless named as another one.
+    children: frozenset[str] = frozenset()
+    # The writer set against the one before in so many words: "no symptoms myself".
+    contrast: tuple[str, ...] = ()
 
     def named_in(self, text: str) -> bool:
         """Cheap test before tokenising: does the text name a pet or a relative?"""
@@ -201,8 +205,9 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
         def words_of(name: str) -> frozenset[str]:
             return frozenset(normalise_phrase(w) for w in raw_others.get(name, []))
         pets, relatives = words_of("pets"), words_of("relatives")
+        children = words_of("children")
         mentions = re.compile(r"\b(?:" + "|".join(
-            re.escape(w) for w in sorted(pets | relatives)) + r")s?\b")  # "husband's"
+            re.escape(w) for w in sorted(pets | relatives | children)) + r")s?\b")  # "husband's"
         acquaintances = words_of("acquaintances")
         if not acquaintances <= relatives:
             raise RulebookError(f"{file.name}: others.acquaintances: not among relatives: "
@@ -213,7 +218,8 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
                         words_of("well_openers"), words_of("negations"),
                         tuple(normalise_phrase(p) for p in raw_others.get("not_me_at_end", [])),
                         words_of("other_words"), words_of("describers"),
-                        words_of("third_person"))
+                        words_of("third_person"), children,
+                        tuple(normalise_phrase(p) for p in raw_others.get("contrast", [])))
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "

@@ -269,8 +269,10 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
         return text, []
     norm = " " + " ".join(t.text for t in tokens if t.kind == "word") + " "
     clauses = _clauses(tokens)
-    well = any(f" {p} " in norm for p in rules.not_me) \
-        or any(norm.endswith(f" {p} ") for p in rules.not_me_at_end) or _says_well(clauses, rules)
+    at_end = any(norm.endswith(f" {p} ") for p in rules.not_me_at_end)
+    # set against the one before in so many words: a child is not the patient then
+    contrast = at_end or any(f" {p} " in norm for p in rules.contrast)
+    well = contrast or any(f" {p} " in norm for p in rules.not_me) or _says_well(clauses, rules)
     # a relative tied to the treatment is the patient, whatever the carer says of
     # themself ("my son had his infusion yesterday and is wheezing, I'm fine"); a
     # friend or neighbour is not someone a carer texts for, so a treatment named in
@@ -278,6 +280,8 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     tied = well and _treatment_of_another(clauses, rules)
 
     def denied(who: str | None) -> bool:
+        if who is not None and who in rules.children:
+            return contrast and not tied
         return well and who is not None and who in rules.relatives \
             and (not tied or who in rules.acquaintances)
 
@@ -330,7 +334,8 @@ def _another(said: Sequence[str], rules: Others) -> bool:
     if i + 1 >= len(said) or said[i] not in rules.other_words:
         return False
     who = _who(said[i + 1], rules)
-    return who is not None and who in rules.relatives and not _mine_after(said[i + 2:], rules)
+    return who is not None and (who in rules.relatives or who in rules.children) \
+        and not _mine_after(said[i + 2:], rules)
 
 
 def _mine_after(said: Sequence[str], rules: Others) -> bool:
@@ -411,7 +416,7 @@ def _who(word: str | None, rules: Others) -> str | None:
     if word is None:
         return None
     for form in (word, word[:-1] if word.endswith("s") else None):
-        if form and (form in rules.pets or form in rules.relatives):
+        if form and (form in rules.pets or form in rules.relatives or form in rules.children):
             return form
     return None
 

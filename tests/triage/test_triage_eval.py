@@ -89,12 +89,17 @@ BLIND_BATCHES = [
                           ("aq", "AQ: 100 %, 1 emergency of 60 read urgent, on main"),
                           ("ar", "AR: 99.2 %, 1 of 120 missed, after learning from AJ to AQ"),
                           ("as", "AS: 100 %, none missed, after learning from AJ to AQ"),
-                          ("at", "AT: 97.5 %, 3 of 120 missed, after learning from AJ to AQ"),
                           ("au", "AU: 98.3 %, 2 of 120 missed, after learning from AJ to AQ"),
                           ("av", "AV: 98.3 %, 2 of 120 missed, after learning from AJ to AQ"),
                           ("aw", "AW: 100 %, none missed, after learning from AJ to AQ"),
                           ("ax", "AX: 99.2 %, 1 of 120 missed, after learning from AJ to AQ"),
-                          ("ay", "AY: 100 %, none missed, after learning from AJ to AQ"))),
+                          ("ay", "AY: 100 %, none missed, after learning from AJ to AQ"),
+                          ("az", "AZ: 99.2 %, 1 of 120 missed, after learning from AJ to AY"),
+                          ("ba", "BA: 99.2 %, 1 of 120 missed, after learning from AJ to AY"),
+                          ("bc", "BC: 98.3 %, 2 of 120 missed, after learning from AJ to AY"),
+                          ("be", "BE: 99.2 %, 1 of 120 missed, after learning from AJ to AY"),
+                          ("bf", "BF: 97.5 %, 3 of 120 missed, after learning from AJ to AY"),
+                          ("bg", "BG: 99.2 %, 1 of 120 missed, after learning from AJ to AY"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -112,15 +117,21 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     _assert_thresholds(evaluate(cases))
 
 
-@pytest.mark.parametrize(("name", "left"), [("ab", 3), ("ad", 2)])
+@pytest.mark.parametrize(("name", "left"), [("ab", 3), ("ad", 2), ("at", 2), ("bb", 6),
+                                             ("bd", 3)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int) -> None:
-    """AB and AD were written to be hard: ok and mild messages in alarming words (11 and
-    12 of their 95 ok/mild messages raised an alert on their first passes). Learned
-    from, each reads every red flag and emergency; the alerts still raised (`left`) are
-    named in docs/triage-validation.md: a friend's, neighbour's or sister's clot or
-    hives told beside the writer's own aches or nerves, dark urine feared after the
-    leaflet and then seen to be normal, and mild aches the second reader raises
-    (Mexican "madreada", once corrected to "mareada", is now read as sore all over).
+    """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
+    12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
+    BD hold carers' and parents' messages. Learned from, each reads every red flag and
+    emergency; the alerts still raised (`left`) are named in docs/triage-validation.md.
+    In AT, BB and BD: an old stroke's weakness told as unchanged, a relative's or a
+    stranger's stroke or clot beside the writer's own mild symptoms ("but me? just a
+    mild headache"), a sibling's fever beside the patient named as fine, and a parent's
+    own cold (a child's findings are the patient's unless the writer sets themself
+    against the child in so many words). In AB and AD: a friend's, neighbour's or
+    sister's clot or hives told beside the writer's own aches or nerves, dark urine
+    feared after the leaflet and then seen to be normal, and mild aches the second
+    reader raises (Mexican "madreada", once read as "mareada", is now sore all over).
     A rule for any one of them alone would fit the batch, not the kind; the bound keeps
     them from growing."""
     cases = _cases(HERE / f"cases_blind_2026_12_01_{name}.jsonl")

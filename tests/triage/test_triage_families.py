@@ -168,7 +168,10 @@ CARERS = [
     ('baby is breathing funny and looks pale and floppy', 'emergency'),
     ('papá se desplomó en la sala', 'emergency'),
     ('mi mamá no puede hablar bien, no le salen las palabras', 'emergency'),
-    ('mi hijo tiene gripa pero yo estoy bien', 'ok'),
+    # a child's flu stays the patient's (parents text for children): mild, no alert
+    ('mi hijo tiene gripa pero yo estoy bien', 'mild'),
+    ("my daughter fainted at school, I'm fine", 'emergency'),
+    ("my son has a fever, not me, I'm fine", 'ok'),
 ]
 
 
