@@ -372,13 +372,14 @@ def _treatment_of_another(clauses: Sequence[tuple[str | None, list[Token]]],
     infusion yesterday and is wheezing, I'm fine" ties the son to the treatment (he is
     the patient, told by a carer); "yo estoy bien de la infusión" ties it to the writer."""
     writer = rules.first_person - rules.possessives  # "I", "yo", "estoy": not "my"
+    own = rules.first_person & rules.possessives  # "my", "mi"
     for _, clause in clauses:
         words = [t.text for t in clause if t.kind == "word"]
         said = set(words)
         if said.isdisjoint(rules.treatment) or not said.isdisjoint(writer):
             continue
         # "does that matter for my next infusion?": the writer's own treatment
-        if all(w not in rules.treatment or not {"my", "mi"}.intersection(words[max(0, k - 2):k])
+        if all(w not in rules.treatment or own.isdisjoint(words[max(0, k - 2):k])
                for k, w in enumerate(words)):
             return True
     return False
