@@ -202,8 +202,16 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
     raw_others = data.get("others")
     others = None
     if raw_others is not None:
+        def phrases_of(name: str) -> tuple[str, ...]:
+            """`[others] name`: a list of words or phrases; a mistake names itself."""
+            value = raw_others.get(name, [])
+            if not isinstance(value, list) or not all(isinstance(w, str) and w.strip()
+                                                       for w in value):
+                raise RulebookError(f"{file.name}: others.{name} must be a list of words")
+            return tuple(normalise_phrase(w) for w in value)
+
         def words_of(name: str) -> frozenset[str]:
-            return frozenset(normalise_phrase(w) for w in raw_others.get(name, []))
+            return frozenset(phrases_of(name))
         pets, relatives = words_of("pets"), words_of("relatives")
         children = words_of("children")
         mentions = re.compile(r"\b(?:" + "|".join(
@@ -213,13 +221,11 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
             raise RulebookError(f"{file.name}: others.acquaintances: not among relatives: "
                                 f"{sorted(acquaintances - relatives)}")
         others = Others(pets, relatives, words_of("possessives"), words_of("first_person"),
-                        tuple(normalise_phrase(p) for p in raw_others.get("not_me", [])),
-                        mentions, words_of("treatment"), acquaintances, words_of("well"),
-                        words_of("well_openers"), words_of("negations"),
-                        tuple(normalise_phrase(p) for p in raw_others.get("not_me_at_end", [])),
-                        words_of("other_words"), words_of("describers"),
-                        words_of("third_person"), children,
-                        tuple(normalise_phrase(p) for p in raw_others.get("contrast", [])))
+                        phrases_of("not_me"), mentions, words_of("treatment"), acquaintances,
+                        words_of("well"), words_of("well_openers"), words_of("negations"),
+                        phrases_of("not_me_at_end"), words_of("other_words"),
+                        words_of("describers"), words_of("third_person"), children,
+                        phrases_of("contrast"))
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "

@@ -250,11 +250,9 @@ def _weight_gain(clauses: Sequence[_Clause], book: Rulebook, text: str) -> Findi
     The reading of now is the one with a word for now after it (or just before it);
     with none or both so marked, the later one told."""
     rules = book.weight
-    if rules is None:
-        return None
+    if rules is None or all(rules.words.isdisjoint(c.words) for c in clauses):
+        return None  # most messages speak of no weight: no token list is built for them
     tokens = [t for clause in clauses for t in clause.raw]
-    if rules.words.isdisjoint(t.text for t in tokens if t.kind == "word"):
-        return None
     readings = [(i, t) for i, t in enumerate(tokens)
                 if t.kind == "num" and t.value is not None and t.unit is None]
     if len(readings) != 2:

@@ -15,7 +15,7 @@ import pytest
 
 from followup.triage import RulebookError, _default_rulebook, default_choices, triage
 from followup.triage.choices import load_choices
-from followup.triage.reading import SECOND_READER_KEY
+from followup.triage.reading import SECOND_READER_KEY, topics_of
 from followup.triage.second_reader import (
     FEVER_WORD,
     TRAINING_PATH,
@@ -109,6 +109,18 @@ def test_choices_point_at_rulebook_findings_and_refuse_mistakes(tmp_path: Path) 
         bad.write_text(f"[reading]\n{key} = {value}\n", "utf-8")
         with pytest.raises(RulebookError, match=f"reading.{key} must be a list of words"):
             load_choices(bad)
+    for key, value in (("children", '"son"'), ("contrast", '["myself", 3]'),
+                       ("not_me_at_end", '[""]')):
+        bad.write_text(f"[others]\n{key} = {value}\n", "utf-8")
+        with pytest.raises(RulebookError, match=f"others.{key} must be a list of words"):
+            load_choices(bad)
+
+
+def test_topics_are_read_from_the_words_the_rules_read() -> None:
+    """Two words that stand for one are one for the ask-back topics too: Scottish "a wee
+    bit" is a little, so it touches no urine topic; "my wee is a funny colour" does."""
+    assert triage("a wee bit tired").ask_back == ()
+    assert "urine" in topics_of("my wee is a funny colour", _default_rulebook(), default_choices())
 
 
 # -- who and when --------------------------------------------------------------------------
