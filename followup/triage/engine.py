@@ -355,15 +355,17 @@ def _find_matches(clauses: Sequence[_Clause], book: Rulebook,
 def _candidates(clauses: Sequence[_Clause],
                 book: Rulebook) -> list[tuple[int, int, list[int]]]:
     """(finding, clause, its phrases) that may match, from the rulebook's word index:
-    a phrase made of words cannot match a clause that has none of its prefilter words."""
+    a phrase made of words cannot match a clause that lacks every word of one of its
+    slots (the index holds it under one slot, its prefilter; the others are checked)."""
     found: set[tuple[int, int, int]] = set()
     index = book.phrase_index
     for at, clause in enumerate(clauses):
+        words = clause.words
         found.update((rule, at, phrase) for rule, phrase in book.unindexed)
-        for word in clause.words:
-            hits = index.get(word)
-            if hits is not None:
-                found.update((rule, at, phrase) for rule, phrase in hits)
+        for word in words:
+            for rule, phrase, others in index.get(word, ()):
+                if all(not slot.isdisjoint(words) for slot in others):
+                    found.add((rule, at, phrase))
     grouped: dict[tuple[int, int], list[int]] = {}
     for rule, at, phrase in sorted(found):
         grouped.setdefault((rule, at), []).append(phrase)
@@ -437,7 +439,8 @@ def _longest_first(matches: list[_Match]) -> list[_Match]:
 
 def _cue_spans(phrase: Phrase, clause: _Clause) -> list[tuple[int, int]]:
     """A cue list's matches; none without running it when the clause has none of its words."""
-    if phrase.prefilter is not None and phrase.prefilter.isdisjoint(clause.words):
+    if phrase.prefilter is not None and not (
+            phrase.may_match(clause.words) and not phrase.prefilter.isdisjoint(clause.words)):
         return []
     return list(_spans(phrase, clause))
 
@@ -527,6 +530,8 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
     """Findings that a resolution cue ("is gone", "se me quitó") says are over.
     An event (a faint, a seizure) happened whatever the patient feels now."""
     resolved: set[_Match] = set()
+    if all(m.rule.event or m.rule.level == "ok" for m in matches):
+        return resolved  # nothing that could be over: skip the cue searches (the hot path)
     returns = book.scope.resolution_returns
     # where the message says it came back: a resolution told before that is undone
     back = ([(index, first) for index, clause in enumerate(clauses)

@@ -66,6 +66,14 @@ class Phrase:
     # The words of one slot every match must fill, the least common such slot:
     # "im|am|is|was ... ill" is tried only on clauses that say "ill".
     anchor: frozenset[str] | None = None
+    # The words of every slot every match must fill (the anchor among them): a clause
+    # must hold a word of each, so "can't ~2 breathe" is not tried on a clause that
+    # says "can't" but nothing of breathing. Much cheaper than the regex search.
+    slots: tuple[frozenset[str], ...] = ()
+
+    def may_match(self, words: frozenset[str]) -> bool:
+        """Whether a clause of these words could match (a necessary test, not enough)."""
+        return all(not slot.isdisjoint(words) for slot in self.slots)
 
     @cached_property  # read for every phrase of every clause: worked out once
     def prefilter(self) -> frozenset[str] | None:
@@ -84,6 +92,7 @@ class PhraseCompiler:
         self._gap = default_gap
         self._frequent = frequent  # everyday words: a poor anchor
         self._class_cache: dict[str, tuple[str, frozenset[str]]] = {}
+        self._class_keys: dict[str, frozenset[str] | None] = {}
         self._expanding: set[str] = set()
 
     def compile(self, source: str) -> Phrase:
@@ -96,40 +105,68 @@ class PhraseCompiler:
             regex = re.compile(WORD_START + body)
         except re.error as exc:  # pragma: no cover - generated regexes are well formed
             raise PatternError(f"phrase {source!r} does not compile: {exc}") from exc
-        anchor = self._anchor(source)
+        slots = tuple(self._word_slots(source))
+        anchor = self._anchor(slots)
         needs_a_word = anchor is not None
         return Phrase(source, regex, words, needs_a_word,
-                      re.compile(body) if needs_a_word else None, anchor)
+                      re.compile(body) if needs_a_word else None, anchor, slots)
 
-    def _anchor(self, source: str) -> frozenset[str] | None:
+    def _anchor(self, slots: Sequence[frozenset[str]]) -> frozenset[str] | None:
         """Of the slots every match fills with a word, the one whose words are least
         everyday (then fewest): the cheapest sound test that a clause may match.
         None when no slot always holds a word (the phrase may match without one)."""
-        scored = [(len(words & self._frequent), len(words), words)
+        scored = [(self._everyday(words), len(words), words) for words in slots]
+        return min(scored, key=lambda t: t[:2])[2] if scored else None
+
+    def _word_slots(self, source: str) -> Iterator[frozenset[str]]:
+        """For each slot that cannot be skipped and always holds a word, the words one of
+        which every match of it holds: each alternative's own best key, not all its
+        words ("dolor de cabeza" keys on "cabeza", never on "de")."""
+        for slot in split_slots(source):
+            keys = self._slot_keys(slot)
+            if keys is not None:
+                yield keys
+
+    def _key(self, source: str) -> frozenset[str] | None:
+        """The least everyday of a sequence's word slots, or None if none always holds one."""
+        scored = [(self._everyday(words), len(words), words)
                   for words in self._word_slots(source)]
         return min(scored, key=lambda t: t[:2])[2] if scored else None
 
-    def _always_has_a_word(self, source: str) -> bool:
-        """Whether some slot that cannot be skipped always matches a word."""
-        return next(self._word_slots(source), None) is not None
+    def _everyday(self, words: frozenset[str]) -> int:
+        """How many of the words are everyday ones (or punctuation): a poor key."""
+        return sum(1 for w in words if w in self._frequent or not w[0].isalnum())
 
-    def _word_slots(self, source: str) -> Iterator[frozenset[str]]:
-        """The words of each slot that cannot be skipped and always matches a word."""
-        for slot in split_slots(source):
-            optional = len(slot) > 1 and slot.endswith("?")
-            if optional or _GAP_RE.fullmatch(slot) or slot in ("^", "$"):
-                continue
-            grouped = slot.startswith("(") and slot.endswith(")")
-            alternatives = (slot[1:-1] if grouped else slot).split("|")
-            if all(self._alternative_has_a_word(alt, grouped) for alt in alternatives):
-                yield frozenset(self._slot(slot, source)[1])
+    def _slot_keys(self, slot: str) -> frozenset[str] | None:
+        optional = len(slot) > 1 and slot.endswith("?")
+        if optional or _GAP_RE.fullmatch(slot) or slot in ("^", "$"):
+            return None
+        grouped = slot.startswith("(") and slot.endswith(")")
+        keys: set[str] = set()
+        for alt in (slot[1:-1] if grouped else slot).split("|"):
+            if grouped:
+                key = self._key(alt)
+            elif alt.startswith("@"):
+                key = self._class_key(alt[1:])
+            else:
+                key = frozenset({normalise_phrase(alt)})
+            if key is None:
+                return None  # this alternative may match without a word
+            keys |= key
+        return frozenset(keys)
 
-    def _alternative_has_a_word(self, alt: str, grouped: bool) -> bool:
-        if grouped:
-            return self._always_has_a_word(alt)
-        if alt.startswith("@"):
-            return all(self._always_has_a_word(item) for item in self._classes[alt[1:]])
-        return True  # a literal word
+    def _class_key(self, name: str) -> frozenset[str] | None:
+        if name not in self._class_keys:
+            keys: set[str] = set()
+            for item in self._classes[name]:
+                key = self._key(item)
+                if key is None:
+                    self._class_keys[name] = None
+                    break
+                keys |= key
+            else:
+                self._class_keys[name] = frozenset(keys)
+        return self._class_keys[name]
 
     def _sequence(self, source: str) -> tuple[str, frozenset[str]]:
         slots = split_slots(source)

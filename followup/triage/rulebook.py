@@ -348,6 +348,11 @@ def _typed_as_negation(word: str, negation: str) -> bool:
     return negation.startswith(word) or (word.endswith("nt") and negation.endswith("nt"))
 
 
+# A finding phrase in the word index: (finding, phrase, the phrase's other word slots, a
+# word of each of which the clause must also hold).
+IndexedPhrase = tuple[int, int, tuple[frozenset[str], ...]]
+
+
 @dataclass(frozen=True)
 class Rulebook:
     """A validated, compiled rulebook. Build it with `load_rulebook`."""
@@ -366,7 +371,7 @@ class Rulebook:
     weight: WeightRules | None = None
     by_key: Mapping[str, FindingRule] = field(init=False, repr=False)
     # word -> the (finding, phrase) positions that a clause holding the word may match
-    phrase_index: Mapping[str, tuple[tuple[int, int], ...]] = field(init=False, repr=False)
+    phrase_index: Mapping[str, tuple[IndexedPhrase, ...]] = field(init=False, repr=False)
     # (finding, phrase) positions to try on every clause: no word is sure to be in them
     unindexed: tuple[tuple[int, int], ...] = field(init=False, repr=False)
 
@@ -378,11 +383,12 @@ class Rulebook:
 
 
 def _phrase_index(findings: Sequence[FindingRule]) -> tuple[
-        dict[str, tuple[tuple[int, int], ...]], tuple[tuple[int, int], ...]]:
+        dict[str, tuple[IndexedPhrase, ...]], tuple[tuple[int, int], ...]]:
     """Each finding phrase under the words one of which a clause must hold for it to
     match (its prefilter), worked out once per rulebook: a clause then tries only the
-    phrases its own words point to, not every phrase of every finding."""
-    index: dict[str, list[tuple[int, int]]] = {}
+    phrases its own words point to, not every phrase of every finding, and of those
+    only the ones whose other slots it also fills."""
+    index: dict[str, list[IndexedPhrase]] = {}
     unindexed: list[tuple[int, int]] = []
     for i, rule in enumerate(findings):
         if rule.requires:
@@ -391,8 +397,9 @@ def _phrase_index(findings: Sequence[FindingRule]) -> tuple[
             if phrase.prefilter is None:
                 unindexed.append((i, j))
                 continue
+            others = tuple(slot for slot in phrase.slots if slot != phrase.prefilter)
             for word in phrase.prefilter:
-                index.setdefault(word, []).append((i, j))
+                index.setdefault(word, []).append((i, j, others))
     return {w: tuple(at) for w, at in index.items()}, tuple(unindexed)
 
 
@@ -528,10 +535,11 @@ class _Loader:
         except Exception as exc:  # pragma: no cover - parts compiled individually above
             raise self.fail(entry, f"cannot combine phrases: {exc}") from exc
         anchors = [p.prefilter for p in phrases if p.prefilter is not None]
+        anchor = (frozenset[str]().union(*anchors)
+                  if len(anchors) == len(phrases) and all(anchors) else None)
         return Phrase(entry, regex, frozenset().union(*(p.words for p in phrases)),
                       needs_a_word=all(p.needs_a_word for p in phrases), unanchored=unanchored,
-                      anchor=(frozenset[str]().union(*anchors)
-                              if len(anchors) == len(phrases) and all(anchors) else None))
+                      anchor=anchor, slots=(anchor,) if anchor is not None else ())
 
     # -- sections ---------------------------------------------------------------------------
 
