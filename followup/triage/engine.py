@@ -381,7 +381,7 @@ def _rule_matches(rule: FindingRule, index: int, clause: _Clause,
         phrase = rule.phrases[at]
         for first, last in _spans(phrase, clause):
             if vetoes is None:
-                vetoes = [span for p in rule.unless for span in _spans(p, clause)]
+                vetoes = [span for p in rule.unless for span in _cue_spans(p, clause)]
             if not any(a <= last and first <= b for a, b in vetoes):
                 yield _Match(rule, phrase, index, first, last)
             elif vetoed is not None and rule.level in ("emergency", "urgent"):

@@ -121,7 +121,7 @@ class PhraseCompiler:
     def _word_slots(self, source: str) -> Iterator[frozenset[str]]:
         """For each slot that cannot be skipped and always holds a word, the words one of
         which every match of it holds: each alternative's own best key, not all its
-        words ("dolor de cabeza" keys on "cabeza", never on "de")."""
+        words ("dolor de cabeza" keys on "dolor", never on "de")."""
         for slot in split_slots(source):
             keys = self._slot_keys(slot)
             if keys is not None:

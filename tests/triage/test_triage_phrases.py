@@ -118,17 +118,39 @@ def test_a_phrase_is_skipped_by_its_least_everyday_required_slot() -> None:
                               frequent=frozenset({"im", "am", "is", "was"}))
     assert compiler.compile("im|am|is|was ill").prefilter == {"ill"}
     assert compiler.compile("feeling? @fine").prefilter == {"fine", "ok"}  # optional: not an anchor
-    assert compiler.compile("(side effects|bad) ~ is").prefilter == {"side", "effects", "bad"}
+    # each alternative counts by its own key: a match of "side effects" holds "side"
+    assert compiler.compile("(side effects|bad) ~ is").prefilter == {"side", "bad"}
     assert compiler.compile("swollen? ~2 $").prefilter is None  # may match without a word
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def test_a_phrase_is_tried_only_where_every_required_slot_has_a_word() -> None:
+    """A class item made of several words keys on one of its least everyday words, so
+    "dolor de cabeza" is not tried on every clause that says "de"; and a clause must hold a word
+    of every slot, not only of the anchor's."""
+    compiler = PhraseCompiler({"head": ["dolor de cabeza", "jaqueca", "cabeza ~1 duele"]},
+                              default_gap=3, frequent=frozenset({"de", "me", "la"}))
+    phrase = compiler.compile("@head ~2 (muy|bien) fuerte")
+    assert phrase.slots == (frozenset({"dolor", "jaqueca", "cabeza"}), frozenset({"muy", "bien"}),
+                            frozenset({"fuerte"}))
+    assert phrase.prefilter == {"fuerte"}
+    assert phrase.may_match(_words("me duele la cabeza muy fuerte"))
+    assert not phrase.may_match(_words("la fiebre muy fuerte"))  # no head
+    assert not phrase.may_match(_words("dolor de cabeza fuerte"))  # no muy/bien
+
+
 def test_every_bundled_match_holds_a_word_of_its_prefilter() -> None:
-    """The skip is only sound if no match is ever skipped: checked on every labelled message."""
+    """The skip is only sound if no match is ever skipped: checked on every labelled message,
+    for the anchor and for every other required slot."""
     phrases, clauses = bundled_phrases_and_labelled_clauses()
     checked = 0
     for phrase in (p for p in phrases if p.prefilter):
         for clause in clauses:
             if anchored_spans(phrase, clause):
                 assert not phrase.prefilter.isdisjoint(clause.words), (phrase.source, clause.text)
+                assert phrase.may_match(clause.words), (phrase.source, clause.text)
                 checked += 1
     assert checked > 1000
