@@ -55,6 +55,7 @@ class Token:
     decimal: bool = False  # a number written with decimals ("37.5", "38,2")
 
 
+@lru_cache(maxsize=4096)  # per character of every message: the same few hundred recur
 def strip_accents(ch: str) -> str:
     """Lower-case one character and drop its diacritics ("Í" -> "i", "ñ" -> "n")."""
     decomposed = unicodedata.normalize("NFKD", ch.lower())
@@ -68,23 +69,30 @@ def _is_modifier(c: str) -> bool:
 
 def normalise(text: str) -> tuple[str, list[int]]:
     """Return the lower-cased, accent-free text and, per character, its offset in `text`."""
+    norm, offsets = _normalised(text)
+    return norm, list(offsets)
+
+
+# One message is normalised by its tokens and by the steps that read its folded text:
+# kept for the last few messages only, like `_tokens`.
+@lru_cache(maxsize=8)
+def _normalised(text: str) -> tuple[str, tuple[int, ...]]:
     text = text.translate(_APOSTROPHES)
     if text.isascii():
-        return text.lower(), list(range(len(text)))
+        return text.lower(), tuple(range(len(text)))
     chars: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
         for c in strip_accents(ch):
             chars.append(c)
             offsets.append(i)
-    return "".join(chars), offsets
+    return "".join(chars), tuple(offsets)
 
 
-@lru_cache(maxsize=8)
 def folded(text: str) -> str:
-    """`normalise(text)` without the offsets, kept for the few steps of one message's
-    reading that each look at its lower-cased, accent-free text."""
-    return normalise(text)[0]
+    """`normalise(text)` without the offsets, for the few steps of one message's reading
+    that each look at its lower-cased, accent-free text (worked out once per message)."""
+    return _normalised(text)[0]
 
 
 def normalise_phrase(text: str) -> str:
@@ -103,7 +111,7 @@ def tokenize(text: str) -> list[Token]:
 # Kept small on purpose: it serves one message, not a cache of all messages ever seen.
 @lru_cache(maxsize=8)
 def _tokens(text: str) -> tuple[Token, ...]:
-    norm, offsets = normalise(text)
+    norm, offsets = _normalised(text)
     tokens: list[Token] = []
     for m in _TOKEN_RE.finditer(norm):
         kind = next(k for k in _KINDS if m.group(k) is not None)
