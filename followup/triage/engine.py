@@ -108,6 +108,8 @@ class _Match:
     clause: int
     first: int
     last: int
+    # a red flag past the reach of the denial before it (`_reach_broken`): never denied
+    beyond_denial: bool = False
 
     @property
     def size(self) -> int:
@@ -338,10 +340,21 @@ def _find_matches(clauses: Sequence[_Clause], book: Rulebook,
     negated: list[_Match] = []
     # in the order of the rulebook, then of the clauses, then of the phrases: matches
     # of equal length and level keep that order (`_longest_first`)
-    for rule_at, clause_at, phrases in _candidates(clauses, book):
-        clause = clauses[clause_at]
-        for match in _rule_matches(book.findings[rule_at], clause_at, clause, phrases, vetoed):
-            (negated if _is_negated(match, *negation[clause_at], book) else plain).append(match)
+    found = [match for rule_at, clause_at, phrases in _candidates(clauses, book)
+             for match in _rule_matches(book.findings[rule_at], clause_at, clauses[clause_at],
+                                        phrases, vetoed)]
+    held = {(m.clause, i) for m in found for i in range(m.first, m.last + 1)}
+    # symptoms whose own words hold the denial ("not sleeping well", "no appetite"): it
+    # is theirs, and reaches no further ("no problems breathing" is no symptom)
+    denials = book.scope.negation_words
+    own = {(m.clause, i) for m in found
+           if m.rule.level != "ok" and not m.phrase.words.isdisjoint(denials)
+           for i in range(m.first, m.last + 1)}
+    for match in found:
+        if _reach_broken(match, clauses[match.clause], negation[match.clause], held, own,
+                         book):
+            match = replace(match, beyond_denial=True)
+        (negated if _is_negated(match, *negation[match.clause], book) else plain).append(match)
     kept = _longest_first(plain)
     taken = {(m.clause, i) for m in kept for i in range(m.first, m.last + 1)}
     for match in sorted(negated, key=lambda m: -m.size):
@@ -404,6 +417,34 @@ def _spans(phrase: Phrase, clause: _Clause) -> Iterator[tuple[int, int]]:
             pos = found.end()
         else:  # inside a word: a match may still start at a later word
             pos = start + 1
+
+
+def _reach_broken(match: _Match, clause: _Clause, negation: _Negation,
+                  held: set[tuple[int, int]], own: set[tuple[int, int]],
+                  book: Rulebook) -> bool:
+    """Whether a red flag denied only by a cue's forward reach lies past a word the
+    denial cannot reach over: not a bridge word ("don't have any", "no he tenido"), a
+    list joiner, a comma, or a word of another finding ("no fever chills or rash"); or
+    whether the cue is part of a finding of its own ("no appetite lips are swelling").
+    In a run-on ("not able to sleep chest hurts", "no tengo hambre se me hinchan los
+    labios") the cue denies what it stands beside, and a red flag after that counts:
+    when unsure, the higher level (safety rule 1)."""
+    bridge = book.scope.negation_bridge
+    cues, covered, ends = negation
+    if bridge is None or match.rule.level not in ("emergency", "urgent") \
+            or match.first not in covered or match.last in ends \
+            or any(match.first < a <= match.last for a, _ in cues):
+        return False
+    before = [cue for cue in cues if cue[1] < match.first]
+    if not before:
+        return False
+    first, last = max(before, key=lambda cue: cue[1])
+    if (match.clause, first) in own:
+        return True
+    tokens, joiners = clause.tokens, book.scope.list_joiners
+    return any(tokens[j].text not in bridge and tokens[j].text not in joiners
+               and tokens[j].text != SOFT and (match.clause, j) not in held
+               for j in range(last + 1, match.first))
 
 
 def _longest_first(matches: list[_Match]) -> list[_Match]:
@@ -518,7 +559,7 @@ def _continues_list(tokens: Sequence[Token], j: int, joiners: frozenset[str],
 
 def _is_negated(match: _Match, cues: Sequence[tuple[int, int]], covered: set[int],
                 ends: set[int], book: Rulebook) -> bool:
-    if not match.phrase.words.isdisjoint(book.scope.negation_words):
+    if match.beyond_denial or not match.phrase.words.isdisjoint(book.scope.negation_words):
         return False  # the negation is part of the symptom: "can't breathe", "no he orinado"
     if match.first in covered or match.last in ends:
         return True

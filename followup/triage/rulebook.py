@@ -215,6 +215,11 @@ class ScopeRules:
     # Said right after a finding, at the end of its stretch of the clause, these deny it:
     # "fiebre no tengo", "vómitos tampoco", "fever: none".
     negation_after: Phrase | None = None
+    # The words a denial reaches a red flag over ("don't have any chest pain", "no he
+    # tenido fiebre"). Any other word between them ends the reach: in the run-on "not
+    # able to sleep chest hurts" the "not" is the sleep's, and the chest pain counts.
+    # None: the reach is the window alone.
+    negation_bridge: frozenset[str] | None = None
 
 
 class Lexicon:
@@ -662,6 +667,7 @@ class _Loader:
                 neg, "answers_no", "negation", required=False)),
             window=self._int(neg, "window", "negation", default=4),
             negation_after=self._optional_cues(compiler, neg, "after", "negation"),
+            negation_bridge=(words(neg, "bridge", "negation") if "bridge" in neg else None),
         )
 
     def _temperature(self, data: Mapping[str, Any], keys: set[str]) -> TemperatureRules:

@@ -848,6 +848,33 @@ SCORES_TINGES_AND_NOT_EVEN = [
     ("tengo tres ronchitas en el brazo", "mild"),
 ]
 
+# A denial reaches what it stands beside, not a red flag told after it in a run-on
+# ("not able to sleep chest hurts": the "not" is the sleep's); lists and bridge words
+# still carry it ("no fever chills or rash", "don't have any chest pain"). And the
+# sixth session's first round: water for urine, a mouth pulled to one side, breathless
+# at the least effort, a headache stronger each day, a blow told across commas.
+DENIALS_THAT_STOP_AND_OLD_WORDS = [
+    ("not able to sleep chest hurts", "emergency"),
+    ("no energy at all chest feels tight", "emergency"),
+    ("not eating much lips getting puffy", "urgent"),
+    ("I don't have any chest pain", "ok"),
+    ("no fever chills or rash", "ok"),
+    ("didn't actually pass out, just tired", "mild"),
+    ("hardly passing any water, only dribbles", "urgent"),
+    ("there was blood in my water this morning", "urgent"),
+    ("his mouth went over to one side at lunch", "emergency"),
+    ("headache getting more and more strong each day", "urgent"),
+    ("headache came on out of nowhere, like being hit with a hammer, worst ever", "emergency"),
+    ("no puedo dormir me duele el pecho", "emergency"),
+    ("no tengo hambre se me hinchan los labios", "urgent"),
+    ("no he tenido dolor de pecho", "ok"),
+    ("sin fiebre, sin hinchazón, sin problemas para respirar", "ok"),
+    ("se le torció la boca para un lado", "emergency"),
+    ("me agito subiendo dos escalones", "emergency"),
+    ("ayer estaba bien pero hoy me falta el aire", "emergency"),
+    ("dolor de cabeza de golpe, como un martillazo, el peor de mi vida", "emergency"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -914,6 +941,7 @@ FAMILIES = {
     "well_and_weary_in_everyday_words": WELL_AND_WEARY_IN_EVERYDAY_WORDS,
     "weights_lists_and_baselines": WEIGHTS_LISTS_AND_BASELINES,
     "scores_tinges_and_not_even": SCORES_TINGES_AND_NOT_EVEN,
+    "denials_that_stop_and_old_words": DENIALS_THAT_STOP_AND_OLD_WORDS,
 }
 
 
