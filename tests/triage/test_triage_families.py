@@ -875,6 +875,28 @@ DENIALS_THAT_STOP_AND_OLD_WORDS = [
     ("dolor de cabeza de golpe, como un martillazo, el peor de mi vida", "emergency"),
 ]
 
+# What the second reader caught in round 5 and the rules lacked, in words of our own:
+# an airway that closes, a chest "a bit tight", a cough that brings up pink froth, food
+# brought back up, a straw to breathe through, legs that give on standing, a chest that
+# whistles, one side gone numb, one eye gone dark, kilos "cogidos".
+WHAT_THE_SECOND_READER_CAUGHT = [
+    ("feels like my airway is closing up", "emergency"),
+    ("my chest has been a bit tight since lunch", "emergency"),
+    ("coughing up pinkish frothy stuff tonight", "emergency"),
+    ("bad headache and I keep bringing up my dinner", "urgent"),
+    ("breathing is like pulling air through a straw", "emergency"),
+    ("drank my juice through a straw, feeling fine", "ok"),
+    ("legs go shaky whenever I stand up, have to sit again", "urgent"),
+    ("peed only once since yesterday", "urgent"),
+    ("there is some pink in my pee", "urgent"),
+    ("he talks nonsense since this morning", "emergency"),
+    ("el niño está silbando del pecho", "emergency"),
+    ("se le durmió todo el lado derecho de la cara", "emergency"),
+    ("de repente no veo nada de un ojo", "emergency"),
+    ("he cogido 3 kilos en dos días", "urgent"),
+    ("me duele la cabeza y ya guacareó dos veces", "urgent"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -942,6 +964,7 @@ FAMILIES = {
     "weights_lists_and_baselines": WEIGHTS_LISTS_AND_BASELINES,
     "scores_tinges_and_not_even": SCORES_TINGES_AND_NOT_EVEN,
     "denials_that_stop_and_old_words": DENIALS_THAT_STOP_AND_OLD_WORDS,
+    "what_the_second_reader_caught": WHAT_THE_SECOND_READER_CAUGHT,
 }
 
 
