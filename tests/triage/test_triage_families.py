@@ -897,6 +897,24 @@ WHAT_THE_SECOND_READER_CAUGHT = [
     ("me duele la cabeza y ya guacareó dos veces", "urgent"),
 ]
 
+# Round 6 (read after its first pass): a mouth "gone down" on one side is no swelling
+# gone down; half the face gone numb; Scots "watter" and "ma"; hardly been to the loo;
+# giddiness on rising; "strike" is never "stroke"; a headache that "se fue y volvió" is
+# no faint.
+DROOPS_STRIKES_AND_SCOTS = [
+    ("she says I was talking rubbish and my mouth has gone down on one side", "emergency"),
+    ("my lip came down on the left side this morning", "emergency"),
+    ("the swelling in my hand has gone down, feeling fine", "ok"),
+    ("his watter is awfy dark the day", "urgent"),
+    ("hardly been to the toilet since yesterday", "urgent"),
+    ("giddiness when getting up from the chair, nearly fell", "urgent"),
+    ("furious about the train strike but feeling fine", "ok"),
+    ("se me adormeció la mitad de la cara", "emergency"),
+    ("la pierna derecha no la puedo mover", "emergency"),
+    ("el dolor de cabeza se fue y volvió, leve", "mild"),
+    ("se me fue todo y desperté en el piso", "emergency"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -965,6 +983,7 @@ FAMILIES = {
     "scores_tinges_and_not_even": SCORES_TINGES_AND_NOT_EVEN,
     "denials_that_stop_and_old_words": DENIALS_THAT_STOP_AND_OLD_WORDS,
     "what_the_second_reader_caught": WHAT_THE_SECOND_READER_CAUGHT,
+    "droops_strikes_and_scots": DROOPS_STRIKES_AND_SCOTS,
 }
 
 
