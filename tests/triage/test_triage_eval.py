@@ -106,7 +106,10 @@ BLIND_BATCHES = [
                           ("bq", "BQ: 99.2 %, 1 of 120 missed, 2 emergencies of 60 lower, "
                                  "on main"),
                           ("br", "BR: 100 %, none missed, on main"),
-                          ("bs", "BS: 99.2 %, 1 of 120 missed, on main"))),
+                          ("bs", "BS: 99.2 %, 1 of 120 missed, on main"),
+                          ("bt", "BT: 99.2 %, 1 of 120 missed, after learning from BL to BS"),
+                          ("bu", "BU: 100 %, none missed, after learning from BL to BS"),
+                          ("bw", "BW: 100 %, none missed, after learning from BL to BS"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -126,7 +129,7 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
 
 @pytest.mark.parametrize(("name", "left", "exact"), [
     ("ab", 3, 0.95), ("ad", 2, 0.95), ("at", 2, 0.95), ("bb", 6, 0.95), ("bd", 3, 0.95),
-    ("bm", 8, 0.94), ("bo", 6, 0.93)])
+    ("bm", 8, 0.94), ("bo", 6, 0.93), ("bv", 5, 0.94)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -143,9 +146,10 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     A rule for any one of them alone would fit the batch, not the kind; the bound keeps
     them from growing.
 
-    BM (older adults and their carers) and BO (asked to be hard), of the sixth session,
-    mostly raise a relative's illness told beside the patient said to be well in the
-    third person ("Grandma is her usual self; Grandpa had chest pains"). Which of two
+    BM (older adults and their carers) and BO and BV (asked to be hard), of the sixth
+    session, mostly raise a relative's illness told beside the patient said to be well
+    in the third person ("Grandma is her usual self; Grandpa had chest pains"), or a
+    past episode told as over in words the rules do not take as over. Which of two
     relatives is the patient is not in the words, so those stay for a person to read
     rather than be set aside (a missed patient's chest pain costs more than a page)."""
     cases = _cases(HERE / f"cases_blind_2026_12_01_{name}.jsonl")

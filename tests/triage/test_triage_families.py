@@ -913,6 +913,12 @@ DROOPS_STRIKES_AND_SCOTS = [
     ("la pierna derecha no la puedo mover", "emergency"),
     ("el dolor de cabeza se fue y volvió, leve", "mild"),
     ("se me fue todo y desperté en el piso", "emergency"),
+    # confusion told by what a carer sees (the second reader's catch in an earlier test,
+    # which it lost when round 6 was learned: the rules read it now)
+    ("mum seems lost in her own house and put the kettle in the fridge", "emergency"),
+    ("dad is wandering around the house not knowing where he is", "emergency"),
+    ("puso el celular en el refri y no sabe qué día es", "emergency"),
+    ("put the leftovers in the fridge, feeling fine", "ok"),
 ]
 
 FAMILIES = {
