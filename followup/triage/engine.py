@@ -343,17 +343,9 @@ def _find_matches(clauses: Sequence[_Clause], book: Rulebook,
     found = [match for rule_at, clause_at, phrases in _candidates(clauses, book)
              for match in _rule_matches(book.findings[rule_at], clause_at, clauses[clause_at],
                                         phrases, vetoed)]
-    held = {(m.clause, i) for m in found for i in range(m.first, m.last + 1)}
-    # symptoms whose own words hold the denial ("not sleeping well", "no appetite"): it
-    # is theirs, and reaches no further ("no problems breathing" is no symptom)
-    denials = book.scope.negation_words
-    own = {(m.clause, i) for m in found
-           if m.rule.level != "ok" and not m.phrase.words.isdisjoint(denials)
-           for i in range(m.first, m.last + 1)}
+    if book.scope.negation_bridge is not None and any(cues for cues, _, _ in negation):
+        found = _beyond_denials(found, clauses, negation, book)  # only where a denial is
     for match in found:
-        if _reach_broken(match, clauses[match.clause], negation[match.clause], held, own,
-                         book):
-            match = replace(match, beyond_denial=True)
         (negated if _is_negated(match, *negation[match.clause], book) else plain).append(match)
     kept = _longest_first(plain)
     taken = {(m.clause, i) for m in kept for i in range(m.first, m.last + 1)}
@@ -419,6 +411,21 @@ def _spans(phrase: Phrase, clause: _Clause) -> Iterator[tuple[int, int]]:
             pos = start + 1
 
 
+def _beyond_denials(found: list[_Match], clauses: Sequence[_Clause],
+                    negation: Sequence[_Negation], book: Rulebook) -> list[_Match]:
+    """The matches, those past the reach of the denial before them marked so."""
+    held = {(m.clause, i) for m in found for i in range(m.first, m.last + 1)}
+    # symptoms whose own words hold the denial ("not sleeping well", "no appetite"): it
+    # is theirs, and reaches no further ("no problems breathing" is no symptom)
+    denials = book.scope.negation_words
+    own = {(m.clause, i) for m in found
+           if m.rule.level != "ok" and not m.phrase.words.isdisjoint(denials)
+           for i in range(m.first, m.last + 1)}
+    return [replace(m, beyond_denial=True)
+            if _reach_broken(m, clauses[m.clause], negation[m.clause], held, own, book) else m
+            for m in found]
+
+
 def _reach_broken(match: _Match, clause: _Clause, negation: _Negation,
                   held: set[tuple[int, int]], own: set[tuple[int, int]],
                   book: Rulebook) -> bool:
@@ -480,8 +487,7 @@ def _longest_first(matches: list[_Match]) -> list[_Match]:
 
 def _cue_spans(phrase: Phrase, clause: _Clause) -> list[tuple[int, int]]:
     """A cue list's matches; none without running it when the clause has none of its words."""
-    if phrase.prefilter is not None and not (
-            phrase.may_match(clause.words) and not phrase.prefilter.isdisjoint(clause.words)):
+    if not phrase.may_match(clause.words):
         return []
     return list(_spans(phrase, clause))
 

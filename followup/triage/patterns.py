@@ -72,8 +72,11 @@ class Phrase:
     slots: tuple[frozenset[str], ...] = ()
 
     def may_match(self, words: frozenset[str]) -> bool:
-        """Whether a clause of these words could match (a necessary test, not enough)."""
-        return all(not slot.isdisjoint(words) for slot in self.slots)
+        """Whether a clause of these words could match (a necessary test, not enough):
+        it holds a word of the prefilter and of every slot."""
+        prefilter = self.prefilter
+        return prefilter is None or (not prefilter.isdisjoint(words) and all(
+            not slot.isdisjoint(words) for slot in self.slots))
 
     @cached_property  # read for every phrase of every clause: worked out once
     def prefilter(self) -> frozenset[str] | None:
@@ -129,9 +132,7 @@ class PhraseCompiler:
 
     def _key(self, source: str) -> frozenset[str] | None:
         """The least everyday of a sequence's word slots, or None if none always holds one."""
-        scored = [(self._everyday(words), len(words), words)
-                  for words in self._word_slots(source)]
-        return min(scored, key=lambda t: t[:2])[2] if scored else None
+        return self._anchor(tuple(self._word_slots(source)))
 
     def _everyday(self, words: frozenset[str]) -> int:
         """How many of the words are everyday ones (or punctuation): a poor key."""

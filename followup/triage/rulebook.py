@@ -375,7 +375,7 @@ class Rulebook:
     history: HistoryRules = field(default_factory=HistoryRules)
     weight: WeightRules | None = None
     by_key: Mapping[str, FindingRule] = field(init=False, repr=False)
-    # word -> the (finding, phrase) positions that a clause holding the word may match
+    # word -> the (finding, phrase, other slots) that a clause holding the word may match
     phrase_index: Mapping[str, tuple[IndexedPhrase, ...]] = field(init=False, repr=False)
     # (finding, phrase) positions to try on every clause: no word is sure to be in them
     unindexed: tuple[tuple[int, int], ...] = field(init=False, repr=False)
@@ -667,8 +667,20 @@ class _Loader:
                 neg, "answers_no", "negation", required=False)),
             window=self._int(neg, "window", "negation", default=4),
             negation_after=self._optional_cues(compiler, neg, "after", "negation"),
-            negation_bridge=(words(neg, "bridge", "negation") if "bridge" in neg else None),
+            negation_bridge=self._bridge(neg),
         )
+
+    def _bridge(self, neg: Mapping[str, Any]) -> frozenset[str] | None:
+        """`[negation] bridge`: single words, since the reach is read token by token (a
+        phrase in it would never match, and the denial would stop short in silence)."""
+        if "bridge" not in neg:
+            return None
+        found = {normalise_phrase(w) for w in self._per_language(neg, "bridge", "negation")}
+        phrases = sorted(w for w in found if not w or " " in w)
+        if phrases:
+            raise self.fail("negation", f"bridge: one word each, not {phrases}")
+        self.vocabulary |= found
+        return frozenset(found)
 
     def _temperature(self, data: Mapping[str, Any], keys: set[str]) -> TemperatureRules:
         entry = "temperature"

@@ -10,7 +10,7 @@ message is raised (see `followup.triage.triage`); it never lowers anything.
 Reproducible: the features are computed here, the model is fitted by scikit-learn's
 deterministic liblinear solver on the shipped file, and nothing is downloaded or
 unpickled. It is fitted once per process (`default_reader`, cached) in a few seconds
-(6 s with the import on 12,844 messages, on a slow machine; the server fits it in the
+(6.5 s with the import on 15,724 messages, on a slow machine; the server fits it in the
 background at start, see `warm_up`); reading a message is a few dictionary look-ups (no
 scikit-learn at read time), so the whole reading stays fast.
 

@@ -424,3 +424,28 @@ def test_two_weights_read_as_a_gain(tmp_path: Path) -> None:
     with pytest.raises(RulebookError, match=r"weight: 'gain_kg' and 'gain_lb' must be above 0"):
         load_rulebook(write(tmp_path, finding(), extra=WEIGHT.replace("gain_kg = 2.0",
                                                                       "gain_kg = 0")))
+
+
+def _with_bridge(tmp_path: Path, en: str) -> Path:
+    path = write(tmp_path, finding())
+    text = path.read_text(encoding="utf-8").replace(
+        'list_joiners.en = ["or"]', f'bridge.en = {en}\nbridge.es = ["tengo"]\n'
+                                    'list_joiners.en = ["or"]')
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_bridge_stops_a_denial_at_a_word_it_lacks(tmp_path: Path) -> None:
+    """Without `[negation] bridge` a denial reaches its window; with one, only over
+    its words: "no sleep my calf is swollen" is the sleep denied, and a swollen calf."""
+    without = load_rulebook(write(tmp_path, finding()))
+    assert triage("no sleep my calf is swollen", rulebook=without).level == "ok"
+    book = load_rulebook(_with_bridge(tmp_path, '["my", "any"]'))
+    assert triage("no sleep my calf is swollen", rulebook=book).level == "urgent"
+    assert triage("no leg swollen", rulebook=book).level == "ok"
+    assert triage("no any calf swollen", rulebook=book).level == "ok"  # over its words
+
+
+def test_a_bridge_of_several_words_is_refused_by_name(tmp_path: Path) -> None:
+    with pytest.raises(RulebookError, match=r"negation.*bridge: one word each, not \['at all'\]"):
+        load_rulebook(_with_bridge(tmp_path, '["my", "at all"]'))
