@@ -92,6 +92,9 @@ class Others:
     children: frozenset[str] = frozenset()
     # The writer set against the one before in so many words: "no symptoms myself".
     contrast: tuple[str, ...] = ()
+    # Alone as the first clause, these acknowledge or open a story ("OK so my brother
+    # dropped out cold"): they say nothing of how the writer is.
+    says_little: frozenset[str] = frozenset()
 
     def named_in(self, text: str) -> bool:
         """Cheap test before tokenising: does the text name a pet or a relative?"""
@@ -225,7 +228,7 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
                         words_of("well"), words_of("well_openers"), words_of("negations"),
                         phrases_of("not_me_at_end"), words_of("other_words"),
                         words_of("describers"), words_of("third_person"), children,
-                        phrases_of("contrast"))
+                        phrases_of("contrast"), words_of("says_little"))
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "

@@ -595,7 +595,7 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
                     continue
                 if any((index, first) < spot for spot in back):
                     continue  # "stopped and it eased, but it's back now"
-                if _cue_is_live(first, index, neg + partial, matches):
+                if _cue_is_live(first, index, neg, matches, partial):
                     resolved |= _resolution_targets(matches, clauses, index, first, last,
                                                     either, book)
     # only symptoms are over: "breathing fine now" is no resolution of "breathing fine"
@@ -647,9 +647,16 @@ def _ends_its_thought(clause: _Clause, last: int, book: Rulebook) -> bool:
 
 
 def _cue_is_live(first: int, index: int, neg: Sequence[tuple[int, int]],
-                 matches: Sequence[_Match]) -> bool:
-    """"hasn't gone away" is not a resolution; neither is a cue inside a finding."""
+                 matches: Sequence[_Match],
+                 partial: Sequence[tuple[int, int]] = ()) -> bool:
+    """"hasn't gone away" is not a resolution; neither is "a bit better" nor a cue
+    inside a finding. A partial word says so of the cue only when no finding stands
+    between them: "little rash went away overnight" is over."""
     if any(first - 2 <= b < first for _, b in neg):
+        return False
+    if any(first - 2 <= b < first and not any(
+            m.clause == index and b < m.first and m.last < first for m in matches)
+            for _, b in partial):
         return False
     return not any(m.clause == index and m.first <= first <= m.last and m.rule.level != "ok"
                    for m in matches)

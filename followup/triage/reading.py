@@ -361,7 +361,7 @@ def _says_well(clauses: Sequence[tuple[str | None, list[Token]]], rules: Others)
             continue
         if not writer.isdisjoint(said) or (index == 0 and said[0] in rules.well_openers):
             return True
-        if index == 0 and all(w in rules.well for w in said):
+        if index == 0 and all(w in rules.well and w not in rules.says_little for w in said):
             return True  # "Fine. Husband has the flu though": a first word that says it
     return False
 
@@ -378,9 +378,13 @@ def _treatment_of_another(clauses: Sequence[tuple[str | None, list[Token]]],
         said = set(words)
         if said.isdisjoint(rules.treatment) or not said.isdisjoint(writer):
             continue
+        # "Dad (not the patient, that's me)": a treatment word denied ties no one
+        named = [k for k, w in enumerate(words) if w in rules.treatment
+                 and rules.negations.isdisjoint(words[max(0, k - 2):k])]
+        if not named:
+            continue
         # "does that matter for my next infusion?": the writer's own treatment
-        if all(w not in rules.treatment or own.isdisjoint(words[max(0, k - 2):k])
-               for k, w in enumerate(words)):
+        if all(own.isdisjoint(words[max(0, k - 2):k]) for k in named):
             return True
     return False
 

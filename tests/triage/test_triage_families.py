@@ -921,6 +921,29 @@ DROOPS_STRIKES_AND_SCOTS = [
     ("put the leftovers in the fridge, feeling fine", "ok"),
 ]
 
+# Round 8: a partial word that belongs to the finding, not to its end; a story opened
+# with "OK so"; a treatment in voice-to-text or by brand; a squeeze told as it happens;
+# bills and chores that "give" a heart attack; friends in other words.
+OPENERS_SQUEEZES_AND_BILLS = [
+    ("ok. small rash went away by the morning", "ok"),
+    ("a bit of a headache, a little better now", "mild"),
+    ("OK so my dad stood up and went out cold for a minute, he had his gamma globulin monday",
+     "emergency"),
+    ("okay so my sister dropped out cold for a minute, she had the immune glob you lend friday",
+     "emergency"),
+    ("so my wife had her Privigen on tuesday and she is wheezing, I'm fine", "emergency"),
+    ("me anda apretando el pecho desde la mañana", "emergency"),
+    ("siento que me aprietan el pecho cuando camino", "emergency"),
+    ("the tax return is giving me a heart attack haha, otherwise feeling fine", "ok"),
+    ("el recibo del agua me dio un infarto jaja, yo bien", "ok"),
+    ("my buddy had a clot last year so I keep checking my legs, I'm fine", "ok"),
+    ("mi cuate tuvo un coágulo y por eso me checo las piernas, yo estoy bien", "ok"),
+    ("totally wore out today, slept all afternoon", "mild"),
+    ("le salió un rashito en el cachete, chiquito", "mild"),
+    ("el brazo amoratado donde me pusieron la aguja", "mild"),
+    ("a sair heid since this morning", "mild"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -990,6 +1013,7 @@ FAMILIES = {
     "denials_that_stop_and_old_words": DENIALS_THAT_STOP_AND_OLD_WORDS,
     "what_the_second_reader_caught": WHAT_THE_SECOND_READER_CAUGHT,
     "droops_strikes_and_scots": DROOPS_STRIKES_AND_SCOTS,
+    "openers_squeezes_and_bills": OPENERS_SQUEEZES_AND_BILLS,
 }
 
 
