@@ -95,6 +95,14 @@ class Others:
     # Alone as the first clause, these acknowledge or open a story ("OK so my brother
     # dropped out cold"): they say nothing of how the writer is.
     says_little: frozenset[str] = frozenset()
+    # Words that say someone died: whoever they are, they are not the patient writing
+    # ("mi padre murió de una embolia, yo me encuentro perfectamente").
+    died: tuple[str, ...] = ()
+
+    @property
+    def writer(self) -> frozenset[str]:
+        """The words that put the writer in a clause ("I", "yo", "estoy"; not "my")."""
+        return self.first_person - self.possessives
 
     def named_in(self, text: str) -> bool:
         """Cheap test before tokenising: does the text name a pet or a relative?"""
@@ -217,8 +225,9 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
             return frozenset(phrases_of(name))
         pets, relatives = words_of("pets"), words_of("relatives")
         children = words_of("children")
+        died = phrases_of("died")
         mentions = re.compile(r"\b(?:" + "|".join(
-            re.escape(w) for w in sorted(pets | relatives | children)) + r")s?\b")  # "husband's"
+            re.escape(w) for w in sorted(pets | relatives | children | set(died))) + r")s?\b")
         acquaintances = words_of("acquaintances")
         if not acquaintances <= relatives:
             raise RulebookError(f"{file.name}: others.acquaintances: not among relatives: "
@@ -228,7 +237,7 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
                         words_of("well"), words_of("well_openers"), words_of("negations"),
                         phrases_of("not_me_at_end"), words_of("other_words"),
                         words_of("describers"), words_of("third_person"), children,
-                        phrases_of("contrast"), words_of("says_little"))
+                        phrases_of("contrast"), words_of("says_little"), died)
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "

@@ -1100,7 +1100,7 @@ def _trend(found: Sequence[Finding], where: dict[str, int], clauses: Sequence[_C
     symptoms = [f for f in found if f.level != "ok"]
     if not history and not any(f.level == "mild" for f in symptoms) and (symptoms or found):
         return []  # nothing to compare with and nothing to explain
-    worse = _live_cues(rules.worse, clauses, book)
+    worse = _live_cues(rules.worse, clauses, book, rules.milder)
     prior: dict[str, PriorFinding] = {}
     for p in sorted(history, key=lambda p: p.at):
         if p.level in ("emergency", "urgent", "mild"):
@@ -1186,9 +1186,10 @@ def _label(book: Rulebook, key: str) -> str:
     return key.replace("_", " ")
 
 
-def _live_cues(phrase: Phrase | None, clauses: Sequence[_Clause],
-               book: Rulebook) -> list[tuple[int, int, int]]:
-    """(clause, first, last) of trend cues that are not negated ("not worse", "no peor")."""
+def _live_cues(phrase: Phrase | None, clauses: Sequence[_Clause], book: Rulebook,
+               milder: Phrase | None = None) -> list[tuple[int, int, int]]:
+    """(clause, first, last) of trend cues that are not negated ("not worse", "no peor")
+    nor part of a comparison with a worse time before (`milder`: "I've had worse")."""
     if phrase is None:
         return []
     out = []
@@ -1198,8 +1199,10 @@ def _live_cues(phrase: Phrase | None, clauses: Sequence[_Clause],
             continue
         neg = _negation_cues(clause, book)
         covered = _negated_positions(clause, neg, book)  # "no es el peor de mi vida"
+        compared = _cue_spans(milder, clause) if milder is not None else []
         for first, last in spans:
-            if first not in covered and not any(first - 2 <= b < first for _, b in neg):
+            if first not in covered and not any(first - 2 <= b < first for _, b in neg) \
+                    and not any(a <= last and first <= b for a, b in compared):
                 out.append((index, first, last))
     return out
 

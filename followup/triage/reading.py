@@ -34,7 +34,7 @@ from .text import Token, tokenize
 RED_FLAGS = ("emergency", "urgent")
 # "my dog is sick and my chest hurts"; "a guy who had a stroke lol anyway I'm fine"
 _CLAUSE_WORDS = frozenset({"but", "and", "pero", "y", "anyway", "anyways", "who", "whose",
-                           "que", "quien", "so", "though", "tho"})
+                           "que", "quien", "so", "though", "tho", "because", "porque"})
 _JOINERS = frozenset({"and", "y"})
 # A clause they open tells of the noun just before: "my neighbour who fainted".
 _RELATIVE_PRONOUNS = frozenset({"who", "whose", "que", "quien"})
@@ -78,7 +78,8 @@ def read(text: str, lang: str | None, book: Rulebook, choices: ChoiceBook,
     else:
         result = analyse(rest, lang, book, None if picked is not None else question, history)
     if elsewhere:
-        result = _about_others(result, elsewhere, asks_a_person(rest, book))
+        result = _about_others(result, elsewhere, asks_a_person(rest, book)
+                               or _tells_a_death(elsewhere, choices.others))
     if picked is not None:
         result = _with_choices(result, picked, numbered, choices, book)
     if result.level in RED_FLAGS:
@@ -265,9 +266,10 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
         return text, []
     tokens = tokenize(text)
     words = {t.text for t in tokens if t.kind == "word"}
-    if all(_who(w, rules) is None for w in words):
-        return text, []
     norm = " " + " ".join(t.text for t in tokens if t.kind == "word") + " "
+    if all(_who(w, rules) is None for w in words) \
+            and not any(f" {p} " in norm for p in rules.died):
+        return text, []
     clauses = _clauses(tokens)
     at_end = any(norm.endswith(f" {p} ") for p in rules.not_me_at_end)
     # set against the one before in so many words: a child is not the patient then
@@ -312,7 +314,10 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
             theirs = who is not None and someone and subject is not None \
                 and not _mine_after(said[said.index(subject) + 1:], rules)
         if not theirs:
-            theirs = _another(said, rules)
+            # "my father died of a clot"; but "asking for his brother who passed away"
+            # tells of the one asking, and is read as a whole
+            theirs = _another(said, rules) or (
+                _died(said, rules) and (opener not in _RELATIVE_PRONOUNS or previous))
         if not theirs:
             theirs = _named_as_theirs(said, rules, denied)
         previous = theirs
@@ -336,6 +341,24 @@ def _another(said: Sequence[str], rules: Others) -> bool:
     who = _who(said[i + 1], rules)
     return who is not None and (who in rules.relatives or who in rules.children) \
         and not _mine_after(said[i + 2:], rules)
+
+
+def _tells_a_death(blanked: Sequence[str], rules: Others | None) -> bool:
+    """A death told in what was set aside: with nothing of the patient's, a person
+    reads it ("please stop texting, my mother passed away last month")."""
+    if rules is None or not rules.died:
+        return False
+    told = f" {' '.join(t.text for b in blanked for t in tokenize(b) if t.kind == 'word')} "
+    return any(f" {words} " in told for words in rules.died)
+
+
+def _died(said: Sequence[str], rules: Others) -> bool:
+    """A clause that tells of a death is not the patient's, who is writing: "my father died
+    of a clot", "mi padre murió de una embolia" ("I nearly died" is the writer's own)."""
+    if not rules.died or not rules.writer.isdisjoint(said):
+        return False
+    told = f" {' '.join(said)} "
+    return any(f" {words} " in told for words in rules.died)
 
 
 def _mine_after(said: Sequence[str], rules: Others) -> bool:

@@ -142,6 +142,8 @@ class TrendRules:
     # A mild finding told as worse within one message, with nothing on record, becomes
     # this finding where the policy names the worsening itself ("worsening headache").
     told_worse: Mapping[str, str] = field(default_factory=dict)
+    # "I've had worse": a `worse` cue inside one of these compares, it tells no worsening
+    milder: Phrase | None = None
 
 
 @dataclass(frozen=True)
@@ -900,7 +902,7 @@ class _Loader:
         if not table:
             return TrendRules()
         entry = "trend"
-        unknown = set(table) - {"worse", "again", "escalate_to", "told_worse"}
+        unknown = set(table) - {"worse", "again", "escalate_to", "told_worse", "milder"}
         if unknown:
             raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
         told_worse = table.get("told_worse", {})
@@ -917,6 +919,7 @@ class _Loader:
             told_worse=dict(told_worse),
             worse=self._optional_cues(compiler, table, "worse", entry),
             again=self._optional_cues(compiler, table, "again", entry),
+            milder=self._optional_cues(compiler, table, "milder", entry),
             escalate_to=self._level_name(table.get("escalate_to", "urgent"),
                                          f"{entry}.escalate_to", ("emergency", "urgent")),
         )

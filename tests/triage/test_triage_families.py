@@ -944,6 +944,33 @@ OPENERS_SQUEEZES_AND_BILLS = [
     ("a sair heid since this morning", "mild"),
 ]
 
+# Round 9: a stroke sign that passed is still an emergency (a mini-stroke), and sight
+# told as "gone" is lost, not over; a headache that builds; "I've had worse" compares; a
+# bare "no" after a symptom denies it; a death is someone else's; a rash that is
+# everywhere "now"; over on a weekday, worn off, passed; asked "if one day"; another
+# person to ring instead.
+PASSED_SIGNS_DEATHS_AND_WEEKDAYS = [
+    ("my left eye went dark for a few minutes then came back, feel ok now", "emergency"),
+    ("all of a sudden I couldn't see out of my right eye, it went blurry then gone", "emergency"),
+    ("se me durmió medio lado de la cara un rato pero ya se me pasó", "emergency"),
+    ("la boca se me cayó de un lado esta mañana", "emergency"),
+    ("this headache has been building up since Monday", "urgent"),
+    ("sore head this morning, I've had worse after these drips", "mild"),
+    ("dolor de cabeza, pero he tenido peores", "mild"),
+    ("chills no, just a bit tired", "mild"),
+    ("fiebre no, solo cansancio", "mild"),
+    ("my grandad died of a clot so I worry, but I feel grand", "ok"),
+    ("mi abuela falleció de un infarto y me da miedo, pero yo estoy bien", "ok"),
+    ("please stop the texts, my husband passed away last week", "unclear"),
+    ("a few spots on my arm this morning, now they're everywhere", "urgent"),
+    ("unas ronchitas ayer, hoy ya por todo el cuerpo", "urgent"),
+    ("had a bad headache on Sunday but it went away Monday, fine since", "ok"),
+    ("the achy feeling wore off after a day", "ok"),
+    ("if one day I get chest pain should I call 911 or you?", "unclear"),
+    ("si algún día me falta el aire, ¿a quién llamo?", "unclear"),
+    ("can my daughter call you instead, she speaks better English", "unclear"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1014,6 +1041,7 @@ FAMILIES = {
     "what_the_second_reader_caught": WHAT_THE_SECOND_READER_CAUGHT,
     "droops_strikes_and_scots": DROOPS_STRIKES_AND_SCOTS,
     "openers_squeezes_and_bills": OPENERS_SQUEEZES_AND_BILLS,
+    "passed_signs_deaths_and_weekdays": PASSED_SIGNS_DEATHS_AND_WEEKDAYS,
 }
 
 
