@@ -130,6 +130,9 @@ class ChoiceBook:
     numbers_only: frozenset[str] = frozenset()
     # What a count is of: "0 days", "0 veces" are no answer to the list.
     counted: frozenset[str] = frozenset()
+    # The patient's own grading of what they report as mild ("not bad", "leve"): see
+    # `reading.second_may_read`. Phrases of words, matched whole.
+    graded_mild: tuple[str, ...] = ()
 
     def acknowledges(self, text: str, question: str | None) -> bool:
         """Whether `text` is only an acknowledgement sent to a question that asks for
@@ -257,6 +260,7 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
         denied=word_list("denied"),
         affirmed=word_list("affirmed"),
         counted=word_list("counted"),
+        graded_mild=tuple(sorted(word_list("graded_mild"))),
         topics=topics,
     )
 

@@ -303,6 +303,13 @@ def _told_with(tokens: Sequence[Token], i: int, words: frozenset[str]) -> bool:
 def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules) -> str:
     token = tokens[i]
     assert token.value is not None
+    around = tokens[max(0, i - rules.window): i + rules.window + 1]
+    if rules.oxygen_words and 50 <= token.value <= 100 and token.unit in (None, "%") \
+            and any(t.text in rules.oxygen_words for t in around):
+        # "sats on my home oximeter 89%": an oxygen saturation, low at or below the line
+        return "_sats_low_" if token.value <= rules.oxygen_low else "_num_"
+    if any(t.text in rules.baseline_words for t in tokens[max(0, i - rules.window):i]):
+        return "_num_"  # "my baseline runs low, around 36.2": usual, not a reading
     if token.unit == "%":  # "feeling 100%", "al 100%": a share, never a temperature
         return "_full_" if token.value == 100 else "_num_"
     if i + 1 < len(tokens) and tokens[i + 1].text in rules.other_units:
@@ -310,8 +317,7 @@ def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules)
     # A reply that is only a number ("38.4") is a temperature reading too, and so is a
     # number written like a thermometer reads ("tengo 37.5"): nobody texts ages or
     # counts with decimals, and a reading in range is what a check-in asks for.
-    near_word = len(tokens) == 1 or token.decimal or any(
-        t.text in rules.words for t in tokens[max(0, i - rules.window): i + rules.window + 1])
+    near_word = len(tokens) == 1 or token.decimal or any(t.text in rules.words for t in around)
     if token.unit is None and not near_word:
         return "_num_"
     celsius = rules.celsius(token.value, token.unit)

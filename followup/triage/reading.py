@@ -186,10 +186,23 @@ def second_may_read(result: TriageResult, text: str, book: Rulebook, choices: Ch
     if result.level in RED_FLAGS or result.set_aside or _reports_nothing(result):
         return False
     if result.level != "ok" and word_count(text) >= min_words \
-            and not _only_asks(result, text, book):
+            and not _only_asks(result, text, book) \
+            and not (result.level == "mild" and _graded_mild(text, choices)):
         return True
     return bool(choices.unplaced(topics_of(text, book, choices),
                                  (f.key for f in result.findings)))
+
+
+def _graded_mild(text: str, choices: ChoiceBook) -> bool:
+    """The patient grades what they report as mild: in words ("not bad", "leve") or by a
+    pain score of 4 or less ("like a 3/10"). On the first passes of rounds 8 to 10 the
+    second reader raised four such headaches ("Not bad, not the worst I've had after
+    these" to emergency), and its word counts cannot read the grading."""
+    tokens = tokenize(text)
+    if any(t.kind == "score" and t.value is not None and t.value <= 4 for t in tokens):
+        return True
+    said = f" {' '.join(t.text for t in tokens if t.kind == 'word')} "
+    return any(f" {words} " in said for words in choices.graded_mild)
 
 
 def _only_asks(result: TriageResult, text: str, book: Rulebook) -> bool:

@@ -159,6 +159,13 @@ class TemperatureRules:
     superseded: frozenset[str]  # word-only findings dropped once a reading is present
     # Units that make a number something else ("98.5 kg", "36 hours"): never a reading.
     other_units: frozenset[str] = frozenset()
+    # A number near one of these ("sats 89%", "oxygen at 90") is an oxygen saturation, not
+    # a temperature: `_sats_low_` at or below `oxygen_low`, a plain number above it.
+    oxygen_words: frozenset[str] = frozenset()
+    oxygen_low: float = 92.0
+    # Said before a number, these make it the patient's usual temperature, not a reading
+    # ("38.1, shivery; my baseline runs low, around 36.2").
+    baseline_words: frozenset[str] = frozenset()
 
     def celsius(self, value: float, unit: str | None = None) -> float | None:
         """A reading in degrees Celsius, None for a number that is none: an explicit
@@ -690,7 +697,14 @@ class _Loader:
         words = {normalise_phrase(w) for w in self._per_language(table, "words", entry)}
         other_units = {normalise_phrase(w) for w in
                        self._per_language(table, "other_units", entry, required=False)}
-        self.vocabulary |= words | other_units
+        oxygen = {normalise_phrase(w) for w in
+                  self._per_language(table, "oxygen_words", entry, required=False)}
+        baseline = {normalise_phrase(w) for w in
+                    self._per_language(table, "baseline_words", entry, required=False)}
+        self.vocabulary |= words | other_units | oxygen | baseline
+        oxygen_low = self._float(table, "oxygen_low", entry) if "oxygen_low" in table else 92.0
+        if not 50 <= oxygen_low < 100:
+            raise self.fail(entry, "'oxygen_low' must be a saturation between 50 and 100")
         superseded = frozenset(self._strings(table.get("superseded", []), entry,
                                              "'superseded'", allow_empty=True))
         if superseded - keys:
@@ -704,7 +718,8 @@ class _Loader:
             celsius_range=self._range(table, "celsius_range", entry),
             fahrenheit_range=self._range(table, "fahrenheit_range", entry),
             window=self._int(table, "window", entry, default=4), superseded=superseded,
-            other_units=frozenset(other_units),
+            other_units=frozenset(other_units), oxygen_words=frozenset(oxygen),
+            oxygen_low=oxygen_low, baseline_words=frozenset(baseline),
         )
 
     def _weight(self, data: Mapping[str, Any], keys: set[str]) -> WeightRules | None:

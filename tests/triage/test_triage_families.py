@@ -971,6 +971,31 @@ PASSED_SIGNS_DEATHS_AND_WEEKDAYS = [
     ("can my daughter call you instead, she speaks better English", "unclear"),
 ]
 
+# Round 10: a low oxygen reading from a home oximeter; a baseline temperature is no
+# reading; yellow told of the patient, not of a healing bruise; "fitting" for a seizure;
+# water not made; a headache the patient grades mild is not raised by the second reader
+# (`test_second_reader`); figures of speech (heat stroke, breathless with laughter, chin to
+# chest); a child seen to be well; a rulebook choice written without its parentheses.
+OXIMETERS_BASELINES_AND_FITS = [
+    ("short of breath, my oximeter says 88%", "emergency"),
+    ("sats 90 on the finger thing, usually 97", "emergency"),
+    ("me falta el aire, la saturación está en 89", "emergency"),
+    ("oxygen 98% and feeling fine", "ok"),
+    ("temp 38.4 tonight, my baseline usually runs around 36", "urgent"),
+    ("tengo 38,2 y normalmente ando en 36,5", "urgent"),
+    ("my husband says I look yellowish today", "urgent"),
+    ("the bruise on my arm is going yellow and green, fine otherwise", "mild"),
+    ("he's fitting again, second time today", "emergency"),
+    ("I haven't made water since this morning", "urgent"),
+    ("my uncle had heat stroke at the game, I'm fine", "ok"),
+    ("nos quedamos sin aire de tanto reírnos, yo estoy bien", "ok"),
+    ("can't touch my chin to my chest, neck so stiff, headache", "urgent"),
+    ("had a temp yesterday but it's gone, she's playing normally", "ok"),
+    ("la niña anda con sueño pero come bien", "mild"),
+    ("estoy hecha pelota después de la infusión", "mild"),
+    ("respira re mal desde la mañana", "emergency"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1042,6 +1067,7 @@ FAMILIES = {
     "droops_strikes_and_scots": DROOPS_STRIKES_AND_SCOTS,
     "openers_squeezes_and_bills": OPENERS_SQUEEZES_AND_BILLS,
     "passed_signs_deaths_and_weekdays": PASSED_SIGNS_DEATHS_AND_WEEKDAYS,
+    "oximeters_baselines_and_fits": OXIMETERS_BASELINES_AND_FITS,
 }
 
 

@@ -247,6 +247,22 @@ def test_a_patient_who_says_they_are_well_is_overruled_only_on_an_unplaced_topic
                   second_reader=Alarmist()).level == "emergency"
 
 
+@pytest.mark.parametrize("text", [
+    "headache since this morning, not bad at all, just annoying",
+    "dolor de cabeza leve desde anoche, ya casi se me pasa",
+    "headache again today, like a 3/10, manageable",
+])
+def test_a_mild_reading_the_patient_grades_mild_is_overruled_only_on_an_unplaced_topic(
+        text: str) -> None:
+    """The patient's own grading ("not bad", "leve", a pain score of 4 or less) is read
+    like "I'm fine": word counts cannot read it (on rounds 8 to 10 the reader raised four
+    such headaches, one to emergency), so the reader raises it only where a red-flag
+    topic is left unplaced."""
+    assert triage(text, second_reader=Alarmist()).level == "mild"
+    assert triage("mild headache today but my chest feels a bit funny",
+                  second_reader=Alarmist()).level == "emergency"
+
+
 def test_min_words_is_checked(tmp_path: Path) -> None:
     bad = tmp_path / "second_reader.toml"
     bad.write_text("threshold = 0.65\nc = 4.0\nchar_min = 3\nchar_max = 5\nmin_words = 0\n")

@@ -134,6 +134,14 @@ def test_bad_thresholds_are_rejected(tmp_path: Path) -> None:
         load_rulebook(path)
 
 
+def test_an_oxygen_line_that_is_no_saturation_is_rejected(tmp_path: Path) -> None:
+    path = write(tmp_path, finding())
+    path.write_text(path.read_text().replace('words.es = ["fiebre"]\n',
+                                             'words.es = ["fiebre"]\noxygen_low = 38\n'))
+    with pytest.raises(RulebookError, match=r"temperature: 'oxygen_low' must be a saturation"):
+        load_rulebook(path)
+
+
 def test_fillers_and_other_units_are_optional_and_checked(tmp_path: Path) -> None:
     reading = finding("normal_reading", "ok", '["_temp_normal_"]')
     plain = load_rulebook(write(tmp_path, finding(), reading))
@@ -449,3 +457,41 @@ def test_a_bridge_stops_a_denial_at_a_word_it_lacks(tmp_path: Path) -> None:
 def test_a_bridge_of_several_words_is_refused_by_name(tmp_path: Path) -> None:
     with pytest.raises(RulebookError, match=r"negation.*bridge: one word each, not \['at all'\]"):
         load_rulebook(_with_bridge(tmp_path, '["my", "at all"]'))
+
+
+def test_no_choice_of_several_words_is_written_without_its_parentheses() -> None:
+    """"fiaca|hecha pelota|hecho pelota" reads as three slots in a row ("fiaca|hecha",
+    then "pelota|hecho", then "pelota"): "fiaca" alone never matched, in silence. A word
+    in two bare choices of one phrase is that mistake; a choice that holds a phrase of
+    several words is written in parentheses."""
+    book = load_rulebook()
+    wrong = []
+    for rule in book.findings:
+        for phrase in (*rule.phrases, *rule.unless):
+            bare = [set(token.split("|")) for token in _outside_parentheses(phrase.source)
+                    if not any(c in token for c in "@~") and not token.startswith("re:")
+                    and token.strip("?,$^")]
+            seen: set[str] = set()
+            chosen: set[str] = set()  # words of a choice ("a|b"): "nada de nada" is fine
+            for words in bare:
+                if words & chosen or (len(words) > 1 and words & seen):
+                    wrong.append(f"{rule.key}: {phrase.source}")
+                    break
+                seen |= words
+                if len(words) > 1:
+                    chosen |= words
+    assert wrong == []
+
+
+def _outside_parentheses(source: str) -> list[str]:
+    """The phrase's space-separated tokens outside any parentheses."""
+    tokens, current, depth = [], "", 0
+    for ch in source:
+        depth += (ch == "(") - (ch == ")")
+        if depth or ch in "() ":
+            if current:
+                tokens.append(current)
+            current = ""
+        else:
+            current += ch
+    return [*tokens, current] if current else tokens
