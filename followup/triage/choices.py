@@ -98,6 +98,11 @@ class Others:
     # Words that say someone died: whoever they are, they are not the patient writing
     # ("mi padre murió de una embolia, yo me encuentro perfectamente").
     died: tuple[str, ...] = ()
+    # Parents and grandparents are the patients carers text for, so they are the
+    # patient's unless the writer names themself the patient in so many words
+    # (`writer_is_patient`: "Dad (not the patient, that's me) is in hospital").
+    parents: frozenset[str] = frozenset()
+    writer_is_patient: tuple[str, ...] = ()
 
     @property
     def writer(self) -> frozenset[str]:
@@ -229,8 +234,10 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
         pets, relatives = words_of("pets"), words_of("relatives")
         children = words_of("children")
         died = phrases_of("died")
+        parents = words_of("parents")
         mentions = re.compile(r"\b(?:" + "|".join(
-            re.escape(w) for w in sorted(pets | relatives | children | set(died))) + r")s?\b")
+            re.escape(w) for w in sorted(pets | relatives | children | parents | set(died)))
+            + r")s?\b")
         acquaintances = words_of("acquaintances")
         if not acquaintances <= relatives:
             raise RulebookError(f"{file.name}: others.acquaintances: not among relatives: "
@@ -240,7 +247,8 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
                         words_of("well"), words_of("well_openers"), words_of("negations"),
                         phrases_of("not_me_at_end"), words_of("other_words"),
                         words_of("describers"), words_of("third_person"), children,
-                        phrases_of("contrast"), words_of("says_little"), died)
+                        phrases_of("contrast"), words_of("says_little"), died, parents,
+                        phrases_of("writer_is_patient"))
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "

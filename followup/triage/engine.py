@@ -300,12 +300,32 @@ def _told_with(tokens: Sequence[Token], i: int, words: frozenset[str]) -> bool:
     return False
 
 
+def _a_saturation(tokens: Sequence[Token], i: int, rules: TemperatureRules) -> bool:
+    """The number is the one an oxygen word names: that word within three tokens before
+    it with no other number between ("oximeter 89%", "o2 at 88", "el oxígeno me marca
+    90"), or, with a percent sign, within the window after it ("89% on the oximeter").
+    "O2 99%, HR 72" gives the oxygen 99 and the heart 72."""
+    for token in reversed(tokens[max(0, i - 3):i]):
+        if token.kind in ("num", "score"):
+            return False
+        if token.text in rules.oxygen_words:
+            return True
+    if tokens[i].unit != "%":
+        return False
+    for token in tokens[i + 1:i + rules.window + 1]:
+        if token.kind in ("num", "score", "hard"):
+            return False
+        if token.text in rules.oxygen_words:
+            return True
+    return False
+
+
 def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules) -> str:
     token = tokens[i]
     assert token.value is not None
     around = tokens[max(0, i - rules.window): i + rules.window + 1]
     if rules.oxygen_words and 50 <= token.value <= 100 and token.unit in (None, "%") \
-            and any(t.text in rules.oxygen_words for t in around):
+            and _a_saturation(tokens, i, rules):
         # "sats on my home oximeter 89%": an oxygen saturation, low at or below the line
         return "_sats_low_" if token.value <= rules.oxygen_low else "_num_"
     if any(t.text in rules.baseline_words for t in tokens[max(0, i - rules.window):i]):

@@ -280,6 +280,9 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     tokens = tokenize(text)
     words = {t.text for t in tokens if t.kind == "word"}
     norm = " " + " ".join(t.text for t in tokens if t.kind == "word") + " "
+    if rules.parents and any(f" {p} " in norm for p in rules.writer_is_patient):
+        # the writer is the patient: a parent told of is someone else, like a husband
+        rules = replace(rules, relatives=rules.relatives | rules.parents)
     if all(_who(w, rules) is None for w in words) \
             and not any(f" {p} " in norm for p in rules.died):
         return text, []

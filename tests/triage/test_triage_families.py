@@ -996,6 +996,25 @@ OXIMETERS_BASELINES_AND_FITS = [
     ("respira re mal desde la mañana", "emergency"),
 ]
 
+# Round 11: an oxygen reading is the number its word names ("O2 99%, HR 72" holds no low
+# saturation); a question where a sign starts; a sign denied beside one that is no finding
+# ("not hot or swollen"); a parent told of by a writer who names themself the patient;
+# a fear of clots worked up over; typos of headache; urine said to be clear.
+READINGS_THRESHOLDS_AND_THE_PATIENT_NAMED = [
+    ("O2 98%, pulse 80, all good", "ok"),
+    ("saturación 97, presión 118/76, todo bien", "ok"),
+    ("what counts as a fever for a child?", "unclear"),
+    ("¿a partir de cuántos grados es fiebre?", "unclear"),
+    ("arm sore where the drip was, not hot or swollen", "mild"),
+    ("el brazo donde me pusieron el suero duele un poco, no está caliente ni hinchado", "mild"),
+    ("my father is in hospital with a stroke, I'm the patient and I feel fine", "ok"),
+    ("mi mamá está internada por un infarto, la paciente soy yo y estoy bien", "ok"),
+    ("got myself worked up about clots, legs look normal, feeling fine", "ok"),
+    ("bad hedache since lunch", "mild"),
+    ("ankles were puffy but they went back down, all good", "ok"),
+    ("me duele la cabeza, el pis clarito, tomo mucha agua", "mild"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1068,6 +1087,7 @@ FAMILIES = {
     "openers_squeezes_and_bills": OPENERS_SQUEEZES_AND_BILLS,
     "passed_signs_deaths_and_weekdays": PASSED_SIGNS_DEATHS_AND_WEEKDAYS,
     "oximeters_baselines_and_fits": OXIMETERS_BASELINES_AND_FITS,
+    "readings_thresholds_and_the_patient_named": READINGS_THRESHOLDS_AND_THE_PATIENT_NAMED,
 }
 
 
