@@ -1015,6 +1015,28 @@ READINGS_THRESHOLDS_AND_THE_PATIENT_NAMED = [
     ("me duele la cabeza, el pis clarito, tomo mucha agua", "mild"),
 ]
 
+# Round 12: the end of the drip tells when, and resolves nothing; one limb told as fatter
+# than the other; "battling to breathe"; very little urine in a superlative; over as
+# lifted, settled, normal again, and back the next morning; a fit of temper, a film, an
+# essay; everyday words the corrector had turned into symptoms.
+DRIPS_FINISHED_LIMBS_AND_EVERYDAY_WORDS = [
+    ("short of breath and wheezy since the infusion finished", "emergency"),
+    ("my right calf is a lot bigger than the other one", "urgent"),
+    ("battling to breathe since this morning", "emergency"),
+    ("orino poquísimo desde ayer", "urgent"),
+    ("the tiredness has lifted, back to work", "ok"),
+    ("tummy settled after some toast, feeling fine", "ok"),
+    ("ayer tuve fiebre pero ya está normal", "ok"),
+    ("headache eased by lunch then back this morning", "mild"),
+    ("dad had a fit when he saw the phone bill, I'm fine", "ok"),
+    ("vimos una peli donde a una señora le daba un infarto, yo estoy bien", "ok"),
+    ("this assignment is giving me a heart attack lol, feeling fine though", "ok"),
+    ("burnt the cooking again lol, otherwise all good", "ok"),
+    ("perdón por no contestar, estuve trabajando, me siento bien", "ok"),
+    ("chest's been tight since last night", "emergency"),
+    ("my angles are swollen, I mean ankles", "urgent"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1088,6 +1110,7 @@ FAMILIES = {
     "passed_signs_deaths_and_weekdays": PASSED_SIGNS_DEATHS_AND_WEEKDAYS,
     "oximeters_baselines_and_fits": OXIMETERS_BASELINES_AND_FITS,
     "readings_thresholds_and_the_patient_named": READINGS_THRESHOLDS_AND_THE_PATIENT_NAMED,
+    "drips_finished_limbs_and_everyday_words": DRIPS_FINISHED_LIMBS_AND_EVERYDAY_WORDS,
 }
 
 
