@@ -110,6 +110,26 @@ BLIND_BATCHES = [
                           ("bt", "BT: 99.2 %, 1 of 120 missed, after learning from BL to BS"),
                           ("bu", "BU: 100 %, none missed, after learning from BL to BS"),
                           ("bw", "BW: 100 %, none missed, after learning from BL to BS"))),
+    *((HERE / f"cases_blind_2026_12_02_{name}.jsonl", 240, first)
+      for name, first in (("cb", "CB: 99.2 %, 1 of 120 missed (relabelled ok: not the "
+                                 "patient's), on main before the seventh session"),
+                          ("cd", "CD: 99.2 %, 1 of 120 missed, on main"),
+                          ("ce", "CE: 100 %, none missed, on main"),
+                          ("cf", "CF: 99.2 %, 1 of 120 missed, 4 false alarms, on main"),
+                          ("ch", "CH: 100 %, none missed, on main"),
+                          ("ci", "CI: 100 %, none missed, on main"),
+                          ("cj", "CJ: 97.5 %, 3 of 120 missed, after learning from CB to CI"),
+                          ("ck", "CK: 100 %, none missed, 9 false alarms, after CB to CI"),
+                          ("cl", "CL: 99.2 %, 1 of 120 missed, after CB to CI"),
+                          ("cm", "CM: 99.2 %, 1 of 120 missed, after CB to CI"),
+                          ("cn", "CN: 100 %, none missed, after learning from CB to CM"),
+                          ("co", "CO: 100 %, none missed, after CB to CM"),
+                          ("cp", "CP: 100 %, none missed, 7 false alarms, after CB to CM"),
+                          ("cq", "CQ: 100 %, none missed, after CB to CM"),
+                          ("cr", "CR: 100 %, none missed, after learning from CB to CQ"),
+                          ("cs", "CS: 97.5 %, 3 of 120 missed, after CB to CQ"),
+                          ("ct", "CT: 99.2 %, 1 of 120 missed, after CB to CQ"),
+                          ("cu", "CU: 100 %, none missed, after CB to CQ"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -129,7 +149,7 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
 
 @pytest.mark.parametrize(("name", "left", "exact"), [
     ("ab", 3, 0.95), ("ad", 2, 0.95), ("at", 2, 0.95), ("bb", 6, 0.95), ("bd", 3, 0.95),
-    ("bm", 8, 0.94), ("bo", 6, 0.93), ("bv", 5, 0.94)])
+    ("bm", 8, 0.94), ("bo", 6, 0.93), ("bv", 5, 0.94), ("cc", 2, 0.97), ("cg", 4, 0.96)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -151,8 +171,13 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     in the third person ("Grandma is her usual self; Grandpa had chest pains"), or a
     past episode told as over in words the rules do not take as over. Which of two
     relatives is the patient is not in the words, so those stay for a person to read
-    rather than be set aside (a missed patient's chest pain costs more than a page)."""
-    cases = _cases(HERE / f"cases_blind_2026_12_01_{name}.jsonl")
+    rather than be set aside (a missed patient's chest pain costs more than a page).
+
+    CC and CG (asked to be hard, of the seventh session) raise a parent's chest pain told
+    with the writer named the patient in a parenthesis, and old episodes and hedged
+    fears the rules read as news."""
+    day = "02" if name.startswith("c") else "01"
+    cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")
     assert len(cases) == 240
     report = evaluate(cases)
     detail = format_report(report)
