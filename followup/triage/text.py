@@ -39,6 +39,10 @@ _TOKEN_RE = re.compile(
 )
 
 _KINDS = ("score", "range", "num", "word", "hard", "soft", "sym")
+# The kind of a token by the last group its match closed: a number's unit, degree sign or
+# percent closes after the number itself; a score's or range's inner groups close before
+# the outer one.
+_KIND_OF = {**{k: k for k in _KINDS}, "pct": "num", "deg": "num", "unit": "num"}
 SOFT = ","  # text of a soft clause boundary token
 
 
@@ -114,7 +118,7 @@ def _tokens(text: str) -> tuple[Token, ...]:
     norm, offsets = _normalised(text)
     tokens: list[Token] = []
     for m in _TOKEN_RE.finditer(norm):
-        kind = next(k for k in _KINDS if m.group(k) is not None)
+        kind = _KIND_OF[m.lastgroup or ""]
         start, end = offsets[m.start()], offsets[m.end() - 1] + 1
         tokens.append(_make_token(m, kind, start, end))
     return tuple(tokens)
