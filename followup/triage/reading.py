@@ -280,17 +280,17 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     tokens = tokenize(text)
     words = {t.text for t in tokens if t.kind == "word"}
     norm = " " + " ".join(t.text for t in tokens if t.kind == "word") + " "
-    if rules.parents and any(f" {p} " in norm for p in rules.writer_is_patient):
+    if rules.parents and _holds(norm, rules.writer_is_patient):
         # the writer is the patient: a parent told of is someone else, like a husband
         rules = replace(rules, relatives=rules.relatives | rules.parents)
     if all(_who(w, rules) is None for w in words) \
-            and not any(f" {p} " in norm for p in rules.died):
+            and not _holds(norm, rules.died):
         return text, []
     clauses = _clauses(tokens)
     at_end = any(norm.endswith(f" {p} ") for p in rules.not_me_at_end)
     # set against the one before in so many words: a child is not the patient then
-    contrast = at_end or any(f" {p} " in norm for p in rules.contrast)
-    well = contrast or any(f" {p} " in norm for p in rules.not_me) or _says_well(clauses, rules)
+    contrast = at_end or _holds(norm, rules.contrast)
+    well = contrast or _holds(norm, rules.not_me) or _says_well(clauses, rules)
     # a relative tied to the treatment is the patient, whatever the carer says of
     # themself ("my son had his infusion yesterday and is wheezing, I'm fine"); a
     # friend or neighbour is not someone a carer texts for, so a treatment named in
@@ -364,17 +364,21 @@ def _tells_a_death(blanked: Sequence[str], rules: Others | None) -> bool:
     reads it ("please stop texting, my mother passed away last month")."""
     if rules is None or not rules.died:
         return False
-    told = f" {' '.join(t.text for b in blanked for t in tokenize(b) if t.kind == 'word')} "
-    return any(f" {words} " in told for words in rules.died)
+    return _holds(f" {' '.join(t.text for b in blanked for t in tokenize(b) if t.kind == 'word')} ",
+                  rules.died)
 
 
 def _died(said: Sequence[str], rules: Others) -> bool:
     """A clause that tells of a death is not the patient's, who is writing: "my father died
     of a clot", "mi padre murió de una embolia" ("I nearly died" is the writer's own)."""
-    if not rules.died or not rules.writer.isdisjoint(said):
-        return False
-    told = f" {' '.join(said)} "
-    return any(f" {words} " in told for words in rules.died)
+    return bool(rules.died) and rules.writer.isdisjoint(said) \
+        and _holds(f" {' '.join(said)} ", rules.died)
+
+
+def _holds(said: str, phrases: Sequence[str]) -> bool:
+    """Whether words joined by single spaces, with a space at each end, hold one of the
+    phrases whole ("im fine" in " yes im fine thanks ", not in " im finest ")."""
+    return any(f" {phrase} " in said for phrase in phrases)
 
 
 def _mine_after(said: Sequence[str], rules: Others) -> bool:
@@ -391,7 +395,7 @@ def _says_well(clauses: Sequence[tuple[str | None, list[Token]]], rules: Others)
     bien"), or a first clause that opens with a word that needs no subject ("feeling
     fine. my grandson fainted when he saw the needle"). "Good morning" opens with no
     such word, so a greeting says nothing of the writer."""
-    writer = rules.first_person - rules.possessives
+    writer = rules.writer
     for index, (_, clause) in enumerate(clauses):
         said = [t.text for t in clause if t.kind == "word"]
         if not said or rules.well.isdisjoint(said) or not rules.negations.isdisjoint(said):
@@ -410,7 +414,7 @@ def _treatment_of_another(clauses: Sequence[tuple[str | None, list[Token]]],
     """Whether the treatment is named outside the writer's own clauses: "my son had his
     infusion yesterday and is wheezing, I'm fine" ties the son to the treatment (he is
     the patient, told by a carer); "yo estoy bien de la infusión" ties it to the writer."""
-    writer = rules.first_person - rules.possessives  # "I", "yo", "estoy": not "my"
+    writer = rules.writer  # "I", "yo", "estoy": not "my"
     own = rules.first_person & rules.possessives  # "my", "mi"
     for _, clause in clauses:
         words = [t.text for t in clause if t.kind == "word"]
