@@ -8,6 +8,7 @@ service that refuses to start.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -20,6 +21,7 @@ from rapidfuzz.distance import OSA
 
 from .patterns import PatternError, Phrase, PhraseCompiler
 from .text import normalise_phrase, sound_alike_variants, squeeze_variants
+from .words import language_words
 
 LEVELS = ("emergency", "urgent", "mild", "ok")
 LEVEL_RANK = {"unclear": -1, "ok": 0, "mild": 1, "urgent": 2, "emergency": 3}
@@ -246,8 +248,12 @@ class Lexicon:
     def __init__(self, vocabulary: Iterable[str], common: Iterable[str],
                  negations: Iterable[str] = (),
                  endings: Sequence[tuple[str, tuple[str, ...]]] = (),
-                 abbreviations: Mapping[str, str] | None = None) -> None:
+                 abbreviations: Mapping[str, str] | None = None,
+                 words: Iterable[str] = ()) -> None:
         self.vocabulary = frozenset(vocabulary)
+        # The real words of the patients' languages (`words.language_words`): a word
+        # the rulebook does not know but the language does is what the patient meant.
+        self.words = frozenset(words)
         # Texting shorthand that always means one word ("dlr" -> "dolor", "d" -> "de");
         # shorthand whose sense depends on the words around it ("SOB", "CP", "HA") is
         # written as phrases in the findings instead.
@@ -318,6 +324,8 @@ class Lexicon:
         if base is not None:
             return base
         fixed = self._nearest(word)
+        if fixed != word and word in self.words and not _inflection(word, fixed):
+            return word  # "dozed" is a word of its own, not a slip for "dazed"
         if fixed in self.negations and not _typed_as_negation(word, fixed):
             return word
         return fixed
@@ -350,6 +358,14 @@ class Lexicon:
         # A letter typed one place too far ("tounge") is two edits but the same letters.
         swapped = self._anagrams.get(_letters(word)) if len(word) >= 5 else None
         return swapped if swapped and swapped[0] == word[0] else None
+
+
+def _inflection(word: str, other: str) -> bool:
+    """Whether two words differ only in their endings, as forms of one word do
+    ("confuse" and "confused", "pees" and "peed", "revuelta" and "revuelto"): a real
+    word is corrected only into another form of itself, never into another word."""
+    shared = len(os.path.commonprefix((word, other)))
+    return shared >= max(3, max(len(word), len(other)) - 3)
 
 
 def _typed_as_negation(word: str, negation: str) -> bool:
@@ -462,7 +478,7 @@ class _Loader:
             language_hints=hints,
             lexicon=Lexicon(self.vocabulary | set().union(*hints.values()), common,
                             scope.negation_words, self._endings(data),
-                            self._abbreviations(data)),
+                            self._abbreviations(data), self._language_words(data)),
             context=context,
             hypothetical=hypothetical,
             trend=trend,
@@ -796,6 +812,28 @@ class _Loader:
                 raise self.fail("lexicon", f"abbreviation {short!r} must be one or two words")
             out[key] = full
         return out
+
+    def _language_words(self, data: Mapping[str, Any]) -> frozenset[str]:
+        """`[lexicon.word_lists]`: the real words of each listed language used at least
+        `min_count` times (optional; none without the table)."""
+        table = self._table(data, "lexicon", "lexicon").get("word_lists")
+        if table is None:
+            return frozenset()
+        entry = "lexicon.word_lists"
+        if not isinstance(table, Mapping):
+            raise self.fail(entry, "must be a table with 'languages' and 'min_count'")
+        languages = self._strings(table.get("languages"), entry, "'languages'")
+        min_count = table.get("min_count")
+        if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
+            raise self.fail(entry, f"'min_count' must be a whole number of at least 1, "
+                                   f"not {min_count!r}")
+        words: frozenset[str] = frozenset()
+        for lang in languages:
+            try:
+                words |= language_words(lang, min_count)
+            except ValueError as exc:
+                raise self.fail(entry, f"no word list for language {lang!r}") from exc
+        return words
 
     def _common_words(self, data: Mapping[str, Any]) -> set[str]:
         """Everyday words that must never be 'corrected' into symptoms (optional side file)."""

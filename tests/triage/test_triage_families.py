@@ -1037,6 +1037,34 @@ DRIPS_FINISHED_LIMBS_AND_EVERYDAY_WORDS = [
     ("my angles are swollen, I mean ankles", "urgent"),
 ]
 
+# Round 13 (CV to CY), by mechanism: a real word of the language is never "corrected"
+# into a symptom (only into another form of itself); what "can't ... without" tells always
+# happens; a correction ("not pain exactly, more like...") is no denial; sight lost told
+# as "can't see a thing"; blood brought up by a cough; a band round the ribs and a pain
+# that runs into the left arm; a done stroke check; an itchy patch on a limb is a rash;
+# "over right there"; the writer who has nothing, beside a relative's illness.
+WORDS_OF_THE_LANGUAGE_AND_WHAT_ALWAYS_COMES = [
+    ("kept dozing on the sofa all afternoon, just tired", "mild"),
+    ("was cooking dinner when I noticed I'm a bit achy", "mild"),
+    ("my mom is confuse, keeps calling me by my sister's name", "emergency"),
+    ("can't walk to the mailbox without wheezing", "emergency"),
+    ("no puedo subir la escalera sin ahogarme", "emergency"),
+    ("not a headache exactly, more like a tight squeeze across my chest", "emergency"),
+    ("no es dolor exactamente, es como un apretón en el pecho", "emergency"),
+    ("woke up and couldn't see a thing out of my right eye for a few minutes", "emergency"),
+    ("there was blood in the tissue after I coughed", "emergency"),
+    ("pressure like a belt around my ribcage since lunch", "emergency"),
+    ("ache that runs up into my jaw when I walk", "emergency"),
+    ("me da una punzada que se me corre al brazo izquierdo", "emergency"),
+    ("did the stroke test from the leaflet on my dad, smile and arms are fine, he's good", "ok"),
+    ("tiny itchy patch on my calf, nothing else", "mild"),
+    ("me salió una manchita roja en el brazo que pica, nada más", "mild"),
+    ("the dizziness from the drip day went away right there, fine since", "ok"),
+    ("el mareo del día de la infusión se me quitó ahí mismo, hoy bien", "ok"),
+    ("mi suegra está con gripe, pero no tengo nada", "ok"),
+    ("he chucked up his lunch and then again at tea", "urgent"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1111,6 +1139,7 @@ FAMILIES = {
     "oximeters_baselines_and_fits": OXIMETERS_BASELINES_AND_FITS,
     "readings_thresholds_and_the_patient_named": READINGS_THRESHOLDS_AND_THE_PATIENT_NAMED,
     "drips_finished_limbs_and_everyday_words": DRIPS_FINISHED_LIMBS_AND_EVERYDAY_WORDS,
+    "words_of_the_language_and_what_always_comes": WORDS_OF_THE_LANGUAGE_AND_WHAT_ALWAYS_COMES,
 }
 
 

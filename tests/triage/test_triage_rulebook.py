@@ -396,6 +396,31 @@ def test_two_words_that_stand_for_one(tmp_path: Path) -> None:
                                 extra=f"[lexicon.abbreviations]\n{bad}\n"))
 
 
+def test_word_lists_keep_real_words_as_typed(tmp_path: Path) -> None:
+    """`[lexicon] word_lists`: a real word of a listed language is never corrected into
+    another rulebook word ("dozed" is no "dazed"), only into another form of itself
+    ("confuse" -> "confused"); without the lists the corrector knows no such word."""
+    rules = finding(en='["@leg ~ swollen", "dazed", "confused"]')
+    plain = load_rulebook(write(tmp_path, rules))
+    assert triage("dozed off on the couch", rulebook=plain).level == "urgent"
+    listed = load_rulebook(write(tmp_path, rules, extra=(
+        '[lexicon]\nword_lists = { languages = ["en", "es"], min_count = 100 }\n')))
+    assert triage("dozed off on the couch", rulebook=listed).level == "unclear"
+    assert triage("mom is confuse today", rulebook=listed).level == "urgent"
+    assert triage("the leg is swolen", rulebook=listed).level == "urgent"
+
+
+@pytest.mark.parametrize("bad,problem", [
+    ('word_lists = "en"', "must be a table"),
+    ('word_lists = { languages = ["xx"], min_count = 100 }', "no word list for language 'xx'"),
+    ('word_lists = { languages = [], min_count = 100 }', "'languages' is empty"),
+    ('word_lists = { languages = ["en"], min_count = 0 }', "'min_count' must be a whole number"),
+    ('word_lists = { languages = ["en"], min_count = "many" }', "'min_count' must be a whole"),
+])
+def test_word_lists_mistakes_are_named(tmp_path: Path, bad: str, problem: str) -> None:
+    with pytest.raises(RulebookError, match=re.escape(problem)):
+        load_rulebook(write(tmp_path, finding(), extra=f"[lexicon]\n{bad}\n"))
+
 WEIGHT = """
 [weight]
 finding = "leg_swelling"
