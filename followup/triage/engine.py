@@ -611,7 +611,8 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
     returns = book.scope.resolution_returns
     # where the message says it came back: a resolution told before that is undone
     back = ([(index, first) for index, clause in enumerate(clauses)
-             for first, _ in _cue_spans(returns, clause)] if returns is not None else [])
+             for first, last in _cue_spans(returns, clause)
+             if not _returns_to_life(clause, last, book)] if returns is not None else [])
     for index, clause in enumerate(clauses):
         neg = _cue_spans(book.scope.negation, clause)  # incl. "hasn't gone": a negated resolution
         # "mostly gone", "a bit better now", "went down a bit": not over either
@@ -629,6 +630,13 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
                                                     either, book)
     # only symptoms are over: "breathing fine now" is no resolution of "breathing fine"
     return {m for m in resolved if not m.rule.event and m.rule.level != "ok"}
+
+
+def _returns_to_life(clause: _Clause, last: int, book: Rulebook) -> bool:
+    """Whether a return cue ending at `last` goes on to everyday life ("hoy volví al
+    trabajo", "she is back to normal"): the patient is back, not the symptom."""
+    to = book.scope.resolution_returns_to
+    return to is not None and any(a == last + 1 for a, _ in _cue_spans(to, clause))
 
 
 def _history(matches: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebook,

@@ -220,6 +220,9 @@ class ScopeRules:
     resolution_followers: frozenset[str] | None = None
     # Said after a resolution cue, these undo it: "it eased a bit but it's back now".
     resolution_returns: Phrase | None = None
+    # Right after a return cue, these tell of a return to everyday life, not of the
+    # symptom: "volví al trabajo", "back to normal".
+    resolution_returns_to: Phrase | None = None
     # A sentence of only these, right after a question that names a finding, answers it
     # no: the patient runs down the list ("chest pain? nope. fever? no").
     answers_no: frozenset[str] = frozenset()
@@ -681,6 +684,8 @@ class _Loader:
                 compiler, self._per_language(res, "either", "resolution"), "resolution.either"),
             resolution_partial=self._optional_cues(compiler, res, "partial", "resolution"),
             resolution_returns=self._optional_cues(compiler, res, "returns", "resolution"),
+            resolution_returns_to=self._optional_cues(compiler, res, "returns_to",
+                                                      "resolution"),
             resolution_followers=(frozenset(normalise_phrase(w) for w in self._per_language(
                 res, "followers", "resolution")) if "followers" in res else None),
             hard_words=words(bounds, "hard", "boundaries"),

@@ -129,7 +129,11 @@ BLIND_BATCHES = [
                           ("cr", "CR: 100 %, none missed, after learning from CB to CQ"),
                           ("cs", "CS: 97.5 %, 3 of 120 missed, after CB to CQ"),
                           ("ct", "CT: 99.2 %, 1 of 120 missed, after CB to CQ"),
-                          ("cu", "CU: 100 %, none missed, after CB to CQ"))),
+                          ("cu", "CU: 100 %, none missed, after CB to CQ"),
+                          ("cv", "CV: 100 %, none missed, on main before the eighth session"),
+                          ("cw", "CW: 95.8 %, 5 of 120 missed, asked to be hard, on main"),
+                          ("cx", "CX: 100 %, none missed, on main"),
+                          ("cy", "CY: 100 %, none missed, 4 false alarms, on main"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

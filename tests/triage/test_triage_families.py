@@ -1063,6 +1063,10 @@ WORDS_OF_THE_LANGUAGE_AND_WHAT_ALWAYS_COMES = [
     ("el mareo del día de la infusión se me quitó ahí mismo, hoy bien", "ok"),
     ("mi suegra está con gripe, pero no tengo nada", "ok"),
     ("he chucked up his lunch and then again at tea", "urgent"),
+    # over by a time told after it, and a return to everyday life that is no relapse
+    ("the achy feeling went away that night, back to work today", "ok"),
+    ("el cansancio se me quitó esa misma tarde y hoy volví al trabajo", "ok"),
+    ("el dolor de cabeza se fue pero volvió en la noche", "mild"),
 ]
 
 FAMILIES = {
