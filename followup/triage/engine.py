@@ -320,6 +320,21 @@ def _a_saturation(tokens: Sequence[Token], i: int, rules: TemperatureRules) -> b
     return False
 
 
+# Before a baseline word, these make it the patient's own usual: "my usual", "mi normal".
+_OWN = frozenset({"my", "his", "her", "their", "mi", "su"})
+
+
+def _named_baseline(tokens: Sequence[Token], i: int, rules: TemperatureRules) -> bool:
+    """Whether the stretch before reading `i` names the patient's usual ("my usual with
+    a lupus flare is about 37.5"), with no comma and no other number between."""
+    j = i - 1
+    while j > 0 and tokens[j].kind not in ("soft", "hard", "num"):
+        if tokens[j].text in rules.baseline_words and tokens[j - 1].text in _OWN:
+            return True
+        j -= 1
+    return False
+
+
 def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules) -> str:
     token = tokens[i]
     assert token.value is not None
@@ -328,7 +343,8 @@ def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules)
             and _a_saturation(tokens, i, rules):
         # "sats on my home oximeter 89%": an oxygen saturation, low at or below the line
         return "_sats_low_" if token.value <= rules.oxygen_low else "_num_"
-    if any(t.text in rules.baseline_words for t in tokens[max(0, i - rules.window):i]):
+    if any(t.text in rules.baseline_words for t in tokens[max(0, i - rules.window):i]) \
+            or _named_baseline(tokens, i, rules):
         return "_num_"  # "my baseline runs low, around 36.2": usual, not a reading
     if token.unit == "%":  # "feeling 100%", "al 100%": a share, never a temperature
         return "_full_" if token.value == 100 else "_num_"
@@ -719,6 +735,10 @@ _THE = frozenset({"the", "el", "la", "los", "las"})
 _ANOTHER = frozenset({"one", "ones", "other", "others", "otro", "otra", "otros", "otras"})
 # Said just before a resolution cue, these make it resolve the list before it as well.
 _WHOLE_LIST = frozenset({"all", "both", "todos", "todas", "ambos", "ambas"})
+# Said just before a resolution cue, these tell that more than one thing is over ("are
+# gone", "both went"); a Spanish cue's verb says so by its ending ("se fueron").
+_PLURAL = frozenset({"are", "were", "have", "both", "all", "todos", "todas", "ambos",
+                     "ambas"})
 # How far after an `either` cue its finding may start: "se me quitó (el) dolor de cabeza".
 _EITHER_REACH = 3
 
@@ -735,6 +755,16 @@ def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], i
     if either:
         introduced = {m for m in mine if last < m.first <= last + _EITHER_REACH}
         if introduced:
+            # "se me quitó el dolor de cabeza y la fiebre": the list it introduces, in
+            # its scope or in the next one
+            end = max(m.last for m in introduced)
+            listed = [m for m in matches if m.clause == index
+                      and clause.soft_ids[m.first] in (soft, soft + 1)]
+            for m in sorted(listed, key=lambda m: m.first):
+                if m.first > end and all(t.text in _LIST_WORDS or t.kind != "word"
+                                         for t in clause.tokens[end + 1:m.first]):
+                    introduced.add(m)
+                    end = max(end, m.last)
             return introduced
     if not _ends_its_thought(clause, last, book):
         return set()
@@ -744,8 +774,12 @@ def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], i
         near = {t.text for t in clause.tokens[max(0, first - 2):first]}
         before = [m for m in matches
                   if m.clause == index and clause.soft_ids[m.first] == soft - 1]
-        # only mild ones: a red flag is not taken back by a list's ending (rule 1)
-        if before and all(m.rule.level == "mild" for m in before) \
+        # only mild ones: a red flag is not taken back by a list's ending (rule 1),
+        # unless the cue says it is over for more than one: "the stiff neck and
+        # headache are gone", "el dolor y la fiebre ya se fueron"
+        plural = bool(near & _PLURAL) or any(
+            t.text.endswith("ron") for t in clause.tokens[first:last + 1])
+        if before and (plural or all(m.rule.level == "mild" for m in before)) \
                 and (near & _WHOLE_LIST or _only_findings(clause, soft - 1, before)):
             own |= set(before)
         return own

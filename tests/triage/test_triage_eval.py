@@ -133,7 +133,14 @@ BLIND_BATCHES = [
                           ("cv", "CV: 100 %, none missed, on main before the eighth session"),
                           ("cw", "CW: 95.8 %, 5 of 120 missed, asked to be hard, on main"),
                           ("cx", "CX: 100 %, none missed, on main"),
-                          ("cy", "CY: 100 %, none missed, 4 false alarms, on main"))),
+                          ("cy", "CY: 100 %, none missed, 4 false alarms, on main"),
+                          ("cz", "CZ: 100 %, none missed, on main"),
+                          ("db", "DB: 100 %, none missed, on main"),
+                          ("dc", "DC: 100 %, none missed, on main"),
+                          ("dd", "DD: 99.2 %, 1 of 120 missed, after learning from CV to CY"),
+                          ("de", "DE: 95.8 %, 5 of 120 missed, asked to be hard, after CV to CY"),
+                          ("df", "DF: 99.2 %, 1 of 120 missed, after CV to CY"),
+                          ("dg", "DG: 99.2 %, 1 of 120 missed, after CV to CY"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -153,7 +160,8 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
 
 @pytest.mark.parametrize(("name", "left", "exact"), [
     ("ab", 3, 0.95), ("ad", 2, 0.95), ("at", 2, 0.95), ("bb", 6, 0.95), ("bd", 3, 0.95),
-    ("bm", 8, 0.94), ("bo", 6, 0.93), ("bv", 5, 0.94), ("cc", 2, 0.97), ("cg", 4, 0.96)])
+    ("bm", 8, 0.94), ("bo", 6, 0.93), ("bv", 5, 0.94), ("cc", 2, 0.97), ("cg", 4, 0.96),
+    ("da", 2, 0.97)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -179,8 +187,12 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
 
     CC and CG (asked to be hard, of the seventh session) raise a parent's chest pain told
     with the writer named the patient in a parenthesis, and old episodes and hedged
-    fears the rules read as news."""
-    day = "02" if name.startswith("c") else "01"
+    fears the rules read as news.
+
+    DA (asked to be hard, of the eighth session) raises dark urine told as past and
+    then pale "ever since", and a hand that "couldn't feel" on waking from pins and
+    needles (a stroke sign is an event, read whatever the explanation)."""
+    day = "02" if name[0] in "cd" else "01"
     cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")
     assert len(cases) == 240
     report = evaluate(cases)

@@ -1069,6 +1069,41 @@ WORDS_OF_THE_LANGUAGE_AND_WHAT_ALWAYS_COMES = [
     ("el dolor de cabeza se fue pero volvió en la noche", "mild"),
 ]
 
+# Rounds 14 and 15 (CZ to DG), by mechanism: a list told over together ("the stiff neck
+# and headache are gone", "se me quitó el dolor de cabeza y la fiebre"); a death told
+# with "passed" is someone else's and resolves nothing; sudden told as "all at once" or
+# "in a split second", and a head that exploded across a comma; chin to chest that hurts;
+# a fall told as "the next I'm on the floor"; a smile gone lopsided; light like needles.
+LISTS_OVER_DEATHS_AND_SUDDEN_WORDS = [
+    ("the fever and the stiff neck are both gone since this morning", "ok"),
+    ("se me quitaron la fiebre y el dolor de cabeza, ya ando bien", "ok"),
+    ("ya se le pasó la calentura y el dolor de cuerpo", "ok"),
+    ("Mum is confused all of a sudden, keeps asking for Dad and he passed last year",
+     "emergency"),
+    ("my head just exploded with pain, all at once", "emergency"),
+    ("la cabeza me explotó de golpe, nunca había sentido algo así", "emergency"),
+    ("headache came on in a split second, worst I've ever had", "emergency"),
+    ("headache and it hurts to put my chin down on my chest", "urgent"),
+    ("one minute I was at the sink, the next I was on the floor", "emergency"),
+    ("his smile's crooked since this morning", "emergency"),
+    ("bad headache and sunlight feels like knives in my eyes", "urgent"),
+    ("mi abuela ya no tiene sentido lo que dice desde hoy", "emergency"),
+    ("se me ve la piel como medio amarillenta hoy", "urgent"),
+    ("she passed out in the kitchen and came round after a minute", "emergency"),
+    # colours and streaks told by what they look like; the news about a red flag
+    ("pee looks like cranberry juice this morning", "urgent"),
+    ("coughing and there are pink specks in the tissue", "emergency"),
+    ("tosí y salieron unas rayitas rojas en el pañuelo", "emergency"),
+    ("there was a report on the news about kidney failure, I'm fine though", "ok"),
+    ("bad news is that about an hour ago my chest started feeling tight", "emergency"),
+    # full strength in an instant; the patient's own usual temperature named before it
+    ("my headache hit me all at once while I was lifting boxes", "emergency"),
+    ("el dolor de cabeza me vino de golpe al agacharme", "emergency"),
+    ("38.9 tonight, my normal is around 36.5", "urgent"),
+    ("tengo 38.4, mi normal es 36.6", "urgent"),
+    ("the hand they used for the drip is a bit sore, that's all", "mild"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1144,6 +1179,7 @@ FAMILIES = {
     "readings_thresholds_and_the_patient_named": READINGS_THRESHOLDS_AND_THE_PATIENT_NAMED,
     "drips_finished_limbs_and_everyday_words": DRIPS_FINISHED_LIMBS_AND_EVERYDAY_WORDS,
     "words_of_the_language_and_what_always_comes": WORDS_OF_THE_LANGUAGE_AND_WHAT_ALWAYS_COMES,
+    "lists_over_deaths_and_sudden_words": LISTS_OVER_DEATHS_AND_SUDDEN_WORDS,
 }
 
 
