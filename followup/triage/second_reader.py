@@ -166,8 +166,9 @@ class SecondReader:
             return Reading(0.0, 0.0)
         known = [w for f in found if (w := self._weights.get(f)) is not None]
         scale = 1 / math.sqrt(len(known)) if known else 0.0  # L2-normalised binary features
-        red = self._bias[0] + scale * sum(w[0] for w in known)
-        emergency = self._bias[1] + scale * sum(w[1] for w in known)
+        # fsum: the exact sum, whatever order the set of features comes in
+        red = self._bias[0] + scale * math.fsum(w[0] for w in known)
+        emergency = self._bias[1] + scale * math.fsum(w[1] for w in known)
         return Reading(_sigmoid(red), _sigmoid(emergency))
 
 
@@ -189,9 +190,12 @@ def train(cases: Iterable[Mapping[str, Any]], settings: Settings | None = None,
     indptr = [0]
     data: list[float] = []
     for text, _ in rows:
+        # in sorted order: a set's order changes with each process's string hashing,
+        # and the columns' order with it, which moved the fitted weights in the fifth
+        # decimal from one run to the next
         cols = sorted({vocabulary.setdefault(f, len(vocabulary))
-                       for f in features(text, settings.char_min, settings.char_max,
-                                         temperature)})
+                       for f in sorted(features(text, settings.char_min, settings.char_max,
+                                                temperature))})
         indices += cols
         data += [1 / math.sqrt(len(cols))] * len(cols) if cols else []
         indptr.append(len(indices))
