@@ -326,10 +326,12 @@ _OWN = frozenset({"my", "his", "her", "their", "mi", "su"})
 
 def _named_baseline(tokens: Sequence[Token], i: int, rules: TemperatureRules) -> bool:
     """Whether the stretch before reading `i` names the patient's usual ("my usual with
-    a lupus flare is about 37.5"), with no comma and no other number between."""
+    a lupus flare is about 37.5"), with no comma, other number or word of now between
+    ("my normal is fine but today 38.9" is a reading)."""
     j = i - 1
-    while j > 0 and tokens[j].kind not in ("soft", "hard", "num"):
-        if tokens[j].text in rules.baseline_words and tokens[j - 1].text in _OWN:
+    while j > 0 and tokens[j].kind not in ("soft", "hard", "num") \
+            and tokens[j].text not in rules.usual_until:
+        if tokens[j].text in rules.usual_words and tokens[j - 1].text in _OWN:
             return True
         j -= 1
     return False
@@ -737,8 +739,7 @@ _ANOTHER = frozenset({"one", "ones", "other", "others", "otro", "otra", "otros",
 _WHOLE_LIST = frozenset({"all", "both", "todos", "todas", "ambos", "ambas"})
 # Said just before a resolution cue, these tell that more than one thing is over ("are
 # gone", "both went"); a Spanish cue's verb says so by its ending ("se fueron").
-_PLURAL = frozenset({"are", "were", "have", "both", "all", "todos", "todas", "ambos",
-                     "ambas"})
+_PLURAL = _WHOLE_LIST | {"are", "were", "have"}
 # How far after an `either` cue its finding may start: "se me quitó (el) dolor de cabeza".
 _EITHER_REACH = 3
 

@@ -168,6 +168,10 @@ class TemperatureRules:
     # Said before a number, these make it the patient's usual temperature, not a reading
     # ("38.1, shivery; my baseline runs low, around 36.2").
     baseline_words: frozenset[str] = frozenset()
+    # Right after "my"/"mi", these name the patient's usual ("my usual ... is about 37.5"),
+    # as far back as a word of `usual_until` ("but today 38.9") or a comma.
+    usual_words: frozenset[str] = frozenset()
+    usual_until: frozenset[str] = frozenset()
 
     def celsius(self, value: float, unit: str | None = None) -> float | None:
         """A reading in degrees Celsius, None for a number that is none: an explicit
@@ -722,7 +726,10 @@ class _Loader:
                   self._per_language(table, "oxygen_words", entry, required=False)}
         baseline = {normalise_phrase(w) for w in
                     self._per_language(table, "baseline_words", entry, required=False)}
-        self.vocabulary |= words | other_units | oxygen | baseline
+        usual, until = ({normalise_phrase(w) for w in
+                         self._per_language(table, key, entry, required=False)}
+                        for key in ("usual_words", "usual_until"))
+        self.vocabulary |= words | other_units | oxygen | baseline | usual
         oxygen_low = self._float(table, "oxygen_low", entry) if "oxygen_low" in table else 92.0
         if not 50 <= oxygen_low < 100:
             raise self.fail(entry, "'oxygen_low' must be a saturation between 50 and 100")
@@ -741,6 +748,7 @@ class _Loader:
             window=self._int(table, "window", entry, default=4), superseded=superseded,
             other_units=frozenset(other_units), oxygen_words=frozenset(oxygen),
             oxygen_low=oxygen_low, baseline_words=frozenset(baseline),
+            usual_words=frozenset(usual), usual_until=frozenset(until),
         )
 
     def _weight(self, data: Mapping[str, Any], keys: set[str]) -> WeightRules | None:

@@ -1101,6 +1101,11 @@ LISTS_OVER_DEATHS_AND_SUDDEN_WORDS = [
     ("el dolor de cabeza me vino de golpe al agacharme", "emergency"),
     ("38.9 tonight, my normal is around 36.5", "urgent"),
     ("tengo 38.4, mi normal es 36.6", "urgent"),
+    # "normal" said of how one feels, or a usual told before the reading of now, is no
+    # usual of that reading
+    ("feeling normal, temp 38.9", "urgent"),
+    ("me siento normal, tengo 38.9", "urgent"),
+    ("my normal is fine and today 38.9", "urgent"),
     ("the hand they used for the drip is a bit sore, that's all", "mild"),
 ]
 

@@ -520,3 +520,26 @@ def _outside_parentheses(source: str) -> list[str]:
         else:
             current += ch
     return [*tokens, current] if current else tokens
+
+
+@pytest.mark.parametrize(("old", "new", "problem"), [
+    ('usual_words.en = ["usual", "normal", "baseline", "regular"]', 'usual_words.en = "usual"',
+     "temperature: 'usual_words.en' must be a list of non-empty strings"),
+    ('usual_until.es = ["hoy"', 'usual_until.es = [""',
+     "temperature: 'usual_until.es' must be a list of non-empty strings"),
+    ('returns_to.en = ["to work"', 'returns_to.en = [3, "to work"',
+     "resolution: 'returns_to.en' must be a list of non-empty strings"),
+])
+def test_the_eighth_sessions_keys_are_checked(tmp_path: Path, old: str, new: str,
+                                              problem: str) -> None:
+    """The bundled rulebook with one of this session's keys written wrong is refused, by
+    name, as every key is."""
+    source = DEFAULT_PATH.read_text(encoding="utf-8")
+    assert old in source
+    (tmp_path / "common_words.toml").write_text(
+        (DEFAULT_PATH.parent / "common_words.toml").read_text(encoding="utf-8"),
+        encoding="utf-8")
+    path = tmp_path / "rules.toml"
+    path.write_text(source.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(RulebookError, match=re.escape(problem)):
+        load_rulebook(path)
