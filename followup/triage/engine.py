@@ -630,7 +630,7 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
     # where the message says it came back: a resolution told before that is undone
     back = ([(index, first) for index, clause in enumerate(clauses)
              for first, last in _cue_spans(returns, clause)
-             if not _returns_to_life(clause, last, book)] if returns is not None else [])
+             if not _returns_to_life(clause, first, last, book)] if returns is not None else [])
     for index, clause in enumerate(clauses):
         neg = _cue_spans(book.scope.negation, clause)  # incl. "hasn't gone": a negated resolution
         # "mostly gone", "a bit better now", "went down a bit": not over either
@@ -650,11 +650,13 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
     return {m for m in resolved if not m.rule.event and m.rule.level != "ok"}
 
 
-def _returns_to_life(clause: _Clause, last: int, book: Rulebook) -> bool:
-    """Whether a return cue ending at `last` goes on to everyday life ("hoy volví al
-    trabajo", "she is back to normal"): the patient is back, not the symptom."""
-    to = book.scope.resolution_returns_to
-    return to is not None and any(a == last + 1 for a, _ in _cue_spans(to, clause))
+def _returns_to_life(clause: _Clause, first: int, last: int, book: Rulebook) -> bool:
+    """Whether a return cue at `first`..`last` goes on to everyday life ("hoy volví al
+    trabajo", "she is back to normal") or follows it ("tengo energía otra vez", "está
+    jugando otra vez"): the patient, or the patient's life, is back, not the symptom."""
+    to, again = book.scope.resolution_returns_to, book.scope.resolution_life_again
+    return (to is not None and any(a == last + 1 for a, _ in _cue_spans(to, clause))) or (
+        again is not None and any(first - 2 <= b < first for _, b in _cue_spans(again, clause)))
 
 
 def _history(matches: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebook,
@@ -953,6 +955,25 @@ def asks_a_person(text: str, book: Rulebook) -> bool:
     return _asks_a_person(text, _prepare(text, book), book)
 
 
+# The most words a topic the patient asks and answers in one breath may have: "Chest
+# pain? nope", "Pee? plenty and pale yellow", "¿Fiebre? nada".
+_CHECKLIST_WORDS = 3
+
+
+def _checklist(clauses: Sequence[_Clause], book: Rulebook) -> bool:
+    """Whether every question in the message is a topic the patient names and answers
+    right after ("Breathing? fine. Pee? plenty."): a list run down, asking nobody. A
+    question word ("is this normal? my pee is pale") or a word asking if all is well
+    ("Normal? my pee is pale": `asks_if_well`) keeps it a question."""
+    asked = [i for i, c in enumerate(clauses) if c.question]
+    return bool(asked) and all(
+        i + 1 < len(clauses) and not clauses[i + 1].question
+        and 0 < sum(t.kind == "word" for t in clauses[i].tokens) <= _CHECKLIST_WORDS
+        and clauses[i].tokens[0].text not in book.hypothetical.question_words
+        and clauses[i].words.isdisjoint(book.hypothetical.asks_if_well)
+        for i in asked)
+
+
 def _answered_no(clauses: Sequence[_Clause], book: Rulebook) -> set[int]:
     """Questions answered no by the sentence right after: "chest pain? nope. breathing
     fine." The patient runs down the list of red flags, echoing each one."""
@@ -976,16 +997,17 @@ def is_question(text: str, book: Rulebook) -> bool:
 
 def _asks_a_person(text: str, clauses: Sequence[_Clause], book: Rulebook) -> bool:
     """A question mark, or a request said without one ("do you know a good vet",
-    "me puede llamar"): texters often leave the mark out."""
+    "me puede llamar"): texters often leave the mark out. The patient's own checklist
+    asks nobody ("Breathing? fine. Pee? plenty and pale yellow.")."""
     if "?" in text or "\u00bf" in text:
-        return True
+        return not _checklist(clauses, book)
     requests = book.hypothetical.requests
     return requests is not None and any(_cue_spans(requests, c) for c in clauses)
 
 
 def _is_question(text: str, clauses: Sequence[_Clause], book: Rulebook) -> bool:
     if "?" in text or "\u00bf" in text:
-        return True
+        return not _checklist(clauses, book)
     first = clauses[0].tokens[0].text if clauses and clauses[0].tokens else ""
     return first in book.hypothetical.question_words
 

@@ -95,6 +95,9 @@ class HypotheticalRules:
 
     cues: Phrase | None = None
     question_words: frozenset[str] = frozenset()
+    # A short question with one of these asks a person whether all is well ("Normal? my
+    # pee is pale"); without, it may be the patient's own checklist ("Pee? plenty").
+    asks_if_well: frozenset[str] = frozenset()
     max_level: str = "urgent"
     instructions: Phrase | None = None
     conditionals: Phrase | None = None
@@ -227,6 +230,9 @@ class ScopeRules:
     # Right after a return cue, these tell of a return to everyday life, not of the
     # symptom: "volví al trabajo", "back to normal".
     resolution_returns_to: Phrase | None = None
+    # Right before a return cue, these tell that everyday life is back, not the symptom:
+    # "tengo energía otra vez", "está jugando otra vez", "eating again".
+    resolution_life_again: Phrase | None = None
     # A sentence of only these, right after a question that names a finding, answers it
     # no: the patient runs down the list ("chest pain? nope. fever? no").
     answers_no: frozenset[str] = frozenset()
@@ -690,6 +696,8 @@ class _Loader:
             resolution_returns=self._optional_cues(compiler, res, "returns", "resolution"),
             resolution_returns_to=self._optional_cues(compiler, res, "returns_to",
                                                       "resolution"),
+            resolution_life_again=self._optional_cues(compiler, res, "life_again",
+                                                      "resolution"),
             resolution_followers=(frozenset(normalise_phrase(w) for w in self._per_language(
                 res, "followers", "resolution")) if "followers" in res else None),
             hard_words=words(bounds, "hard", "boundaries"),
@@ -926,7 +934,7 @@ class _Loader:
         unknown = set(table) - {"cues", "question_words", "max_level", "instructions",
                                 "conditionals", "conditional_reach", "risk", "risk_unless",
                                 "requests", "plan_if", "plan_then", "jokes", "not_yet",
-                                "reach_ends"}
+                                "reach_ends", "asks_if_well"}
         if unknown:
             raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
         words = frozenset(normalise_phrase(w) for w in
@@ -935,6 +943,8 @@ class _Loader:
         return HypotheticalRules(
             cues=self._optional_cues(compiler, table, "cues", entry) or None,
             question_words=words,
+            asks_if_well=frozenset(normalise_phrase(w) for w in self._per_language(
+                table, "asks_if_well", entry, required=False)),
             max_level=self._level_name(table.get("max_level", "urgent"), f"{entry}.max_level",
                                        ("urgent", "mild", "ok")),
             instructions=self._optional_cues(compiler, table, "instructions", entry),
