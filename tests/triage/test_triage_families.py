@@ -1109,6 +1109,45 @@ LISTS_OVER_DEATHS_AND_SUDDEN_WORDS = [
     ("the hand they used for the drip is a bit sore, that's all", "mild"),
 ]
 
+CHECKLISTS_FAINTNESS_AND_LIFE_AGAIN = [
+    # a checklist the patient runs down asks nobody; a short question of whether all is
+    # well still does
+    ("Headache? none. Legs? fine. Wee? loads and pale.", "ok"),
+    ("¿Fiebre? nada. ¿Dolor de pecho? no. Todo bien", "ok"),
+    ("Normal? my wee is pale", "unclear"),
+    # everyday life back, not the symptom
+    ("the tiredness wore off and she is eating again", "ok"),
+    ("ya se le quitó la calentura y anda corriendo otra vez", "ok"),
+    ("the headache went away but it's back again tonight", "mild"),
+    # faintness felt each time the patient stands is dizziness on standing; a faint told
+    # beside it is a faint
+    ("I go faint every time I get out of bed, I lie back and it settles", "urgent"),
+    ("felt faint when I got up and then I blacked out on the floor", "emergency"),
+    ("siento que me desmayo cada vez que me levanto de la silla", "urgent"),
+    ("my vision goes dark for a moment whenever I stand up", "urgent"),
+    ("almost went over when I got up from the sofa", "urgent"),
+    # normal legs and urine said in other words; a request for who to write to
+    ("checked his legs this morning and they look normal", "ok"),
+    ("las piernas se ven normales, ni rastro de hinchazón", "ok"),
+    ("urine is straw coloured and plenty of it", "ok"),
+    ("mejor escríbanme a mí, mi papá no lee los mensajes", "unclear"),
+    ("my son will reply for me from now on", "unclear"),
+    # blisters told by how they look; a stiff neck by what hurts
+    ("the spots on her arm have little water filled bumps now", "urgent"),
+    ("le salieron granitos con agua en la roncha", "urgent"),
+    ("his neck hurts when he looks down and he has a headache", "urgent"),
+    # a normal denied is no denial; drowning in work; worn out
+    ("it's not my usual migraine, this one came on suddenly and it's the worst ever",
+     "emergency"),
+    ("no headache, no problems, just choking on emails at work", "ok"),
+    ("Half dead after the week I've had, bit achy", "mild"),
+    ("mi cuñada tuvo un coágulo el año pasado, yo solo tengo un poco de cansancio", "mild"),
+    ("all I've got is a mild headache, my brother is the one with the clot", "mild"),
+    ("ya se me pasó todo, gracias", "ok"),
+    ("headache came back at lunch after being gone all morning", "mild"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1185,6 +1224,7 @@ FAMILIES = {
     "drips_finished_limbs_and_everyday_words": DRIPS_FINISHED_LIMBS_AND_EVERYDAY_WORDS,
     "words_of_the_language_and_what_always_comes": WORDS_OF_THE_LANGUAGE_AND_WHAT_ALWAYS_COMES,
     "lists_over_deaths_and_sudden_words": LISTS_OVER_DEATHS_AND_SUDDEN_WORDS,
+    "checklists_faintness_and_life_again": CHECKLISTS_FAINTNESS_AND_LIFE_AGAIN,
 }
 
 

@@ -529,6 +529,11 @@ def _outside_parentheses(source: str) -> list[str]:
      "temperature: 'usual_until.es' must be a list of non-empty strings"),
     ('returns_to.en = ["to work"', 'returns_to.en = [3, "to work"',
      "resolution: 'returns_to.en' must be a list of non-empty strings"),
+    # the ninth session's keys
+    ('life_again.es = ["energia"', 'life_again.es = ["", "energia"',
+     "resolution: 'life_again.es' must be a list of non-empty strings"),
+    ('asks_if_well.en = ["normal", "ok"', 'asks_if_well.en = [3, "ok"',
+     "hypothetical: 'asks_if_well.en' must be a list of non-empty strings"),
 ])
 def test_the_eighth_sessions_keys_are_checked(tmp_path: Path, old: str, new: str,
                                               problem: str) -> None:
