@@ -110,6 +110,10 @@ class _Match:
     last: int
     # a red flag past the reach of the denial before it (`_reach_broken`): never denied
     beyond_denial: bool = False
+    # the words of this finding's other readings that overlap it (`_longest_first`): a
+    # resolution cue among them is part of the symptom ("so swollen my ankles have
+    # disappeared"), not news that it is over
+    reach: tuple[int, int] | None = None
 
     @property
     def size(self) -> int:
@@ -240,7 +244,9 @@ def _interpret_numbers(tokens: list[Token], book: Rulebook) -> list[Token]:
     for i, token in enumerate(tokens):
         if token.kind == "score":
             high = token.value is not None and book.pain_score_severe <= token.value <= 10
-            out[i] = replace(token, text="_score_high_" if high else "_score_low_")
+            none = token.value == 0  # "pain 0/10": no pain at all
+            out[i] = replace(token, text="_score_high_" if high else
+                             "_score_zero_" if none else "_score_low_")
         elif token.kind == "num":
             out[i] = replace(token, text=_temperature_token(tokens, i, book.temperature))
     return out
@@ -523,10 +529,22 @@ def _longest_first(matches: list[_Match]) -> list[_Match]:
             kept.append(match)
         elif not any(match.rule.key in held_by.get(c, ()) for c in cells):
             continue
+        else:
+            _widen_reach(kept, match)
         for c in cells:
             taken[c] = max(rank, taken.get(c, -1))
             held_by.setdefault(c, set()).add(match.rule.key)
     return sorted(kept, key=lambda m: (m.clause, m.first))
+
+
+def _widen_reach(kept: list[_Match], match: _Match) -> None:
+    """Fold a second reading of a kept finding into that finding's reach."""
+    for at, other in enumerate(kept):
+        first, last = _reach(other)
+        if other.rule.key == match.rule.key and other.clause == match.clause \
+                and first <= match.last and match.first <= last:
+            kept[at] = replace(other, reach=(min(first, match.first), max(last, match.last)))
+            return
 
 
 # -- step 5: negation and resolution ------------------------------------------------------------
@@ -715,14 +733,20 @@ def _cue_is_live(first: int, index: int, neg: Sequence[tuple[int, int]],
             m.clause == index and b < m.first and m.last < first for m in matches)
             for _, b in partial):
         return False
-    return not any(m.clause == index and m.first <= first <= m.last and m.rule.level != "ok"
-                   for m in matches)
+    return not any(m.clause == index and m.rule.level != "ok"
+                   and _reach(m)[0] <= first <= _reach(m)[1] for m in matches)
+
+
+def _reach(match: _Match) -> tuple[int, int]:
+    """The words of a finding, with those of its other readings that overlap it."""
+    return match.reach or (match.first, match.last)
 
 
 # The words a resolution cue's own scope may hold and still refer back to the finding
 # before it: "it's gone", "they all went away", "everything cleared up", "ya se me quitó".
 _REFERS_BACK = frozenset({
     "it", "its", "they", "theyre", "them", "that", "thats", "this", "those", "these", "which",
+    "long",  # "those are long gone"
     "all", "both", "everything", "symptoms", "symptom", "side", "effects", "stuff", "thing",
     "things", "whole", "the", "and", "but", "has", "have", "had", "was", "were", "are", "been",
     "now", "finally", "completely", "totally", "mostly", "pretty", "much", "already", "since",

@@ -159,8 +159,8 @@ def second_may_read(result: TriageResult, text: str, book: Rulebook, choices: Ch
                     min_words: int) -> bool:
     """Whether the second reader may raise this reading.
 
-    Only where the rules found no red flag and set none aside (word counts cannot read
-    "not" or "gone"), and the message reports something of the patient's (not a
+    Only where the rules found no red flag and set none aside (below), and the message
+    reports something of the patient's (not a
     question, a plan, or someone else's news). There, any message of `min_words` or
     more read as mild or unclear; a shorter one, a question in which the rules found
     nothing (`_only_asks`), or one the rules read as ok (the
@@ -179,11 +179,19 @@ def second_may_read(result: TriageResult, text: str, book: Rulebook, choices: Ch
     red flags; the second reader of the time put every one at 0.65 or more, yet read
     none of them: none touched a topic left unplaced (docs/triage-validation.md).
 
+    A red flag set aside ("no chest pain", "the swelling went down") bars it: word counts
+    cannot read "not" or "gone". A mild one set aside does not: in "rash cleared up and
+    the headache is long gone, but for the last hour my chest feels like someone is
+    sitting on it" (round 19, first pass) the headache told as over had kept the reader
+    from the chest.
+
     It still reads a message in which the patient said a red-flag topic is fine: barring
     it there ("breathing is fine") took two false alarms off batches AT and AU, and lost
     a red flag on the next blind batch (BC): swollen lips told in words the rules lacked,
     beside "breathing is totally fine", which is how an allergic swelling is told."""
-    if result.level in RED_FLAGS or result.set_aside or _reports_nothing(result):
+    if result.level in RED_FLAGS or _reports_nothing(result) or any(
+            book.by_key[key].level in RED_FLAGS for key in result.set_aside
+            if key in book.by_key):
         return False
     if result.level != "ok" and word_count(text) >= min_words \
             and not _only_asks(result, text, book) \

@@ -139,7 +139,22 @@ BLIND_BATCHES = [
                           ("dd", "DD: 99.2 %, 1 of 120 missed, after learning from CV to CY"),
                           ("de", "DE: 95.8 %, 5 of 120 missed, asked to be hard, after CV to CY"),
                           ("df", "DF: 99.2 %, 1 of 120 missed, after CV to CY"),
-                          ("dg", "DG: 99.2 %, 1 of 120 missed, after CV to CY"))),
+                          ("dg", "DG: 99.2 %, 1 of 120 missed, after CV to CY"),
+                          ("dl", "DL: 100 %, none missed, on main before the ninth session"),
+                          ("dm", "DM: 98.3 %, 2 of 120 missed, asked to be hard, on main"),
+                          ("dn", "DN: 100 %, none missed, on main"),
+                          ("do", "DO: 100 %, none missed, on main"),
+                          ("dp", "DP: 99.2 %, 1 of 120 missed, 9 false alarms, asked to be "
+                                 "hard, after learning from DL to DO"),
+                          ("dq", "DQ: 98.3 %, 2 of 120 missed, after DL to DO"),
+                          ("dr", "DR: 99.2 %, 1 of 120 missed, after DL to DO"),
+                          ("ds", "DS: 100 %, none missed, after DL to DO"),
+                          ("dt", "DT: 99.2 %, 1 of 120 missed, asked to be hard, after "
+                                 "learning from DL to DS"),
+                          ("du", "DU: 100 %, none missed, after DL to DS"),
+                          ("dv", "DV: 100 %, none missed, after DL to DS"),
+                          ("dw", "DW: 100 %, none missed, 1 emergency read urgent, after "
+                                 "DL to DS"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

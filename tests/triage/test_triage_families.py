@@ -1148,6 +1148,24 @@ CHECKLISTS_FAINTNESS_AND_LIFE_AGAIN = [
 ]
 
 
+WEIGHTS_ON_THE_CHEST_HALF_THE_SIGHT_AND_LONG_GONE = [
+    ("it feels like a dog is standing on my chest since this morning", "emergency"),
+    ("all of a sudden my vision went blurry in both eyes", "emergency"),
+    ("I keep bumping into things on my right, can't see the right side of the room", "emergency"),
+    ("the bruise from the drip is going purple and yellow now, otherwise fine", "mild"),
+    ("a slight headache and she naps a lot", "mild"),
+    ("dolor de cabeza ligero y mucha hambre", "mild"),
+    ("had a fever the first night but that's long gone, all good", "ok"),
+    ("all good, the only thing that hurts is my pride after losing at cards", "ok"),
+    ("back pain 0/10 today, feeling great", "ok"),
+    ("the nausea went off by the evening, fine now", "ok"),
+    ("zero side effects this round", "ok"),
+    ("ningún síntoma hasta ahora, todo tranquilo", "ok"),
+    ("me pica un poco el brazo, unas motitas rojas", "mild"),
+    ("so weary I could sleep all day", "mild"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1225,6 +1243,8 @@ FAMILIES = {
     "words_of_the_language_and_what_always_comes": WORDS_OF_THE_LANGUAGE_AND_WHAT_ALWAYS_COMES,
     "lists_over_deaths_and_sudden_words": LISTS_OVER_DEATHS_AND_SUDDEN_WORDS,
     "checklists_faintness_and_life_again": CHECKLISTS_FAINTNESS_AND_LIFE_AGAIN,
+    "weights_on_the_chest_half_the_sight_and_long_gone":
+        WEIGHTS_ON_THE_CHEST_HALF_THE_SIGHT_AND_LONG_GONE,
 }
 
 

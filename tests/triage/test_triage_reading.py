@@ -213,6 +213,18 @@ def test_the_second_reader_never_overrules_what_the_rules_placed(text: str) -> N
     assert triage(text, second_reader=Alarmist()).level == triage(text, second_reader=None).level
 
 
+def test_a_mild_symptom_told_as_over_does_not_bar_the_second_reader() -> None:
+    """Round 19 (first pass): "the headache is long gone" kept the reader from a chest
+    told in words the rules lacked. A red flag set aside still bars it ("no chest pain":
+    word counts cannot read "no")."""
+    over = "the headache from monday is long gone, but something is off in my chest today"
+    assert triage(over, second_reader=None).set_aside == ("headache",)
+    assert triage(over, second_reader=Alarmist()).level == "emergency"
+    denied = "no chest pain, but something is off in my chest today"
+    assert triage(denied, second_reader=Alarmist()).level == triage(
+        denied, second_reader=None).level
+
+
 @pytest.mark.parametrize("text", [
     "grandpa keeps keeling over whenever he stands up today",  # unclear: no topic named
     "the cough is bringing up rusty coloured stuff",  # read as a cold (mild)
