@@ -136,20 +136,31 @@ def _prepare(text: str, book: Rulebook) -> list[_Clause]:
     for clause in clauses:
         clause.raw = clause.tokens
         clause.tokens = _interpret_numbers(clause.tokens, book)
-    _latest_reading_only(clauses)
+    _latest_reading_only(clauses, _TAKEN_BACK)
     for clause in clauses:
         clause.text, clause.starts = clause_string([t.text for t in clause.tokens])
         clause.words = frozenset(t.text for t in clause.tokens)
     return clauses
 
 
-def _latest_reading_only(clauses: Sequence[_Clause]) -> None:
+# The words that take a reading back when said right before it: "38.2 no 37.2".
+_TAKEN_BACK = frozenset({"no", "not", "ni", "nor"})
+
+
+def _latest_reading_only(clauses: Sequence[_Clause], denials: frozenset[str]) -> None:
     """"38.3 last night, 36.8 this morning": the last reading given is the one that
-    counts; earlier ones become `_temp_before_`, which no phrase names."""
+    counts; earlier ones become `_temp_before_`, which no phrase names. A reading right
+    after a denial is the one taken back ("la temperatura es 38.2 no 37.2", "it's 37.4
+    not 38.4, typo"): the last of the others counts."""
     readings = [(clause, i) for clause in clauses for i, t in enumerate(clause.tokens)
                 if t.text.startswith("_temp_")]
-    for clause, i in readings[:-1]:
-        clause.tokens[i] = replace(clause.tokens[i], text="_temp_before_")
+    if not readings:
+        return
+    kept = [(c, i) for c, i in readings if i == 0 or c.tokens[i - 1].text not in denials]
+    current = (kept or readings)[-1]
+    for clause, i in readings:
+        if (clause, i) != current:
+            clause.tokens[i] = replace(clause.tokens[i], text="_temp_before_")
 
 
 # "does not know" is "doesn't know": the rulebook writes the contraction, as most
@@ -577,8 +588,11 @@ def _denied_before(clause: _Clause, book: Rulebook) -> set[int]:
         return set()
     ends: set[int] = set()
     soft = clause.soft_ids
+    # "confundido de la nada" is confused out of nowhere: a pseudo-negation denies nothing
+    pseudo = _cue_spans(book.scope.pseudo_negation, clause)
     for first, last in _cue_spans(after, clause):
-        if first == 0 or soft[first - 1] != soft[first]:
+        if first == 0 or soft[first - 1] != soft[first] \
+                or any(p <= first <= q for p, q in pseudo):
             continue
         if last + 1 == len(clause.tokens) or soft[last + 1] != soft[last]:
             ends.add(first - 1)
@@ -648,7 +662,11 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
     # where the message says it came back: a resolution told before that is undone
     back = ([(index, first) for index, clause in enumerate(clauses)
              for first, last in _cue_spans(returns, clause)
-             if not _returns_to_life(clause, first, last, book)] if returns is not None else [])
+             if not _returns_to_life(clause, first, last, book)
+             # "the dizzy spell never came back": denied, no return
+             and not any(first - 2 <= b < first
+                         for _, b in _cue_spans(book.scope.negation, clause))]
+            if returns is not None else [])
     for index, clause in enumerate(clauses):
         neg = _cue_spans(book.scope.negation, clause)  # incl. "hasn't gone": a negated resolution
         # "mostly gone", "a bit better now", "went down a bit": not over either
@@ -902,6 +920,9 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     answering = said if question in book.context.questions else None
     # an instruction said back counts in any message, question or not
     instructed = _instruction_positions(clauses, book, answering)
+    confirms = book.hypothetical.confirms
+    if instructed and confirms is not None and any(_cue_spans(confirms, c) for c in clauses):
+        instructed = set()  # "said to text if the headache got worse - it has"
     hypothetical = _hypothetical_positions(clauses, book, asking, answering) | instructed
     conditional = _conditional_positions(clauses, book, answering)
     risk = _risk_positions(clauses, book, asking)

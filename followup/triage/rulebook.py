@@ -98,6 +98,9 @@ class HypotheticalRules:
     # A short question with one of these asks a person whether all is well ("Normal? my
     # pee is pale"); without, it may be the patient's own checklist ("Pee? plenty").
     asks_if_well: frozenset[str] = frozenset()
+    # Said after an instruction repeated back, these say it came true ("nurse said to
+    # text if the headache got worse - it has"): what the instruction names counts.
+    confirms: Phrase | None = None
     max_level: str = "urgent"
     instructions: Phrase | None = None
     conditionals: Phrase | None = None
@@ -934,7 +937,7 @@ class _Loader:
         unknown = set(table) - {"cues", "question_words", "max_level", "instructions",
                                 "conditionals", "conditional_reach", "risk", "risk_unless",
                                 "requests", "plan_if", "plan_then", "jokes", "not_yet",
-                                "reach_ends", "asks_if_well"}
+                                "reach_ends", "asks_if_well", "confirms"}
         if unknown:
             raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
         words = frozenset(normalise_phrase(w) for w in
@@ -948,6 +951,7 @@ class _Loader:
             max_level=self._level_name(table.get("max_level", "urgent"), f"{entry}.max_level",
                                        ("urgent", "mild", "ok")),
             instructions=self._optional_cues(compiler, table, "instructions", entry),
+            confirms=self._optional_cues(compiler, table, "confirms", entry),
             conditionals=self._optional_cues(compiler, table, "conditionals", entry),
             conditional_reach=self._int(table, "conditional_reach", entry, default=2),
             risk=self._optional_cues(compiler, table, "risk", entry),

@@ -154,7 +154,10 @@ BLIND_BATCHES = [
                           ("du", "DU: 100 %, none missed, after DL to DS"),
                           ("dv", "DV: 100 %, none missed, after DL to DS"),
                           ("dw", "DW: 100 %, none missed, 1 emergency read urgent, after "
-                                 "DL to DS"))),
+                                 "DL to DS"),
+                          ("dy", "DY: 97.5 %, 3 of 120 missed, after learning from DL to DW"),
+                          ("dz", "DZ: 99.2 %, 1 of 120 missed, 4 false alarms, after DL to DW"),
+                          ("ea", "EA: 100 %, none missed, after DL to DW"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -175,7 +178,7 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
 @pytest.mark.parametrize(("name", "left", "exact"), [
     ("ab", 3, 0.95), ("ad", 2, 0.95), ("at", 2, 0.95), ("bb", 6, 0.95), ("bd", 3, 0.95),
     ("bm", 8, 0.94), ("bo", 6, 0.93), ("bv", 5, 0.94), ("cc", 3, 0.97), ("cf", 2, 0.98),
-    ("cg", 4, 0.96), ("da", 2, 0.97)])
+    ("cg", 4, 0.96), ("da", 2, 0.97), ("dx", 4, 0.97)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -210,7 +213,12 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
 
     DA (asked to be hard, of the eighth session) raises dark urine told as past and
     then pale "ever since", and a hand that "couldn't feel" on waking from pins and
-    needles (a stroke sign is an event, read whatever the explanation)."""
+    needles (a stroke sign is an event, read whatever the explanation).
+
+    DX (asked to be hard, of the ninth session) raises a mother-in-law's stroke and a
+    sister's faint told beside the writer's own mild symptoms with no word that the
+    writer is well, a carer's own fever beside "my husband is the patient", and a back
+    pain beside "respiro bien, el pecho bien" that the second reader raises."""
     day = "02" if name[0] in "cd" else "01"
     cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")
     assert len(cases) == 240

@@ -1166,6 +1166,33 @@ WEIGHTS_ON_THE_CHEST_HALF_THE_SIGHT_AND_LONG_GONE = [
 ]
 
 
+BREATH_TOLD_BY_WHAT_STOPS_CORRECTIONS_AND_CONFIRMATIONS = [
+    ("tengo que parar a cada rato para agarrar aire", "emergency"),
+    ("I just can't fill my lungs up properly tonight", "emergency"),
+    ("ya no tengo fiebre pero sigo sin poder respirar bien", "emergency"),
+    ("my mum's confused out of nowhere", "emergency"),
+    ("mi abuela está confundida de la nada, no sabe dónde está", "emergency"),
+    ("estoy confundida de la hora de la cita", "unclear"),
+    # a reading taken back: the other one counts
+    ("sorry typo, temp is 38.6 not 36.8", "urgent"),
+    ("perdón, es 38.4 no 36.4", "urgent"),
+    # an instruction said back, then said to have come true
+    ("you said to message if my leg swelled and it has", "urgent"),
+    ("you said to message if my leg swelled, it hasn't, all good", "ok"),
+    # never back is over; a near-faint on standing is faintness on standing
+    ("the dizziness from yesterday never came back, feeling good", "ok"),
+    ("la fiebre no ha volvido, todo bien", "ok"),
+    ("nearly passed out getting up off the toilet, ok once I sat down", "urgent"),
+    ("no dizziness unless I stand up, then the room goes dark for a second", "urgent"),
+    ("haven't been to the bathroom since lunch yesterday", "urgent"),
+    ("if any swelling starts I'll call, for now just tired", "mild"),
+    ("arms feel heavy like after moving house, no swelling anywhere", "mild"),
+    ("fresh as a daisy, thanks for checking", "ok"),
+    ("amanecí con todas las pilas", "ok"),
+    ("manden los mensajes a mi hijo mejor, yo no sé usar el teléfono", "unclear"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1245,6 +1272,8 @@ FAMILIES = {
     "checklists_faintness_and_life_again": CHECKLISTS_FAINTNESS_AND_LIFE_AGAIN,
     "weights_on_the_chest_half_the_sight_and_long_gone":
         WEIGHTS_ON_THE_CHEST_HALF_THE_SIGHT_AND_LONG_GONE,
+    "breath_told_by_what_stops_corrections_and_confirmations":
+        BREATH_TOLD_BY_WHAT_STOPS_CORRECTIONS_AND_CONFIRMATIONS,
 }
 
 

@@ -534,6 +534,8 @@ def _outside_parentheses(source: str) -> list[str]:
      "resolution: 'life_again.es' must be a list of non-empty strings"),
     ('asks_if_well.en = ["normal", "ok"', 'asks_if_well.en = [3, "ok"',
      "hypothetical: 'asks_if_well.en' must be a list of non-empty strings"),
+    ('confirms.es = ["^ (y)?', 'confirms.es = [2, "^ (y)?',
+     "hypothetical: 'confirms.es' must be a list of non-empty strings"),
 ])
 def test_the_eighth_sessions_keys_are_checked(tmp_path: Path, old: str, new: str,
                                               problem: str) -> None:
