@@ -18,7 +18,7 @@ RATE = re.compile(r"([\d,]+(?:\.\d+)?) messages/s")
 
 def bench() -> float | None:
     proc = subprocess.run([sys.executable, "-m", "followup.triage.bench"], cwd=REPO,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=900)
     for line in (proc.stdout + proc.stderr).splitlines():
         print(f"  {line}")
     if proc.returncode:
