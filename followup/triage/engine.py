@@ -588,11 +588,14 @@ def _denied_before(clause: _Clause, book: Rulebook) -> set[int]:
         return set()
     ends: set[int] = set()
     soft = clause.soft_ids
-    # "confundido de la nada" is confused out of nowhere: a pseudo-negation denies nothing
-    pseudo = _cue_spans(book.scope.pseudo_negation, clause)
+    pseudo: list[tuple[int, int]] | None = None
     for first, last in _cue_spans(after, clause):
-        if first == 0 or soft[first - 1] != soft[first] \
-                or any(p <= first <= q for p, q in pseudo):
+        if first == 0 or soft[first - 1] != soft[first]:
+            continue
+        # "confundido de la nada" is confused out of nowhere: a pseudo-negation denies nothing
+        if pseudo is None:
+            pseudo = _cue_spans(book.scope.pseudo_negation, clause)
+        if any(p <= first <= q for p, q in pseudo):
             continue
         if last + 1 == len(clause.tokens) or soft[last + 1] != soft[last]:
             ends.add(first - 1)
