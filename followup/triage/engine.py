@@ -136,15 +136,11 @@ def _prepare(text: str, book: Rulebook) -> list[_Clause]:
     for clause in clauses:
         clause.raw = clause.tokens
         clause.tokens = _interpret_numbers(clause.tokens, book)
-    _latest_reading_only(clauses, _TAKEN_BACK)
+    _latest_reading_only(clauses, book.scope.negation_words)
     for clause in clauses:
         clause.text, clause.starts = clause_string([t.text for t in clause.tokens])
         clause.words = frozenset(t.text for t in clause.tokens)
     return clauses
-
-
-# The words that take a reading back when said right before it: "38.2 no 37.2".
-_TAKEN_BACK = frozenset({"no", "not", "ni", "nor"})
 
 
 def _latest_reading_only(clauses: Sequence[_Clause], denials: frozenset[str]) -> None:
@@ -923,8 +919,7 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     answering = said if question in book.context.questions else None
     # an instruction said back counts in any message, question or not
     instructed = _instruction_positions(clauses, book, answering)
-    confirms = book.hypothetical.confirms
-    if instructed and confirms is not None and any(_cue_spans(confirms, c) for c in clauses):
+    if instructed and _confirmed(clauses, book, max(instructed)):
         instructed = set()  # "said to text if the headache got worse - it has"
     hypothetical = _hypothetical_positions(clauses, book, asking, answering) | instructed
     conditional = _conditional_positions(clauses, book, answering)
@@ -1001,6 +996,16 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
 def asks_a_person(text: str, book: Rulebook) -> bool:
     """Whether a message asks something of a person, with or without a question mark."""
     return _asks_a_person(text, _prepare(text, book), book)
+
+
+def _confirmed(clauses: Sequence[_Clause], book: Rulebook, after: tuple[int, int]) -> bool:
+    """Whether the message says, after the instruction it repeated back (`after`: its
+    last position), that what it named came true ("- it has"); said before it ("it has
+    been a good week, you said to call if ...") it confirms nothing."""
+    confirms = book.hypothetical.confirms
+    return confirms is not None and any(
+        (index, first) > after for index, clause in enumerate(clauses)
+        for first, _ in _cue_spans(confirms, clause))
 
 
 # The most words a topic the patient asks and answers in one breath may have: "Chest

@@ -1179,6 +1179,9 @@ BREATH_TOLD_BY_WHAT_STOPS_CORRECTIONS_AND_CONFIRMATIONS = [
     # an instruction said back, then said to have come true
     ("you said to message if my leg swelled and it has", "urgent"),
     ("you said to message if my leg swelled, it hasn't, all good", "ok"),
+    # said before the instruction, or going on to say all is well, it confirms nothing
+    ("it has been a good week, you said to call if my leg swells", "ok"),
+    ("you said to text if my headache got worse. It has been fine", "ok"),
     # never back is over; a near-faint on standing is faintness on standing
     ("the dizziness from yesterday never came back, feeling good", "ok"),
     ("la fiebre no ha volvido, todo bien", "ok"),
