@@ -103,6 +103,9 @@ class Others:
     # (`writer_is_patient`: "Dad (not the patient, that's me) is in hospital").
     parents: frozenset[str] = frozenset()
     writer_is_patient: tuple[str, ...] = ()
+    # Just before a relative, these make them the one who sees, not the one who has it:
+    # "my skin looks yellowish to my wife", "según mi esposa estoy pálido".
+    observers: frozenset[str] = frozenset()
 
     @property
     def writer(self) -> frozenset[str]:
@@ -248,7 +251,7 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
                         phrases_of("not_me_at_end"), words_of("other_words"),
                         words_of("describers"), words_of("third_person"), children,
                         phrases_of("contrast"), words_of("says_little"), died, parents,
-                        phrases_of("writer_is_patient"))
+                        phrases_of("writer_is_patient"), words_of("observers"))
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "

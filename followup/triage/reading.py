@@ -490,6 +490,8 @@ def _named_as_theirs(said: Sequence[str], rules: Others,
             continue  # "tired as an old dog", "sick as a dog", "como un perro": a simile
         if who in rules.pets and _WHEN.intersection(said[max(0, k - 3):k]):
             continue  # "wheezy since the neighbour's cat came in": when, not who
+        if rules.observers.intersection(said[max(0, k - 4):k]):
+            continue  # "skin looks yellowish to my wife": she sees it, the patient has it
         own = [w for j, w in enumerate(said) if w in rules.first_person and j != k - 1]
         return not own
     return False

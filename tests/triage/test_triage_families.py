@@ -1196,6 +1196,39 @@ BREATH_TOLD_BY_WHAT_STOPS_CORRECTIONS_AND_CONFIRMATIONS = [
 ]
 
 
+# Round 21: a denial read only from the words a phrase matched (a choice of "nunca" in a
+# phrase denies nothing of its own), the carer's and the clinician's words for speech,
+# feeling and chest pain lost, what was over by today, and who only sees the symptom
+CARERS_WORDS_WHAT_IS_OVER_AND_WHO_SEES = [
+    ("no es el peor dolor de cabeza de mi vida, es uno leve", "ok"),
+    ("es el peor dolor de cabeza de mi vida", "emergency"),
+    ("de la nada mi mamá ya no puede hablar", "emergency"),
+    ("la señora no puede ni hablar desde la siesta", "emergency"),
+    ("no puedo hablar ahorita, estoy en el trabajo, todo bien", "ok"),
+    ("can't talk right now, in a meeting, all good here", "ok"),
+    ("residente con dolor torácico desde las 9", "emergency"),
+    ("there's no feeling in his right hand since lunch", "emergency"),
+    ("la pierna izquierda no tiene sensibilidad", "emergency"),
+    ("her mouth is twisted and she's drooling", "emergency"),
+    ("she feels faint every time she gets up from the sofa", "urgent"),
+    ("se me va todo para un lado cuando me levanto", "urgent"),
+    ("she doesn't know where she is and thinks it's 1980. totally normal last night", "emergency"),
+    ("had a stroke in 2015, all fine now", "ok"),
+    # over by today, or since
+    ("a bit woozy on Monday, none today", "ok"),
+    ("lightheaded after the drip, ok since I had lunch", "ok"),
+    ("el lunes me mareaba, hoy ya no", "ok"),
+    # plans against clots, remedies named after a fever
+    ("walking every hour to keep clots away, all good", "ok"),
+    ("tomo agua para evitar coágulos, me siento bien", "ok"),
+    ("sipping fever grass tea tonight, otherwise fine", "ok"),
+    # the one who sees is not the one who has it; a relative's symptom set against mine
+    ("my eyes look a bit yellow to my husband", "urgent"),
+    ("a mi prima le dio urticaria con eso pero a mí nada", "ok"),
+    ("my buddy got a clot after surgery, but I just have a runny nose", "mild"),
+    ("his confusion is only his usual dementia, nothing new", "ok"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1277,6 +1310,7 @@ FAMILIES = {
         WEIGHTS_ON_THE_CHEST_HALF_THE_SIGHT_AND_LONG_GONE,
     "breath_told_by_what_stops_corrections_and_confirmations":
         BREATH_TOLD_BY_WHAT_STOPS_CORRECTIONS_AND_CONFIRMATIONS,
+    "carers_words_what_is_over_and_who_sees": CARERS_WORDS_WHAT_IS_OVER_AND_WHO_SEES,
 }
 
 

@@ -111,7 +111,7 @@ def test_choices_point_at_rulebook_findings_and_refuse_mistakes(tmp_path: Path) 
         with pytest.raises(RulebookError, match=f"reading.{key} must be a list of words"):
             load_choices(bad)
     for key, value in (("children", '"son"'), ("contrast", '["myself", 3]'),
-                       ("not_me_at_end", '[""]')):
+                       ("not_me_at_end", '[""]'), ("observers", '"looks"')):
         bad.write_text(f"[others]\n{key} = {value}\n", "utf-8")
         with pytest.raises(RulebookError, match=f"others.{key} must be a list of words"):
             load_choices(bad)
