@@ -558,10 +558,12 @@ def _widen_reach(kept: list[_Match], match: _Match) -> None:
 
 
 def _cue_spans(phrase: Phrase, clause: _Clause) -> list[tuple[int, int]]:
-    """A cue list's matches; none without running it when the clause has none of its words."""
-    if not phrase.may_match(clause.words):
-        return []
-    return list(_spans(phrase, clause))
+    """A cue list's matches; none without running it when the clause has none of its
+    words, and only its cues that may match when it has some."""
+    if not phrase.parts:  # one phrase (a finding's `unless`): the word test alone
+        return list(_spans(phrase, clause)) if phrase.may_match(clause.words) else []
+    narrowed = phrase.for_clause(clause.words)
+    return [] if narrowed is None else list(_spans(narrowed, clause))
 
 
 # A clause's negation: its cues, the token positions they govern forward, and the positions

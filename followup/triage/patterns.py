@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from .text import normalise_phrase
@@ -71,12 +71,65 @@ class Phrase:
     # says "can't" but nothing of breathing. Much cheaper than the regex search.
     slots: tuple[frozenset[str], ...] = ()
 
+    # A list of cues compiled as one alternation (`Rulebook._compile_one`): its members,
+    # in the alternation's order. A clause is searched with only the members that may
+    # match it (`for_clause`), since the whole list is long and few of its cues can.
+    parts: tuple[Phrase, ...] = ()
+    _narrowed: dict[tuple[int, ...], Phrase] = field(default_factory=dict, compare=False,
+                                                     repr=False)
+
+    def for_clause(self, words: frozenset[str]) -> Phrase | None:
+        """The phrase to search a clause of these words with: this one, or for a cue list
+        the alternation of only its members that may match there, in the same order (None:
+        none may). A member left out cannot match anywhere in the clause, so the search
+        finds what the whole alternation would, at the same places: at each position the
+        first member that matches still wins."""
+        if not self.may_match(words):
+            return None
+        if not self.parts:
+            return self
+        always, index = self._part_index
+        candidates = set(always)
+        for word in index.keys() & words:
+            candidates.update(index[word])
+        kept = tuple(sorted(i for i in candidates if self.parts[i].may_match(words)))
+        if not kept:
+            return None
+        if len(kept) == len(self.parts):
+            return self
+        narrowed = self._narrowed.get(kept)
+        if narrowed is None:
+            narrowed = combine(self.source, [self.parts[i] for i in kept])
+            if len(self._narrowed) < 4096:  # the subsets clauses ask for are few
+                self._narrowed[kept] = narrowed
+        return narrowed
+
+    @cached_property
+    def _part_index(self) -> tuple[tuple[int, ...], dict[str, tuple[int, ...]]]:
+        """The members always tried (no word to key them on), and the others by the words
+        of their prefilter: a clause looks up its own few words, not every member."""
+        always: list[int] = []
+        index: dict[str, list[int]] = {}
+        for i, part in enumerate(self.parts):
+            if part.prefilter is None:
+                always.append(i)
+            else:
+                for word in part.prefilter:
+                    index.setdefault(word, []).append(i)
+        return tuple(always), {w: tuple(ids) for w, ids in index.items()}
+
     def may_match(self, words: frozenset[str]) -> bool:
         """Whether a clause of these words could match (a necessary test, not enough):
         it holds a word of the prefilter and of every slot."""
         prefilter = self.prefilter
-        return prefilter is None or (not prefilter.isdisjoint(words) and all(
-            not slot.isdisjoint(words) for slot in self.slots))
+        if prefilter is None:
+            return True
+        if prefilter.isdisjoint(words):
+            return False
+        for slot in self.slots:  # noqa: SIM110 - a plain loop: this runs a million times a minute
+            if slot.isdisjoint(words):
+                return False
+        return True
 
     @cached_property  # read for every phrase of every clause: worked out once
     def prefilter(self) -> frozenset[str] | None:
@@ -84,6 +137,20 @@ class Phrase:
         if not self.words or not self.needs_a_word:
             return None
         return self.anchor or self.words
+
+
+def combine(source: str, phrases: Sequence[Phrase]) -> Phrase:
+    """One alternation of `phrases`, in their order (a cue list is matched together)."""
+    fast = [p.unanchored for p in phrases]
+    regex = re.compile("|".join(f"(?:{p.regex.pattern})" for p in phrases))
+    unanchored = (re.compile("|".join(f"(?:{f.pattern})" for f in fast if f))
+                  if all(fast) else None)  # one raw or empty-capable cue: anchored
+    anchors = [p.prefilter for p in phrases if p.prefilter is not None]
+    anchor = (frozenset[str]().union(*anchors)
+              if len(anchors) == len(phrases) and all(anchors) else None)
+    return Phrase(source, regex, frozenset().union(*(p.words for p in phrases)),
+                  needs_a_word=all(p.needs_a_word for p in phrases), unanchored=unanchored,
+                  anchor=anchor, slots=(anchor,) if anchor is not None else ())
 
 
 class PhraseCompiler:

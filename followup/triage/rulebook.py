@@ -9,17 +9,16 @@ service that refuses to start.
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from .patterns import PatternError, Phrase, PhraseCompiler
+from .patterns import PatternError, Phrase, PhraseCompiler, combine
 from .text import normalise_phrase, sound_alike_variants, squeeze_variants
 from .words import language_words
 
@@ -570,22 +569,15 @@ class _Loader:
         return phrases
 
     def _compile_one(self, compiler: PhraseCompiler, sources: Sequence[str], entry: str) -> Phrase:
-        """Compile a list of cue phrases into a single alternation (cues are matched together)."""
+        """Compile a list of cue phrases into a single alternation (cues are matched
+        together), the longest first; it keeps its members to be narrowed per clause."""
         phrases = sorted(self._compile(compiler, sources, entry),
                          key=lambda p: len(p.regex.pattern), reverse=True)
-        fast = [p.unanchored for p in phrases]
         try:
-            regex = re.compile("|".join(f"(?:{p.regex.pattern})" for p in phrases))
-            unanchored = (re.compile("|".join(f"(?:{f.pattern})" for f in fast if f))
-                          if all(fast) else None)  # one raw or empty-capable cue: anchored
+            whole = combine(entry, phrases)
         except Exception as exc:  # pragma: no cover - parts compiled individually above
             raise self.fail(entry, f"cannot combine phrases: {exc}") from exc
-        anchors = [p.prefilter for p in phrases if p.prefilter is not None]
-        anchor = (frozenset[str]().union(*anchors)
-                  if len(anchors) == len(phrases) and all(anchors) else None)
-        return Phrase(entry, regex, frozenset().union(*(p.words for p in phrases)),
-                      needs_a_word=all(p.needs_a_word for p in phrases), unanchored=unanchored,
-                      anchor=anchor, slots=(anchor,) if anchor is not None else ())
+        return replace(whole, parts=tuple(phrases))
 
     # -- sections ---------------------------------------------------------------------------
 

@@ -102,7 +102,11 @@ def features(text: str, char_min: int = 3, char_max: int = 5,
     word pairs carry what single words cannot ("not breathing", "my dog"). With
     `temperature`, a number in a temperature range is one word for where it lies
     against the fever line (`temperature_words`)."""
-    words = _words(temperature_words(text, temperature) if temperature else text)
+    return _features_of(_words(temperature_words(text, temperature) if temperature else text),
+                        char_min, char_max)
+
+
+def _features_of(words: Sequence[str], char_min: int, char_max: int) -> set[str]:
     out: set[str] = set()
     for i, word in enumerate(words):
         out |= _word_features(word, char_min, char_max)
@@ -160,15 +164,18 @@ class SecondReader:
     def read(self, text: str) -> Reading:
         """Nothing to say (0, 0) about a message without a word it has seen ("2", "👍"):
         its reading would be its prior alone."""
-        found = features(text, self.settings.char_min, self.settings.char_max,
-                         self.temperature)
-        if not any(f[2:].isalpha() and f in self._weights for f in found if f[:2] == "w "):
+        weights = self._weights
+        words = _words(temperature_words(text, self.temperature) if self.temperature
+                       else text)
+        if not any(word.isalpha() and "w " + word in weights for word in words):
             return Reading(0.0, 0.0)
-        known = [w for f in found if (w := self._weights.get(f)) is not None]
+        found = _features_of(words, self.settings.char_min, self.settings.char_max)
+        known = [w for f in found if (w := weights.get(f)) is not None]
         scale = 1 / math.sqrt(len(known)) if known else 0.0  # L2-normalised binary features
+        reds, emergencies = zip(*known, strict=True) if known else ((), ())
         # fsum: the exact sum, whatever order the set of features comes in
-        red = self._bias[0] + scale * math.fsum(w[0] for w in known)
-        emergency = self._bias[1] + scale * math.fsum(w[1] for w in known)
+        red = self._bias[0] + scale * math.fsum(reds)
+        emergency = self._bias[1] + scale * math.fsum(emergencies)
         return Reading(_sigmoid(red), _sigmoid(emergency))
 
 
