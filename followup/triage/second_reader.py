@@ -250,7 +250,15 @@ def default_reader() -> SecondReader:
 
 def warm_up() -> threading.Thread:
     """Fit the default reader in the background, so the first patient's reply does not
-    wait for scikit-learn (the import and the fit take a few seconds)."""
+    wait for the fit (a few seconds).
+
+    scikit-learn and SciPy are imported here, in the caller's thread, before the fit
+    starts: importing them compiles many modules, and CPython 3.11 can fail a compile
+    ("SystemError: AST constructor recursion depth mismatch") when two threads compile
+    at once, as a background import beside the app's own start-up once did in CI."""
+    import scipy.sparse  # noqa: F401
+    import sklearn.linear_model  # noqa: F401
+
     thread = threading.Thread(target=default_reader, name="second-reader-fit", daemon=True)
     thread.start()
     return thread
