@@ -51,3 +51,21 @@ def test_each_worker_drops_the_pool_it_inherited(app: Flask) -> None:
 
 def test_another_app_served_with_these_settings_is_left_alone() -> None:
     gunicorn_conf.post_fork(server=None, worker=_Worker(Flask("bare")))
+
+
+def test_warm_up_imports_the_fitting_libraries_before_its_thread_starts() -> None:
+    """The background fit must not compile scikit-learn's modules beside the app's own
+    start-up: two threads compiling at once can fail on CPython 3.11 (seen in CI)."""
+    import subprocess
+    import sys
+
+    script = ("import sys, threading\n"
+              "from followup.triage import second_reader\n"
+              "seen = []\n"
+              "threading.Thread.start = lambda self: seen.append("
+              "'sklearn.linear_model' in sys.modules and 'scipy.sparse' in sys.modules)\n"
+              "second_reader.warm_up()\n"
+              "print(seen)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, timeout=120)
+    assert out.stdout.strip() == "[True]", out.stderr

@@ -102,8 +102,12 @@ def features(text: str, char_min: int = 3, char_max: int = 5,
     word pairs carry what single words cannot ("not breathing", "my dog"). With
     `temperature`, a number in a temperature range is one word for where it lies
     against the fever line (`temperature_words`)."""
-    return _features_of(_words(temperature_words(text, temperature) if temperature else text),
-                        char_min, char_max)
+    return _features_of(_reader_words(text, temperature), char_min, char_max)
+
+
+def _reader_words(text: str, temperature: TemperatureRules | None) -> tuple[str, ...]:
+    """The words the reader sees: readings in a temperature range as fever-line words."""
+    return _words(temperature_words(text, temperature) if temperature else text)
 
 
 def _features_of(words: Sequence[str], char_min: int, char_max: int) -> set[str]:
@@ -165,8 +169,7 @@ class SecondReader:
         """Nothing to say (0, 0) about a message without a word it has seen ("2", "👍"):
         its reading would be its prior alone."""
         weights = self._weights
-        words = _words(temperature_words(text, self.temperature) if self.temperature
-                       else text)
+        words = _reader_words(text, self.temperature)
         if not any(word.isalpha() and "w " + word in weights for word in words):
             return Reading(0.0, 0.0)
         found = _features_of(words, self.settings.char_min, self.settings.char_max)
