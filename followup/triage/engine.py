@@ -268,8 +268,13 @@ def _weight_gain(clauses: Sequence[_Clause], book: Rulebook, text: str) -> Findi
     if rules is None or all(rules.words.isdisjoint(c.words) for c in clauses):
         return None  # most messages speak of no weight: no token list is built for them
     tokens = [t for clause in clauses for t in clause.raw]
+    # a number no weight can be is no reading: "day 1 I was 58.2, today day 8 I'm 61.5"
+    # tells two weights, not four
+    lowest = min(rules.kg_range[0], rules.lb_range[0])
+    highest = max(rules.kg_range[1], rules.lb_range[1])
     readings = [(i, t) for i, t in enumerate(tokens)
-                if t.kind == "num" and t.value is not None and t.unit is None]
+                if t.kind == "num" and t.value is not None and t.unit is None
+                and lowest <= t.value <= highest]
     if len(readings) != 2:
         return None  # one weight says nothing of a gain; three or more, no one knows which
     units = {_weight_unit(tokens, i, rules) for i, _ in readings} - {None}
@@ -704,29 +709,60 @@ def _history(matches: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebo
 
     A cue dates the findings of its own soft clause; with none there, those of the
     soft clause just before it ("seizures, when I was a kid") or after it ("in 2015,
-    I had a clot")."""
+    I had a clot").
+
+    A contrast after a cue ("last time I ended up in the ER with hives and my throat
+    closing. This time only a small itchy patch", "la vez pasada vomité, pero esta vez
+    no") says how the patient is now, as being well does, and dates everything told
+    between the cue and it; what follows it is news."""
     rules = book.history
-    if not well or rules.cues is None:
+    if rules.cues is None:
         return {}
+    contrast = _first_cue(clauses, rules.contrast)
+    if not well and contrast is None:
+        return {}
+    ongoing: dict[int, set[int]] = {}
+
+    def ongoing_in(index: int) -> set[int]:
+        if index not in ongoing:
+            ongoing[index] = ({clauses[index].soft_ids[a]
+                               for a, _ in _cue_spans(rules.ongoing, clauses[index])}
+                              if rules.ongoing is not None else set())
+        return ongoing[index]
+
     dated: dict[_Match, str] = {}
     for index, clause in enumerate(clauses):
         cues = _cue_spans(rules.cues, clause)
         if not cues:
             continue
-        ongoing = ({clause.soft_ids[a] for a, _ in _cue_spans(rules.ongoing, clause)}
-                   if rules.ongoing is not None else set())
         mine = [m for m in matches if m.clause == index and m.rule.level != "ok"]
         for first, last in cues:
             soft = clause.soft_ids[first]
-            if soft in ongoing:
+            before_contrast = contrast is not None and (index, first) < contrast
+            if soft in ongoing_in(index) or not (well or before_contrast):
                 continue
             for scope in (soft, soft - 1, soft + 1):
                 targets = [m for m in mine if clause.soft_ids[m.first] == scope]
                 if targets:
                     break
+            if contrast is not None and before_contrast:
+                targets += [m for m in matches if m.rule.level != "ok"
+                            and (index, first) <= (m.clause, m.first) < contrast]
             said = " ".join(t.text for t in clause.tokens[first:last + 1])
-            dated.update((m, said) for m in targets if clause.soft_ids[m.first] not in ongoing)
+            dated.update((m, said) for m in targets
+                         if clauses[m.clause].soft_ids[m.first] not in ongoing_in(m.clause))
     return dated
+
+
+def _first_cue(clauses: Sequence[_Clause], cues: Phrase | None) -> tuple[int, int] | None:
+    """Where the first of `cues` is told: (clause, word)."""
+    if cues is None:
+        return None
+    for index, clause in enumerate(clauses):
+        spans = _cue_spans(cues, clause)
+        if spans:
+            return index, min(first for first, _ in spans)
+    return None
 
 
 def _ends_its_thought(clause: _Clause, last: int, book: Rulebook) -> bool:

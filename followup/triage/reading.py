@@ -86,11 +86,15 @@ def read(text: str, lang: str | None, book: Rulebook, choices: ChoiceBook,
         if second is not None and may_lift(result):
             result = lift(result, second.read(text), second.settings.lift)
         return _told_as_a_joke(result, text, book)
-    if second is not None and second_may_read(result, text, book, choices,
+    # the reader reads what the rules left of the patient's: word counts cannot tell
+    # whose "se desmayó" it is ("mi esposo se desmayó por los nervios, pero la paciente
+    # soy yo y solo tengo dolor de cabeza")
+    theirs = rest if elsewhere else text
+    if second is not None and second_may_read(result, theirs, book, choices,
                                               second.settings.min_words):
-        result = second_opinion(result, second.read(text), second.threshold)
+        result = second_opinion(result, second.read(theirs), second.threshold)
     if _may_ask_back(result, question, "?" in text or "\u00bf" in text):
-        topics = choices.unplaced(topics_of(text, book, choices),
+        topics = choices.unplaced(topics_of(theirs, book, choices),
                                   (f.key for f in result.findings))
         if topics:
             result = replace(result, ask_back=topics, reasons=(

@@ -137,6 +137,10 @@ class HistoryRules:
 
     cues: Phrase | None = None
     ongoing: Phrase | None = None
+    # "last time I ended up in the ER with my throat closing, this time only a small
+    # itchy patch": what is told between a cue and one of these is of that time, and the
+    # contrast says how the patient is now
+    contrast: Phrase | None = None
 
 
 @dataclass(frozen=True)
@@ -960,13 +964,14 @@ class _Loader:
         table = self._table(data, "history", "history")
         if not table:
             return HistoryRules()
-        unknown = set(table) - {"cues", "ongoing"}
+        unknown = set(table) - {"cues", "ongoing", "contrast"}
         if unknown:
             raise self.fail("history", f"unknown key(s) {sorted(unknown)}")
         if "cues" not in table:
             raise self.fail("history", "missing 'cues'")
         return HistoryRules(cues=self._optional_cues(compiler, table, "cues", "history"),
-                            ongoing=self._optional_cues(compiler, table, "ongoing", "history"))
+                            ongoing=self._optional_cues(compiler, table, "ongoing", "history"),
+                            contrast=self._optional_cues(compiler, table, "contrast", "history"))
 
     def _trend(self, data: Mapping[str, Any], compiler: PhraseCompiler,
                findings: Sequence[FindingRule]) -> TrendRules:

@@ -1229,6 +1229,80 @@ CARERS_WORDS_WHAT_IS_OVER_AND_WHO_SEES = [
     ("his confusion is only his usual dementia, nothing new", "ok"),
 ]
 
+
+# Rounds 24 and 25: a past told by how long ago (not by "last night"), fears named, other
+# words for the tongue, the calf and the IV site, the room going round, a finger's press,
+# a few drops, weights told beside day numbers, a bomb in the head, and what is over
+PAST_FEARS_ROOMS_AND_DROPS = [
+    # a stroke last night is news; one years ago, with the patient well, is history
+    ("my dad had a stroke last night i think, he's not making sense", "emergency"),
+    ("had a small stroke years ago, nothing new, feeling good", "ok"),
+    # a fear named is no sign felt
+    ("my wife worries about strokes since her sister, but I just have a sore head", "mild"),
+    ("my brother had a heart attack last year so I fret, for me it's just tiredness", "mild"),
+    ("mi mamá tuvo un infarto hace años y me da miedo, pero yo solo tengo cansancio", "mild"),
+    # other words for the tongue, the calf and the site of the drip
+    ("my tung feels huge and thick", "emergency"),
+    ("el gemelo izquierdo lo tengo rojo y caliente", "urgent"),
+    ("the drip site on my hand is sore and black and blue", "mild"),
+    ("can I take my regular thyroid pill today?", "unclear"),
+    ("the bruise where the needle went in has healed", "ok"),
+    # well, in other words
+    ("my daughter is 100% today", "ok"),
+    ("best I've felt all month", "ok"),
+    ("día 5 y cero efectos, todo tranquilo", "ok"),
+    ("nada que contar, ando como siempre", "ok"),
+    ("they said to look out for confusion and chest pain, so far none, just tired", "mild"),
+    # the room going round, the world tilting, legs like jelly on standing
+    ("when I get up off the couch the whole room goes round", "urgent"),
+    ("stood up and the floor tilted, had to grab the sink", "urgent"),
+    ("every time she stands up her legs go like jelly", "urgent"),
+    # a finger's press that stays; a few drops; a clinician's word
+    ("if I push on my ankle with my thumb it leaves a dent for ages", "urgent"),
+    ("keep going to the loo but only a few drops come out", "urgent"),
+    ("diuresis escasa desde ayer en la residencia", "urgent"),
+    # a headache that went off like a bomb is the headache, not its end
+    ("headache all morning then it went off like a bomb, can't bend my neck", "urgent"),
+    # what is over, what is not; a past month; a question and a list
+    ("the aches and the chills are gone na, back to normal", "ok"),
+    ("headache eased with paracetamol but it's still there", "mild"),
+    ("that leg swelling last month was a sprain, all fine now", "ok"),
+    ("flying on saturday, does that raise my clot risk? I feel fine", "unclear"),
+    ("could you send the clot signs leaflet again?", "unclear"),
+    ("can I have the list of stroke signs in big print", "unclear"),
+    ("almost passed out from boredom in the chair lol, all good today", "ok"),
+    ("my son has little red dots on his tummy, no fever, playing fine", "mild"),
+]
+
+
+# Round 26: what is over because it was told of another time ("last time ... this time
+# only"), a word that will not come out right, a fall again ("otra vez" is again, "la otra
+# vez" the other time), a clinician's and a texter's spellings, a headache nastier each day
+ANOTHER_TIME_AND_WORDS_THAT_WONT_COME = [
+    ("last infusion my face swelled up and I couldn't breathe, this time only a headache",
+     "mild"),
+    ("the first time I passed out in the chair. this time nothing at all, feeling great", "ok"),
+    ("la vez pasada me dio dolor de pecho, esta vez nomás cansancio", "mild"),
+    ("la primera vez vomité toda la noche, esta vez no", "ok"),
+    ("normally I get a bad headache after, but not this time", "ok"),
+    ("last time I got hives, this time my throat is closing up", "emergency"),
+    ("la vez pasada tuve dolor de pecho y esta vez también", "emergency"),
+    ("tried to say fork and spoon came out, can't get the words right", "emergency"),
+    ("he keeps fumbling his words since lunch", "emergency"),
+    ("mi niño se desmayó otra vez en la escuela", "emergency"),
+    ("me desmayé la otra vez, hoy todo bien", "ok"),
+    ("i keep coffing and theres blood", "emergency"),
+    ("sclera look yellow to me today", "urgent"),
+    ("this headache is nastier every day", "urgent"),
+    ("my aunt keeps sending me stories about strokes, I'm fine", "ok"),
+    ("no symptom, back at work", "ok"),
+    # weights told beside day numbers: the day numbers are no weights
+    ("on the scale day 1 I was 70.2, now day 6 and it says 73.0", "urgent"),
+    ("me pesé el día 2: 65 kilos, hoy día 7: 65.5", "unclear"),  # no gain: nothing read
+    ("todo chilero por aquí", "ok"),
+    ("no entiendo bien el inglés, ¿me pueden llamar en español?", "unclear"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1311,6 +1385,8 @@ FAMILIES = {
     "breath_told_by_what_stops_corrections_and_confirmations":
         BREATH_TOLD_BY_WHAT_STOPS_CORRECTIONS_AND_CONFIRMATIONS,
     "carers_words_what_is_over_and_who_sees": CARERS_WORDS_WHAT_IS_OVER_AND_WHO_SEES,
+    "past_fears_rooms_and_drops": PAST_FEARS_ROOMS_AND_DROPS,
+    "another_time_and_words_that_wont_come": ANOTHER_TIME_AND_WORDS_THAT_WONT_COME,
 }
 
 

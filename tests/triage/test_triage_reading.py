@@ -213,6 +213,35 @@ def test_the_second_reader_never_overrules_what_the_rules_placed(text: str) -> N
     assert triage(text, second_reader=Alarmist()).level == triage(text, second_reader=None).level
 
 
+class Eavesdropper(SecondReader):
+    """Reads an emergency wherever "fainted" is in what it is given, and keeps what it
+    was given."""
+
+    def __init__(self) -> None:
+        super().__init__({}, (0.0, 0.0), load_settings())
+        self.given: list[str] = []
+
+    def read(self, text: str) -> Reading:
+        self.given.append(text)
+        return Reading(1.0, 1.0) if "fainted" in text else Reading(0.0, 0.0)
+
+
+@pytest.mark.parametrize("text", [
+    "my husband fainted from nerves in the waiting room, but I'm the patient and all I "
+    "have is a headache",
+    "mi esposo fainted en la sala por los nervios, pero la paciente soy yo y solo tengo "
+    "dolor de cabeza",
+])
+def test_the_second_reader_reads_only_what_is_the_patients(text: str) -> None:
+    """Round 25 (first pass): the rules set a husband's faint aside, and the reader,
+    given the whole message, read it back in: word counts cannot tell whose it is."""
+    reader = Eavesdropper()
+    result = triage(text, second_reader=reader)
+    assert result.level == "mild", result
+    assert reader.given and all("fainted" not in given for given in reader.given)
+    assert not result.ask_back  # nor is the patient asked about the husband's faint
+
+
 def test_a_mild_symptom_told_as_over_does_not_bar_the_second_reader() -> None:
     """Round 19 (first pass): "the headache is long gone" kept the reader from a chest
     told in words the rules lacked. A red flag set aside still bars it ("no chest pain":
