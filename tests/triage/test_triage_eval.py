@@ -157,7 +157,21 @@ BLIND_BATCHES = [
                                  "DL to DS"),
                           ("dy", "DY: 97.5 %, 3 of 120 missed, after learning from DL to DW"),
                           ("dz", "DZ: 99.2 %, 1 of 120 missed, 4 false alarms, after DL to DW"),
-                          ("ea", "EA: 100 %, none missed, after DL to DW"))),
+                          ("ea", "EA: 100 %, none missed, after DL to DW"),
+                          ("en", "EN: 100 %, none missed, 1 emergency read urgent, on main "
+                                 "before the eleventh session"),
+                          ("eo", "EO: 100 %, none missed, asked to be hard, on main"),
+                          ("ep", "EP: 100 %, none missed, on main"),
+                          ("eq", "EQ: 100 %, none missed, on main"),
+                          ("es", "ES: 99.2 %, 1 of 120 missed, on main"),
+                          ("et", "ET: 98.3 %, 2 of 120 missed, on main"),
+                          ("eu", "EU: 100 %, none missed, 1 emergency read urgent, on main"),
+                          ("ew", "EW: 100 %, none missed, 1 emergency read urgent, on main"),
+                          ("ex", "EX: 99.2 %, 1 of 120 missed, on main"),
+                          ("ey", "EY: 99.2 %, 1 of 120 missed, on main"),
+                          ("fa", "FA: 98.3 %, 2 of 120 missed, after EN to EY"),
+                          ("fb", "FB: 100 %, none missed, 5 false alarms, after EN to EY"),
+                          ("fc", "FC: 99.2 %, 1 of 120 missed, after EN to EY"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -177,8 +191,9 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
 
 @pytest.mark.parametrize(("name", "left", "exact"), [
     ("ab", 3, 0.95), ("ad", 2, 0.95), ("at", 2, 0.95), ("bb", 6, 0.95), ("bd", 3, 0.95),
-    ("bm", 8, 0.94), ("bo", 6, 0.93), ("bv", 5, 0.94), ("cc", 3, 0.97), ("cf", 2, 0.98),
-    ("cg", 4, 0.96), ("da", 2, 0.97), ("dx", 4, 0.97)])
+    ("bm", 8, 0.94), ("bo", 6, 0.93), ("bv", 5, 0.94), ("cc", 3, 0.96), ("cf", 2, 0.98),
+    ("cg", 4, 0.96), ("da", 2, 0.97), ("dx", 4, 0.97), ("er", 4, 0.96), ("ev", 3, 0.94),
+    ("ez", 5, 0.96)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -218,8 +233,13 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     DX (asked to be hard, of the ninth session) raises a mother-in-law's stroke and a
     sister's faint told beside the writer's own mild symptoms with no word that the
     writer is well, a carer's own fever beside "my husband is the patient", and a back
-    pain beside "respiro bien, el pecho bien" that the second reader raises."""
-    day = "02" if name[0] in "cd" else "01"
+    pain beside "respiro bien, el pecho bien" that the second reader raises.
+
+    ER, EV and EZ (asked to be hard, of the eleventh session) raise a past asthma told as
+    controlled beside today's mild headache, a relative's illness or an old scare told
+    beside the patient's mild symptoms in words the rules do not take as someone
+    else's or as over, and mild messages the second reader raises."""
+    day = "02" if name[0] in "cdef" else "01"
     cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")
     assert len(cases) == 240
     report = evaluate(cases)

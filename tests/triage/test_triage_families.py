@@ -1303,6 +1303,28 @@ ANOTHER_TIME_AND_WORDS_THAT_WONT_COME = [
     ("no entiendo bien el inglés, ¿me pueden llamar en español?", "unclear"),
 ]
 
+
+# Round 27: muddled about where one is (a confusion "about" something was set aside
+# whatever it was), a head that exploded told apart from the word headache, a faint and a
+# fit in Spanish words, breathless told by sentences and at rest, pain days behind one
+MUDDLED_EXPLODED_AND_SENTENCES = [
+    ("grandad is muddled about where he is this evening", "emergency"),
+    ("she's confused what year it is", "emergency"),
+    ("mi abuelo anda confundido, no sabe dónde está", "emergency"),
+    ("a bit confused about the dose, can you call me?", "unclear"),
+    ("I'm confused about the time of my appointment", "unclear"),
+    ("head was ok this morning but an hour ago it exploded, 10/10, never had pain like it",
+     "emergency"),
+    ("mi esposo perdió el conocimiento en la cocina, ya volvió en sí", "emergency"),
+    ("a mi hijo le dio un ataque hace rato", "emergency"),
+    ("he can't get a full sentence out without stopping", "emergency"),
+    ("she's puffing and panting just sitting in bed", "emergency"),
+    ("my migraine days are long behind me, just a bit tired now", "mild"),
+    ("the only thing giving me a heart attack is my electric bill, feeling great", "ok"),
+    ("stood up and everything went grey for a second, had to sit", "urgent"),
+    ("his lips went grey and he's gasping", "emergency"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1387,6 +1409,7 @@ FAMILIES = {
     "carers_words_what_is_over_and_who_sees": CARERS_WORDS_WHAT_IS_OVER_AND_WHO_SEES,
     "past_fears_rooms_and_drops": PAST_FEARS_ROOMS_AND_DROPS,
     "another_time_and_words_that_wont_come": ANOTHER_TIME_AND_WORDS_THAT_WONT_COME,
+    "muddled_exploded_and_sentences": MUDDLED_EXPLODED_AND_SENTENCES,
 }
 
 
