@@ -1287,6 +1287,11 @@ ANOTHER_TIME_AND_WORDS_THAT_WONT_COME = [
     ("normally I get a bad headache after, but not this time", "ok"),
     ("last time I got hives, this time my throat is closing up", "emergency"),
     ("la vez pasada tuve dolor de pecho y esta vez también", "emergency"),
+    # the same again is no contrast
+    ("last time my throat closed up, this time no different", "emergency"),
+    ("last time I had chest pain, this time just the same", "emergency"),
+    ("la vez pasada me faltó el aire, esta vez solo que peor", "emergency"),
+    ("la vez pasada me dio dolor de pecho, esta vez no es diferente", "emergency"),
     ("tried to say fork and spoon came out, can't get the words right", "emergency"),
     ("he keeps fumbling his words since lunch", "emergency"),
     ("mi niño se desmayó otra vez en la escuela", "emergency"),
