@@ -718,6 +718,10 @@ def _history(matches: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebo
     rules = book.history
     if rules.cues is None:
         return {}
+    cued = [(index, spans) for index, clause in enumerate(clauses)
+            if (spans := _cue_spans(rules.cues, clause))]
+    if not cued:
+        return {}  # most messages tell no time long past: no contrast is looked for
     contrast = _first_cue(clauses, rules.contrast)
     if not well and contrast is None:
         return {}
@@ -731,10 +735,8 @@ def _history(matches: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebo
         return ongoing[index]
 
     dated: dict[_Match, str] = {}
-    for index, clause in enumerate(clauses):
-        cues = _cue_spans(rules.cues, clause)
-        if not cues:
-            continue
+    for index, cues in cued:
+        clause = clauses[index]
         mine = [m for m in matches if m.clause == index and m.rule.level != "ok"]
         for first, last in cues:
             soft = clause.soft_ids[first]
@@ -745,7 +747,7 @@ def _history(matches: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebo
                 targets = [m for m in mine if clause.soft_ids[m.first] == scope]
                 if targets:
                     break
-            if contrast is not None and before_contrast:
+            if before_contrast and contrast is not None:
                 targets += [m for m in matches if m.rule.level != "ok"
                             and (index, first) <= (m.clause, m.first) < contrast]
             said = " ".join(t.text for t in clause.tokens[first:last + 1])
@@ -990,7 +992,7 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
                     set_aside.append(match.rule.key)
                 if match in past:
                     reasons.append(f"{match.rule.label} told as past history "
-                                   f"('{past[match]}'), with the patient well now")
+                                   f"('{past[match]}'), not as how the patient is now")
             elif (index, match.first) in conditional or (index, match.first) in risk or (
                     (index, match.first) in named and (index, match.last) in named) or (
                     (index, match.first) in hypothetical and
