@@ -256,7 +256,20 @@ def _interpret_numbers(tokens: list[Token], book: Rulebook) -> list[Token]:
                              "_score_zero_" if none else "_score_low_")
         elif token.kind == "num":
             out[i] = replace(token, text=_temperature_token(tokens, i, book.temperature))
+            if out[i].text.startswith("_temp_") and _a_weight(tokens, i, book):
+                out[i] = replace(token, text="_num_")
     return out
+
+
+def _a_weight(tokens: Sequence[Token], i: int, book: Rulebook) -> bool:
+    """The number is the one a weight word names, with no temperature word near it:
+    "weighed 101.4 this morning", "peso 100.5 hoy" are pounds, not degrees."""
+    window = book.temperature.window
+    if book.weight is None or all(t.text not in book.weight.words
+                                  for t in tokens[max(0, i - window):i]):
+        return False
+    return all(t.text not in book.temperature.words
+               for t in tokens[max(0, i - window):i + window + 1])
 
 
 def _weight_gain(clauses: Sequence[_Clause], book: Rulebook, text: str) -> Finding | None:
@@ -269,12 +282,14 @@ def _weight_gain(clauses: Sequence[_Clause], book: Rulebook, text: str) -> Findi
         return None  # most messages speak of no weight: no token list is built for them
     tokens = [t for clause in clauses for t in clause.raw]
     # a number no weight can be is no reading: "day 1 I was 58.2, today day 8 I'm 61.5"
-    # tells two weights, not four
+    # tells two weights, not four; nor is a temperature ("temp 37.0. weight same as
+    # before, 55 kg", "cansancio, 37,2. peso igual, 65 kilos")
     lowest = min(rules.kg_range[0], rules.lb_range[0])
     highest = max(rules.kg_range[1], rules.lb_range[1])
+    temperatures = set(_temperatures(clauses, book))
     readings = [(i, t) for i, t in enumerate(tokens)
                 if t.kind == "num" and t.value is not None and t.unit is None
-                and lowest <= t.value <= highest]
+                and lowest <= t.value <= highest and i not in temperatures]
     if len(readings) != 2:
         return None  # one weight says nothing of a gain; three or more, no one knows which
     units = {_weight_unit(tokens, i, rules) for i, _ in readings} - {None}
@@ -297,6 +312,24 @@ def _weight_gain(clauses: Sequence[_Clause], book: Rulebook, text: str) -> Findi
     rule = book.by_key[rules.finding]
     said = text[readings[0][1].start:readings[1][1].end]
     return Finding(rule.key, rule.level, rule.label, said)
+
+
+def _temperatures(clauses: Sequence[_Clause], book: Rulebook) -> Iterator[int]:
+    """Where, in the message's tokens, a number read as a temperature lies that is no
+    weight: a temperature word near it, or no weight word in its sentence. "Weight
+    101.2 yesterday, 106 today" stays two weights (pounds, though 101.2 reads as
+    degrees too)."""
+    at = 0
+    window, words = book.temperature.window, book.temperature.words
+    weights = book.weight.words if book.weight is not None else frozenset()
+    for clause in clauses:
+        told_weight = not weights.isdisjoint(clause.words)
+        for i, token in enumerate(clause.tokens):
+            if token.text.startswith(("_temp_", "_sats_")) and (
+                    not told_weight or any(t.text in words for t in
+                                           clause.raw[max(0, i - window):i + window + 1])):
+                yield at + i
+        at += len(clause.tokens)
 
 
 def _weight_unit(tokens: Sequence[Token], i: int, rules: WeightRules) -> str | None:

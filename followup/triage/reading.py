@@ -292,13 +292,14 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     tokens = tokenize(text)
     words = {t.text for t in tokens if t.kind == "word"}
     norm = " " + " ".join(t.text for t in tokens if t.kind == "word") + " "
-    if rules.parents and _holds(norm, rules.writer_is_patient):
+    clauses = _clauses(tokens)
+    if rules.parents and (_holds(norm, rules.writer_is_patient)
+                          or _writer_treated(clauses, rules)):
         # the writer is the patient: a parent told of is someone else, like a husband
         rules = replace(rules, relatives=rules.relatives | rules.parents)
     if all(_who(w, rules) is None for w in words) \
             and not _holds(norm, rules.died):
         return text, []
-    clauses = _clauses(tokens)
     at_end = any(norm.endswith(f" {p} ") for p in rules.not_me_at_end)
     # set against the one before in so many words: a child is not the patient then
     contrast = at_end or _holds(norm, rules.contrast)
@@ -441,6 +442,24 @@ def _treatment_of_another(clauses: Sequence[tuple[str | None, list[Token]]],
         # "does that matter for my next infusion?": the writer's own treatment
         if all(own.isdisjoint(words[max(0, k - 2):k]) for k in named):
             return True
+    return False
+
+
+def _writer_treated(clauses: Sequence[tuple[str | None, list[Token]]], rules: Others) -> bool:
+    """The writer ties the treatment to themself, in a clause with no one else in it:
+    "me personally no problems at all after the infusion", "I had my IVIG on Monday".
+    A carer's clause names the one treated ("I took mum to her infusion")."""
+    writer, parents = rules.writer, rules.parents
+    for _, clause in clauses:
+        said = [t.text for t in clause if t.kind == "word"]
+        if writer.isdisjoint(said) or rules.treatment.isdisjoint(said):
+            continue
+        if any(_who(w, rules) is not None or w in parents for w in said):
+            continue
+        if all(not rules.negations.isdisjoint(said[max(0, k - 2):k])
+               for k, w in enumerate(said) if w in rules.treatment):
+            continue  # "not the patient": a treatment word denied ties no one
+        return True
     return False
 
 

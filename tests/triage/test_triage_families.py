@@ -1330,6 +1330,29 @@ MUDDLED_EXPLODED_AND_SENTENCES = [
     ("his lips went grey and he's gasping", "emergency"),
 ]
 
+# Round 28: a temperature is no weight, and a weight no temperature; blood told before
+# the cough; one eye gone dark; sight greying with no subject; the writer's own infusion
+# sets a parent apart; fears told with "que"; like then, and now.
+DEGREES_WEIGHTS_BLOOD_AND_MY_OWN_INFUSION = [
+    ("temp 36.9 this morning. weight about the same, 71 kg. bit of a headache", "mild"),
+    ("peso 80 kilos como siempre. 37,1 de temperatura, algo cansada", "mild"),
+    ("weighed 98.8 this morning, same as Monday, feeling fine", "ok"),
+    ("weighed 150 on Monday, 156 this morning", "urgent"),
+    ("there were red specks in the phlegm she coughed up", "emergency"),
+    ("le sale sangre cuando tose, poquita pero sale", "emergency"),
+    ("my right eye is ok but the left one has gone black since lunch", "emergency"),
+    ("it was like a shade coming down over half of what I could see", "emergency"),
+    ("goes dark for a few seconds every time I get up off the sofa", "urgent"),
+    ("al pararme de la silla se me va la vista y me tengo que volver a sentar", "urgent"),
+    ("my dad's in hospital after a heart attack, me personally I'm fine after my infusion",
+     "ok"),
+    ("I drove mum to her infusion and now she's confused, I'm fine", "emergency"),
+    ("tenía miedo que me diera un infarto pero la verdad estoy tranquila y bien", "ok"),
+    ("aching legs same as after the last infusion, nothing worse", "mild"),
+    ("mi suegro se pesa a diario por el corazón, yo estoy bien", "ok"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1415,6 +1438,7 @@ FAMILIES = {
     "past_fears_rooms_and_drops": PAST_FEARS_ROOMS_AND_DROPS,
     "another_time_and_words_that_wont_come": ANOTHER_TIME_AND_WORDS_THAT_WONT_COME,
     "muddled_exploded_and_sentences": MUDDLED_EXPLODED_AND_SENTENCES,
+    "degrees_weights_blood_and_my_own_infusion": DEGREES_WEIGHTS_BLOOD_AND_MY_OWN_INFUSION,
 }
 
 
