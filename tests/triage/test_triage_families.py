@@ -1353,6 +1353,29 @@ DEGREES_WEIGHTS_BLOOD_AND_MY_OWN_INFUSION = [
 ]
 
 
+# Round 29: "not be able to"; Caribbean "cyaan ketch"; lungs that do not fill; pink froth
+# brought up; the worst ever told after a comma; "darker than normal" and "bien poquito"
+# are no normal; clots feared or thought of; a stroke on the screen or someone else's;
+# a past set against now ("compared to that this is nothing").
+NOT_ABLE_PINK_FROTH_AND_SCREEN_STROKES = [
+    ("is it normal to not be able to take a deep breath since lunch?", "emergency"),
+    ("him cyaan ketch him breath when him walk to di gate", "emergency"),
+    ("desde anoche no se me llenan los pulmones", "emergency"),
+    ("brought up some pink foamy spit this morning", "emergency"),
+    ("came on out of nowhere in the shower, easily the worst of my life", "emergency"),
+    ("wee a lot darker than usual today, like tea", "urgent"),
+    ("la nena hace pipí bien poquito desde ayer", "urgent"),
+    ("I panic it's a clot whenever my legs ache, but both feel the same, just tired",
+     "mild"),
+    ("creí que era un trombo pero me duelen las dos piernas igual, como de gripe", "mild"),
+    ("in the movie last night the grandad had a stroke and I cried, I'm fine though", "ok"),
+    ("en la telenovela al señor le dio un infarto, yo estoy bien gracias", "ok"),
+    ("headache, not like her stroke at all, just a dull one", "mild"),
+    ("had covid last year and couldn't breathe for days, compared to that this is nothing, "
+     "just tired", "mild"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1439,6 +1462,7 @@ FAMILIES = {
     "another_time_and_words_that_wont_come": ANOTHER_TIME_AND_WORDS_THAT_WONT_COME,
     "muddled_exploded_and_sentences": MUDDLED_EXPLODED_AND_SENTENCES,
     "degrees_weights_blood_and_my_own_infusion": DEGREES_WEIGHTS_BLOOD_AND_MY_OWN_INFUSION,
+    "not_able_pink_froth_and_screen_strokes": NOT_ABLE_PINK_FROTH_AND_SCREEN_STROKES,
 }
 
 
