@@ -1376,6 +1376,25 @@ NOT_ABLE_PINK_FROTH_AND_SCREEN_STROKES = [
 ]
 
 
+# Round 30: breath told by what it took to talk again; a faint told by what others saw;
+# water "made" or "passed" by older people; words that come out wrong, told with a
+# denial; the limb told by the drip that is not on it; strokes seen at work; a finger
+# that slipped on the keys; "CP" beside a disability.
+OUT_FOR_A_MINUTE_AND_WATER_NOT_MADE = [
+    ("had to lean on the car for five minutes before I could say a word", "emergency"),
+    ("my neighbour says I was out for a few seconds on the kitchen floor", "emergency"),
+    ("Grandad hasn't passed water since teatime yesterday", "urgent"),
+    ("la abuela casi no ha hecho pipí desde ayer, y toma su cafecito", "urgent"),
+    ("the words aren't coming out right, I say cup and a different word comes out", "emergency"),
+    ("the arm without the drip mark is puffy and red from the wrist up", "urgent"),
+    ("three heart attacks came in on my shift, I'm a paramedic. me, I'm fine", "ok"),
+    ("en urgencias atendimos dos derrames hoy, yo estoy perfecta", "ok"),
+    ("perdón, quise decir 38,6 no 36,8, se me fue el dedo", "urgent"),
+    ("my son (nonverbal, CP) is a bit achy, both legs the same", "mild"),
+    ("pis color chicha morada desde anoche", "urgent"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1463,6 +1482,7 @@ FAMILIES = {
     "muddled_exploded_and_sentences": MUDDLED_EXPLODED_AND_SENTENCES,
     "degrees_weights_blood_and_my_own_infusion": DEGREES_WEIGHTS_BLOOD_AND_MY_OWN_INFUSION,
     "not_able_pink_froth_and_screen_strokes": NOT_ABLE_PINK_FROTH_AND_SCREEN_STROKES,
+    "out_for_a_minute_and_water_not_made": OUT_FOR_A_MINUTE_AND_WATER_NOT_MADE,
 }
 
 
