@@ -177,7 +177,10 @@ BLIND_BATCHES = [
                           ("fg", "FG: 100 %, none missed, 4 false alarms, on main"),
                           ("fi", "FI: 99.2 %, 1 of 120 missed, after learning from FD to FG"),
                           ("fj", "FJ: 100 %, none missed, after FD to FG"),
-                          ("fk", "FK: 99.2 %, 1 of 120 missed, after FD to FG"))),
+                          ("fk", "FK: 99.2 %, 1 of 120 missed, after FD to FG"),
+                          ("fm", "FM: 99.2 %, 1 of 120 missed, after learning from FD to FK"),
+                          ("fn", "FN: 99.2 %, 1 of 120 missed, after FD to FK"),
+                          ("fo", "FO: 98.3 %, 2 of 120 missed, after FD to FK"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -199,7 +202,7 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     ("ab", 3, 0.95), ("ad", 2, 0.95), ("at", 2, 0.95), ("bb", 6, 0.95), ("bd", 3, 0.95),
     ("bm", 8, 0.94), ("bo", 6, 0.93), ("bv", 5, 0.94), ("cc", 3, 0.96), ("cf", 2, 0.98),
     ("cg", 4, 0.96), ("da", 2, 0.97), ("dx", 4, 0.97), ("er", 4, 0.96), ("ev", 3, 0.94),
-    ("ez", 5, 0.96), ("fe", 3, 0.97), ("fh", 3, 0.96)])
+    ("ez", 5, 0.96), ("fe", 3, 0.97), ("fh", 3, 0.96), ("fl", 3, 0.97)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -246,10 +249,11 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     beside the patient's mild symptoms in words the rules do not take as someone
     else's or as over, and mild messages the second reader raises.
 
-    FE and FH (asked to be hard, of the twelfth session) raise a parent's DVT "once"
+    FE, FH and FL (asked to be hard, of the twelfth session) raise a parent's DVT "once"
     beside a sore IV site, a heart attack "in 2015" beside today's headache, a past clot
     told with its year in brackets, a father in hospital beside "yo estoy bien", and a
-    temperature of days ago that the second reader raises."""
+    temperature of days ago or "under your 38 line" that the second reader raises, and
+    a husband "asking if I'm dizzy or confused" (an emergency word said back is read)."""
     day = "02" if name[0] in "cdef" else "01"
     cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")
     assert len(cases) == 240
