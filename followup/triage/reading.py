@@ -292,14 +292,16 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     tokens = tokenize(text)
     words = {t.text for t in tokens if t.kind == "word"}
     norm = " " + " ".join(t.text for t in tokens if t.kind == "word") + " "
-    clauses = _clauses(tokens)
-    if rules.parents and (_holds(norm, rules.writer_is_patient)
-                          or _writer_treated(clauses, rules)):
+    # ("mum", also in the possessive: "mums" as "mum's" is tokenised)
+    a_parent = any(w in rules.parents or w[:-1] in rules.parents for w in words)
+    if a_parent and (_holds(norm, rules.writer_is_patient)
+                     or _writer_treated(_clauses(tokens), rules)):
         # the writer is the patient: a parent told of is someone else, like a husband
         rules = replace(rules, relatives=rules.relatives | rules.parents)
     if all(_who(w, rules) is None for w in words) \
             and not _holds(norm, rules.died):
         return text, []
+    clauses = _clauses(tokens)
     at_end = any(norm.endswith(f" {p} ") for p in rules.not_me_at_end)
     # set against the one before in so many words: a child is not the patient then
     contrast = at_end or _holds(norm, rules.contrast)

@@ -1347,6 +1347,7 @@ DEGREES_WEIGHTS_BLOOD_AND_MY_OWN_INFUSION = [
     ("my dad's in hospital after a heart attack, me personally I'm fine after my infusion",
      "ok"),
     ("I drove mum to her infusion and now she's confused, I'm fine", "emergency"),
+    ("my dad's ankle is puffy again, I'm the patient and I'm fine", "ok"),
     ("tenía miedo que me diera un infarto pero la verdad estoy tranquila y bien", "ok"),
     ("aching legs same as after the last infusion, nothing worse", "mild"),
     ("mi suegro se pesa a diario por el corazón, yo estoy bien", "ok"),
