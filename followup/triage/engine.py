@@ -268,8 +268,14 @@ def _a_weight(tokens: Sequence[Token], i: int, book: Rulebook) -> bool:
     if book.weight is None or all(t.text not in book.weight.words
                                   for t in tokens[max(0, i - window):i]):
         return False
-    return all(t.text not in book.temperature.words
-               for t in tokens[max(0, i - window):i + window + 1])
+    return not _temperature_word_near(tokens, i, book)
+
+
+def _temperature_word_near(tokens: Sequence[Token], i: int, book: Rulebook) -> bool:
+    """A temperature word within the rulebook's window of the number ("temp 37.0",
+    "36,5 de temperatura")."""
+    window, words = book.temperature.window, book.temperature.words
+    return any(t.text in words for t in tokens[max(0, i - window):i + window + 1])
 
 
 def _weight_gain(clauses: Sequence[_Clause], book: Rulebook, text: str) -> Finding | None:
@@ -316,18 +322,16 @@ def _weight_gain(clauses: Sequence[_Clause], book: Rulebook, text: str) -> Findi
 
 def _temperatures(clauses: Sequence[_Clause], book: Rulebook) -> Iterator[int]:
     """Where, in the message's tokens, a number read as a temperature lies that is no
-    weight: a temperature word near it, or no weight word in its sentence. "Weight
-    101.2 yesterday, 106 today" stays two weights (pounds, though 101.2 reads as
-    degrees too)."""
+    weight: a temperature word near it, or no weight word in its sentence ("temp 37.0.
+    weight same as before, 55 kg" tells one weight). A number a weight word names is
+    no temperature to begin with (`_a_weight`)."""
     at = 0
-    window, words = book.temperature.window, book.temperature.words
     weights = book.weight.words if book.weight is not None else frozenset()
     for clause in clauses:
         told_weight = not weights.isdisjoint(clause.words)
         for i, token in enumerate(clause.tokens):
             if token.text.startswith(("_temp_", "_sats_")) and (
-                    not told_weight or any(t.text in words for t in
-                                           clause.raw[max(0, i - window):i + window + 1])):
+                    not told_weight or _temperature_word_near(clause.raw, i, book)):
                 yield at + i
         at += len(clause.tokens)
 

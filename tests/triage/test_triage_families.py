@@ -1336,7 +1336,8 @@ MUDDLED_EXPLODED_AND_SENTENCES = [
 DEGREES_WEIGHTS_BLOOD_AND_MY_OWN_INFUSION = [
     ("temp 36.9 this morning. weight about the same, 71 kg. bit of a headache", "mild"),
     ("peso 80 kilos como siempre. 37,1 de temperatura, algo cansada", "mild"),
-    ("weighed 98.8 this morning, same as Monday, feeling fine", "ok"),
+    ("weighed 101.4 this morning, same as Monday, feeling fine", "ok"),
+    ("peso 100.5 hoy, igual que ayer, me siento bien", "ok"),
     ("weighed 150 on Monday, 156 this morning", "urgent"),
     ("there were red specks in the phlegm she coughed up", "emergency"),
     ("le sale sangre cuando tose, poquita pero sale", "emergency"),
