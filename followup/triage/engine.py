@@ -125,7 +125,7 @@ class _Match:
 
 def _prepare(text: str, book: Rulebook) -> list[_Clause]:
     raw = spelled_temperatures(tokenize(text), book.temperature.words, book.temperature.window)
-    raw = _join_split_words(raw, book.lexicon)
+    raw = _split_run_together(_join_split_words(raw, book.lexicon), book.lexicon)
     tokens = _drop_fillers([_correct(t, book) for t in raw], book.scope.fillers)
     clauses = _split_clauses(tokens, book)
     for index, clause in enumerate(clauses):
@@ -189,11 +189,25 @@ def _join_split_words(tokens: list[Token], lexicon: Lexicon) -> list[Token]:
     return out
 
 
+def _split_run_together(tokens: list[Token], lexicon: Lexicon) -> list[Token]:
+    """Words typed without spaces ("cantbreatheproperly chesthurtsss") become the words
+    they are, each spanning the typed word; a word the lexicon knows or can correct
+    stays as it is (`Lexicon.split`)."""
+    out: list[Token] = []
+    for token in tokens:
+        parts = lexicon.split(token.text) if token.kind == "word" else None
+        if parts is None or lexicon.correct(token.text) != token.text:
+            out.append(token)
+            continue
+        out.extend(replace(token, text=part) for part in parts)
+    return out
+
+
 def read_words(text: str, book: Rulebook) -> list[str]:
     """The message's words as the rules read them: split words joined, pairs that stand
     for one word read as it, spelling corrected."""
-    return [_correct(t, book).text for t in _join_split_words(tokenize(text), book.lexicon)
-            if t.kind == "word"]
+    tokens = _split_run_together(_join_split_words(tokenize(text), book.lexicon), book.lexicon)
+    return [_correct(t, book).text for t in tokens if t.kind == "word"]
 
 
 def _correct(token: Token, book: Rulebook) -> Token:
@@ -715,11 +729,14 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
         # "mostly gone", "a bit better now", "went down a bit": not over either
         partial = ([] if book.scope.resolution_partial is None
                    else _cue_spans(book.scope.resolution_partial, clause))
+        usual = ([] if book.scope.resolution_usual is None
+                 else _cue_spans(book.scope.resolution_usual, clause))
         for either, phrase in ((False, book.scope.resolution_after),
                                (True, book.scope.resolution_either)):
             for first, last in _cue_spans(phrase, clause):
-                if any(last < a <= last + 2 for a, _ in partial):
-                    continue
+                if any(last < a <= last + 2 for a, _ in partial) \
+                        or any(first - 2 <= a <= last for a, _ in usual):
+                    continue  # "fine now I think"; "it's usually pale yellow"
                 if any((index, first) < spot for spot in back):
                     continue  # "stopped and it eased, but it's back now"
                 if _cue_is_live(first, index, neg, matches, partial):
@@ -775,8 +792,20 @@ def _history(matches: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebo
     for index, cues in cued:
         clause = clauses[index]
         mine = [m for m in matches if m.clause == index and m.rule.level != "ok"]
+        # the cue inside a contrast: "nothing like last time when the hives were all
+        # over me and my lips swelled, just a headache" dates what it goes on to tell,
+        # up to the next comma
+        within = (_cue_spans(rules.contrast, clause)
+                  if contrast is not None and rules.contrast is not None else [])
         for first, last in cues:
             soft = clause.soft_ids[first]
+            if any(a <= first and last <= b for a, b in within):
+                said = " ".join(t.text for t in clause.tokens[first:last + 1])
+                end = next((j for j in range(last + 1, len(clause.tokens))
+                            if clause.tokens[j].kind == "soft"), len(clause.tokens))
+                dated.update((m, said) for m in mine if last < m.first < end
+                             and clause.soft_ids[m.first] not in ongoing_in(index))
+                continue
             before_contrast = contrast is not None and (index, first) < contrast
             if soft in ongoing_in(index) or not (well or before_contrast):
                 continue

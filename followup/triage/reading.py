@@ -441,9 +441,22 @@ def _treatment_of_another(clauses: Sequence[tuple[str | None, list[Token]]],
                  and rules.negations.isdisjoint(words[max(0, k - 2):k])]
         if not named:
             continue
-        # "does that matter for my next infusion?": the writer's own treatment
-        if all(own.isdisjoint(words[max(0, k - 2):k]) for k in named):
+        # "does that matter for my next infusion?", "just my usual after-infusion
+        # headache": the writer's own treatment
+        if not any(_owned(words, k, own, rules) for k in named):
             return True
+    return False
+
+
+def _owned(words: Sequence[str], k: int, own: frozenset[str], rules: Others) -> bool:
+    """Whether the writer's possessive governs the treatment word at `k`: the nearest of
+    the four words before it that names anyone is "my" ("my next infusion", "my usual
+    after infusion headache"; not "my son had his infusion", "my husband's infusion")."""
+    for word in reversed(words[max(0, k - 4):k]):
+        if word in own:
+            return True
+        if word in rules.third_person or _who(word, rules) is not None:
+            return False
     return False
 
 

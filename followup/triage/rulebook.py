@@ -20,7 +20,7 @@ from rapidfuzz.distance import OSA
 
 from .patterns import PatternError, Phrase, PhraseCompiler, combine
 from .text import normalise_phrase, sound_alike_variants, squeeze_variants
-from .words import language_words
+from .words import word_lists
 
 LEVELS = ("emergency", "urgent", "mild", "ok")
 LEVEL_RANK = {"unclear": -1, "ok": 0, "mild": 1, "urgent": 2, "emergency": 3}
@@ -228,6 +228,9 @@ class ScopeRules:
     fillers: frozenset[str] = frozenset()
     # Just before a resolution cue, these make it partial: "mostly gone" is not gone.
     resolution_partial: Phrase | None = None
+    # Inside a resolution cue or just before it, these tell the usual, not what is over:
+    # "pee is dark brown today, it's usually light yellow".
+    resolution_usual: Phrase | None = None
     # The words an `after` cue may be followed by and still end its thought ("gone now");
     # None: any. Any other word means another sense: "went away for the weekend".
     resolution_followers: frozenset[str] | None = None
@@ -268,11 +271,18 @@ class Lexicon:
                  negations: Iterable[str] = (),
                  endings: Sequence[tuple[str, tuple[str, ...]]] = (),
                  abbreviations: Mapping[str, str] | None = None,
-                 words: Iterable[str] = ()) -> None:
+                 words: Iterable[str] = (), rare_words: Iterable[str] = (),
+                 signs: Iterable[str] = ()) -> None:
         self.vocabulary = frozenset(vocabulary)
         # The real words of the patients' languages (`words.language_words`): a word
         # the rulebook does not know but the language does is what the patient meant.
         self.words = frozenset(words)
+        # Rarer words of those lists: they may be misspellings, so they stop no
+        # correction, but a word in them is no two words run together (`split`).
+        self.rare_words = frozenset(rare_words)
+        # The words a finding is told by (each phrase's anchor): a run-together word is
+        # split only into one of them and its neighbours (`split`).
+        self.signs = frozenset(signs)
         # Texting shorthand that always means one word ("dlr" -> "dolor", "d" -> "de");
         # shorthand whose sense depends on the words around it ("SOB", "CP", "HA") is
         # written as phrases in the findings instead.
@@ -295,6 +305,7 @@ class Lexicon:
         self._buckets = buckets
         self._anagrams = anagrams
         self._cache: dict[str, str] = {}
+        self._splits: dict[str, tuple[str, ...] | None] = {}
 
     def joined(self, first: str, second: str) -> str | None:
         """The one word voice-to-text split in two ("res pirar", "a hogo", "des mayé"):
@@ -307,6 +318,54 @@ class Lexicon:
             return None
         word = first + second
         return word if len(word) >= 4 and word in self.vocabulary else None
+
+    def split(self, word: str) -> tuple[str, ...] | None:
+        """The words typed without spaces ("cantbreatheproperly", "chesthurtsss",
+        "nopuedorespirar"), or None. Only a long word that is no word (not even a rare
+        one) and no slip of one is split, into at most four words the rules know (four
+        letters or more, or a short word of `_SHORT_PARTS`), one of them a word a finding
+        is told by: a name, a compound ("breaststroke") or a verb form the word lists
+        lack ("tomando", not "to mando") stays whole. Fewest words first, then the
+        longest."""
+        if len(word) < 7 or not word.isalpha() or word in self.known or word in self.words \
+                or word in self.rare_words \
+                or any(v in self.known or v in self.words for v in squeeze_variants(word)):
+            return None
+        cached = self._splits.get(word)
+        if cached is None and word not in self._splits:
+            cached = None
+            for candidate in (word, *squeeze_variants(word)):
+                cached = self._segment(candidate)
+                if cached is not None:
+                    break
+            if len(self._splits) > 50_000:
+                self._splits.clear()
+            self._splits[word] = cached
+        return cached
+
+    def _segment(self, word: str) -> tuple[str, ...] | None:
+        # best[i]: (words, -sum of squared lengths, the words) for word[:i]
+        best: list[tuple[int, int, tuple[str, ...]] | None] = [None] * (len(word) + 1)
+        best[0] = (0, 0, ())
+        for end in range(1, len(word) + 1):
+            for start in range(max(0, end - 20), end):
+                before, part = best[start], word[start:end]
+                if before is None or before[0] >= 4 or not self._a_part(part):
+                    continue
+                score = (before[0] + 1, before[1] - len(part) ** 2, (*before[2], part))
+                current = best[end]
+                if current is None or score[:2] < current[:2]:
+                    best[end] = score
+        found = best[len(word)]
+        if found is None or len(found[2]) < 2 or found[2][-1] in _GERUND_ENDINGS \
+                or not any(len(p) >= 4 and p in self.signs for p in found[2]):
+            return None
+        return found[2]
+
+    def _a_part(self, part: str) -> bool:
+        # only words the rules know (rulebook and common words): the long word lists of
+        # the languages cut real words into pieces ("sospecho" is no "sos pecho")
+        return part in self.known and (len(part) >= 4 or part in _SHORT_PARTS)
 
     def correct(self, word: str) -> str:
         """Return the vocabulary spelling of `word` (or `word` itself)."""
@@ -377,6 +436,15 @@ class Lexicon:
         # A letter typed one place too far ("tounge") is two edits but the same letters.
         swapped = self._anagrams.get(_letters(word)) if len(word) >= 5 else None
         return swapped if swapped and swapped[0] == word[0] else None
+
+
+# The short words a run-together word may hold: "imfine", "nopuedorespirar", "mipecho".
+_SHORT_PARTS = frozenset({"i", "im", "my", "no", "me", "mi", "yo", "el", "la", "se", "ya",
+                          "its", "not", "cant", "dont", "and", "y"})
+
+
+# Spanish verb endings the word lists lack as words of their own ("reportando").
+_GERUND_ENDINGS = frozenset({"ando", "iendo", "endo"})
 
 
 def _inflection(word: str, other: str) -> bool:
@@ -497,7 +565,9 @@ class _Loader:
             language_hints=hints,
             lexicon=Lexicon(self.vocabulary | set().union(*hints.values()), common,
                             scope.negation_words, self._endings(data),
-                            self._abbreviations(data), self._language_words(data)),
+                            self._abbreviations(data), *self._language_words(data),
+                            signs=frozenset().union(*(p.anchor or () for f in findings
+                                                      for p in f.phrases))),
             context=context,
             hypothetical=hypothetical,
             trend=trend,
@@ -692,6 +762,7 @@ class _Loader:
             resolution_either=self._compile_one(
                 compiler, self._per_language(res, "either", "resolution"), "resolution.either"),
             resolution_partial=self._optional_cues(compiler, res, "partial", "resolution"),
+            resolution_usual=self._optional_cues(compiler, res, "usual", "resolution"),
             resolution_returns=self._optional_cues(compiler, res, "returns", "resolution"),
             resolution_returns_to=self._optional_cues(compiler, res, "returns_to",
                                                       "resolution"),
@@ -833,12 +904,12 @@ class _Loader:
             out[key] = full
         return out
 
-    def _language_words(self, data: Mapping[str, Any]) -> frozenset[str]:
+    def _language_words(self, data: Mapping[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
         """`[lexicon.word_lists]`: the real words of each listed language used at least
-        `min_count` times (optional; none without the table)."""
+        `min_count` times, and the rarer ones (optional; none without the table)."""
         table = self._table(data, "lexicon", "lexicon").get("word_lists")
         if table is None:
-            return frozenset()
+            return frozenset(), frozenset()
         entry = "lexicon.word_lists"
         if not isinstance(table, Mapping):
             raise self.fail(entry, "must be a table with 'languages' and 'min_count'")
@@ -848,12 +919,14 @@ class _Loader:
             raise self.fail(entry, f"'min_count' must be a whole number of at least 1, "
                                    f"not {min_count!r}")
         words: frozenset[str] = frozenset()
+        rare: frozenset[str] = frozenset()
         for lang in languages:
             try:
-                words |= language_words(lang, min_count)
+                frequent, rarer = word_lists(lang, min_count)
             except ValueError as exc:
                 raise self.fail(entry, f"no word list for language {lang!r}") from exc
-        return words
+            words, rare = words | frequent, rare | rarer
+        return words, rare - words
 
     def _common_words(self, data: Mapping[str, Any]) -> set[str]:
         """Everyday words that must never be 'corrected' into symptoms (optional side file)."""

@@ -1397,6 +1397,43 @@ OUT_FOR_A_MINUTE_AND_WATER_NOT_MADE = [
 ]
 
 
+# Round 31 (thirteenth session): words typed without spaces; the usual told beside a
+# reading ("normally it's pale yellow") is no sign it is over; a faint or a swelling like
+# the one before is one now; a worse time before, or a worsening only supposed, is no
+# worsening; another's stroke after their operation; "this time?" on its own; a history
+# cue inside a contrast ("nothing like last time when ...").
+RUN_TOGETHER_USUAL_AND_LIKE_LAST_TIME = [
+    ("cantcatchmybreath since lunch", "emergency"),
+    ("throatclosing help", "emergency"),
+    ("nopuedorespirar bien desde anoche", "emergency"),
+    ("imfine nosymptoms", "ok"),
+    ("swam the breaststroke and the backstroke today, feel great", "ok"),
+    ("pee is the colour of strong tea today, normally it's pale yellow", "urgent"),
+    ("la orina me salió cafecita hoy, normalmente es clarita", "urgent"),
+    ("fainted just like after my last infusion", "emergency"),
+    ("me desmayé igual que la vez pasada", "emergency"),
+    ("la otra vez me desmayé y ahora me desmayé otra vez", "emergency"),
+    ("my feet are puffy like after the last drip", "urgent"),
+    ("los tobillos hinchados desde la infusión", "urgent"),
+    ("headache, ringing you if it gets worse", "mild"),
+    ("dolor de cabeza, le aviso si empeora", "mild"),
+    ("the headache was worse last night, settling now", "mild"),
+    ("me duele menos la cabeza, anoche estaba peor", "mild"),
+    ("the rash finish, the chills finish, I'm ok now", "ok"),
+    ("if I lie flat it's like I'm drowning", "emergency"),
+    ("spitting up phlegm with bright red specks in it since this morning, bit of a cough",
+     "emergency"),
+    ("my wife's got a temperature and the flu, I don't, just my usual tiredness", "mild"),
+    ("a mi tía le dio un derrame después de su operación, por eso ando con miedo, yo solo cansada",
+     "mild"),
+    ("last time my lips swelled up and I got hives everywhere. This time? Just a headache", "mild"),
+    ("la vez pasada tuve la orina roja, esta vez todo tranquilo", "ok"),
+    ("had a DVT after my first infusion, both calves look identical now, just tired today", "mild"),
+    ("nothing like the last infusion when my throat got tight, just a mild headache", "mild"),
+    ("dolor de cabeza como la vez pasada, nada más", "mild"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1485,6 +1522,7 @@ FAMILIES = {
     "degrees_weights_blood_and_my_own_infusion": DEGREES_WEIGHTS_BLOOD_AND_MY_OWN_INFUSION,
     "not_able_pink_froth_and_screen_strokes": NOT_ABLE_PINK_FROTH_AND_SCREEN_STROKES,
     "out_for_a_minute_and_water_not_made": OUT_FOR_A_MINUTE_AND_WATER_NOT_MADE,
+    "run_together_usual_and_like_last_time": RUN_TOGETHER_USUAL_AND_LIKE_LAST_TIME,
 }
 
 

@@ -381,6 +381,23 @@ def test_a_word_split_by_voice_to_text_is_joined_only_into_a_rulebook_word() -> 
     assert lexicon.joined("zz", "qq") is None
 
 
+@pytest.mark.parametrize("typed,split", [
+    ("cantbreatheproperly", ("cant", "breathe", "properly")),
+    ("chesthurtsss", ("chest", "hurts")),  # a stretched word is squeezed first
+    ("nopuedorespirar", ("no", "puedo", "respirar")),
+    ("breaststroke", None),   # a word of the language, however rare, stays whole
+    ("reportando", None),     # a verb form the lists lack: no "report" + "ando"
+    ("tomando", None),        # nor "to" + "mando": pieces of three letters or fewer
+    ("grandbabies", None),    # a compound listed as an everyday word
+    ("hinchadisima", None),   # a form of a rulebook word, corrected, not split
+    ("headacheee", None),     # a stretched rulebook word
+    ("zzqqxxyy", None),       # no words at all
+])
+def test_words_typed_without_spaces_are_split_only_into_words_a_finding_is_told_by(
+        typed: str, split: tuple[str, ...] | None) -> None:
+    assert load_rulebook().lexicon.split(typed) == split
+
+
 def test_two_words_that_stand_for_one(tmp_path: Path) -> None:
     """`[lexicon.abbreviations]` may read two words side by side as one ("wee bit"):
     Scottish "a wee bit swollen" is a little swollen, and the pair is no other word."""
