@@ -20,6 +20,7 @@ Every step that changes the reading of a message adds a plain-English reason for
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -125,7 +126,8 @@ class _Match:
 
 def _prepare(text: str, book: Rulebook) -> list[_Clause]:
     raw = spelled_temperatures(tokenize(text), book.temperature.words, book.temperature.window)
-    raw = _split_run_together(_join_split_words(raw, book.lexicon), book.lexicon)
+    raw = _split_run_together(_join_split_words(_soften_labels(raw, text), book.lexicon),
+                              book.lexicon)
     tokens = _drop_fillers([_correct(t, book) for t in raw], book.scope.fillers)
     clauses = _split_clauses(tokens, book)
     for index, clause in enumerate(clauses):
@@ -185,6 +187,30 @@ def _join_split_words(tokens: list[Token], lexicon: Lexicon) -> list[Token]:
             if word is not None:
                 out[-1] = Token(word, before.start, token.end, "word")
                 continue
+        out.append(token)
+    return out
+
+
+# The most words a label before a colon has: "Urine: dark brown", "Chest pain: none".
+_LABEL_WORDS = 3
+
+
+def _soften_labels(tokens: list[Token], text: str) -> list[Token]:
+    """A colon after a short label starts its answer, not another sentence: "Urine:
+    dark brown, like cola" is read as one clause, "urine, dark brown, like cola", so the
+    colour is the urine's and a "none" answers its label ("fever: none")."""
+    if ":" not in text:
+        return tokens
+    out: list[Token] = []
+    words = 0
+    for i, token in enumerate(tokens):
+        if token.kind == "hard" and 0 < words <= _LABEL_WORDS and i + 1 < len(tokens) \
+                and text[token.start:token.end].strip() == ":":
+            token = Token(SOFT, token.start, token.end, "soft")
+        if token.kind in ("hard", "soft"):
+            words = 0  # the label is what follows the last boundary: "none, chest pain:"
+        elif token.kind == "word":
+            words += 1
         out.append(token)
     return out
 
@@ -1044,6 +1070,8 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     named = instructed if well else set()
     past = _history(matches, clauses, book, well)
     answered_no = _answered_no(clauses, book)
+    ticked_no = _ticked_no(clauses, book, text)
+    denied_back = _denied_back(matches, clauses, book)
     counted: list[Finding] = []
     where: dict[str, int] = {}  # finding key -> clause it was found in (first occurrence)
     reasons: list[str] = []
@@ -1052,6 +1080,7 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     for index in range(len(clauses)):
         for match in (m for m in matches if m.clause == index):
             if match in resolved or match in past or index in answered_no \
+                    or (index, match.first) in ticked_no or match in denied_back \
                     or _is_negated(match, *negation[index], book):
                 discounted |= match.rule.level != "ok"
                 if match.rule.level != "ok":
@@ -1144,6 +1173,99 @@ def _answered_no(clauses: Sequence[_Clause], book: Rulebook) -> set[int]:
         words = [t.text for t in clauses[index + 1].tokens if t.kind == "word"]
         if words and (" ".join(words) in answers or all(w in answers for w in words)):
             out.add(index)
+    return out
+
+
+def _ticked_no(clauses: Sequence[_Clause], book: Rulebook,
+               text: str) -> set[tuple[int, int]]:
+    """(clause, word) positions a list the patient fills in answers no: a topic before
+    an answer that stands alone after a colon, dash or comma ("1. headache - no", "fever:
+    none, chest pain: none", "Fever: never had one."), and the words before a mark that
+    says no ("Fever ✘ Rash ✘"). A topic is the first stretch of its clause or follows an
+    answer, and holds no answer itself: "I have a headache, no fever" denies nothing of
+    the headache, nor does "no, no, yes (fever 38.0), no" the fever; a number before the
+    answer makes it another item's ("1) yes, wheezing 2) no"). Only in a list: two
+    answers no, two labels, lines, or a mark ("my chest hurts, no" is none: safety rule 1).
+    """
+    scope = book.scope
+    answers, yes, marks = scope.answers_no, scope.answers_yes, scope.answer_marks_no
+    out: set[tuple[int, int]] = set()
+    if not answers and not marks:
+        return out
+    items = 0
+
+    def alone(words: Sequence[str]) -> bool:
+        return bool(words) and (" ".join(words) in answers or all(w in answers for w in words))
+
+    for index, clause in enumerate(clauses):
+        tokens = clause.tokens
+        positions = [at for _, at in _stretches(clause)]
+        said = [[tokens[i].text for i in at if tokens[i].kind == "word"] for at in positions]
+        for k in range(1, len(said)):
+            topic = said[k - 1]
+            if not alone(said[k]) or not topic or tokens[positions[k - 1][-1]].kind == "num" \
+                    or any(w in answers or w in yes for w in topic):
+                continue
+            # a topic: labelled ("fever: no"), first, or after an answer or an item's number
+            boundary = tokens[positions[k][0] - 1]
+            labelled = boundary.kind == "soft" and ":" in text[boundary.start:boundary.end]
+            if k >= 2 and not labelled and not (
+                    alone(said[k - 2]) or not said[k - 2]
+                    or any(w in yes for w in said[k - 2])):
+                continue
+            out.update((index, i) for i in positions[k - 1])
+            items += 1
+        start = 0
+        for i, token in enumerate(tokens):
+            if token.kind == "sym" and token.text in marks:
+                out.update((index, j) for j in range(start, i))
+                items += 2  # a mark is a list of itself
+            if token.kind in ("sym", "soft"):
+                start = i + 1
+    listed = items >= 2 or len(_LABELS.findall(text)) >= 2 or "\n" in text.strip()
+    return out if listed else set()
+
+
+# A topic labelled with a colon: "Fever: none" (not a time: "10:30").
+_LABELS = re.compile(r"[^\W\d_]\s*:")
+
+
+def _denied_back(matches: Sequence[_Match], clauses: Sequence[_Clause],
+                 book: Rulebook) -> set[_Match]:
+    """The signs of a list a patient denies in one breath after it ("watch for chest pain,
+    trouble breathing, dark pee and swollen legs. Checked, none of those"): an answer of
+    `answers_none_of` standing alone denies the signs told before it in its sentence, or
+    with none there, those of the sentence before. Only a list of two signs or more: "my
+    chest hurts. nothing" stays (safety rule 1)."""
+    phrases = book.scope.answers_none_of
+    out: set[_Match] = set()
+    if not phrases:
+        return out
+    for index, clause in enumerate(clauses):
+        for _, at in _stretches(clause):
+            if " ".join(clause.tokens[i].text for i in at
+                        if clause.tokens[i].kind == "word") not in phrases:
+                continue
+            told = [m for m in matches if m.clause == index and m.last < at[0]
+                    and m.rule.level != "ok"]
+            if not told and index > 0:
+                told = [m for m in matches if m.clause == index - 1 and m.rule.level != "ok"]
+            if len({m.rule.key for m in told}) >= 2:
+                out.update(told)
+    return out
+
+
+def _stretches(clause: _Clause) -> list[tuple[int, list[int]]]:
+    """The clause's soft stretches in order: (soft id, positions of their words, numbers
+    and marks), the commas and dashes between them left out."""
+    out: list[tuple[int, list[int]]] = []
+    for i, token in enumerate(clause.tokens):
+        if token.kind == "soft":
+            continue
+        soft = clause.soft_ids[i]
+        if not out or out[-1][0] != soft:
+            out.append((soft, []))
+        out[-1][1].append(i)
     return out
 
 

@@ -245,6 +245,11 @@ class ScopeRules:
     # A sentence of only these, right after a question that names a finding, answers it
     # no: the patient runs down the list ("chest pain? nope. fever? no").
     answers_no: frozenset[str] = frozenset()
+    # Marks of a list ticked off that say no ("Fever ✘"), as typed: no word to normalise.
+    answer_marks_no: frozenset[str] = frozenset()
+    answers_yes: frozenset[str] = frozenset()
+    # Said alone after a list of signs, these deny the list ("... none of those").
+    answers_none_of: frozenset[str] = frozenset()
     # Said right after a finding, at the end of its stretch of the clause, these deny it:
     # "fiebre no tengo", "vómitos tampoco", "fever: none".
     negation_after: Phrase | None = None
@@ -777,6 +782,12 @@ class _Loader:
             list_joiners=words(neg, "list_joiners", "negation"),
             answers_no=frozenset(normalise_phrase(w) for w in self._per_language(
                 neg, "answers_no", "negation", required=False)),
+            answer_marks_no=frozenset(self._strings(neg.get("answer_marks_no", []), "negation",
+                                                    "'answer_marks_no'", allow_empty=True)),
+            answers_yes=frozenset(normalise_phrase(w) for w in self._per_language(
+                neg, "answers_yes", "negation", required=False)),
+            answers_none_of=frozenset(normalise_phrase(w) for w in self._per_language(
+                neg, "answers_none_of", "negation", required=False)),
             window=self._int(neg, "window", "negation", default=4),
             negation_after=self._optional_cues(compiler, neg, "after", "negation"),
             negation_bridge=self._bridge(neg),

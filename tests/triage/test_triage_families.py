@@ -1434,6 +1434,36 @@ RUN_TOGETHER_USUAL_AND_LIKE_LAST_TIME = [
 ]
 
 
+# Round 32 (thirteenth session): a list the patient fills in, answered no by topic, by a
+# mark or by a colon ("fever: no"), a label's answer read with it ("Pee: brown like
+# tea"); a list of signs denied in one breath ("none of those"); what is done to prevent
+# a sign is not the sign.
+LISTS_FILLED_IN_AND_SIGNS_DENIED_IN_ONE_BREATH = [
+    ("1) swelling - no\n2) fever - no\n3) headache - a bit", "mild"),
+    ("chest pain: none, breathing: fine, legs: no swelling, fever: no", "ok"),
+    ("Temp: 38.4\nRash: no\nBreathing: ok", "urgent"),
+    ("Pee: brown like tea\nHow much: not a lot", "urgent"),
+    ("Fiebre ✗ Dolor de cabeza ✓ Ronchas ✗", "mild"),
+    ("1. fiebre - no\n2. piernas - no\n3. cansancio - sí", "mild"),
+    ("orina: oscura\npiernas: bien", "urgent"),
+    ("in order: no, yes (wheezing since lunch), no", "emergency"),
+    ("1) sí, me cuesta respirar 2) no 3) no", "emergency"),
+    ("my leg is swollen, no", "urgent"),
+    ("The nurse listed chest pain, a swollen leg and dark pee to watch out for. "
+     "Had none of those, just tired",
+     "mild"),
+    ("me dijeron que vigilara falta de aire, dolor de pecho y la orina oscura. "
+     "Nada de eso, solo cansancio",
+     "mild"),
+    ("my calf is swollen. nothing", "urgent"),
+    ("drinking extra water to prevent kidney trouble like you said, bit of a headache", "mild"),
+    ("camino cada hora para prevenir coágulos, solo cansada", "mild"),
+    ("my aunt got a clot after a knee replacement, so I check my legs daily, all normal, "
+     "a little achy",
+     "mild"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1523,6 +1553,8 @@ FAMILIES = {
     "not_able_pink_froth_and_screen_strokes": NOT_ABLE_PINK_FROTH_AND_SCREEN_STROKES,
     "out_for_a_minute_and_water_not_made": OUT_FOR_A_MINUTE_AND_WATER_NOT_MADE,
     "run_together_usual_and_like_last_time": RUN_TOGETHER_USUAL_AND_LIKE_LAST_TIME,
+    "lists_filled_in_and_signs_denied_in_one_breath":
+        LISTS_FILLED_IN_AND_SIGNS_DENIED_IN_ONE_BREATH,
 }
 
 

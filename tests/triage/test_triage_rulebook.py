@@ -398,6 +398,30 @@ def test_words_typed_without_spaces_are_split_only_into_words_a_finding_is_told_
     assert load_rulebook().lexicon.split(typed) == split
 
 
+def test_a_list_filled_in_is_read_with_the_rulebooks_own_answers(tmp_path: Path) -> None:
+    """`[negation] answers_no`, `answer_marks_no`, `answers_none_of` are data: a list
+    answered no, a mark that says no, a list of signs denied in one breath."""
+    extra = MINIMAL.replace('list_joiners.en = ["or"]', 'list_joiners.en = ["or"]\n'
+                            'answers_no.en = ["nope"]\nanswers_no.es = ["nel"]\n'
+                            'answer_marks_no = ["☒"]\n'
+                            'answers_none_of.en = ["none of those"]\n'
+                            'answers_none_of.es = ["nada de eso"]')
+    path = tmp_path / "rules.toml"
+    path.write_text(extra + finding() + finding("sore_leg", "mild", '["@leg ~ sore"]'),
+                    encoding="utf-8")
+    book = load_rulebook(path)
+    assert triage("leg swollen - nah\nleg sore - nah", rulebook=book).level == "urgent"
+    assert not triage("leg swollen: nope\nleg sore: nope", rulebook=book).is_red_flag
+    assert triage("leg swollen ☒ my leg is sore", rulebook=book).level == "mild"
+    assert not triage("my leg is swollen, my leg is sore. none of those",
+                      rulebook=book).is_red_flag
+    path.write_text(MINIMAL.replace('list_joiners.en = ["or"]',
+                                    'list_joiners.en = ["or"]\nanswer_marks_no = "X"')
+                    + finding(), encoding="utf-8")
+    with pytest.raises(RulebookError, match="answer_marks_no"):
+        load_rulebook(path)
+
+
 def test_two_words_that_stand_for_one(tmp_path: Path) -> None:
     """`[lexicon.abbreviations]` may read two words side by side as one ("wee bit"):
     Scottish "a wee bit swollen" is a little swollen, and the pair is no other word."""
