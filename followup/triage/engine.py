@@ -1071,7 +1071,7 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     past = _history(matches, clauses, book, well)
     answered_no = _answered_no(clauses, book)
     ticked_no = _ticked_no(clauses, book, text)
-    denied_back = _denied_back(matches, clauses, book)
+    denied_back = _denied_back(matches, clauses, book) | _taken_back(matches, clauses, book)
     counted: list[Finding] = []
     where: dict[str, int] = {}  # finding key -> clause it was found in (first occurrence)
     reasons: list[str] = []
@@ -1252,6 +1252,79 @@ def _denied_back(matches: Sequence[_Match], clauses: Sequence[_Clause],
                 told = [m for m in matches if m.clause == index - 1 and m.rule.level != "ok"]
             if len({m.rule.key for m in told}) >= 2:
                 out.update(told)
+    return out
+
+
+def _taken_back(matches: Sequence[_Match], clauses: Sequence[_Clause],
+                book: Rulebook) -> set[_Match]:
+    """Findings the patient takes back: corrected as soon as typed ("I had chest pain..
+    sorry I mean chest COLD", "dolor de pecho, digo, dolor de espalda": the words after
+    the cue open with a word of the finding and read nothing as high themselves), or
+    told as what they thought they saw before finding what it was ("I thought my pee
+    looked red but it was the beets")."""
+    scope = book.scope
+    out: set[_Match] = set()
+    if scope.corrections is None and scope.mistaken is None:
+        return out
+    symptoms = [m for m in matches if m.rule.level != "ok"]
+    for index, clause in enumerate(clauses):
+        for first, last in (_cue_spans(scope.corrections, clause)
+                            if scope.corrections is not None else []):
+            told = _told_just_before(symptoms, clauses, index, first)
+            after = _words_after(clause, last + 1)
+            if told is None or not after:
+                continue
+            words = {t.text for t in clauses[told.clause].tokens[told.first:told.last + 1]}
+            if any(clause.tokens[j].text in words for j in after[:2]) and not any(
+                    m.clause == index and m.first in after
+                    and LEVEL_RANK[m.rule.level] >= LEVEL_RANK[told.rule.level]
+                    for m in symptoms):
+                out.update(m for m in symptoms if m.clause == told.clause
+                           and m.first <= told.last and told.first <= m.last)
+        if scope.mistaken is None or scope.mistaken_then is None:
+            continue
+        # what was thought over is not what was thought seen: "I thought my chest pain
+        # was gone but it was just the painkillers"
+        over = [a for phrase in (scope.resolution_after, scope.resolution_either)
+                for a, _ in _cue_spans(phrase, clause)]
+        for _, last in _cue_spans(scope.mistaken, clause):
+            if any(a > last for a in over):
+                continue
+            thought = [m for m in symptoms if m.clause == index and m.first > last]
+            then = [a for a, _ in _cue_spans(scope.mistaken_then, clause) if a > last]
+            if then:  # "thought my ankles were puffy, it was just sock marks"
+                found = [m for m in symptoms if m.clause == index and m.first >= min(then)]
+                thought = [m for m in thought if m.last < min(then)]
+            elif index + 1 < len(clauses) and _cue_spans(scope.mistaken_then,
+                                                         clauses[index + 1]):
+                found = [m for m in symptoms if m.clause == index + 1]
+            else:
+                continue
+            # what it turned out to be is no less: "I thought I had a fever, it was 38.5"
+            out.update(m for m in thought if not any(
+                LEVEL_RANK[f.rule.level] >= LEVEL_RANK[m.rule.level] for f in found))
+    return out
+
+
+def _told_just_before(symptoms: Sequence[_Match], clauses: Sequence[_Clause], index: int,
+                      at: int) -> _Match | None:
+    """The finding that ends within three words before position `at` of clause `index`,
+    or, with `at` opening its clause, at the end of the clause before."""
+    near = [m for m in symptoms if (m.clause == index and m.last < at <= m.last + 3) or (
+        at <= 1 and index > 0 and m.clause == index - 1
+        and m.last >= len(clauses[index - 1].tokens) - 3)]
+    return max(near, key=lambda m: (m.clause, m.last)) if near else None
+
+
+def _words_after(clause: _Clause, start: int) -> list[int]:
+    """The positions of the stretch that follows `start` (commas right there skipped)."""
+    out: list[int] = []
+    for j in range(start, len(clause.tokens)):
+        if clause.tokens[j].kind == "soft":
+            if out:
+                break
+            continue
+        out.append(j)
     return out
 
 

@@ -231,6 +231,11 @@ class ScopeRules:
     # Inside a resolution cue or just before it, these tell the usual, not what is over:
     # "pee is dark brown today, it's usually light yellow".
     resolution_usual: Phrase | None = None
+    # A finding taken back right after it is typed ("sorry I mean chest cold"), or told as
+    # what the patient thought before finding it was something else.
+    corrections: Phrase | None = None
+    mistaken: Phrase | None = None
+    mistaken_then: Phrase | None = None
     # The words an `after` cue may be followed by and still end its thought ("gone now");
     # None: any. Any other word means another sense: "went away for the weekend".
     resolution_followers: frozenset[str] | None = None
@@ -768,6 +773,9 @@ class _Loader:
                 compiler, self._per_language(res, "either", "resolution"), "resolution.either"),
             resolution_partial=self._optional_cues(compiler, res, "partial", "resolution"),
             resolution_usual=self._optional_cues(compiler, res, "usual", "resolution"),
+            corrections=self._optional_cues(compiler, res, "corrections", "resolution"),
+            mistaken=self._optional_cues(compiler, res, "mistaken", "resolution"),
+            mistaken_then=self._optional_cues(compiler, res, "mistaken_then", "resolution"),
             resolution_returns=self._optional_cues(compiler, res, "returns", "resolution"),
             resolution_returns_to=self._optional_cues(compiler, res, "returns_to",
                                                       "resolution"),

@@ -1464,6 +1464,29 @@ LISTS_FILLED_IN_AND_SIGNS_DENIED_IN_ONE_BREATH = [
 ]
 
 
+# Round 33 (thirteenth session): a sensation told by what it is not quite ("not pain,
+# more like pressure"); "can't stand up without feeling like I'll black out"; what it is
+# not ("not like I can't breathe"); a word taken back as soon as typed ("sorry I mean");
+# what the patient thought they saw ("but it was the beets"); hay fever; the worst
+# headache told after a comma in Spanish.
+NOT_QUITE_TAKEN_BACK_AND_THOUGHT_SEEN = [
+    ("it's not pain in my chest exactly, more like a heavy weight sitting there", "emergency"),
+    ("no es dolor en el pecho, es más bien una presión", "emergency"),
+    ("I can't get up off the sofa without feeling like I'm going to pass out", "urgent"),
+    ("no puedo levantarme de la cama sin sentir que me voy a desmayar", "urgent"),
+    ("it's not like I can't breathe, my nose is just blocked and I'm achy", "mild"),
+    ("no es que no pueda respirar, es la nariz tapada nomás y me duele el cuerpo", "mild"),
+    ("my throat is closing.. sorry I mean my throat is sore, autocorrect", "mild"),
+    ("tengo dolor de pecho, digo, dolor de espalda por la silla del hospital", "mild"),
+    ("my chest hurts, I mean it really really hurts", "emergency"),
+    ("thought my wee was pink this morning but it was just the beetroot salad", "ok"),
+    ("pensé que tenía los labios hinchados pero era el labial nuevo, todo bien", "ok"),
+    ("I thought I had a temperature, it was 38.6 when I checked", "urgent"),
+    ("sneezing with my hay fever, otherwise fine", "mild"),
+    ("un dolor de cabeza de repente esta tarde, el peor que he tenido", "emergency"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1555,6 +1578,7 @@ FAMILIES = {
     "run_together_usual_and_like_last_time": RUN_TOGETHER_USUAL_AND_LIKE_LAST_TIME,
     "lists_filled_in_and_signs_denied_in_one_breath":
         LISTS_FILLED_IN_AND_SIGNS_DENIED_IN_ONE_BREATH,
+    "not_quite_taken_back_and_thought_seen": NOT_QUITE_TAKEN_BACK_AND_THOUGHT_SEEN,
 }
 
 
