@@ -1487,6 +1487,30 @@ NOT_QUITE_TAKEN_BACK_AND_THOUGHT_SEEN = [
 ]
 
 
+# Round 34 (thirteenth session): swelling told by size ("ankles huge"), a full-moon face;
+# confusion told by what is seen ("muttering gibberish", "no me reconoce"); breath told by
+# a straw or "cannot seem to catch"; "number one" not passed; urine "like hibiscus water";
+# what is not a sign: dye from a slushie, a vomiting feeling, passing out asleep on the
+# couch, a cool cloth.
+SIZES_SEEN_CONFUSION_AND_DYES = [
+    ("feet massive today, like balloons", "urgent"),
+    ("los tobillos enormes desde ayer", "urgent"),
+    ("he keeps muttering gibberish and looking straight through me, was fine an hour ago",
+     "emergency"),
+    ("mi papá no me reconoce desde que despertó de la siesta", "emergency"),
+    ("feels like breathing through a straw since lunch", "emergency"),
+    ("I cannot seem to catch my breath even sitting down", "emergency"),
+    ("haven't been number one since breakfast and it's nearly dinner", "urgent"),
+    ("her face is round like a full moon this morning, eyes puffy", "urgent"),
+    ("el pis parece agua de jamaica desde anoche", "urgent"),
+    ("purple tongue from the blue raspberry slushie lol, all good", "ok"),
+    ("queasy, a vomiting feeling but not actually sick", "mild"),
+    ("tengo sensación de vómito pero no he vomitado", "mild"),
+    ("passed out in front of the telly at 8 and slept till 7, just tired", "mild"),
+    ("resting with a wet cloth on my head for the headache", "mild"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1579,6 +1603,7 @@ FAMILIES = {
     "lists_filled_in_and_signs_denied_in_one_breath":
         LISTS_FILLED_IN_AND_SIGNS_DENIED_IN_ONE_BREATH,
     "not_quite_taken_back_and_thought_seen": NOT_QUITE_TAKEN_BACK_AND_THOUGHT_SEEN,
+    "sizes_seen_confusion_and_dyes": SIZES_SEEN_CONFUSION_AND_DYES,
 }
 
 
