@@ -128,6 +128,7 @@ def _prepare(text: str, book: Rulebook) -> list[_Clause]:
     raw = spelled_temperatures(tokenize(text), book.temperature.words, book.temperature.window)
     raw = _split_run_together(_join_split_words(_soften_labels(raw, text), book.lexicon),
                               book.lexicon)
+    raw = _answers_carry_their_question(raw, text, book)
     tokens = _drop_fillers([_correct(t, book) for t in raw], book.scope.fillers)
     clauses = _split_clauses(tokens, book)
     for index, clause in enumerate(clauses):
@@ -215,6 +216,48 @@ def _soften_labels(tokens: list[Token], text: str) -> list[Token]:
     return out
 
 
+# The most words of a question whose answer carries its topic, and how many of its last
+# words are the topic: "el pecho? sí, me duele", "what counts as dark urine? mine is brown".
+_QUESTION_WORDS = 6
+_TOPIC_WORDS = 2
+
+
+def _answers_carry_their_question(tokens: list[Token], text: str,
+                                  book: Rulebook) -> list[Token]:
+    """A short question answered yes ("el pecho? sí, me duele y me aprieta") or with
+    "mine" ("what counts as dark urine? mine is sort of brownish orange") is read with
+    its topic, the question's last words, in the place of that word: "el pecho, me
+    duele y me aprieta", "dark urine is sort of brownish orange"; "any swelling? mine is
+    fine" carries nothing."""
+    scope = book.scope
+    if "?" not in text or not (scope.answers_yes or scope.answers_mine):
+        return tokens
+    out: list[Token] = []
+    words: list[Token] = []  # the words since the last boundary
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        out.append(token)
+        i += 1
+        if token.kind != "hard" or "?" not in text[token.start:token.end]:
+            if token.kind == "word":
+                words.append(token)
+            elif token.kind == "hard":
+                words = []
+            continue
+        topic, words = words[-_TOPIC_WORDS:] if len(words) <= _QUESTION_WORDS else [], []
+        said = [t.text for t in tokens[i:i + 2] if t.kind == "word"]
+        well = any(t.text in scope.answers_well or t.text in scope.answers_no
+                   for t in tokens[i:i + 6])  # "any swelling? mine is fine"
+        taken = next((n for n in (2, 1) if len(said) >= n and (
+            (" ".join(said[:n]) in scope.answers_mine and not well)
+            or (n == 1 and said[0] in scope.answers_yes))), 0)
+        if topic and taken:
+            out.extend(topic)
+            i += taken
+    return out
+
+
 def _split_run_together(tokens: list[Token], lexicon: Lexicon) -> list[Token]:
     """Words typed without spaces ("cantbreatheproperly chesthurtsss") become the words
     they are, each spanning the typed word; a word the lexicon knows or can correct
@@ -288,8 +331,14 @@ def _split_clauses(tokens: Sequence[Token], book: Rulebook) -> list[_Clause]:
 def _interpret_numbers(tokens: list[Token], book: Rulebook) -> list[Token]:
     """Replace numbers by `_temp_high_`, `_temp_raised_`, `_temp_normal_`, `_score_*_`, `_num_`."""
     out = list(tokens)
+    scored = False  # a score told before in the clause
     for i, token in enumerate(tokens):
+        if token.kind == "num" and scored and token.unit is None and not token.decimal \
+                and token.value is not None and 0 <= token.value <= 10:
+            # the same scale told on: "4 out of 10 yesterday, today 8"
+            token = replace(token, kind="score")
         if token.kind == "score":
+            scored = True
             high = token.value is not None and book.pain_score_severe <= token.value <= 10
             none = token.value == 0  # "pain 0/10": no pain at all
             out[i] = replace(token, text="_score_high_" if high else

@@ -253,6 +253,9 @@ class ScopeRules:
     # Marks of a list ticked off that say no ("Fever ✘"), as typed: no word to normalise.
     answer_marks_no: frozenset[str] = frozenset()
     answers_yes: frozenset[str] = frozenset()
+    # "mine is ...": an answer whose subject is what the question before it named.
+    answers_mine: frozenset[str] = frozenset()
+    answers_well: frozenset[str] = frozenset()
     # Said alone after a list of signs, these deny the list ("... none of those").
     answers_none_of: frozenset[str] = frozenset()
     # Said right after a finding, at the end of its stretch of the clause, these deny it:
@@ -794,6 +797,10 @@ class _Loader:
                                                     "'answer_marks_no'", allow_empty=True)),
             answers_yes=frozenset(normalise_phrase(w) for w in self._per_language(
                 neg, "answers_yes", "negation", required=False)),
+            answers_mine=frozenset(normalise_phrase(w) for w in self._per_language(
+                neg, "answers_mine", "negation", required=False)),
+            answers_well=frozenset(normalise_phrase(w) for w in self._per_language(
+                neg, "answers_well", "negation", required=False)),
             answers_none_of=frozenset(normalise_phrase(w) for w in self._per_language(
                 neg, "answers_none_of", "negation", required=False)),
             window=self._int(neg, "window", "negation", default=4),

@@ -180,7 +180,24 @@ BLIND_BATCHES = [
                           ("fk", "FK: 99.2 %, 1 of 120 missed, after FD to FG"),
                           ("fm", "FM: 99.2 %, 1 of 120 missed, after learning from FD to FK"),
                           ("fn", "FN: 99.2 %, 1 of 120 missed, after FD to FK"),
-                          ("fo", "FO: 98.3 %, 2 of 120 missed, after FD to FK"))),
+                          ("fo", "FO: 98.3 %, 2 of 120 missed, after FD to FK"),
+                          ("fp", "FP: 100 %, none missed, on main (thirteenth session)"),
+                          ("fq", "FQ: 99.2 %, 1 of 120 missed, on main"),
+                          ("fr", "FR: 98.3 %, 2 of 120 missed, 8 false alarms, asked to be "
+                                 "hard, on main"),
+                          ("fs", "FS: 99.2 %, 1 of 120 missed, on main"),
+                          ("ft", "FT: 100 %, none missed, after learning from FP to FS"),
+                          ("fu", "FU: 100 %, none missed, 9 false alarms, after FP to FS"),
+                          ("fv", "FV: 100 %, none missed, 7 false alarms, asked to be hard, "
+                                 "after FP to FS"),
+                          ("fw", "FW: 100 %, none missed, after FP to FS"),
+                          ("fx", "FX: 100 %, none missed, after learning from FP to FW"),
+                          ("fy", "FY: 100 %, none missed, after FP to FW"),
+                          ("fz", "FZ: 96.7 %, 4 of 120 missed, asked to be hard, after FP to FW"),
+                          ("ga", "GA: 100 %, none missed, 1 emergency read urgent, after FP to FW"),
+                          ("gb", "GB: 99.2 %, 1 of 120 missed, after learning from FP to GA"),
+                          ("gc", "GC: 100 %, none missed, 1 emergency read urgent, after FP to GA"),
+                          ("ge", "GE: 99.2 %, 1 of 120 missed, after FP to GA"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -202,7 +219,7 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     ("ab", 3, 0.95), ("ad", 2, 0.95), ("at", 2, 0.95), ("bb", 6, 0.95), ("bd", 3, 0.95),
     ("bm", 8, 0.94), ("bo", 6, 0.93), ("bv", 5, 0.94), ("cc", 3, 0.96), ("cf", 2, 0.98),
     ("cg", 4, 0.96), ("da", 2, 0.97), ("dx", 4, 0.97), ("er", 4, 0.96), ("ev", 3, 0.94),
-    ("ez", 5, 0.96), ("fe", 3, 0.97), ("fh", 3, 0.96), ("fl", 3, 0.97)])
+    ("ez", 5, 0.96), ("fe", 3, 0.97), ("fh", 3, 0.96), ("fl", 3, 0.97), ("gd", 4, 0.95)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -253,8 +270,12 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     beside a sore IV site, a heart attack "in 2015" beside today's headache, a past clot
     told with its year in brackets, a father in hospital beside "yo estoy bien", and a
     temperature of days ago or "under your 38 line" that the second reader raises, and
-    a husband "asking if I'm dizzy or confused" (an emergency word said back is read)."""
-    day = "02" if name[0] in "cdef" else "01"
+    a husband "asking if I'm dizzy or confused" (an emergency word said back is read).
+
+    GD (asked to be hard, of the thirteenth session) raises a heart "racing at the
+    casino", laughter that left the patient "sin aliento", a sore throat and a runny
+    nose the second reader raises, and one more mild message it raises."""
+    day = "02" if name[0] in "cdefg" else "01"
     cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")
     assert len(cases) == 240
     report = evaluate(cases)

@@ -1511,6 +1511,18 @@ SIZES_SEEN_CONFUSION_AND_DYES = [
 ]
 
 
+# Rounds 33 and 34 learned into the labelled set (thirteenth session): a short question
+# answered yes or "mine is ..." carries its topic into the answer; a number told on after
+# a score is on the same scale ("4 out of 10 yesterday, today 8").
+ANSWERS_CARRY_THEIR_QUESTION = [
+    ("chest? yes, tight and hurting since lunch", "emergency"),
+    ("¿el pecho? sí, me aprieta desde anoche", "emergency"),
+    ("what do you mean by dark pee? mine is like cola today", "urgent"),
+    ("head 3/10 yesterday, today 9", "urgent"),
+    ("la cabeza ayer 2 de 10, hoy 8", "urgent"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1604,6 +1616,7 @@ FAMILIES = {
         LISTS_FILLED_IN_AND_SIGNS_DENIED_IN_ONE_BREATH,
     "not_quite_taken_back_and_thought_seen": NOT_QUITE_TAKEN_BACK_AND_THOUGHT_SEEN,
     "sizes_seen_confusion_and_dyes": SIZES_SEEN_CONFUSION_AND_DYES,
+    "answers_carry_their_question": ANSWERS_CARRY_THEIR_QUESTION,
 }
 
 
