@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 
 from .patterns import Phrase, clause_string, span_to_tokens
 from .rulebook import (
@@ -258,13 +259,19 @@ def _answers_carry_their_question(tokens: list[Token], text: str,
     return out
 
 
+_RUN_TOGETHER = 7  # the fewest letters of two words typed as one (`Lexicon.split`)
+
+
 def _split_run_together(tokens: list[Token], lexicon: Lexicon) -> list[Token]:
     """Words typed without spaces ("cantbreatheproperly chesthurtsss") become the words
     they are, each spanning the typed word; a word the lexicon knows or can correct
     stays as it is (`Lexicon.split`)."""
+    if all(len(token.text) < _RUN_TOGETHER for token in tokens):
+        return tokens  # the hot path: no word long enough to be two
     out: list[Token] = []
     for token in tokens:
-        parts = lexicon.split(token.text) if token.kind == "word" else None
+        parts = (lexicon.split(token.text)
+                 if token.kind == "word" and len(token.text) >= _RUN_TOGETHER else None)
         if parts is None or lexicon.correct(token.text) != token.text:
             out.append(token)
             continue
@@ -1241,6 +1248,11 @@ def _ticked_no(clauses: Sequence[_Clause], book: Rulebook,
     out: set[tuple[int, int]] = set()
     if not answers and not marks:
         return out
+    firsts = _first_words(answers)
+    if "\n" not in text.strip() and not any(mark in text for mark in marks) \
+            and sum(t.text in firsts for clause in clauses if not clause.words.isdisjoint(firsts)
+                    for t in clause.tokens) < 2 and len(_LABELS.findall(text)) < 2:
+        return out  # no list: two answers, lines, labels or a mark (the hot path)
     items = 0
 
     def alone(words: Sequence[str]) -> bool:
@@ -1275,6 +1287,12 @@ def _ticked_no(clauses: Sequence[_Clause], book: Rulebook,
     return out if listed else set()
 
 
+@lru_cache(maxsize=4)
+def _first_words(answers: frozenset[str]) -> frozenset[str]:
+    """The words an answer may start with: a list holds two of them at least."""
+    return frozenset(answer.split(" ")[0] for answer in answers)
+
+
 # A topic labelled with a colon: "Fever: none" (not a time: "10:30").
 _LABELS = re.compile(r"[^\W\d_]\s*:")
 
@@ -1288,8 +1306,8 @@ def _denied_back(matches: Sequence[_Match], clauses: Sequence[_Clause],
     chest hurts. nothing" stays (safety rule 1)."""
     phrases = book.scope.answers_none_of
     out: set[_Match] = set()
-    if not phrases:
-        return out
+    if not phrases or len({m.rule.key for m in matches if m.rule.level != "ok"}) < 2:
+        return out  # no list of signs to deny (the hot path)
     for index, clause in enumerate(clauses):
         for _, at in _stretches(clause):
             if " ".join(clause.tokens[i].text for i in at
@@ -1316,6 +1334,8 @@ def _taken_back(matches: Sequence[_Match], clauses: Sequence[_Clause],
     if scope.corrections is None and scope.mistaken is None:
         return out
     symptoms = [m for m in matches if m.rule.level != "ok"]
+    if not symptoms:
+        return out  # nothing to take back (the hot path)
     for index, clause in enumerate(clauses):
         for first, last in (_cue_spans(scope.corrections, clause)
                             if scope.corrections is not None else []):
@@ -1330,14 +1350,15 @@ def _taken_back(matches: Sequence[_Match], clauses: Sequence[_Clause],
                     for m in symptoms):
                 out.update(m for m in symptoms if m.clause == told.clause
                            and m.first <= told.last and told.first <= m.last)
-        if scope.mistaken is None or scope.mistaken_then is None:
-            continue
+        thoughts = (_cue_spans(scope.mistaken, clause)
+                    if scope.mistaken is not None and scope.mistaken_then is not None
+                    and any(m.clause == index for m in symptoms) else [])
         # what was thought over is not what was thought seen: "I thought my chest pain
         # was gone but it was just the painkillers"
         over = [a for phrase in (scope.resolution_after, scope.resolution_either)
-                for a, _ in _cue_spans(phrase, clause)]
-        for _, last in _cue_spans(scope.mistaken, clause):
-            if any(a > last for a in over):
+                for a, _ in _cue_spans(phrase, clause)] if thoughts else []
+        for _, last in thoughts:
+            if any(a > last for a in over) or scope.mistaken_then is None:
                 continue
             thought = [m for m in symptoms if m.clause == index and m.first > last]
             then = [a for a, _ in _cue_spans(scope.mistaken_then, clause) if a > last]
