@@ -287,7 +287,7 @@ class Lexicon:
                  words: Iterable[str] = (), rare_words: Iterable[str] = (),
                  signs: Iterable[str] = ()) -> None:
         self.vocabulary = frozenset(vocabulary)
-        # The real words of the patients' languages (`words.language_words`): a word
+        # The real words of the patients' languages (`words.word_lists`): a word
         # the rulebook does not know but the language does is what the patient meant.
         self.words = frozenset(words)
         # Rarer words of those lists: they may be misspellings, so they stop no

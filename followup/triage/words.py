@@ -18,18 +18,13 @@ from spellchecker import SpellChecker
 from .text import normalise_phrase
 
 
-def language_words(lang: str, min_count: int) -> frozenset[str]:
-    """The words of `lang` used at least `min_count` times, lower-cased and accent-free
-    as message words are. Raises ValueError for a language pyspellchecker lacks."""
-    return word_lists(lang, min_count)[0]
-
-
 @lru_cache(maxsize=8)  # one rulebook load per language and threshold, shared by all
 def word_lists(lang: str, min_count: int) -> tuple[frozenset[str], frozenset[str]]:
     """The words of `lang` used at least `min_count` times, and the rarer ones, read in
-    one pass. The rarer ones may hold misspellings, so they never stop a correction;
-    they only keep a real word whole that looks like two ("breaststroke" is no
-    "breast stroke": `Lexicon.split`)."""
+    one pass, lower-cased and accent-free as message words are (ValueError for a
+    language pyspellchecker lacks). The rarer ones may hold misspellings, so they never
+    stop a correction; they only keep a real word whole that looks like two
+    ("breaststroke" is no "breast stroke": `Lexicon.split`)."""
     counts = SpellChecker(language=lang, distance=1).word_frequency.dictionary
     frequent: set[str] = set()
     rare: set[str] = set()

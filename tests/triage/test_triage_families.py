@@ -1518,6 +1518,7 @@ ANSWERS_CARRY_THEIR_QUESTION = [
     ("chest? yes, tight and hurting since lunch", "emergency"),
     ("¿el pecho? sí, me aprieta desde anoche", "emergency"),
     ("what do you mean by dark pee? mine is like cola today", "urgent"),
+    ("what counts as a swollen leg? mine is fine, just tired", "mild"),
     ("head 3/10 yesterday, today 9", "urgent"),
     ("la cabeza ayer 2 de 10, hoy 8", "urgent"),
 ]
