@@ -140,27 +140,51 @@ def _prepare(text: str, book: Rulebook) -> list[_Clause]:
     for clause in clauses:
         clause.raw = clause.tokens
         clause.tokens = _interpret_numbers(clause.tokens, book)
-    _latest_reading_only(clauses, book.scope.negation_words)
-    for clause in clauses:
-        clause.text, clause.starts = clause_string([t.text for t in clause.tokens])
-        clause.words = frozenset(t.text for t in clause.tokens)
+        _set_text(clause)
+    for clause in _latest_reading_only(clauses, book):
+        _set_text(clause)
     return clauses
 
 
-def _latest_reading_only(clauses: Sequence[_Clause], denials: frozenset[str]) -> None:
+def _set_text(clause: _Clause) -> None:
+    clause.text, clause.starts = clause_string([t.text for t in clause.tokens])
+    clause.words = frozenset(t.text for t in clause.tokens)
+
+
+def _latest_reading_only(clauses: Sequence[_Clause], book: Rulebook) -> list[_Clause]:
     """"38.3 last night, 36.8 this morning": the last reading given is the one that
-    counts; earlier ones become `_temp_before_`, which no phrase names. A reading right
-    after a denial is the one taken back ("la temperatura es 38.2 no 37.2", "it's 37.4
-    not 38.4, typo"): the last of the others counts."""
+    counts; earlier ones become `_temp_before_`, which no phrase names. Returns the
+    clauses changed.
+
+    Two readings do not count as the latest: one right after a denial, which is the one
+    taken back ("la temperatura es 38.2 no 37.2", "it's 37.4 not 38.4, typo"), and one
+    a history cue dates in its own stretch of the sentence, which is from before ("38
+    justo ... la otra vez tuve 37,8", "38.4 now; at my last infusion I got to 37.9").
+    The last of the others counts."""
     readings = [(clause, i) for clause in clauses for i, t in enumerate(clause.tokens)
                 if t.text.startswith("_temp_")]
-    if not readings:
-        return
-    kept = [(c, i) for c, i in readings if i == 0 or c.tokens[i - 1].text not in denials]
+    if len(readings) < 2:
+        return []
+    denials = book.scope.negation_words
+    cues = {id(c): _history_cues(c, book) for c, _ in readings}
+
+    def dated(clause: _Clause, i: int) -> bool:
+        return any(last < i and clause.soft_ids[first] == clause.soft_ids[i]
+                   for first, last in cues[id(clause)])
+
+    kept = [(c, i) for c, i in readings
+            if (i == 0 or c.tokens[i - 1].text not in denials) and not dated(c, i)]
     current = (kept or readings)[-1]
+    changed: dict[int, _Clause] = {}
     for clause, i in readings:
         if (clause, i) != current:
             clause.tokens[i] = replace(clause.tokens[i], text="_temp_before_")
+            changed[id(clause)] = clause
+    return list(changed.values())
+
+
+def _history_cues(clause: _Clause, book: Rulebook) -> list[tuple[int, int]]:
+    return _cue_spans(book.history.cues, clause) if book.history.cues is not None else []
 
 
 # "does not know" is "doesn't know": the rulebook writes the contraction, as most
@@ -488,6 +512,18 @@ def _named_baseline(tokens: Sequence[Token], i: int, rules: TemperatureRules) ->
     return False
 
 
+def _quotes_the_line(tokens: Sequence[Token], i: int, rules: TemperatureRules) -> bool:
+    """Whether the fever line at `i` is told as the line ("under 38 isn't a fever"), by
+    a word of `line_before` up to two words before it or of `line_after` right after."""
+    for token in reversed(tokens[max(0, i - 2):i]):
+        if token.kind != "word":
+            break
+        if token.text in rules.line_before:
+            return True
+    after = tuple(t.text for t in tokens[i + 1:i + 4])
+    return any(after[:len(words)] == words for words in rules.line_after)
+
+
 def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules) -> str:
     token = tokens[i]
     assert token.value is not None
@@ -510,7 +546,7 @@ def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules)
     if token.unit is None and not near_word:
         return "_num_"
     celsius = rules.celsius(token.value, token.unit)
-    if celsius is None:
+    if celsius is None or (rules.is_the_line(celsius) and _quotes_the_line(tokens, i, rules)):
         return "_num_"
     if celsius >= rules.fever_c:
         return "_temp_high_"
@@ -813,10 +849,14 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
                    else _cue_spans(book.scope.resolution_partial, clause))
         usual = ([] if book.scope.resolution_usual is None
                  else _cue_spans(book.scope.resolution_usual, clause))
+        the_rest = ({a for a, _ in _cue_spans(book.scope.resolution_the_rest, clause)}
+                    if partial and book.scope.resolution_the_rest is not None else set())
         for either, phrase in ((False, book.scope.resolution_after),
                                (True, book.scope.resolution_either)):
             for first, last in _cue_spans(phrase, clause):
-                if any(last < a <= last + 2 for a, _ in partial) \
+                if any(last < a <= last + 2 and not (
+                        a in the_rest and clause.soft_ids[a] != clause.soft_ids[last])
+                        for a, _ in partial) \
                         or any(first - 2 <= a <= last for a, _ in usual):
                     continue  # "fine now I think"; "it's usually pale yellow"
                 if any((index, first) < spot for spot in back):

@@ -181,6 +181,15 @@ class TemperatureRules:
     # as far back as a word of `usual_until` ("but today 38.9") or a comma.
     usual_words: frozenset[str] = frozenset()
     usual_until: frozenset[str] = frozenset()
+    # The fever line itself told beside one of these is the policy quoted back, not a
+    # reading: "Google says under 38 isn't a fever", "de 100.4 para arriba tengo que
+    # llamar". Before it: single words; after it: word sequences.
+    line_before: frozenset[str] = frozenset()
+    line_after: tuple[tuple[str, ...], ...] = ()
+
+    def is_the_line(self, celsius: float) -> bool:
+        """Whether a reading is the fever line itself (38.0 °C or 100.4 °F)."""
+        return abs(celsius - self.fever_c) < 0.05
 
     def celsius(self, value: float, unit: str | None = None) -> float | None:
         """A reading in degrees Celsius, None for a number that is none: an explicit
@@ -231,6 +240,9 @@ class ScopeRules:
     # Inside a resolution cue or just before it, these tell the usual, not what is over:
     # "pee is dark brown today, it's usually light yellow".
     resolution_usual: Phrase | None = None
+    # Opening the next stretch after a cue, these tell of the rest, and do not hedge the
+    # cue: "hoy ya está clarita, lo demás bien" (they are partial before a cue, too).
+    resolution_the_rest: Phrase | None = None
     # A finding taken back right after it is typed ("sorry I mean chest cold"), or told as
     # what the patient thought before finding it was something else.
     corrections: Phrase | None = None
@@ -774,7 +786,12 @@ class _Loader:
                 compiler, self._per_language(res, "after", "resolution"), "resolution.after"),
             resolution_either=self._compile_one(
                 compiler, self._per_language(res, "either", "resolution"), "resolution.either"),
-            resolution_partial=self._optional_cues(compiler, res, "partial", "resolution"),
+            # the rest's words are partial too, before a cue ("headache, otherwise fine")
+            resolution_partial=self._compile_one(
+                compiler, [*self._per_language(res, "partial", "resolution"),
+                           *self._per_language(res, "the_rest", "resolution", required=False)],
+                "resolution.partial") if "partial" in res else None,
+            resolution_the_rest=self._optional_cues(compiler, res, "the_rest", "resolution"),
             resolution_usual=self._optional_cues(compiler, res, "usual", "resolution"),
             corrections=self._optional_cues(compiler, res, "corrections", "resolution"),
             mistaken=self._optional_cues(compiler, res, "mistaken", "resolution"),
@@ -830,10 +847,12 @@ class _Loader:
                   self._per_language(table, "oxygen_words", entry, required=False)}
         baseline = {normalise_phrase(w) for w in
                     self._per_language(table, "baseline_words", entry, required=False)}
-        usual, until = ({normalise_phrase(w) for w in
-                         self._per_language(table, key, entry, required=False)}
-                        for key in ("usual_words", "usual_until"))
-        self.vocabulary |= words | other_units | oxygen | baseline | usual
+        usual, until, line_before, line_after = (
+            {normalise_phrase(w) for w in self._per_language(table, key, entry, required=False)}
+            for key in ("usual_words", "usual_until", "line_before", "line_after"))
+        if any(" " in w for w in line_before):
+            raise self.fail(entry, "'line_before': one word each")
+        self.vocabulary |= words | other_units | oxygen | baseline | usual | line_before
         oxygen_low = self._float(table, "oxygen_low", entry) if "oxygen_low" in table else 92.0
         if not 50 <= oxygen_low < 100:
             raise self.fail(entry, "'oxygen_low' must be a saturation between 50 and 100")
@@ -853,6 +872,8 @@ class _Loader:
             other_units=frozenset(other_units), oxygen_words=frozenset(oxygen),
             oxygen_low=oxygen_low, baseline_words=frozenset(baseline),
             usual_words=frozenset(usual), usual_until=frozenset(until),
+            line_before=frozenset(line_before),
+            line_after=tuple(sorted(tuple(w.split()) for w in line_after)),
         )
 
     def _weight(self, data: Mapping[str, Any], keys: set[str]) -> WeightRules | None:
