@@ -158,8 +158,9 @@ def _latest_reading_only(clauses: Sequence[_Clause], book: Rulebook) -> list[_Cl
 
     Two readings do not count as the latest: one right after a denial, which is the one
     taken back ("la temperatura es 38.2 no 37.2", "it's 37.4 not 38.4, typo"), and one
-    a history cue dates in its own stretch of the sentence, which is from before ("38
-    justo ... la otra vez tuve 37,8", "38.4 now; at my last infusion I got to 37.9").
+    a history cue dates in its stretch of the sentence or the next, which is from before
+    ("38 justo ... la otra vez tuve 37,8", "39 now; at my first infusion I only got to
+    37.5").
     The last of the others counts."""
     readings = [(clause, i) for clause in clauses for i, t in enumerate(clause.tokens)
                 if t.text.startswith("_temp_")]
@@ -169,7 +170,7 @@ def _latest_reading_only(clauses: Sequence[_Clause], book: Rulebook) -> list[_Cl
     cues = {id(c): _history_cues(c, book) for c, _ in readings}
 
     def dated(clause: _Clause, i: int) -> bool:
-        return any(last < i and clause.soft_ids[first] == clause.soft_ids[i]
+        return any(last < i and clause.soft_ids[i] - clause.soft_ids[first] <= 1
                    for first, last in cues[id(clause)])
 
     kept = [(c, i) for c, i in readings
@@ -1170,6 +1171,7 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     denied_back = _denied_back(matches, clauses, book) | _taken_back(matches, clauses, book)
     counted: list[Finding] = []
     where: dict[str, int] = {}  # finding key -> clause it was found in (first occurrence)
+    at: dict[str, int] = {}  # finding key -> its first word there
     reasons: list[str] = []
     discounted = False
     set_aside: list[str] = []
@@ -1200,7 +1202,9 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
             else:
                 counted.append(_to_finding(match, clauses, text))
                 where.setdefault(match.rule.key, index)
+                at.setdefault(match.rule.key, match.first)
     counted = _apply_readings(counted, clauses, book)
+    counted += _scored_alone(counted, where, at, clauses, book)
     gained = _weight_gain(clauses, book, text)
     if gained is not None and all(f.key != gained.key for f in counted):
         counted.append(gained)
@@ -1792,6 +1796,31 @@ def _apply_readings(found: list[Finding], clauses: Sequence[_Clause],
     if not has_reading:
         return found
     return [f for f in found if f.key not in book.temperature.superseded]
+
+
+def _scored_alone(found: Sequence[Finding], where: dict[str, int], at: dict[str, int],
+                  clauses: Sequence[_Clause], book: Rulebook) -> list[Finding]:
+    """A high score told after a finding the rulebook scores (`scored`), in its sentence,
+    with no other finding of a symptom there: the score is that finding's, however many
+    words and commas lie between ("headache started at 6, was a 4, now it's 8/10"). A
+    score told before it may be anything's ("got 9 out of 10 on my quiz, slight
+    headache")."""
+    if not book.scored or not any(f.key in book.scored for f in found):
+        return []
+    rules = {rule.key: rule for rule in book.findings}
+    keys = {f.key for f in found}
+    extra = []
+    for f in found:
+        becomes = book.scored.get(f.key)
+        index = where.get(f.key)
+        if becomes is None or becomes in keys or index is None or not any(
+                t.text == "_score_high_" for t in clauses[index].tokens[at[f.key]:]):
+            continue
+        if any(where.get(g.key) == index and g.key != f.key and g.level != "ok" for g in found):
+            continue  # "headache 3/10, back 8/10": the score may be the other's
+        rule = rules[becomes]
+        extra.append(Finding(rule.key, rule.level, rule.label, f.matched))
+    return extra
 
 
 def _level(findings: Sequence[Finding], discounted: bool) -> str:

@@ -510,6 +510,9 @@ class Rulebook:
     hypothetical: HypotheticalRules = field(default_factory=HypotheticalRules)
     trend: TrendRules = field(default_factory=TrendRules)
     history: HistoryRules = field(default_factory=HistoryRules)
+    # finding -> what a high pain score makes it when the score is told in its sentence
+    # and no other finding is there to own the score ("headache ... now it's 8/10")
+    scored: Mapping[str, str] = field(default_factory=dict)
     weight: WeightRules | None = None
     by_key: Mapping[str, FindingRule] = field(init=False, repr=False)
     # word -> the (finding, phrase, other slots) that a clause holding the word may match
@@ -587,6 +590,7 @@ class _Loader:
             temperature=temperature,
             pain_score_severe=float(self._table(data, "pain_score", "pain_score").get(
                 "severe_from", 7)),
+            scored=self._scored(data, {f.key for f in findings}),
             language_hints=hints,
             lexicon=Lexicon(self.vocabulary | set().union(*hints.values()), common,
                             scope.negation_words, self._endings(data),
@@ -994,6 +998,17 @@ class _Loader:
 
 
     # -- context, hypothetical questions, trends (all optional sections) -------------------
+
+    def _scored(self, data: Mapping[str, Any], keys: set[str]) -> dict[str, str]:
+        """`[pain_score] scored`: {finding = finding it becomes when scored high}."""
+        raw = self._table(data, "pain_score", "pain_score").get("scored", {})
+        if not isinstance(raw, Mapping) or not all(
+                isinstance(v, str) for v in raw.values()):
+            raise self.fail("pain_score", "'scored' must map a finding to a finding")
+        unknown = sorted({*raw, *raw.values()} - keys)
+        if unknown:
+            raise self.fail("pain_score", f"'scored' names unknown finding(s) {unknown}")
+        return dict(raw)
 
     def _optional_cues(self, compiler: PhraseCompiler, table: Mapping[str, Any], key: str,
                        entry: str) -> Phrase | None:

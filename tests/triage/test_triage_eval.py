@@ -144,8 +144,6 @@ BLIND_BATCHES = [
                           ("dm", "DM: 98.3 %, 2 of 120 missed, asked to be hard, on main"),
                           ("dn", "DN: 100 %, none missed, on main"),
                           ("do", "DO: 100 %, none missed, on main"),
-                          ("dp", "DP: 99.2 %, 1 of 120 missed, 9 false alarms, asked to be "
-                                 "hard, after learning from DL to DO"),
                           ("dq", "DQ: 98.3 %, 2 of 120 missed, after DL to DO"),
                           ("dr", "DR: 99.2 %, 1 of 120 missed, after DL to DO"),
                           ("ds", "DS: 100 %, none missed, after DL to DO"),
@@ -198,6 +196,15 @@ BLIND_BATCHES = [
                           ("gb", "GB: 99.2 %, 1 of 120 missed, after learning from FP to GA"),
                           ("gc", "GC: 100 %, none missed, 1 emergency read urgent, after FP to GA"),
                           ("ge", "GE: 99.2 %, 1 of 120 missed, after FP to GA"))),
+    *((HERE / f"cases_blind_2026_12_03_{name}.jsonl", 240, first)
+      for name, first in (("gf", "GF: 100 %, none missed, 5 false alarms, asked to be hard, "
+                                 "on main (fourteenth session)"),
+                          ("gg", "GG: 99.2 %, 1 of 120 missed, on main"),
+                          ("gh", "GH: 99.2 %, 1 of 120 missed, on main"),
+                          ("gi", "GI: 97.5 %, 3 of 120 missed, 6 false alarms, on main"),
+                          ("gk", "GK: 100 %, none missed, after learning from GF to GI"),
+                          ("gl", "GL: 100 %, none missed, after GF to GI"),
+                          ("gm", "GM: 100 %, none missed, after GF to GI"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -219,7 +226,8 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     ("ab", 3, 0.95), ("ad", 2, 0.95), ("at", 2, 0.95), ("bb", 6, 0.95), ("bd", 3, 0.95),
     ("bm", 8, 0.94), ("bo", 6, 0.93), ("bv", 5, 0.94), ("cc", 3, 0.96), ("cf", 2, 0.98),
     ("cg", 4, 0.96), ("da", 2, 0.97), ("dx", 4, 0.97), ("er", 4, 0.96), ("ev", 3, 0.94),
-    ("ez", 5, 0.96), ("fe", 3, 0.97), ("fh", 3, 0.96), ("fl", 3, 0.97), ("gd", 4, 0.95)])
+    ("ez", 5, 0.96), ("fe", 3, 0.97), ("fh", 3, 0.96), ("fl", 3, 0.97), ("gd", 4, 0.95),
+    ("dp", 2, 0.97), ("gj", 3, 0.97)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -274,8 +282,18 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
 
     GD (asked to be hard, of the thirteenth session) raises a heart "racing at the
     casino", laughter that left the patient "sin aliento", a sore throat and a runny
-    nose the second reader raises, and one more mild message it raises."""
-    day = "02" if name[0] in "cdefg" else "01"
+    nose the second reader raises, and one more mild message it raises.
+
+    DP (asked to be hard, of the ninth session) moved here when the second reader,
+    retrained on 39,724 messages, raised two of its mild and ok messages ("Last time I
+    ended up in the ER with a clot ... it's just the tiredness"; "peeing every 20 minutes
+    lol").
+
+    GJ (asked to be hard, of the fourteenth session) raises warning signs quoted back from
+    the leaflet ("watch for a swollen leg, dark pee or trouble breathing and I've had none
+    of those"), an IV site denied red or hot in a list the rules read as a limb's, and a
+    child's fever of last Thursday told as over since Saturday."""
+    day = "03" if name == "gj" else "02" if name[0] in "cdefg" else "01"
     cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")
     assert len(cases) == 240
     report = evaluate(cases)

@@ -1523,6 +1523,35 @@ ANSWERS_CARRY_THEIR_QUESTION = [
     ("la cabeza ayer 2 de 10, hoy 8", "urgent"),
 ]
 
+# The fever line quoted back is no reading, and a reading an earlier infusion dates is
+# not the latest; a high score in a headache's sentence is the headache's, however far.
+LINES_QUOTED_AND_READINGS_DATED = [
+    ("37.8 tonight, I read that below 38 is not a fever yet", "mild"),
+    ("tengo 37,6; leí que a partir de 38 es fiebre", "mild"),
+    ("temp 39 tonight; at my first infusion I only got to 37.5", "urgent"),
+    ("headache was a 3 this morning, then 5 at lunch, now 9/10", "urgent"),
+    ("me duele la cabeza desde temprano, estaba en 4, ahora en 8 de 10", "urgent"),
+    ("headache mild, but my knee is 8/10 after the fall", "mild"),
+]
+
+# Words that end nothing (what cannot finish, a person who went down) and words that end
+# it (over the same evening, sorted out, pale again, the rest well after a comma).
+WHAT_ENDS_AND_WHAT_DOES_NOT = [
+    ("pressure on my chest, can't finish", "emergency"),
+    ("weak in the knees getting out of bed, near went down", "urgent"),
+    ("cuando me levanté todo me dio vueltas y me tuve que sentar", "urgent"),
+    ("I run out of air halfway up the stairs now", "emergency"),
+    ("not writing about chest pain, just a dull headache", "mild"),
+    ("rash faded the same evening, otherwise fine", "ok"),
+    ("el moretón ya se quitó, por lo demás todo bien", "ok"),
+    ("pee was dark on Sunday, been pale ever since", "ok"),
+    ("ayer tuve el pis oscuro, hoy ya está clarito", "ok"),
+    ("tuve ronchitas el lunes pero ya no tengo nada", "ok"),
+    ("the stiff neck from the car seat has sorted itself out, all good", "ok"),
+    ("se cayó el martes con fiebre, pero desde ayer está perfecta", "ok"),
+    ("Mateo está bien, jugando y comiendo normal", "ok"),
+]
+
 
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
@@ -1618,6 +1647,8 @@ FAMILIES = {
     "not_quite_taken_back_and_thought_seen": NOT_QUITE_TAKEN_BACK_AND_THOUGHT_SEEN,
     "sizes_seen_confusion_and_dyes": SIZES_SEEN_CONFUSION_AND_DYES,
     "answers_carry_their_question": ANSWERS_CARRY_THEIR_QUESTION,
+    "lines_quoted_and_readings_dated": LINES_QUOTED_AND_READINGS_DATED,
+    "what_ends_and_what_does_not": WHAT_ENDS_AND_WHAT_DOES_NOT,
 }
 
 

@@ -591,3 +591,34 @@ def test_the_eighth_sessions_keys_are_checked(tmp_path: Path, old: str, new: str
     path.write_text(source.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(RulebookError, match=re.escape(problem)):
         load_rulebook(path)
+
+
+def test_the_fever_line_quoted_back_and_a_score_owned_are_rulebook_data(tmp_path: Path) -> None:
+    """`[temperature] line_before` / `line_after` name the fever line quoted back ("the
+    nurse said under 38 is no fever"), and `[pain_score] scored` names what a high score
+    makes a finding when the score is told in its sentence, however far from it."""
+    fever = finding("fever", "urgent", '["_temp_high_"]')
+    headache = finding("headache", "mild", '["headache"]')
+    severe = finding("headache_severe", "urgent", '["headache ~1 _score_high_"]')
+    path = write(tmp_path, finding(), fever, headache, severe)
+    plain = path.read_text()
+    book = load_rulebook(path)
+    quoted, scored = "she said under 38 is no fever", "headache at 6, was a 4, now 8/10"
+    assert triage(quoted, rulebook=book).level == "urgent"
+    assert triage(scored, rulebook=book).level == "mild"
+    path.write_text(plain.replace('words.es = ["fiebre"]\n', 'words.es = ["fiebre"]\n'
+                                  'line_before.en = ["under"]\nline_before.es = ["debajo"]\n'
+                                  'line_after.en = ["is the line"]\nline_after.es = ["cuenta"]\n'
+                                  '[pain_score]\nscored = { headache = "headache_severe" }\n'))
+    book = load_rulebook(path)
+    assert triage(quoted, rulebook=book).level != "urgent"
+    assert triage("fever 38 is the line", rulebook=book).level != "urgent"
+    assert triage("fever 39, under 38 is fine", rulebook=book).level == "urgent"  # not the line
+    assert triage(scored, rulebook=book).level == "urgent"
+    path.write_text(plain + '[pain_score]\nscored = { headache = "migraine" }\n')
+    with pytest.raises(RulebookError, match=r"pain_score.*unknown finding\(s\) \['migraine'\]"):
+        load_rulebook(path)
+    path.write_text(plain.replace('words.es = ["fiebre"]\n', 'words.es = ["fiebre"]\n'
+                                  'line_before.en = ["cut off"]\nline_before.es = ["x"]\n'))
+    with pytest.raises(RulebookError, match="line_before"):
+        load_rulebook(path)
