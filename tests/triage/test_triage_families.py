@@ -1552,6 +1552,34 @@ WHAT_ENDS_AND_WHAT_DOES_NOT = [
     ("Mateo está bien, jugando y comiendo normal", "ok"),
 ]
 
+# Red flags the rules left to the second reader (round 36 read by the rules alone): the
+# chest told as a weight or with a hedge, blood told by its colour, one side that cannot
+# be felt or will not obey, sight gone double, a fit told by what was seen or misheard,
+# air between words, "no wee since". And guards: a new rule word is no longer a typo's
+# target or a spelling's ("sever" is not "seven"; "sentences" still reads as "sentence"),
+# and shaking all over with chills is no fit.
+RED_FLAGS_THE_RULES_LEFT_TO_THE_SECOND_READER = [
+    ("my chest has felt sort of tight since breakfast", "emergency"),
+    ("a squeezing feeling in the middle of my chest", "emergency"),
+    ("like theres a piano settin on my chest", "emergency"),
+    ("dolor fuerte en el lado izquierdo del pecho", "emergency"),
+    ("coughed and there was bright red on the napkin", "emergency"),
+    ("I can't feel the left side of my face since lunch", "emergency"),
+    ("everything's gone double", "emergency"),
+    ("my right hand won't do what I tell it", "emergency"),
+    ("no wee since this morning", "urgent"),
+    ("el dolor de cabeza más fuerte de mi vida, llegó de golpe", "emergency"),
+    ("the worst pain ever in my head, came on in seconds", "emergency"),
+    ("she had a seasure and foam at her mouth", "emergency"),
+    ("se cayó temblando toda, como un ataque", "emergency"),
+    ("I have to stop for air between sentences", "emergency"),
+    ("al ponerse de pie se tiene que volver a sentar", "urgent"),
+    ("up three kilos since Monday", "urgent"),
+    ("shaking all over with chills, 38.4", "urgent"),
+    ("sever headache", "urgent"),
+    ("unable to complete sentences", "emergency"),
+]
+
 
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
@@ -1649,6 +1677,8 @@ FAMILIES = {
     "answers_carry_their_question": ANSWERS_CARRY_THEIR_QUESTION,
     "lines_quoted_and_readings_dated": LINES_QUOTED_AND_READINGS_DATED,
     "what_ends_and_what_does_not": WHAT_ENDS_AND_WHAT_DOES_NOT,
+    "red_flags_the_rules_left_to_the_second_reader":
+        RED_FLAGS_THE_RULES_LEFT_TO_THE_SECOND_READER,
 }
 
 
