@@ -1580,6 +1580,18 @@ RED_FLAGS_THE_RULES_LEFT_TO_THE_SECOND_READER = [
     ("unable to complete sentences", "emergency"),
 ]
 
+# Round 37 read: a fall told as "did go down", who the patient takes the carer for, a
+# near-fall told after the standing, a fever told over since a day, a headache that came
+# like lightning. And a guard: out cold asleep is no faint.
+TOLD_BY_WHAT_WAS_SEEN = [
+    ("i actually did go down in the kitchen this morning", "emergency"),
+    ("desde ayer me habla como si yo fuera su mamá", "emergency"),
+    ("when she stand up she almost fall", "urgent"),
+    ("tuve 38,4 el lunes pero desde el martes nada", "ok"),
+    ("it came like lightning, worst pain in my life in my head", "emergency"),
+    ("I was out cold by 9, slept great", "ok"),
+]
+
 
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
@@ -1679,6 +1691,7 @@ FAMILIES = {
     "what_ends_and_what_does_not": WHAT_ENDS_AND_WHAT_DOES_NOT,
     "red_flags_the_rules_left_to_the_second_reader":
         RED_FLAGS_THE_RULES_LEFT_TO_THE_SECOND_READER,
+    "told_by_what_was_seen": TOLD_BY_WHAT_WAS_SEEN,
 }
 
 
