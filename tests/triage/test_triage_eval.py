@@ -204,7 +204,11 @@ BLIND_BATCHES = [
                           ("gi", "GI: 97.5 %, 3 of 120 missed, 6 false alarms, on main"),
                           ("gk", "GK: 100 %, none missed, after learning from GF to GI"),
                           ("gl", "GL: 100 %, none missed, after GF to GI"),
-                          ("gm", "GM: 100 %, none missed, after GF to GI"))),
+                          ("gm", "GM: 100 %, none missed, after GF to GI"),
+                          ("go", "GO: 100 %, none missed, after learning from GF to GM"),
+                          ("gp", "GP: 100 %, none missed, 1 emergency read urgent, after "
+                                 "GF to GM"),
+                          ("gq", "GQ: 98.3 %, 2 of 120 missed, after GF to GM"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
