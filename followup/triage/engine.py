@@ -1807,7 +1807,6 @@ def _scored_alone(found: Sequence[Finding], where: dict[str, int], at: dict[str,
     headache")."""
     if not book.scored or not any(f.key in book.scored for f in found):
         return []
-    rules = {rule.key: rule for rule in book.findings}
     keys = {f.key for f in found}
     extra = []
     for f in found:
@@ -1818,7 +1817,7 @@ def _scored_alone(found: Sequence[Finding], where: dict[str, int], at: dict[str,
             continue
         if any(where.get(g.key) == index and g.key != f.key and g.level != "ok" for g in found):
             continue  # "headache 3/10, back 8/10": the score may be the other's
-        rule = rules[becomes]
+        rule = book.by_key[becomes]
         extra.append(Finding(rule.key, rule.level, rule.label, f.matched))
     return extra
 

@@ -618,6 +618,9 @@ def test_the_fever_line_quoted_back_and_a_score_owned_are_rulebook_data(tmp_path
     path.write_text(plain + '[pain_score]\nscored = { headache = "migraine" }\n')
     with pytest.raises(RulebookError, match=r"pain_score.*unknown finding\(s\) \['migraine'\]"):
         load_rulebook(path)
+    path.write_text(plain + '[pain_score]\nscored = ["headache"]\n')
+    with pytest.raises(RulebookError, match="'scored' must map a finding to a finding"):
+        load_rulebook(path)
     path.write_text(plain.replace('words.es = ["fiebre"]\n', 'words.es = ["fiebre"]\n'
                                   'line_before.en = ["cut off"]\nline_before.es = ["x"]\n'))
     with pytest.raises(RulebookError, match="line_before"):
