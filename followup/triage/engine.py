@@ -1039,8 +1039,10 @@ def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], i
                     introduced.add(m)
                     end = max(end, m.last)
             return introduced
-    if not _ends_its_thought(clause, last, book):
-        return set()
+    if not (_ends_its_thought(clause, last, book) or any(
+            m.clause == index and m.rule.level == "ok" and last < m.first <= last + 2
+            for m in matches)):
+        return set()  # (a word of being well right after ends it: "went away all good")
     own = {m for m in mine if m.last < first}
     if own:
         # "chills and aches ... are all gone now": "all"/"both" takes in the list
@@ -1169,6 +1171,7 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     answered_no = _answered_no(clauses, book)
     ticked_no = _ticked_no(clauses, book, text)
     denied_back = _denied_back(matches, clauses, book) | _taken_back(matches, clauses, book)
+    affirmed = _denial_taken_back(matches, clauses, book)
     counted: list[Finding] = []
     where: dict[str, int] = {}  # finding key -> clause it was found in (first occurrence)
     at: dict[str, int] = {}  # finding key -> its first word there
@@ -1179,7 +1182,7 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
         for match in (m for m in matches if m.clause == index):
             if match in resolved or match in past or index in answered_no \
                     or (index, match.first) in ticked_no or match in denied_back \
-                    or _is_negated(match, *negation[index], book):
+                    or (_is_negated(match, *negation[index], book) and match not in affirmed):
                 discounted |= match.rule.level != "ok"
                 if match.rule.level != "ok":
                     set_aside.append(match.rule.key)
@@ -1366,6 +1369,39 @@ def _denied_back(matches: Sequence[_Match], clauses: Sequence[_Clause],
     return out
 
 
+def _corrected(symptoms: Sequence[_Match], clauses: Sequence[_Clause],
+               book: Rulebook) -> Iterator[tuple[int, _Clause, _Match, list[int]]]:
+    """Each correction cue ("scratch that", "digo") with a finding told just before it
+    and words after it: (clause index, clause, that finding, the words' positions)."""
+    if book.scope.corrections is None:
+        return
+    for index, clause in enumerate(clauses):
+        for first, last in _cue_spans(book.scope.corrections, clause):
+            told = _told_just_before(symptoms, clauses, index, first)
+            after = _words_after(clause, last + 1)
+            if told is not None and after:
+                yield index, clause, told, after
+
+
+def _denial_taken_back(matches: Sequence[_Match], clauses: Sequence[_Clause],
+                       book: Rulebook) -> set[_Match]:
+    """Findings denied, then taken back as soon as typed: "Not having trouble breathing.
+    Scratch that, I am", "no tengo fiebre, digo, sí tengo". The finding told just before
+    a correction cue counts, denied or not, when the words right after the cue open with
+    one of `corrections_affirm` and tell no other finding (safety rule 1: the later word
+    is the patient's)."""
+    affirm = book.scope.corrections_affirm
+    symptoms = [m for m in matches if m.rule.level != "ok"]
+    if affirm is None or not symptoms:
+        return set()  # nothing denied to take back (the hot path)
+    # ("no chest pain, I mean I have a headache" tells another finding instead; "scratch
+    # that, I do not" keeps the denial)
+    return {told for index, clause, told, after in _corrected(symptoms, clauses, book)
+            if any(a == after[0] for a, _ in _cue_spans(affirm, clause))
+            and not any(m.clause == index and m.first in after for m in symptoms)
+            and not any(a in after for a, _ in _cue_spans(book.scope.negation, clause))}
+
+
 def _taken_back(matches: Sequence[_Match], clauses: Sequence[_Clause],
                 book: Rulebook) -> set[_Match]:
     """Findings the patient takes back: corrected as soon as typed ("I had chest pain..
@@ -1380,20 +1416,15 @@ def _taken_back(matches: Sequence[_Match], clauses: Sequence[_Clause],
     symptoms = [m for m in matches if m.rule.level != "ok"]
     if not symptoms:
         return out  # nothing to take back (the hot path)
+    for index, clause, told, after in _corrected(symptoms, clauses, book):
+        words = {t.text for t in clauses[told.clause].tokens[told.first:told.last + 1]}
+        if any(clause.tokens[j].text in words for j in after[:2]) and not any(
+                m.clause == index and m.first in after
+                and LEVEL_RANK[m.rule.level] >= LEVEL_RANK[told.rule.level]
+                for m in symptoms):
+            out.update(m for m in symptoms if m.clause == told.clause
+                       and m.first <= told.last and told.first <= m.last)
     for index, clause in enumerate(clauses):
-        for first, last in (_cue_spans(scope.corrections, clause)
-                            if scope.corrections is not None else []):
-            told = _told_just_before(symptoms, clauses, index, first)
-            after = _words_after(clause, last + 1)
-            if told is None or not after:
-                continue
-            words = {t.text for t in clauses[told.clause].tokens[told.first:told.last + 1]}
-            if any(clause.tokens[j].text in words for j in after[:2]) and not any(
-                    m.clause == index and m.first in after
-                    and LEVEL_RANK[m.rule.level] >= LEVEL_RANK[told.rule.level]
-                    for m in symptoms):
-                out.update(m for m in symptoms if m.clause == told.clause
-                           and m.first <= told.last and told.first <= m.last)
         thoughts = (_cue_spans(scope.mistaken, clause)
                     if scope.mistaken is not None and scope.mistaken_then is not None
                     and any(m.clause == index for m in symptoms) else [])

@@ -248,6 +248,9 @@ class ScopeRules:
     corrections: Phrase | None = None
     mistaken: Phrase | None = None
     mistaken_then: Phrase | None = None
+    # Right after a correction cue, these take back the denial before it: "not having
+    # trouble breathing. Scratch that, I am".
+    corrections_affirm: Phrase | None = None
     # The words an `after` cue may be followed by and still end its thought ("gone now");
     # None: any. Any other word means another sense: "went away for the weekend".
     resolution_followers: frozenset[str] | None = None
@@ -800,6 +803,8 @@ class _Loader:
             corrections=self._optional_cues(compiler, res, "corrections", "resolution"),
             mistaken=self._optional_cues(compiler, res, "mistaken", "resolution"),
             mistaken_then=self._optional_cues(compiler, res, "mistaken_then", "resolution"),
+            corrections_affirm=self._optional_cues(compiler, res, "corrections_affirm",
+                                                   "resolution"),
             resolution_returns=self._optional_cues(compiler, res, "returns", "resolution"),
             resolution_returns_to=self._optional_cues(compiler, res, "returns_to",
                                                       "resolution"),

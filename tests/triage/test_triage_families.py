@@ -1593,6 +1593,34 @@ TOLD_BY_WHAT_WAS_SEEN = [
 ]
 
 
+# Round 38 (fifteenth session), by mechanism: a denial taken back as soon as typed counts
+# (and a correction that tells another finding does not revive the first); a word of
+# being well right after an end ends it; ends told plainly ("is away", "is finished",
+# "hasn't happened again", a fever that "broke that night"); a stroke or a clot named in
+# a figure of speech or in what was searched for; a single red spot is a rash; "hit by a
+# truck" is aches; "harder to breathe" is breathing.
+DENIALS_TAKEN_BACK_AND_ENDS_TOLD_PLAINLY = [
+    ("no fever I think. scratch that, I do, just checked", "urgent"),
+    ("no tengo hinchazón en los pies, digo, sí tengo", "urgent"),
+    ("no trouble breathing. correction: yes, a little when I climb the stairs", "emergency"),
+    ("no chest pain, I mean I have a bad headache", "mild"),
+    ("dizzy at lunch, gone feelin ok now", "ok"),
+    ("it's getting tougher to get air in", "emergency"),
+    ("the chills are away now", "ok"),
+    ("the tiredness is finished", "ok"),
+    ("fever 38.9 monday, it broke that night", "ok"),
+    ("fainted? no. felt wobbly once, hasn't happened again", "ok"),
+    ("my sister nearly had a stroke when she saw the bill, I'm fine", "ok"),
+    ("casi me da un derrame con el recibo de la luz, yo de salud impecable", "ok"),
+    ("googled clots after my infusion and panicked, nothing else going on", "ok"),
+    ("tiene un granito rojo en la pierna que le pica", "mild"),
+    ("feel like I was run over by a bus today", "mild"),
+    ("normalita todo, gracias", "ok"),
+    ("un asquito en la mañana nomás", "mild"),
+    ("my pee looks like espresso", "urgent"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1692,6 +1720,7 @@ FAMILIES = {
     "red_flags_the_rules_left_to_the_second_reader":
         RED_FLAGS_THE_RULES_LEFT_TO_THE_SECOND_READER,
     "told_by_what_was_seen": TOLD_BY_WHAT_WAS_SEEN,
+    "denials_taken_back_and_ends_told_plainly": DENIALS_TAKEN_BACK_AND_ENDS_TOLD_PLAINLY,
 }
 
 

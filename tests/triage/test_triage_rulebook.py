@@ -625,3 +625,27 @@ def test_the_fever_line_quoted_back_and_a_score_owned_are_rulebook_data(tmp_path
                                   'line_before.en = ["cut off"]\nline_before.es = ["x"]\n'))
     with pytest.raises(RulebookError, match="line_before"):
         load_rulebook(path)
+
+
+def test_a_denial_taken_back_is_rulebook_data(tmp_path: Path) -> None:
+    """`[resolution] corrections_affirm`, opening the words right after a correction cue,
+    revive the denial told just before it ("no swollen leg. scratch that, I do"); without
+    the key, or with another finding told after the cue, the denial stands."""
+    path = write(tmp_path, finding())
+    plain = path.read_text()
+    told = "no leg swollen. scratch that, i do"
+    path.write_text(plain.replace('either.es = ["se fue"]\n', 'either.es = ["se fue"]\n'
+                                  'corrections.en = ["scratch that"]\n'
+                                  'corrections.es = ["digo"]\n'))
+    assert triage(told, rulebook=load_rulebook(path)).level == "ok"
+    path.write_text(plain.replace('either.es = ["se fue"]\n', 'either.es = ["se fue"]\n'
+                                  'corrections.en = ["scratch that"]\n'
+                                  'corrections.es = ["digo"]\n'
+                                  'corrections_affirm.en = ["i do"]\n'
+                                  'corrections_affirm.es = ["si tengo"]\n'))
+    book = load_rulebook(path)
+    assert triage(told, rulebook=book).level == "urgent"
+    assert triage("no pierna hinchada, digo, si tengo", rulebook=book).level == "urgent"
+    assert triage("no leg swollen. scratch that, i do no", rulebook=book).level == "ok"
+    assert triage("no leg swollen, scratch that, i do, leg swollen", rulebook=book).level \
+        == "urgent"
