@@ -160,7 +160,8 @@ def _latest_reading_only(clauses: Sequence[_Clause], book: Rulebook) -> list[_Cl
     taken back ("la temperatura es 38.2 no 37.2", "it's 37.4 not 38.4, typo"), and one
     a history cue dates in its stretch of the sentence or the next, which is from before
     ("38 justo ... la otra vez tuve 37,8", "39 now; at my first infusion I only got to
-    37.5").
+    37.5"), or a word of `[temperature] earlier` in its own stretch ("38 exacto, ayer
+    tenía 37.5").
     The last of the others counts."""
     readings = [(clause, i) for clause in clauses for i, t in enumerate(clause.tokens)
                 if t.text.startswith("_temp_")]
@@ -169,9 +170,16 @@ def _latest_reading_only(clauses: Sequence[_Clause], book: Rulebook) -> list[_Cl
     denials = book.scope.negation_words
     cues = {id(c): _history_cues(c, book) for c, _ in readings}
 
+    earlier = book.temperature.earlier
+
     def dated(clause: _Clause, i: int) -> bool:
-        return any(last < i and clause.soft_ids[i] - clause.soft_ids[first] <= 1
-                   for first, last in cues[id(clause)])
+        if any(last < i and clause.soft_ids[i] - clause.soft_ids[first] <= 1
+               for first, last in cues[id(clause)]):
+            return True
+        said = [t.text for j, t in enumerate(clause.tokens[:i])
+                if clause.soft_ids[j] == clause.soft_ids[i]]
+        return any(said[j:j + len(seq)] == list(seq)
+                   for seq in earlier for j in range(len(said) - len(seq) + 1))
 
     kept = [(c, i) for c, i in readings
             if (i == 0 or c.tokens[i - 1].text not in denials) and not dated(c, i)]
@@ -476,17 +484,23 @@ def _told_with(tokens: Sequence[Token], i: int, words: frozenset[str]) -> bool:
     return False
 
 
+# How far before a percentage an oxygen word still names it: a sentence's length.
+_PERCENT_REACH = 8
+
+
 def _a_saturation(tokens: Sequence[Token], i: int, rules: TemperatureRules) -> bool:
     """The number is the one an oxygen word names: that word within three tokens before
     it with no other number between ("oximeter 89%", "o2 at 88", "el oxígeno me marca
-    90"), or, with a percent sign, within the window after it ("89% on the oximeter").
-    "O2 99%, HR 72" gives the oxygen 99 and the heart 72."""
-    for token in reversed(tokens[max(0, i - 3):i]):
-        if token.kind in ("num", "score"):
+    90"), or, with a percent sign, within eight before it ("oximeter on my finger says
+    87%") or the window after it ("89% on the oximeter"). "O2 99%, HR 72" gives the
+    oxygen 99 and the heart 72."""
+    percent = tokens[i].unit == "%"
+    for token in reversed(tokens[max(0, i - (_PERCENT_REACH if percent else 3)):i]):
+        if token.kind in ("num", "score", "hard"):
             return False
         if token.text in rules.oxygen_words:
             return True
-    if tokens[i].unit != "%":
+    if not percent:
         return False
     for token in tokens[i + 1:i + rules.window + 1]:
         if token.kind in ("num", "score", "hard"):
@@ -1172,6 +1186,7 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     ticked_no = _ticked_no(clauses, book, text)
     denied_back = _denied_back(matches, clauses, book) | _taken_back(matches, clauses, book)
     affirmed = _denial_taken_back(matches, clauses, book)
+    denied_back |= _asked_then_denied(matches, clauses, negation, book)
     counted: list[Finding] = []
     where: dict[str, int] = {}  # finding key -> clause it was found in (first occurrence)
     at: dict[str, int] = {}  # finding key -> its first word there
@@ -1276,6 +1291,24 @@ def _answered_no(clauses: Sequence[_Clause], book: Rulebook) -> set[int]:
         words = [t.text for t in clauses[index + 1].tokens if t.kind == "word"]
         if words and (" ".join(words) in answers or all(w in answers for w in words)):
             out.add(index)
+    return out
+
+
+def _asked_then_denied(matches: Sequence[_Match], clauses: Sequence[_Clause],
+                       negation: Sequence[_Negation], book: Rulebook) -> set[_Match]:
+    """A finding the patient asks about and answers no in the next sentence, naming it
+    again denied: "bit dizzy? no, not dizzy really, more just tired". Named again, so
+    the "no" is its answer, not another's ("chest pain? no, but my leg hurts")."""
+    answers = book.scope.answers_no
+    out: set[_Match] = set()
+    for index in range(len(clauses) - 1):
+        after = clauses[index + 1]
+        if not clauses[index].question or not after.tokens \
+                or after.tokens[0].text not in answers:
+            continue
+        denied = {m.rule.key for m in matches if m.clause == index + 1
+                  and _is_negated(m, *negation[index + 1], book)}
+        out.update(m for m in matches if m.clause == index and m.rule.key in denied)
     return out
 
 

@@ -407,10 +407,11 @@ def _says_well(clauses: Sequence[tuple[str | None, list[Token]]], rules: Others)
     """The writer says they are well in a clause of their own, in any of the usual forms
     (`not_me` lists fixed phrases): a first-person word and a word for well with no one
     else and no negation in the clause ("I'm feeling pretty good", "yo me siento muy
-    bien"), or a first clause that opens with a word that needs no subject ("feeling
-    fine. my grandson fainted when he saw the needle"). "Good morning" opens with no
-    such word, so a greeting says nothing of the writer."""
-    writer = rules.writer
+    bien", and of the writer's own body: "pero mis piernas están normales"), or a first
+    clause that opens with a word that needs no subject ("feeling fine. my grandson
+    fainted when he saw the needle"). "Good morning" opens with no such word, so a
+    greeting says nothing of the writer."""
+    writer = rules.first_person  # "my" too: no one else is in the clause
     for index, (_, clause) in enumerate(clauses):
         said = [t.text for t in clause if t.kind == "word"]
         if not said or rules.well.isdisjoint(said) or not rules.negations.isdisjoint(said):

@@ -186,6 +186,9 @@ class TemperatureRules:
     # llamar". Before it: single words; after it: word sequences.
     line_before: frozenset[str] = frozenset()
     line_after: tuple[tuple[str, ...], ...] = ()
+    # Before a reading in its stretch of the sentence, these date it before the others:
+    # "Temperatura 38 exacto, ayer tenía 37.5" (the 38 is today's). Word sequences.
+    earlier: tuple[tuple[str, ...], ...] = ()
 
     def is_the_line(self, celsius: float) -> bool:
         """Whether a reading is the fever line itself (38.0 °C or 100.4 °F)."""
@@ -856,9 +859,9 @@ class _Loader:
                   self._per_language(table, "oxygen_words", entry, required=False)}
         baseline = {normalise_phrase(w) for w in
                     self._per_language(table, "baseline_words", entry, required=False)}
-        usual, until, line_before, line_after = (
+        usual, until, line_before, line_after, earlier = (
             {normalise_phrase(w) for w in self._per_language(table, key, entry, required=False)}
-            for key in ("usual_words", "usual_until", "line_before", "line_after"))
+            for key in ("usual_words", "usual_until", "line_before", "line_after", "earlier"))
         if any(" " in w for w in line_before):
             raise self.fail(entry, "'line_before': one word each")
         self.vocabulary |= words | other_units | oxygen | baseline | usual | line_before
@@ -883,6 +886,7 @@ class _Loader:
             usual_words=frozenset(usual), usual_until=frozenset(until),
             line_before=frozenset(line_before),
             line_after=tuple(sorted(tuple(w.split()) for w in line_after)),
+            earlier=tuple(sorted(tuple(w.split()) for w in earlier)),
         )
 
     def _weight(self, data: Mapping[str, Any], keys: set[str]) -> WeightRules | None:

@@ -1621,6 +1621,38 @@ DENIALS_TAKEN_BACK_AND_ENDS_TOLD_PLAINLY = [
 ]
 
 
+# Round 39 (fifteenth session), by mechanism: a percentage an oxygen word names a
+# sentence away is a saturation; a symptom asked about and answered no, named again
+# denied, is denied; ends told as "haven't come back", "ya no volvieron", "since Tuesday
+# I've been feeling fine"; a reading an "earlier" word dates in its stretch is not the
+# latest; the IV arm sore or purple is the IV site, swollen or hot a clot sign; a limb
+# "el doble de gorda"; eyesight for the phone is no vision loss; "mareado del estómago"
+# is nausea; the writer's own body told normal sets a neighbour's clot apart; a
+# carer's "don't worry about me" makes the writer the patient; a sign set right by
+# measuring.
+READINGS_ASKED_AND_SET_RIGHT = [
+    ("pulse oximeter on my index finger reads 88%", "emergency"),
+    ("headache? no, no headache at all, just sleepy", "mild"),
+    ("¿fiebre? no, nada de fiebre, solo cansancio", "mild"),
+    ("rash came up at the clinic, haven't come back since, all good", "ok"),
+    ("las ronchas del martes ya no volvieron", "ok"),
+    ("had aches on Monday, since Tuesday I've been feeling fine", "ok"),
+    ("38.2 ahora, anoche tenía 37.6", "urgent"),
+    ("the arm they used is sore and puffy", "urgent"),
+    ("el brazo de la vía está morado, nada más", "mild"),
+    ("la pierna derecha está el doble de gorda", "urgent"),
+    ("no leo bien el celular sin lentes, llámenme", "unclear"),
+    ("ando mareado del estómago desde la mañana", "mild"),
+    ("no ill effects at all", "ok"),
+    ("my mate had a clot after his op, my legs are normal", "ok"),
+    ("thought my ankles looked puffy but I measured them and they're the same as always",
+     "ok"),
+    ("Dad is in hospital with a clot in his leg, I feel fine, don't worry about me", "ok"),
+    ("Mi papá está en el hospital con un coágulo en la pierna, yo bien, no se preocupen por mí",
+     "ok"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1721,6 +1753,7 @@ FAMILIES = {
         RED_FLAGS_THE_RULES_LEFT_TO_THE_SECOND_READER,
     "told_by_what_was_seen": TOLD_BY_WHAT_WAS_SEEN,
     "denials_taken_back_and_ends_told_plainly": DENIALS_TAKEN_BACK_AND_ENDS_TOLD_PLAINLY,
+    "readings_asked_and_set_right": READINGS_ASKED_AND_SET_RIGHT,
 }
 
 

@@ -649,3 +649,20 @@ def test_a_denial_taken_back_is_rulebook_data(tmp_path: Path) -> None:
     assert triage("no leg swollen. scratch that, i do no", rulebook=book).level == "ok"
     assert triage("no leg swollen, scratch that, i do, leg swollen", rulebook=book).level \
         == "urgent"
+
+
+def test_a_reading_dated_earlier_is_rulebook_data(tmp_path: Path) -> None:
+    """`[temperature] earlier`, before a reading in its own stretch of the sentence, date
+    it before the others: "38.5 now, yesterday 37.2" is today's 38.5. Without the key the
+    last reading told counts."""
+    path = write(tmp_path, finding(), finding("fever", "urgent", '["_temp_high_"]'))
+    plain = path.read_text()
+    told = "38.5 now, yesterday 37.2"
+    assert triage(told, rulebook=load_rulebook(path)).level != "urgent"
+    path.write_text(plain.replace('words.es = ["fiebre"]\n', 'words.es = ["fiebre"]\n'
+                                  'earlier.en = ["yesterday"]\nearlier.es = ["ayer"]\n'))
+    book = load_rulebook(path)
+    assert triage(told, rulebook=book).level == "urgent"
+    assert triage("38,5 ahora, ayer 37,2", rulebook=book).level == "urgent"
+    # the word after the reading dates none of the others: the later 37.2 is the latest
+    assert triage("38.5 yesterday, today 37.2", rulebook=book).level != "urgent"
