@@ -866,9 +866,10 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
                  else _cue_spans(book.scope.resolution_usual, clause))
         the_rest = ({a for a, _ in _cue_spans(book.scope.resolution_the_rest, clause)}
                     if partial and book.scope.resolution_the_rest is not None else set())
-        for either, phrase in ((False, book.scope.resolution_after),
-                               (True, book.scope.resolution_either)):
-            for first, last in _cue_spans(phrase, clause):
+        for either, phrase, mild_only in ((False, book.scope.resolution_after, False),
+                                          (True, book.scope.resolution_either, False),
+                                          (False, book.scope.resolution_after_mild, True)):
+            for first, last in (_cue_spans(phrase, clause) if phrase is not None else []):
                 if any(last < a <= last + 2 and not (
                         a in the_rest and clause.soft_ids[a] != clause.soft_ids[last])
                         for a, _ in partial) \
@@ -877,8 +878,9 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
                 if any((index, first) < spot for spot in back):
                     continue  # "stopped and it eased, but it's back now"
                 if _cue_is_live(first, index, neg, matches, partial):
-                    resolved |= _resolution_targets(matches, clauses, index, first, last,
-                                                    either, book)
+                    resolved |= {m for m in _resolution_targets(matches, clauses, index, first,
+                                                                last, either, book)
+                                 if not mild_only or m.rule.level == "mild"}
     # only symptoms are over: "breathing fine now" is no resolution of "breathing fine"
     return {m for m in resolved if not m.rule.event and m.rule.level != "ok"}
 

@@ -238,6 +238,8 @@ class ScopeRules:
     negation_words: frozenset[str]  # one-word cues; a phrase containing one negates itself
     # Set off by commas, these say nothing: "pee is, like, dark" reads "pee is dark".
     fillers: frozenset[str] = frozenset()
+    # Like `resolution_after`, for mild findings only: "sick once, nothing since".
+    resolution_after_mild: Phrase | None = None
     # Just before a resolution cue, these make it partial: "mostly gone" is not gone.
     resolution_partial: Phrase | None = None
     # Inside a resolution cue or just before it, these tell the usual, not what is over:
@@ -802,6 +804,7 @@ class _Loader:
                            *self._per_language(res, "the_rest", "resolution", required=False)],
                 "resolution.partial") if "partial" in res else None,
             resolution_the_rest=self._optional_cues(compiler, res, "the_rest", "resolution"),
+            resolution_after_mild=self._optional_cues(compiler, res, "after_mild", "resolution"),
             resolution_usual=self._optional_cues(compiler, res, "usual", "resolution"),
             corrections=self._optional_cues(compiler, res, "corrections", "resolution"),
             mistaken=self._optional_cues(compiler, res, "mistaken", "resolution"),

@@ -1653,6 +1653,35 @@ READINGS_ASKED_AND_SET_RIGHT = [
 ]
 
 
+# Round 40 (fifteenth session), by mechanism: consciousness lost in any tense; a baby's
+# wet diapers counted few; confusion told by a name of someone gone or an everyday thing
+# no longer worked out; greying out at rest; the heat told as the heat; ends told as
+# "ya están normales", "nothing since" (of a mild finding only: "nothing since" of pee
+# is the red flag), in a second language ("go away already", "stop after the first
+# day"), and undone by "come back"; what was read ("leyó lo de los coágulos"); a skill
+# "not good" is no malaise; a denial over "red or swollen"; strength lost on one side.
+COUNTED_CONFUSED_AND_OVER = [
+    ("she lost consciousness twice today", "emergency"),
+    ("only one wet nappy since breakfast", "urgent"),
+    ("solo ha mojado dos pañales en todo el día", "urgent"),
+    ("my dad keeps calling me by my late mum's name since this morning", "emergency"),
+    ("grandad can't work out the tv remote he uses every day", "emergency"),
+    ("I keep greying out even lying down", "emergency"),
+    ("con el bochorno que hace me ahogo, pero respiro bien", "ok"),
+    ("se me hincharon los pies el lunes, ya están normales", "ok"),
+    ("threw up once after lunch but nothing since", "ok"),
+    ("barely peed, a few drops at noon and nothing since", "urgent"),
+    ("my bruise go away already", "ok"),
+    ("the rash stop after the first day", "ok"),
+    ("the headache was gone, come back a little today", "mild"),
+    ("mi hija leyó lo de los coágulos y me revisó las piernas, todo normal", "ok"),
+    ("feel like a wet rag today", "mild"),
+    ("my english not good, please call", "unclear"),
+    ("the IV spot is sore but not red or swollen", "mild"),
+    ("no strength in my left arm since lunch", "emergency"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1754,6 +1783,7 @@ FAMILIES = {
     "told_by_what_was_seen": TOLD_BY_WHAT_WAS_SEEN,
     "denials_taken_back_and_ends_told_plainly": DENIALS_TAKEN_BACK_AND_ENDS_TOLD_PLAINLY,
     "readings_asked_and_set_right": READINGS_ASKED_AND_SET_RIGHT,
+    "counted_confused_and_over": COUNTED_CONFUSED_AND_OVER,
 }
 
 

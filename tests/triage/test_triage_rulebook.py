@@ -666,3 +666,19 @@ def test_a_reading_dated_earlier_is_rulebook_data(tmp_path: Path) -> None:
     assert triage("38,5 ahora, ayer 37,2", rulebook=book).level == "urgent"
     # the word after the reading dates none of the others: the later 37.2 is the latest
     assert triage("38.5 yesterday, today 37.2", rulebook=book).level != "urgent"
+
+
+def test_an_end_for_mild_findings_only_is_rulebook_data(tmp_path: Path) -> None:
+    """`[resolution] after_mild` ends only a mild finding: "headache, nothing since" is
+    over; "leg swollen, nothing since" is not (said of little pee, "nothing since" is
+    the red flag itself)."""
+    path = write(tmp_path, finding(), finding("headache", "mild", '["headache"]'))
+    plain = path.read_text()
+    path.write_text(plain.replace('either.es = ["se fue"]\n', 'either.es = ["se fue"]\n'
+                                  'after_mild.en = ["nothing since"]\n'
+                                  'after_mild.es = ["nada desde entonces"]\n'))
+    book = load_rulebook(path)
+    assert triage("headache, nothing since", rulebook=book).level == "ok"
+    assert triage("leg swollen, nothing since", rulebook=book).level == "urgent"
+    path.write_text(plain)
+    assert triage("headache, nothing since", rulebook=load_rulebook(path)).level == "mild"
