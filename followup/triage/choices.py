@@ -106,6 +106,9 @@ class Others:
     # Just before a relative, these make them the one who sees, not the one who has it:
     # "my skin looks yellowish to my wife", "según mi esposa estoy pálido".
     observers: frozenset[str] = frozenset()
+    # Opening a clause, these make it a likeness, not a person: "a tight pressing feeling
+    # in my chest, like someone is sitting on it" tells of the writer's chest.
+    likened: tuple[str, ...] = ()
 
     @property
     def writer(self) -> frozenset[str]:
@@ -251,7 +254,8 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
                         phrases_of("not_me_at_end"), words_of("other_words"),
                         words_of("describers"), words_of("third_person"), children,
                         phrases_of("contrast"), words_of("says_little"), died, parents,
-                        phrases_of("writer_is_patient"), words_of("observers"))
+                        phrases_of("writer_is_patient"), words_of("observers"),
+                        phrases_of("likened"))
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "

@@ -325,6 +325,9 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     for opener, clause in clauses:
         joined = opener in _JOINERS
         said = [t.text for t in clause if t.kind == "word"]
+        if _likened(said, rules):
+            previous, before = False, said[-1]
+            continue  # "like someone is sitting on it": the writer's, told by a likeness
         mine = any(w in rules.first_person for w in said)
         # "my grandson has a bug and has been throwing up", "tiene gripa y tos"; a
         # clause with no subject goes on with the one before ("it's the dog who's
@@ -358,6 +361,12 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
         blanked.append(text[first:last])
         out[first:last] = " " * (last - first)
     return "".join(out), blanked
+
+
+def _likened(said: Sequence[str], rules: Others) -> bool:
+    """Whether a clause opens with a likeness ("like someone is sitting on it")."""
+    opening = " ".join(said[:3])
+    return any(opening == w or opening.startswith(w + " ") for w in rules.likened)
 
 
 def _another(said: Sequence[str], rules: Others) -> bool:

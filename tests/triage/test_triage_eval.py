@@ -208,7 +208,22 @@ BLIND_BATCHES = [
                           ("go", "GO: 100 %, none missed, after learning from GF to GM"),
                           ("gp", "GP: 100 %, none missed, 1 emergency read urgent, after "
                                  "GF to GM"),
-                          ("gq", "GQ: 98.3 %, 2 of 120 missed, after GF to GM"))),
+                          ("gq", "GQ: 98.3 %, 2 of 120 missed, after GF to GM"),
+                          ("gr", "GR: 98.3 %, 2 of 120 missed, 9 false alarms, asked to be "
+                                 "hard, on main (fifteenth session)"),
+                          ("gs", "GS: 100 %, none missed, on main"),
+                          ("gt", "GT: 100 %, none missed, on main"),
+                          ("gu", "GU: 100 %, none missed, on main"),
+                          ("gv", "GV: 100 %, none missed, 1 emergency read urgent, 7 false "
+                                 "alarms, asked to be hard, after learning from GR to GU"),
+                          ("gw", "GW: 100 %, none missed, after GR to GU"),
+                          ("gx", "GX: 99.2 %, 1 of 120 missed, after GR to GU"),
+                          ("gy", "GY: 100 %, none missed, after GR to GU"),
+                          ("gz", "GZ: 99.2 %, 1 of 120 missed, 1 more emergency read urgent, "
+                                 "asked to be hard, after learning from GR to GY"),
+                          ("ha", "HA: 100 %, none missed, after GR to GY"),
+                          ("hb", "HB: 99.2 %, 1 of 120 missed, after GR to GY"),
+                          ("hc", "HC: 99.2 %, 1 of 120 missed, after GR to GY"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

@@ -1679,6 +1679,11 @@ COUNTED_CONFUSED_AND_OVER = [
     ("my english not good, please call", "unclear"),
     ("the IV spot is sore but not red or swollen", "mild"),
     ("no strength in my left arm since lunch", "emergency"),
+    # a likeness is no one else, though the writer's feet are fine
+    ("tight feeling in my chest, like someone is sitting on it, my feet are fine",
+     "emergency"),
+    ("siento el pecho apretado, como si alguien me pisara, mis piernas están normales",
+     "emergency"),
 ]
 
 
