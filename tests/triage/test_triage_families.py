@@ -1682,8 +1682,15 @@ COUNTED_CONFUSED_AND_OVER = [
     # a likeness is no one else, though the writer's feet are fine
     ("tight feeling in my chest, like someone is sitting on it, my feet are fine",
      "emergency"),
+    ("odd feeling in my chest, like somebody is standing on it, my rings are fine",
+     "emergency"),
     ("siento el pecho apretado, como si alguien me pisara, mis piernas están normales",
      "emergency"),
+    ("una cosa rara en el pecho, como si alguien se me sentara encima, mis pies están bien",
+     "emergency"),
+    # a word of being well right after an end ends it; the writer's own body told normal
+    ("the aches went away all fine", "ok"),
+    ("my neighbour had a clot after her infusion, my legs are normal", "ok"),
 ]
 
 
