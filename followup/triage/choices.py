@@ -109,6 +109,10 @@ class Others:
     # Opening a clause, these make it a likeness, not a person: "a tight pressing feeling
     # in my chest, like someone is sitting on it" tells of the writer's chest.
     likened: tuple[str, ...] = ()
+    # Before "my" and a child, these make the child the one picked out as having it, so
+    # not the writer: "it's my daughter that has the fever", "la que tiene fiebre es mi
+    # hija" (a child is otherwise the patient, told by a parent).
+    cleft: tuple[str, ...] = ()
 
     @property
     def writer(self) -> frozenset[str]:
@@ -255,7 +259,7 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
                         words_of("describers"), words_of("third_person"), children,
                         phrases_of("contrast"), words_of("says_little"), died, parents,
                         phrases_of("writer_is_patient"), words_of("observers"),
-                        phrases_of("likened"))
+                        phrases_of("likened"), phrases_of("cleft"))
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "

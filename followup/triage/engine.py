@@ -372,7 +372,11 @@ def _interpret_numbers(tokens: list[Token], book: Rulebook) -> list[Token]:
     """Replace numbers by `_temp_high_`, `_temp_raised_`, `_temp_normal_`, `_score_*_`, `_num_`."""
     out = list(tokens)
     scored = False  # a score told before in the clause
+    diastolic = -1  # the second number of a blood pressure read just before
     for i, token in enumerate(tokens):
+        if i == diastolic:
+            out[i] = replace(token, text="_num_")
+            continue
         if token.kind == "num" and scored and token.unit is None and not token.decimal \
                 and token.value is not None and 0 <= token.value <= 10:
             # the same scale told on: "4 out of 10 yesterday, today 8"
@@ -383,11 +387,43 @@ def _interpret_numbers(tokens: list[Token], book: Rulebook) -> list[Token]:
             none = token.value == 0  # "pain 0/10": no pain at all
             out[i] = replace(token, text="_score_high_" if high else
                              "_score_zero_" if none else "_score_low_")
+        elif token.kind == "num" and (pair := _blood_pressure(tokens, i, book.temperature)):
+            out[i], diastolic = replace(token, text=pair[0]), pair[1]
         elif token.kind == "num":
             out[i] = replace(token, text=_temperature_token(tokens, i, book.temperature))
             if out[i].text.startswith("_temp_") and _a_weight(tokens, i, book):
                 out[i] = replace(token, text="_num_")
     return out
+
+
+# Between the two numbers of a blood pressure told in words: "85 over 50", "85 sobre 50".
+_PRESSURE_OVER = frozenset({"over", "sobre"})
+
+
+def _blood_pressure(tokens: Sequence[Token], i: int,
+                    rules: TemperatureRules) -> tuple[str, int] | None:
+    """The systolic's token text and the diastolic's place, when the number at `i` opens
+    a blood pressure: two whole numbers, the first higher, written "78/40" or "78 over
+    40", with a pressure word near ("BP 78/40", "the cuff says 85/50", "presión 85
+    sobre 50"). None for any other number: a pressure word names a chest pressure too."""
+    if not rules.pressure_words:
+        return None
+    first = tokens[i]
+    j = i + 2 if i + 2 < len(tokens) and tokens[i + 1].text in _PRESSURE_OVER else i + 1
+    if j >= len(tokens):
+        return None
+    second = tokens[j]
+    if second.kind != "num" or first.unit is not None or second.unit is not None \
+            or first.decimal or second.decimal or first.value is None \
+            or second.value is None or not 20 <= second.value < first.value <= 250 \
+            or (j == i + 1 and second.start - first.end > 3):
+        return None
+    near = [*tokens[max(0, i - rules.window):i], *tokens[j + 1:j + 1 + rules.window]]
+    if all(t.text not in rules.pressure_words for t in near):
+        return None
+    if first.value < rules.pressure_very_low:
+        return "_bp_very_low_", j
+    return ("_bp_low_" if first.value < rules.pressure_low else "_num_"), j
 
 
 def _a_weight(tokens: Sequence[Token], i: int, book: Rulebook) -> bool:
@@ -421,12 +457,14 @@ def _weight_gain(clauses: Sequence[_Clause], book: Rulebook, text: str) -> Findi
     # before, 55 kg", "cansancio, 37,2. peso igual, 65 kilos")
     lowest = min(rules.kg_range[0], rules.lb_range[0])
     highest = max(rules.kg_range[1], rules.lb_range[1])
-    temperatures = set(_temperatures(clauses, book))
+    others = set(_temperatures(clauses, book)) | _not_weights(clauses, book)
     readings = [(i, t) for i, t in enumerate(tokens)
                 if t.kind == "num" and t.value is not None and t.unit is None
-                and lowest <= t.value <= highest and i not in temperatures]
+                and lowest <= t.value <= highest and i not in others]
+    if len(readings) > 2:
+        readings = _a_series(readings, tokens, rules)
     if len(readings) != 2:
-        return None  # one weight says nothing of a gain; three or more, no one knows which
+        return None  # one weight says nothing of a gain; of many, no one knows which
     units = {_weight_unit(tokens, i, rules) for i, _ in readings} - {None}
     if len(units) > 1:
         return None
@@ -447,6 +485,49 @@ def _weight_gain(clauses: Sequence[_Clause], book: Rulebook, text: str) -> Findi
     rule = book.by_key[rules.finding]
     said = text[readings[0][1].start:readings[1][1].end]
     return Finding(rule.key, rule.level, rule.label, said)
+
+
+def _not_weights(clauses: Sequence[_Clause], book: Rulebook) -> set[int]:
+    """Where, in the message's tokens, a number lies that is no body weight: one of a
+    blood pressure ("BP 128/80"), or one told after a word that weighs or counts
+    something else, with no number between ("grip strength is a bit better, 24 kg",
+    "pulse 76, weight 84.2 kg": the 84.2 is a weight)."""
+    rules, at, out = book.weight, 0, set()
+    assert rules is not None
+    for clause in clauses:
+        raw = clause.raw
+        other = False  # a word of something else told since the last number
+        for i, token in enumerate(raw):
+            if token.kind != "num":
+                other = other or token.text in rules.not_weights
+                continue
+            if other:
+                out.add(at + i)
+            other = False
+            if pair := _blood_pressure(raw, i, book.temperature):
+                out |= {at + i, at + pair[1]}
+        at += len(raw)
+    return out
+
+
+# Weights told as a series ("Saturday 82.1 kg, Sunday 82.3, Monday 83.4, today 84.6") lie
+# within this share of each other; a number further off is something else.
+_SERIES_SPREAD = 1.15
+
+
+def _a_series(readings: list[tuple[int, Token]], tokens: Sequence[Token],
+              rules: WeightRules) -> list[tuple[int, Token]]:
+    """Of three or more numbers, a series of weights told day by day: the reading of now
+    (told with a word for now, or else the last) and the lowest of the others, in the
+    order told; none when they are too far apart to be one body's weights. A gain from
+    the lowest fails toward a person (safety rule 1)."""
+    values = [t.value for _, t in readings if t.value is not None]
+    if len(values) != len(readings) or max(values) > min(values) * _SERIES_SPREAD:
+        return []
+    marked = [k for k, (i, _) in enumerate(readings) if _told_with(tokens, i, rules.now)]
+    now = marked[0] if len(marked) == 1 else len(readings) - 1
+    lowest = min((k for k in range(len(readings)) if k != now), key=lambda k: values[k])
+    return [readings[k] for k in sorted((lowest, now))]
 
 
 def _temperatures(clauses: Sequence[_Clause], book: Rulebook) -> Iterator[int]:
@@ -1169,6 +1250,7 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     if instructed and _confirmed(clauses, book, max(instructed)):
         instructed = set()  # "said to text if the headache got worse - it has"
     hypothetical = _hypothetical_positions(clauses, book, asking, answering) | instructed
+    cue_words = _instruction_words(clauses, book) if instructed else set()
     conditional = _conditional_positions(clauses, book, answering)
     risk = _risk_positions(clauses, book, asking)
     # "if my leg swells I call you ... all good", "had a stroke in 2015, nothing new":
@@ -1208,9 +1290,12 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
                                    f"('{past[match]}'), not as how the patient is now")
             elif (index, match.first) in conditional or (index, match.first) in risk or (
                     (index, match.first) in named and (index, match.last) in named) or (
-                    (index, match.first) in hypothetical and
+                    ((index, match.first) in hypothetical
+                     # or from the cue's own words into its reach ("checked my eyes ...
+                     # for yellow")
+                     or ((index, match.first) in cue_words and (index, match.last) in instructed))
                     # wholly inside the cue's reach: "watch for dark pee and my pee is dark"
-                    (index, match.last) in hypothetical and
+                    and (index, match.last) in hypothetical and
                     LEVEL_RANK[match.rule.level] <= LEVEL_RANK[book.hypothetical.max_level]):
                 # "you said to watch for dark pee, none so far" says all is well; a plan
                 # ("if I get chest pain, who do I call") is for a person to answer
@@ -1228,12 +1313,13 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     gained = _weight_gain(clauses, book, text)
     if gained is not None and all(f.key != gained.key for f in counted):
         counted.append(gained)
-        reasons.append(f"two weights told, the one of now higher: {gained.matched}")
+        reasons.append(f"weights told, the one of now higher than before: {gained.matched}")
     counted += _combinations(counted, book)
     answer = _answer(text, clauses, said, question, book, counted, reasons)
     if answer is not None:
         counted.append(answer)
-    counted += _trend(counted, where, clauses, text, book, history, asking, reasons)
+    counted += _trend(counted, where, clauses, text, book, history, asking, reasons,
+                      (at, set(set_aside)))
     findings = _dedupe_sorted(counted)
     level = _level(findings, discounted)
     if level == "ok" and _asks_a_person(text, clauses, book):
@@ -1567,6 +1653,19 @@ def _instruction_positions(clauses: Sequence[_Clause], book: Rulebook,
     return _reach_of([rules.instructions], clauses, book, False, said)
 
 
+def _instruction_words(clauses: Sequence[_Clause], book: Rulebook) -> set[tuple[int, int]]:
+    """The words of the instruction cues themselves: a finding that starts there and
+    ends in their reach is named, not felt ("checked my eyes in the mirror for yellow":
+    the eyes are in the cue, the yellow after it). One wholly inside a cue is not ("the
+    thermometer read 38.0 on the dot" holds "read ... on")."""
+    rules = book.hypothetical
+    if rules.instructions is None:
+        return set()
+    return {(index, j) for index, clause in enumerate(clauses)
+            for first, last in _cue_spans(rules.instructions, clause)
+            for j in range(first, last + 1)}
+
+
 def _reach_of(cue_lists: Sequence[Phrase], clauses: Sequence[_Clause], book: Rulebook,
               asking: bool, said: tuple[str, int, int] | None) -> set[tuple[int, int]]:
     rules = book.hypothetical
@@ -1722,9 +1821,11 @@ def _answer_word(token: Token) -> str:
 
 def _trend(found: Sequence[Finding], where: dict[str, int], clauses: Sequence[_Clause],
            text: str, book: Rulebook, history: Sequence[PriorFinding], asking: bool,
-           reasons: list[str]) -> list[Finding]:
+           reasons: list[str],
+           placed: tuple[dict[str, int], set[str]] = ({}, set())) -> list[Finding]:
     """Escalate mild findings reported again and worse; explain repeats in `reasons`."""
     rules = book.trend
+    at, set_aside = placed  # where each finding's first reading starts; those set aside
     symptoms = [f for f in found if f.level != "ok"]
     if not history and not any(f.level == "mild" for f in symptoms) and (symptoms or found):
         return []  # nothing to compare with and nothing to explain
@@ -1746,11 +1847,23 @@ def _trend(found: Sequence[Finding], where: dict[str, int], clauses: Sequence[_C
         cue = _worse_for(where.get(f.key), where, worse)
         if earlier is None:
             told = rules.told_worse.get(f.key)
+            spread = rules.told_spreading.get(f.key)
+            if spread is not None and f.level == "mild" and spread not in set_aside:
+                # told after the rash ("couple of hives. now on my back too"), not of an
+                # earlier one ("the rash from last time, the one that spread all over,
+                # hasn't come back, just a couple of itchy spots": that spreading is set
+                # aside as over)
+                start = (where.get(f.key, -1), at.get(f.key, -1))
+                spreading = _worse_for(where.get(f.key), where, [
+                    c for c in _live_cues(rules.spreading, clauses, book) if c[:2] > start])
+                if spreading is not None:  # "now on my back and legs too, more every hour"
+                    told, cue = spread, spreading
             if told is not None and cue is not None and f.level == "mild":
                 # "headache was easing off Tuesday but it's come back worse": the policy
                 # names the worsening itself, and the message tells the before
                 successor = book.by_key[told]
-                reasons.append(f"{f.label} told as worse in the message: {successor.label}")
+                reasons.append(f"{f.label} told as {'spreading' if told == spread else 'worse'}"
+                               f" in the message: {successor.label}")
                 told_as.append(Finding(successor.key, successor.level, successor.label,
                                        _cue_text(clauses, cue, text)))
             elif cue is not None and f.level == "mild":

@@ -304,7 +304,8 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     clauses = _clauses(tokens)
     at_end = any(norm.endswith(f" {p} ") for p in rules.not_me_at_end)
     # set against the one before in so many words: a child is not the patient then
-    contrast = at_end or _holds(norm, rules.contrast)
+    contrast = at_end or _holds(norm, rules.contrast) or _cleft(norm.split(), rules) \
+        or _me_apart(clauses)
     well = contrast or _holds(norm, rules.not_me) or _says_well(clauses, rules)
     # a relative tied to the treatment is the patient, whatever the carer says of
     # themself ("my son had his infusion yesterday and is wheezing, I'm fine"); a
@@ -342,7 +343,7 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
             theirs = who is not None and (who in rules.pets or denied(who))
         before = said[-1] if said else before
         if not theirs:
-            subject = _subject(clause, rules.possessives, rules.describers)
+            subject = _subject(clause, rules.possessives, rules.describers, rules.cleft)
             who = _who(subject, rules)
             someone = who in rules.pets or denied(who)
             theirs = who is not None and someone and subject is not None \
@@ -361,6 +362,50 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
         blanked.append(text[first:last])
         out[first:last] = " " * (last - first)
     return "".join(out), blanked
+
+
+# After a child picked out by a cleft, these go on with what they have: "it's my
+# daughter that has it", "es mi hija la que".
+_CLEFT_AFTER = frozenset({"that", "who", "whos", "thats", "que", "quien"})
+
+
+def _cleft(words: Sequence[str], rules: Others) -> bool:
+    """Whether a cleft picks a child out as the one who has it, which sets the writer
+    apart as not having it: "it's my daughter that has the fever and the throwing up",
+    "es mi hija la que tiene fiebre", "la que tiene fiebre es mi hija". A child is
+    otherwise read as the patient, told by a parent (safety rule 1)."""
+    for k, word in enumerate(words):
+        if _who(word, rules) not in rules.children:
+            continue
+        j = k - 1
+        while j > 0 and words[j] in rules.describers:
+            j -= 1
+        if j < 1 or words[j] not in rules.possessives:
+            continue
+        before = f" {' '.join(words[max(0, j - 2):j])}"
+        if not any(before.endswith(f" {c}") for c in rules.cleft):
+            continue
+        after = words[k + 1:k + 3]
+        if after and (after[0] in _CLEFT_AFTER
+                      or (after[0] in _THE_ONE and after[1:] == ["que"])):
+            return True
+        told = words[max(0, j - 10):j]  # "la que tiene fiebre es mi hija"
+        if any(a in _THE_ONE and b == "que" for a, b in zip(told, told[1:], strict=False)):
+            return True
+    return False
+
+
+def _me_apart(clauses: Sequence[tuple[str | None, list[Token]]]) -> bool:
+    """Whether the writer opens a clause with "me" set apart before telling of
+    themself: "Me, I feel fine", "me I'm good" (English puts "me" first so only to set
+    the writer against someone just named)."""
+    for index, (_, clause) in enumerate(clauses):
+        said = [t.text for t in clause if t.kind == "word"]
+        if said == ["me"] and index + 1 < len(clauses) and index > 0:
+            return True
+        if said[:2] in (["me", "i"], ["me", "im"]):
+            return True
+    return False
 
 
 def _likened(said: Sequence[str], rules: Others) -> bool:
@@ -441,10 +486,16 @@ def _treatment_of_another(clauses: Sequence[tuple[str | None, list[Token]]],
     the patient, told by a carer); "yo estoy bien de la infusión" ties it to the writer."""
     writer = rules.writer  # "I", "yo", "estoy": not "my"
     own = rules.first_person & rules.possessives  # "my", "mi"
+    mine = False  # the clause before was the writer's
     for _, clause in clauses:
         words = [t.text for t in clause if t.kind == "word"]
         said = set(words)
-        if said.isdisjoint(rules.treatment) or not said.isdisjoint(writer):
+        before, mine = mine, not said.isdisjoint(writer)
+        if said.isdisjoint(rules.treatment) or mine:
+            continue
+        if before and rules.third_person.isdisjoint(said) \
+                and all(_who(w, rules) is None for w in said):
+            mine = True  # "Me, I feel fine, no issues from the IVIG": the writer's still
             continue
         # "Dad (not the patient, that's me)": a treatment word denied ties no one
         named = [k for k, w in enumerate(words) if w in rules.treatment
@@ -546,11 +597,19 @@ def _named_as_theirs(said: Sequence[str], rules: Others,
 
 
 def _subject(clause: Sequence[Token], possessives: frozenset[str],
-             describers: frozenset[str] = frozenset()) -> str | None:
+             describers: frozenset[str] = frozenset(),
+             cleft: Sequence[str] = ()) -> str | None:
     """The clause's first noun after an optional possessive and describing word ("my
-    dog", "mi perro", "my little brother")."""
+    dog", "mi perro", "my little brother"), also when a cleft opens the clause ("it's
+    my daughter that has the fever")."""
     words = [t.text for t in clause if t.kind == "word"]
     i = 0
+    opening = " ".join(words[:3])
+    for c in cleft:
+        n = len(c.split())
+        if opening.startswith(c + " ") and len(words) > n and words[n] in possessives:
+            i = n
+            break
     while i < len(words) and i < 2 and words[i] in possessives:
         i += 1
     while i < len(words) - 1 and i < 4 and words[i] in describers:

@@ -155,6 +155,11 @@ class TrendRules:
     told_worse: Mapping[str, str] = field(default_factory=dict)
     # "I've had worse": a `worse` cue inside one of these compares, it tells no worsening
     milder: Phrase | None = None
+    # A mild finding told as spreading within one message ("hives on my stomach. now on
+    # my back and legs too, more every hour") becomes this finding: `spreading` cues are
+    # read like `worse` ones, in the finding's sentence or one after naming nothing else.
+    spreading: Phrase | None = None
+    told_spreading: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -189,6 +194,12 @@ class TemperatureRules:
     # Before a reading in its stretch of the sentence, these date it before the others:
     # "Temperatura 38 exacto, ayer tenía 37.5" (the 38 is today's). Word sequences.
     earlier: tuple[tuple[str, ...], ...] = ()
+    # Two numbers told as a blood pressure ("BP 78/40", "presión 85 sobre 50") near one
+    # of these: a systolic below `pressure_very_low` is `_bp_very_low_`, below
+    # `pressure_low` `_bp_low_`; higher, a plain number.
+    pressure_words: frozenset[str] = frozenset()
+    pressure_very_low: float = 80.0
+    pressure_low: float = 90.0
 
     def is_the_line(self, celsius: float) -> bool:
         """Whether a reading is the fever line itself (38.0 °C or 100.4 °F)."""
@@ -221,6 +232,9 @@ class WeightRules:
     before: frozenset[str]  # the reading of before: "yesterday", "ayer"
     kg_range: tuple[float, float]
     lb_range: tuple[float, float]
+    # In a sentence with one of these, a number is no body weight: "grip strength 24 kg
+    # on the gadget vs 20 before", "levanté 25 kilos".
+    not_weights: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -862,12 +876,21 @@ class _Loader:
                   self._per_language(table, "oxygen_words", entry, required=False)}
         baseline = {normalise_phrase(w) for w in
                     self._per_language(table, "baseline_words", entry, required=False)}
-        usual, until, line_before, line_after, earlier = (
+        usual, until, line_before, line_after, earlier, pressure = (
             {normalise_phrase(w) for w in self._per_language(table, key, entry, required=False)}
-            for key in ("usual_words", "usual_until", "line_before", "line_after", "earlier"))
-        if any(" " in w for w in line_before):
-            raise self.fail(entry, "'line_before': one word each")
-        self.vocabulary |= words | other_units | oxygen | baseline | usual | line_before
+            for key in ("usual_words", "usual_until", "line_before", "line_after", "earlier",
+                        "pressure_words"))
+        for key, listed in (("line_before", line_before), ("pressure_words", pressure)):
+            if any(" " in w for w in listed):
+                raise self.fail(entry, f"'{key}': one word each")
+        self.vocabulary |= words | other_units | oxygen | baseline | usual | line_before \
+            | pressure
+        very_low, low = (self._float(table, key, entry) if key in table else default
+                         for key, default in (("pressure_very_low", 80.0),
+                                              ("pressure_low", 90.0)))
+        if not 50 <= very_low <= low <= 120:
+            raise self.fail(entry, "'pressure_very_low' and 'pressure_low' must be systolic "
+                                   "pressures, 50 <= very low <= low <= 120")
         oxygen_low = self._float(table, "oxygen_low", entry) if "oxygen_low" in table else 92.0
         if not 50 <= oxygen_low < 100:
             raise self.fail(entry, "'oxygen_low' must be a saturation between 50 and 100")
@@ -890,6 +913,8 @@ class _Loader:
             line_before=frozenset(line_before),
             line_after=tuple(sorted(tuple(w.split()) for w in line_after)),
             earlier=tuple(sorted(tuple(w.split()) for w in earlier)),
+            pressure_words=frozenset(pressure), pressure_very_low=very_low,
+            pressure_low=low,
         )
 
     def _weight(self, data: Mapping[str, Any], keys: set[str]) -> WeightRules | None:
@@ -902,8 +927,9 @@ class _Loader:
         if finding not in keys:
             raise self.fail(entry, f"'finding' must name a finding, not {finding!r}")
 
-        def words(key: str) -> frozenset[str]:
-            found = frozenset(normalise_phrase(w) for w in self._per_language(table, key, entry))
+        def words(key: str, required: bool = True) -> frozenset[str]:
+            found = frozenset(normalise_phrase(w) for w in
+                              self._per_language(table, key, entry, required=required))
             self.vocabulary |= found
             return found
 
@@ -914,7 +940,7 @@ class _Loader:
         return WeightRules(
             finding=str(finding), gain_kg=gain_kg, gain_lb=gain_lb, words=words("words"),
             kg_units=words("kg_units"), lb_units=words("lb_units"), now=words("now"),
-            before=words("before"),
+            before=words("before"), not_weights=words("not_weights", required=False),
             kg_range=self._range(table, "kg_range", entry),
             lb_range=self._range(table, "lb_range", entry))
 
@@ -1120,27 +1146,35 @@ class _Loader:
                             ongoing=self._optional_cues(compiler, table, "ongoing", "history"),
                             contrast=self._optional_cues(compiler, table, "contrast", "history"))
 
+    def _mild_to_red(self, table: Mapping[str, Any], name: str,
+                     keys: Mapping[str, FindingRule]) -> dict[str, str]:
+        """`[trend] name`: a map from a mild finding to the red flag it becomes."""
+        value = table.get(name, {})
+        if not isinstance(value, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            raise self.fail("trend", f"{name} must map finding ids to finding ids")
+        for mild, red in value.items():
+            if keys.get(mild) is None or keys[mild].level != "mild" \
+                    or keys.get(red) is None or keys[red].level in ("mild", "ok"):
+                raise self.fail("trend", f"{name}: {mild} -> {red} must lead from a "
+                                         "mild finding to a red flag")
+        return dict(value)
+
     def _trend(self, data: Mapping[str, Any], compiler: PhraseCompiler,
                findings: Sequence[FindingRule]) -> TrendRules:
         table = self._table(data, "trend", "trend")
         if not table:
             return TrendRules()
         entry = "trend"
-        unknown = set(table) - {"worse", "again", "escalate_to", "told_worse", "milder"}
+        unknown = set(table) - {"worse", "again", "escalate_to", "told_worse", "milder",
+                                "spreading", "told_spreading"}
         if unknown:
             raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
-        told_worse = table.get("told_worse", {})
         keys = {f.key: f for f in findings}
-        if not isinstance(told_worse, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in told_worse.items()):
-            raise self.fail(entry, "told_worse must map finding ids to finding ids")
-        for mild, worse_key in told_worse.items():
-            if keys.get(mild) is None or keys[mild].level != "mild" \
-                    or keys.get(worse_key) is None or keys[worse_key].level in ("mild", "ok"):
-                raise self.fail(entry, f"told_worse: {mild} -> {worse_key} must lead from a "
-                                       "mild finding to a red flag")
         return TrendRules(
-            told_worse=dict(told_worse),
+            told_worse=self._mild_to_red(table, "told_worse", keys),
+            told_spreading=self._mild_to_red(table, "told_spreading", keys),
+            spreading=self._optional_cues(compiler, table, "spreading", entry),
             worse=self._optional_cues(compiler, table, "worse", entry),
             again=self._optional_cues(compiler, table, "again", entry),
             milder=self._optional_cues(compiler, table, "milder", entry),

@@ -1694,6 +1694,46 @@ COUNTED_CONFUSED_AND_OVER = [
 ]
 
 
+# Round 41 read (sixteenth session): sentences of our own, one or more per mechanism. A
+# child picked out by a cleft, or set against "Me," is not the writer; a rash told as
+# spreading after it; a sign looked for on a body part named in the cue; an intensity
+# word that grades a betterment; a blood pressure told in numbers; weights told as a
+# series, and numbers that weigh something else; an end undone by "happened 4 times";
+# what comes back up; a sight lost told as black; a clinician's faint; a peak flow fallen.
+READINGS_SPREADS_AND_CLEFTS = [
+    ("it's my son who has the cough and the fever, I'm fine", "ok"),
+    ("es mi hijo el que tiene tos y fiebre, yo estoy bien", "ok"),
+    ("my little girl has a temperature of 38.5. Me, I feel good", "ok"),
+    ("my son has a temperature of 38.5, I'm fine", "urgent"),
+    ("fue mi hijo el que mandó el mensaje, perdón", "unclear"),
+    ("a few itchy bumps on my neck this morning. they're on my arms now too", "urgent"),
+    ("unas ronchitas en el cuello, ahora en los brazos también", "urgent"),
+    ("the rash that spread all over last time hasn't come back, just one itchy spot", "mild"),
+    ("looked at my skin in the mirror for yellowing, nothing", "ok"),
+    ("checked her eyes for yellow, they are yellow", "urgent"),
+    ("the thermometer read 38.2 on the dot", "urgent"),
+    ("headache today but so much better than after the last infusion", "mild"),
+    ("bp machine says 75/45 and I feel weird", "emergency"),
+    ("la tensión me dio 78 sobre 45", "emergency"),
+    ("standing BP 86/50", "urgent"),
+    ("bp 118/76, feeling fine", "ok"),
+    ("weights this week 70.1, 70.4, 71.0 and 72.9 today", "urgent"),
+    ("hand grip 30 kg today vs 26 last week, feeling well", "ok"),
+    ("pulse 68, weight 80.5 kg, the same as Monday, all good", "ok"),
+    ("got lightheaded standing up, it passed when I sat, but it's happened four times "
+     "since lunch", "urgent"),
+    ("me mareo al pararme, se me quita al sentarme pero ya me ha pasado tres veces hoy",
+     "urgent"),
+    ("can't eat, whatever I drink comes straight back up", "urgent"),
+    ("thought my calf was bigger but when I measured it's the same as the other", "ok"),
+    ("de pronto veo todo negro del ojo derecho", "emergency"),
+    ("suddenly I see only black out of my right eye", "emergency"),
+    ("syncopal episode at breakfast", "emergency"),
+    ("near syncope when standing", "urgent"),
+    ("peak flow has dropped to half my normal", "emergency"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1796,6 +1836,7 @@ FAMILIES = {
     "denials_taken_back_and_ends_told_plainly": DENIALS_TAKEN_BACK_AND_ENDS_TOLD_PLAINLY,
     "readings_asked_and_set_right": READINGS_ASKED_AND_SET_RIGHT,
     "counted_confused_and_over": COUNTED_CONFUSED_AND_OVER,
+    "readings_spreads_and_clefts": READINGS_SPREADS_AND_CLEFTS,
 }
 
 

@@ -651,6 +651,12 @@ def test_a_denial_taken_back_is_rulebook_data(tmp_path: Path) -> None:
         == "urgent"
 
 
+def _keys_after(path: Path, plain: str, anchor: str, *lines: str) -> Path:
+    """The rulebook `plain` with `lines` written after `anchor`, saved at `path`."""
+    path.write_text(plain.replace(anchor, anchor + "".join(f"{line}\n" for line in lines)))
+    return path
+
+
 def test_a_reading_dated_earlier_is_rulebook_data(tmp_path: Path) -> None:
     """`[temperature] earlier`, before a reading in its own stretch of the sentence, date
     it before the others: "38.5 now, yesterday 37.2" is today's 38.5. Without the key the
@@ -659,9 +665,8 @@ def test_a_reading_dated_earlier_is_rulebook_data(tmp_path: Path) -> None:
     plain = path.read_text()
     told = "38.5 now, yesterday 37.2"
     assert triage(told, rulebook=load_rulebook(path)).level != "urgent"
-    path.write_text(plain.replace('words.es = ["fiebre"]\n', 'words.es = ["fiebre"]\n'
-                                  'earlier.en = ["yesterday"]\nearlier.es = ["ayer"]\n'))
-    book = load_rulebook(path)
+    book = load_rulebook(_keys_after(path, plain, 'words.es = ["fiebre"]\n',
+                                     'earlier.en = ["yesterday"]', 'earlier.es = ["ayer"]'))
     assert triage(told, rulebook=book).level == "urgent"
     assert triage("38,5 ahora, ayer 37,2", rulebook=book).level == "urgent"
     # the word after the reading dates none of the others: the later 37.2 is the latest
@@ -674,11 +679,69 @@ def test_an_end_for_mild_findings_only_is_rulebook_data(tmp_path: Path) -> None:
     the red flag itself)."""
     path = write(tmp_path, finding(), finding("headache", "mild", '["headache"]'))
     plain = path.read_text()
-    path.write_text(plain.replace('either.es = ["se fue"]\n', 'either.es = ["se fue"]\n'
-                                  'after_mild.en = ["nothing since"]\n'
-                                  'after_mild.es = ["nada desde entonces"]\n'))
-    book = load_rulebook(path)
+    book = load_rulebook(_keys_after(path, plain, 'either.es = ["se fue"]\n',
+                                     'after_mild.en = ["nothing since"]',
+                                     'after_mild.es = ["nada desde entonces"]'))
     assert triage("headache, nothing since", rulebook=book).level == "ok"
     assert triage("leg swollen, nothing since", rulebook=book).level == "urgent"
     path.write_text(plain)
     assert triage("headache, nothing since", rulebook=load_rulebook(path)).level == "mild"
+
+
+def test_a_series_of_weights_and_what_is_no_weight_are_rulebook_data(tmp_path: Path) -> None:
+    """Three or more weights told day by day are read from the lowest to now; a number
+    told after a word of `[weight] not_weights` weighs something else ("grip 30 kg today,
+    26 before")."""
+    book = load_rulebook(write(tmp_path, finding(), extra=WEIGHT))
+    assert triage("weighed 70.1 kg, 70.4, 71.0 and 72.9 today", rulebook=book).level == "urgent"
+    assert triage("weighed 72.9 today, 70.1 kg, 70.4, 71.0", rulebook=book).level == "urgent"
+    assert triage("weighed 70.1 kg, 70.4, 71.0 and 70.9 today", rulebook=book).level == "unclear"
+    # numbers too far apart to be one body's weights are no series
+    assert triage("weighed 70 kg, 95, 120 and 140 today", rulebook=book).level == "unclear"
+    told = "weighed grip 30 kg today, 26 yesterday"
+    assert triage(told, rulebook=book).level == "urgent"
+    book = load_rulebook(write(tmp_path, finding(), extra=WEIGHT
+                               + 'not_weights.en = ["grip"]\nnot_weights.es = ["agarre"]\n'))
+    assert triage(told, rulebook=book).level == "unclear"
+
+
+def test_a_blood_pressure_is_rulebook_data(tmp_path: Path) -> None:
+    """`[temperature] pressure_words` name two numbers a blood pressure: a systolic under
+    `pressure_very_low` is `_bp_very_low_`, under `pressure_low` `_bp_low_`. Without the
+    words, "BP 78/40" is two numbers."""
+    path = write(tmp_path, finding(), finding("shock", "emergency", '["_bp_very_low_"]'),
+                 finding("low_bp", "urgent", '["_bp_low_"]'))
+    plain = path.read_text()
+    assert triage("bp 78/40", rulebook=load_rulebook(path)).level == "unclear"
+    book = load_rulebook(_keys_after(path, plain, 'words.es = ["fiebre"]\n',
+                                     'pressure_words.en = ["bp"]',
+                                     'pressure_words.es = ["presion"]'))
+    assert triage("bp 78/40", rulebook=book).level == "emergency"
+    assert triage("presion 78 sobre 40", rulebook=book).level == "emergency"
+    assert triage("bp 86/50", rulebook=book).level == "urgent"
+    assert triage("bp 118/76", rulebook=book).level == "unclear"
+    assert triage("78/40", rulebook=book).level == "unclear"  # no pressure word near
+    with pytest.raises(RulebookError, match="'pressure_very_low' and 'pressure_low'"):
+        load_rulebook(_keys_after(path, plain, 'words.es = ["fiebre"]\n',
+                                  'pressure_words.en = ["bp"]', 'pressure_words.es = ["ta"]',
+                                  'pressure_very_low = 70', 'pressure_low = 60'))
+
+
+def test_a_mild_finding_told_as_spreading_is_rulebook_data(tmp_path: Path) -> None:
+    """`[trend] told_spreading` makes a mild finding told as spreading after it (its
+    `spreading` cues) the red flag it names; a cue before the finding is of another."""
+    hives = finding("hives", "mild", '["hives"]') + finding("hives_spreading", "urgent",
+                                                           '["hives everywhere"]')
+    spreading = context().replace('worse.en = ["worse"]', (
+        'told_spreading = { hives = "hives_spreading" }\n'
+        'spreading.en = ["on my back too"]\nspreading.es = ["en la espalda tambien"]\n'
+        'worse.en = ["worse"]'))
+    book = load_rulebook(write(tmp_path, finding(), hives, extra=context()))
+    told = "a couple of hives on my arm. now on my back too"
+    assert triage(told, rulebook=book).level == "mild"
+    book = load_rulebook(write(tmp_path, finding(), hives, extra=spreading))
+    assert triage(told, rulebook=book).level == "urgent"
+    assert triage("on my back too. a couple of hives on my arm", rulebook=book).level == "mild"
+    with pytest.raises(RulebookError, match="told_spreading: hives_spreading -> hives"):
+        load_rulebook(write(tmp_path, finding(), hives, extra=spreading.replace(
+            'hives = "hives_spreading"', 'hives_spreading = "hives"')))
