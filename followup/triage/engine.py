@@ -635,6 +635,9 @@ def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules)
         return "_full_" if token.value == 100 else "_num_"
     if i + 1 < len(tokens) and tokens[i + 1].text in rules.other_units:
         return "_num_"
+    if not rules.weather.isdisjoint(t.text for t in around) \
+            and rules.weather_unless.isdisjoint(t.text for t in around):
+        return "_num_"  # "40 grados en San Pedro Sula con este calor": the weather's
     # A reply that is only a number ("38.4") is a temperature reading too, and so is a
     # number written like a thermometer reads ("tengo 37.5"): nobody texts ages or
     # counts with decimals, and a reading in range is what a check-in asks for.

@@ -372,23 +372,32 @@ _CLEFT_AFTER = frozenset({"that", "who", "whos", "thats", "que", "quien"})
 def _cleft(words: Sequence[str], rules: Others) -> bool:
     """Whether a cleft picks a child out as the one who has it, which sets the writer
     apart as not having it: "it's my daughter that has the fever and the throwing up",
-    "es mi hija la que tiene fiebre", "la que tiene fiebre es mi hija". A child is
-    otherwise read as the patient, told by a parent (safety rule 1)."""
+    "my daughter's the one who's sick", "es mi hija la que tiene fiebre", "la que tiene
+    fiebre es mi hija". A child is otherwise read as the patient, told by a parent
+    (safety rule 1)."""
     for k, word in enumerate(words):
         if _who(word, rules) not in rules.children:
             continue
         j = k - 1
         while j > 0 and words[j] in rules.describers:
             j -= 1
-        if j < 1 or words[j] not in rules.possessives:
+        if j < 0 or words[j] not in rules.possessives:
             continue
+        after = words[k + 1:k + 5]
+        said_is = after[:1] in (["is"], ["es"])
+        if said_is:
+            after = after[1:]
+        if after[:2] in (["the", "one"], ["the", "ones"]) \
+                or (said_is and after[:1] and after[0] in _THE_ONE and after[1:2] == ["que"]):
+            # "my daughter's the one who's sick", "mi hija es la que tiene fiebre" (not
+            # "fue mi hijo el que mandó el mensaje", which tells who did something)
+            return True
         before = f" {' '.join(words[max(0, j - 2):j])}"
         if not any(before.endswith(f" {c}") for c in rules.cleft):
             continue
-        after = words[k + 1:k + 3]
-        if after and (after[0] in _CLEFT_AFTER
-                      or (after[0] in _THE_ONE and after[1:] == ["que"])):
-            return True
+        if after[:1] and (after[0] in _CLEFT_AFTER
+                          or (after[0] in _THE_ONE and after[1:2] == ["que"])):
+            return True  # "it's my daughter that has the fever", "es mi hija la que"
         told = words[max(0, j - 10):j]  # "la que tiene fiebre es mi hija"
         if any(a in _THE_ONE and b == "que" for a, b in zip(told, told[1:], strict=False)):
             return True

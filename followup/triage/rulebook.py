@@ -198,6 +198,11 @@ class TemperatureRules:
     # of these: a systolic below `pressure_very_low` is `_bp_very_low_`, below
     # `pressure_low` `_bp_low_`; higher, a plain number.
     pressure_words: frozenset[str] = frozenset()
+    # A number near one of `weather` is the weather's ("40 grados en San Pedro Sula con
+    # este calor"), unless one of `weather_unless` is near it too ("fiebre de 39 con
+    # este calor").
+    weather: frozenset[str] = frozenset()
+    weather_unless: frozenset[str] = frozenset()
     pressure_very_low: float = 80.0
     pressure_low: float = 90.0
 
@@ -876,11 +881,12 @@ class _Loader:
                   self._per_language(table, "oxygen_words", entry, required=False)}
         baseline = {normalise_phrase(w) for w in
                     self._per_language(table, "baseline_words", entry, required=False)}
-        usual, until, line_before, line_after, earlier, pressure = (
+        usual, until, line_before, line_after, earlier, pressure, weather, weather_unless = (
             {normalise_phrase(w) for w in self._per_language(table, key, entry, required=False)}
             for key in ("usual_words", "usual_until", "line_before", "line_after", "earlier",
-                        "pressure_words"))
-        for key, listed in (("line_before", line_before), ("pressure_words", pressure)):
+                        "pressure_words", "weather", "weather_unless"))
+        for key, listed in (("line_before", line_before), ("pressure_words", pressure),
+                            ("weather", weather), ("weather_unless", weather_unless)):
             if any(" " in w for w in listed):
                 raise self.fail(entry, f"'{key}': one word each")
         self.vocabulary |= words | other_units | oxygen | baseline | usual | line_before \
@@ -914,6 +920,7 @@ class _Loader:
             line_after=tuple(sorted(tuple(w.split()) for w in line_after)),
             earlier=tuple(sorted(tuple(w.split()) for w in earlier)),
             pressure_words=frozenset(pressure), pressure_very_low=very_low,
+            weather=frozenset(weather), weather_unless=frozenset(weather_unless),
             pressure_low=low,
         )
 

@@ -1731,6 +1731,19 @@ READINGS_SPREADS_AND_CLEFTS = [
     ("syncopal episode at breakfast", "emergency"),
     ("near syncope when standing", "urgent"),
     ("peak flow has dropped to half my normal", "emergency"),
+    # round 42 read: "the one" after a child; a writer with no symptom; a vomit in other
+    # words; an end told in a second language; an intensity word of the next noun; a leg
+    # asleep from sitting; a text taken back; the weather's degrees
+    ("my son's the one with the temperature of 38.6, I'm fine", "ok"),
+    ("mi hijo es el que tiene calentura de 38.6, yo bien", "ok"),
+    ("mi esposo anda con fiebre de 38.7, yo ni un síntoma", "ok"),
+    ("spewed three times since lunch", "urgent"),
+    ("last night bit dizzy, this morning no more. all good", "ok"),
+    ("dolor de cabeza y mucho cansancio, nada más", "mild"),
+    ("se me durmió el pie de tanto estar sentada en el avión, ya estoy bien", "ok"),
+    ("ignore my text about the swollen ankle, it was meant for my mum's nurse. I'm fine",
+     "ok"),
+    ("con este calor hay 41 grados afuera, estoy bien", "ok"),
 ]
 
 
