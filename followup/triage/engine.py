@@ -101,6 +101,9 @@ class _Clause:
     raw: list[Token] = field(default_factory=list)  # before numbers became _temp_ etc.
     words: frozenset[str] = frozenset()  # its token texts, to skip phrases fast
     bounds: frozenset[str] = frozenset()  # the boundary words before and after it
+    # the spans of the cue lists searched in it so far, by the list's identity: the
+    # negation, pseudo-negation and history lists are asked for more than once a message
+    cues: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)  # identity hashing: matches are used in sets
@@ -149,6 +152,7 @@ def _prepare(text: str, book: Rulebook) -> list[_Clause]:
 def _set_text(clause: _Clause) -> None:
     clause.text, clause.starts = clause_string([t.text for t in clause.tokens])
     clause.words = frozenset(t.text for t in clause.tokens)
+    clause.cues = {}  # searched in the old text
 
 
 def _latest_reading_only(clauses: Sequence[_Clause], book: Rulebook) -> list[_Clause]:
@@ -832,11 +836,19 @@ def _widen_reach(kept: list[_Match], match: _Match) -> None:
 
 def _cue_spans(phrase: Phrase, clause: _Clause) -> list[tuple[int, int]]:
     """A cue list's matches; none without running it when the clause has none of its
-    words, and only its cues that may match when it has some."""
+    words, and only its cues that may match when it has some. Most clauses hold no
+    word of most lists: that test comes first, before anything is looked up or built."""
+    prefilter = phrase.prefilter
+    if prefilter is not None and prefilter.isdisjoint(clause.words):
+        return []
     if not phrase.parts:  # one phrase (a finding's `unless`): the word test alone
         return list(_spans(phrase, clause)) if phrase.may_match(clause.words) else []
-    narrowed = phrase.for_clause(clause.words)
-    return [] if narrowed is None else list(_spans(narrowed, clause))
+    known = clause.cues.get(id(phrase))
+    if known is None:
+        narrowed = phrase.for_clause(clause.words)
+        known = clause.cues[id(phrase)] = ([] if narrowed is None
+                                           else list(_spans(narrowed, clause)))
+    return list(known)
 
 
 # A clause's negation: its cues, the token positions they govern forward, and the positions

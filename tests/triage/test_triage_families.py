@@ -1744,6 +1744,18 @@ READINGS_SPREADS_AND_CLEFTS = [
     ("ignore my text about the swollen ankle, it was meant for my mum's nurse. I'm fine",
      "ok"),
     ("con este calor hay 41 grados afuera, estoy bien", "ok"),
+    # round 43 read: breath told by the words between; sight gone "sort of" dark; the
+    # day's pee told in millilitres, or "concentrada"; a nurse's "voided"; a chest
+    # pressure there steady after it came and went; "bad bad"; a nurse's "niega"
+    ("I can only say three words before I have to take a breath", "emergency"),
+    ("the top half of my right eye went sort of dark", "emergency"),
+    ("orinó solo unos 250 ml en todo el día", "urgent"),
+    ("hoy la orina bien concentrada", "urgent"),
+    ("pt voided once today, dark", "urgent"),
+    ("the pressure in my chest came and went last night, but it's been there constant since "
+     "5am", "emergency"),
+    ("bad bad headache since last night", "urgent"),
+    ("paciente niega fiebre, todo bien", "ok"),
 ]
 
 
