@@ -223,7 +223,18 @@ BLIND_BATCHES = [
                                  "asked to be hard, after learning from GR to GY"),
                           ("ha", "HA: 100 %, none missed, after GR to GY"),
                           ("hb", "HB: 99.2 %, 1 of 120 missed, after GR to GY"),
-                          ("hc", "HC: 99.2 %, 1 of 120 missed, after GR to GY"))),
+                          ("hc", "HC: 99.2 %, 1 of 120 missed, after GR to GY"),
+                          ("hd", "HD: 98.3 %, 2 of 120 missed, 1 more emergency read urgent, "
+                                 "6 false alarms, asked to be hard, on main (sixteenth "
+                                 "session)"),
+                          ("he", "HE: 100 %, none missed, on main"),
+                          ("hf", "HF: 100 %, none missed, on main"),
+                          ("hg", "HG: 97.5 %, 3 of 120 missed, on main"),
+                          ("hi", "HI: 100 %, none missed, after learning from HD to HG"),
+                          ("hj", "HJ: 100 %, none missed, after HD to HG"),
+                          ("hk", "HK: 100 %, none missed, after HD to HG"),
+                          ("hm", "HM: 100 %, none missed, after learning from HD to HK"),
+                          ("hn", "HN: 99.2 %, 1 of 120 missed, after HD to HK"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -246,7 +257,7 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     ("bm", 8, 0.94), ("bo", 6, 0.93), ("bv", 5, 0.94), ("cc", 3, 0.96), ("cf", 2, 0.98),
     ("cg", 4, 0.96), ("da", 2, 0.97), ("dx", 4, 0.97), ("er", 4, 0.96), ("ev", 3, 0.94),
     ("ez", 5, 0.96), ("fe", 3, 0.97), ("fh", 3, 0.96), ("fl", 3, 0.97), ("gd", 4, 0.95),
-    ("dp", 2, 0.97), ("gj", 3, 0.97)])
+    ("dp", 2, 0.97), ("gj", 3, 0.97), ("hh", 2, 0.98)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -311,8 +322,15 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     GJ (asked to be hard, of the fourteenth session) raises warning signs quoted back from
     the leaflet ("watch for a swollen leg, dark pee or trouble breathing and I've had none
     of those"), an IV site denied red or hot in a list the rules read as a limb's, and a
-    child's fever of last Thursday told as over since Saturday."""
-    day = "03" if name == "gj" else "02" if name[0] in "cdefg" else "01"
+    child's fever of last Thursday told as over since Saturday.
+
+    HH (asked to be hard, of the sixteenth session) raises a pet's breathing told in a
+    clause with no subject ("mi perrito se puso grave anoche, no podía respirar") and a
+    husband's heart attack beside the writer's own headache with no word of being well.
+    HL and HO, of the same session, each still miss one red flag (a chest pain denied in
+    an earlier text and affirmed with "pero sí tengo"; a home aide's note of one small
+    dark void in twelve hours): they are in the ledger, not here, until read right."""
+    day = "03" if name in ("gj", "hh") else "02" if name[0] in "cdefg" else "01"
     cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")
     assert len(cases) == 240
     report = evaluate(cases)

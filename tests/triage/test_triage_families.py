@@ -1756,6 +1756,7 @@ READINGS_SPREADS_AND_CLEFTS = [
      "5am", "emergency"),
     ("bad bad headache since last night", "urgent"),
     ("paciente niega fiebre, todo bien", "ok"),
+    ("my head pain, it come like thunder, worse in my life", "emergency"),
 ]
 
 
