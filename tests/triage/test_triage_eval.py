@@ -257,7 +257,8 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     ("bm", 8, 0.94), ("bo", 6, 0.93), ("bv", 5, 0.94), ("cc", 3, 0.96), ("cf", 2, 0.98),
     ("cg", 4, 0.96), ("da", 2, 0.97), ("dx", 4, 0.97), ("er", 4, 0.96), ("ev", 3, 0.94),
     ("ez", 5, 0.96), ("fe", 3, 0.97), ("fh", 3, 0.96), ("fl", 3, 0.97), ("gd", 4, 0.95),
-    ("dp", 2, 0.97), ("gj", 3, 0.97), ("hh", 2, 0.98)])
+    ("dp", 2, 0.97), ("gj", 3, 0.97), ("hh", 2, 0.98),
+    ("ho", 3, 0.97)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -327,10 +328,14 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     HH (asked to be hard, of the sixteenth session) raises a pet's breathing told in a
     clause with no subject ("mi perrito se puso grave anoche, no podía respirar") and a
     husband's heart attack beside the writer's own headache with no word of being well.
-    HL and HO, of the same session, each still miss one red flag (a chest pain denied in
-    an earlier text and affirmed with "pero sí tengo"; a home aide's note of one small
-    dark void in twelve hours): they are in the ledger, not here, until read right."""
-    day = "03" if name in ("gj", "hh") else "02" if name[0] in "cdefg" else "01"
+    HO (late problems told through time, of the same session; not asked to be hard)
+    reads every red flag since a nurse's "voided x1 since 0700" is read, and raises a
+    nurse's list denied with commas ("Denies HA, SOB, CP" reads the second and third), a
+    headache "mostly gone, just a bit of pressure left", and one the second reader raises.
+    HL, of the same session, still misses one red flag (a chest pain denied in an earlier
+    text and affirmed with "pero sí tengo"): it is in the ledger, not here, until read
+    right."""
+    day = "03" if name in ("gj", "hh", "ho") else "02" if name[0] in "cdefg" else "01"
     cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")
     assert len(cases) == 240
     report = evaluate(cases)

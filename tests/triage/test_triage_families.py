@@ -1757,6 +1757,7 @@ READINGS_SPREADS_AND_CLEFTS = [
     ("bad bad headache since last night", "urgent"),
     ("paciente niega fiebre, todo bien", "ok"),
     ("my head pain, it come like thunder, worse in my life", "emergency"),
+    ("aide's note: resident voided x1 since breakfast, small amount", "urgent"),
 ]
 
 
