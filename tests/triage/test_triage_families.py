@@ -1758,6 +1758,10 @@ READINGS_SPREADS_AND_CLEFTS = [
     ("paciente niega fiebre, todo bien", "ok"),
     ("my head pain, it come like thunder, worse in my life", "emergency"),
     ("aide's note: resident voided x1 since breakfast, small amount", "urgent"),
+    # the writer's clause goes on into one that names the treatment: not the child's
+    ("my son has a fever of 38.6. Me, I feel fine, no trouble from the infusion", "ok"),
+    # a temperature word near the number keeps it a reading, whatever the weather
+    ("temp 38.9 in this heat", "urgent"),
 ]
 
 

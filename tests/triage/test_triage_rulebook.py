@@ -745,3 +745,20 @@ def test_a_mild_finding_told_as_spreading_is_rulebook_data(tmp_path: Path) -> No
     with pytest.raises(RulebookError, match="told_spreading: hives_spreading -> hives"):
         load_rulebook(write(tmp_path, finding(), hives, extra=spreading.replace(
             'hives = "hives_spreading"', 'hives_spreading = "hives"')))
+
+
+def test_degrees_of_the_weather_are_rulebook_data(tmp_path: Path) -> None:
+    """`[temperature] weather` near a number makes it the weather's, unless a word of
+    `weather_unless` is near it too; a list entry of several words names itself."""
+    path = write(tmp_path, finding(), finding("fever", "urgent", '["_temp_high_"]'))
+    plain = path.read_text()
+    assert triage("39 degrees outside", rulebook=load_rulebook(path)).level == "urgent"
+    book = load_rulebook(_keys_after(path, plain, 'words.es = ["fiebre"]\n',
+                                     'weather.en = ["outside"]', 'weather.es = ["afuera"]',
+                                     'weather_unless.en = ["fever"]',
+                                     'weather_unless.es = ["fiebre"]'))
+    assert triage("39 degrees outside", rulebook=book).level == "unclear"
+    assert triage("fever 39 outside", rulebook=book).level == "urgent"
+    with pytest.raises(RulebookError, match="'weather': one word each"):
+        load_rulebook(_keys_after(path, plain, 'words.es = ["fiebre"]\n',
+                                  'weather.en = ["out side"]', 'weather.es = ["afuera"]'))
