@@ -113,6 +113,9 @@ class Others:
     # not the writer: "it's my daughter that has the fever", "la que tiene fiebre es mi
     # hija" (a child is otherwise the patient, told by a parent).
     cleft: tuple[str, ...] = ()
+    # Just before a pet, these make it what the writer tends, not who is ill: "came back
+    # walking the dog", "sacando al perro".
+    errands: frozenset[str] = frozenset()
 
     @property
     def writer(self) -> frozenset[str]:
@@ -259,7 +262,7 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
                         words_of("describers"), words_of("third_person"), children,
                         phrases_of("contrast"), words_of("says_little"), died, parents,
                         phrases_of("writer_is_patient"), words_of("observers"),
-                        phrases_of("likened"), phrases_of("cleft"))
+                        phrases_of("likened"), phrases_of("cleft"), words_of("errands"))
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "

@@ -36,7 +36,7 @@ from .rulebook import (
     TemperatureRules,
     WeightRules,
 )
-from .spelled import spelled_temperatures
+from .spelled import amount, half_at, spelled_temperatures
 from .text import SOFT, Token, tokenize
 
 _SPANISH_MARKS = frozenset("áéíóúñ¿¡ÁÉÍÓÚÑ")
@@ -134,6 +134,8 @@ def _prepare(text: str, book: Rulebook) -> list[_Clause]:
                               book.lexicon)
     raw = _answers_carry_their_question(raw, text, book)
     tokens = _drop_fillers([_correct(t, book) for t in raw], book.scope.fillers)
+    if any(t.text == "e" for t in tokens):
+        tokens = _he_by_ear(tokens)
     clauses = _split_clauses(tokens, book)
     for index, clause in enumerate(clauses):
         # asked: a "?" between this clause's last word and the next clause
@@ -330,6 +332,23 @@ def _correct(token: Token, book: Rulebook) -> Token:
     return token if fixed == token.text else replace(token, text=fixed)
 
 
+_PARTICIPLE_ENDINGS = ("ado", "ido", "ada", "ida")
+
+
+def _he_by_ear(tokens: list[Token]) -> list[Token]:
+    """Spanish "he" typed as it sounds, before a participle: "no e bomitado", "no e tenido
+    fiebre". The "e" that means "and" stands only before a word that starts with an i
+    sound ("rojo e hinchado"), so any other participle after it tells the verb, and a
+    denial before it reaches on."""
+    out = list(tokens)
+    for i, token in enumerate(tokens[:-1]):
+        after = tokens[i + 1].text
+        if token.text == "e" and after.endswith(_PARTICIPLE_ENDINGS) \
+                and not after.startswith(("i", "hi", "y")):
+            out[i] = replace(token, text="he")
+    return out
+
+
 def _drop_fillers(tokens: list[Token], fillers: frozenset[str]) -> list[Token]:
     """", like," and ", um," go with their commas, so that a gap (which stops at a
     comma) still joins "pee is, like, dark" the way the patient meant it."""
@@ -456,6 +475,10 @@ def _weight_gain(clauses: Sequence[_Clause], book: Rulebook, text: str) -> Findi
     if rules is None or all(rules.words.isdisjoint(c.words) for c in clauses):
         return None  # most messages speak of no weight: no token list is built for them
     tokens = [t for clause in clauses for t in clause.raw]
+    rule = book.by_key[rules.finding]
+    told = _gain_told(tokens, rules)
+    if told is not None:
+        return Finding(rule.key, rule.level, rule.label, text[told[0]:told[1]])
     # a number no weight can be is no reading: "day 1 I was 58.2, today day 8 I'm 61.5"
     # tells two weights, not four; nor is a temperature ("temp 37.0. weight same as
     # before, 55 kg", "cansancio, 37,2. peso igual, 65 kilos")
@@ -486,9 +509,33 @@ def _weight_gain(clauses: Sequence[_Clause], book: Rulebook, text: str) -> Findi
     gain = values[now_at] - values[1 - now_at]
     if gain < (rules.gain_kg if unit == "kg" else rules.gain_lb):
         return None
-    rule = book.by_key[rules.finding]
     said = text[readings[0][1].start:readings[1][1].end]
     return Finding(rule.key, rule.level, rule.label, said)
+
+
+def _gain_told(tokens: Sequence[Token], rules: WeightRules) -> tuple[int, int] | None:
+    """Where a gain is told as a difference, by the rulebook's gain or more: an amount,
+    its unit and a word for more within two words ("2 kilos y medio más que el lunes",
+    "five pounds heavier than Friday", "3 kg de más"); the text's span, or None. A
+    smaller difference ("1 kilo más") is left to a person."""
+    for i in range(len(tokens) - 2):
+        told = amount(tokens, i)
+        if told is None:
+            continue
+        value, at = told
+        unit = _weight_unit(tokens, at - 1, rules)
+        if unit is None:
+            continue
+        half = half_at(tokens, at + 1)  # "2 kilos y medio más"
+        value += 0.5 if half else 0.0
+        for token in tokens[at + 1 + half:at + 3 + half]:
+            if token.kind != "word":
+                break
+            if token.text in rules.more:
+                if value >= (rules.gain_kg if unit == "kg" else rules.gain_lb):
+                    return tokens[i].start, token.end
+                break
+    return None
 
 
 def _not_weights(clauses: Sequence[_Clause], book: Rulebook) -> set[int]:
@@ -668,7 +715,8 @@ def _find_matches(clauses: Sequence[_Clause], book: Rulebook,
     overlaps: "sore where they put the needle, no redness" is still a sore IV
     site, and in "arm, not the one with the IV, is swollen" the arm is swollen.
     It is kept, to be discounted, only where nothing else was read ("leg not red").
-    `vetoed` collects the red flags an `unless` phrase turned down.
+    `vetoed` collects the red flags an `unless` phrase turned down, and those denied
+    where another reading was kept.
     """
     plain: list[_Match] = []
     negated: list[_Match] = []
@@ -688,6 +736,11 @@ def _find_matches(clauses: Sequence[_Clause], book: Rulebook,
         if taken.isdisjoint(cells):
             taken |= cells
             kept.append(match)
+        elif vetoed is not None and match.rule.level in ("emergency", "urgent"):
+            # a red flag denied where a milder reading stands ("Headache is NOT the
+            # worst ever" leaves a headache): set aside all the same, so that no second
+            # reader raises what the patient denied
+            vetoed.add(match.rule.key)
     return sorted(kept, key=lambda m: (m.clause, m.first))
 
 
@@ -966,7 +1019,10 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
                                           (True, book.scope.resolution_either, False),
                                           (False, book.scope.resolution_after_mild, True)):
             for first, last in (_cue_spans(phrase, clause) if phrase is not None else []):
-                if any(last < a <= last + 2 and not (
+                # (told in the past, "went away when they slowed the drip" says what
+                # ended it: that "when" makes it no partial, as "better when I sit" is)
+                when = _past_with_when(clause, first, last, book)
+                if any(last < a <= last + 2 and not when and not (
                         a in the_rest and clause.soft_ids[a] != clause.soft_ids[last])
                         for a, _ in partial) \
                         or any(first - 2 <= a <= last for a, _ in usual):
@@ -1068,15 +1124,26 @@ def _first_cue(clauses: Sequence[_Clause], cues: Phrase | None) -> tuple[int, in
     return None
 
 
-def _ends_its_thought(clause: _Clause, last: int, book: Rulebook) -> bool:
+def _ends_its_thought(clause: _Clause, first: int, last: int, book: Rulebook) -> bool:
     """"headache went away (now)" ends there; "went away for the weekend", "went down
-    the stairs" or "gone to urgent care" go on to say where, and resolve nothing."""
+    the stairs" or "gone to urgent care" go on to say where, and resolve nothing. Told
+    in the past, it may go on to say what ended it ("went away when they slowed the
+    drip"); told in the present ("goes away when I sit") it comes back."""
     followers = book.scope.resolution_followers
     if followers is None or last + 1 >= len(clause.tokens):
         return True
     following = clause.tokens[last + 1]
     return (clause.soft_ids[last + 1] != clause.soft_ids[last] or following.kind != "word"
-            or following.text in followers)
+            or following.text in followers or _past_with_when(clause, first, last, book))
+
+
+def _past_with_when(clause: _Clause, first: int, last: int, book: Rulebook) -> bool:
+    """A resolution cue told in the past with "when" / "cuando" within two words after it
+    ("went away when they slowed the drip", "went away right when I lay down")."""
+    scope = book.scope
+    return any(t.text in scope.resolution_followers_past
+               for t in clause.tokens[last + 1:last + 3]) and any(
+        t.text in scope.resolution_past for t in clause.tokens[first:last + 2])
 
 
 def _cue_is_live(first: int, index: int, neg: Sequence[tuple[int, int]],
@@ -1151,7 +1218,7 @@ def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], i
                     introduced.add(m)
                     end = max(end, m.last)
             return introduced
-    if not (_ends_its_thought(clause, last, book) or any(
+    if not (_ends_its_thought(clause, first, last, book) or any(
             m.clause == index and m.rule.level == "ok" and last < m.first <= last + 2
             for m in matches)):
         return set()  # (a word of being well right after ends it: "went away all good")
@@ -1566,8 +1633,11 @@ def _taken_back(matches: Sequence[_Match], clauses: Sequence[_Clause],
                     and any(m.clause == index for m in symptoms) else [])
         # what was thought over is not what was thought seen: "I thought my chest pain
         # was gone but it was just the painkillers"
+        # (a cue inside a finding's own words is none: "I thought I'd passed out")
         over = [a for phrase in (scope.resolution_after, scope.resolution_either)
-                for a, _ in _cue_spans(phrase, clause)] if thoughts else []
+                for a, _ in _cue_spans(phrase, clause)
+                if not any(m.clause == index and m.first <= a <= m.last for m in symptoms)
+                ] if thoughts else []
         for _, last in thoughts:
             if any(a > last for a in over) or scope.mistaken_then is None:
                 continue

@@ -600,6 +600,8 @@ def _named_as_theirs(said: Sequence[str], rules: Others,
             continue  # "wheezy since the neighbour's cat came in": when, not who
         if rules.observers.intersection(said[max(0, k - 4):k]):
             continue  # "skin looks yellowish to my wife": she sees it, the patient has it
+        if who in rules.pets and rules.errands.intersection(said[max(0, k - 3):k]):
+            continue  # "came back walking the dog": the pet is tended, the writer is ill
         own = [w for j, w in enumerate(said) if w in rules.first_person and j != k - 1]
         return not own
     return False

@@ -240,6 +240,9 @@ class WeightRules:
     # In a sentence with one of these, a number is no body weight: "grip strength 24 kg
     # on the gadget vs 20 before", "levanté 25 kilos".
     not_weights: frozenset[str] = frozenset()
+    # Told after an amount and its unit, these make it a gain told as a difference: "2
+    # kilos y medio más que el lunes", "5 lbs heavier than Friday".
+    more: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -278,6 +281,10 @@ class ScopeRules:
     # The words an `after` cue may be followed by and still end its thought ("gone now");
     # None: any. Any other word means another sense: "went away for the weekend".
     resolution_followers: frozenset[str] | None = None
+    # These end a cue's thought only when the cue holds a word of `resolution_past`: "went
+    # away when they slowed the drip" is over; "goes away when I sit" comes back.
+    resolution_followers_past: frozenset[str] = frozenset()
+    resolution_past: frozenset[str] = frozenset()
     # Said after a resolution cue, these undo it: "it eased a bit but it's back now".
     resolution_returns: Phrase | None = None
     # Right after a return cue, these tell of a return to everyday life, not of the
@@ -837,6 +844,10 @@ class _Loader:
                                                       "resolution"),
             resolution_followers=(frozenset(normalise_phrase(w) for w in self._per_language(
                 res, "followers", "resolution")) if "followers" in res else None),
+            resolution_followers_past=frozenset(normalise_phrase(w) for w in self._per_language(
+                res, "followers_past", "resolution", required=False)),
+            resolution_past=frozenset(normalise_phrase(w) for w in self._per_language(
+                res, "past", "resolution", required=False)),
             hard_words=words(bounds, "hard", "boundaries"),
             soft_words=words(bounds, "soft", "boundaries"),
             fillers=frozenset(normalise_phrase(w) for w in self._per_language(
@@ -948,6 +959,7 @@ class _Loader:
             finding=str(finding), gain_kg=gain_kg, gain_lb=gain_lb, words=words("words"),
             kg_units=words("kg_units"), lb_units=words("lb_units"), now=words("now"),
             before=words("before"), not_weights=words("not_weights", required=False),
+            more=words("more", required=False),
             kg_range=self._range(table, "kg_range", entry),
             lb_range=self._range(table, "lb_range", entry))
 

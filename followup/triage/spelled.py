@@ -85,6 +85,29 @@ def _parse(tokens: Sequence[Token], i: int) -> tuple[float, bool, int] | None:
     return float(whole), False, j
 
 
+def amount(tokens: Sequence[Token], i: int) -> tuple[float, int] | None:
+    """(value, index after it) of an amount told at `i`: digits or one number word ("2",
+    "dos", "five"; not "oh", "un", "once", which are words first), with a half said
+    right after it ("two and a half"); None when `i` holds no amount."""
+    token = tokens[i]
+    if token.kind == "num" and token.value is not None and token.unit is None:
+        value = token.value
+    elif token.kind == "word" and (token.text in _DIGITS or token.text in _TEENS) \
+            and token.text not in ("oh", "una", "un", "uno", "once"):
+        value = float(_DIGITS.get(token.text, _TEENS.get(token.text, 0)))
+    else:
+        return None
+    return value + (0.5 if half_at(tokens, i + 1) else 0.0), i + 1 + half_at(tokens, i + 1)
+
+
+def half_at(tokens: Sequence[Token], i: int) -> int:
+    """How many tokens from `i` say "and a half" / "y medio" (0 when they do not)."""
+    for half in _HALF:
+        if tuple(t.text for t in tokens[i:i + len(half)]) == half:
+            return len(half)
+    return 0
+
+
 def _whole(words: Sequence[str]) -> int | None:
     """"one oh one" -> 101 (digit by digit), "a hundred and two" -> 102, "treinta y ocho"
     -> 38; None when the words do not make one number."""

@@ -1765,6 +1765,35 @@ READINGS_SPREADS_AND_CLEFTS = [
 ]
 
 
+# Round 44 (HP to HS), read after its first pass: a gain told as a difference, "he" typed
+# as it sounds, an end told with what ended it, a feared faint, an earlier text set right,
+# a pet walked. Our own sentences, none from the batch.
+DIFFERENCES_ERRANDS_AND_TEXTS_SET_RIGHT = [
+    ("la báscula marca 3 kilos y medio más que el domingo", "urgent"),
+    ("I'm six pounds heavier than on Saturday", "urgent"),
+    ("mi mamá tiene dos kilos de más desde el martes", "urgent"),
+    ("1 kilo más que ayer, nada más", "unclear"),
+    ("no e tenido fiebre ni nada", "ok"),
+    ("tiene el brazo rojo e hinchado", "urgent"),
+    ("me dolía la cabeza anoche pero ya se me quitó", "ok"),
+    ("got a tight chest during the drip, it went away when the nurse slowed it, fine now",
+     "ok"),
+    ("tight chest every time I climb the stairs, goes away when I sit", "emergency"),
+    ("I was worried I would pass out on the bus but I didn't, feel fine", "ok"),
+    ("scared I'd faint and then I did, on the kitchen floor", "emergency"),
+    ("I said my ankle was swollen earlier but it's just my shoe rubbing, all fine", "ok"),
+    ("thought my pee was red but no, it was just the beetroot", "ok"),
+    ("my arm where the eye V went in is a bit sore", "mild"),
+    ("chest tightness eased when I rested, came back walking the dog", "emergency"),
+    ("my dog is being sick all over the carpet, I'm fine", "ok"),
+    # a red flag denied where a milder reading stands is set aside, and the rest is read
+    ("the headache is not the worst of my life, just the usual one", "mild"),
+    ("headache, not the worst ever, but it is severe now", "urgent"),
+    ("dolor de cabeza, no el peor de mi vida, pero es severo", "urgent"),
+    ("bit of a headache, I'll ring you if it gets severe", "mild"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1868,6 +1897,7 @@ FAMILIES = {
     "readings_asked_and_set_right": READINGS_ASKED_AND_SET_RIGHT,
     "counted_confused_and_over": COUNTED_CONFUSED_AND_OVER,
     "readings_spreads_and_clefts": READINGS_SPREADS_AND_CLEFTS,
+    "differences_errands_and_texts_set_right": DIFFERENCES_ERRANDS_AND_TEXTS_SET_RIGHT,
 }
 
 

@@ -111,7 +111,8 @@ def test_choices_point_at_rulebook_findings_and_refuse_mistakes(tmp_path: Path) 
         with pytest.raises(RulebookError, match=f"reading.{key} must be a list of words"):
             load_choices(bad)
     for key, value in (("children", '"son"'), ("contrast", '["myself", 3]'),
-                       ("not_me_at_end", '[""]'), ("observers", '"looks"')):
+                       ("not_me_at_end", '[""]'), ("observers", '"looks"'),
+                       ("errands", '"walking"')):
         bad.write_text(f"[others]\n{key} = {value}\n", "utf-8")
         with pytest.raises(RulebookError, match=f"others.{key} must be a list of words"):
             load_choices(bad)
@@ -146,6 +147,9 @@ def test_someone_else_past_history_and_questions_raise_no_alert(text: str, level
     ("my mom fainted", "emergency"),  # a carer texting for the patient
     ("my husband says my leg is swollen", "urgent"),  # the patient's own leg
     ("my dog is sick and my chest hurts", "emergency"),  # the patient's chest
+    # a pet tended (`[others] errands`) is not who is ill
+    ("got chest pain walking the dog", "emergency"),
+    ("dolor de pecho paseando al perro", "emergency"),
     ("my grandson has been throwing up", "urgent"),  # unsure: goes up
     ("can it cause chest pain like I have now?", "emergency"),  # asks, and reports it
     ("is it normal to have chest pain?", "emergency"),  # reports it

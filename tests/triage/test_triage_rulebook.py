@@ -762,3 +762,39 @@ def test_degrees_of_the_weather_are_rulebook_data(tmp_path: Path) -> None:
     with pytest.raises(RulebookError, match="'weather': one word each"):
         load_rulebook(_keys_after(path, plain, 'words.es = ["fiebre"]\n',
                                   'weather.en = ["out side"]', 'weather.es = ["afuera"]'))
+
+
+def test_a_gain_told_as_a_difference_is_rulebook_data(tmp_path: Path) -> None:
+    """`[weight] more`, within two words after an amount and its unit, make the amount a
+    gain told as a difference, read against `gain_kg` / `gain_lb` (a half said after the
+    unit counts); without the key one amount says nothing."""
+    told = "weighed today, 2 kg y medio more than monday"
+    book = load_rulebook(write(tmp_path, finding(), extra=WEIGHT))
+    assert triage(told, rulebook=book).level == "unclear"
+    book = load_rulebook(write(tmp_path, finding(), extra=WEIGHT
+                               + 'more.en = ["more"]\nmore.es = ["mas"]\n'))
+    assert triage(told, rulebook=book).level == "urgent"
+    assert triage("peso: 5 libras mas que el lunes", rulebook=book).level == "urgent"
+    assert triage("weighed: 1 kg more than monday", rulebook=book).level == "unclear"
+    assert triage("weighed: 3 lbs more than monday", rulebook=book).level == "unclear"
+    # a word between the unit and "more" that is no word ends it: "2 kg, more or less"
+    assert triage("weighed 2 kg, more or less", rulebook=book).level == "unclear"
+
+
+def test_an_end_told_with_what_ended_it_is_rulebook_data(tmp_path: Path) -> None:
+    """`[resolution] followers_past` end a cue's thought only when the cue holds a word of
+    `past`: "went away when they slowed it" is over, "goes away when I sit" is not."""
+    path = write(tmp_path, finding())
+    plain = path.read_text().replace(
+        'after.en = ["gone"]', 'after.en = ["went away", "goes away"]').replace(
+        'either.es = ["se fue"]\n', 'either.es = ["se fue"]\nfollowers.en = ["now"]\n'
+        'followers.es = ["ya"]\n')
+    path.write_text(plain)
+    told = "leg swollen, went away when they raised it"
+    assert triage(told, rulebook=load_rulebook(path)).level == "urgent"
+    book = load_rulebook(_keys_after(path, plain, 'either.es = ["se fue"]\n',
+                                     'followers_past.en = ["when"]',
+                                     'followers_past.es = ["cuando"]',
+                                     'past.en = ["went"]', 'past.es = ["fue"]'))
+    assert triage(told, rulebook=book).level == "ok"
+    assert triage("leg swollen, goes away when I raise it", rulebook=book).level == "urgent"
