@@ -36,7 +36,7 @@ from .rulebook import (
     TemperatureRules,
     WeightRules,
 )
-from .spelled import amount, half_at, spelled_temperatures
+from .spelled import amount, half_at, point_dropped, spelled_temperatures
 from .text import SOFT, Token, tokenize
 
 _SPANISH_MARKS = frozenset("áéíóúñ¿¡ÁÉÍÓÚÑ")
@@ -129,7 +129,10 @@ class _Match:
 
 
 def _prepare(text: str, book: Rulebook) -> list[_Clause]:
-    raw = spelled_temperatures(tokenize(text), book.temperature.words, book.temperature.window)
+    temperature = book.temperature
+    raw = point_dropped(spelled_temperatures(tokenize(text), temperature.words,
+                                             temperature.window),
+                        temperature.words, temperature.window)
     raw = _split_run_together(_join_split_words(_soften_labels(raw, text), book.lexicon),
                               book.lexicon)
     raw = _answers_carry_their_question(raw, text, book)

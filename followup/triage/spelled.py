@@ -59,6 +59,29 @@ def spelled_temperatures(tokens: list[Token], temperature_words: frozenset[str],
     return out
 
 
+def point_dropped(tokens: list[Token], temperature_words: frozenset[str],
+                  window: int) -> list[Token]:
+    """`tokens` with a reading whose decimal point was lost joined again: "temp 100 8",
+    "38 5 de fiebre" (voice-to-text and a thumb that missed the dot). Only a whole number
+    in a thermometer's range, one space, then one digit, with a temperature word near."""
+    joined: dict[int, Token] = {}
+    for k in range(len(tokens) - 1):
+        first, second = tokens[k], tokens[k + 1]
+        if first.kind != "num" or second.kind != "num" or first.decimal or second.decimal \
+                or first.unit is not None or second.unit is not None \
+                or first.value is None or second.value is None or k - 1 in joined \
+                or second.start != first.end + 1 or second.end - second.start != 1 \
+                or not any(low <= first.value <= high for low, high in _RANGES) \
+                or not any(t.text in temperature_words
+                           for t in tokens[max(0, k - window):k + 2 + window]):
+            continue
+        joined[k] = replace(first, text=f"{first.text}.{second.text}", end=second.end,
+                            value=first.value + second.value / 10, decimal=True)
+    if not joined:
+        return tokens
+    return [joined.get(k, t) for k, t in enumerate(tokens) if k - 1 not in joined]
+
+
 def _parse(tokens: Sequence[Token], i: int) -> tuple[float, bool, int] | None:
     """(value, written with decimals, index after the run) of the run at `i`, or None."""
     words: list[str] = []

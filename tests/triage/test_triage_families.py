@@ -1791,6 +1791,19 @@ DIFFERENCES_ERRANDS_AND_TEXTS_SET_RIGHT = [
     ("headache, not the worst ever, but it is severe now", "urgent"),
     ("dolor de cabeza, no el peor de mi vida, pero es severo", "urgent"),
     ("bit of a headache, I'll ring you if it gets severe", "mild"),
+    # round 45 (HT to HW), read after its first pass
+    ("temp 101 2 this morning", "urgent"),
+    ("38 4 de temperatura la niña", "urgent"),
+    ("her you're in looks like tea", "urgent"),
+    ("resident's urine bag almost empty since lunch, what is there is dark", "urgent"),
+    ("then out of the blue a sudden headache, like a door slammed in my skull, the worst "
+     "pain of my life", "emergency"),
+    ("my brother he fall down and no wake up for a minute, he have the infusion monday",
+     "emergency"),
+    ("fever go down yesterday, today ok", "ok"),
+    ("my dad passed out at church (he's fine, he's not the patient), I feel great", "ok"),
+    ("the shaky legs on standing from day one, that's settled now", "ok"),
+    ("todo bien, sin dolor, sin problemas para orinar, nada", "ok"),
 ]
 
 
