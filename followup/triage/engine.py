@@ -842,6 +842,8 @@ def _reach_broken(match: _Match, clause: _Clause, negation: _Negation,
     if (match.clause, first) in own:
         return True
     tokens, joiners = clause.tokens, book.scope.list_joiners
+    if " ".join(t.text for t in tokens[first:last + 1]) in book.scope.whole_list:
+        return False  # a clinician's list: its reach ends only at a stop (`covered`)
     return any(tokens[j].text not in bridge and tokens[j].text not in joiners
                and tokens[j].text != SOFT and (match.clause, j) not in held
                for j in range(last + 1, match.first))
@@ -953,7 +955,15 @@ def _negated_positions(clause: _Clause, cues: Sequence[tuple[int, int]],
     scope = book.scope
     covered: set[int] = set()
     tokens = clause.tokens
-    for _, cue_last in cues:
+    for cue_first, cue_last in cues:
+        if scope.whole_list and " ".join(
+                t.text for t in tokens[cue_first:cue_last + 1]) in scope.whole_list:
+            # a clinician's list of what is absent: to the end of the sentence
+            for j in range(cue_last + 1, len(tokens)):
+                if tokens[j].text in scope.whole_list_stops:
+                    break
+                covered.add(j)
+            continue
         distance = 0
         allowed = clause.soft_ids[cue_last]
         for j in range(cue_last + 1, len(tokens)):
@@ -1354,7 +1364,8 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     answered_no = _answered_no(clauses, book)
     ticked_no = _ticked_no(clauses, book, text)
     denied_back = _denied_back(matches, clauses, book) | _taken_back(matches, clauses, book)
-    affirmed = _denial_taken_back(matches, clauses, book)
+    affirmed = _denial_taken_back(matches, clauses, book) \
+        | _one_told_again(matches, clauses, negation, book)
     denied_back |= _asked_then_denied(matches, clauses, negation, book)
     counted: list[Finding] = []
     where: dict[str, int] = {}  # finding key -> clause it was found in (first occurrence)
@@ -1606,6 +1617,25 @@ def _denial_taken_back(matches: Sequence[_Match], clauses: Sequence[_Clause],
             if any(a == after[0] for a, _ in _cue_spans(affirm, clause))
             and not any(m.clause == index and m.first in after for m in symptoms)
             and not any(a in after for a, _ in _cue_spans(book.scope.negation, clause))}
+
+
+def _one_told_again(matches: Sequence[_Match], clauses: Sequence[_Clause],
+                    negation: Sequence[_Negation], book: Rulebook) -> set[_Match]:
+    """The last finding denied in a sentence, told again as "one" in the sentence after
+    it (`one_again`): "I haven't had a seizure in six years but had one this morning",
+    "no había tenido fiebre en meses pero ayer tuve una". It counts (safety rule 1)."""
+    cues = book.scope.one_again
+    out: set[_Match] = set()
+    if cues is None or len(clauses) < 2:
+        return out
+    for index in range(1, len(clauses)):
+        if not _cue_spans(cues, clauses[index]):
+            continue
+        denied = [m for m in matches if m.clause == index - 1 and m.rule.level != "ok"
+                  and _is_negated(m, *negation[index - 1], book)]
+        if denied:
+            out.add(max(denied, key=lambda m: m.last))
+    return out
 
 
 def _taken_back(matches: Sequence[_Match], clauses: Sequence[_Clause],

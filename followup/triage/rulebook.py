@@ -278,6 +278,9 @@ class ScopeRules:
     # Right after a correction cue, these take back the denial before it: "not having
     # trouble breathing. Scratch that, I am".
     corrections_affirm: Phrase | None = None
+    # Opening the sentence after a denial, these tell the denied finding again as "one":
+    # "haven't had a seizure in six years, but had one this morning".
+    one_again: Phrase | None = None
     # The words an `after` cue may be followed by and still end its thought ("gone now");
     # None: any. Any other word means another sense: "went away for the weekend".
     resolution_followers: frozenset[str] | None = None
@@ -312,6 +315,11 @@ class ScopeRules:
     # able to sleep chest hurts" the "not" is the sleep's, and the chest pain counts.
     # None: the reach is the window alone.
     negation_bridge: frozenset[str] | None = None
+    # A denial said as a clinician lists what is absent ("Denies SOB, CP, calf pain and
+    # hematuria", "Niega disnea, dolor torácico y hematuria") reaches every item of its
+    # sentence, commas and "and" included, up to a word of `whole_list_stops`.
+    whole_list: frozenset[str] = frozenset()
+    whole_list_stops: frozenset[str] = frozenset()
 
 
 class Lexicon:
@@ -837,6 +845,7 @@ class _Loader:
             mistaken_then=self._optional_cues(compiler, res, "mistaken_then", "resolution"),
             corrections_affirm=self._optional_cues(compiler, res, "corrections_affirm",
                                                    "resolution"),
+            one_again=self._optional_cues(compiler, res, "one_again", "resolution"),
             resolution_returns=self._optional_cues(compiler, res, "returns", "resolution"),
             resolution_returns_to=self._optional_cues(compiler, res, "returns_to",
                                                       "resolution"),
@@ -868,6 +877,10 @@ class _Loader:
             window=self._int(neg, "window", "negation", default=4),
             negation_after=self._optional_cues(compiler, neg, "after", "negation"),
             negation_bridge=self._bridge(neg),
+            whole_list=frozenset(normalise_phrase(w) for w in self._per_language(
+                neg, "whole_list", "negation", required=False)),
+            whole_list_stops=frozenset(normalise_phrase(w) for w in self._per_language(
+                neg, "whole_list_stops", "negation", required=False)),
         )
 
     def _bridge(self, neg: Mapping[str, Any]) -> frozenset[str] | None:

@@ -1804,6 +1804,16 @@ DIFFERENCES_ERRANDS_AND_TEXTS_SET_RIGHT = [
     ("my dad passed out at church (he's fine, he's not the patient), I feel great", "ok"),
     ("the shaky legs on standing from day one, that's settled now", "ok"),
     ("todo bien, sin dolor, sin problemas para orinar, nada", "ok"),
+    # round 46 (HX to IA), read after its first pass
+    ("haven't fainted in years, but had one an hour ago in the shower", "emergency"),
+    ("no fever. had one beer last night", "ok"),
+    ("hacía meses que no tenía convulsiones, pero ayer tuve una", "emergency"),
+    ("Resident denies SOB, CP, leg pain, dysuria and hematuria. Obs stable.", "ok"),
+    ("Niega disnea, dolor torácico, dolor en MMII y hematuria. Constantes estables.", "ok"),
+    ("denies SOB or CP, reports calf pain and swelling on the left", "urgent"),
+    ("when I get up the room goes black for a few seconds", "urgent"),
+    ("el brazo derecho de mi mamá está mucho más gordo que el izquierdo", "urgent"),
+    ("oliguric since midnight despite fluids", "urgent"),
 ]
 
 

@@ -798,3 +798,27 @@ def test_an_end_told_with_what_ended_it_is_rulebook_data(tmp_path: Path) -> None
                                      'past.en = ["went"]', 'past.es = ["fue"]'))
     assert triage(told, rulebook=book).level == "ok"
     assert triage("leg swollen, goes away when I raise it", rulebook=book).level == "urgent"
+
+
+def test_a_clinicians_list_denied_and_a_denial_told_again_are_rulebook_data(
+        tmp_path: Path) -> None:
+    """`[negation] whole_list` reaches every item of its sentence, "and" and commas
+    included, up to a word of `whole_list_stops`; `[resolution] one_again`, opening the
+    sentence after a denial, tells the denied finding again."""
+    path = write(tmp_path, finding(), finding("fever", "urgent", '["fever"]'))
+    plain = path.read_text().replace('cues.en = ["no"]', 'cues.en = ["no", "denies"]')
+    path.write_text(plain)
+    told = "denies fever, cough and leg swollen"
+    assert triage(told, rulebook=load_rulebook(path)).level == "urgent"
+    book = load_rulebook(_keys_after(path, plain, 'list_joiners.es = ["o"]\n',
+                                     'whole_list.en = ["denies"]', 'whole_list.es = ["niega"]',
+                                     'whole_list_stops.en = ["reports"]',
+                                     'whole_list_stops.es = ["refiere"]'))
+    assert triage(told, rulebook=book).level == "ok"
+    assert triage("denies fever, cough, reports leg swollen", rulebook=book).level == "urgent"
+    told = "no leg swollen for years but had one today"
+    assert triage(told, rulebook=load_rulebook(path)).level == "ok"
+    book = load_rulebook(_keys_after(path, plain, 'either.es = ["se fue"]\n',
+                                     'one_again.en = ["^ ~2 had one today"]',
+                                     'one_again.es = ["^ ~2 tuve una hoy"]'))
+    assert triage(told, rulebook=book).level == "urgent"
