@@ -234,7 +234,19 @@ BLIND_BATCHES = [
                           ("hj", "HJ: 100 %, none missed, after HD to HG"),
                           ("hk", "HK: 100 %, none missed, after HD to HG"),
                           ("hm", "HM: 100 %, none missed, after learning from HD to HK"),
-                          ("hn", "HN: 99.2 %, 1 of 120 missed, after HD to HK"))),
+                          ("hn", "HN: 99.2 %, 1 of 120 missed, after HD to HK"),
+                          ("hp", "HP: 99.2 %, 1 of 120 missed, 7 false alarms, asked to "
+                                 "be hard, on main (seventeenth session)"),
+                          ("hq", "HQ: 100 %, none missed, on main"),
+                          ("hr", "HR: 100 %, none missed, on main"),
+                          ("hs", "HS: 100 %, none missed, on main"),
+                          ("ht", "HT: 100 %, none missed, asked to be hard, after learning "
+                                 "from HP to HS"),
+                          ("hu", "HU: 100 %, none missed, 1 emergency read urgent, after "
+                                 "HP to HS"),
+                          ("hw", "HW: 98.3 %, 2 of 120 missed, after HP to HS"),
+                          ("hy", "HY: 100 %, none missed, after learning from HP to HW"),
+                          ("ia", "IA: 98.3 %, 2 of 120 missed, after HP to HW"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -258,7 +270,7 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     ("cg", 4, 0.96), ("da", 2, 0.97), ("dx", 4, 0.97), ("er", 4, 0.96), ("ev", 3, 0.94),
     ("ez", 5, 0.96), ("fe", 3, 0.97), ("fh", 3, 0.96), ("fl", 3, 0.97), ("gd", 4, 0.95),
     ("dp", 2, 0.97), ("gj", 3, 0.97), ("hh", 2, 0.98),
-    ("ho", 3, 0.97)])
+    ("ho", 3, 0.97), ("hv", 2, 0.94), ("hx", 4, 0.97)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -334,8 +346,16 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     headache "mostly gone, just a bit of pressure left", and one the second reader raises.
     HL, of the same session, still misses one red flag (a chest pain denied in an earlier
     text and affirmed with "pero sí tengo"): it is in the ledger, not here, until read
-    right."""
-    day = "03" if name in ("gj", "hh", "ho") else "02" if name[0] in "cdefg" else "01"
+    right.
+
+    HV (long messages with one detail in the middle) and HX (asked to be hard: several
+    people in one message), of the seventeenth session, raise a relative's fever beside
+    the patient said to be well, and an ache of both thighs read as one limb; HV is
+    the least exact (past symptoms told over in words the rules miss). HZ (nurses'
+    reports) still misses a urine output told only as a number per kilogram: it is in
+    the ledger, not here."""
+    late = ("gj", "hh", "ho", "hv", "hx")
+    day = "03" if name in late else "02" if name[0] in "cdefg" else "01"
     cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")
     assert len(cases) == 240
     report = evaluate(cases)
