@@ -842,7 +842,7 @@ def _reach_broken(match: _Match, clause: _Clause, negation: _Negation,
     if (match.clause, first) in own:
         return True
     tokens, joiners = clause.tokens, book.scope.list_joiners
-    if " ".join(t.text for t in tokens[first:last + 1]) in book.scope.whole_list:
+    if _lists_what_is_absent(tokens, first, last, book):
         return False  # a clinician's list: its reach ends only at a stop (`covered`)
     return any(tokens[j].text not in bridge and tokens[j].text not in joiners
                and tokens[j].text != SOFT and (match.clause, j) not in held
@@ -956,8 +956,7 @@ def _negated_positions(clause: _Clause, cues: Sequence[tuple[int, int]],
     covered: set[int] = set()
     tokens = clause.tokens
     for cue_first, cue_last in cues:
-        if scope.whole_list and " ".join(
-                t.text for t in tokens[cue_first:cue_last + 1]) in scope.whole_list:
+        if _lists_what_is_absent(tokens, cue_first, cue_last, book):
             # a clinician's list of what is absent: to the end of the sentence
             for j in range(cue_last + 1, len(tokens)):
                 if tokens[j].text in scope.whole_list_stops:
@@ -979,6 +978,13 @@ def _negated_positions(clause: _Clause, cues: Sequence[tuple[int, int]],
                 break
             covered.add(j)
     return covered
+
+
+def _lists_what_is_absent(tokens: Sequence[Token], first: int, last: int,
+                          book: Rulebook) -> bool:
+    """The denial cue at `first`..`last` is one of `whole_list` ("denies", "niega")."""
+    whole = book.scope.whole_list
+    return bool(whole) and " ".join(t.text for t in tokens[first:last + 1]) in whole
 
 
 def _continues_list(tokens: Sequence[Token], j: int, joiners: frozenset[str],
