@@ -520,10 +520,11 @@ def _gain_told(tokens: Sequence[Token], rules: WeightRules) -> tuple[int, int] |
     """Where a gain is told as a difference, by the rulebook's gain or more: an amount,
     its unit and a word for more within two words ("2 kilos y medio más que el lunes",
     "five pounds heavier than Friday", "3 kg de más"); the text's span, or None. A
-    smaller difference ("1 kilo más") is left to a person."""
+    smaller difference ("1 kilo más") is left to a person, and an amount that weighs
+    something else ("carried 10 kg up the stairs": `not_weights` just before it) is none."""
     for i in range(len(tokens) - 2):
         told = amount(tokens, i)
-        if told is None:
+        if told is None or any(t.text in rules.not_weights for t in tokens[max(0, i - 3):i]):
             continue
         value, at = told
         unit = _weight_unit(tokens, at - 1, rules)

@@ -779,6 +779,13 @@ def test_a_gain_told_as_a_difference_is_rulebook_data(tmp_path: Path) -> None:
     assert triage("weighed: 3 lbs more than monday", rulebook=book).level == "unclear"
     # a word between the unit and "more" that is no word ends it: "2 kg, more or less"
     assert triage("weighed 2 kg, more or less", rulebook=book).level == "unclear"
+    # an amount that weighs something else (`not_weights` just before it) is no gain
+    told = "weighed the bags: carried 10 kg more than yesterday"
+    assert triage(told, rulebook=book).level == "urgent"
+    book = load_rulebook(write(tmp_path, finding(), extra=WEIGHT + 'more.en = ["more"]\n'
+                               'more.es = ["mas"]\nnot_weights.en = ["carried"]\n'
+                               'not_weights.es = ["cargue"]\n'))
+    assert triage(told, rulebook=book).level == "unclear"
 
 
 def test_an_end_told_with_what_ended_it_is_rulebook_data(tmp_path: Path) -> None:
