@@ -1814,6 +1814,11 @@ DIFFERENCES_ERRANDS_AND_TEXTS_SET_RIGHT = [
     ("when I get up the room goes black for a few seconds", "urgent"),
     ("el brazo derecho de mi mamá está mucho más gordo que el izquierdo", "urgent"),
     ("oliguric since midnight despite fluids", "urgent"),
+    # round 47 (IB to IE), read after its first pass (late in the session)
+    ("MY WIFES MOUTH IS DROOPING ON ONE SIDE AND SHE CANT GET HER WORDS OUT. I CANT SEE "
+     "THE KEYS WELL", "emergency"),
+    ("when I get up from the chair I feel giddy and need to hold the table", "urgent"),
+    ("a mi niña le aletean las narices y se queja en cada respiración", "emergency"),
 ]
 
 
