@@ -1770,20 +1770,19 @@ READINGS_SPREADS_AND_CLEFTS = [
 # a pet walked. Our own sentences, none from the batch.
 DIFFERENCES_ERRANDS_AND_TEXTS_SET_RIGHT = [
     ("la báscula marca 3 kilos y medio más que el domingo", "urgent"),
-    ("I'm six pounds heavier than on Saturday", "urgent"),
+    ("weighed myself, 3 kilos more than last week", "urgent"),
     ("mi mamá tiene dos kilos de más desde el martes", "urgent"),
     ("1 kilo más que ayer, nada más", "unclear"),
     ("no e tenido fiebre ni nada", "ok"),
     ("tiene el brazo rojo e hinchado", "urgent"),
     ("me dolía la cabeza anoche pero ya se me quitó", "ok"),
-    ("got a tight chest during the drip, it went away when the nurse slowed it, fine now",
-     "ok"),
+    ("chest felt tight during the drip and it went away when they slowed it down", "ok"),
     ("tight chest every time I climb the stairs, goes away when I sit", "emergency"),
     ("I was worried I would pass out on the bus but I didn't, feel fine", "ok"),
     ("scared I'd faint and then I did, on the kitchen floor", "emergency"),
     ("I said my ankle was swollen earlier but it's just my shoe rubbing, all fine", "ok"),
     ("thought my pee was red but no, it was just the beetroot", "ok"),
-    ("my arm where the eye V went in is a bit sore", "mild"),
+    ("my arm is sore from the eye V", "mild"),
     ("chest tightness eased when I rested, came back walking the dog", "emergency"),
     ("my dog is being sick all over the carpet, I'm fine", "ok"),
     # a red flag denied where a milder reading stands is set aside, and the rest is read
@@ -1792,15 +1791,15 @@ DIFFERENCES_ERRANDS_AND_TEXTS_SET_RIGHT = [
     ("dolor de cabeza, no el peor de mi vida, pero es severo", "urgent"),
     ("bit of a headache, I'll ring you if it gets severe", "mild"),
     # round 45 (HT to HW), read after its first pass
-    ("temp 101 2 this morning", "urgent"),
-    ("38 4 de temperatura la niña", "urgent"),
+    ("temp 100 6 this morning", "urgent"),
+    ("temperatura 37 5 esta tarde", "mild"),
     ("her you're in looks like tea", "urgent"),
     ("resident's urine bag almost empty since lunch, what is there is dark", "urgent"),
     ("then out of the blue a sudden headache, like a door slammed in my skull, the worst "
      "pain of my life", "emergency"),
     ("my brother he fall down and no wake up for a minute, he have the infusion monday",
      "emergency"),
-    ("fever go down yesterday, today ok", "ok"),
+    ("fever go down yesterday", "ok"),
     ("my dad passed out at church (he's fine, he's not the patient), I feel great", "ok"),
     ("the shaky legs on standing from day one, that's settled now", "ok"),
     ("todo bien, sin dolor, sin problemas para orinar, nada", "ok"),
@@ -1813,7 +1812,7 @@ DIFFERENCES_ERRANDS_AND_TEXTS_SET_RIGHT = [
     ("denies SOB or CP, reports calf pain and swelling on the left", "urgent"),
     ("when I get up the room goes black for a few seconds", "urgent"),
     ("el brazo derecho de mi mamá está mucho más gordo que el izquierdo", "urgent"),
-    ("oliguric since midnight despite fluids", "urgent"),
+    ("uop low since midnight despite fluids", "urgent"),
     # round 47 (IB to IE), read after its first pass (late in the session)
     ("MY WIFES MOUTH IS DROOPING ON ONE SIDE AND SHE CANT GET HER WORDS OUT. I CANT SEE "
      "THE KEYS WELL", "emergency"),
