@@ -244,6 +244,13 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
 
         def words_of(name: str) -> frozenset[str]:
             return frozenset(phrases_of(name))
+
+        def single_words_of(name: str) -> frozenset[str]:
+            """A list read word by word beside another word: a phrase would never match."""
+            found = words_of(name)
+            if any(" " in w for w in found):
+                raise RulebookError(f"{file.name}: others.{name}: one word each")
+            return found
         pets, relatives = words_of("pets"), words_of("relatives")
         children = words_of("children")
         died = phrases_of("died")
@@ -262,7 +269,7 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
                         words_of("describers"), words_of("third_person"), children,
                         phrases_of("contrast"), words_of("says_little"), died, parents,
                         phrases_of("writer_is_patient"), words_of("observers"),
-                        phrases_of("likened"), phrases_of("cleft"), words_of("errands"))
+                        phrases_of("likened"), phrases_of("cleft"), single_words_of("errands"))
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "

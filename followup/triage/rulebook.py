@@ -682,6 +682,16 @@ class _Loader:
             raise self.fail(entry, f"{what} is empty")
         return value
 
+    def _single_words(self, table: Mapping[str, Any], key: str,
+                      entry: str) -> frozenset[str]:
+        """An optional per-language list read word by word, next to a token: an entry of
+        several words would never match, and is refused by name rather than ignored."""
+        found = frozenset(normalise_phrase(w) for w in
+                          self._per_language(table, key, entry, required=False))
+        if any(not w or " " in w for w in found):
+            raise self.fail(entry, f"'{key}': one word each")
+        return found
+
     def _per_language(self, table: Mapping[str, Any], key: str, entry: str,
                       required: bool = True) -> list[str]:
         """All strings of `table[key].en` and `.es`; both languages are mandatory if required."""
@@ -853,10 +863,8 @@ class _Loader:
                                                       "resolution"),
             resolution_followers=(frozenset(normalise_phrase(w) for w in self._per_language(
                 res, "followers", "resolution")) if "followers" in res else None),
-            resolution_followers_past=frozenset(normalise_phrase(w) for w in self._per_language(
-                res, "followers_past", "resolution", required=False)),
-            resolution_past=frozenset(normalise_phrase(w) for w in self._per_language(
-                res, "past", "resolution", required=False)),
+            resolution_followers_past=self._single_words(res, "followers_past", "resolution"),
+            resolution_past=self._single_words(res, "past", "resolution"),
             hard_words=words(bounds, "hard", "boundaries"),
             soft_words=words(bounds, "soft", "boundaries"),
             fillers=frozenset(normalise_phrase(w) for w in self._per_language(
@@ -879,8 +887,7 @@ class _Loader:
             negation_bridge=self._bridge(neg),
             whole_list=frozenset(normalise_phrase(w) for w in self._per_language(
                 neg, "whole_list", "negation", required=False)),
-            whole_list_stops=frozenset(normalise_phrase(w) for w in self._per_language(
-                neg, "whole_list_stops", "negation", required=False)),
+            whole_list_stops=self._single_words(neg, "whole_list_stops", "negation"),
         )
 
     def _bridge(self, neg: Mapping[str, Any]) -> frozenset[str] | None:
@@ -905,14 +912,12 @@ class _Loader:
                   self._per_language(table, "oxygen_words", entry, required=False)}
         baseline = {normalise_phrase(w) for w in
                     self._per_language(table, "baseline_words", entry, required=False)}
-        usual, until, line_before, line_after, earlier, pressure, weather, weather_unless = (
+        usual, until, line_after, earlier = (
             {normalise_phrase(w) for w in self._per_language(table, key, entry, required=False)}
-            for key in ("usual_words", "usual_until", "line_before", "line_after", "earlier",
-                        "pressure_words", "weather", "weather_unless"))
-        for key, listed in (("line_before", line_before), ("pressure_words", pressure),
-                            ("weather", weather), ("weather_unless", weather_unless)):
-            if any(" " in w for w in listed):
-                raise self.fail(entry, f"'{key}': one word each")
+            for key in ("usual_words", "usual_until", "line_after", "earlier"))
+        line_before, pressure, weather, weather_unless = (
+            self._single_words(table, key, entry)
+            for key in ("line_before", "pressure_words", "weather", "weather_unless"))
         self.vocabulary |= words | other_units | oxygen | baseline | usual | line_before \
             | pressure
         very_low, low = (self._float(table, key, entry) if key in table else default
@@ -961,7 +966,10 @@ class _Loader:
         def words(key: str, required: bool = True) -> frozenset[str]:
             found = frozenset(normalise_phrase(w) for w in
                               self._per_language(table, key, entry, required=required))
-            self.vocabulary |= found
+            return words_too(found)
+
+        def words_too(found: frozenset[str]) -> frozenset[str]:
+            self.vocabulary |= found  # spelled toward, like every word the rules read
             return found
 
         gain_kg = self._float(table, "gain_kg", entry)
@@ -972,7 +980,7 @@ class _Loader:
             finding=str(finding), gain_kg=gain_kg, gain_lb=gain_lb, words=words("words"),
             kg_units=words("kg_units"), lb_units=words("lb_units"), now=words("now"),
             before=words("before"), not_weights=words("not_weights", required=False),
-            more=words("more", required=False),
+            more=words_too(self._single_words(table, "more", entry)),
             kg_range=self._range(table, "kg_range", entry),
             lb_range=self._range(table, "lb_range", entry))
 

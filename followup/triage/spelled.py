@@ -102,9 +102,9 @@ def _parse(tokens: Sequence[Token], i: int) -> tuple[float, bool, int] | None:
             k += 1
         if digits:
             return whole + float("0." + digits), True, k
-    for half in _HALF:
-        if tuple(t.text for t in tokens[j:j + len(half)]) == half:
-            return whole + 0.5, True, j + len(half)
+    half = half_at(tokens, j)
+    if half:
+        return whole + 0.5, True, j + half
     return float(whole), False, j
 
 
@@ -120,7 +120,8 @@ def amount(tokens: Sequence[Token], i: int) -> tuple[float, int] | None:
         value = float(_DIGITS.get(token.text, _TEENS.get(token.text, 0)))
     else:
         return None
-    return value + (0.5 if half_at(tokens, i + 1) else 0.0), i + 1 + half_at(tokens, i + 1)
+    half = half_at(tokens, i + 1)
+    return value + (0.5 if half else 0.0), i + 1 + half
 
 
 def half_at(tokens: Sequence[Token], i: int) -> int:

@@ -116,6 +116,10 @@ def test_choices_point_at_rulebook_findings_and_refuse_mistakes(tmp_path: Path) 
         bad.write_text(f"[others]\n{key} = {value}\n", "utf-8")
         with pytest.raises(RulebookError, match=f"others.{key} must be a list of words"):
             load_choices(bad)
+    # read word by word beside a pet, an entry of several words is refused by name
+    bad.write_text('[others]\nerrands = ["took out"]\n', "utf-8")
+    with pytest.raises(RulebookError, match="others.errands: one word each"):
+        load_choices(bad)
 
 
 def test_topics_are_read_from_the_words_the_rules_read() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from followup.triage import RulebookError, load_rulebook, triage
+from followup.triage import Rulebook, RulebookError, load_rulebook, triage
 from followup.triage.rulebook import DEFAULT_PATH, LEVELS
 
 MINIMAL = """
@@ -688,11 +688,17 @@ def test_an_end_for_mild_findings_only_is_rulebook_data(tmp_path: Path) -> None:
     assert triage("headache, nothing since", rulebook=load_rulebook(path)).level == "mild"
 
 
+def _weight_book(tmp_path: Path, *lines: str) -> Rulebook:
+    """The minimal rulebook with `[weight]` and `lines` added to that table."""
+    return load_rulebook(write(tmp_path, finding(),
+                               extra=WEIGHT + "".join(f"{line}\n" for line in lines)))
+
+
 def test_a_series_of_weights_and_what_is_no_weight_are_rulebook_data(tmp_path: Path) -> None:
     """Three or more weights told day by day are read from the lowest to now; a number
     told after a word of `[weight] not_weights` weighs something else ("grip 30 kg today,
     26 before")."""
-    book = load_rulebook(write(tmp_path, finding(), extra=WEIGHT))
+    book = _weight_book(tmp_path)
     assert triage("weighed 70.1 kg, 70.4, 71.0 and 72.9 today", rulebook=book).level == "urgent"
     assert triage("weighed 72.9 today, 70.1 kg, 70.4, 71.0", rulebook=book).level == "urgent"
     assert triage("weighed 70.1 kg, 70.4, 71.0 and 70.9 today", rulebook=book).level == "unclear"
@@ -700,8 +706,7 @@ def test_a_series_of_weights_and_what_is_no_weight_are_rulebook_data(tmp_path: P
     assert triage("weighed 70 kg, 95, 120 and 140 today", rulebook=book).level == "unclear"
     told = "weighed grip 30 kg today, 26 yesterday"
     assert triage(told, rulebook=book).level == "urgent"
-    book = load_rulebook(write(tmp_path, finding(), extra=WEIGHT
-                               + 'not_weights.en = ["grip"]\nnot_weights.es = ["agarre"]\n'))
+    book = _weight_book(tmp_path, 'not_weights.en = ["grip"]', 'not_weights.es = ["agarre"]')
     assert triage(told, rulebook=book).level == "unclear"
 
 
@@ -769,10 +774,9 @@ def test_a_gain_told_as_a_difference_is_rulebook_data(tmp_path: Path) -> None:
     gain told as a difference, read against `gain_kg` / `gain_lb` (a half said after the
     unit counts); without the key one amount says nothing."""
     told = "weighed today, 2 kg y medio more than monday"
-    book = load_rulebook(write(tmp_path, finding(), extra=WEIGHT))
-    assert triage(told, rulebook=book).level == "unclear"
-    book = load_rulebook(write(tmp_path, finding(), extra=WEIGHT
-                               + 'more.en = ["more"]\nmore.es = ["mas"]\n'))
+    assert triage(told, rulebook=_weight_book(tmp_path)).level == "unclear"
+    more = ('more.en = ["more"]', 'more.es = ["mas"]')
+    book = _weight_book(tmp_path, *more)
     assert triage(told, rulebook=book).level == "urgent"
     assert triage("peso: 5 libras mas que el lunes", rulebook=book).level == "urgent"
     assert triage("weighed: 1 kg more than monday", rulebook=book).level == "unclear"
@@ -782,10 +786,12 @@ def test_a_gain_told_as_a_difference_is_rulebook_data(tmp_path: Path) -> None:
     # an amount that weighs something else (`not_weights` just before it) is no gain
     told = "weighed the bags: carried 10 kg more than yesterday"
     assert triage(told, rulebook=book).level == "urgent"
-    book = load_rulebook(write(tmp_path, finding(), extra=WEIGHT + 'more.en = ["more"]\n'
-                               'more.es = ["mas"]\nnot_weights.en = ["carried"]\n'
-                               'not_weights.es = ["cargue"]\n'))
+    book = _weight_book(tmp_path, *more, 'not_weights.en = ["carried"]',
+                        'not_weights.es = ["cargue"]')
     assert triage(told, rulebook=book).level == "unclear"
+    # read word by word, an entry of several words is refused by name
+    with pytest.raises(RulebookError, match="'more': one word each"):
+        _weight_book(tmp_path, 'more.en = ["more than"]', 'more.es = ["mas"]')
 
 
 def test_an_end_told_with_what_ended_it_is_rulebook_data(tmp_path: Path) -> None:
@@ -805,6 +811,9 @@ def test_an_end_told_with_what_ended_it_is_rulebook_data(tmp_path: Path) -> None
                                      'past.en = ["went"]', 'past.es = ["fue"]'))
     assert triage(told, rulebook=book).level == "ok"
     assert triage("leg swollen, goes away when I raise it", rulebook=book).level == "urgent"
+    with pytest.raises(RulebookError, match="'past': one word each"):
+        load_rulebook(_keys_after(path, plain, 'either.es = ["se fue"]\n',
+                                  'past.en = ["went away"]', 'past.es = ["fue"]'))
 
 
 def test_a_clinicians_list_denied_and_a_denial_told_again_are_rulebook_data(
@@ -829,3 +838,7 @@ def test_a_clinicians_list_denied_and_a_denial_told_again_are_rulebook_data(
                                      'one_again.en = ["^ ~2 had one today"]',
                                      'one_again.es = ["^ ~2 tuve una hoy"]'))
     assert triage(told, rulebook=book).level == "urgent"
+    with pytest.raises(RulebookError, match="'whole_list_stops': one word each"):
+        load_rulebook(_keys_after(path, plain, 'list_joiners.es = ["o"]\n',
+                                  'whole_list_stops.en = ["c o"]',
+                                  'whole_list_stops.es = ["refiere"]'))
