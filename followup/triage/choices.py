@@ -151,6 +151,40 @@ class ChoiceBook:
     # The patient's own grading of what they report as mild ("not bad", "leve"): see
     # `reading.second_may_read`. Phrases of words, matched whole.
     graded_mild: tuple[str, ...] = ()
+    # Where a mark on the skin is ("rash on my chest", "ronchas en el pecho"): see
+    # `unlocated`. One word each.
+    site_marks: frozenset[str] = frozenset()
+    site_joiners: frozenset[str] = frozenset()
+    site_parts: frozenset[str] = frozenset()
+
+    def unlocated(self, text: str) -> str:
+        """`text` without the body part that only says where a mark on the skin is:
+        "lil rash on my chest" -> "lil rash on my".
+
+        The second reader counts words, and "chest" weighs as an emergency wherever it
+        stands: on round 48's first pass it raised "lil rash on my chest not spreadin"
+        (mild), and it reads "rash on my chest" as an emergency. Where the part is the
+        place of a rash named just before it, it tells nothing of the chest, and the
+        ask-back topics are read from the same text. The part is dropped, not replaced:
+        "skin" in its place weighs as a red flag too (yellow, blue or clammy skin). A part
+        told on its own ("rash, and my chest is tight") is left as it is."""
+        if not self.site_parts or not any(m in text.lower() for m in self.site_marks):
+            return text
+        tokens = [t for t in tokenize(text) if t.kind == "word"]
+        out = text
+        for k in reversed(range(len(tokens))):
+            if tokens[k].text not in self.site_parts or not self._placed(tokens, k):
+                continue
+            out = out[:tokens[k].start] + out[tokens[k].end:]
+        return out
+
+    def _placed(self, tokens: Sequence[Token], k: int) -> bool:
+        """A joiner ("on", "en") at most two words before the part ("on my upper chest"),
+        and a mark at most three words before the joiner ("rash all over my chest")."""
+        for j in range(k - 1, max(-1, k - 4), -1):
+            if tokens[j].text in self.site_joiners:
+                return any(t.text in self.site_marks for t in tokens[max(0, j - 3):j])
+        return False
 
     def acknowledges(self, text: str, question: str | None) -> bool:
         """Whether `text` is only an acknowledgement sent to a question that asks for
@@ -197,6 +231,14 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
                                                    for w in value):
             raise RulebookError(f"{file.name}: reading.{key} must be a list of words")
         return frozenset(normalise_phrase(w) for w in value)
+
+    def single_words(key: str) -> frozenset[str]:
+        """`[reading] key`, read word by word beside other words: a phrase would never
+        match, so it is refused by name."""
+        found = word_list(key)
+        if any(" " in w for w in found):
+            raise RulebookError(f"{file.name}: reading.{key}: one word each")
+        return found
 
     questions: dict[str, NumberedQuestion] = {}
     for name, raw in data.get("questions", {}).items():
@@ -291,6 +333,9 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
         counted=word_list("counted"),
         graded_mild=tuple(sorted(word_list("graded_mild"))),
         topics=topics,
+        site_marks=single_words("site_marks"),
+        site_joiners=single_words("site_joiners"),
+        site_parts=single_words("site_parts"),
     )
 
 

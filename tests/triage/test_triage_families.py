@@ -1821,6 +1821,40 @@ DIFFERENCES_ERRANDS_AND_TEXTS_SET_RIGHT = [
 ]
 
 
+# Round 48 (IF to II), read after its first pass: a rash's place is not a symptom of
+# the chest (see test_triage_reading), urine "passed" a number of times is no end, the room
+# spinning told after standing up, the writer named as the patient beside a sick child,
+# another's fear told as a habit, a fright at the news told with the words for a faint.
+SITES_SPINS_AND_COUNTS_PASSED = [
+    ("stood up from the old kitchen chair and everything went grey", "urgent"),
+    ("the room goes all spinny when I get out of bed", "urgent"),
+    ("peeing very little, only 2 times passed since breakfast", "urgent"),
+    ("hardly any urine, once passed in the night and that is all", "urgent"),
+    ("my ihi is dark like cola since yesterday", "urgent"),
+    ("my son has a fever of 39 from a cold. I'm the patient, I only have a mild "
+     "headache", "mild"),
+    ("mi hija tiene tos y fiebre, la paciente soy yo y solo estoy cansada", "mild"),
+    ("my wife swears I'm having a heart attack whenever I cough lol, I'm fine, just "
+     "tired", "mild"),
+    ("vi en la tele que eso da trombos y casi me da el soponcio, pero estoy bien", "ok"),
+    ("casi me da un telele", "urgent"),
+    ("my stomach feels a little unsettled this morning", "mild"),
+    ("feeling kinda puny today", "mild"),
+    ("hoy ando flojita", "mild"),
+    ("nada doctora todo normal en casa", "ok"),
+    ("ya se le quitó la roncha del cuello", "ok"),
+    ("all str8", "ok"),
+    ("está flojo de piernas cuando se levanta", "urgent"),
+    # guards: what must not change
+    ("I passed out twice today", "emergency"),
+    ("the dizziness passed, feeling good", "ok"),
+    ("my husband thinks I'm having a heart attack, my chest is crushing", "emergency"),
+    ("casi me da el patatús, todo me da vueltas", "urgent"),
+    ("me salieron ronchas en el pecho", "urgent"),
+    ("my daughter has chest pain and I'm worried about her", "emergency"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1925,6 +1959,7 @@ FAMILIES = {
     "counted_confused_and_over": COUNTED_CONFUSED_AND_OVER,
     "readings_spreads_and_clefts": READINGS_SPREADS_AND_CLEFTS,
     "differences_errands_and_texts_set_right": DIFFERENCES_ERRANDS_AND_TEXTS_SET_RIGHT,
+    "sites_spins_and_counts_passed": SITES_SPINS_AND_COUNTS_PASSED,
 }
 
 

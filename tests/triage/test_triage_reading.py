@@ -120,6 +120,29 @@ def test_choices_point_at_rulebook_findings_and_refuse_mistakes(tmp_path: Path) 
     bad.write_text('[others]\nerrands = ["took out"]\n', "utf-8")
     with pytest.raises(RulebookError, match="others.errands: one word each"):
         load_choices(bad)
+    # a rash's place is read word by word too
+    for key in ("site_marks", "site_joiners", "site_parts"):
+        bad.write_text(f'[reading]\n{key} = ["upper chest"]\n', "utf-8")
+        with pytest.raises(RulebookError, match=f"reading.{key}: one word each"):
+            load_choices(bad)
+
+
+def test_a_rashs_place_is_not_read_as_a_symptom_of_that_place() -> None:
+    """"Chest" weighs as an emergency in the second reader wherever it stands: "rash on
+    my chest" was raised to an emergency and "lil rash on my chest not spreadin" (round
+    48, mild) to urgent. The part that only says where the rash is goes unread by it; a
+    part told on its own stays, and so does the red flag in it."""
+    book = default_choices()
+    assert book.unlocated("lil rash on my chest not spreadin") == "lil rash on my  not spreadin"
+    assert book.unlocated("ronchitas en todo el pecho") == "ronchitas en todo el "
+    assert book.unlocated("rash, and my chest is tight") == "rash, and my chest is tight"
+    assert book.unlocated("my chest hurts") == "my chest hurts"
+    for text in ("rash on my chest", "lil rash on my chest not spreadin",
+                 "itchy spots across my neck and face, nothing else"):
+        result = triage(text)
+        assert result.level == "mild", result
+        assert "chest" not in result.ask_back
+    assert triage("rash on my chest and my chest feels tight").level == "emergency"
 
 
 def test_topics_are_read_from_the_words_the_rules_read() -> None:
