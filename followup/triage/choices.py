@@ -116,6 +116,9 @@ class Others:
     # Just before a pet, these make it what the writer tends, not who is ill: "came back
     # walking the dog", "sacando al perro".
     errands: frozenset[str] = frozenset()
+    # Beside the treatment named in a relative's clause, these say the writer has it too,
+    # so it ties no one: "my sister gets IVIG too and she gets terrible headaches".
+    also: frozenset[str] = frozenset()
 
     @property
     def writer(self) -> frozenset[str]:
@@ -311,7 +314,8 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
                         words_of("describers"), words_of("third_person"), children,
                         phrases_of("contrast"), words_of("says_little"), died, parents,
                         phrases_of("writer_is_patient"), words_of("observers"),
-                        phrases_of("likened"), phrases_of("cleft"), single_words_of("errands"))
+                        phrases_of("likened"), phrases_of("cleft"), single_words_of("errands"),
+                        single_words_of("also"))
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "

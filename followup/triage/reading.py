@@ -508,8 +508,10 @@ def _treatment_of_another(clauses: Sequence[tuple[str | None, list[Token]]],
             mine = True  # "Me, I feel fine, no issues from the IVIG": the writer's still
             continue
         # "Dad (not the patient, that's me)": a treatment word denied ties no one
+        # "my sister gets IVIG too": the writer has it as well, so it ties no one
         named = [k for k, w in enumerate(words) if w in rules.treatment
-                 and rules.negations.isdisjoint(words[max(0, k - 2):k])]
+                 and rules.negations.isdisjoint(words[max(0, k - 2):k])
+                 and rules.also.isdisjoint(words[max(0, k - 2):k + 3])]
         if not named:
             continue
         # "does that matter for my next infusion?", "just my usual after-infusion

@@ -1855,6 +1855,36 @@ SITES_SPINS_AND_COUNTS_PASSED = [
 ]
 
 
+# Round 49 (IJ to IM), read after its first pass: a person "gone" for years is no
+# symptom gone, an earlier infusion told as "my first one", a relative who "gets IVIG too"
+# is not tied to it, the IV site told at length, an arm sore with the needle told after it.
+PASSED_WATER_GONE_YEARS_AND_THE_FIRST_ONE = [
+    ("grandad hasn't been to the toilet to pee all night", "urgent"),
+    ("he's been talking out of his head since lunch", "emergency"),
+    ("tinkle's very dark since this morning", "urgent"),
+    ("doesn't know what year it is and asks for her husband, he's been gone "
+     "10 years", "emergency"),
+    ("after my last one I had hives and chills, this time nothing at all", "ok"),
+    ("my brother gets IVIG too and he gets awful headaches after his, I never do", "ok"),
+    ("a mi hermana le dio un coágulo hace poco, solo me duele un poco la espalda", "mild"),
+    ("se le puso morada la mano donde le pusieron el suero, no está hinchada", "mild"),
+    ("his arm is sore and there's a bruise from the needle", "mild"),
+    ("the IV spot on the back of my hand is tender", "mild"),
+    ("had a headache yesterday, slept it off", "ok"),
+    ("a bit tuckered out today", "mild"),
+    ("all sweet", "ok"),
+    ("the IV site is sore, no redness spreading or swelling", "mild"),
+    # guards: what must not change
+    ("ya no leo las letras chiquitas, estoy viejita", "unclear"),
+    ("felt shivery tonight, no temp though", "mild"),
+    ("the other one is fine but my right leg is swollen and hot", "urgent"),
+    ("she has a 101.5 temp", "urgent"),
+    ("de repente no ve nada del ojo derecho", "emergency"),
+    ("my arm is swollen all the way up to the elbow where the IV was", "urgent"),
+    ("my sister got IVIG and fainted, she's the patient, I'm fine", "emergency"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1960,6 +1990,7 @@ FAMILIES = {
     "readings_spreads_and_clefts": READINGS_SPREADS_AND_CLEFTS,
     "differences_errands_and_texts_set_right": DIFFERENCES_ERRANDS_AND_TEXTS_SET_RIGHT,
     "sites_spins_and_counts_passed": SITES_SPINS_AND_COUNTS_PASSED,
+    "passed_water_gone_years_and_the_first_one": PASSED_WATER_GONE_YEARS_AND_THE_FIRST_ONE,
 }
 
 

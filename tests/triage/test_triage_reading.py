@@ -120,6 +120,9 @@ def test_choices_point_at_rulebook_findings_and_refuse_mistakes(tmp_path: Path) 
     bad.write_text('[others]\nerrands = ["took out"]\n', "utf-8")
     with pytest.raises(RulebookError, match="others.errands: one word each"):
         load_choices(bad)
+    bad.write_text('[others]\nalso = ["as well"]\n', "utf-8")
+    with pytest.raises(RulebookError, match="others.also: one word each"):
+        load_choices(bad)
     # a rash's place is read word by word too
     for key in ("site_marks", "site_joiners", "site_parts"):
         bad.write_text(f'[reading]\n{key} = ["upper chest"]\n', "utf-8")
@@ -143,6 +146,16 @@ def test_a_rashs_place_is_not_read_as_a_symptom_of_that_place() -> None:
         assert result.level == "mild", result
         assert "chest" not in result.ask_back
     assert triage("rash on my chest and my chest feels tight").level == "emergency"
+
+
+def test_a_temperature_denied_bars_the_second_reader() -> None:
+    """"No temp though" denies a fever in so many words: it is set aside, so the second
+    reader may not raise the chills beside it (round 49: "felt chilly all evening, had to
+    turn the heat up. no temp though" was raised to urgent)."""
+    result = triage("cold and shivery all night, turned the heating up. no temp though")
+    assert result.level == "mild", result
+    assert "fever_reported" in result.set_aside
+    assert triage("had a temp last night").level == "urgent"
 
 
 def test_topics_are_read_from_the_words_the_rules_read() -> None:
