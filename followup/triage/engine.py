@@ -1700,9 +1700,11 @@ def _taken_back(matches: Sequence[_Match], clauses: Sequence[_Clause],
 def _told_just_before(symptoms: Sequence[_Match], clauses: Sequence[_Clause], index: int,
                       at: int) -> _Match | None:
     """The finding that ends within three words before position `at` of clause `index`,
-    or, with `at` opening its clause, at the end of the clause before."""
+    or, with `at` opening its clause (at most two words before it: "bueno no, miento"),
+    at the end of the clause before."""
+    opening = sum(t.kind == "word" for t in clauses[index].tokens[:at]) <= 2
     near = [m for m in symptoms if (m.clause == index and m.last < at <= m.last + 3) or (
-        at <= 1 and index > 0 and m.clause == index - 1
+        opening and index > 0 and m.clause == index - 1
         and m.last >= len(clauses[index - 1].tokens) - 3)]
     return max(near, key=lambda m: (m.clause, m.last)) if near else None
 

@@ -389,7 +389,7 @@ class Lexicon:
     def split(self, word: str) -> tuple[str, ...] | None:
         """The words typed without spaces ("cantbreatheproperly", "chesthurtsss",
         "nopuedorespirar"), or None. Only a long word that is no word (not even a rare
-        one) and no slip of one is split, into at most four words the rules know (four
+        one) and no slip of one is split, into at most five words the rules know (four
         letters or more, or a short word of `_SHORT_PARTS`), one of them a word a finding
         is told by: a name, a compound ("breaststroke") or a verb form the word lists
         lack ("tomando", not "to mando") stays whole. Fewest words first, then the
@@ -417,7 +417,7 @@ class Lexicon:
         for end in range(1, len(word) + 1):
             for start in range(max(0, end - 20), end):
                 before, part = best[start], word[start:end]
-                if before is None or before[0] >= 4 or not self._a_part(part):
+                if before is None or before[0] >= _MOST_PARTS or not self._a_part(part):
                     continue
                 score = (before[0] + 1, before[1] - len(part) ** 2, (*before[2], part))
                 current = best[end]
@@ -507,7 +507,13 @@ class Lexicon:
 
 # The short words a run-together word may hold: "imfine", "nopuedorespirar", "mipecho".
 _SHORT_PARTS = frozenset({"i", "im", "my", "no", "me", "mi", "yo", "el", "la", "se", "ya",
-                          "its", "not", "cant", "dont", "and", "y"})
+                          "its", "not", "cant", "dont", "and", "y",
+                          # "sobadshortofbreath" (round 50)
+                          "so", "of", "bad"})
+
+
+# The most words one typed word is split into: "so bad short of breath" is five.
+_MOST_PARTS = 5
 
 
 # Spanish verb endings the word lists lack as words of their own ("reportando").

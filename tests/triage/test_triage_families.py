@@ -1885,6 +1885,31 @@ PASSED_WATER_GONE_YEARS_AND_THE_FIRST_ONE = [
 ]
 
 
+# Round 50 (IN to IQ), read after its first pass: a denial taken back as it is typed
+# ("no wait, actually", "miento"), a run-together word of five, a nurse's coma scale and
+# urine output, tonic-clonic, "last week" dating another's chest pain, another's word set
+# right.
+DENIALS_TAKEN_BACK_SCALES_AND_LAST_WEEK = [
+    ("no chest pain. no wait, actually, there's a tight feeling in the "
+     "middle since lunch", "emergency"),
+    ("no me falta el aire... bueno no, mentira, sí me cuesta un poco desde anoche", "emergency"),
+    ("some tightness in my throat after lunch", "emergency"),
+    ("GCS 13 this afternoon, down from 15 this morning", "emergency"),
+    ("tuvo una crisis tónico clónica en casa hace 10 min", "emergency"),
+    ("tonic clonic episode at 3am, lasted a minute", "emergency"),
+    ("UO only 80 ml in the last 8 hours", "urgent"),
+    ("woke up with a stiff next and a headache", "urgent"),
+    ("sobadshortofbreath on the stairs", "emergency"),
+    ("my mum had chest pain last week from a pulled muscle, she's fine. I'm just tired", "mild"),
+    ("mi vecino tuvo un derrame el año pasado y me asusté, pero nada de eso", "ok"),
+    ("my wife said my lips looked blue but it was the light in the kitchen, I feel fine", "ok"),
+    # guards: what must not change
+    ("no fever, I mean no chills either", "ok"),
+    ("had chest pain last week and it's back today", "emergency"),
+    ("my husband said my face is drooping on one side", "emergency"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -1991,6 +2016,7 @@ FAMILIES = {
     "differences_errands_and_texts_set_right": DIFFERENCES_ERRANDS_AND_TEXTS_SET_RIGHT,
     "sites_spins_and_counts_passed": SITES_SPINS_AND_COUNTS_PASSED,
     "passed_water_gone_years_and_the_first_one": PASSED_WATER_GONE_YEARS_AND_THE_FIRST_ONE,
+    "denials_taken_back_scales_and_last_week": DENIALS_TAKEN_BACK_SCALES_AND_LAST_WEEK,
 }
 
 
