@@ -1910,6 +1910,24 @@ DENIALS_TAKEN_BACK_SCALES_AND_LAST_WEEK = [
 ]
 
 
+# Round 51 (IR to IU), read after its first pass: light that cannot be borne named by
+# what gives it, not been for a wee, a relative's stroke "at my age", the leaflet's list
+# answered "none of that", grief told as the heart.
+LIGHT_BORNE_AND_NONE_OF_THAT = [
+    ("not been for a pee at all since breakfast", "urgent"),
+    ("bad headache and I can't bear the lamp on", "urgent"),
+    ("headache, the light in here is too bright", "urgent"),
+    ("my dad had a stroke at my age so I worry, no weakness, I'm just tired", "mild"),
+    ("the leaflet says chest pain means call 911. I've got none of that, only a headache", "mild"),
+    ("se le puso morado donde le pusieron la vía", "mild"),
+    ("me duele el corazón por mi gato que murió el lunes, y tengo sueño", "mild"),
+    # guards: what must not change
+    ("chest pain, I can't bear it", "emergency"),
+    ("my heart hurts and my left arm is numb", "emergency"),
+    ("she had a stroke this morning", "emergency"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2017,6 +2035,7 @@ FAMILIES = {
     "sites_spins_and_counts_passed": SITES_SPINS_AND_COUNTS_PASSED,
     "passed_water_gone_years_and_the_first_one": PASSED_WATER_GONE_YEARS_AND_THE_FIRST_ONE,
     "denials_taken_back_scales_and_last_week": DENIALS_TAKEN_BACK_SCALES_AND_LAST_WEEK,
+    "light_borne_and_none_of_that": LIGHT_BORNE_AND_NONE_OF_THAT,
 }
 
 
