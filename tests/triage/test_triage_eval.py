@@ -246,7 +246,26 @@ BLIND_BATCHES = [
                                  "HP to HS"),
                           ("hw", "HW: 98.3 %, 2 of 120 missed, after HP to HS"),
                           ("hy", "HY: 100 %, none missed, after learning from HP to HW"),
-                          ("ia", "IA: 98.3 %, 2 of 120 missed, after HP to HW"))),
+                          ("ia", "IA: 98.3 %, 2 of 120 missed, after HP to HW"),
+                          ("if", "IF: 100 %, none missed, asked to be hard, on main"),
+                          ("ig", "IG: 99.2 %, 1 of 120 missed, on main"),
+                          ("ih", "IH: 98.3 %, 2 of 120 missed, on main"),
+                          ("ii", "II: 100 %, none missed, on main"),
+                          ("ij", "IJ: 99.2 %, 1 of 120 missed, asked to be hard, after "
+                                 "learning from IF to II"),
+                          ("ik", "IK: 98.3 %, 2 of 120 missed, after IF to II"),
+                          ("il", "IL: 100 %, none missed, after IF to II"),
+                          ("im", "IM: 100 %, none missed, after IF to II"),
+                          ("in", "IN: 97.5 %, 3 of 120 missed, asked to be hard, after "
+                                 "learning from IF to IM"),
+                          ("io", "IO: 97.5 %, 3 of 120 missed, after IF to IM"),
+                          ("ip", "IP: 98.3 %, 2 of 120 missed, after IF to IM"),
+                          ("iq", "IQ: 100 %, none missed, after IF to IM"),
+                          ("ir", "IR: 98.3 %, 2 of 120 missed, asked to be hard, after "
+                                 "learning from IF to IQ"),
+                          ("is", "IS: 100 %, none missed, after IF to IQ"),
+                          ("it", "IT: 100 %, none missed, after IF to IQ"),
+                          ("iu", "IU: 100 %, none missed, after IF to IQ"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
