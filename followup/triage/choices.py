@@ -171,7 +171,7 @@ class ChoiceBook:
         ask-back topics are read from the same text. The part is dropped, not replaced:
         "skin" in its place weighs as a red flag too (yellow, blue or clammy skin). A part
         told on its own ("rash, and my chest is tight") is left as it is."""
-        if not self.site_parts or not any(m in text.lower() for m in self.site_marks):
+        if not self.site_parts or not any(m in folded(text) for m in self.site_marks):
             return text
         tokens = [t for t in tokenize(text) if t.kind == "word"]
         out = text
