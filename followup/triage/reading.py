@@ -89,7 +89,7 @@ def read(text: str, lang: str | None, book: Rulebook, choices: ChoiceBook,
     # the reader reads what the rules left of the patient's: word counts cannot tell
     # whose "se desmayó" it is ("mi esposo se desmayó por los nervios, pero la paciente
     # soy yo y solo tengo dolor de cabeza")
-    # and reads a rash's place as skin ("rash on my chest": `ChoiceBook.unlocated`)
+    # and without a rash's place ("rash on my chest": `ChoiceBook.unlocated`)
     theirs = choices.unlocated(rest if elsewhere else text)
     if second is not None and second_may_read(result, theirs, book, choices,
                                               second.settings.min_words):
