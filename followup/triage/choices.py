@@ -236,12 +236,7 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
         return frozenset(normalise_phrase(w) for w in value)
 
     def single_words(key: str) -> frozenset[str]:
-        """`[reading] key`, read word by word beside other words: a phrase would never
-        match, so it is refused by name."""
-        found = word_list(key)
-        if any(" " in w for w in found):
-            raise RulebookError(f"{file.name}: reading.{key}: one word each")
-        return found
+        return _one_word_each(word_list(key), f"{file.name}: reading.{key}")
 
     questions: dict[str, NumberedQuestion] = {}
     for name, raw in data.get("questions", {}).items():
@@ -291,11 +286,7 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
             return frozenset(phrases_of(name))
 
         def single_words_of(name: str) -> frozenset[str]:
-            """A list read word by word beside another word: a phrase would never match."""
-            found = words_of(name)
-            if any(" " in w for w in found):
-                raise RulebookError(f"{file.name}: others.{name}: one word each")
-            return found
+            return _one_word_each(words_of(name), f"{file.name}: others.{name}")
         pets, relatives = words_of("pets"), words_of("relatives")
         children = words_of("children")
         died = phrases_of("died")
@@ -341,6 +332,15 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
         site_joiners=single_words("site_joiners"),
         site_parts=single_words("site_parts"),
     )
+
+
+def _one_word_each(found: frozenset[str], where: str) -> frozenset[str]:
+    """A list read word by word beside another word ("errands" before a pet, a rash's
+    "site_parts"): an entry of several words would never match, so it is refused by
+    name rather than ignored."""
+    if any(" " in w for w in found):
+        raise RulebookError(f"{where}: one word each")
+    return found
 
 
 def read_none(text: str, book: ChoiceBook) -> Picked | None:

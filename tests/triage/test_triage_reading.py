@@ -116,17 +116,12 @@ def test_choices_point_at_rulebook_findings_and_refuse_mistakes(tmp_path: Path) 
         bad.write_text(f"[others]\n{key} = {value}\n", "utf-8")
         with pytest.raises(RulebookError, match=f"others.{key} must be a list of words"):
             load_choices(bad)
-    # read word by word beside a pet, an entry of several words is refused by name
-    bad.write_text('[others]\nerrands = ["took out"]\n', "utf-8")
-    with pytest.raises(RulebookError, match="others.errands: one word each"):
-        load_choices(bad)
-    bad.write_text('[others]\nalso = ["as well"]\n', "utf-8")
-    with pytest.raises(RulebookError, match="others.also: one word each"):
-        load_choices(bad)
-    # a rash's place is read word by word too
-    for key in ("site_marks", "site_joiners", "site_parts"):
-        bad.write_text(f'[reading]\n{key} = ["upper chest"]\n', "utf-8")
-        with pytest.raises(RulebookError, match=f"reading.{key}: one word each"):
+    # read word by word beside another word (a pet, the treatment, a rash), an entry of
+    # several words is refused by name
+    for table, key in (("others", "errands"), ("others", "also"), ("reading", "site_marks"),
+                       ("reading", "site_joiners"), ("reading", "site_parts")):
+        bad.write_text(f'[{table}]\n{key} = ["two words"]\n', "utf-8")
+        with pytest.raises(RulebookError, match=f"{table}.{key}: one word each"):
             load_choices(bad)
 
 
