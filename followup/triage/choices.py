@@ -119,6 +119,11 @@ class Others:
     # Beside the treatment named in a relative's clause, these say the writer has it too,
     # so it ties no one: "my sister gets IVIG too and she gets terrible headaches".
     also: frozenset[str] = frozenset()
+    # Said of the one named last, these deny in so many words that they are the patient,
+    # whoever else the treatment is tied to: "Jayden (patient) is tired. His brother is
+    # the one with a fever, he's not on IVIG"; "la hermanita tiene fiebre pero ella no es
+    # la paciente".
+    not_them: tuple[str, ...] = ()
 
     @property
     def writer(self) -> frozenset[str]:
@@ -306,7 +311,7 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
                         phrases_of("contrast"), words_of("says_little"), died, parents,
                         phrases_of("writer_is_patient"), words_of("observers"),
                         phrases_of("likened"), phrases_of("cleft"), single_words_of("errands"),
-                        single_words_of("also"))
+                        single_words_of("also"), phrases_of("not_them"))
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "

@@ -404,7 +404,8 @@ def _interpret_numbers(tokens: list[Token], book: Rulebook) -> list[Token]:
             out[i] = replace(token, text="_num_")
             continue
         if token.kind == "num" and scored and token.unit is None and not token.decimal \
-                and token.value is not None and 0 <= token.value <= 10:
+                and token.value is not None and 0 <= token.value <= 10 \
+                and not (i and tokens[i - 1].text in _AT_A_TIME):
             # the same scale told on: "4 out of 10 yesterday, today 8"
             token = replace(token, kind="score")
         if token.kind == "score":
@@ -420,6 +421,11 @@ def _interpret_numbers(tokens: list[Token], book: Rulebook) -> list[Token]:
             if out[i].text.startswith("_temp_") and _a_weight(tokens, i, book):
                 out[i] = replace(token, text="_num_")
     return out
+
+
+# Before a number told after a score, these make it a time, not the scale told on:
+# "headache 3/10, had 2 panadol at 10", "a las 10".
+_AT_A_TIME = frozenset({"at", "by", "around", "till", "until", "since", "las", "desde"})
 
 
 # Between the two numbers of a blood pressure told in words: "85 over 50", "85 sobre 50".

@@ -294,15 +294,18 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     words = {t.text for t in tokens if t.kind == "word"}
     norm = " " + " ".join(t.text for t in tokens if t.kind == "word") + " "
     # ("mum", also in the possessive: "mums" as "mum's" is tokenised)
+    # (before a parent may count as a relative below: a parent denied is still the one
+    # the carer writes about, "Mum has chest pain, she's not the patient, who do I call?")
+    clauses = _clauses(tokens)
+    apart = _named_apart(clauses, rules)
     a_parent = any(w in rules.parents or w[:-1] in rules.parents for w in words)
     if a_parent and (_holds(norm, rules.writer_is_patient)
-                     or _writer_treated(_clauses(tokens), rules)):
+                     or _writer_treated(clauses, rules)):
         # the writer is the patient: a parent told of is someone else, like a husband
         rules = replace(rules, relatives=rules.relatives | rules.parents)
     if all(_who(w, rules) is None for w in words) \
             and not _holds(norm, rules.died):
         return text, []
-    clauses = _clauses(tokens)
     at_end = any(norm.endswith(f" {p} ") for p in rules.not_me_at_end)
     # set against the one before in so many words: a child is not the patient then
     contrast = at_end or _holds(norm, rules.contrast) or _cleft(norm.split(), rules) \
@@ -315,6 +318,8 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     tied = well and _treatment_of_another(clauses, rules)
 
     def denied(who: str | None) -> bool:
+        if who is not None and who in apart:
+            return True
         if who is not None and who in rules.children:
             return contrast and not tied
         return well and who is not None and who in rules.relatives \
@@ -363,6 +368,26 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
         blanked.append(text[first:last])
         out[first:last] = " " * (last - first)
     return "".join(out), blanked
+
+
+def _named_apart(clauses: Sequence[tuple[str | None, list[Token]]],
+                 rules: Others) -> set[str]:
+    """Those denied as the patient in so many words (`not_them`), each the one named last
+    before the denial or in its clause: "his brother has the fever, he's not on IVIG".
+    The denial is of that one only, so a relative tied to the treatment elsewhere stays
+    the patient ("my husband had his IVIG and has chest pain; my brother is not the
+    patient")."""
+    apart: set[str] = set()
+    if not rules.not_them:
+        return apart
+    last: str | None = None
+    for _, clause in clauses:
+        said = [t.text for t in clause if t.kind == "word"]
+        for word in said:
+            last = _who(word, rules) or last
+        if last is not None and _holds(f" {' '.join(said)} ", rules.not_them):
+            apart.add(last)
+    return apart
 
 
 # After a child picked out by a cleft, these go on with what they have: "it's my
@@ -507,10 +532,11 @@ def _treatment_of_another(clauses: Sequence[tuple[str | None, list[Token]]],
                 and all(_who(w, rules) is None for w in said):
             mine = True  # "Me, I feel fine, no issues from the IVIG": the writer's still
             continue
-        # "Dad (not the patient, that's me)": a treatment word denied ties no one
+        # "Dad (not the patient, that's me)", "ella no es la paciente": a treatment word
+        # denied ties no one
         # "my sister gets IVIG too": the writer has it as well, so it ties no one
         named = [k for k, w in enumerate(words) if w in rules.treatment
-                 and rules.negations.isdisjoint(words[max(0, k - 2):k])
+                 and rules.negations.isdisjoint(words[max(0, k - 3):k])
                  and rules.also.isdisjoint(words[max(0, k - 2):k + 3])]
         if not named:
             continue
@@ -544,7 +570,7 @@ def _writer_treated(clauses: Sequence[tuple[str | None, list[Token]]], rules: Ot
             continue
         if any(_who(w, rules) is not None or w in parents for w in said):
             continue
-        if all(not rules.negations.isdisjoint(said[max(0, k - 2):k])
+        if all(not rules.negations.isdisjoint(said[max(0, k - 3):k])
                for k, w in enumerate(said) if w in rules.treatment):
             continue  # "not the patient": a treatment word denied ties no one
         return True
