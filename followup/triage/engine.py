@@ -1055,12 +1055,28 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
                     continue  # "fine now I think"; "it's usually pale yellow"
                 if any((index, first) < spot for spot in back):
                     continue  # "stopped and it eased, but it's back now"
+                if back and min(back) < (index, first) and _told_as_before(clause, first):
+                    continue  # "it came back this evening, it had gone yesterday"
                 if _cue_is_live(first, index, neg, matches, partial):
                     resolved |= {m for m in _resolution_targets(matches, clauses, index, first,
                                                                 last, either, book)
                                  if not mild_only or m.rule.level == "mild"}
     # only symptoms are over: "breathing fine now" is no resolution of "breathing fine"
     return {m for m in resolved if not m.rule.event and m.rule.level != "ok"}
+
+
+# Just before a resolution cue told after a return, these tell of the gap before it came
+# back, not of now: "the tightness came back this evening, it had gone yesterday",
+# "volvió el dolor, se había quitado en la mañana".
+_HAD = frozenset({"had", "habia", "habian"})
+_HAD_ALREADY = frozenset({"already", "completely", "totally", "all", "ya"})
+
+
+def _told_as_before(clause: _Clause, first: int) -> bool:
+    """Whether the resolution cue at `first` is told in the pluperfect ("had gone")."""
+    before = [t.text for t in clause.tokens[max(0, first - 2):first]]
+    return bool(before) and (before[-1] in _HAD or (
+        len(before) == 2 and before[0] in _HAD and before[1] in _HAD_ALREADY))
 
 
 def _returns_to_life(clause: _Clause, first: int, last: int, book: Rulebook) -> bool:

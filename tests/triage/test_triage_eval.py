@@ -265,7 +265,15 @@ BLIND_BATCHES = [
                                  "learning from IF to IQ"),
                           ("is", "IS: 100 %, none missed, after IF to IQ"),
                           ("it", "IT: 100 %, none missed, after IF to IQ"),
-                          ("iu", "IU: 100 %, none missed, after IF to IQ"))),
+                          ("iu", "IU: 100 %, none missed, after IF to IQ"),
+                          ("iw", "IW: 100 %, none missed, on main (nineteenth session)"),
+                          ("ix", "IX: 100 %, none missed, 6 false alarms, on main"),
+                          ("iy", "IY: 100 %, none missed, on main"),
+                          ("iz", "IZ: 98.3 %, 2 of 120 missed, asked to be hard, after "
+                                 "learning from IV to IY"),
+                          ("ja", "JA: 98.3 %, 2 of 120 missed, after IV to IY"),
+                          ("jb", "JB: 100 %, none missed, after IV to IY"),
+                          ("jc", "JC: 99.2 %, 1 of 120 missed, after IV to IY"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -289,7 +297,7 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     ("cg", 4, 0.96), ("da", 2, 0.97), ("dx", 4, 0.97), ("er", 4, 0.96), ("ev", 3, 0.94),
     ("ez", 5, 0.96), ("fe", 3, 0.97), ("fh", 3, 0.96), ("fl", 3, 0.97), ("gd", 4, 0.95),
     ("dp", 2, 0.97), ("gj", 3, 0.97), ("hh", 2, 0.98),
-    ("ho", 3, 0.97), ("hv", 2, 0.94), ("hx", 4, 0.97)])
+    ("ho", 3, 0.97), ("hv", 2, 0.94), ("hx", 4, 0.97), ("iv", 8, 0.95)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -372,8 +380,14 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     the patient said to be well, and an ache of both thighs read as one limb; HV is
     the least exact (past symptoms told over in words the rules miss). HZ (nurses'
     reports) still misses a urine output told only as a number per kilogram: it is in
-    the ledger, not here."""
-    late = ("gj", "hh", "ho", "hv", "hx")
+    the ledger, not here.
+
+    IV (asked to be hard, of the nineteenth session) raises a parent's clot or heart
+    attack beside the writer's own mild symptoms, a relative's chest pain at her own
+    infusion years ago, the leaflet's dark urine asked about in Spanish ("lo de la orina
+    oscura que dice el folleto"), a chest pain denied after an ellipsis, a headache
+    "killing me ... 3/10", and one the second reader raises."""
+    late = ("gj", "hh", "ho", "hv", "hx", "iv")
     day = "03" if name in late else "02" if name[0] in "cdefg" else "01"
     cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")
     assert len(cases) == 240

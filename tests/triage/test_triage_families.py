@@ -1928,6 +1928,44 @@ LIGHT_BORNE_AND_NONE_OF_THAT = [
 ]
 
 
+FLOORS_SIBLINGS_AND_TIMES_TAKEN = [
+    # a faint told by waking on a named floor, or the time lost
+    ("came to on the bathroom floor, must have been out a while", "emergency"),
+    ("found him and he didn't know how long he was out", "emergency"),
+    # speech likened to a drunk's
+    ("my wife says my speech sounds drunk but I've had nothing", "emergency"),
+    ("he's talking like he's drunk and he doesn't drink", "emergency"),
+    ("mi hija dice que no se me entiende nada", "emergency"),
+    # urine told by the trips not made
+    ("casi no ha ido a orinar en todo el día", "urgent"),
+    # the resolution told before the return is the gap, not now
+    ("the pressure in my chest is back tonight, it had gone by lunch", "emergency"),
+    # a catheter's dark urine, a nurse's blisters, a face gone puffy
+    ("cath bag draining dark brown since noon", "urgent"),
+    ("bullous lesions on both forearms this am", "urgent"),
+    ("tiny bumps on her back now, full of clear fluid", "urgent"),
+    ("amaneció con la cara como abotagada", "urgent"),
+    # a number after "at" is a time, not the pain scale told on
+    ("headache 2/10, took tylenol at 9", "mild"),
+    # where a child's temperature was taken
+    ("she feels warm, 37.9 under her arm, playing fine", "mild"),
+    # a sibling denied as the patient in so many words
+    ("Mia (the patient) is fine. Her brother has a fever, he isn't on IVIG", "ok"),
+    ("el hermanito tiene fiebre, él no es el paciente; la nena está bien", "ok"),
+    # an oxygen reading is no weight
+    ("sats 97, weight 150 this morning, feeling good", "ok"),
+    # guards: what must not change (the first four read right before, too)
+    ("volvió la falta de aire, se había quitado en la tarde", "emergency"),
+    ("está calientita, 37.8 bajo el brazo, jugando", "mild"),
+    ("le duele un poco el brazo donde le pusieron el suero", "mild"),
+    ("saturación 96, peso 68 kilos, todo bien", "ok"),
+    ("my son had his infusion and has a fever, his sister is not on IVIG", "urgent"),
+    ("his calf is hot and swollen, 37.9 under his arm", "urgent"),
+    ("brazo hinchado y caliente donde tenía el suero", "urgent"),
+    ("weighed 150 Monday, 156 today", "urgent"),
+    ("headache 3/10 at first, now 9/10", "urgent"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2036,6 +2074,7 @@ FAMILIES = {
     "passed_water_gone_years_and_the_first_one": PASSED_WATER_GONE_YEARS_AND_THE_FIRST_ONE,
     "denials_taken_back_scales_and_last_week": DENIALS_TAKEN_BACK_SCALES_AND_LAST_WEEK,
     "light_borne_and_none_of_that": LIGHT_BORNE_AND_NONE_OF_THAT,
+    "floors_siblings_and_times_taken": FLOORS_SIBLINGS_AND_TIMES_TAKEN,
 }
 
 
