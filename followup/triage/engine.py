@@ -1392,9 +1392,11 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     past = _history(matches, clauses, book, well)
     answered_no = _answered_no(clauses, book)
     ticked_no = _ticked_no(clauses, book, text)
-    denied_back = _denied_back(matches, clauses, book) | _taken_back(matches, clauses, book)
+    denied_back = _denied_back(matches, clauses, book) \
+        | _taken_back(matches, clauses, negation, book)
     affirmed = _denial_taken_back(matches, clauses, book) \
-        | _one_told_again(matches, clauses, negation, book)
+        | _one_told_again(matches, clauses, negation, book) \
+        | _said_untrue(matches, clauses, negation, book)
     denied_back |= _asked_then_denied(matches, clauses, negation, book)
     counted: list[Finding] = []
     where: dict[str, int] = {}  # finding key -> clause it was found in (first occurrence)
@@ -1603,9 +1605,12 @@ def _denied_back(matches: Sequence[_Match], clauses: Sequence[_Clause],
         return out  # no list of signs to deny (the hot path)
     for index, clause in enumerate(clauses):
         for _, at in _stretches(clause):
-            if " ".join(clause.tokens[i].text for i in at
-                        if clause.tokens[i].kind == "word") not in phrases:
+            said = [clause.tokens[i].text for i in at if clause.tokens[i].kind == "word"]
+            if " ".join(said) not in phrases and not _ends_with_none_of(said, phrases):
                 continue
+            if any(m.clause == index and at[0] <= m.first <= at[-1] and m.rule.level != "ok"
+                   for m in matches):
+                continue  # "chest pain and trouble breathing, neither getting better"
             told = [m for m in matches if m.clause == index and m.last < at[0]
                     and m.rule.level != "ok"]
             if not told and index > 0:
@@ -1613,6 +1618,17 @@ def _denied_back(matches: Sequence[_Match], clauses: Sequence[_Clause],
             if len({m.rule.key for m in told}) >= 2:
                 out.update(told)
     return out
+
+
+def _ends_with_none_of(said: Sequence[str], phrases: frozenset[str]) -> bool:
+    """A stretch closing with an answer of several words after a short lead-in: "just
+    want to say I have neither" (a one-word answer must stand alone: "and nothing helps"
+    denies nothing)."""
+    for lead in range(1, min(5, len(said))):
+        tail = said[lead:]
+        if len(tail) >= 2 and " ".join(tail) in phrases:
+            return True
+    return False
 
 
 def _corrected(symptoms: Sequence[_Match], clauses: Sequence[_Clause],
@@ -1648,6 +1664,25 @@ def _denial_taken_back(matches: Sequence[_Match], clauses: Sequence[_Clause],
             and not any(a in after for a, _ in _cue_spans(book.scope.negation, clause))}
 
 
+def _said_untrue(matches: Sequence[_Match], clauses: Sequence[_Clause],
+                 negation: Sequence[_Negation], book: Rulebook) -> set[_Match]:
+    """Findings denied in what the patient says they said before (`mistaken`: "i said no
+    chest pain on the call this morning") that a cue later in that clause or the two
+    after calls untrue (`untrue`: "but that wasn't true"): they count (safety rule 1)."""
+    scope = book.scope
+    if scope.untrue is None or scope.mistaken is None:
+        return set()
+    denied = [m for m in matches if m.rule.level != "ok"
+              and _is_negated(m, *negation[m.clause], book)]
+    if not denied:
+        return set()  # nothing denied to call untrue (the hot path)
+    spots = [(index, first) for index, clause in enumerate(clauses)
+             for first, _ in _cue_spans(scope.untrue, clause)]
+    return {m for m in denied if spots
+            and any(first < m.first for first, _ in _cue_spans(scope.mistaken, clauses[m.clause]))
+            and any((m.clause, m.last) < spot and spot[0] <= m.clause + 2 for spot in spots)}
+
+
 def _one_told_again(matches: Sequence[_Match], clauses: Sequence[_Clause],
                     negation: Sequence[_Negation], book: Rulebook) -> set[_Match]:
     """The last finding denied in a sentence, told again as "one" in the sentence after
@@ -1668,10 +1703,11 @@ def _one_told_again(matches: Sequence[_Match], clauses: Sequence[_Clause],
 
 
 def _taken_back(matches: Sequence[_Match], clauses: Sequence[_Clause],
-                book: Rulebook) -> set[_Match]:
+                negation: Sequence[_Negation], book: Rulebook) -> set[_Match]:
     """Findings the patient takes back: corrected as soon as typed ("I had chest pain..
     sorry I mean chest COLD", "dolor de pecho, digo, dolor de espalda": the words after
-    the cue open with a word of the finding and read nothing as high themselves), or
+    the cue open with a word of the finding and read nothing as high themselves, or
+    deny it by name: "medyo dizzy po. No sorry I mean sleepy, not dizzy"), or
     told as what they thought they saw before finding what it was ("I thought my pee
     looked red but it was the beets")."""
     scope = book.scope
@@ -1683,7 +1719,10 @@ def _taken_back(matches: Sequence[_Match], clauses: Sequence[_Clause],
         return out  # nothing to take back (the hot path)
     for index, clause, told, after in _corrected(symptoms, clauses, book):
         words = {t.text for t in clauses[told.clause].tokens[told.first:told.last + 1]}
-        if any(clause.tokens[j].text in words for j in after[:2]) and not any(
+        denied_by_name = any(
+            m.clause == index and m.first >= after[0] and m.rule.key == told.rule.key
+            and _is_negated(m, *negation[index], book) for m in symptoms)
+        if denied_by_name or any(clause.tokens[j].text in words for j in after[:2]) and not any(
                 m.clause == index and m.first in after
                 and LEVEL_RANK[m.rule.level] >= LEVEL_RANK[told.rule.level]
                 for m in symptoms):

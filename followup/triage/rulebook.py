@@ -281,6 +281,9 @@ class ScopeRules:
     # Opening the sentence after a denial, these tell the denied finding again as "one":
     # "haven't had a seizure in six years, but had one this morning".
     one_again: Phrase | None = None
+    # Later in the message, these take back a denial told as said before (`mistaken`):
+    # "i said no chest pain on the call but that wasn't true".
+    untrue: Phrase | None = None
     # The words an `after` cue may be followed by and still end its thought ("gone now");
     # None: any. Any other word means another sense: "went away for the weekend".
     resolution_followers: frozenset[str] | None = None
@@ -862,6 +865,7 @@ class _Loader:
             corrections_affirm=self._optional_cues(compiler, res, "corrections_affirm",
                                                    "resolution"),
             one_again=self._optional_cues(compiler, res, "one_again", "resolution"),
+            untrue=self._optional_cues(compiler, res, "untrue", "resolution"),
             resolution_returns=self._optional_cues(compiler, res, "returns", "resolution"),
             resolution_returns_to=self._optional_cues(compiler, res, "returns_to",
                                                       "resolution"),

@@ -1966,6 +1966,33 @@ FLOORS_SIBLINGS_AND_TIMES_TAKEN = [
     ("headache 3/10 at first, now 9/10", "urgent"),
 ]
 
+SAID_UNTRUE_NEITHER_AND_WATCHED_FOR = [
+    # a denial told as said before, then called untrue
+    ("I said no trouble breathing on the phone. That wasn't true.", "emergency"),
+    ("le dije a la doctora que no tenía fiebre, pero no es verdad", "urgent"),
+    # the chest left unsaid in a likeness
+    ("feels like an elephant is sitting on me since lunch", "emergency"),
+    # a faint told by where the writer was next
+    ("got lightheaded in the shower and next thing I was on the floor", "emergency"),
+    # a list named and denied after a short lead-in
+    ("the leaflet says chest pain or a swollen leg means call. Happy to say I have neither", "ok"),
+    # watched for, asked about by another
+    ("I'm watching for the dark pee you mentioned, nothing yet, just tired", "mild"),
+    ("my wife keeps asking if my legs are swollen, they're not, I'm fine", "ok"),
+    # a word taken back by denying it by name
+    ("dizzy. sorry I mean sleepy, really sleepy, not dizzy", "mild"),
+    ("mareada, digo, cansada, muy cansada, no mareada", "mild"),
+    # this time only, in Spanish said short
+    ("la vez pasada terminé en urgencias con la presión baja, esta vez na' más tengo "
+     "dolor de cabeza", "mild"),
+    # guards: what must not change (the first read right before, too)
+    ("I told you no chest pain yesterday but that's not true, it's tight", "emergency"),
+    ("I said no chest pain and that's the truth, just a headache", "mild"),
+    ("chest pain and trouble breathing, neither getting better", "emergency"),
+    ("been watching for swelling and my leg is swollen now", "urgent"),
+    ("la vez pasada terminé en urgencias, esta vez igual, me falta el aire", "emergency"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2075,6 +2102,7 @@ FAMILIES = {
     "denials_taken_back_scales_and_last_week": DENIALS_TAKEN_BACK_SCALES_AND_LAST_WEEK,
     "light_borne_and_none_of_that": LIGHT_BORNE_AND_NONE_OF_THAT,
     "floors_siblings_and_times_taken": FLOORS_SIBLINGS_AND_TIMES_TAKEN,
+    "said_untrue_neither_and_watched_for": SAID_UNTRUE_NEITHER_AND_WATCHED_FOR,
 }
 
 
