@@ -124,6 +124,12 @@ class Others:
     # the one with a fever, he's not on IVIG"; "la hermanita tiene fiebre pero ella no es
     # la paciente".
     not_them: tuple[str, ...] = ()
+    # Before a relative opening a clause, these make them the patient's kin, so not the
+    # patient: "su hermanita tiene fiebre pero él está perfecto", "his brother has a fever".
+    kin_possessives: frozenset[str] = frozenset()
+    # After the kin, these make them the one who tells or sees, not the one who has it:
+    # "her husband says she is confused", "su hija dice que no habla bien".
+    kin_reports: frozenset[str] = frozenset()
 
     @property
     def writer(self) -> frozenset[str]:
@@ -311,7 +317,8 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
                         phrases_of("contrast"), words_of("says_little"), died, parents,
                         phrases_of("writer_is_patient"), words_of("observers"),
                         phrases_of("likened"), phrases_of("cleft"), single_words_of("errands"),
-                        single_words_of("also"), phrases_of("not_them"))
+                        single_words_of("also"), phrases_of("not_them"),
+                        single_words_of("kin_possessives"), single_words_of("kin_reports"))
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "

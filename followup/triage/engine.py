@@ -36,7 +36,7 @@ from .rulebook import (
     TemperatureRules,
     WeightRules,
 )
-from .spelled import amount, half_at, point_dropped, spelled_temperatures
+from .spelled import amount, half_at, point_dropped, spelled_temperatures, told_as_the_reading
 from .text import SOFT, Token, tokenize
 
 _SPANISH_MARKS = frozenset("áéíóúñ¿¡ÁÉÍÓÚÑ")
@@ -702,7 +702,8 @@ def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules)
     # A reply that is only a number ("38.4") is a temperature reading too, and so is a
     # number written like a thermometer reads ("tengo 37.5"): nobody texts ages or
     # counts with decimals, and a reading in range is what a check-in asks for.
-    near_word = len(tokens) == 1 or token.decimal or any(t.text in rules.words for t in around)
+    near_word = len(tokens) == 1 or token.decimal or any(t.text in rules.words for t in around) \
+        or told_as_the_reading(tokens, i, rules.words)
     if token.unit is None and not near_word:
         return "_num_"
     celsius = rules.celsius(token.value, token.unit)

@@ -339,8 +339,9 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
         # "my grandson has a bug and has been throwing up", "tiene gripa y tos"; a
         # clause with no subject goes on with the one before ("it's the dog who's
         # sick, throwing up all night", "es el perro, vomitando toda la noche")
+        # (a clause of numbers only goes on too: "my other daughter has a fever, 38.9")
         theirs = previous and not mine and (
-            joined or _goes_on(said)
+            joined or not said or _goes_on(said)
             or (opener != "." and bool(said) and said[0] in rules.third_person))
         if not theirs and opener in _RELATIVE_PRONOUNS and previous and not mine:
             theirs = before in _THE_ONE  # "mi esposo es el que anda con gripe"
@@ -361,7 +362,9 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
                 _died(said, rules) and (opener not in _RELATIVE_PRONOUNS or previous))
         if not theirs:
             theirs = _named_as_theirs(said, rules, denied)
-        previous = theirs
+        kin = not theirs and _patients_kin(said, rules)
+        theirs = theirs or kin
+        previous = theirs and not kin
         if not theirs:
             continue
         first, last = clause[0].start, clause[-1].end
@@ -461,6 +464,20 @@ def _another(said: Sequence[str], rules: Others) -> bool:
     who = _who(said[i + 1], rules)
     return who is not None and (who in rules.relatives or who in rules.children) \
         and not _mine_after(said[i + 2:], rules)
+
+
+def _patients_kin(said: Sequence[str], rules: Others) -> bool:
+    """A relative of the patient's opens the clause ("his brother has a fever", "su
+    hermanita tiene fiebre"): whoever the patient is, it is not them, unless they tell of
+    someone in it ("her husband says she is confused": `kin_reports`)."""
+    if not said or said[0] not in rules.kin_possessives:
+        return False
+    k = 1
+    while k < len(said) - 1 and said[k] in rules.describers:
+        k += 1
+    who = _who(said[k], rules) if k < len(said) else None
+    return who is not None and (who in rules.relatives or who in rules.children) \
+        and not _mine_after(said[k + 1:], rules) and rules.kin_reports.isdisjoint(said[k + 1:])
 
 
 def _tells_a_death(blanked: Sequence[str], rules: Others | None) -> bool:

@@ -48,7 +48,8 @@ def spelled_temperatures(tokens: list[Token], temperature_words: frozenset[str],
         if parsed is not None:
             value, decimal, end = parsed
             near = any(t.text in temperature_words
-                       for t in tokens[max(0, i - window): end + window])
+                       for t in tokens[max(0, i - window): end + window]) \
+                or told_as_the_reading(tokens, i, temperature_words)
             if near and any(low <= value <= high for low, high in _RANGES):
                 out.append(replace(tokens[i], text="", end=tokens[end - 1].end, kind="num",
                                    value=value, decimal=decimal))
@@ -57,6 +58,27 @@ def spelled_temperatures(tokens: list[Token], temperature_words: frozenset[str],
         out.append(tokens[i])
         i += 1
     return out
+
+
+# Right before a number, these make it what a temperature word further back in the
+# sentence part reads: "la temperatura de mi hijo es de 39", "the temperature of my son
+# is 39".
+_READS = frozenset({"is", "was", "es", "era", "fue", "de", "at", "reads", "read", "marca",
+                    "marco", "dio"})
+_READS_REACH = 8
+
+
+def told_as_the_reading(tokens: Sequence[Token], i: int, words: frozenset[str]) -> bool:
+    """Whether the number at `i` follows a word of `_READS`, with a temperature word
+    further back (`_READS_REACH` words at most) and no number or comma between."""
+    if i == 0 or tokens[i - 1].text not in _READS:
+        return False
+    for t in reversed(tokens[max(0, i - _READS_REACH):i - 1]):
+        if t.kind in ("num", "soft", "hard"):
+            return False
+        if t.text in words:
+            return True
+    return False
 
 
 def point_dropped(tokens: list[Token], temperature_words: frozenset[str],

@@ -1993,6 +1993,40 @@ SAID_UNTRUE_NEITHER_AND_WATCHED_FOR = [
     ("la vez pasada terminé en urgencias, esta vez igual, me falta el aire", "emergency"),
 ]
 
+KIN_READINGS_AND_SPRINTS_AT_REST = [
+    # breathless at rest, told by a likeness
+    ("panting like I've done a sprint and I'm just lying in bed", "emergency"),
+    # full strength in seconds
+    ("my headache went from zero to the worst in seconds", "emergency"),
+    # a confused parent found where she should not be
+    ("the neighbour saw him wandering down the road in his pyjamas", "emergency"),
+    # Caribbean English: a fit, and words that make no sense
+    ("him a shake an jerk pon di bed", "emergency"),
+    ("she nuh mek sense this morning", "emergency"),
+    # the reading told by a temperature word further back
+    ("the temperature of my daughter is 39", "urgent"),
+    ("la temperatura de la niña es de treinta y ocho y medio", "urgent"),
+    # voice-to-text of urine
+    ("there is blood in my your in", "urgent"),
+    # a kin of the patient's is not the patient
+    ("her brother has had a fever since Sunday, she is fine", "ok"),
+    ("su hermano tiene vómitos pero ella está bien", "ok"),
+    # a number told after someone else's clause goes with it
+    ("my other son has a temperature, 38.6", "ok"),
+    # idioms and words that are no symptom
+    ("I'm faint-hearted about needles, but I'm only a bit tired today", "mild"),
+    ("my head is spinning with all the paperwork, slight headache", "mild"),
+    ("nothing's swollen, just a few itchy spots", "mild"),
+    ("the spot where the needle went has gone blue, sore to touch", "mild"),
+    ("your form asked about fainting: I fainted once in 2015, nothing since, feeling well", "ok"),
+    # guards: what must not change
+    ("her husband says she is confused", "emergency"),
+    ("her son called, she fainted", "emergency"),
+    ("su hija dice que está muy confundida", "emergency"),
+    ("lips have gone blue and I can't breathe", "emergency"),
+    ("temperature fine, my son is 39 today", "ok"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2103,6 +2137,7 @@ FAMILIES = {
     "light_borne_and_none_of_that": LIGHT_BORNE_AND_NONE_OF_THAT,
     "floors_siblings_and_times_taken": FLOORS_SIBLINGS_AND_TIMES_TAKEN,
     "said_untrue_neither_and_watched_for": SAID_UNTRUE_NEITHER_AND_WATCHED_FOR,
+    "kin_readings_and_sprints_at_rest": KIN_READINGS_AND_SPRINTS_AT_REST,
 }
 
 

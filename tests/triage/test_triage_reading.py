@@ -119,7 +119,8 @@ def test_choices_point_at_rulebook_findings_and_refuse_mistakes(tmp_path: Path) 
     # read word by word beside another word (a pet, the treatment, a rash), an entry of
     # several words is refused by name
     for table, key in (("others", "errands"), ("others", "also"), ("reading", "site_marks"),
-                       ("reading", "site_joiners"), ("reading", "site_parts")):
+                       ("reading", "site_joiners"), ("reading", "site_parts"),
+                       ("others", "kin_possessives"), ("others", "kin_reports")):
         bad.write_text(f'[{table}]\n{key} = ["two words"]\n', "utf-8")
         with pytest.raises(RulebookError, match=f"{table}.{key}: one word each"):
             load_choices(bad)
