@@ -2027,6 +2027,27 @@ KIN_READINGS_AND_SPRINTS_AT_REST = [
     ("temperature fine, my son is 39 today", "ok"),
 ]
 
+GONE_OUT_SWIMMY_AND_WATER_MADE = [
+    # a faint told by the memory lost or going out
+    ("I don't remember going down, my husband found me", "emergency"),
+    ("she went out altogether in the kitchen for a minute", "emergency"),
+    # old words: swimmy, making water
+    ("swimmy headed every time I stand up", "urgent"),
+    ("when I passed water it was red like cola", "urgent"),
+    ("la chichí le sale roja", "urgent"),
+    # a neck that cannot bend
+    ("headache and I can't touch my chin to my chest", "urgent"),
+    # a headache that won't quit, blisters that broke
+    ("bad headache that won't quit and is getting worse", "urgent"),
+    ("blisters on her arms, some have broke", "urgent"),
+    # a letter dropped
+    ("barly peed since yesterday", "urgent"),
+    # guards: what must not change
+    ("my fever broke last night, feeling better", "ok"),
+    ("the lights went out altogether in the storm, all fine here", "ok"),
+    ("no tengo dolor, la orina normal", "ok"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2138,6 +2159,7 @@ FAMILIES = {
     "floors_siblings_and_times_taken": FLOORS_SIBLINGS_AND_TIMES_TAKEN,
     "said_untrue_neither_and_watched_for": SAID_UNTRUE_NEITHER_AND_WATCHED_FOR,
     "kin_readings_and_sprints_at_rest": KIN_READINGS_AND_SPRINTS_AT_REST,
+    "gone_out_swimmy_and_water_made": GONE_OUT_SWIMMY_AND_WATER_MADE,
 }
 
 
