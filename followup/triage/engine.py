@@ -681,6 +681,10 @@ def _quotes_the_line(tokens: Sequence[Token], i: int, rules: TemperatureRules) -
     return any(after[:len(words)] == words for words in rules.line_after)
 
 
+# After a number, these make it a thermometer's reading: "38 on the dot. Is that bad?"
+_ON_THE_DOT = ["on", "the", "dot"]
+
+
 def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules) -> str:
     token = tokens[i]
     assert token.value is not None
@@ -703,7 +707,8 @@ def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules)
     # number written like a thermometer reads ("tengo 37.5"): nobody texts ages or
     # counts with decimals, and a reading in range is what a check-in asks for.
     near_word = len(tokens) == 1 or token.decimal or any(t.text in rules.words for t in around) \
-        or told_as_the_reading(tokens, i, rules.words)
+        or told_as_the_reading(tokens, i, rules.words) \
+        or [t.text for t in tokens[i + 1:i + 4]] == _ON_THE_DOT
     if token.unit is None and not near_word:
         return "_num_"
     celsius = rules.celsius(token.value, token.unit)

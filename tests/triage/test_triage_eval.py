@@ -273,7 +273,16 @@ BLIND_BATCHES = [
                                  "learning from IV to IY"),
                           ("ja", "JA: 98.3 %, 2 of 120 missed, after IV to IY"),
                           ("jb", "JB: 100 %, none missed, after IV to IY"),
-                          ("jc", "JC: 99.2 %, 1 of 120 missed, after IV to IY"))),
+                          ("jc", "JC: 99.2 %, 1 of 120 missed, after IV to IY"),
+                          ("je", "JE: 100 %, none missed, after learning from IV to JC"),
+                          ("jf", "JF: 100 %, none missed, 1 emergency read urgent, after "
+                                 "IV to JC"),
+                          ("jg", "JG: 100 %, none missed, 1 emergency read urgent, after "
+                                 "IV to JC"),
+                          ("jj", "JJ: 98.3 %, 2 of 120 missed, after learning from IV to JG"),
+                          ("jk", "JK: 100 %, none missed, after IV to JG"),
+                          ("jm", "JM: 99.2 %, 1 of 120 missed, after learning from IV to JK"),
+                          ("jn", "JN: 98.3 %, 2 of 120 missed, after IV to JK"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -297,7 +306,8 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     ("cg", 4, 0.96), ("da", 2, 0.97), ("dx", 4, 0.97), ("er", 4, 0.96), ("ev", 3, 0.94),
     ("ez", 5, 0.96), ("fe", 3, 0.97), ("fh", 3, 0.96), ("fl", 3, 0.97), ("gd", 4, 0.95),
     ("dp", 2, 0.97), ("gj", 3, 0.97), ("hh", 2, 0.98),
-    ("ho", 3, 0.97), ("hv", 2, 0.94), ("hx", 4, 0.97), ("iv", 8, 0.95)])
+    ("ho", 3, 0.97), ("hv", 2, 0.94), ("hx", 4, 0.97), ("iv", 8, 0.95), ("ji", 2, 0.98),
+    ("jh", 6, 0.95), ("jl", 5, 0.96), ("jo", 4, 0.97)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -386,8 +396,14 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     attack beside the writer's own mild symptoms, a relative's chest pain at her own
     infusion years ago, the leaflet's dark urine asked about in Spanish ("lo de la orina
     oscura que dice el folleto"), a chest pain denied after an ellipsis, a headache
-    "killing me ... 3/10", and one the second reader raises."""
-    late = ("gj", "hh", "ho", "hv", "hx", "iv")
+    "killing me ... 3/10", and one the second reader raises. JH, JL (asked to be hard)
+    and JO (older adults), of the same session, raise idioms and relatives' illnesses
+    told beside the patient's own mild symptoms ("I'm at my mum's, she's just been
+    diagnosed with a clot, but that's her not me!"), and a few the second reader raises;
+    JI (carers of older adults) raises two in English. JD (asked to be hard) still
+    misses one red flag: urine said to be normal, then "it isn't really, it's been
+    pinkish" in the next sentence. It is in the ledger, not here, until read right."""
+    late = ("gj", "hh", "ho", "hv", "hx", "iv", "ji", "jh", "jl", "jo")
     day = "03" if name in late else "02" if name[0] in "cdefg" else "01"
     cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")
     assert len(cases) == 240

@@ -2042,9 +2042,13 @@ GONE_OUT_SWIMMY_AND_WATER_MADE = [
     ("blisters on her arms, some have broke", "urgent"),
     # a letter dropped
     ("barly peed since yesterday", "urgent"),
+    # the worst told before how it came; a reading "on the dot"
+    ("my head hurts, the worst I've had, came on all at once", "emergency"),
+    ("38 on the dot, is that ok?", "urgent"),
     # guards: what must not change
     ("my fever broke last night, feeling better", "ok"),
     ("the lights went out altogether in the storm, all fine here", "ok"),
+    ("worst day ever at work, came home all at once tired", "mild"),
     ("no tengo dolor, la orina normal", "ok"),
 ]
 
