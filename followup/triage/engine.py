@@ -1728,10 +1728,10 @@ def _taken_back(matches: Sequence[_Match], clauses: Sequence[_Clause],
         denied_by_name = any(
             m.clause == index and m.first >= after[0] and m.rule.key == told.rule.key
             and _is_negated(m, *negation[index], book) for m in symptoms)
-        if denied_by_name or any(clause.tokens[j].text in words for j in after[:2]) and not any(
+        if denied_by_name or (any(clause.tokens[j].text in words for j in after[:2]) and not any(
                 m.clause == index and m.first in after
                 and LEVEL_RANK[m.rule.level] >= LEVEL_RANK[told.rule.level]
-                for m in symptoms):
+                for m in symptoms)):
             out.update(m for m in symptoms if m.clause == told.clause
                        and m.first <= told.last and told.first <= m.last)
     for index, clause in enumerate(clauses):
