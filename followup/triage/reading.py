@@ -293,11 +293,12 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     tokens = tokenize(text)
     words = {t.text for t in tokens if t.kind == "word"}
     norm = " " + " ".join(t.text for t in tokens if t.kind == "word") + " "
-    # ("mum", also in the possessive: "mums" as "mum's" is tokenised)
-    # (before a parent may count as a relative below: a parent denied is still the one
-    # the carer writes about, "Mum has chest pain, she's not the patient, who do I call?")
     clauses = _clauses(tokens)
-    apart = _named_apart(clauses, rules)
+    # (a parent denied in so many words is still the one the carer writes about, "Mum has
+    # chest pain, she's not the patient, who do I call?": `apart` reads these rules, not
+    # the ones below that may count a parent as a relative)
+    as_told = rules
+    # ("mum", also in the possessive: "mums" as "mum's" is tokenised)
     a_parent = any(w in rules.parents or w[:-1] in rules.parents for w in words)
     if a_parent and (_holds(norm, rules.writer_is_patient)
                      or _writer_treated(clauses, rules)):
@@ -306,6 +307,7 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     if all(_who(w, rules) is None for w in words) \
             and not _holds(norm, rules.died):
         return text, []
+    apart = _named_apart(clauses, as_told)
     at_end = any(norm.endswith(f" {p} ") for p in rules.not_me_at_end)
     # set against the one before in so many words: a child is not the patient then
     contrast = at_end or _holds(norm, rules.contrast) or _cleft(norm.split(), rules) \
