@@ -215,6 +215,10 @@ class ChoiceBook:
         accents and punctuation that normalising drops."""
         return 2 * max((len(p) for p in self.none_phrases), default=0) + 10
 
+    def places_a_topic(self, key: str) -> bool:
+        """Whether the finding `key` places one of the red-flag topics."""
+        return any(key in ids for ids in self.placed_by.values())
+
     def unplaced(self, topics: Sequence[str], finding_keys: Iterable[str]) -> tuple[str, ...]:
         """The topics that none of these findings places."""
         keys = set(finding_keys)

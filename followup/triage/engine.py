@@ -33,6 +33,7 @@ from .rulebook import (
     HypotheticalRules,
     Lexicon,
     Rulebook,
+    ScopeRules,
     TemperatureRules,
     WeightRules,
 )
@@ -130,8 +131,7 @@ class _Match:
 
 def _prepare(text: str, book: Rulebook) -> list[_Clause]:
     temperature = book.temperature
-    raw = point_dropped(spelled_temperatures(tokenize(text), temperature.words,
-                                             temperature.window),
+    raw = point_dropped(spelled_temperatures(tokenize(text), temperature),
                         temperature.words, temperature.window)
     raw = _split_run_together(_join_split_words(_soften_labels(raw, text), book.lexicon),
                               book.lexicon)
@@ -405,7 +405,7 @@ def _interpret_numbers(tokens: list[Token], book: Rulebook) -> list[Token]:
             continue
         if token.kind == "num" and scored and token.unit is None and not token.decimal \
                 and token.value is not None and 0 <= token.value <= 10 \
-                and not (i and tokens[i - 1].text in _AT_A_TIME):
+                and not (i and tokens[i - 1].text in book.pain_score_at_a_time):
             # the same scale told on: "4 out of 10 yesterday, today 8"
             token = replace(token, kind="score")
         if token.kind == "score":
@@ -423,15 +423,6 @@ def _interpret_numbers(tokens: list[Token], book: Rulebook) -> list[Token]:
     return out
 
 
-# Before a number told after a score, these make it a time, not the scale told on:
-# "headache 3/10, had 2 panadol at 10", "a las 10".
-_AT_A_TIME = frozenset({"at", "by", "around", "till", "until", "since", "las", "desde"})
-
-
-# Between the two numbers of a blood pressure told in words: "85 over 50", "85 sobre 50".
-_PRESSURE_OVER = frozenset({"over", "sobre"})
-
-
 def _blood_pressure(tokens: Sequence[Token], i: int,
                     rules: TemperatureRules) -> tuple[str, int] | None:
     """The systolic's token text and the diastolic's place, when the number at `i` opens
@@ -441,7 +432,7 @@ def _blood_pressure(tokens: Sequence[Token], i: int,
     if not rules.pressure_words:
         return None
     first = tokens[i]
-    j = i + 2 if i + 2 < len(tokens) and tokens[i + 1].text in _PRESSURE_OVER else i + 1
+    j = i + 2 if i + 2 < len(tokens) and tokens[i + 1].text in rules.pressure_over else i + 1
     if j >= len(tokens):
         return None
     second = tokens[j]
@@ -470,9 +461,11 @@ def _a_weight(tokens: Sequence[Token], i: int, book: Rulebook) -> bool:
 
 def _temperature_word_near(tokens: Sequence[Token], i: int, book: Rulebook) -> bool:
     """A temperature word within the rulebook's window of the number ("temp 37.0",
-    "36,5 de temperatura")."""
+    "36,5 de temperatura"), or further back with the number told as what it reads ("the
+    temperature of my son is 39")."""
     window, words = book.temperature.window, book.temperature.words
-    return any(t.text in words for t in tokens[max(0, i - window):i + window + 1])
+    return any(t.text in words for t in tokens[max(0, i - window):i + window + 1]) \
+        or told_as_the_reading(tokens, i, book.temperature)
 
 
 def _weight_gain(clauses: Sequence[_Clause], book: Rulebook, text: str) -> Finding | None:
@@ -681,10 +674,6 @@ def _quotes_the_line(tokens: Sequence[Token], i: int, rules: TemperatureRules) -
     return any(after[:len(words)] == words for words in rules.line_after)
 
 
-# After a number, these make it a thermometer's reading: "38 on the dot. Is that bad?"
-_ON_THE_DOT = ["on", "the", "dot"]
-
-
 def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules) -> str:
     token = tokens[i]
     assert token.value is not None
@@ -707,8 +696,8 @@ def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules)
     # number written like a thermometer reads ("tengo 37.5"): nobody texts ages or
     # counts with decimals, and a reading in range is what a check-in asks for.
     near_word = len(tokens) == 1 or token.decimal or any(t.text in rules.words for t in around) \
-        or told_as_the_reading(tokens, i, rules.words) \
-        or [t.text for t in tokens[i + 1:i + 4]] == _ON_THE_DOT
+        or told_as_the_reading(tokens, i, rules) \
+        or any(tuple(t.text for t in tokens[i + 1:i + 1 + len(w)]) == w for w in rules.read_after)
     if token.unit is None and not near_word:
         return "_num_"
     celsius = rules.celsius(token.value, token.unit)
@@ -1061,7 +1050,8 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
                     continue  # "fine now I think"; "it's usually pale yellow"
                 if any((index, first) < spot for spot in back):
                     continue  # "stopped and it eased, but it's back now"
-                if back and min(back) < (index, first) and _told_as_before(clause, first):
+                if back and min(back) < (index, first) and _told_as_before(clause, first,
+                                                                     book.scope):
                     continue  # "it came back this evening, it had gone yesterday"
                 if _cue_is_live(first, index, neg, matches, partial):
                     resolved |= {m for m in _resolution_targets(matches, clauses, index, first,
@@ -1071,18 +1061,11 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
     return {m for m in resolved if not m.rule.event and m.rule.level != "ok"}
 
 
-# Just before a resolution cue told after a return, these tell of the gap before it came
-# back, not of now: "the tightness came back this evening, it had gone yesterday",
-# "volvió el dolor, se había quitado en la mañana".
-_HAD = frozenset({"had", "habia", "habian"})
-_HAD_ALREADY = frozenset({"already", "completely", "totally", "all", "ya"})
-
-
-def _told_as_before(clause: _Clause, first: int) -> bool:
+def _told_as_before(clause: _Clause, first: int, scope: ScopeRules) -> bool:
     """Whether the resolution cue at `first` is told in the pluperfect ("had gone")."""
     before = [t.text for t in clause.tokens[max(0, first - 2):first]]
-    return bool(before) and (before[-1] in _HAD or (
-        len(before) == 2 and before[0] in _HAD and before[1] in _HAD_ALREADY))
+    return bool(before) and (before[-1] in scope.had or (
+        len(before) == 2 and before[0] in scope.had and before[1] in scope.had_already))
 
 
 def _returns_to_life(clause: _Clause, first: int, last: int, book: Rulebook) -> bool:
@@ -1530,7 +1513,32 @@ def _asked_then_denied(matches: Sequence[_Match], clauses: Sequence[_Clause],
         denied = {m.rule.key for m in matches if m.clause == index + 1
                   and _is_negated(m, *negation[index + 1], book)}
         out.update(m for m in matches if m.clause == index and m.rule.key in denied)
+    # "Chest pain? Shortness of breath? Nope and nope": a run of two or more questions,
+    # then one answer no for each, told together and alone in the stretch after them
+    index = 0
+    while index < len(clauses):
+        start = index
+        while index < len(clauses) and clauses[index].question:
+            index += 1
+        if index - start >= 2 and index < len(clauses) \
+                and _answers_alone(clauses[index], answers, book) >= index - start:
+            out.update(m for m in matches if start <= m.clause < index)
+        index += 1
     return out
+
+
+def _answers_alone(clause: _Clause, answers: frozenset[str], book: Rulebook) -> int:
+    """How many answers make up `clause` up to its first comma ("nope and nope, I
+    checked the list": 2); 0 when any other word is there but a joiner ("and")."""
+    count = 0
+    for token in clause.tokens:
+        if token.text == SOFT:
+            break
+        if token.text in answers:
+            count += 1
+        elif token.text not in book.scope.soft_words:
+            return 0
+    return count
 
 
 def _ticked_no(clauses: Sequence[_Clause], book: Rulebook,
@@ -1844,7 +1852,7 @@ def _instruction_positions(clauses: Sequence[_Clause], book: Rulebook,
     rules = book.hypothetical
     if rules.instructions is None:
         return set()
-    return _reach_of([rules.instructions], clauses, book, False, said)
+    return _reach_of([rules.instructions], clauses, book, False, said, lists=True)
 
 
 def _instruction_words(clauses: Sequence[_Clause], book: Rulebook) -> set[tuple[int, int]]:
@@ -1861,7 +1869,8 @@ def _instruction_words(clauses: Sequence[_Clause], book: Rulebook) -> set[tuple[
 
 
 def _reach_of(cue_lists: Sequence[Phrase], clauses: Sequence[_Clause], book: Rulebook,
-              asking: bool, said: tuple[str, int, int] | None) -> set[tuple[int, int]]:
+              asking: bool, said: tuple[str, int, int] | None,
+              lists: bool = False) -> set[tuple[int, int]]:
     rules = book.hypothetical
     positions: set[tuple[int, int]] = set()
     if asking and rules.not_yet is not None \
@@ -1874,7 +1883,8 @@ def _reach_of(cue_lists: Sequence[Phrase], clauses: Sequence[_Clause], book: Rul
             for first, last in _cue_spans(phrase, clause):
                 if index == 0 and said is not None and said[1] <= first <= said[2]:
                     continue  # answering a check-in, "si me duele la pierna" starts with "sí"
-                positions.update((index, j) for j in _up_to_comma(clause, last + 1, rules))
+                positions.update((index, j)
+                                 for j in _up_to_comma(clause, last + 1, rules, lists))
     return positions
 
 
@@ -1944,15 +1954,48 @@ def _plan_positions(clauses: Sequence[_Clause], book: Rulebook,
     return positions
 
 
-def _up_to_comma(clause: _Clause, start: int, rules: HypotheticalRules) -> Iterator[int]:
+def _up_to_comma(clause: _Clause, start: int, rules: HypotheticalRules,
+                 lists: bool = False) -> Iterator[int]:
     """The words a cue governs: up to the next comma, or to where a new report starts
-    ("you said to watch for dark pee [and my pee is dark now]": `reach_ends`)."""
+    ("you said to watch for dark pee [and my pee is dark now]": `reach_ends`). After
+    what was read (`lists`), a list of short items goes on over its commas ("it lists
+    kidney failure, blood clots, stroke..."): an item of at most `_LIST_ITEM` words with
+    another comma after it, or the last one of such a list. A longer stretch after a
+    comma is a report of its own ("watch for chest pain, my leg is swollen now"); and a
+    likeness goes no further than its comma ("como si tuviera gripe, cuerpo cortado")."""
     ends = ({first for first, _ in _cue_spans(rules.reach_ends, clause)}
             if rules.reach_ends is not None else set())
-    for j in range(start, len(clause.tokens)):
-        if clause.tokens[j].text == SOFT or j in ends:
+    tokens = clause.tokens
+    listed = False  # an item of a list was read over its comma
+    j = start
+    while j < len(tokens):
+        if j in ends:
             return
+        if tokens[j].text == SOFT:
+            item = _list_item(tokens, j + 1, ends) if lists else None
+            if item is None or not (listed or (item < len(tokens) and tokens[item].text == SOFT)):
+                return
+            listed = True
+            j += 1
+            continue
         yield j
+        j += 1
+
+
+# At most this many words make an item of a list read over its commas.
+_LIST_ITEM = 2
+
+
+def _list_item(tokens: Sequence[Token], start: int, ends: set[int]) -> int | None:
+    """Where the short list item opening at `start` ends (a comma or the clause's end),
+    None when it is longer than `_LIST_ITEM` words or a new report starts in it."""
+    for k in range(start, min(len(tokens), start + _LIST_ITEM + 1)):
+        if k in ends:
+            return None
+        if tokens[k].text == SOFT:
+            return k if k > start else None
+    end = start + _LIST_ITEM
+    return len(tokens) if end >= len(tokens) and start < len(tokens) else None
 
 
 # -- step 7: the answer to the check-in question ------------------------------------------------

@@ -90,7 +90,7 @@ def read(text: str, lang: str | None, book: Rulebook, choices: ChoiceBook,
     # whose "se desmayó" it is ("mi esposo se desmayó por los nervios, pero la paciente
     # soy yo y solo tengo dolor de cabeza")
     # and without a rash's place ("rash on my chest": `ChoiceBook.unlocated`)
-    theirs = choices.unlocated(rest if elsewhere else text)
+    theirs = _without_fine(choices.unlocated(rest if elsewhere else text), result, choices)
     if second is not None and second_may_read(result, theirs, book, choices,
                                               second.settings.min_words):
         result = second_opinion(result, second.read(theirs), second.threshold)
@@ -204,6 +204,32 @@ def second_may_read(result: TriageResult, text: str, book: Rulebook, choices: Ch
         return True
     return bool(choices.unplaced(topics_of(text, book, choices),
                                  (f.key for f in result.findings)))
+
+
+def _without_fine(text: str, result: TriageResult, choices: ChoiceBook) -> str:
+    """`text` without the red-flag topic's words where the patient says that topic is
+    fine ("breathing is fine" -> "is fine", "pee fine" -> "fine": ok findings that
+    place a topic in `[askback.placed_by]`).
+
+    The second reader counts words: "chest", "breathing", "legs" and "pee" weigh as red
+    flags wherever they stand, and it cannot read that they are fine. On round 57's
+    first pass it raised "My chest is fine, breathing is fine, legs fine, pee fine. I
+    just have a headache" (mild) at 0.85. Only the topic's words go: "normal" and
+    "fine" weigh against a red flag, and dropping "Orino normal" whole raised a back ache
+    told beside it. Barring the reader wherever a topic is said to be fine lost a red
+    flag told beside it (swollen lips and "breathing is totally fine", batch BC);
+    dropping these words leaves the lips for it to read."""
+    for finding in result.findings:
+        if finding.level != "ok" or not finding.matched \
+                or not choices.places_a_topic(finding.key):
+            continue
+        at = text.find(finding.matched)
+        if at < 0:
+            continue
+        for token in reversed(tokenize(finding.matched)):
+            if token.kind == "word" and choices.topics_in([token.text]):
+                text = text[:at + token.start] + text[at + token.end:]
+    return text
 
 
 def _graded_mild(text: str, choices: ChoiceBook) -> bool:

@@ -205,6 +205,14 @@ class TemperatureRules:
     weather_unless: frozenset[str] = frozenset()
     pressure_very_low: float = 80.0
     pressure_low: float = 90.0
+    # Between the two numbers of a blood pressure told in words: "85 over 50".
+    pressure_over: frozenset[str] = frozenset()
+    # Right before a number, one of `reads` makes it what a temperature word at most
+    # `reads_reach` words further back reads: "la temperatura de mi hijo es de 39".
+    reads: frozenset[str] = frozenset()
+    reads_reach: int = 8
+    # Right after a number, these make it a thermometer's reading: "38 on the dot".
+    read_after: tuple[tuple[str, ...], ...] = ()
 
     def is_the_line(self, celsius: float) -> bool:
         """Whether a reading is the fever line itself (38.0 °C or 100.4 °F)."""
@@ -284,6 +292,11 @@ class ScopeRules:
     # Later in the message, these take back a denial told as said before (`mistaken`):
     # "i said no chest pain on the call but that wasn't true".
     untrue: Phrase | None = None
+    # Just before a resolution cue told after a return, `had` (or `had` then one of
+    # `had_already`) tells of the gap before it came back, not of now: "the tightness came
+    # back this evening, it had gone yesterday", "volvió el dolor, se había quitado".
+    had: frozenset[str] = frozenset()
+    had_already: frozenset[str] = frozenset()
     # The words an `after` cue may be followed by and still end its thought ("gone now");
     # None: any. Any other word means another sense: "went away for the weekend".
     resolution_followers: frozenset[str] | None = None
@@ -564,6 +577,9 @@ class Rulebook:
     # finding -> what a high pain score makes it when the score is told in its sentence
     # and no other finding is there to own the score ("headache ... now it's 8/10")
     scored: Mapping[str, str] = field(default_factory=dict)
+    # Before a whole number told after a score, these make it a time, not the scale told
+    # on: "headache 3/10, had 2 panadol at 10".
+    pain_score_at_a_time: frozenset[str] = frozenset()
     weight: WeightRules | None = None
     by_key: Mapping[str, FindingRule] = field(init=False, repr=False)
     # word -> the (finding, phrase, other slots) that a clause holding the word may match
@@ -642,6 +658,8 @@ class _Loader:
             pain_score_severe=float(self._table(data, "pain_score", "pain_score").get(
                 "severe_from", 7)),
             scored=self._scored(data, {f.key for f in findings}),
+            pain_score_at_a_time=self._single_words(
+                self._table(data, "pain_score", "pain_score"), "at_a_time", "pain_score"),
             language_hints=hints,
             lexicon=Lexicon(self.vocabulary | set().union(*hints.values()), common,
                             scope.negation_words, self._endings(data),
@@ -866,6 +884,8 @@ class _Loader:
                                                    "resolution"),
             one_again=self._optional_cues(compiler, res, "one_again", "resolution"),
             untrue=self._optional_cues(compiler, res, "untrue", "resolution"),
+            had=self._single_words(res, "had", "resolution"),
+            had_already=self._single_words(res, "had_already", "resolution"),
             resolution_returns=self._optional_cues(compiler, res, "returns", "resolution"),
             resolution_returns_to=self._optional_cues(compiler, res, "returns_to",
                                                       "resolution"),
@@ -925,9 +945,12 @@ class _Loader:
         usual, until, line_after, earlier = (
             {normalise_phrase(w) for w in self._per_language(table, key, entry, required=False)}
             for key in ("usual_words", "usual_until", "line_after", "earlier"))
-        line_before, pressure, weather, weather_unless = (
+        line_before, pressure, weather, weather_unless, pressure_over, reads = (
             self._single_words(table, key, entry)
-            for key in ("line_before", "pressure_words", "weather", "weather_unless"))
+            for key in ("line_before", "pressure_words", "weather", "weather_unless",
+                        "pressure_over", "reads"))
+        read_after = {normalise_phrase(w) for w in
+                      self._per_language(table, "read_after", entry, required=False)}
         self.vocabulary |= words | other_units | oxygen | baseline | usual | line_before \
             | pressure
         very_low, low = (self._float(table, key, entry) if key in table else default
@@ -960,7 +983,9 @@ class _Loader:
             earlier=tuple(sorted(tuple(w.split()) for w in earlier)),
             pressure_words=frozenset(pressure), pressure_very_low=very_low,
             weather=frozenset(weather), weather_unless=frozenset(weather_unless),
-            pressure_low=low,
+            pressure_low=low, pressure_over=pressure_over, reads=reads,
+            reads_reach=self._int(table, "reads_reach", entry, default=8),
+            read_after=tuple(sorted(tuple(w.split()) for w in read_after)),
         )
 
     def _weight(self, data: Mapping[str, Any], keys: set[str]) -> WeightRules | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from .rulebook import TemperatureRules
 from .text import Token
 
 _DIGITS = {"zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
@@ -34,8 +35,7 @@ _STARTS = _NUMBER_WORDS | {"a"}  # "a hundred and two"
 _RANGES = ((35.0, 45.0), (95.0, 110.0))
 
 
-def spelled_temperatures(tokens: list[Token], temperature_words: frozenset[str],
-                         window: int) -> list[Token]:
+def spelled_temperatures(tokens: list[Token], rules: TemperatureRules) -> list[Token]:
     """`tokens` with each spelled-out temperature replaced by one number token."""
     if not any(t.text in _TENS or t.text in _HUNDRED or (
             t.text in _DIGITS and k + 1 < len(tokens) and tokens[k + 1].text in _DIGITS)
@@ -47,9 +47,9 @@ def spelled_temperatures(tokens: list[Token], temperature_words: frozenset[str],
         parsed = _parse(tokens, i) if tokens[i].text in _STARTS else None
         if parsed is not None:
             value, decimal, end = parsed
-            near = any(t.text in temperature_words
-                       for t in tokens[max(0, i - window): end + window]) \
-                or told_as_the_reading(tokens, i, temperature_words)
+            near = any(t.text in rules.words
+                       for t in tokens[max(0, i - rules.window): end + rules.window]) \
+                or told_as_the_reading(tokens, i, rules)
             if near and any(low <= value <= high for low, high in _RANGES):
                 out.append(replace(tokens[i], text="", end=tokens[end - 1].end, kind="num",
                                    value=value, decimal=decimal))
@@ -60,23 +60,16 @@ def spelled_temperatures(tokens: list[Token], temperature_words: frozenset[str],
     return out
 
 
-# Right before a number, these make it what a temperature word further back in the
-# sentence part reads: "la temperatura de mi hijo es de 39", "the temperature of my son
-# is 39".
-_READS = frozenset({"is", "was", "es", "era", "fue", "de", "at", "reads", "read", "marca",
-                    "marco", "dio"})
-_READS_REACH = 8
-
-
-def told_as_the_reading(tokens: Sequence[Token], i: int, words: frozenset[str]) -> bool:
-    """Whether the number at `i` follows a word of `_READS`, with a temperature word
-    further back (`_READS_REACH` words at most) and no number or comma between."""
-    if i == 0 or tokens[i - 1].text not in _READS:
+def told_as_the_reading(tokens: Sequence[Token], i: int, rules: TemperatureRules) -> bool:
+    """Whether the number at `i` follows a word of `reads` ("la temperatura de mi hijo es
+    de 39"), with a temperature word further back (`reads_reach` words at most) and no
+    number or comma between."""
+    if i == 0 or tokens[i - 1].text not in rules.reads:
         return False
-    for t in reversed(tokens[max(0, i - _READS_REACH):i - 1]):
+    for t in reversed(tokens[max(0, i - rules.reads_reach):i - 1]):
         if t.kind in ("num", "soft", "hard"):
             return False
-        if t.text in words:
+        if t.text in rules.words:
             return True
     return False
 

@@ -2052,6 +2052,57 @@ GONE_OUT_SWIMMY_AND_WATER_MADE = [
     ("no tengo dolor, la orina normal", "ok"),
 ]
 
+THOUGHT_SWOLLEN_LEAFLET_LISTS_AND_SAME_QUESTIONS = [
+    # a headache never had before; a weight told as a heavy thing on the chest
+    ("never had a headache like this one before in my life", "emergency"),
+    ("nunca había tenido un dolor de cabeza así", "emergency"),
+    ("like a piano landed on my chest", "emergency"),
+    # the same question again and again; not knowing the house
+    ("grandma keeps asking the same question every few minutes", "emergency"),
+    ("mi papá repite la misma pregunta una y otra vez", "emergency"),
+    ("mi abuela no sabe en qué casa vive", "emergency"),
+    # sight gone dark on standing; nearly falling, as said in the South
+    ("al pararme se me pone todo oscuro", "urgent"),
+    ("he liked to fell over getting up from his chair", "urgent"),
+    # urine as said, the colour after the toilet; a throat closing told after it
+    ("no he meado desde ayer", "urgent"),
+    ("went to the toilet and it was tea coloured", "urgent"),
+    ("le pica la garganta y dice que se le está cerrando", "emergency"),
+    # a denial of before, told again now
+    ("no chest pain earlier but now it is crushing", "emergency"),
+    # a swelling thought seen, set right
+    ("thought my ankles were puffy but it was just the sock marks", "ok"),
+    ("I thought my calf was swollen but they look the same as always", "ok"),
+    ("creí que tenía el pie hinchado pero es igual que el otro", "ok"),
+    ("pensé que tenía la pierna hinchada, pero mi esposo me la midió y están iguales", "ok"),
+    # what the leaflet or the news lists
+    ("the leaflet scared me with all the clot and stroke talk but I feel fine", "ok"),
+    ("I read the handout and it lists chest pain, clots, stroke... I'm fine though", "ok"),
+    ("vi en el noticiero lo de un señor con embolia, yo estoy bien", "ok"),
+    ("el prospecto dice trombosis y derrame, pero yo estoy bien", "ok"),
+    # a bruise grown, a site gone blue; a joke of a heart attack
+    ("the bruise from the drip is bigger today but the arm is not swollen", "mild"),
+    ("the drip site is tender and gone a bit blue", "mild"),
+    ("mi suegra me va a matar de un infarto con tanto mensaje, yo bien", "ok"),
+    # another's past, the writer's nothing; the writer who had the infusion
+    ("my brother had chest pain with his last year, I've had nothing at all", "ok"),
+    ("mi hija tiene 39 de fiebre, pero yo, que soy la que recibió el tratamiento, "
+     "solo tengo sueño", "mild"),
+    # what is fine after a denial; an old reaction, none of it this time
+    ("no numbness, face is fine, arms fine", "ok"),
+    ("Absolutely fine. Two years ago I got hives and my lips swelled, but none of that "
+     "this time", "ok"),
+    # spreading told after a "but", the marks named before it
+    ("unas ronchitas en el cuello pero ya se están regando por la espalda", "urgent"),
+    ("a couple of hives on my neck but they're spreading down my back", "urgent"),
+    # guards: what must not change
+    ("I'm worried my leg is swollen, it looks bigger than the other", "urgent"),
+    ("no me dolía el pecho, pero ahora tengo la pierna hinchada", "urgent"),
+    ("his lips went blue", "emergency"),
+    ("I aint peed hardly at all since yesterday", "urgent"),
+    ("watched a show about strokes and now my face is drooping", "emergency"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2164,6 +2215,8 @@ FAMILIES = {
     "said_untrue_neither_and_watched_for": SAID_UNTRUE_NEITHER_AND_WATCHED_FOR,
     "kin_readings_and_sprints_at_rest": KIN_READINGS_AND_SPRINTS_AT_REST,
     "gone_out_swimmy_and_water_made": GONE_OUT_SWIMMY_AND_WATER_MADE,
+    "thought_swollen_leaflet_lists_and_same_questions":
+        THOUGHT_SWOLLEN_LEAFLET_LISTS_AND_SAME_QUESTIONS,
 }
 
 

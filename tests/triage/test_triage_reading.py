@@ -16,7 +16,7 @@ import pytest
 
 from followup.triage import RulebookError, _default_rulebook, default_choices, triage
 from followup.triage.choices import load_choices
-from followup.triage.reading import SECOND_READER_KEY, topics_of
+from followup.triage.reading import SECOND_READER_KEY, _without_fine, topics_of
 from followup.triage.second_reader import (
     FEVER_WORD,
     TRAINING_PATH,
@@ -144,6 +144,26 @@ def test_a_rashs_place_is_not_read_as_a_symptom_of_that_place() -> None:
         assert result.level == "mild", result
         assert "chest" not in result.ask_back
     assert triage("rash on my chest and my chest feels tight").level == "emergency"
+
+
+def test_a_topic_said_to_be_fine_is_not_read_by_the_second_reader() -> None:
+    """"Chest", "breathing", "legs" and "pee" weigh as red flags in the second reader
+    wherever they stand: round 57 raised "My chest is fine, breathing is fine, legs fine,
+    pee fine. I just have a headache" (mild) at 0.85. Where the rules read a topic as
+    fine, its words go unread; "fine" and "normal" stay (they weigh against a red flag),
+    and so does anything told beside them (the lips of batch BC)."""
+    text = "breathing is totally fine, pee normal, but my lips are puffy"
+    result = triage(text, second_reader=None)
+    assert {"breathing_normal", "urine_normal"} <= {f.key for f in result.findings}
+    assert _without_fine(text, result, default_choices()) == \
+        " is totally fine,  normal, but my lips are puffy"
+    said = "Orino normal, me duele la espalda"
+    assert _without_fine(said, triage(said, second_reader=None), default_choices()) == \
+        " normal, me duele la espalda"
+    # a topic not said to be fine stays as it is
+    hurts = "my chest hurts, pee normal"
+    assert _without_fine(hurts, triage(hurts, second_reader=None),
+                         default_choices()).startswith("my chest hurts")
 
 
 def test_a_temperature_denied_bars_the_second_reader() -> None:
