@@ -1284,9 +1284,11 @@ def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], i
             and any(w not in _REFERS_BACK and len(w) > 2 for w in told):
         return set()  # a new sentence about something else
     if any(m.clause == index and m.rule.level == "ok" and m.first < first <= m.last
+           and any(t.text not in _REFERS_BACK for t in clause.tokens[m.first:first])
            for m in matches):
         # the cue ends a report that something else is well: "my lips swelled up,
         # breathing fine now" says the breathing is fine, not that the lips went down
+        # (but "pero ya se me pasó todo", well in the cue's own words, is over)
         return set()
     return targets
 

@@ -2103,6 +2103,34 @@ THOUGHT_SWOLLEN_LEAFLET_LISTS_AND_SAME_QUESTIONS = [
     ("watched a show about strokes and now my face is drooping", "emergency"),
 ]
 
+DARK_IN_THE_BATH_FILLERS_AND_NOT_GOING = [
+    # a faint told as going dark and waking somewhere
+    ("I went dark for a moment and woke up slumped in the bath", "emergency"),
+    ("everything fine but she went black for a second and came to on the bathroom floor",
+     "emergency"),
+    # lips told by the cosmetic look; yellow told as a bit
+    ("my lips look like I had fillers done, breathing fine", "urgent"),
+    ("im a little yellow i think, is that normal?", "urgent"),
+    # a life long past acted on; nothing in the pad since
+    ("dad keeps trying to leave for work, he retired years ago", "emergency"),
+    ("nothing in her pad since this morning", "urgent"),
+    ("he's drinking fine, just not going at all", "urgent"),
+    # Spanish everyday words: a stomach upset, sleep and a heavy body, maluco
+    ("ando descompuesto del estómago desde ayer", "mild"),
+    ("mucho sueño y el cuerpo pesado", "mild"),
+    ("amanecí maluca", "mild"),
+    # a fever that broke; a headache graded not strong
+    ("had a temp of 38.4 on Monday but it broke the next day, fine since", "ok"),
+    ("la fiebre se quitó el lunes, nada desde entonces", "ok"),
+    # over, in the words that tell it is well: "ya se me pasó todo"
+    ("estuve mal el lunes pero ya se me pasó todo", "ok"),
+    # guards: what must not change
+    ("pee is a nice light yellow, all good", "ok"),
+    ("my left eye went dark for a few minutes", "emergency"),
+    ("blisters on both legs and some have broke", "urgent"),
+    ("anoche tuve un sueño feo pero estoy bien", "ok"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2217,6 +2245,7 @@ FAMILIES = {
     "gone_out_swimmy_and_water_made": GONE_OUT_SWIMMY_AND_WATER_MADE,
     "thought_swollen_leaflet_lists_and_same_questions":
         THOUGHT_SWOLLEN_LEAFLET_LISTS_AND_SAME_QUESTIONS,
+    "dark_in_the_bath_fillers_and_not_going": DARK_IN_THE_BATH_FILLERS_AND_NOT_GOING,
 }
 
 

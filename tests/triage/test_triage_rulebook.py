@@ -722,6 +722,13 @@ def test_a_blood_pressure_is_rulebook_data(tmp_path: Path) -> None:
                                      'pressure_words.en = ["bp"]',
                                      'pressure_words.es = ["presion"]'))
     assert triage("bp 78/40", rulebook=book).level == "emergency"
+    # told in words, the pair needs `pressure_over` between its numbers
+    assert triage("presion 78 sobre 40", rulebook=book).level == "unclear"
+    book = load_rulebook(_keys_after(path, plain, 'words.es = ["fiebre"]\n',
+                                     'pressure_words.en = ["bp"]',
+                                     'pressure_words.es = ["presion"]',
+                                     'pressure_over.en = ["over"]',
+                                     'pressure_over.es = ["sobre"]'))
     assert triage("presion 78 sobre 40", rulebook=book).level == "emergency"
     assert triage("bp 86/50", rulebook=book).level == "urgent"
     assert triage("bp 118/76", rulebook=book).level == "unclear"
@@ -750,6 +757,54 @@ def test_a_mild_finding_told_as_spreading_is_rulebook_data(tmp_path: Path) -> No
     with pytest.raises(RulebookError, match="told_spreading: hives_spreading -> hives"):
         load_rulebook(write(tmp_path, finding(), hives, extra=spreading.replace(
             'hives = "hives_spreading"', 'hives_spreading = "hives"')))
+
+
+def test_what_a_number_is_told_as_is_rulebook_data(tmp_path: Path) -> None:
+    """`[temperature] reads` (a temperature word at most `reads_reach` words back) and
+    `read_after` make a number a reading; `[pain_score] at_a_time` makes a number after a
+    score a time. Without the keys the numbers read plainly."""
+    path = write(tmp_path, finding(), finding("fever", "urgent", '["_temp_high_"]'),
+                 finding("bad_pain", "urgent", '["_score_high_"]'))
+    plain = path.read_text()
+    told = "the fever of my little son is 39"
+    book = load_rulebook(path)
+    assert triage(told, rulebook=book).level == "unclear"
+    assert triage("39 on the dot", rulebook=book).level == "unclear"
+    # the scale told on: "3/10 ... at 10" reads as 10/10 without `at_a_time`
+    assert triage("pain 3/10, took 2 pills at 10", rulebook=book).level == "urgent"
+    keys = ('reads.en = ["is"]', 'reads.es = ["es"]', 'read_after.en = ["on the dot"]',
+            'read_after.es = ["justito"]')
+    book = load_rulebook(_keys_after(path, plain, 'words.es = ["fiebre"]\n', *keys))
+    assert triage(told, rulebook=book).level == "urgent"
+    assert triage("39 on the dot", rulebook=book).level == "urgent"
+    book = load_rulebook(_keys_after(path, plain, 'words.es = ["fiebre"]\n', *keys,
+                                     "reads_reach = 4"))
+    assert triage(told, rulebook=book).level == "unclear"  # "fever" is 6 words back
+    with pytest.raises(RulebookError, match="'reads': one word each"):
+        load_rulebook(_keys_after(path, plain, 'words.es = ["fiebre"]\n',
+                                  'reads.en = ["it is"]', 'reads.es = ["es"]'))
+    timed = write(tmp_path, finding(), finding("bad_pain", "urgent", '["_score_high_"]'),
+                  extra='\n[pain_score]\nat_a_time.en = ["at"]\nat_a_time.es = ["las"]\n')
+    assert triage("pain 3/10, took 2 pills at 10",
+                  rulebook=load_rulebook(timed)).level == "unclear"
+
+
+def test_a_gap_told_before_a_return_is_rulebook_data(tmp_path: Path) -> None:
+    """`[resolution] had` (or `had` then one of `had_already`) just before a resolution
+    cue told after a return: the gap before it came back, not now."""
+    path = write(tmp_path, finding())
+    plain = path.read_text()
+    told = "my calf is swollen, it came back tonight, it had gone yesterday"
+    keys = ('returns.en = ["came back"]', 'returns.es = ["volvio"]')
+    book = load_rulebook(_keys_after(path, plain, 'either.es = ["se fue"]\n', *keys))
+    assert triage(told, rulebook=book).level == "ok"
+    book = load_rulebook(_keys_after(path, plain, 'either.es = ["se fue"]\n', *keys,
+                                     'had.en = ["had"]', 'had.es = ["habia"]',
+                                     'had_already.en = ["completely"]',
+                                     'had_already.es = ["ya"]'))
+    assert triage(told, rulebook=book).level == "urgent"
+    assert triage(told.replace("had gone", "had completely gone"),
+                  rulebook=book).level == "urgent"
 
 
 def test_degrees_of_the_weather_are_rulebook_data(tmp_path: Path) -> None:
