@@ -2131,6 +2131,32 @@ DARK_IN_THE_BATH_FILLERS_AND_NOT_GOING = [
     ("anoche tuve un sueño feo pero estoy bien", "ok"),
 ]
 
+HOTELS_AT_HOME_AND_MINUTES_GONE_BY = [
+    # at home, thinking it a hotel; the faint told after the feeling of it
+    ("Dad thinks we're in a hotel and keeps asking what hotel this is, we're at home",
+     "emergency"),
+    ("mi mamá pregunta en qué hotel estamos, y estamos en su casa", "emergency"),
+    ("I felt like I was about to faint and then I did, out for a few seconds", "emergency"),
+    ("my son caught her before she hit the ground", "emergency"),
+    # out of breath, with the minutes gone by; a sentence not finished
+    ("me falta el aire, ya pasaron 20 minutos y no se me quita", "emergency"),
+    ("no puedo terminar una frase sin pararme a respirar", "emergency"),
+    # light told right after the head
+    ("me duele la cabeza, me molesta mucho la luz", "urgent"),
+    # legs that will not hold on standing
+    ("al levantarme las piernas no me sostienen y me tengo que sentar", "urgent"),
+    # a talk attended, a bill seen; a denial before a comma
+    ("went to a stroke awareness class today, I'm fine", "ok"),
+    ("casi me desmayo cuando vi lo que cuesta la gasolina, pero estoy bien", "ok"),
+    ("ayer tenía náuseas pero hoy ya no, estoy bien", "ok"),
+    # a clinician's words
+    ("mialgias y astenia, sin fiebre", "mild"),
+    # guards: what must not change
+    ("ya pasó el dolor de cabeza", "ok"),
+    ("her arm went weak all of a sudden, she can't lift it", "emergency"),
+    ("no estoy bien, me duele todo", "mild"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2246,6 +2272,7 @@ FAMILIES = {
     "thought_swollen_leaflet_lists_and_same_questions":
         THOUGHT_SWOLLEN_LEAFLET_LISTS_AND_SAME_QUESTIONS,
     "dark_in_the_bath_fillers_and_not_going": DARK_IN_THE_BATH_FILLERS_AND_NOT_GOING,
+    "hotels_at_home_and_minutes_gone_by": HOTELS_AT_HOME_AND_MINUTES_GONE_BY,
 }
 
 
