@@ -2157,6 +2157,19 @@ HOTELS_AT_HOME_AND_MINUTES_GONE_BY = [
     ("no estoy bien, me duele todo", "mild"),
 ]
 
+BRICKS_ON_TOP_PUFFED_AND_DISNAE = [
+    # a pressure told as a heavy thing on top, after denying pain
+    ("dolor no, pero siento una presión como si tuviera una piedra encima", "emergency"),
+    # "puffed" as out of breath
+    ("I get puffed just climbing the three steps to the porch now", "emergency"),
+    # a fright at a price is no faint; Scots "disnae"
+    ("casi me da un soponcio cuando vi la cuenta del hospital, pero estoy bien", "ok"),
+    ("a bit tired, the rain disnae help", "mild"),
+    # guards: what must not change
+    ("her lips are all puffed up", "urgent"),
+    ("I'm knackered and feel a bit fluey", "mild"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2273,6 +2286,7 @@ FAMILIES = {
         THOUGHT_SWOLLEN_LEAFLET_LISTS_AND_SAME_QUESTIONS,
     "dark_in_the_bath_fillers_and_not_going": DARK_IN_THE_BATH_FILLERS_AND_NOT_GOING,
     "hotels_at_home_and_minutes_gone_by": HOTELS_AT_HOME_AND_MINUTES_GONE_BY,
+    "bricks_on_top_puffed_and_disnae": BRICKS_ON_TOP_PUFFED_AND_DISNAE,
 }
 
 
