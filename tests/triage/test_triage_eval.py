@@ -283,6 +283,28 @@ BLIND_BATCHES = [
                           ("jk", "JK: 100 %, none missed, after IV to JG"),
                           ("jm", "JM: 99.2 %, 1 of 120 missed, after learning from IV to JK"),
                           ("jn", "JN: 98.3 %, 2 of 120 missed, after IV to JK"))),
+    *((HERE / f"cases_blind_2026_12_04_{name}.jsonl", 240, first)
+      for name, first in (("jq", "JQ: 100 %, none missed, on main (twentieth session)"),
+                          ("jr", "JR: 99.2 %, 1 of 120 missed, on main"),
+                          ("js", "JS: 99.2 %, 1 of 120 missed, on main"),
+                          ("ju", "JU: 99.2 %, 1 of 120 missed, on main"),
+                          ("jv", "JV: 100 %, none missed, 1 emergency read urgent, on main"),
+                          ("jw", "JW: 99.2 %, 1 of 120 missed, on main"),
+                          ("jx", "JX: 95.8 %, 5 of 120 missed, asked to be hard, after "
+                                 "learning from JP to JW"),
+                          ("jy", "JY: 100 %, none missed, after JP to JW"),
+                          ("jz", "JZ: 100 %, none missed, after JP to JW"),
+                          ("ka", "KA: 100 %, none missed, after JP to JW"),
+                          ("kb", "KB: 98.3 %, 2 of 120 missed, 3 emergencies of 60 read "
+                                 "lower, asked to be hard, after learning from JP to KA"),
+                          ("kc", "KC: 100 %, none missed, after JP to KA"),
+                          ("kd", "KD: 99.2 %, 1 of 120 missed, after JP to KA"),
+                          ("ke", "KE: 100 %, none missed, after JP to KA"),
+                          ("kf", "KF: 99.2 %, 1 of 120 missed, asked to be hard, after "
+                                 "learning from JP to KE"),
+                          ("kg", "KG: 100 %, none missed, after JP to KE"),
+                          ("kh", "KH: 100 %, none missed, 1 emergency read urgent, after "
+                                 "JP to KE"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -307,7 +329,7 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     ("ez", 5, 0.96), ("fe", 3, 0.97), ("fh", 3, 0.96), ("fl", 3, 0.97), ("gd", 4, 0.95),
     ("dp", 2, 0.97), ("gj", 3, 0.97), ("hh", 2, 0.98),
     ("ho", 3, 0.97), ("hv", 2, 0.94), ("hx", 4, 0.97), ("iv", 8, 0.95), ("ji", 2, 0.98),
-    ("jh", 6, 0.95), ("jl", 5, 0.96), ("jo", 4, 0.97)])
+    ("jh", 6, 0.95), ("jl", 5, 0.96), ("jo", 4, 0.97), ("jt", 3, 0.94), ("ki", 0, 0.92)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -402,9 +424,20 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     diagnosed with a clot, but that's her not me!"), and a few the second reader raises;
     JI (carers of older adults) raises two in English. JD (asked to be hard) still
     misses one red flag: urine said to be normal, then "it isn't really, it's been
-    pinkish" in the next sentence. It is in the ledger, not here, until read right."""
+    pinkish" in the next sentence. It is in the ledger, not here, until read right.
+
+    JT (asked to be hard, of the twentieth session) raises the leaflet's list of dangers
+    read back beside the writer's own mild headache with no word of being well ("it lists
+    kidney failure, blood clots, stroke... Anyway I've got a slight headache"), an arm
+    gone numb after sleeping on it, and two the second reader raises. KI (long chatty
+    messages with questions, of the same session) raises nothing; it is the least exact
+    (92.1 %), because a question asked beside "feeling fine" ("is parking free for the
+    next one?") is read as unclear, for a person to answer, where its writer labelled it
+    ok. JP (asked to be hard) still misses one emergency ("its not a headache its THE
+    headache"): it is in the ledger, not here, until read right."""
     late = ("gj", "hh", "ho", "hv", "hx", "iv", "ji", "jh", "jl", "jo")
-    day = "03" if name in late else "02" if name[0] in "cdefg" else "01"
+    day = "04" if name in ("jt", "ki") else "03" if name in late \
+        else "02" if name[0] in "cdefg" else "01"
     cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")
     assert len(cases) == 240
     report = evaluate(cases)

@@ -2165,6 +2165,10 @@ BRICKS_ON_TOP_PUFFED_AND_DISNAE = [
     # a fright at a price is no faint; Scots "disnae"
     ("casi me da un soponcio cuando vi la cuenta del hospital, pero estoy bien", "ok"),
     ("a bit tired, the rain disnae help", "mild"),
+    # a denial said before, taken back as "pero sí tengo" alone in its stretch
+    ("le dije a la enfermera que no tenía dolor de pecho, pero sí tengo, me aprieta",
+     "emergency"),
+    ("le dije que no tenía fiebre, pero sí tengo un poco de tos", "mild"),
     # guards: what must not change
     ("her lips are all puffed up", "urgent"),
     ("I'm knackered and feel a bit fluey", "mild"),
