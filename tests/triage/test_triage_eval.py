@@ -191,7 +191,6 @@ BLIND_BATCHES = [
                           ("fw", "FW: 100 %, none missed, after FP to FS"),
                           ("fx", "FX: 100 %, none missed, after learning from FP to FW"),
                           ("fy", "FY: 100 %, none missed, after FP to FW"),
-                          ("fz", "FZ: 96.7 %, 4 of 120 missed, asked to be hard, after FP to FW"),
                           ("ga", "GA: 100 %, none missed, 1 emergency read urgent, after FP to FW"),
                           ("gb", "GB: 99.2 %, 1 of 120 missed, after learning from FP to GA"),
                           ("gc", "GC: 100 %, none missed, 1 emergency read urgent, after FP to GA"),
@@ -329,7 +328,8 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     ("ez", 5, 0.96), ("fe", 3, 0.97), ("fh", 3, 0.96), ("fl", 3, 0.97), ("gd", 4, 0.95),
     ("dp", 2, 0.97), ("gj", 3, 0.97), ("hh", 2, 0.98),
     ("ho", 3, 0.97), ("hv", 2, 0.94), ("hx", 4, 0.97), ("iv", 8, 0.95), ("ji", 2, 0.98),
-    ("jh", 6, 0.95), ("jl", 5, 0.96), ("jo", 4, 0.97), ("jt", 3, 0.94), ("ki", 0, 0.92)])
+    ("jh", 6, 0.95), ("jl", 5, 0.96), ("jo", 4, 0.97), ("jt", 3, 0.94), ("ki", 0, 0.92),
+    ("fz", 2, 0.97)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -433,8 +433,13 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     messages with questions, of the same session) raises nothing; it is the least exact
     (92.1 %), because a question asked beside "feeling fine" ("is parking free for the
     next one?") is read as unclear, for a person to answer, where its writer labelled it
-    ok. JP (asked to be hard) still misses one emergency ("its not a headache its THE
-    headache"): it is in the ledger, not here, until read right."""
+    ok. FZ (asked to be hard, of the twelfth session) moved here when the second reader,
+    retrained on 62,764 messages, raised two of its Spanish mild messages: a thermometer
+    misread and corrected ("tengo 38... no espera, es 37,8, lo leí mal") at 0.55, and
+    breathing denied in the subjunctive beside a blocked nose ("no es que no pueda
+    respirar, solo tengo la nariz tapada"). JP (asked to be hard) still misses one
+    emergency ("its not a headache its THE headache"): it is in the ledger, not here,
+    until read right."""
     late = ("gj", "hh", "ho", "hv", "hx", "iv", "ji", "jh", "jl", "jo")
     day = "04" if name in ("jt", "ki") else "03" if name in late \
         else "02" if name[0] in "cdefg" else "01"
