@@ -1098,7 +1098,11 @@ def _history(matches: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebo
             if (spans := _cue_spans(rules.cues, clause))]
     if not cued:
         return {}  # most messages tell no time long past: no contrast is looked for
-    contrast = _first_cue(clauses, rules.contrast)
+    # the first contrast that ends at or after the first cue: one told before any time
+    # long past ("just wanted to say ... last time I got a terrible headache") sets
+    # nothing against it
+    start = (cued[0][0], min(first for first, _ in cued[0][1]))
+    contrast = _first_cue(clauses, rules.contrast, start)
     if not well and contrast is None:
         return {}
     ongoing: dict[int, set[int]] = {}
@@ -1144,14 +1148,17 @@ def _history(matches: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebo
     return dated
 
 
-def _first_cue(clauses: Sequence[_Clause], cues: Phrase | None) -> tuple[int, int] | None:
-    """Where the first of `cues` is told: (clause, word)."""
+def _first_cue(clauses: Sequence[_Clause], cues: Phrase | None,
+               not_before: tuple[int, int] = (0, 0)) -> tuple[int, int] | None:
+    """Where the first of `cues` is told: (clause, word), of those ending at or after
+    `not_before`."""
     if cues is None:
         return None
-    for index, clause in enumerate(clauses):
-        spans = _cue_spans(cues, clause)
+    for index, clause in enumerate(clauses[not_before[0]:], start=not_before[0]):
+        spans = [first for first, last in _cue_spans(cues, clause)
+                 if (index, last) >= not_before]
         if spans:
-            return index, min(first for first, _ in spans)
+            return index, min(spans)
     return None
 
 
@@ -1219,6 +1226,8 @@ _THE = frozenset({"the", "el", "la", "los", "las"})
 _ANOTHER = frozenset({"one", "ones", "other", "others", "otro", "otra", "otros", "otras"})
 # Said just before a resolution cue, these make it resolve the list before it as well.
 _WHOLE_LIST = frozenset({"all", "both", "todos", "todas", "ambos", "ambas"})
+# Said with a cue that refers back, these make it resolve every mild finding before it.
+_EVERYTHING = _WHOLE_LIST | {"everything", "todo"}
 # Said just before a resolution cue, these tell that more than one thing is over ("are
 # gone", "both went"); a Spanish cue's verb says so by its ending ("se fueron").
 _PLURAL = _WHOLE_LIST | {"are", "were", "have"}
@@ -1278,6 +1287,11 @@ def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], i
     targets = {m for m in previous if _soft_id(m, clauses) == last_scope}
     told = [t.text for i, t in enumerate(clause.tokens[:first])
             if clause.soft_ids[i] == soft and t.kind == "word"]
+    after = {t.text for t in clause.tokens[last + 1:last + 2]}  # ("se quitó del todo": wholly)
+    if not _EVERYTHING.isdisjoint(told[-2:]) or not _EVERYTHING.isdisjoint(after):
+        # "had a headache and tiredness but it's all gone now", "ya se me pasó todo": the
+        # mild ones told before are over too (a red flag only from the scope just before)
+        targets |= {m for m in previous if m.rule.level == "mild"}
     if any(a in _THE and b in _ANOTHER for a, b in zip(told, told[1:], strict=False)):
         return set()  # "the rash on my wrist itches, the one on my back has gone"
     if any(m.clause != index for m in targets) \

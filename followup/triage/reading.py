@@ -319,7 +319,7 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     tokens = tokenize(text)
     words = {t.text for t in tokens if t.kind == "word"}
     norm = " " + " ".join(t.text for t in tokens if t.kind == "word") + " "
-    clauses = _clauses(tokens)
+    clauses = _clauses(tokens, text)
     # (a parent denied in so many words is still the one the carer writes about, "Mum has
     # chest pain, she's not the patient, who do I call?": `apart` reads these rules, not
     # the ones below that may count a parent as a relative)
@@ -376,7 +376,8 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
         if not theirs and opener in _RELATIVE_PRONOUNS and not mine:
             who = _who(before, rules)  # "a guy who had a stroke", "mi vecina que se cayó"
             theirs = who is not None and (who in rules.pets or denied(who))
-        before = said[-1] if said else before
+        if opener != "(":
+            before = said[-1] if said else before
         if not theirs:
             subject = _subject(clause, rules.possessives, rules.describers, rules.cleft)
             who = _who(subject, rules)
@@ -392,7 +393,8 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
             theirs = _named_as_theirs(said, rules, denied)
         kin = not theirs and _patients_kin(said, rules)
         theirs = theirs or kin
-        previous = theirs and not kin
+        if opener != "(":  # what follows an aside goes on with the clause it broke
+            previous = theirs and not kin
         if not theirs:
             continue
         first, last = clause[0].start, clause[-1].end
@@ -622,20 +624,46 @@ def _writer_treated(clauses: Sequence[tuple[str | None, list[Token]]], rules: Ot
     return False
 
 
-def _clauses(tokens: Sequence[Token]) -> list[tuple[str | None, list[Token]]]:
-    """Clauses, each with the word that opened it ("and", "but", "who"), if any."""
+def _clauses(tokens: Sequence[Token], text: str = "") -> list[tuple[str | None, list[Token]]]:
+    """Clauses, each with the word that opened it ("and", "but", "who"), if any.
+
+    A bracketed aside is its own clause, and what follows the bracket goes on with the
+    clause it broke as if joined by "and": "my son (he's not the patient) has a fever"
+    is "my son", "he's not the patient", "and has a fever" (`text`, the raw message,
+    tells a bracket from a comma)."""
     clauses: list[tuple[str | None, list[Token]]] = []
     current: list[Token] = []
     opener: str | None = None
+    broken: tuple[str | None, list[Token]] | None = None  # the clause an aside broke
+    asides: list[tuple[str | None, list[Token]]] = []  # the aside's clauses so far
     for token in tokens:
-        if token.kind in ("soft", "hard") or token.text in _CLAUSE_WORDS:
+        mark = text[token.start:token.end] if token.kind == "soft" else ""
+        if mark == "(" and broken is None and current:
+            broken, current, opener = (opener, current), [], "("
+            continue
+        if broken is not None and (mark == ")" or token.kind == "hard"):
+            clauses.append(broken)
+            clauses.extend(asides)
             if current:
-                clauses.append((opener, current))
+                clauses.append(("(", current))
+            broken, asides, current, opener = None, [], [], "and"
+            if mark == ")":
+                continue
+        if token.kind in ("soft", "hard") or token.text in _CLAUSE_WORDS:
+            if current:  # (every clause of an aside is opened by its bracket)
+                if broken is not None:
+                    asides.append(("(", current))
+                else:
+                    clauses.append((opener, current))
             current = []
             # a word that opens it, or the boundary before it ("," or "." for any end)
             opener = token.text if token.kind in ("word", "soft") else "."
         else:
             current.append(token)
+    if broken is not None:  # an aside never closed: the clause it broke came first
+        clauses.append(broken)
+        clauses.extend(asides)
+        opener = "("
     if current:
         clauses.append((opener, current))
     return clauses

@@ -2174,6 +2174,43 @@ BRICKS_ON_TOP_PUFFED_AND_DISNAE = [
     ("I'm knackered and feel a bit fluey", "mild"),
 ]
 
+ASIDES_ALL_GONE_AND_PRICES = [
+    # a bracketed aside that says who is not the patient: what follows it goes on with
+    # the one it broke
+    ("my daughter (she is not the patient) has a temp of 39.2 from a cold, I only have a "
+     "bit of a headache", "mild"),
+    ("mi esposo (él no es el paciente) tiene fiebre de 39, yo solo ando cansada", "mild"),
+    ("the cat (not me lol) threw up twice, I'm fine", "ok"),
+    # guards: an aside that says nothing of that kind changes nothing
+    ("my son (he's 9) has a fever of 39 since last night", "urgent"),
+    ("my chest (left side) feels tight since lunch", "emergency"),
+    # "all" or "todo" with a resolution cue takes in every mild one before it
+    ("had aches and a headache on Monday but it's all gone now", "ok"),
+    ("tuve escalofríos y dolor de cabeza, pero ya se me quitó todo", "ok"),
+    # guard: "del todo" says wholly, of the last one only
+    ("me duele la cabeza y ando cansada, el mareo se me quitó del todo", "mild"),
+    # a time long past set against now by a clause that starts "just" / "solo"
+    ("my brother had a heart attack back in 2019 so I worry, but really just tired today",
+     "mild"),
+    ("mi papá tuvo una embolia en 2012, por eso me preocupo, pero solo tengo sueño", "mild"),
+    # guard: "just" said before any time long past sets nothing against it
+    ("just so you know, last week I passed out in the shower", "emergency"),
+    ("Just checking in to say I'm good. Last time I had a horrible headache for two days, "
+     "this time nothing at all", "ok"),
+    # the room tipping sideways on standing; a price that nearly made one faint
+    ("when i get out of bed the room goes sideways for a bit", "urgent"),
+    ("that parking fee nearly made me pass out lol, otherwise just tired", "mild"),
+    # another's reaction foretold; a leaflet's warning read, not felt
+    ("my mum will have a fit if she finds out I skipped lunch, anyway just achy", "mild"),
+    ("read the chest pain section on the leaflet twice, feel totally fine though", "ok"),
+    # words that come out wrong, told in Spanish
+    ("no puede decir lo que quiere, le salen otras palabras desde la mañana", "emergency"),
+    # the only symptom named sets what was watched apart
+    ("saw a show where a lady had a stroke. the only symptom I have is a mild headache",
+     "mild"),
+    ("estoy medio nauseoso pero nada más", "mild"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2291,6 +2328,7 @@ FAMILIES = {
     "dark_in_the_bath_fillers_and_not_going": DARK_IN_THE_BATH_FILLERS_AND_NOT_GOING,
     "hotels_at_home_and_minutes_gone_by": HOTELS_AT_HOME_AND_MINUTES_GONE_BY,
     "bricks_on_top_puffed_and_disnae": BRICKS_ON_TOP_PUFFED_AND_DISNAE,
+    "asides_all_gone_and_prices": ASIDES_ALL_GONE_AND_PRICES,
 }
 
 
