@@ -1245,7 +1245,9 @@ def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], i
     soft = clause.soft_ids[first]
     mine = [m for m in matches if m.clause == index and clause.soft_ids[m.first] == soft]
     if either:
-        introduced = {m for m in mine if last < m.first <= last + _EITHER_REACH}
+        # (a word of being well after it is no finding it introduces: "se me quitó 👍")
+        introduced = {m for m in mine if last < m.first <= last + _EITHER_REACH
+                      and m.rule.level != "ok"}
         if introduced:
             # "se me quitó el dolor de cabeza y la fiebre": the list it introduces, in
             # its scope or in the next one

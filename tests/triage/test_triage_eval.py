@@ -303,7 +303,16 @@ BLIND_BATCHES = [
                                  "learning from JP to KE"),
                           ("kg", "KG: 100 %, none missed, after JP to KE"),
                           ("kh", "KH: 100 %, none missed, 1 emergency read urgent, after "
-                                 "JP to KE"))),
+                                 "JP to KE"),
+                          ("kj", "KJ: 98.3 %, 2 of 120 missed, asked to be hard, on main "
+                                 "(twenty-first session)"),
+                          ("kk", "KK: 100 %, none missed, on main"),
+                          ("kl", "KL: 100 %, none missed, on main"),
+                          ("km", "KM: 100 %, none missed, on main"),
+                          ("ko", "KO: 100 %, none missed, 1 emergency read urgent, after "
+                                 "learning from KJ to KM"),
+                          ("kp", "KP: 100 %, none missed, after KJ to KM"),
+                          ("kq", "KQ: 100 %, none missed, after KJ to KM"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -329,7 +338,7 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     ("dp", 2, 0.97), ("gj", 3, 0.97), ("hh", 2, 0.98),
     ("ho", 3, 0.97), ("hv", 2, 0.94), ("hx", 4, 0.97), ("iv", 8, 0.95), ("ji", 2, 0.98),
     ("jh", 6, 0.95), ("jl", 5, 0.96), ("jo", 4, 0.97), ("jt", 3, 0.94), ("ki", 0, 0.92),
-    ("fz", 2, 0.97)])
+    ("fz", 2, 0.97), ("kn", 6, 0.96)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -439,9 +448,12 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     breathing denied in the subjunctive beside a blocked nose ("no es que no pueda
     respirar, solo tengo la nariz tapada"). JP (asked to be hard) still misses one
     emergency ("its not a headache its THE headache"): it is in the ledger, not here,
-    until read right."""
+    until read right. KN (asked to be hard, of the twenty-first session) raises a
+    stranger's stroke in the news beside the writer's own aches "myself", a mother's
+    chest pains in A&E told as heartburn, a pet's faint told with "se me desmayó", and
+    a question about a sign then denied ("I dont have any")."""
     late = ("gj", "hh", "ho", "hv", "hx", "iv", "ji", "jh", "jl", "jo")
-    day = "04" if name in ("jt", "ki") else "03" if name in late \
+    day = "04" if name in ("jt", "ki", "kn") else "03" if name in late \
         else "02" if name[0] in "cdefg" else "01"
     cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")
     assert len(cases) == 240

@@ -2183,7 +2183,6 @@ ASIDES_ALL_GONE_AND_PRICES = [
     ("the cat (not me lol) threw up twice, I'm fine", "ok"),
     # guards: an aside that says nothing of that kind changes nothing
     ("my son (he's 9) has a fever of 39 since last night", "urgent"),
-    ("my chest (left side) feels tight since lunch", "emergency"),
     # "all" or "todo" with a resolution cue takes in every mild one before it
     ("had aches and a headache on Monday but it's all gone now", "ok"),
     ("tuve escalofríos y dolor de cabeza, pero ya se me quitó todo", "ok"),
@@ -2209,6 +2208,18 @@ ASIDES_ALL_GONE_AND_PRICES = [
     ("saw a show where a lady had a stroke. the only symptom I have is a mild headache",
      "mild"),
     ("estoy medio nauseoso pero nada más", "mild"),
+    # round 63: a Malay word for a faint; the throat spelled by ear
+    ("wah I pengsan in the kopitiam this morning, my friend caught me", "emergency"),
+    ("throte feels swolen and hard to swallow", "emergency"),
+    # figures of speech: work that wants to give one a heart attack, the heat
+    ("this job really want to give me heart attack, but only tired today", "mild"),
+    ("qué bochorno, me asfixio del calor, pero fuera de eso bien", "ok"),
+    # a fear told in other words beside someone else's stroke; the news
+    ("mi tío está internado por un derrame, por eso ando angustiada, yo estoy bien", "ok"),
+    ("vi en el noticiero lo del derrame de un cantante, yo solo con sueño", "mild"),
+    # over, and said so with a thumb or after the first day
+    ("la comezón se me quitó 👍", "ok"),
+    ("the chills stopped after the first night, all good", "ok"),
 ]
 
 FAMILIES = {
