@@ -193,6 +193,7 @@ def _latest_reading_only(clauses: Sequence[_Clause], book: Rulebook) -> list[_Cl
     kept = [(c, i) for c, i in readings
             if (i == 0 or c.tokens[i - 1].text not in denials) and not dated(c, i)]
     current = (kept or readings)[-1]
+    current = _fever_brought_down(clauses, kept, current, book) or current
     changed: dict[int, _Clause] = {}
     for clause, i in readings:
         if (clause, i) != current:
@@ -1148,6 +1149,27 @@ def _history(matches: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebo
     return dated
 
 
+def _fever_brought_down(clauses: Sequence[_Clause], kept: Sequence[tuple[_Clause, int]],
+                        current: tuple[_Clause, int],
+                        book: Rulebook) -> tuple[_Clause, int] | None:
+    """The last fever among `kept` readings when a medicine that brings a fever down is
+    named after it and the latest reading is lower: "Temp 38.2 at 6am, 37.9 now after
+    Tylenol" is a fever kept down, not one that is over (rule 1: an unsure reading goes
+    up). None where no such fever was told."""
+    reducers = book.temperature.reducers
+    if not reducers or current[0].tokens[current[1]].text == "_temp_high_":
+        return None
+    order = {id(clause): index for index, clause in enumerate(clauses)}
+    fevers = [(c, i) for c, i in kept if c.tokens[i].text == "_temp_high_"]
+    if not fevers:
+        return None
+    clause, i = fevers[-1]
+    start = (order[id(clause)], i)
+    named = any(token.text in reducers and (index, j) > start
+                for index, c in enumerate(clauses) for j, token in enumerate(c.tokens))
+    return (clause, i) if named else None
+
+
 def _first_cue(clauses: Sequence[_Clause], cues: Phrase | None,
                not_before: tuple[int, int] = (0, 0)) -> tuple[int, int] | None:
     """Where the first of `cues` is told: (clause, word), of those ending at or after
@@ -1287,6 +1309,8 @@ def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], i
         return set()  # "headache, otherwise fine now": fine but for it, not over
     last_scope = max(_soft_id(m, clauses) for m in previous)
     targets = {m for m in previous if _soft_id(m, clauses) == last_scope}
+    if _past_told_between(clauses, last_scope, (index, first), book):
+        return set()  # "chest tight since an hour, I had the same in 2021 and it passed"
     told = [t.text for i, t in enumerate(clause.tokens[:first])
             if clause.soft_ids[i] == soft and t.kind == "word"]
     after = {t.text for t in clause.tokens[last + 1:last + 2]}  # ("se quitó del todo": wholly)
@@ -1307,6 +1331,19 @@ def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], i
         # (but "pero ya se me pasó todo", well in the cue's own words, is over)
         return set()
     return targets
+
+
+def _past_told_between(clauses: Sequence[_Clause], scope: int, cue: tuple[int, int],
+                       book: Rulebook) -> bool:
+    """Whether a time long past is told after the soft scope `scope` (that of the
+    findings a resolution would refer back to) and before the resolution cue: then the
+    cue tells how that past episode ended ("I had the same during my 2nd infusion back
+    in 2021 and it passed"), not that the finding told first is over."""
+    for index, clause in enumerate(clauses[:cue[0] + 1]):
+        for first, _ in _history_cues(clause, book):
+            if (index, first) < cue and clause.soft_ids[first] > scope:
+                return True
+    return False
 
 
 # Words a bare list of symptoms may hold besides the symptoms: "the headache and my chills".

@@ -338,7 +338,8 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     # set against the one before in so many words: a child is not the patient then
     contrast = at_end or _holds(norm, rules.contrast) or _cleft(norm.split(), rules) \
         or _me_apart(clauses)
-    well = contrast or _holds(norm, rules.not_me) or _says_well(clauses, rules)
+    well = contrast or _holds(norm, rules.not_me) or _says_well(clauses, rules) \
+        or _yo_con(clauses)
     # a relative tied to the treatment is the patient, whatever the carer says of
     # themself ("my son had his infusion yesterday and is wheezing, I'm fine"); a
     # friend or neighbour is not someone a carer texts for, so a treatment named in
@@ -474,6 +475,20 @@ def _me_apart(clauses: Sequence[tuple[str | None, list[Token]]]) -> bool:
         if said[:2] in (["me", "i"], ["me", "im"]):
             return True
     return False
+
+
+_WITH_SOMEONE = frozenset({"el", "ella", "ellos", "ellas", "usted", "ustedes"})
+
+
+def _yo_con(clauses: Sequence[tuple[str | None, list[Token]]]) -> bool:
+    """Whether a later clause opens "yo con" and a state ("Yo con un poco de cansancio
+    nomás"): Spanish names the writer with no verb so only to set them against someone
+    just named, as good as saying how the patient is. Not "yo con él en urgencias" (the
+    writer beside the one named), and not a contrast that sets a child apart: a parent
+    writes so too ("mi hijo convulsionó, yo con un susto…")."""
+    return any(said[:2] == ["yo", "con"] and len(said) > 2 and said[2] not in _WITH_SOMEONE
+               for index, (_, clause) in enumerate(clauses) if index > 0
+               for said in ([t.text for t in clause if t.kind == "word"],))
 
 
 def _likened(said: Sequence[str], rules: Others) -> bool:

@@ -213,6 +213,9 @@ class TemperatureRules:
     reads_reach: int = 8
     # Right after a number, these make it a thermometer's reading: "38 on the dot".
     read_after: tuple[tuple[str, ...], ...] = ()
+    # Medicines that bring a fever down: named after a fever, a lower reading later does
+    # not take the fever back ("38.2 at 6am, 37.9 now after Tylenol"). Single words.
+    reducers: frozenset[str] = frozenset()
 
     def is_the_line(self, celsius: float) -> bool:
         """Whether a reading is the fever line itself (38.0 °C or 100.4 °F)."""
@@ -945,10 +948,10 @@ class _Loader:
         usual, until, line_after, earlier = (
             {normalise_phrase(w) for w in self._per_language(table, key, entry, required=False)}
             for key in ("usual_words", "usual_until", "line_after", "earlier"))
-        line_before, pressure, weather, weather_unless, pressure_over, reads = (
+        line_before, pressure, weather, weather_unless, pressure_over, reads, reducers = (
             self._single_words(table, key, entry)
             for key in ("line_before", "pressure_words", "weather", "weather_unless",
-                        "pressure_over", "reads"))
+                        "pressure_over", "reads", "reducers"))
         read_after = {normalise_phrase(w) for w in
                       self._per_language(table, "read_after", entry, required=False)}
         self.vocabulary |= words | other_units | oxygen | baseline | usual | line_before \
@@ -986,6 +989,7 @@ class _Loader:
             pressure_low=low, pressure_over=pressure_over, reads=reads,
             reads_reach=self._int(table, "reads_reach", entry, default=8),
             read_after=tuple(sorted(tuple(w.split()) for w in read_after)),
+            reducers=reducers,
         )
 
     def _weight(self, data: Mapping[str, Any], keys: set[str]) -> WeightRules | None:

@@ -312,7 +312,12 @@ BLIND_BATCHES = [
                           ("ko", "KO: 100 %, none missed, 1 emergency read urgent, after "
                                  "learning from KJ to KM"),
                           ("kp", "KP: 100 %, none missed, after KJ to KM"),
-                          ("kq", "KQ: 100 %, none missed, after KJ to KM"))),
+                          ("kq", "KQ: 100 %, none missed, after KJ to KM"),
+                          ("ks", "KS: 100 %, none missed, on main (twenty-second session)"),
+                          ("ku", "KU: 97.5 %, 3 of 120 missed, on main"),
+                          ("kw", "KW: 100 %, none missed, on main (nothing from KR to KU "
+                                 "had landed)"),
+                          ("ky", "KY: 100 %, none missed, on main"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -338,7 +343,8 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     ("dp", 2, 0.97), ("gj", 3, 0.97), ("hh", 2, 0.98),
     ("ho", 3, 0.97), ("hv", 2, 0.94), ("hx", 4, 0.97), ("iv", 8, 0.95), ("ji", 2, 0.98),
     ("jh", 6, 0.95), ("jl", 5, 0.96), ("jo", 4, 0.97), ("jt", 3, 0.94), ("ki", 0, 0.92),
-    ("fz", 2, 0.97), ("kn", 6, 0.96)])
+    ("fz", 2, 0.97), ("kn", 6, 0.96), ("kr", 5, 0.96),
+    ("kt", 2, 0.98), ("kv", 3, 0.97)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -451,9 +457,18 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     until read right. KN (asked to be hard, of the twenty-first session) raises a
     stranger's stroke in the news beside the writer's own aches "myself", a mother's
     chest pains in A&E told as heartburn, a pet's faint told with "se me desmayó", and
-    a question about a sign then denied ("I dont have any")."""
+    a question about a sign then denied ("I dont have any"). KR and KV (asked to be
+    hard, of the twenty-second session) raise a neighbour's cousin's stroke told as
+    hearsay, a father's embolism ("no soy yo") and a brother's malaria beside the
+    writer's own state, the stroke signs named as known from the leaflet, a head "going
+    to explode" taken back ("ok not really"), a river's swelling ("the Taff"), a
+    grandson's bleeding cut (the second reader), and a faint at a blood test "since then
+    completely fine". KT raises "rheumatics playing up more than usual" and a giddy turn
+    told as passed (both the second reader). KX (voice-to-text, the same session) still
+    misses two red flags ("mi husband a jerk up an nah ansa mi", "yo no pue respira
+    bien"): it is in the ledger, not here, until read right."""
     late = ("gj", "hh", "ho", "hv", "hx", "iv", "ji", "jh", "jl", "jo")
-    day = "04" if name in ("jt", "ki", "kn") else "03" if name in late \
+    day = "04" if name in ("jt", "ki", "kn", "kr", "kt", "kv") else "03" if name in late \
         else "02" if name[0] in "cdefg" else "01"
     cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")
     assert len(cases) == 240

@@ -2222,6 +2222,41 @@ ASIDES_ALL_GONE_AND_PRICES = [
     ("the chills stopped after the first night, all good", "ok"),
 ]
 
+PAST_BETWEEN_REDUCERS_AND_YO_CON = [
+    # a time long past told between a finding and "it passed": the past episode is over,
+    # not the finding told first
+    ("my chest has felt tight for an hour. had the same in 2019 and it passed", "emergency"),
+    ("head hurts a lot since lunch, I had this last year and it went away", "urgent"),
+    ("had a rash after my first infusion back in 2022 and it cleared, nothing this time", "ok"),
+    # a fever brought down by a medicine named after it is still a fever (no medicine:
+    # the latest reading counts)
+    ("Temp 38.4 at 7am, 37.6 now after paracetamol", "urgent"),
+    ("38.6 last night, gave him calpol, 37.2 this morning", "urgent"),
+    ("38.3 last night, 36.9 this morning, feeling ok", "ok"),
+    # a word between "I'm" and "normal" that is what is normal: no being well
+    ("hardly peed today, twice since breakfast and I'm eating normal", "urgent"),
+    ("since Monday I've been feeling pretty good", "ok"),
+    # someone of daily life named as the cause: a figure of speech
+    ("All good here. Only thing giving me palpitations is my electric bill", "ok"),
+    ("Feeling great, the only pain I have is the grandkids lol", "ok"),
+    # "yo con" and a state sets the writer against a relative, not a child, not "con ella"
+    ("Mi cuñado está en el hospital con un infarto. Yo con un poco de sueño nomás", "mild"),
+    ("Mi hija tuvo una convulsión, yo con ella en urgencias", "emergency"),
+    # words the rules lacked
+    ("my right arm isn't strong since this morning", "emergency"),
+    ("her mouth is turning to one side", "emergency"),
+    ("my brother has a fever but he didn't get the IVIG, I'm fine", "ok"),
+    ("Mi polola tiene fiebre, yo estoy bien", "ok"),
+    ("breathing is not easy when I climb the stairs", "emergency"),
+    ("my feet have blown up like balloons", "urgent"),
+    ("headache and the sunlight is hurting my eyes", "urgent"),
+    ("me duele mucho la cabeza y no aguanto", "urgent"),
+    ("I'm a bit bilious today", "mild"),
+    ("tem 38.5", "urgent"),
+    # nothing to see on the skin is no sight lost
+    ("me pica un poco la piel, no veo nada", "mild"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2340,6 +2375,7 @@ FAMILIES = {
     "hotels_at_home_and_minutes_gone_by": HOTELS_AT_HOME_AND_MINUTES_GONE_BY,
     "bricks_on_top_puffed_and_disnae": BRICKS_ON_TOP_PUFFED_AND_DISNAE,
     "asides_all_gone_and_prices": ASIDES_ALL_GONE_AND_PRICES,
+    "past_between_reducers_and_yo_con": PAST_BETWEEN_REDUCERS_AND_YO_CON,
 }
 
 
