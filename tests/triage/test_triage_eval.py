@@ -465,8 +465,8 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     grandson's bleeding cut (the second reader), and a faint at a blood test "since then
     completely fine". KT raises "rheumatics playing up more than usual" and a giddy turn
     told as passed (both the second reader). KX (voice-to-text, the same session) still
-    misses two red flags ("mi husband a jerk up an nah ansa mi", "yo no pue respira
-    bien"): it is in the ledger, not here, until read right."""
+    misses two red flags ("my heads killing me", "yo no pue respira bien"): it is in
+    the ledger, not here, until read right."""
     late = ("gj", "hh", "ho", "hv", "hx", "iv", "ji", "jh", "jl", "jo")
     day = "04" if name in ("jt", "ki", "kn", "kr", "kt", "kv") else "03" if name in late \
         else "02" if name[0] in "cdefg" else "01"
