@@ -759,6 +759,23 @@ def test_a_mild_finding_told_as_spreading_is_rulebook_data(tmp_path: Path) -> No
             'hives = "hives_spreading"', 'hives_spreading = "hives"')))
 
 
+def test_a_fever_brought_down_is_rulebook_data(tmp_path: Path) -> None:
+    """`[temperature] reducers` name the medicines that bring a fever down: named after a
+    fever, a lower reading later does not take the fever back. Without the key, or with
+    the medicine named before the fever, the latest reading counts."""
+    path = write(tmp_path, finding(), finding("fever", "urgent", '["_temp_high_"]'))
+    plain = path.read_text()
+    told = "temp 38.4 at 7am, 37.6 now after tylenol"
+    assert triage(told, rulebook=load_rulebook(path)).level == "unclear"
+    keys = ('reducers.en = ["tylenol"]', 'reducers.es = ["paracetamol"]')
+    book = load_rulebook(_keys_after(path, plain, 'words.es = ["fiebre"]\n', *keys))
+    assert triage(told, rulebook=book).level == "urgent"
+    assert triage("took tylenol, temp 38.4 at 7am, 37.6 now", rulebook=book).level == "unclear"
+    with pytest.raises(RulebookError, match="'reducers': one word each"):
+        load_rulebook(_keys_after(path, plain, 'words.es = ["fiebre"]\n',
+                                  'reducers.en = ["fever reducer"]', 'reducers.es = ["x"]'))
+
+
 def test_what_a_number_is_told_as_is_rulebook_data(tmp_path: Path) -> None:
     """`[temperature] reads` (a temperature word at most `reads_reach` words back) and
     `read_after` make a number a reading; `[pain_score] at_a_time` makes a number after a
