@@ -1440,7 +1440,8 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
         | _taken_back(matches, clauses, negation, book)
     affirmed = _denial_taken_back(matches, clauses, book) \
         | _one_told_again(matches, clauses, negation, book) \
-        | _said_untrue(matches, clauses, negation, book)
+        | _said_untrue(matches, clauses, negation, book) \
+        | _told_instead(matches, clauses, negation, book)
     denied_back |= _asked_then_denied(matches, clauses, negation, book)
     counted: list[Finding] = []
     where: dict[str, int] = {}  # finding key -> clause it was found in (first occurrence)
@@ -1541,13 +1542,15 @@ def _checklist(clauses: Sequence[_Clause], book: Rulebook) -> bool:
 
 def _answered_no(clauses: Sequence[_Clause], book: Rulebook) -> set[int]:
     """Questions answered no by the sentence right after: "chest pain? nope. breathing
-    fine." The patient runs down the list of red flags, echoing each one."""
+    fine." The patient runs down the list of red flags, echoing each one. A filler
+    beside the answer changes nothing: "fainted? no lol"."""
     answers = book.scope.answers_no
     out: set[int] = set()
     for index in range(len(clauses) - 1):
         if not clauses[index].question:
             continue
-        words = [t.text for t in clauses[index + 1].tokens if t.kind == "word"]
+        words = [t.text for t in clauses[index + 1].tokens
+                 if t.kind == "word" and t.text not in book.scope.fillers]
         if words and (" ".join(words) in answers or all(w in answers for w in words)):
             out.add(index)
     return out
@@ -1750,6 +1753,45 @@ def _said_untrue(matches: Sequence[_Match], clauses: Sequence[_Clause],
     return {m for m in denied if spots
             and any(first < m.first for first, _ in _cue_spans(scope.mistaken, clauses[m.clause]))
             and any((m.clause, m.last) < spot and spot[0] <= m.clause + 2 for spot in spots)}
+
+
+def _told_instead(matches: Sequence[_Match], clauses: Sequence[_Clause],
+                  negation: Sequence[_Negation], book: Rulebook) -> set[_Match]:
+    """Emergencies denied by one word, then told by another (`told_instead`: a pressure,
+    a tightness) after the denial, in that sentence or the two after it: "no chest pain but
+    some pressure", "no tengo dolor de pecho... bueno, una presión aquí en el medio",
+    "chest doesn't hurt, it's more of a squeeze". The patient corrected the word, not the
+    finding: it counts (safety rule 1). Not when that word is denied too ("no pain, no
+    pressure"), belongs to another finding, or is placed somewhere the denied finding's
+    words are not ("no chest pain, just pressure in my sinuses")."""
+    cues = book.scope.told_instead
+    if cues is None:
+        return set()
+    denied = [m for m in matches if m.rule.level == "emergency"
+              and _is_negated(m, *negation[m.clause], book)]
+    out: set[_Match] = set()
+    for m in denied:  # none in most messages (the hot path)
+        own = {t.text for t in clauses[m.clause].tokens[m.first:m.last + 1]}
+        for index in range(m.clause, min(m.clause + 3, len(clauses))):
+            clause = clauses[index]
+            for first, last in _cue_spans(cues, clause):
+                if (index == m.clause and first <= m.last) or first in negation[index][1] \
+                        or _placed_elsewhere(clause, first, last, own, book) or any(
+                            o.clause == index and o.first <= last and first <= o.last
+                            and o.rule.level != "ok" and o is not m for o in matches):
+                    continue
+                out.add(m)
+    return out
+
+
+def _placed_elsewhere(clause: _Clause, first: int, last: int, own: set[str],
+                      book: Rulebook) -> bool:
+    """Whether a number, or a place or sense (`instead_elsewhere`: "sinuses", "blood")
+    that none of `own`'s words name, is told within three words before the span or four
+    after it."""
+    near = clause.tokens[max(first - 3, 0):first] + clause.tokens[last + 1:last + 5]
+    return any(t.kind in ("num", "score") or (t.text in book.scope.instead_elsewhere
+                                      and t.text not in own) for t in near)
 
 
 def _one_told_again(matches: Sequence[_Match], clauses: Sequence[_Clause],

@@ -329,6 +329,11 @@ class ScopeRules:
     # Said right after a finding, at the end of its stretch of the clause, these deny it:
     # "fiebre no tengo", "vómitos tampoco", "fever: none".
     negation_after: Phrase | None = None
+    # Told after a denied emergency, with no other place, these are its sensation told
+    # by another word: "no chest pain but some pressure" (the denial counts no more).
+    told_instead: Phrase | None = None
+    # ... unless one of these places it elsewhere: "no chest pain, just pressure in my ears".
+    instead_elsewhere: frozenset[str] = frozenset()
     # The words a denial reaches a red flag over ("don't have any chest pain", "no he
     # tenido fiebre"). Any other word between them ends the reach: in the run-on "not
     # able to sleep chest hurts" the "not" is the sleep's, and the chest pain counts.
@@ -917,6 +922,8 @@ class _Loader:
                 neg, "answers_none_of", "negation", required=False)),
             window=self._int(neg, "window", "negation", default=4),
             negation_after=self._optional_cues(compiler, neg, "after", "negation"),
+            told_instead=self._optional_cues(compiler, neg, "instead", "negation"),
+            instead_elsewhere=self._single_words(neg, "instead_elsewhere", "negation"),
             negation_bridge=self._bridge(neg),
             whole_list=frozenset(normalise_phrase(w) for w in self._per_language(
                 neg, "whole_list", "negation", required=False)),

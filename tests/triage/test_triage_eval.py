@@ -317,7 +317,17 @@ BLIND_BATCHES = [
                           ("ku", "KU: 97.5 %, 3 of 120 missed, on main"),
                           ("kw", "KW: 100 %, none missed, on main (nothing from KR to KU "
                                  "had landed)"),
-                          ("ky", "KY: 100 %, none missed, on main"))),
+                          ("ky", "KY: 100 %, none missed, on main"),
+                          ("kz", "KZ: 97.5 %, 3 of 120 missed, asked to be hard, on main "
+                                 "(twenty-third session)"),
+                          ("la", "LA: 100 %, none missed, 1 emergency read urgent, on main"),
+                          ("lb", "LB: 100 %, none missed, on main"),
+                          ("lc", "LC: 99.2 %, 1 of 120 missed, on main"),
+                          ("ld", "LD: 100 %, none missed, asked to be hard, on main "
+                                 "(nothing from KZ to LC had landed)"),
+                          ("le", "LE: 100 %, none missed, on main"),
+                          ("lf", "LF: 100 %, none missed, on main"),
+                          ("lg", "LG: 100 %, none missed, on main"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

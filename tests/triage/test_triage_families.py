@@ -2257,6 +2257,36 @@ PAST_BETWEEN_REDUCERS_AND_YO_CON = [
     ("me pica un poco la piel, no veo nada", "mild"),
 ]
 
+INSTEAD_YOLK_AND_ECHOES = [
+    # an emergency denied by one word and told by another: the word is corrected, not
+    # the finding
+    ("no chest pain but some pressure", "emergency"),
+    ("no chest pain. well. theres a tightness when i lie flat but i wouldnt call it pain",
+     "emergency"),
+    ("no tengo dolor de pecho... bueno, una presión aquí en el medio que va y viene",
+     "emergency"),
+    ("no me duele el pecho pero siento presión", "emergency"),
+    # denied too, placed elsewhere, or a reading: still denied
+    ("no chest pain, no pressure, just tired", "mild"),
+    ("no chest pain. my blood pressure was 120/80 this morning", "ok"),
+    ("no tengo dolor de pecho, tengo la presión un poco alta como siempre", "ok"),
+    ("no chest pain, just pressure in my sinuses and a bit of a headache", "mild"),
+    # yellow told by a likeness; the head alone getting worse; a faint as what came next
+    ("the whites of my eyes look like egg yolk lol is that normal?", "urgent"),
+    ("tiene los ojos color yema de huevo", "urgent"),
+    ("my heads been getting steadily worse all day and paracetamol isnt touching it",
+     "urgent"),
+    ("went to stand up from the toilet and next thing im on the floor", "emergency"),
+    # the IV site aching is the site's; a question echoed and answered with a laugh; the
+    # service's own question said back
+    ("bit of a headache and my arm aches where they put the line in", "mild"),
+    ("fainted? no lol. just tired", "mild"),
+    ("your last text asked about fainting, none of that here", "ok"),
+    # the chest, breathing and urine told as fine
+    ("el pecho tranquilo, la respiración normalita, y orinando cada rato de tanta agua",
+     "ok"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2376,6 +2406,7 @@ FAMILIES = {
     "bricks_on_top_puffed_and_disnae": BRICKS_ON_TOP_PUFFED_AND_DISNAE,
     "asides_all_gone_and_prices": ASIDES_ALL_GONE_AND_PRICES,
     "past_between_reducers_and_yo_con": PAST_BETWEEN_REDUCERS_AND_YO_CON,
+    "instead_yolk_and_echoes": INSTEAD_YOLK_AND_ECHOES,
 }
 
 

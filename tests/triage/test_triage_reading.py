@@ -160,6 +160,11 @@ def test_a_topic_said_to_be_fine_is_not_read_by_the_second_reader() -> None:
     said = "Orino normal, me duele la espalda"
     assert _without_fine(said, triage(said, second_reader=None), default_choices()) == \
         " normal, me duele la espalda"
+    # the chest said to be calm (round 66 raised this at 0.99 when only "chest" was left)
+    calm = "el pecho tranquilo, la respiración normalita, y orinando cada rato de tanta agua"
+    assert _without_fine(calm, triage(calm, second_reader=None), default_choices()) == \
+        "el  tranquilo, la  normalita, y  cada rato de tanta agua"
+    assert triage(calm).level == "ok"
     # a topic not said to be fine stays as it is
     hurts = "my chest hurts, pee normal"
     assert _without_fine(hurts, triage(hurts, second_reader=None),

@@ -776,6 +776,29 @@ def test_a_fever_brought_down_is_rulebook_data(tmp_path: Path) -> None:
                                   'reducers.en = ["fever reducer"]', 'reducers.es = ["x"]'))
 
 
+def test_a_sensation_told_instead_of_a_denied_emergency_is_rulebook_data(tmp_path: Path) -> None:
+    """`[negation] instead` words, told after an emergency denied by another word (in that
+    sentence or the two after it), take the denial back; one of `instead_elsewhere`, or a
+    number, near them places them elsewhere. Without the keys the denial stands; an
+    emergency denied alone stays denied, and an entry of two words is refused by name."""
+    path = write(tmp_path, finding(), finding("chest_pain", "emergency", '["chest pain"]'))
+    plain = path.read_text()
+    told = "no chest pain. but some pressure"
+    assert triage(told, rulebook=load_rulebook(path)).level == "ok"
+    keys = ('instead.en = ["pressure"]', 'instead.es = ["presion"]',
+            'instead_elsewhere.en = ["sinuses"]', 'instead_elsewhere.es = ["oidos"]')
+    book = load_rulebook(_keys_after(path, plain, 'pseudo.es = ["no se"]\n', *keys))
+    assert triage(told, rulebook=book).level == "emergency"
+    assert triage("no chest pain, no pressure", rulebook=book).level == "ok"
+    assert triage("no chest pain. pressure in my sinuses", rulebook=book).level == "ok"
+    assert triage("no chest pain. pressure was 120 over 80", rulebook=book).level == "ok"
+    assert triage("some pressure. no chest pain", rulebook=book).level == "ok"
+    with pytest.raises(RulebookError, match="'instead_elsewhere': one word each"):
+        load_rulebook(_keys_after(path, plain, 'pseudo.es = ["no se"]\n', *keys[:2],
+                                  'instead_elsewhere.en = ["my ears"]',
+                                  'instead_elsewhere.es = ["x"]'))
+
+
 def test_what_a_number_is_told_as_is_rulebook_data(tmp_path: Path) -> None:
     """`[temperature] reads` (a temperature word at most `reads_reach` words back) and
     `read_after` make a number a reading; `[pain_score] at_a_time` makes a number after a
