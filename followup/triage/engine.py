@@ -924,9 +924,10 @@ def _negation(clause: _Clause, book: Rulebook) -> _Negation:
 
 
 def _denied_before(clause: _Clause, book: Rulebook) -> set[int]:
-    """Where a finding ends that the words right after it deny, when those words end
-    their stretch of the clause: "me duelen los huesos, pero fiebre no tengo", "fever:
-    none". Only then: in "me duele el pecho no tengo fiebre" the "no" is fever's."""
+    """Where a finding ends that the words right after it deny (past one of
+    `after_objects`), when those words end their stretch of the clause: "me duelen los
+    huesos, pero fiebre no tengo", "fever: none", "light bothering me no". Only then:
+    in "me duele el pecho no tengo fiebre" the "no" is fever's."""
     after = book.scope.negation_after
     if after is None:
         return set()
@@ -943,6 +944,9 @@ def _denied_before(clause: _Clause, book: Rulebook) -> set[int]:
             continue
         if last + 1 == len(clause.tokens) or soft[last + 1] != soft[last]:
             ends.add(first - 1)
+            # "light bothering me no": the finding's object between it and the denial
+            if first >= 2 and clause.tokens[first - 1].text in book.scope.after_objects:
+                ends.add(first - 2)
     return ends
 
 
@@ -1035,6 +1039,8 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
                    else _cue_spans(book.scope.resolution_partial, clause))
         usual = ([] if book.scope.resolution_usual is None
                  else _cue_spans(book.scope.resolution_usual, clause))
+        relief = ([] if book.scope.resolution_relief_ended is None
+                  else _cue_spans(book.scope.resolution_relief_ended, clause))
         the_rest = ({a for a, _ in _cue_spans(book.scope.resolution_the_rest, clause)}
                     if partial and book.scope.resolution_the_rest is not None else set())
         for either, phrase, mild_only in ((False, book.scope.resolution_after, False),
@@ -1049,6 +1055,8 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
                         for a, _ in partial) \
                         or any(first - 2 <= a <= last for a, _ in usual):
                     continue  # "fine now I think"; "it's usually pale yellow"
+                if any(a <= last and first <= b for a, b in relief):
+                    continue  # "came back when the tylenol wore off": the relief is over
                 if any((index, first) < spot for spot in back):
                     continue  # "stopped and it eased, but it's back now"
                 if back and min(back) < (index, first) and _told_as_before(clause, first,

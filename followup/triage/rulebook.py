@@ -278,6 +278,9 @@ class ScopeRules:
     # Inside a resolution cue or just before it, these tell the usual, not what is over:
     # "pee is dark brown today, it's usually light yellow".
     resolution_usual: Phrase | None = None
+    # A resolution cue inside one of these ends a medicine's relief, not the symptom:
+    # "the tylenol wore off", "ya se me pasó el efecto".
+    resolution_relief_ended: Phrase | None = None
     # Opening the next stretch after a cue, these tell of the rest, and do not hedge the
     # cue: "hoy ya está clarita, lo demás bien" (they are partial before a cue, too).
     resolution_the_rest: Phrase | None = None
@@ -332,6 +335,9 @@ class ScopeRules:
     # Told after a denied emergency, with no other place, these are its sensation told
     # by another word: "no chest pain but some pressure" (the denial counts no more).
     told_instead: Phrase | None = None
+    # Between a finding and a denial after it (`negation_after`), one of these is the
+    # finding's object: "light bothering me no".
+    after_objects: frozenset[str] = frozenset()
     # ... unless one of these places it elsewhere: "no chest pain, just pressure in my ears".
     instead_elsewhere: frozenset[str] = frozenset()
     # The words a denial reaches a red flag over ("don't have any chest pain", "no he
@@ -885,6 +891,8 @@ class _Loader:
             resolution_the_rest=self._optional_cues(compiler, res, "the_rest", "resolution"),
             resolution_after_mild=self._optional_cues(compiler, res, "after_mild", "resolution"),
             resolution_usual=self._optional_cues(compiler, res, "usual", "resolution"),
+            resolution_relief_ended=self._optional_cues(compiler, res, "relief_ended",
+                                                        "resolution"),
             corrections=self._optional_cues(compiler, res, "corrections", "resolution"),
             mistaken=self._optional_cues(compiler, res, "mistaken", "resolution"),
             mistaken_then=self._optional_cues(compiler, res, "mistaken_then", "resolution"),
@@ -923,6 +931,7 @@ class _Loader:
             window=self._int(neg, "window", "negation", default=4),
             negation_after=self._optional_cues(compiler, neg, "after", "negation"),
             told_instead=self._optional_cues(compiler, neg, "instead", "negation"),
+            after_objects=self._single_words(neg, "after_objects", "negation"),
             instead_elsewhere=self._single_words(neg, "instead_elsewhere", "negation"),
             negation_bridge=self._bridge(neg),
             whole_list=frozenset(normalise_phrase(w) for w in self._per_language(

@@ -327,7 +327,9 @@ BLIND_BATCHES = [
                                  "(nothing from KZ to LC had landed)"),
                           ("le", "LE: 100 %, none missed, on main"),
                           ("lf", "LF: 100 %, none missed, on main"),
-                          ("lg", "LG: 100 %, none missed, on main"))),
+                          ("lg", "LG: 100 %, none missed, on main"),
+                          ("li", "LI: 99.2 %, 1 of 120 missed, after learning from KZ to LG"),
+                          ("lj", "LJ: 100 %, none missed, after KZ to LG"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -354,7 +356,7 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     ("ho", 3, 0.97), ("hv", 2, 0.94), ("hx", 4, 0.97), ("iv", 8, 0.95), ("ji", 2, 0.98),
     ("jh", 6, 0.95), ("jl", 5, 0.96), ("jo", 4, 0.97), ("jt", 3, 0.94), ("ki", 0, 0.92),
     ("fz", 2, 0.97), ("kn", 6, 0.96), ("kr", 5, 0.96),
-    ("kt", 2, 0.98), ("kv", 3, 0.97)])
+    ("kt", 2, 0.98), ("kv", 3, 0.97), ("lh", 3, 0.96)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -476,9 +478,14 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     completely fine". KT raises "rheumatics playing up more than usual" and a giddy turn
     told as passed (both the second reader). KX (voice-to-text, the same session) still
     misses two red flags ("my heads killing me", "yo no pue respira bien"): it is in
-    the ledger, not here, until read right."""
+    the ledger, not here, until read right. LH (asked to be hard, of the twenty-third
+    session) raises a headache called "killer" and then a joke (a red flag is not taken
+    back by a joke), the leaflet's dark urine "you mentioned" beside "mine is pale", and
+    a husband's fever beside "yo, la que recibió la inmunoglobulina, estoy bien". LK
+    (lists) still misses "breathing problem yes" at the end of a list of denials: it is
+    in the ledger, not here, until read right."""
     late = ("gj", "hh", "ho", "hv", "hx", "iv", "ji", "jh", "jl", "jo")
-    day = "04" if name in ("jt", "ki", "kn", "kr", "kt", "kv") else "03" if name in late \
+    day = "04" if name in ("jt", "ki", "kn", "kr", "kt", "kv", "lh") else "03" if name in late \
         else "02" if name[0] in "cdefg" else "01"
     cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")
     assert len(cases) == 240

@@ -2285,6 +2285,20 @@ INSTEAD_YOLK_AND_ECHOES = [
     # the chest, breathing and urine told as fine
     ("el pecho tranquilo, la respiración normalita, y orinando cada rato de tanta agua",
      "ok"),
+    # round 68: a medicine's relief that ended is no resolution of the symptom
+    ("headache came back when the tylenol wore off", "mild"),
+    ("no puedo retener nada de líquido, todo lo vomito, ya se me pasó el efecto", "urgent"),
+    ("the headache wore off by lunch, feeling fine", "ok"),
+    # a denial after the finding's object; Scots denials and "cannae"
+    ("headache yes, vomiting no, light bothering me no, temp no", "mild"),
+    ("feelin a wee bit sick on and off but i havenae actually been sick", "mild"),
+    ("i cannae breathe right", "emergency"),
+    # other senses of a stroke, a passing out, breath taken away
+    ("did 20 lengths breast stroke this morning, feel great", "ok"),
+    ("a stroke of bad luck this week, car broke down, me just a bit of a headache", "mild"),
+    ("went to our kid's passing out parade today, no side effects whatsoever", "ok"),
+    ("me he quedao sin aliento con er golazo der Betis, por lo demás to bien", "ok"),
+    ("la respiración difícil desde anoche", "emergency"),
 ]
 
 FAMILIES = {

@@ -799,6 +799,33 @@ def test_a_sensation_told_instead_of_a_denied_emergency_is_rulebook_data(tmp_pat
                                   'instead_elsewhere.es = ["x"]'))
 
 
+def test_a_relief_ended_and_a_denial_past_an_object_are_rulebook_data(tmp_path: Path) -> None:
+    """`[resolution] relief_ended` holds the resolution cues that end a medicine's relief,
+    not the symptom ("came back when the tylenol wore off"); `[negation] after_objects`
+    lets a denial after a finding skip its object ("light bothering me no"). Without the
+    keys the cue resolves and the denial does not reach."""
+    path = write(tmp_path, finding(), finding("headache", "mild", '["headache"]'),
+                 finding("photophobia", "urgent", '["light bothering"]'))
+    plain = path.read_text()
+    plain_book = load_rulebook(path)
+    wore, light = "headache back, the tylenol wore off", "light bothering me no"
+    path.write_text(plain.replace('after.en = ["gone"]', 'after.en = ["gone", "wore off"]'))
+    assert triage(wore, rulebook=load_rulebook(path)).level == "ok"
+    relief = path.read_text().replace('after.es = ["ya paso"]', 'after.es = ["ya paso"]\n'
+                                      'relief_ended.en = ["tylenol wore off"]\n'
+                                      'relief_ended.es = ["efecto ya paso"]')
+    path.write_text(relief)
+    assert triage(wore, rulebook=load_rulebook(path)).level == "mild"
+    assert triage(light, rulebook=plain_book).level == "urgent"
+    denial = plain.replace('list_joiners.en = ["or"]', 'list_joiners.en = ["or"]\n'
+                           'after.en = ["no"]\nafter.es = ["no"]')
+    path.write_text(denial)
+    assert triage(light, rulebook=load_rulebook(path)).level == "urgent"
+    path.write_text(denial.replace('after.es = ["no"]', 'after.es = ["no"]\n'
+                                   'after_objects.en = ["me"]\nafter_objects.es = []'))
+    assert triage(light, rulebook=load_rulebook(path)).level == "ok"
+
+
 def test_what_a_number_is_told_as_is_rulebook_data(tmp_path: Path) -> None:
     """`[temperature] reads` (a temperature word at most `reads_reach` words back) and
     `read_after` make a number a reading; `[pain_score] at_a_time` makes a number after a
