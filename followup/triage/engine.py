@@ -827,7 +827,8 @@ def _reach_broken(match: _Match, clause: _Clause, negation: _Negation,
                   book: Rulebook) -> bool:
     """Whether a red flag denied only by a cue's forward reach lies past a word the
     denial cannot reach over: not a bridge word ("don't have any", "no he tenido"), a
-    list joiner, a comma, or a word of another finding ("no fever chills or rash"); or
+    list joiner, a comma, a word of another finding ("no fever chills or rash") or an
+    item of the list ("no throat or breathing problems"); or
     whether the cue is part of a finding of its own ("no appetite lips are swelling").
     In a run-on ("not able to sleep chest hurts", "no tengo hambre se me hinchan los
     labios") the cue denies what it stands beside, and a red flag after that counts:
@@ -847,8 +848,11 @@ def _reach_broken(match: _Match, clause: _Clause, negation: _Negation,
     tokens, joiners = clause.tokens, book.scope.list_joiners
     if _lists_what_is_absent(tokens, first, last, book):
         return False  # a clinician's list: its reach ends only at a stop (`covered`)
+    # a word right before a joiner is an item of the denied list, finding or not: "no
+    # throat or breathing problems"
     return any(tokens[j].text not in bridge and tokens[j].text not in joiners
                and tokens[j].text != SOFT and (match.clause, j) not in held
+               and tokens[j + 1].text not in joiners
                for j in range(last + 1, match.first))
 
 
@@ -1766,7 +1770,7 @@ def _said_untrue(matches: Sequence[_Match], clauses: Sequence[_Clause],
 def _told_instead(matches: Sequence[_Match], clauses: Sequence[_Clause],
                   negation: Sequence[_Negation], book: Rulebook) -> set[_Match]:
     """Emergencies denied by one word, then told by another (`told_instead`: a pressure,
-    a tightness) after the denial, in that sentence or the two after it: "no chest pain but
+    a tightness) after the denial, in that sentence or the three after it: "no chest pain but
     some pressure", "no tengo dolor de pecho... bueno, una presión aquí en el medio",
     "chest doesn't hurt, it's more of a squeeze". The patient corrected the word, not the
     finding: it counts (safety rule 1). Not when that word is denied too ("no pain, no
@@ -1780,7 +1784,8 @@ def _told_instead(matches: Sequence[_Match], clauses: Sequence[_Clause],
     out: set[_Match] = set()
     for m in denied:  # none in most messages (the hot path)
         own = {t.text for t in clauses[m.clause].tokens[m.first:m.last + 1]}
-        for index in range(m.clause, min(m.clause + 3, len(clauses))):
+        # ("No chest pain. well. not pain exactly. more like a squeezing")
+        for index in range(m.clause, min(m.clause + 4, len(clauses))):
             clause = clauses[index]
             for first, last in _cue_spans(cues, clause):
                 if (index == m.clause and first <= m.last) or first in negation[index][1] \

@@ -329,7 +329,12 @@ BLIND_BATCHES = [
                           ("lf", "LF: 100 %, none missed, on main"),
                           ("lg", "LG: 100 %, none missed, on main"),
                           ("li", "LI: 99.2 %, 1 of 120 missed, after learning from KZ to LG"),
-                          ("lj", "LJ: 100 %, none missed, after KZ to LG"))),
+                          ("lj", "LJ: 100 %, none missed, after KZ to LG"),
+                          ("lk", "LK: 99.2 %, 1 of 120 missed, 1 emergency read lower, "
+                                 "after KZ to LG"),
+                          ("lm", "LM: 100 %, none missed, after learning from KZ to LK"),
+                          ("ln", "LN: 100 %, none missed, after KZ to LK"),
+                          ("lo", "LO: 100 %, none missed, after KZ to LK"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -356,7 +361,7 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     ("ho", 3, 0.97), ("hv", 2, 0.94), ("hx", 4, 0.97), ("iv", 8, 0.95), ("ji", 2, 0.98),
     ("jh", 6, 0.95), ("jl", 5, 0.96), ("jo", 4, 0.97), ("jt", 3, 0.94), ("ki", 0, 0.92),
     ("fz", 2, 0.97), ("kn", 6, 0.96), ("kr", 5, 0.96),
-    ("kt", 2, 0.98), ("kv", 3, 0.97), ("lh", 3, 0.96)])
+    ("kt", 2, 0.98), ("kv", 3, 0.97), ("lh", 3, 0.96), ("ll", 2, 0.96)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -481,11 +486,13 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     the ledger, not here, until read right. LH (asked to be hard, of the twenty-third
     session) raises a headache called "killer" and then a joke (a red flag is not taken
     back by a joke), the leaflet's dark urine "you mentioned" beside "mine is pale", and
-    a husband's fever beside "yo, la que recibió la inmunoglobulina, estoy bien". LK
-    (lists) still misses "breathing problem yes" at the end of a list of denials: it is
-    in the ledger, not here, until read right."""
+    a husband's fever beside "yo, la que recibió la inmunoglobulina, estoy bien". LL
+    (asked to be hard, the same session) raises "the only thing hurts is my
+    pride ... oh and my head a bit" (the second reader) and "if I look yellow that's
+    why", of a kitchen painted yellow."""
     late = ("gj", "hh", "ho", "hv", "hx", "iv", "ji", "jh", "jl", "jo")
-    day = "04" if name in ("jt", "ki", "kn", "kr", "kt", "kv", "lh") else "03" if name in late \
+    fourth = ("jt", "ki", "kn", "kr", "kt", "kv", "lh", "ll")
+    day = "04" if name in fourth else "03" if name in late \
         else "02" if name[0] in "cdefg" else "01"
     cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")
     assert len(cases) == 240

@@ -2299,6 +2299,25 @@ INSTEAD_YOLK_AND_ECHOES = [
     ("went to our kid's passing out parade today, no side effects whatsoever", "ok"),
     ("me he quedao sin aliento con er golazo der Betis, por lo demás to bien", "ok"),
     ("la respiración difícil desde anoche", "emergency"),
+    # the noun after breathing, denied in a list with a word that is no finding
+    ("fever nil, headache nil, rash nil, breathing problem yes", "emergency"),
+    ("a few hives on my arm, itchy. No throat or breathing problems.", "mild"),
+    # round 69: a denial taken back three sentences on; "bueno, sí"
+    ("No chest pain. well. not pain exactly. more like a squeezing when I walk uphill",
+     "emergency"),
+    ("fiebre no tengo... bueno, sí tengo, desde anoche", "urgent"),
+    ("Hinchazón no tengo... bueno, los tobillos sí, se me marcan los calcetines", "urgent"),
+    ("no tengo fiebre, bueno, la tuve ayer pero ya no", "ok"),
+    # a faint told as going down like a sack; breath cut short; the face, not the site
+    ("Nan went down in the kitchen like a sack of spuds, she's fine now", "emergency"),
+    ("my son came round after a bit to help with dinner, I'm fine", "ok"),
+    ("se me corta el aire al caminar", "emergency"),
+    ("face puffed up after the infusion, kinda flushed, no breathing issues", "urgent"),
+    # a river swollen; a sight problem of one's own illness, unchanged
+    ("the brook out back is some swollen after all that rain, me I'm grand", "ok"),
+    ("tired. double vision no different to usual", "mild"),
+    ("la visión doble es la de siempre, lo nuevo es un dolorcito de cabeza", "mild"),
+    ("sudden double vision since lunch", "emergency"),
 ]
 
 FAMILIES = {

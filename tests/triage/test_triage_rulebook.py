@@ -778,7 +778,7 @@ def test_a_fever_brought_down_is_rulebook_data(tmp_path: Path) -> None:
 
 def test_a_sensation_told_instead_of_a_denied_emergency_is_rulebook_data(tmp_path: Path) -> None:
     """`[negation] instead` words, told after an emergency denied by another word (in that
-    sentence or the two after it), take the denial back; one of `instead_elsewhere`, or a
+    sentence or the three after it), take the denial back; one of `instead_elsewhere`, or a
     number, near them places them elsewhere. Without the keys the denial stands; an
     emergency denied alone stays denied, and an entry of two words is refused by name."""
     path = write(tmp_path, finding(), finding("chest_pain", "emergency", '["chest pain"]'))
