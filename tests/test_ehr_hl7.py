@@ -176,10 +176,12 @@ def test_followup_hl7_listen_is_a_process_an_interface_engine_can_reach(
     finally:
         process.send_signal(signal.SIGINT)
         try:
-            process.communicate(timeout=30)  # waits, and closes both pipes
+            # waits, and closes both pipes: 0.3 s on an idle machine (2026-12-04), but
+            # over 30 s once under CI's coverage with a third process on the 2 cores
+            process.communicate(timeout=120)
         except subprocess.TimeoutExpired:
-            # on a loaded machine the listener may not stop in time: never leave it
-            # running, nor its pipes open for the next test's warnings to report
+            # a listener that does not stop even then: never leave it running, nor its
+            # pipes open for the next test's warnings to report
             process.kill()
             process.communicate()
             raise
