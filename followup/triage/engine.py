@@ -1454,7 +1454,8 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
         | _one_told_again(matches, clauses, negation, book) \
         | _said_untrue(matches, clauses, negation, book) \
         | _told_instead(matches, clauses, negation, book)
-    denied_back |= _asked_then_denied(matches, clauses, negation, book)
+    denied_back |= _asked_then_denied(matches, clauses, negation, book) \
+        | _normal_said_untrue(matches, clauses, book)
     counted: list[Finding] = []
     where: dict[str, int] = {}  # finding key -> clause it was found in (first occurrence)
     at: dict[str, int] = {}  # finding key -> its first word there
@@ -1753,16 +1754,29 @@ def _said_untrue(matches: Sequence[_Match], clauses: Sequence[_Clause],
     """Findings denied in what the patient says they said before (`mistaken`: "i said no
     chest pain on the call this morning") that a cue later in that clause or the two
     after calls untrue (`untrue`: "but that wasn't true"): they count (safety rule 1)."""
+    return _called_untrue([m for m in matches if m.rule.level != "ok"
+                           and _is_negated(m, *negation[m.clause], book)], clauses, book)
+
+
+def _normal_said_untrue(matches: Sequence[_Match], clauses: Sequence[_Clause],
+                        book: Rulebook) -> set[_Match]:
+    """Normal findings in what the patient says they said before (`mistaken`: "I said I
+    was weeing fine") that a cue later calls untrue (`untrue`: "but actually", "but
+    tbh"): set aside, so the topic is left to the second reader and to asking back, as
+    if the normal had not been told."""
+    return _called_untrue([m for m in matches if m.rule.level == "ok"], clauses, book)
+
+
+def _called_untrue(told: Sequence[_Match], clauses: Sequence[_Clause],
+                   book: Rulebook) -> set[_Match]:
+    """Of `told`, those after a `mistaken` cue in their clause that an `untrue` cue later
+    in that clause or the two after it calls untrue."""
     scope = book.scope
-    if scope.untrue is None or scope.mistaken is None:
-        return set()
-    denied = [m for m in matches if m.rule.level != "ok"
-              and _is_negated(m, *negation[m.clause], book)]
-    if not denied:
-        return set()  # nothing denied to call untrue (the hot path)
+    if scope.untrue is None or scope.mistaken is None or not told:
+        return set()  # nothing told to call untrue (the hot path)
     spots = [(index, first) for index, clause in enumerate(clauses)
              for first, _ in _cue_spans(scope.untrue, clause)]
-    return {m for m in denied if spots
+    return {m for m in told if spots
             and any(first < m.first for first, _ in _cue_spans(scope.mistaken, clauses[m.clause]))
             and any((m.clause, m.last) < spot and spot[0] <= m.clause + 2 for spot in spots)}
 
@@ -2174,9 +2188,17 @@ def _trend(found: Sequence[Finding], where: dict[str, int], clauses: Sequence[_C
     rules = book.trend
     at, set_aside = placed  # where each finding's first reading starts; those set aside
     symptoms = [f for f in found if f.level != "ok"]
-    if not history and not any(f.level == "mild" for f in symptoms) and (symptoms or found):
+    normals = [f for f in found if f.key in rules.normal_told_worse]
+    if not history and not any(f.level == "mild" for f in symptoms) and (symptoms or found) \
+            and not normals:
         return []  # nothing to compare with and nothing to explain
     worse = _live_cues(rules.worse, clauses, book, rules.milder)
+    taken_back = _normal_told_worse(normals, found, (where, at), worse, clauses, text, book,
+                                    reasons)
+    if taken_back:
+        return taken_back + _trend([*(f for f in found if f not in normals), *taken_back],
+                                   where, clauses, text, book, history, asking, reasons,
+                                   placed)
     prior: dict[str, PriorFinding] = {}
     for p in sorted(history, key=lambda p: p.at):
         if p.level in ("emergency", "urgent", "mild"):
@@ -2233,6 +2255,37 @@ def _trend(found: Sequence[Finding], where: dict[str, int], clauses: Sequence[_C
     return [*told_as, Finding("worsening", rules.escalate_to,
                     "mild symptom reported again and worse: " + ", ".join(escalated),
                     " / ".join(dict.fromkeys(words)))]
+
+
+def _normal_told_worse(normals: Sequence[Finding], found: Sequence[Finding],
+                       placed: tuple[dict[str, int], dict[str, int]],
+                       worse: Sequence[tuple[int, int, int]], clauses: Sequence[_Clause],
+                       text: str, book: Rulebook, reasons: list[str]) -> list[Finding]:
+    """The red flags of normal findings told as worse after them (`normal_told_worse`):
+    "I said earlier my breathing was fine but tbh it's got harder since I lay down". The
+    worse cue comes after the normal finding, with no other finding told between them,
+    in its sentence or in one after it that names nothing else (safety rule 1: the later
+    word is the patient's)."""
+    where, at = placed
+    out: list[Finding] = []
+    for f in normals:
+        if f.key not in where or f.key not in at:
+            continue  # not read from the words (a finding added after the reading)
+        start = (where[f.key], at[f.key])
+        # (a finding added after the reading, "weight_gain", has no place to be between)
+        between = {(where[o.key], at[o.key]) for o in found
+                   if o.key != f.key and o.key in where and o.key in at}
+        for cue in worse:
+            spot = (cue[0], cue[1])
+            if spot <= start or any(start < b < spot for b in between) or (
+                    cue[0] > start[0] and any(c in set(where.values())
+                                              for c in range(start[0] + 1, cue[0] + 1))):
+                continue
+            red = book.by_key[book.trend.normal_told_worse[f.key]]
+            reasons.append(f"{f.label}, then told as worse: {red.label}")
+            out.append(Finding(red.key, red.level, red.label, _cue_text(clauses, cue, text)))
+            break
+    return out
 
 
 def _trend_without_symptom(found: Sequence[Finding], clauses: Sequence[_Clause], text: str,

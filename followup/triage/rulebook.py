@@ -160,6 +160,9 @@ class TrendRules:
     # read like `worse` ones, in the finding's sentence or one after naming nothing else.
     spreading: Phrase | None = None
     told_spreading: Mapping[str, str] = field(default_factory=dict)
+    # A normal finding told, then told as worse after it ("my breathing was fine but now
+    # it's worse"): the patient takes the normal back, and the topic's red flag counts.
+    normal_told_worse: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -1242,17 +1245,18 @@ class _Loader:
                             contrast=self._optional_cues(compiler, table, "contrast", "history"))
 
     def _mild_to_red(self, table: Mapping[str, Any], name: str,
-                     keys: Mapping[str, FindingRule]) -> dict[str, str]:
-        """`[trend] name`: a map from a mild finding to the red flag it becomes."""
+                     keys: Mapping[str, FindingRule], start: str = "mild") -> dict[str, str]:
+        """`[trend] name`: a map from a `start` (mild or ok) finding to the red flag it
+        becomes."""
         value = table.get(name, {})
         if not isinstance(value, dict) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
             raise self.fail("trend", f"{name} must map finding ids to finding ids")
-        for mild, red in value.items():
-            if keys.get(mild) is None or keys[mild].level != "mild" \
+        for before, red in value.items():
+            if keys.get(before) is None or keys[before].level != start \
                     or keys.get(red) is None or keys[red].level in ("mild", "ok"):
-                raise self.fail("trend", f"{name}: {mild} -> {red} must lead from a "
-                                         "mild finding to a red flag")
+                raise self.fail("trend", f"{name}: {before} -> {red} must lead from a "
+                                         f"{start} finding to a red flag")
         return dict(value)
 
     def _trend(self, data: Mapping[str, Any], compiler: PhraseCompiler,
@@ -1262,13 +1266,14 @@ class _Loader:
             return TrendRules()
         entry = "trend"
         unknown = set(table) - {"worse", "again", "escalate_to", "told_worse", "milder",
-                                "spreading", "told_spreading"}
+                                "spreading", "told_spreading", "normal_told_worse"}
         if unknown:
             raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
         keys = {f.key: f for f in findings}
         return TrendRules(
             told_worse=self._mild_to_red(table, "told_worse", keys),
             told_spreading=self._mild_to_red(table, "told_spreading", keys),
+            normal_told_worse=self._mild_to_red(table, "normal_told_worse", keys, "ok"),
             spreading=self._optional_cues(compiler, table, "spreading", entry),
             worse=self._optional_cues(compiler, table, "worse", entry),
             again=self._optional_cues(compiler, table, "again", entry),

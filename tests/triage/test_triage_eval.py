@@ -334,7 +334,16 @@ BLIND_BATCHES = [
                                  "after KZ to LG"),
                           ("lm", "LM: 100 %, none missed, after learning from KZ to LK"),
                           ("ln", "LN: 100 %, none missed, after KZ to LK"),
-                          ("lo", "LO: 100 %, none missed, after KZ to LK"))),
+                          ("lo", "LO: 100 %, none missed, after KZ to LK"),
+                          ("lp", "LP: 97.5 %, 3 of 120 missed, 2 emergencies, asked to be "
+                                 "hard, after learning from KZ to LO"),
+                          ("lq", "LQ: 98.3 %, 2 of 120 missed, after KZ to LO"),
+                          ("lr", "LR: 100 %, none missed, after KZ to LO"),
+                          ("ls", "LS: 99.2 %, 1 of 120 missed, after KZ to LO"),
+                          ("lu", "LU: 98.3 %, 2 of 120 missed, 2 emergencies, on main "
+                                 "(twenty-fourth session, the same triage as LP to LS)"),
+                          ("lv", "LV: 100 %, none missed, on main"),
+                          ("lw", "LW: 100 %, none missed, on main"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -361,7 +370,8 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     ("ho", 3, 0.97), ("hv", 2, 0.94), ("hx", 4, 0.97), ("iv", 8, 0.95), ("ji", 2, 0.98),
     ("jh", 6, 0.95), ("jl", 5, 0.96), ("jo", 4, 0.97), ("jt", 3, 0.94), ("ki", 0, 0.92),
     ("fz", 2, 0.97), ("kn", 6, 0.96), ("kr", 5, 0.96),
-    ("kt", 2, 0.98), ("kv", 3, 0.97), ("lh", 3, 0.96), ("ll", 2, 0.96)])
+    ("kt", 2, 0.98), ("kv", 3, 0.97), ("lh", 3, 0.96), ("ll", 2, 0.96),
+    ("lt", 2, 0.98)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -489,9 +499,11 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     a husband's fever beside "yo, la que recibió la inmunoglobulina, estoy bien". LL
     (asked to be hard, the same session) raises "the only thing hurts is my
     pride ... oh and my head a bit" (the second reader) and "if I look yellow that's
-    why", of a kitchen painted yellow."""
+    why", of a kitchen painted yellow. LT (asked to be hard, the twenty-fourth session)
+    raises a headache "killing me lol jk" (a red flag is not taken back by a joke) and a
+    husband's fever beside "he's not the one who had the infusion, I'm totally fine"."""
     late = ("gj", "hh", "ho", "hv", "hx", "iv", "ji", "jh", "jl", "jo")
-    fourth = ("jt", "ki", "kn", "kr", "kt", "kv", "lh", "ll")
+    fourth = ("jt", "ki", "kn", "kr", "kt", "kv", "lh", "ll", "lt")
     day = "04" if name in fourth else "03" if name in late \
         else "02" if name[0] in "cdefg" else "01"
     cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")

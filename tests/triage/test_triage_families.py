@@ -2320,6 +2320,29 @@ INSTEAD_YOLK_AND_ECHOES = [
     ("sudden double vision since lunch", "emergency"),
 ]
 
+NORMALS_TURNED_AIR_AND_SIDES = [
+    # a normal told, then told as worse after it, or called untrue: the normal is
+    # taken back
+    ("my breathing was ok this morning but its getting worse now", "emergency"),
+    ("breathing fine earlier. now its worse", "emergency"),
+    ("breathing fine, headache getting worse", "urgent"),
+    ("breathing fine, not worse, just tired", "mild"),
+    # stopping on the way for air; unresponsive for a time; a side abbreviated
+    ("have to stop on the landing to get some air, never used to", "emergency"),
+    ("dad fell and wouldnt respond for about a minute, says hes ok now", "emergency"),
+    ("no siento la mano izq ni el pie izq desde hace rato", "emergency"),
+    ("mi hijo tose sangre", "emergency"),
+    ("nappies barely damp since breakfast", "urgent"),
+    # figures of speech and everyday senses
+    ("breathless with excitement, my daughter got engaged! slight headache", "mild"),
+    ("these grandkids are driving me to a stroke haha, all good otherwise", "ok"),
+    ("estoy en la junta no puedo hablar, tengo dolor de cabeza leve", "mild"),
+    ("náuseas como mareo de barco, nada más", "mild"),
+    ("feels like a cold minus the fever, runny nose", "mild"),
+    ("all gd, no sx", "ok"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2440,6 +2463,7 @@ FAMILIES = {
     "asides_all_gone_and_prices": ASIDES_ALL_GONE_AND_PRICES,
     "past_between_reducers_and_yo_con": PAST_BETWEEN_REDUCERS_AND_YO_CON,
     "instead_yolk_and_echoes": INSTEAD_YOLK_AND_ECHOES,
+    "normals_turned_air_and_sides": NORMALS_TURNED_AIR_AND_SIDES,
 }
 
 

@@ -759,6 +759,45 @@ def test_a_mild_finding_told_as_spreading_is_rulebook_data(tmp_path: Path) -> No
             'hives = "hives_spreading"', 'hives_spreading = "hives"')))
 
 
+def test_a_normal_told_worse_after_it_is_rulebook_data(tmp_path: Path) -> None:
+    """`[trend] normal_told_worse` makes a normal finding told as worse after it ("my
+    breathing was fine but now it's worse") the red flag it names; a worse cue before it,
+    or one that follows another finding, is not its. Only an ok finding may lead there."""
+    breathing = finding("breathing_normal", "ok", '["breathing fine"]') + finding(
+        "trouble_breathing", "emergency", '["cant breathe"]') + finding(
+        "headache", "mild", '["headache"]')
+    told = context().replace('worse.en = ["worse"]', (
+        'normal_told_worse = { breathing_normal = "trouble_breathing" }\n'
+        'worse.en = ["worse"]'))
+    said = "my breathing fine yesterday but now its worse"
+    book = load_rulebook(write(tmp_path, finding(), breathing, extra=context()))
+    assert triage(said, rulebook=book).level == "ok"
+    book = load_rulebook(write(tmp_path, finding(), breathing, extra=told))
+    assert triage(said, rulebook=book).level == "emergency"
+    assert triage("worse day at work. breathing fine", rulebook=book).level == "ok"
+    assert triage("breathing fine, headache worse", rulebook=book).level != "emergency"
+    with pytest.raises(RulebookError, match="normal_told_worse: headache -> trouble_breathing"
+                                            " must lead from a ok finding"):
+        load_rulebook(write(tmp_path, finding(), breathing, extra=told.replace(
+            "breathing_normal = ", "headache = ")))
+
+
+def test_a_normal_said_before_and_called_untrue_is_set_aside(tmp_path: Path) -> None:
+    """A normal finding in what the patient says they said (`mistaken`: "I said"), then
+    called untrue (`untrue`: "actually"), places nothing: without its words the message
+    is read as if the normal had not been told. Without the keys it stands."""
+    path = write(tmp_path, finding(), finding("urine_normal", "ok", '["peeing fine"]'))
+    plain = path.read_text()
+    said = "i said i was peeing fine but actually only drops today"
+    assert triage(said, rulebook=load_rulebook(path), second_reader=None).level == "ok"
+    book = load_rulebook(_keys_after(path, plain, 'either.es = ["se fue"]\n',
+                                     'mistaken.en = ["i said"]', 'mistaken.es = ["dije"]',
+                                     'untrue.en = ["^ actually"]', 'untrue.es = ["^ la verdad"]'))
+    assert triage(said, rulebook=book, second_reader=None).level == "unclear"
+    assert triage("i said i was peeing fine and i am", rulebook=book,
+                  second_reader=None).level == "ok"
+
+
 def test_a_fever_brought_down_is_rulebook_data(tmp_path: Path) -> None:
     """`[temperature] reducers` name the medicines that bring a fever down: named after a
     fever, a lower reading later does not take the fever back. Without the key, or with
