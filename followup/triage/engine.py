@@ -1307,8 +1307,11 @@ def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], i
         # only mild ones: a red flag is not taken back by a list's ending (rule 1),
         # unless the cue says it is over for more than one: "the stiff neck and
         # headache are gone", "el dolor y la fiebre ya se fueron"
-        plural = bool(near & _PLURAL) or any(
-            t.text.endswith("ron") for t in clause.tokens[first:last + 1])
+        # (a plural verb that agrees with the cue's own plural subject takes in nothing
+        # before it: "la orina me sale oscura, los escalofríos ya se fueron")
+        plural = bool(near & _PLURAL) or (any(
+            t.text.endswith("ron") for t in clause.tokens[first:last + 1]) and not any(
+            t.text.endswith("s") for m in own for t in clause.tokens[m.first:m.last + 1]))
         if before and (plural or all(m.rule.level == "mild" for m in before)) \
                 and (near & _WHOLE_LIST or _only_findings(clause, soft - 1, before)):
             own |= set(before)

@@ -343,7 +343,12 @@ BLIND_BATCHES = [
                           ("lu", "LU: 98.3 %, 2 of 120 missed, 2 emergencies, on main "
                                  "(twenty-fourth session, the same triage as LP to LS)"),
                           ("lv", "LV: 100 %, none missed, on main"),
-                          ("lw", "LW: 100 %, none missed, on main"))),
+                          ("lw", "LW: 100 %, none missed, on main"),
+                          ("lx", "LX: 99.2 %, 1 of 120 missed, asked to be hard, after "
+                                 "learning from LP to LW"),
+                          ("ly", "LY: 100 %, none missed, after LP to LW"),
+                          ("lz", "LZ: 100 %, none missed, after LP to LW"),
+                          ("ma", "MA: 96.7 %, 4 of 120 missed, after LP to LW"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

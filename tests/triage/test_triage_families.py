@@ -2343,6 +2343,27 @@ NORMALS_TURNED_AIR_AND_SIDES = [
 ]
 
 
+FIRST_TIMES_PLURALS_AND_TIPPING_OVER = [
+    # "first time" said alone is news, and a likeness to the first time is not history
+    ("blood in my pee, first time ever. feel ok otherwise", "urgent"),
+    ("my lips puffed up like after the first time, breathing ok", "urgent"),
+    ("the first time i had the infusion my lips swelled, this time fine", "ok"),
+    # a plural verb that agrees with its own plural subject takes nothing else back
+    ("la orina me salió oscura como té, los dolores ya se fueron", "urgent"),
+    ("el dolor de cabeza y la fiebre ya se fueron", "ok"),
+    # on standing; now, set against a past; a resolution said of a bare "itchiness"
+    ("like im going to topple over when i get up", "urgent"),
+    ("clot in my leg back in 2018. right now just tired", "mild"),
+    ("eyelids puffy this morning, the itchiness is gone", "urgent"),
+    # what was watched, an appointment's name, a good mood, everything over
+    ("saw a stroke awareness video, scary. me just a headache", "mild"),
+    ("el abuelo anda de buen humor hoy", "ok"),
+    ("everything from last week is over now", "ok"),
+    ("anda con flojera, nomas quiere dormir", "mild"),
+    ("el mareo al pararme ya no me da", "ok"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2464,6 +2485,7 @@ FAMILIES = {
     "past_between_reducers_and_yo_con": PAST_BETWEEN_REDUCERS_AND_YO_CON,
     "instead_yolk_and_echoes": INSTEAD_YOLK_AND_ECHOES,
     "normals_turned_air_and_sides": NORMALS_TURNED_AIR_AND_SIDES,
+    "first_times_plurals_and_tipping_over": FIRST_TIMES_PLURALS_AND_TIPPING_OVER,
 }
 
 
