@@ -1758,30 +1758,36 @@ def _said_untrue(matches: Sequence[_Match], clauses: Sequence[_Clause],
     chest pain on the call this morning") that a cue later in that clause or the two
     after calls untrue (`untrue`: "but that wasn't true"): they count (safety rule 1)."""
     return _called_untrue([m for m in matches if m.rule.level != "ok"
-                           and _is_negated(m, *negation[m.clause], book)], clauses, book)
+                           and _is_negated(m, *negation[m.clause], book)], clauses, book,
+                          (book.scope.untrue,))
 
 
 def _normal_said_untrue(matches: Sequence[_Match], clauses: Sequence[_Clause],
                         book: Rulebook) -> set[_Match]:
     """Normal findings in what the patient says they said before (`mistaken`: "I said I
-    was weeing fine") that a cue later calls untrue (`untrue`: "but actually", "but
-    tbh"): set aside, so the topic is left to the second reader and to asking back, as
-    if the normal had not been told."""
-    return _called_untrue([m for m in matches if m.rule.level == "ok"], clauses, book)
+    was weeing fine") that a cue later calls untrue (`untrue`, or `normal_untrue`: "but
+    actually", "but tbh"): set aside, so the topic is left to the second reader and to
+    asking back, as if the normal had not been told."""
+    return _called_untrue([m for m in matches if m.rule.level == "ok"], clauses, book,
+                          (book.scope.untrue, book.scope.normal_untrue))
 
 
-def _called_untrue(told: Sequence[_Match], clauses: Sequence[_Clause],
-                   book: Rulebook) -> set[_Match]:
-    """Of `told`, those after a `mistaken` cue in their clause that an `untrue` cue later
-    in that clause or the two after it calls untrue."""
-    scope = book.scope
-    if scope.untrue is None or scope.mistaken is None or not told:
-        return set()  # nothing told to call untrue (the hot path)
-    spots = [(index, first) for index, clause in enumerate(clauses)
-             for first, _ in _cue_spans(scope.untrue, clause)]
-    return {m for m in told if spots
-            and any(first < m.first for first, _ in _cue_spans(scope.mistaken, clauses[m.clause]))
-            and any((m.clause, m.last) < spot and spot[0] <= m.clause + 2 for spot in spots)}
+def _called_untrue(told: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebook,
+                   untrue: Sequence[Phrase | None]) -> set[_Match]:
+    """Of `told`, those after a `mistaken` cue in their clause that a cue of `untrue`
+    later in that clause or the two after it calls untrue."""
+    mistaken = book.scope.mistaken
+    if mistaken is None:
+        return set()
+    # (the mistaken cue first: an ok finding is in most messages, a cue before it is not)
+    said = [m for m in told
+            if any(first < m.first for first, _ in _cue_spans(mistaken, clauses[m.clause]))]
+    if not said:
+        return set()  # nothing told as said before (the hot path)
+    spots = [(index, first) for phrase in untrue if phrase is not None
+             for index, clause in enumerate(clauses) for first, _ in _cue_spans(phrase, clause)]
+    return {m for m in said
+            if any((m.clause, m.last) < spot and spot[0] <= m.clause + 2 for spot in spots)}
 
 
 def _told_instead(matches: Sequence[_Match], clauses: Sequence[_Clause],

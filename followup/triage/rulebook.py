@@ -301,6 +301,10 @@ class ScopeRules:
     # Later in the message, these take back a denial told as said before (`mistaken`):
     # "i said no chest pain on the call but that wasn't true".
     untrue: Phrase | None = None
+    # These also take back a normal told as said before, not a denial: "I said I was
+    # weeing fine but actually it's only been a tiny bit" ("I said no chest pain.
+    # Honestly I'm fine" says the denial was true).
+    normal_untrue: Phrase | None = None
     # Just before a resolution cue told after a return, `had` (or `had` then one of
     # `had_already`) tells of the gap before it came back, not of now: "the tightness came
     # back this evening, it had gone yesterday", "volvió el dolor, se había quitado".
@@ -903,6 +907,7 @@ class _Loader:
                                                    "resolution"),
             one_again=self._optional_cues(compiler, res, "one_again", "resolution"),
             untrue=self._optional_cues(compiler, res, "untrue", "resolution"),
+            normal_untrue=self._optional_cues(compiler, res, "normal_untrue", "resolution"),
             had=self._single_words(res, "had", "resolution"),
             had_already=self._single_words(res, "had_already", "resolution"),
             resolution_returns=self._optional_cues(compiler, res, "returns", "resolution"),

@@ -2327,6 +2327,7 @@ NORMALS_TURNED_AIR_AND_SIDES = [
     ("breathing fine earlier. now its worse", "emergency"),
     ("breathing fine, headache getting worse", "urgent"),
     ("breathing fine, not worse, just tired", "mild"),
+    ("told the nurse no chest pain yesterday. honestly all good", "ok"),
     # stopping on the way for air; unresponsive for a time; a side abbreviated
     ("have to stop on the landing to get some air, never used to", "emergency"),
     ("dad fell and wouldnt respond for about a minute, says hes ok now", "emergency"),

@@ -784,18 +784,25 @@ def test_a_normal_told_worse_after_it_is_rulebook_data(tmp_path: Path) -> None:
 
 def test_a_normal_said_before_and_called_untrue_is_set_aside(tmp_path: Path) -> None:
     """A normal finding in what the patient says they said (`mistaken`: "I said"), then
-    called untrue (`untrue`: "actually"), places nothing: without its words the message
-    is read as if the normal had not been told. Without the keys it stands."""
-    path = write(tmp_path, finding(), finding("urine_normal", "ok", '["peeing fine"]'))
+    called untrue (`normal_untrue`: "actually"), places nothing: without its words the
+    message is read as if the normal had not been told. Without the keys it stands; and
+    `normal_untrue` takes back no denial ("I said no leg swollen. Actually fine")."""
+    path = write(tmp_path, finding(), finding("urine_normal", "ok", '["peeing fine"]'),
+                 finding("well", "ok", '["fine"]'))
     plain = path.read_text()
     said = "i said i was peeing fine but actually only drops today"
     assert triage(said, rulebook=load_rulebook(path), second_reader=None).level == "ok"
-    book = load_rulebook(_keys_after(path, plain, 'either.es = ["se fue"]\n',
-                                     'mistaken.en = ["i said"]', 'mistaken.es = ["dije"]',
-                                     'untrue.en = ["^ actually"]', 'untrue.es = ["^ la verdad"]'))
+    book = load_rulebook(_keys_after(
+        path, plain, 'either.es = ["se fue"]\n', 'mistaken.en = ["i said"]',
+        'mistaken.es = ["dije"]', 'untrue.en = ["i lied"]', 'untrue.es = ["menti"]',
+        'normal_untrue.en = ["^ actually"]', 'normal_untrue.es = ["^ la verdad"]'))
     assert triage(said, rulebook=book, second_reader=None).level == "unclear"
     assert triage("i said i was peeing fine and i am", rulebook=book,
                   second_reader=None).level == "ok"
+    denied = "i said no leg swollen. actually fine"
+    assert triage(denied, rulebook=book, second_reader=None).level == "ok"
+    assert triage("i said no leg swollen. i lied", rulebook=book,
+                  second_reader=None).level == "urgent"
 
 
 def test_a_fever_brought_down_is_rulebook_data(tmp_path: Path) -> None:
