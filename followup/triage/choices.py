@@ -165,6 +165,9 @@ class ChoiceBook:
     # The patient's own grading of what they report as mild ("not bad", "leve"): see
     # `reading.second_may_read`. Phrases of words, matched whole.
     graded_mild: tuple[str, ...] = ()
+    # Figures of speech whose words would touch a red-flag topic ("the result took my
+    # breath away"): their words touch none (see `topics_in`). Phrases, matched whole.
+    figures: tuple[str, ...] = ()
     # Where a mark on the skin is ("rash on my chest", "ronchas en el pecho"): see
     # `unlocated`. One word each.
     site_marks: frozenset[str] = frozenset()
@@ -225,7 +228,17 @@ class ChoiceBook:
         return tuple(t for t in topics if self.placed_by.get(t, frozenset()).isdisjoint(keys))
 
     def topics_in(self, words: Sequence[str]) -> tuple[str, ...]:
-        """The red-flag topics ("breathing", "urine"...) that these words touch."""
+        """The red-flag topics ("breathing", "urine"...) that these words touch.
+
+        Not the words of a figure of speech (`figures`): "Mate, never better. The footy
+        result took my breath away though" touched breathing, left it unplaced, and so
+        let the second reader raise it to an emergency (round 74, first pass)."""
+        if self.figures:
+            said = f" {' '.join(words)} "
+            if any(f" {figure} " in said for figure in self.figures):
+                for figure in self.figures:
+                    said = said.replace(f" {figure} ", " ")
+                words = said.split()
         found = []
         for topic, (exact, prefixes) in self.topics.items():
             if any(w in exact or w.startswith(prefixes) for w in words):
@@ -343,6 +356,7 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
         affirmed=word_list("affirmed"),
         counted=word_list("counted"),
         graded_mild=tuple(sorted(word_list("graded_mild"))),
+        figures=tuple(sorted(word_list("figures"))),
         topics=topics,
         site_marks=single_words("site_marks"),
         site_joiners=single_words("site_joiners"),

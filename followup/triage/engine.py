@@ -663,6 +663,17 @@ def _named_baseline(tokens: Sequence[Token], i: int, rules: TemperatureRules) ->
     return False
 
 
+def _told_as_usual(tokens: Sequence[Token], i: int, rules: TemperatureRules) -> bool:
+    """Whether the reading at `i` is told right after as the patient's usual (`usual_after`,
+    two words between at most: "que es"): "saturo 92 que es lo mío" from a patient with COPD
+    is how they always are (round 73, first pass: read as an emergency)."""
+    if not rules.usual_after:
+        return False
+    after = [t.text for t in tokens[i + 1:i + 8] if t.kind == "word"]
+    return any(tuple(after[k:k + len(words)]) == words
+               for k in (0, 1, 2) for words in rules.usual_after)
+
+
 def _quotes_the_line(tokens: Sequence[Token], i: int, rules: TemperatureRules) -> bool:
     """Whether the fever line at `i` is told as the line ("under 38 isn't a fever"), by
     a word of `line_before` up to two words before it or of `line_after` right after."""
@@ -682,9 +693,10 @@ def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules)
     if rules.oxygen_words and 50 <= token.value <= 100 and token.unit in (None, "%") \
             and _a_saturation(tokens, i, rules):
         # "sats on my home oximeter 89%": an oxygen saturation, low at or below the line
-        return "_sats_low_" if token.value <= rules.oxygen_low else "_num_"
+        low = token.value <= rules.oxygen_low and not _told_as_usual(tokens, i, rules)
+        return "_sats_low_" if low else "_num_"
     if any(t.text in rules.baseline_words for t in tokens[max(0, i - rules.window):i]) \
-            or _named_baseline(tokens, i, rules):
+            or _named_baseline(tokens, i, rules) or _told_as_usual(tokens, i, rules):
         return "_num_"  # "my baseline runs low, around 36.2": usual, not a reading
     if token.unit == "%":  # "feeling 100%", "al 100%": a share, never a temperature
         return "_full_" if token.value == 100 else "_num_"
@@ -735,6 +747,14 @@ def _find_matches(clauses: Sequence[_Clause], book: Rulebook,
         found = _beyond_denials(found, clauses, negation, book)  # only where a denial is
     for match in found:
         (negated if _is_negated(match, *negation[match.clause], book) else plain).append(match)
+    # a denial after the words denies all of them: in "dolor de pecho no" the "dolor" is
+    # no ache of its own (it had crowded out the chest pain, which a correction after it,
+    # "... bueno, sí, un poco", could then not take back)
+    after = [m for m in negated if m.last in negation[m.clause][2]]
+    if after:
+        plain = [p for p in plain if not any(
+            m.clause == p.clause and m.first <= p.first and p.last <= m.last
+            and LEVEL_RANK[p.rule.level] <= LEVEL_RANK[m.rule.level] for m in after)]
     kept = _longest_first(plain)
     taken = {(m.clause, i) for m in kept for i in range(m.first, m.last + 1)}
     for match in sorted(negated, key=lambda m: -m.size):
@@ -1449,7 +1469,7 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     # emergency named there still counts (safety rule 1).
     named = instructed if well else set()
     past = _history(matches, clauses, book, well)
-    answered_no = _answered_no(clauses, book)
+    answered_no = _answered_no(clauses, book, matches)
     ticked_no = _ticked_no(clauses, book, text)
     denied_back = _denied_back(matches, clauses, book) \
         | _taken_back(matches, clauses, negation, book)
@@ -1556,18 +1576,33 @@ def _checklist(clauses: Sequence[_Clause], book: Rulebook) -> bool:
         for i in asked)
 
 
-def _answered_no(clauses: Sequence[_Clause], book: Rulebook) -> set[int]:
+def _answered_no(clauses: Sequence[_Clause], book: Rulebook,
+                 matches: Sequence[_Match] = ()) -> set[int]:
     """Questions answered no by the sentence right after: "chest pain? nope. breathing
     fine." The patient runs down the list of red flags, echoing each one. A filler
-    beside the answer changes nothing: "fainted? no lol"."""
+    beside the answer changes nothing: "fainted? no lol". Nor does what follows an answer
+    of three words or more up to the first comma, when it tells no symptom: "Leg
+    swelling? I have nothing like that, just asking" (but "chest pain? no, it's getting
+    worse" answers nothing)."""
     answers = book.scope.answers_no
     out: set[int] = set()
     for index in range(len(clauses) - 1):
         if not clauses[index].question:
             continue
-        words = [t.text for t in clauses[index + 1].tokens
-                 if t.kind == "word" and t.text not in book.scope.fillers]
-        if words and (" ".join(words) in answers or all(w in answers for w in words)):
+        after = clauses[index + 1]
+        said = [t.text for t in after.tokens if t.kind == "word"]
+        # ("like" is a filler, and a word of "nothing like that" too)
+        words = [w for w in said if w not in book.scope.fillers]
+        if words and (" ".join(said) in answers or " ".join(words) in answers
+                      or all(w in answers for w in words)):
+            out.add(index)
+            continue
+        first = [t.text for t, soft in zip(after.tokens, after.soft_ids, strict=True)
+                 if soft == after.soft_ids[0] and t.kind == "word"]
+        # (an answer of a few words: a bare "no" may go on, "no, it's getting worse")
+        if 3 <= len(first) < len(said) and (" ".join(first) in answers or " ".join(
+                w for w in first if w not in book.scope.fillers) in answers) and not any(
+                m.clause == index + 1 and m.rule.level != "ok" for m in matches):
             out.add(index)
     return out
 
@@ -1719,14 +1754,15 @@ def _ends_with_none_of(said: Sequence[str], phrases: frozenset[str]) -> bool:
     return False
 
 
-def _corrected(symptoms: Sequence[_Match], clauses: Sequence[_Clause],
-               book: Rulebook) -> Iterator[tuple[int, _Clause, _Match, list[int]]]:
-    """Each correction cue ("scratch that", "digo") with a finding told just before it
-    and words after it: (clause index, clause, that finding, the words' positions)."""
-    if book.scope.corrections is None:
+def _corrected(symptoms: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebook,
+               cues: Phrase | None) -> Iterator[tuple[int, _Clause, _Match, list[int]]]:
+    """Each correction cue of `cues` ("scratch that", "digo") with a finding told just
+    before it and words after it: (clause index, clause, that finding, the words'
+    positions)."""
+    if cues is None:
         return
     for index, clause in enumerate(clauses):
-        for first, last in _cue_spans(book.scope.corrections, clause):
+        for first, last in _cue_spans(cues, clause):
             told = _told_just_before(symptoms, clauses, index, first)
             after = _words_after(clause, last + 1)
             if told is not None and after:
@@ -1746,7 +1782,8 @@ def _denial_taken_back(matches: Sequence[_Match], clauses: Sequence[_Clause],
         return set()  # nothing denied to take back (the hot path)
     # ("no chest pain, I mean I have a headache" tells another finding instead; "scratch
     # that, I do not" keeps the denial)
-    return {told for index, clause, told, after in _corrected(symptoms, clauses, book)
+    return {told for cues in (book.scope.corrections, book.scope.corrections_denial)
+            for index, clause, told, after in _corrected(symptoms, clauses, book, cues)
             if any(a == after[0] for a, _ in _cue_spans(affirm, clause))
             and not any(m.clause == index and m.first in after for m in symptoms)
             and not any(a in after for a, _ in _cue_spans(book.scope.negation, clause))}
@@ -1864,7 +1901,8 @@ def _taken_back(matches: Sequence[_Match], clauses: Sequence[_Clause],
     symptoms = [m for m in matches if m.rule.level != "ok"]
     if not symptoms:
         return out  # nothing to take back (the hot path)
-    for index, clause, told, after in _corrected(symptoms, clauses, book):
+    for index, clause, told, after in _corrected(symptoms, clauses, book,
+                                                 scope.corrections):
         words = {t.text for t in clauses[told.clause].tokens[told.first:told.last + 1]}
         denied_by_name = any(
             m.clause == index and m.first >= after[0] and m.rule.key == told.rule.key
@@ -2023,16 +2061,17 @@ def _reach_of(cue_lists: Sequence[Phrase], clauses: Sequence[_Clause], book: Rul
 
 def _risk_positions(clauses: Sequence[_Clause], book: Rulebook,
                     asking: bool) -> set[tuple[int, int]]:
-    """In a question, what follows "cause", "risk of", "causar" up to the next comma:
-    asked about, at any level ("can IVIG cause a stroke?"), unless the same sentence
-    says the patient has it ("can it cause chest pain like I have now?")."""
+    """In a question, what follows "cause", "risk of", "causar" up to the next comma, and
+    what the cue holds ("how would I tell a stroke apart from a migraine"): asked about,
+    at any level ("can IVIG cause a stroke?"), unless the same sentence says the patient
+    has it ("can it cause chest pain like I have now?")."""
     rules = book.hypothetical
     if not asking or rules.risk is None:
         return set()
     return {(index, j) for index, clause in enumerate(clauses)
             if rules.risk_unless is None or not _cue_spans(rules.risk_unless, clause)
-            for _, last in _cue_spans(rules.risk, clause)
-            for j in _up_to_comma(clause, last + 1, rules)}
+            for first, _ in _cue_spans(rules.risk, clause)
+            for j in _up_to_comma(clause, first, rules)}
 
 
 def _conditional_positions(clauses: Sequence[_Clause], book: Rulebook,

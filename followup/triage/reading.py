@@ -38,8 +38,13 @@ _CLAUSE_WORDS = frozenset({"but", "and", "pero", "y", "anyway", "anyways", "who"
 _JOINERS = frozenset({"and", "y"})
 # A clause they open tells of the noun just before: "my neighbour who fainted".
 _RELATIVE_PRONOUNS = frozenset({"who", "whose", "que", "quien"})
-# Words that place someone beside the writer: "the lady next to me", "junto a mí".
-_BESIDE = frozenset({"to", "beside", "near", "behind", "by", "with", "a", "de", "con"})
+# Words that place someone beside the writer, or what they did on the writer's things:
+# "the lady next to me", "junto a mí", "the cat threw up on my bed", "vomitó en mi cama".
+_BESIDE = frozenset({"to", "beside", "near", "behind", "by", "with", "a", "de", "con",
+                     "on", "onto", "over", "in", "into", "across", "en", "sobre", "encima"})
+# Words of a comparison: "worse than normal" says nothing of being well.
+_COMPARED = frozenset({"than", "worse", "better", "more", "less", "que", "peor", "mejor", "mas",
+                       "menos"})
 # After someone else's clause, "the one who", "el que": still them.
 _THE_ONE = frozenset({"one", "ones", "el", "la", "los", "las"})
 SECOND_READER_KEY = "second_reader"
@@ -369,9 +374,12 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
         # clause with no subject goes on with the one before ("it's the dog who's
         # sick, throwing up all night", "es el perro, vomitando toda la noche")
         # (a clause of numbers only goes on too: "my other daughter has a fever, 38.9")
+        # (and so does a reading of a word or two after a comma, "my husband has the
+        # flu, fever 102, but me I feel fine"; and "a ella le dio", Spanish's "she got")
         theirs = previous and not mine and (
             joined or not said or _goes_on(said)
-            or (opener != "." and bool(said) and said[0] in rules.third_person))
+            or (opener == "," and len(said) <= 2 and any(t.kind == "num" for t in clause))
+            or (opener != "." and _opens_with_them(said, rules)))
         if not theirs and opener in _RELATIVE_PRONOUNS and previous and not mine:
             theirs = before in _THE_ONE  # "mi esposo es el que anda con gripe"
         if not theirs and opener in _RELATIVE_PRONOUNS and not mine:
@@ -563,13 +571,23 @@ def _says_well(clauses: Sequence[tuple[str | None, list[Token]]], rules: Others)
     fainted when he saw the needle"). "Good morning" opens with no such word, so a
     greeting says nothing of the writer."""
     writer = rules.first_person  # "my" too: no one else is in the clause
+    before: list[str] = []  # the words of the clause before
     for index, (_, clause) in enumerate(clauses):
         said = [t.text for t in clause if t.kind == "word"]
+        last, before = before, said
         if not said or rules.well.isdisjoint(said) or not rules.negations.isdisjoint(said):
             continue
         if any(_who(w, rules) is not None for w in said):
             continue
         if not writer.isdisjoint(said) or (index == 0 and said[0] in rules.well_openers):
+            return True
+        # of the writer's body with the writer the subject just before: "my sister got a
+        # clot after her c-section so I'm watching mine, both legs look totally normal"
+        # (not "she says she feels fine", "yesterday she was normal", nor a comparison:
+        # "im asthmatic but this is way worse than normal")
+        if not rules.writer.isdisjoint(last) and rules.third_person.isdisjoint(said) \
+                and _COMPARED.isdisjoint(said) and rules.negations.isdisjoint(last) \
+                and all(_who(w, rules) is None for w in last):
             return True
         if index == 0 and all(w in rules.well and w not in rules.says_little for w in said):
             return True  # "Fine. Husband has the flu though": a first word that says it
@@ -587,12 +605,11 @@ def _treatment_of_another(clauses: Sequence[tuple[str | None, list[Token]]],
     for _, clause in clauses:
         words = [t.text for t in clause if t.kind == "word"]
         said = set(words)
-        before, mine = mine, not said.isdisjoint(writer)
+        # a clause with no one in it goes on with the writer's before it: "Me, I feel
+        # fine, no issues from the IVIG"; "Me, tired and achy from the infusion"
+        nobody = rules.third_person.isdisjoint(said) and all(_who(w, rules) is None for w in said)
+        mine = not said.isdisjoint(writer) or (mine and nobody)
         if said.isdisjoint(rules.treatment) or mine:
-            continue
-        if before and rules.third_person.isdisjoint(said) \
-                and all(_who(w, rules) is None for w in said):
-            mine = True  # "Me, I feel fine, no issues from the IVIG": the writer's still
             continue
         # "Dad (not the patient, that's me)", "ella no es la paciente": a treatment word
         # denied ties no one
@@ -682,6 +699,13 @@ def _clauses(tokens: Sequence[Token], text: str = "") -> list[tuple[str | None, 
     if current:
         clauses.append((opener, current))
     return clauses
+
+
+def _opens_with_them(said: Sequence[str], rules: Others) -> bool:
+    """A clause that opens with a third person ("she", "le"), also after the "a" that
+    Spanish puts before whom something befell ("que a ella le dio trombosis")."""
+    first = said[1] if len(said) > 1 and said[0] == "a" else (said[0] if said else "")
+    return first in rules.third_person
 
 
 def _goes_on(said: Sequence[str]) -> bool:

@@ -194,6 +194,10 @@ class TemperatureRules:
     # llamar". Before it: single words; after it: word sequences.
     line_before: frozenset[str] = frozenset()
     line_after: tuple[tuple[str, ...], ...] = ()
+    # Right after a reading (two words between at most), these make it the patient's usual,
+    # not news: "saturo 92 que es lo mío", "sats 91, which is normal for me". Word
+    # sequences.
+    usual_after: tuple[tuple[str, ...], ...] = ()
     # Before a reading in its stretch of the sentence, these date it before the others:
     # "Temperatura 38 exacto, ayer tenía 37.5" (the 38 is today's). Word sequences.
     earlier: tuple[tuple[str, ...], ...] = ()
@@ -295,6 +299,8 @@ class ScopeRules:
     # Right after a correction cue, these take back the denial before it: "not having
     # trouble breathing. Scratch that, I am".
     corrections_affirm: Phrase | None = None
+    # Cues that take back a denial only, never a word ("chest pain no... well, a bit").
+    corrections_denial: Phrase | None = None
     # Opening the sentence after a denial, these tell the denied finding again as "one":
     # "haven't had a seizure in six years, but had one this morning".
     one_again: Phrase | None = None
@@ -905,6 +911,8 @@ class _Loader:
             mistaken_then=self._optional_cues(compiler, res, "mistaken_then", "resolution"),
             corrections_affirm=self._optional_cues(compiler, res, "corrections_affirm",
                                                    "resolution"),
+            corrections_denial=self._optional_cues(compiler, res, "corrections_denial",
+                                                   "resolution"),
             one_again=self._optional_cues(compiler, res, "one_again", "resolution"),
             untrue=self._optional_cues(compiler, res, "untrue", "resolution"),
             normal_untrue=self._optional_cues(compiler, res, "normal_untrue", "resolution"),
@@ -969,9 +977,9 @@ class _Loader:
                   self._per_language(table, "oxygen_words", entry, required=False)}
         baseline = {normalise_phrase(w) for w in
                     self._per_language(table, "baseline_words", entry, required=False)}
-        usual, until, line_after, earlier = (
+        usual, until, line_after, earlier, usual_after = (
             {normalise_phrase(w) for w in self._per_language(table, key, entry, required=False)}
-            for key in ("usual_words", "usual_until", "line_after", "earlier"))
+            for key in ("usual_words", "usual_until", "line_after", "earlier", "usual_after"))
         line_before, pressure, weather, weather_unless, pressure_over, reads, reducers = (
             self._single_words(table, key, entry)
             for key in ("line_before", "pressure_words", "weather", "weather_unless",
@@ -1007,6 +1015,7 @@ class _Loader:
             usual_words=frozenset(usual), usual_until=frozenset(until),
             line_before=frozenset(line_before),
             line_after=tuple(sorted(tuple(w.split()) for w in line_after)),
+            usual_after=tuple(sorted(tuple(w.split()) for w in usual_after)),
             earlier=tuple(sorted(tuple(w.split()) for w in earlier)),
             pressure_words=frozenset(pressure), pressure_very_low=very_low,
             weather=frozenset(weather), weather_unless=frozenset(weather_unless),

@@ -348,7 +348,16 @@ BLIND_BATCHES = [
                                  "learning from LP to LW"),
                           ("ly", "LY: 100 %, none missed, after LP to LW"),
                           ("lz", "LZ: 100 %, none missed, after LP to LW"),
-                          ("ma", "MA: 96.7 %, 4 of 120 missed, after LP to LW"))),
+                          ("ma", "MA: 96.7 %, 4 of 120 missed, after LP to LW"),
+                          ("mb", "MB: 100 %, none missed, 1 emergency read urgent, asked "
+                                 "to be hard, after learning from LP to MA"),
+                          ("mc", "MC: 100 %, none missed, after LP to MA"),
+                          ("md", "MD: 100 %, none missed, after LP to MA"),
+                          ("me", "ME: 100 %, none missed, after LP to MA"),
+                          ("mg", "MG: 100 %, none missed, on main (twenty-fifth session, "
+                                 "the same triage as MB to ME)"),
+                          ("mh", "MH: 100 %, none missed, on main"),
+                          ("mi", "MI: 100 %, none missed, on main"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -375,8 +384,8 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     ("ho", 3, 0.97), ("hv", 2, 0.94), ("hx", 4, 0.97), ("iv", 8, 0.95), ("ji", 2, 0.98),
     ("jh", 6, 0.95), ("jl", 5, 0.96), ("jo", 4, 0.97), ("jt", 3, 0.94), ("ki", 0, 0.92),
     ("fz", 2, 0.97), ("kn", 6, 0.96), ("kr", 5, 0.96),
-    ("kt", 2, 0.98), ("kv", 3, 0.97), ("lh", 3, 0.96), ("ll", 2, 0.96),
-    ("lt", 2, 0.98)])
+    ("kt", 2, 0.98), ("kv", 3, 0.97), ("lh", 2, 0.96), ("ll", 2, 0.96),
+    ("lt", 2, 0.98), ("mf", 2, 0.95)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -500,15 +509,17 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     misses two red flags ("my heads killing me", "yo no pue respira bien"): it is in
     the ledger, not here, until read right. LH (asked to be hard, of the twenty-third
     session) raises a headache called "killer" and then a joke (a red flag is not taken
-    back by a joke), the leaflet's dark urine "you mentioned" beside "mine is pale", and
-    a husband's fever beside "yo, la que recibió la inmunoglobulina, estoy bien". LL
+    back by a joke) and the leaflet's dark urine "you mentioned" beside "mine is pale". LL
     (asked to be hard, the same session) raises "the only thing hurts is my
     pride ... oh and my head a bit" (the second reader) and "if I look yellow that's
     why", of a kitchen painted yellow. LT (asked to be hard, the twenty-fourth session)
     raises a headache "killing me lol jk" (a red flag is not taken back by a joke) and a
-    husband's fever beside "he's not the one who had the infusion, I'm totally fine"."""
+    husband's fever beside "he's not the one who had the infusion, I'm totally fine".
+    MF (asked to be hard, the twenty-fifth session) raises dark urine asked about in
+    general ("¿el pis oscuro es del riñón? ... el mío está clarito") and an arm "un poco
+    adolorido" beside a brother's faint (a painful arm is a clot sign in the policy)."""
     late = ("gj", "hh", "ho", "hv", "hx", "iv", "ji", "jh", "jl", "jo")
-    fourth = ("jt", "ki", "kn", "kr", "kt", "kv", "lh", "ll", "lt")
+    fourth = ("jt", "ki", "kn", "kr", "kt", "kv", "lh", "ll", "lt", "mf")
     day = "04" if name in fourth else "03" if name in late \
         else "02" if name[0] in "cdefg" else "01"
     cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")

@@ -2365,6 +2365,50 @@ FIRST_TIMES_PLURALS_AND_TIPPING_OVER = [
 ]
 
 
+STANDING_UP_AGAIN_USUALS_AND_OTHERS = [
+    # someone else's, told beside the writer's own state: a reading after a comma, a
+    # pet's mess on the writer's things, "a ella le dio", a calm "yo tranquila", the
+    # writer's own legs told normal right after the writer's clause
+    ("my wife has a temp of 38.9 and keeps being sick but i just feel a bit sore", "mild"),
+    ("my son has the flu, temp 39.4, me I'm totally fine", "ok"),
+    ("my aunt had a clot after her knee op so im checking mine, both calves look normal", "ok"),
+    ("the dog was sick on my carpet all night so im wiped out, bit achy", "mild"),
+    ("mi prima dice que a ella le dio un coágulo con esto, yo solo tengo cansancio", "mild"),
+    ("mi hermana se desmayó en la boda jaja, yo tranquila, nomas con sueño", "mild"),
+    ("i'm asthmatic and this is way worse than normal, so wheezy", "emergency"),
+    # a near-faint that then happened; each breath an effort; a denial taken back
+    ("nearly fainted at the shops and then actually did by the tills", "emergency"),
+    ("almost passed out, then did the washing up and sat down", "urgent"),
+    ("not short of breath exactly, i just have to work at every breath sitting here",
+     "emergency"),
+    ("tuve que detenerme dos veces a respirar subiendo a mi cuarto", "emergency"),
+    ("dolor de pecho no tengo... bueno, un poquito", "emergency"),
+    ("no headache... well, a little one", "mild"),
+    ("chest pain, well not pain really, more of a squeeze", "emergency"),
+    # over each time but again and again; a past set against now with a thanks between
+    ("gets dizzy when she stands, it passes, but it happens every time", "urgent"),
+    ("el mareo se me quita, pero me pasa cada vez que me levanto", "urgent"),
+    ("hace tres años no podía respirar con la primera infusión. ahora, gracias a Dios, "
+     "solo cansancio", "mild"),
+    ("back in 2019 I had a clot in my leg. Now, thankfully, just tired", "mild"),
+    # questions of what a sign is like, or how to tell signs apart; figures of speech
+    ("what would a stroke look like? face droop? I've had nothing like that, just curious",
+     "unclear"),
+    ("how do I tell a clot apart from a pulled muscle? asking for next time", "unclear"),
+    ("never better, that concert took my breath away", "ok"),
+    ("te lo agradezco de todo corazón, estoy muy bien", "ok"),
+    # over: settled with its day, passed a while ago, finished; a usual told as such
+    ("the queasiness from the first day settled, eating fine", "ok"),
+    ("el mareo de la infusión ya pasó hace rato, estoy bien", "ok"),
+    ("the hives from monday have finished, all good", "ok"),
+    ("no side affects at all", "ok"),
+    ("COPD here, my breathing is the same as usual, just tired", "mild"),
+    ("tengo EPOC, saturo 91 que es lo normal para mí, solo cansancio", "mild"),
+    ("sats 88 now, my normal is 95", "emergency"),
+    ("tomo pastillas para la presión, solo me duele un poco la cabeza", "mild"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2487,6 +2531,7 @@ FAMILIES = {
     "instead_yolk_and_echoes": INSTEAD_YOLK_AND_ECHOES,
     "normals_turned_air_and_sides": NORMALS_TURNED_AIR_AND_SIDES,
     "first_times_plurals_and_tipping_over": FIRST_TIMES_PLURALS_AND_TIPPING_OVER,
+    "standing_up_again_usuals_and_others": STANDING_UP_AGAIN_USUALS_AND_OTHERS,
 }
 
 

@@ -188,6 +188,17 @@ def test_topics_are_read_from_the_words_the_rules_read() -> None:
     assert "urine" in topics_of("my wee is a funny colour", _default_rulebook(), default_choices())
 
 
+def test_a_figure_of_speech_touches_no_topic() -> None:
+    """`figures` in choices.toml: "took my breath away" of a match touches no breathing
+    topic, so an ok message is not left to the second reader for it (it raised such a
+    message to an emergency); the stairs that leave one breathless still touch it."""
+    book, choices = _default_rulebook(), default_choices()
+    assert topics_of("that goal took my breath away", book, choices) == ()
+    assert topics_of("te lo agradezco de todo corazón", book, choices) == ()
+    assert topics_of("the stairs left me out of breath", book, choices) == ("breathing",)
+    assert triage("Never felt better. That final took my breath away").level == "ok"
+
+
 # -- who and when --------------------------------------------------------------------------
 
 
