@@ -2,7 +2,7 @@
 'followup.app:create_app()'`` (a checkout's ``gunicorn.conf.py`` loads it).
 
 The second reader is fitted on the shipped labelled messages when a process first needs
-it: about ten seconds for 73,324 messages on one core. Fitted in every worker at once, a
+it: about ten seconds for 76,204 messages on one core. Fitted in every worker at once, a
 few workers on two cores took longer than gunicorn's 30 s worker timeout; a worker that
 does not answer its master in time is killed, and its successor starts the fit again,
 so no webhook was ever answered (`make bench`, ninth session). Here the app is loaded

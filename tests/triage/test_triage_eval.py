@@ -357,7 +357,12 @@ BLIND_BATCHES = [
                           ("mg", "MG: 100 %, none missed, on main (twenty-fifth session, "
                                  "the same triage as MB to ME)"),
                           ("mh", "MH: 100 %, none missed, on main"),
-                          ("mi", "MI: 100 %, none missed, on main"))),
+                          ("mi", "MI: 100 %, none missed, on main"),
+                          ("mj", "MJ: 100 %, none missed, 1 emergency read urgent, asked "
+                                 "to be hard, after learning from MB to MI"),
+                          ("mk", "MK: 100 %, none missed, after MB to MI"),
+                          ("ml", "ML: 100 %, none missed, after MB to MI"),
+                          ("mm", "MM: 100 %, none missed, after MB to MI"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

@@ -2406,6 +2406,15 @@ STANDING_UP_AGAIN_USUALS_AND_OTHERS = [
     ("tengo EPOC, saturo 91 que es lo normal para mí, solo cansancio", "mild"),
     ("sats 88 now, my normal is 95", "emergency"),
     ("tomo pastillas para la presión, solo me duele un poco la cabeza", "mild"),
+    # sight dimmed in one eye of a sudden; a team "having a stroke"; "al borde del
+    # infarto"; run over by a truck; vomiting that stopped; nothing bad
+    ("all of a sudden my left eye went dim and it's still like that", "emergency"),
+    ("de la nada se me nubló la vista de un ojo", "emergency"),
+    ("our goalie is having a stroke tonight lol, me all good", "ok"),
+    ("los niños me tienen al borde del infarto jaja, yo bien", "ok"),
+    ("quedé como arrollada por un tren, sin fiebre", "mild"),
+    ("las náuseas pararon anoche, ya comí", "ok"),
+    ("nada malo por aquí", "ok"),
 ]
 
 
