@@ -130,6 +130,9 @@ class Others:
     # After the kin, these make them the one who tells or sees, not the one who has it:
     # "her husband says she is confused", "su hija dice que no habla bien".
     kin_reports: frozenset[str] = frozenset()
+    # After "my", these are the writer's things, not body: what someone else did on them
+    # is theirs ("the cat threw up on my bed"; but "swelling in my leg" is the writer's).
+    things: frozenset[str] = frozenset()
 
     @property
     def writer(self) -> frozenset[str]:
@@ -335,7 +338,8 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
                         phrases_of("writer_is_patient"), words_of("observers"),
                         phrases_of("likened"), phrases_of("cleft"), single_words_of("errands"),
                         single_words_of("also"), phrases_of("not_them"),
-                        single_words_of("kin_possessives"), single_words_of("kin_reports"))
+                        single_words_of("kin_possessives"), single_words_of("kin_reports"),
+                        single_words_of("things"))
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "

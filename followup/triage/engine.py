@@ -664,9 +664,11 @@ def _named_baseline(tokens: Sequence[Token], i: int, rules: TemperatureRules) ->
 
 
 def _told_as_usual(tokens: Sequence[Token], i: int, rules: TemperatureRules) -> bool:
-    """Whether the reading at `i` is told right after as the patient's usual (`usual_after`,
-    two words between at most: "que es"): "saturo 92 que es lo mío" from a patient with COPD
-    is how they always are (round 73, first pass: read as an emergency)."""
+    """Whether the oxygen saturation at `i` is told right after as the patient's usual
+    (`usual_after`, two words between at most: "que es"): "saturo 92 que es lo mío" from a
+    patient with COPD is how they always are (round 73, first pass: read as an
+    emergency). Not a temperature: a fever "normal for me" after each infusion is still a
+    fever (safety rule 1)."""
     if not rules.usual_after:
         return False
     after = [t.text for t in tokens[i + 1:i + 8] if t.kind == "word"]
@@ -696,7 +698,7 @@ def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules)
         low = token.value <= rules.oxygen_low and not _told_as_usual(tokens, i, rules)
         return "_sats_low_" if low else "_num_"
     if any(t.text in rules.baseline_words for t in tokens[max(0, i - rules.window):i]) \
-            or _named_baseline(tokens, i, rules) or _told_as_usual(tokens, i, rules):
+            or _named_baseline(tokens, i, rules):
         return "_num_"  # "my baseline runs low, around 36.2": usual, not a reading
     if token.unit == "%":  # "feeling 100%", "al 100%": a share, never a temperature
         return "_full_" if token.value == 100 else "_num_"
@@ -1577,7 +1579,7 @@ def _checklist(clauses: Sequence[_Clause], book: Rulebook) -> bool:
 
 
 def _answered_no(clauses: Sequence[_Clause], book: Rulebook,
-                 matches: Sequence[_Match] = ()) -> set[int]:
+                 matches: Sequence[_Match]) -> set[int]:
     """Questions answered no by the sentence right after: "chest pain? nope. breathing
     fine." The patient runs down the list of red flags, echoing each one. A filler
     beside the answer changes nothing: "fainted? no lol". Nor does what follows an answer

@@ -38,10 +38,8 @@ _CLAUSE_WORDS = frozenset({"but", "and", "pero", "y", "anyway", "anyways", "who"
 _JOINERS = frozenset({"and", "y"})
 # A clause they open tells of the noun just before: "my neighbour who fainted".
 _RELATIVE_PRONOUNS = frozenset({"who", "whose", "que", "quien"})
-# Words that place someone beside the writer, or what they did on the writer's things:
-# "the lady next to me", "junto a mí", "the cat threw up on my bed", "vomitó en mi cama".
-_BESIDE = frozenset({"to", "beside", "near", "behind", "by", "with", "a", "de", "con",
-                     "on", "onto", "over", "in", "into", "across", "en", "sobre", "encima"})
+# Words that place someone beside the writer: "the lady next to me", "junto a mí".
+_BESIDE = frozenset({"to", "beside", "near", "behind", "by", "with", "a", "de", "con"})
 # Words of a comparison: "worse than normal" says nothing of being well.
 _COMPARED = frozenset({"than", "worse", "better", "more", "less", "que", "peor", "mejor", "mas",
                        "menos"})
@@ -559,6 +557,7 @@ def _mine_after(said: Sequence[str], rules: Others) -> bool:
     """A first-person word in what follows someone else's name, unless it only places
     them ("the lady next to me fainted", "la señora junto a mí")."""
     return any(w in rules.first_person and (k == 0 or said[k - 1] not in _BESIDE)
+               and (k + 1 == len(said) or said[k + 1] not in rules.things)
                for k, w in enumerate(said))
 
 

@@ -194,9 +194,9 @@ class TemperatureRules:
     # llamar". Before it: single words; after it: word sequences.
     line_before: frozenset[str] = frozenset()
     line_after: tuple[tuple[str, ...], ...] = ()
-    # Right after a reading (two words between at most), these make it the patient's usual,
-    # not news: "saturo 92 que es lo mío", "sats 91, which is normal for me". Word
-    # sequences.
+    # Right after an oxygen saturation (two words between at most), these make it the
+    # patient's usual, not news: "saturo 92 que es lo mío", "sats 91, which is normal for
+    # me". Word sequences. Never a temperature.
     usual_after: tuple[tuple[str, ...], ...] = ()
     # Before a reading in its stretch of the sentence, these date it before the others:
     # "Temperatura 38 exacto, ayer tenía 37.5" (the 38 is today's). Word sequences.

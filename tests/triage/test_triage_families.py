@@ -2415,6 +2415,12 @@ STANDING_UP_AGAIN_USUALS_AND_OTHERS = [
     ("quedé como arrollada por un tren, sin fiebre", "mild"),
     ("las náuseas pararon anoche, ya comí", "ok"),
     ("nada malo por aquí", "ok"),
+    # the writer's things are not the writer's body; a usual is only a saturation's
+    ("my wife noticed swelling in my leg, I'm fine otherwise", "urgent"),
+    ("el perro vomitó en mi alfombra toda la noche, yo solo cansada", "mild"),
+    ("temp 38.5 as usual after my infusions", "urgent"),
+    ("38.2 which is normal for me", "urgent"),
+    ("sats 88 as usual after the drip", "emergency"),
 ]
 
 

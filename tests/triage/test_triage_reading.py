@@ -106,7 +106,8 @@ def test_choices_point_at_rulebook_findings_and_refuse_mistakes(tmp_path: Path) 
     bad.write_text('[questions.x]\n0 = { finding = "fever_high", label = "x" }\n', "utf-8")
     with pytest.raises(RulebookError, match="0 is 'none'"):
         load_choices(bad)
-    for key, value in (("counted", '"days"'), ("denied", '["no", 3]'), ("lead", '[""]')):
+    for key, value in (("counted", '"days"'), ("denied", '["no", 3]'), ("lead", '[""]'),
+                       ("figures", '"took my breath away"')):
         bad.write_text(f"[reading]\n{key} = {value}\n", "utf-8")
         with pytest.raises(RulebookError, match=f"reading.{key} must be a list of words"):
             load_choices(bad)
@@ -120,7 +121,8 @@ def test_choices_point_at_rulebook_findings_and_refuse_mistakes(tmp_path: Path) 
     # several words is refused by name
     for table, key in (("others", "errands"), ("others", "also"), ("reading", "site_marks"),
                        ("reading", "site_joiners"), ("reading", "site_parts"),
-                       ("others", "kin_possessives"), ("others", "kin_reports")):
+                       ("others", "kin_possessives"), ("others", "kin_reports"),
+                       ("others", "things")):
         bad.write_text(f'[{table}]\n{key} = ["two words"]\n', "utf-8")
         with pytest.raises(RulebookError, match=f"{table}.{key}: one word each"):
             load_choices(bad)
