@@ -363,6 +363,13 @@ BLIND_BATCHES = [
                           ("mk", "MK: 100 %, none missed, after MB to MI"),
                           ("ml", "ML: 100 %, none missed, after MB to MI"),
                           ("mm", "MM: 100 %, none missed, after MB to MI"))),
+    *((HERE / f"cases_blind_2026_12_05_{name}.jsonl", 240, first)
+      for name, first in (("mn", "MN: 100 %, none missed, 3 false alarms, asked to be "
+                                 "hard, after learning from MB to MM (twenty-sixth session)"),
+                          ("mo", "MO: 99.2 %, 1 of 120 missed, 1 emergency, after MB "
+                                 "to MM"),
+                          ("mp", "MP: 100 %, none missed, after MB to MM"),
+                          ("mq", "MQ: 100 %, none missed, after MB to MM"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

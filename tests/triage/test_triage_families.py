@@ -2423,6 +2423,34 @@ STANDING_UP_AGAIN_USUALS_AND_OTHERS = [
     ("sats 88 as usual after the drip", "emergency"),
 ]
 
+NOT_BREATHING_SIGNS_ASKED_AND_PEOPLE_GONE = [
+    # not breathing, told with the negation that is the symptom, read by the rules alone
+    ("my little girl isn't breathing, she went limp", "emergency"),
+    ("grandpa stopped breathing for a bit in his chair", "emergency"),
+    ("mi esposo no respira bien, se le ve morado", "emergency"),
+    ("el niño dejó de respirar unos segundos", "emergency"),
+    ("not breathing any harder than usual, just sleepy", "mild"),
+    # once read as "feeling unwell" and asked back: not breathing well is trouble breathing
+    ("not breathing well since lunch", "emergency"),
+    # the list of signs asked for, with nothing reported; a report run on still counts
+    ("which are the warning signs of a clot? my sister wants to know", "unclear"),
+    ("¿qué son los síntomas de un coágulo? para tenerlos apuntados", "unclear"),
+    ("what are the signs of a stroke my arm feels dead", "emergency"),
+    # a person long gone is no symptom over; "he's gone" of a person may be out cold
+    ("she keeps talking to my uncle like he's here and he been gone since 2010, she don't "
+     "know what day it is", "emergency"),
+    ("headache has been gone since yesterday", "ok"),
+    # window blinds; a skill, not a state; swelling that is over; a bruise where the vein
+    # was found; still not right after being better
+    ("shut every blind in the place, the light hurts with this headache", "urgent"),
+    ("mi mamá no entiende bien el inglés, ¿me pueden escribir a mí?", "unclear"),
+    ("ya no tengo los pies hinchados y los tobillos tampoco", "ok"),
+    ("me salió un morado donde me agarraron la vena", "mild"),
+    ("the aches are better now but I'm still a bit off", "mild"),
+    ("pensé que tenía el brazo hinchado pero los comparé y están igualitos", "ok"),
+]
+
+
 
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
@@ -2547,6 +2575,7 @@ FAMILIES = {
     "normals_turned_air_and_sides": NORMALS_TURNED_AIR_AND_SIDES,
     "first_times_plurals_and_tipping_over": FIRST_TIMES_PLURALS_AND_TIPPING_OVER,
     "standing_up_again_usuals_and_others": STANDING_UP_AGAIN_USUALS_AND_OTHERS,
+    "not_breathing_signs_asked_and_people_gone": NOT_BREATHING_SIGNS_ASKED_AND_PEOPLE_GONE,
 }
 
 
