@@ -2015,7 +2015,18 @@ def _hypothetical_positions(clauses: Sequence[_Clause], book: Rulebook, asking: 
     rules = book.hypothetical
     cue_lists = [p for p in (rules.cues if asking else None,
                              rules.risk if asking else None) if p is not None]
-    return _reach_of(cue_lists, clauses, book, asking, said)
+    had = _had_after(clauses, rules) if asking else None
+    return {(index, j) for index, j in _reach_of(cue_lists, clauses, book, asking, said)
+            if had is None or had <= index}
+
+
+def _had_after(clauses: Sequence[_Clause], rules: HypotheticalRules) -> int | None:
+    """The first clause that says the patient has what a question asked about ("what
+    are the signs of a clot? I have that now"): the questions before it report."""
+    if rules.risk_had is None:
+        return None
+    return next((index for index, clause in enumerate(clauses)
+                 if _cue_spans(rules.risk_had, clause)), None)
 
 
 def _instruction_positions(clauses: Sequence[_Clause], book: Rulebook,
@@ -2066,11 +2077,14 @@ def _risk_positions(clauses: Sequence[_Clause], book: Rulebook,
     """In a question, what follows "cause", "risk of", "causar" up to the next comma, and
     what the cue holds ("how would I tell a stroke apart from a migraine"): asked about,
     at any level ("can IVIG cause a stroke?"), unless the same sentence says the patient
-    has it ("can it cause chest pain like I have now?")."""
+    has it ("can it cause chest pain like I have now?") or a later one says so of what
+    was asked ("can IVIG cause chest pain? I have it now": `risk_had`)."""
     rules = book.hypothetical
     if not asking or rules.risk is None:
         return set()
+    had = _had_after(clauses, rules)
     return {(index, j) for index, clause in enumerate(clauses)
+            if had is None or had <= index
             if rules.risk_unless is None or not _cue_spans(rules.risk_unless, clause)
             for first, _ in _cue_spans(rules.risk, clause)
             for j in _up_to_comma(clause, first, rules)}

@@ -108,6 +108,7 @@ class HypotheticalRules:
     # any level (the patient asks whether it can happen, not that it did).
     risk: Phrase | None = None
     risk_unless: Phrase | None = None  # "... like I have now": a report after all
+    risk_had: Phrase | None = None  # "...? I have it now": a report in a later sentence
     # "my cat is sick, do you know a good vet": a request to a person made without a
     # question mark; a message with nothing wrong in it then needs a human (unclear).
     requests: Phrase | None = None
@@ -1217,7 +1218,7 @@ class _Loader:
         entry = "hypothetical"
         unknown = set(table) - {"cues", "question_words", "max_level", "instructions",
                                 "conditionals", "conditional_reach", "risk", "risk_unless",
-                                "requests", "plan_if", "plan_then", "jokes", "not_yet",
+                                "risk_had", "requests", "plan_if", "plan_then", "jokes", "not_yet",
                                 "reach_ends", "asks_if_well", "confirms"}
         if unknown:
             raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
@@ -1237,6 +1238,7 @@ class _Loader:
             conditional_reach=self._int(table, "conditional_reach", entry, default=2),
             risk=self._optional_cues(compiler, table, "risk", entry),
             risk_unless=self._optional_cues(compiler, table, "risk_unless", entry),
+            risk_had=self._optional_cues(compiler, table, "risk_had", entry),
             requests=self._optional_cues(compiler, table, "requests", entry),
             plan_if=self._optional_cues(compiler, table, "plan_if", entry),
             plan_then=self._optional_cues(compiler, table, "plan_then", entry),

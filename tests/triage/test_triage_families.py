@@ -2451,6 +2451,28 @@ NOT_BREATHING_SIGNS_ASKED_AND_PEOPLE_GONE = [
 ]
 
 
+ASKED_THEN_HAD_KITCHENS_AND_WARDS = [
+    # a risk asked about, then had in a later sentence: the question's finding counts
+    ("could the infusion give you chest pain? because I've got that right now", "emergency"),
+    ("can this stuff cause a clot in the leg? I have it now, left calf", "urgent"),
+    ("¿el tratamiento puede causar dolor de pecho? lo tengo desde la mañana", "emergency"),
+    ("is trouble breathing something that can happen after this? asking for the leaflet",
+     "unclear"),
+    ("¿la falta de aire puede pasar con esto? nomás para saber", "unclear"),
+    # compared with last time, the symptom is now's
+    ("mild headache again, not as bad as the last infusion", "mild"),
+    ("dolor de cabeza, un poco menos que la vez pasada", "mild"),
+    # clots in the kitchen, a stroke ward, a match fit for a heart attack, a warning
+    ("the custard had clots in it, I'm a terrible cook. bit tired otherwise", "mild"),
+    ("back at work on the stroke ward, feeling good", "ok"),
+    ("qué final de infarto el de anoche! yo bien, sin nada", "ok"),
+    ("the nurse cautioned me about kidney trouble, none of that here, just sleepy", "mild"),
+    # a headache growing stronger is a worsening one (the second reader had carried it)
+    ("my head has ached since Monday and it keeps getting stronger", "urgent"),
+    ("me duele la cabeza desde ayer, cada vez más fuerte", "urgent"),
+]
+
+
 
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
@@ -2576,6 +2598,7 @@ FAMILIES = {
     "first_times_plurals_and_tipping_over": FIRST_TIMES_PLURALS_AND_TIPPING_OVER,
     "standing_up_again_usuals_and_others": STANDING_UP_AGAIN_USUALS_AND_OTHERS,
     "not_breathing_signs_asked_and_people_gone": NOT_BREATHING_SIGNS_ASKED_AND_PEOPLE_GONE,
+    "asked_then_had_kitchens_and_wards": ASKED_THEN_HAD_KITCHENS_AND_WARDS,
 }
 
 
