@@ -372,7 +372,13 @@ BLIND_BATCHES = [
                           ("mq", "MQ: 100 %, none missed, after MB to MM"),
                           ("ms", "MS: 100 %, none missed, after learning from MN to MQ"),
                           ("mt", "MT: 100 %, none missed, after MN to MQ"),
-                          ("mu", "MU: 100 %, none missed, after MN to MQ"))),
+                          ("mu", "MU: 100 %, none missed, after MN to MQ"),
+                          ("mv", "MV: 98.3 %, 2 of 120 missed, 1 emergency, asked to be "
+                                 "hard, after learning from MN to MU"),
+                          ("mw", "MW: 99.2 %, 1 of 120 missed, after MN to MU"),
+                          ("mx", "MX: 100 %, none missed, after MN to MU"),
+                          ("my", "MY: 99.2 %, 1 of 120 missed, 5 false alarms, after MN "
+                                 "to MU"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

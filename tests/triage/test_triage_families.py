@@ -2473,6 +2473,30 @@ ASKED_THEN_HAD_KITCHENS_AND_WARDS = [
 ]
 
 
+LOOS_ELEPHANTS_AND_NURSES_FINDINGS = [
+    # no trip to the toilet told with "had to go"; a weight sitting on the chest, in
+    # Spanish; a nurse's finding is a report, not an instruction; the limb told by the
+    # drip it did not have
+    ("hasn't had to go to the toilet since lunch yesterday, drinking fine", "urgent"),
+    ("es como si una vaca estuviera echada sobre mi pecho", "emergency"),
+    ("the daycare nurse said she has a temp of 38.6 so I picked her up", "urgent"),
+    ("nurse said to ring if she gets a temp over 38, she's 37.2 tonight", "mild"),
+    ("the leg that didn't get the line is puffy and red at the calf", "urgent"),
+    ("el brazo en el que no tenía el suero está hinchado de la mano al codo", "urgent"),
+    # fears, worries and questions of how often, with nothing new told
+    ("slight headache, a bit scared it will get worse tbh", "mild"),
+    ("me duele poquito la cabeza, ya me imaginaba lo peor jaja", "mild"),
+    ("how common are kidney problems after this? just curious", "unclear"),
+    ("¿qué tan común es que dé trombosis? solo pregunto", "unclear"),
+    ("chest was pounding in the waiting room but it calmed right down, all good now", "ok"),
+    ("perdón por las faltas, no veo muy bien el celular. todo bien por aquí", "ok"),
+    # the sign pointed at in a question is the patient's; the treatment pointed at is not
+    ("could the drip cause this chest pain?", "emergency"),
+    ("¿el suero puede causar esta presión en el pecho?", "emergency"),
+    ("can this cause chest pain?", "unclear"),
+]
+
+
 
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
@@ -2599,6 +2623,7 @@ FAMILIES = {
     "standing_up_again_usuals_and_others": STANDING_UP_AGAIN_USUALS_AND_OTHERS,
     "not_breathing_signs_asked_and_people_gone": NOT_BREATHING_SIGNS_ASKED_AND_PEOPLE_GONE,
     "asked_then_had_kitchens_and_wards": ASKED_THEN_HAD_KITCHENS_AND_WARDS,
+    "loos_elephants_and_nurses_findings": LOOS_ELEPHANTS_AND_NURSES_FINDINGS,
 }
 
 
