@@ -2432,6 +2432,8 @@ NOT_BREATHING_SIGNS_ASKED_AND_PEOPLE_GONE = [
     ("not breathing any harder than usual, just sleepy", "mild"),
     # once read as "feeling unwell" and asked back: not breathing well is trouble breathing
     ("not breathing well since lunch", "emergency"),
+    ("she's not breathing too well tonight", "emergency"),
+    ("im not breathing so hard now, all good", "ok"),
     # the list of signs asked for, with nothing reported; a report run on still counts
     ("which are the warning signs of a clot? my sister wants to know", "unclear"),
     ("¿qué son los síntomas de un coágulo? para tenerlos apuntados", "unclear"),
