@@ -1454,10 +1454,13 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     instructed = _instruction_positions(clauses, book, answering)
     if instructed and _confirmed(clauses, book, max(instructed)):
         instructed = set()  # "said to text if the headache got worse - it has"
-    hypothetical = _hypothetical_positions(clauses, book, asking, answering) | instructed
+    # a sentence after a question that says the patient has it ("...? I have it now"):
+    # the questions before it report
+    had = _had_after(clauses, book.hypothetical) if asking else None
+    hypothetical = _hypothetical_positions(clauses, book, asking, answering, had) | instructed
     cue_words = _instruction_words(clauses, book) if instructed else set()
     conditional = _conditional_positions(clauses, book, answering)
-    risk = _risk_positions(clauses, book, asking)
+    risk = _risk_positions(clauses, book, asking, had)
     # "if my leg swells I call you ... all good", "had a stroke in 2015, nothing new":
     # set aside only when the patient also says they are well now
     plan = _plan_positions(clauses, book, answering)
@@ -2008,14 +2011,15 @@ def _is_question(text: str, clauses: Sequence[_Clause], book: Rulebook) -> bool:
 
 
 def _hypothetical_positions(clauses: Sequence[_Clause], book: Rulebook, asking: bool,
-                            said: tuple[str, int, int] | None) -> set[tuple[int, int]]:
+                            said: tuple[str, int, int] | None,
+                            had: int | None) -> set[tuple[int, int]]:
     """(clause, token) positions governed by a cue such as "if" in a message that asks,
-    up to the next comma ("what if I get a fever and chills?"); an instruction repeated
-    back counts in any message (`_instruction_positions`)."""
+    up to the next comma ("what if I get a fever and chills?"), in the clauses before
+    `had` (`_had_after`); an instruction repeated back counts in any message
+    (`_instruction_positions`)."""
     rules = book.hypothetical
     cue_lists = [p for p in (rules.cues if asking else None,
                              rules.risk if asking else None) if p is not None]
-    had = _had_after(clauses, rules) if asking else None
     return {(index, j) for index, j in _reach_of(cue_lists, clauses, book, asking, said)
             if had is None or had <= index}
 
@@ -2072,17 +2076,16 @@ def _reach_of(cue_lists: Sequence[Phrase], clauses: Sequence[_Clause], book: Rul
     return positions
 
 
-def _risk_positions(clauses: Sequence[_Clause], book: Rulebook,
-                    asking: bool) -> set[tuple[int, int]]:
+def _risk_positions(clauses: Sequence[_Clause], book: Rulebook, asking: bool,
+                    had: int | None) -> set[tuple[int, int]]:
     """In a question, what follows "cause", "risk of", "causar" up to the next comma, and
     what the cue holds ("how would I tell a stroke apart from a migraine"): asked about,
     at any level ("can IVIG cause a stroke?"), unless the same sentence says the patient
     has it ("can it cause chest pain like I have now?") or a later one says so of what
-    was asked ("can IVIG cause chest pain? I have it now": `risk_had`)."""
+    was asked ("can IVIG cause chest pain? I have it now": `had`, see `_had_after`)."""
     rules = book.hypothetical
     if not asking or rules.risk is None:
         return set()
-    had = _had_after(clauses, rules)
     return {(index, j) for index, clause in enumerate(clauses)
             if had is None or had <= index
             if rules.risk_unless is None or not _cue_spans(rules.risk_unless, clause)

@@ -577,6 +577,9 @@ def _outside_parentheses(source: str) -> list[str]:
      "hypothetical: 'asks_if_well.en' must be a list of non-empty strings"),
     ('confirms.es = ["^ (y)?', 'confirms.es = [2, "^ (y)?',
      "hypothetical: 'confirms.es' must be a list of non-empty strings"),
+    # the twenty-sixth session's key
+    ('risk_had.en = ["(i|ive', 'risk_had.en = ["", "(i|ive',
+     "hypothetical: 'risk_had.en' must be a list of non-empty strings"),
 ])
 def test_the_eighth_sessions_keys_are_checked(tmp_path: Path, old: str, new: str,
                                               problem: str) -> None:
