@@ -309,12 +309,12 @@ def _split_run_together(tokens: list[Token], lexicon: Lexicon) -> list[Token]:
     """Words typed without spaces ("cantbreatheproperly chesthurtsss") become the words
     they are, each spanning the typed word; a word the lexicon knows or can correct
     stays as it is (`Lexicon.split`)."""
-    if all(len(token.text) < _RUN_TOGETHER for token in tokens):
-        return tokens  # the hot path: no word long enough to be two
+    if all(len(token.text) < _RUN_TOGETHER and token.text[:1] != "i" for token in tokens):
+        return tokens  # the hot path: no word long enough to be two, none "i..."
     out: list[Token] = []
     for token in tokens:
-        parts = (lexicon.split(token.text)
-                 if token.kind == "word" and len(token.text) >= _RUN_TOGETHER else None)
+        parts = (lexicon.split(token.text) if token.kind == "word" and (
+            len(token.text) >= _RUN_TOGETHER or token.text[:1] == "i") else None)
         if parts is None or lexicon.correct(token.text) != token.text:
             out.append(token)
             continue
@@ -2281,6 +2281,8 @@ def _trend(found: Sequence[Finding], where: dict[str, int], clauses: Sequence[_C
         earlier = prior.get(f.key) or (prior.get(rule.trend_of) if rule and rule.trend_of
                                        else None)
         cue = _worse_for(where.get(f.key), where, worse)
+        if cue is not None and _cue_of_another(f, cue, symptoms, (where, at), clauses):
+            cue = None
         if earlier is None:
             told = rules.told_worse.get(f.key)
             spread = rules.told_spreading.get(f.key)
@@ -2413,6 +2415,34 @@ def _live_cues(phrase: Phrase | None, clauses: Sequence[_Clause], book: Rulebook
                     and not any(a <= last and first <= b for a, b in compared):
                 out.append((index, first, last))
     return out
+
+
+_OWN_TOLD = 3  # the fewest words of a symptom told with its own time or story
+
+
+def _cue_of_another(f: Finding, cue: tuple[int, int, int], symptoms: Sequence[Finding],
+                    placed: tuple[dict[str, int], dict[str, int]],
+                    clauses: Sequence[_Clause]) -> bool:
+    """Whether a worse cue in the finding's sentence is another symptom's: that one is
+    told after it, after a comma, with the cue in its own part, and the finding's part
+    tells a story of its own ("headache since we stopped for gas, tiredness getting
+    worse by evening"). A bare list stays everyone's ("headache, tiredness getting
+    worse": both may be, safety rule 1)."""
+    where, at = placed
+    index, start = where.get(f.key), at.get(f.key)
+    if index is None or start is None or cue[0] != index or start >= cue[1]:
+        return False
+    tokens = clauses[index].tokens
+    for g in symptoms:
+        other = at.get(g.key)
+        if g is f or where.get(g.key) != index or other is None \
+                or not start < other < cue[1] \
+                or any(t.kind == "soft" for t in tokens[other:cue[1]]):
+            continue
+        commas = [i for i in range(start, other) if tokens[i].kind == "soft"]
+        if commas and sum(t.kind == "word" for t in tokens[start:commas[-1]]) >= _OWN_TOLD:
+            return True
+    return False
 
 
 def _worse_for(clause: int | None, where: dict[str, int],

@@ -13,6 +13,7 @@ Each step can only make the reading safer or more exact, never quieter by guessw
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -655,6 +656,12 @@ def _writer_treated(clauses: Sequence[tuple[str | None, list[Token]]], rules: Ot
     return False
 
 
+def _ends_like_a_stop(token: Token) -> bool:
+    """An emoji ends what was said as a full stop would: "my husband will need an
+    ambulance after the football 😂 only a mild headache here" is two sentences."""
+    return token.kind == "sym" and unicodedata.category(token.text[:1]) == "So"
+
+
 def _clauses(tokens: Sequence[Token], text: str = "") -> list[tuple[str | None, list[Token]]]:
     """Clauses, each with the word that opened it ("and", "but", "who"), if any.
 
@@ -680,7 +687,8 @@ def _clauses(tokens: Sequence[Token], text: str = "") -> list[tuple[str | None, 
             broken, asides, current, opener = None, [], [], "and"
             if mark == ")":
                 continue
-        if token.kind in ("soft", "hard") or token.text in _CLAUSE_WORDS:
+        if token.kind in ("soft", "hard") or token.text in _CLAUSE_WORDS \
+                or _ends_like_a_stop(token):
             if current:  # (every clause of an aside is opened by its bracket)
                 if broken is not None:
                     asides.append(("(", current))

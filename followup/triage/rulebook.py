@@ -437,9 +437,15 @@ class Lexicon:
         letters or more, or a short word of `_SHORT_PARTS`), one of them a word a finding
         is told by: a name, a compound ("breaststroke") or a verb form the word lists
         lack ("tomando", not "to mando") stays whole. Fewest words first, then the
-        longest."""
-        if len(word) < 7 or not word.isalpha() or word in self.known or word in self.words \
-                or word in self.rare_words \
+        longest. The pronoun "I" typed onto the next word ("icant breathe", "idont feel
+        right") is split off whatever the length, when the rest is a word the rules
+        know."""
+        if not word.isalpha() or word in self.known or word in self.words \
+                or word in self.rare_words:
+            return None
+        if word[0] == "i" and len(word) >= _GLUED_I and word[1:] in self.known:
+            return ("i", word[1:])
+        if len(word) < 7 \
                 or any(v in self.known or v in self.words for v in squeeze_variants(word)):
             return None
         cached = self._splits.get(word)
@@ -555,6 +561,10 @@ _SHORT_PARTS = frozenset({"i", "im", "my", "no", "me", "mi", "yo", "el", "la", "
                           # "sobadshortofbreath" (round 50)
                           "so", "of", "bad"})
 
+
+# The fewest letters of "I" typed onto a word the rules know: "icant", "idont", "ifeel"
+# ("im" and "ive" are words of their own).
+_GLUED_I = 4
 
 # The most words one typed word is split into: "so bad short of breath" is five.
 _MOST_PARTS = 5

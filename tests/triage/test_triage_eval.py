@@ -378,7 +378,13 @@ BLIND_BATCHES = [
                           ("mw", "MW: 99.2 %, 1 of 120 missed, after MN to MU"),
                           ("mx", "MX: 100 %, none missed, after MN to MU"),
                           ("my", "MY: 99.2 %, 1 of 120 missed, 5 false alarms, after MN "
-                                 "to MU"))),
+                                 "to MU"),
+                          ("mz", "MZ: 100 %, none missed, asked to be hard, after "
+                                 "learning from MN to MY (twenty-seventh session)"),
+                          ("na", "NA: 98.3 %, 2 of 120 missed, 1 emergency, after MN "
+                                 "to MY"),
+                          ("nb", "NB: 99.2 %, 1 of 120 missed, after MN to MY"),
+                          ("nc", "NC: 100 %, none missed, after MN to MY"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

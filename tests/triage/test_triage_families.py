@@ -2499,6 +2499,35 @@ LOOS_ELEPHANTS_AND_NURSES_FINDINGS = [
 ]
 
 
+GLUED_I_COMPARED_AND_WATCHED_FOR = [
+    # "I" typed onto the next word; a comparison is no "normal since"; a question after
+    # the sign reports it
+    ("icant get my breath", "emergency"),
+    ("idont think im peeing much at all", "urgent"),
+    ("weeing a lot less than normal since saturday", "urgent"),
+    ("dizzy on the first day, normal since", "ok"),
+    ("red pee is that normal??", "urgent"),
+    ("orina rojiza, ¿es eso normal?", "urgent"),
+    # a worse cue told in another symptom's own part; a bare list stays everyone's
+    ("headache since breakfast time, the tiredness getting worse tonight", "mild"),
+    ("headache, tiredness getting worse", "urgent"),
+    ("headache since breakfast time, getting worse", "urgent"),
+    # where the patient had the drip, in Spanish; one side against the other
+    ("me duele el brazo donde tenía la vía", "mild"),
+    ("tiene el brazo caliente y hinchado donde le pusieron la aguja", "urgent"),
+    ("forearm swollen and warm where the drip went in", "urgent"),
+    ("the right calf. it's twice the size of the left one", "urgent"),
+    # a sign asked about to watch for, with none reported
+    ("are clots something to look out for? asking for my brother who starts next week", "unclear"),
+    ("¿la orina oscura es algo que hay que vigilar? mi tía empieza el tratamiento", "unclear"),
+    ("my ankles are puffy, is that something to watch for?", "urgent"),
+    # a laugh ends the sentence about someone else; Irish "jaded" is tired; sounds-like
+    ("my brother will need a doctor after that match 🤣 just a slight headache for me", "mild"),
+    ("bit jaded today but grand", "mild"),
+    ("feeling a bit queezy", "mild"),
+    ("my back akes", "mild"),
+]
+
 
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
@@ -2626,6 +2655,7 @@ FAMILIES = {
     "not_breathing_signs_asked_and_people_gone": NOT_BREATHING_SIGNS_ASKED_AND_PEOPLE_GONE,
     "asked_then_had_kitchens_and_wards": ASKED_THEN_HAD_KITCHENS_AND_WARDS,
     "loos_elephants_and_nurses_findings": LOOS_ELEPHANTS_AND_NURSES_FINDINGS,
+    "glued_i_compared_and_watched_for": GLUED_I_COMPARED_AND_WATCHED_FOR,
 }
 
 

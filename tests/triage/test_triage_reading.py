@@ -337,7 +337,7 @@ def test_a_mild_symptom_told_as_over_does_not_bar_the_second_reader() -> None:
 @pytest.mark.parametrize("text", [
     "grandpa keeps keeling over whenever he stands up today",  # unclear: no topic named
     "the cough is bringing up rusty coloured stuff",  # read as a cold (mild)
-    "my right leg looks twice as big as the other one and aches",  # read as aches
+    "my right leg looks like a balloon next to the other one and aches",  # read as aches
 ])
 def test_the_shipped_reader_reads_red_flags_that_name_no_topic(text: str) -> None:
     """Red flags told in words outside the topic lists, or misread as mild by the rules
