@@ -711,6 +711,7 @@ def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules)
     # number written like a thermometer reads ("tengo 37.5"): nobody texts ages or
     # counts with decimals, and a reading in range is what a check-in asks for.
     near_word = len(tokens) == 1 or token.decimal or any(t.text in rules.words for t in around) \
+        or _alone_but_for(tokens, i, rules.alone_with) \
         or told_as_the_reading(tokens, i, rules) \
         or any(tuple(t.text for t in tokens[i + 1:i + 1 + len(w)]) == w for w in rules.read_after)
     if token.unit is None and not near_word:
@@ -721,6 +722,14 @@ def _temperature_token(tokens: Sequence[Token], i: int, rules: TemperatureRules)
     if celsius >= rules.fever_c:
         return "_temp_high_"
     return "_temp_raised_" if celsius >= rules.raised_c else "_temp_normal_"
+
+
+def _alone_but_for(tokens: Sequence[Token], i: int, words: frozenset[str]) -> bool:
+    """The reply is the number at `i` with only `words` (and marks) around it: "still
+    101", "its 101 now" are a number alone, the reading a check-in asks for."""
+    return bool(words) and all(
+        j == i or t.kind in ("soft", "hard", "sym") or (t.kind == "word" and t.text in words)
+        for j, t in enumerate(tokens))
 
 
 # -- step 4: matching ---------------------------------------------------------------------------

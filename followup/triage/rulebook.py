@@ -221,6 +221,9 @@ class TemperatureRules:
     reads_reach: int = 8
     # Right after a number, these make it a thermometer's reading: "38 on the dot".
     read_after: tuple[tuple[str, ...], ...] = ()
+    # A reply of one number and only these words around it is a reading, as a number
+    # alone is: "still 101", "its 101 now", "sigue en 39".
+    alone_with: frozenset[str] = frozenset()
     # Medicines that bring a fever down: named after a fever, a lower reading later does
     # not take the fever back ("38.2 at 6am, 37.9 now after Tylenol"). Single words.
     reducers: frozenset[str] = frozenset()
@@ -991,10 +994,11 @@ class _Loader:
         usual, until, line_after, earlier, usual_after = (
             {normalise_phrase(w) for w in self._per_language(table, key, entry, required=False)}
             for key in ("usual_words", "usual_until", "line_after", "earlier", "usual_after"))
-        line_before, pressure, weather, weather_unless, pressure_over, reads, reducers = (
-            self._single_words(table, key, entry)
-            for key in ("line_before", "pressure_words", "weather", "weather_unless",
-                        "pressure_over", "reads", "reducers"))
+        line_before, pressure, weather, weather_unless, pressure_over, reads, reducers, \
+            alone_with = (self._single_words(table, key, entry)
+                          for key in ("line_before", "pressure_words", "weather",
+                                      "weather_unless", "pressure_over", "reads", "reducers",
+                                      "alone_with"))
         read_after = {normalise_phrase(w) for w in
                       self._per_language(table, "read_after", entry, required=False)}
         self.vocabulary |= words | other_units | oxygen | baseline | usual | line_before \
@@ -1033,7 +1037,7 @@ class _Loader:
             pressure_low=low, pressure_over=pressure_over, reads=reads,
             reads_reach=self._int(table, "reads_reach", entry, default=8),
             read_after=tuple(sorted(tuple(w.split()) for w in read_after)),
-            reducers=reducers,
+            reducers=reducers, alone_with=alone_with,
         )
 
     def _weight(self, data: Mapping[str, Any], keys: set[str]) -> WeightRules | None:

@@ -384,7 +384,12 @@ BLIND_BATCHES = [
                           ("na", "NA: 98.3 %, 2 of 120 missed, 1 emergency, after MN "
                                  "to MY"),
                           ("nb", "NB: 99.2 %, 1 of 120 missed, after MN to MY"),
-                          ("nc", "NC: 100 %, none missed, after MN to MY"))),
+                          ("nc", "NC: 100 %, none missed, after MN to MY"),
+                          ("nd", "ND: 100 %, none missed, 4 false alarms, asked to be "
+                                 "hard, after learning from MZ to NC"),
+                          ("ne", "NE: 99.2 %, 1 of 120 missed, after MZ to NC"),
+                          ("nf", "NF: 100 %, none missed, after MZ to NC"),
+                          ("ng", "NG: 100 %, none missed, after MZ to NC"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

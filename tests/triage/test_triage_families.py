@@ -2526,6 +2526,17 @@ GLUED_I_COMPARED_AND_WATCHED_FOR = [
     ("bit jaded today but grand", "mild"),
     ("feeling a bit queezy", "mild"),
     ("my back akes", "mild"),
+    # a number with only a word or two around it is a reply of a number alone
+    ("still 102", "urgent"),
+    ("it's 100.9 now", "urgent"),
+    ("ahora 38", "urgent"),
+    ("still 99", "mild"),
+    # things that swell are not the patient; a child's fever set apart in so many words
+    ("the car tyre's all swollen on one side lol, me I'm grand", "ok"),
+    ("la puerta del baño se hinchó con la humedad, yo sin molestias", "ok"),
+    ("I'm good. my son's got a temp of 39 but that's nothing to do with me", "ok"),
+    # the site told further along the hand
+    ("the IV spot right on the back of my left hand is sore", "mild"),
 ]
 
 

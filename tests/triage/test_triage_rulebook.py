@@ -899,6 +899,12 @@ def test_what_a_number_is_told_as_is_rulebook_data(tmp_path: Path) -> None:
     with pytest.raises(RulebookError, match="'reads': one word each"):
         load_rulebook(_keys_after(path, plain, 'words.es = ["fiebre"]\n',
                                   'reads.en = ["it is"]', 'reads.es = ["es"]'))
+    # a number with only `alone_with` words around it is a reply of a number alone
+    assert triage("still 39", rulebook=book).level == "unclear"
+    book = load_rulebook(_keys_after(path, plain, 'words.es = ["fiebre"]\n',
+                                     'alone_with.en = ["still"]', 'alone_with.es = ["sigue"]'))
+    assert triage("still 39", rulebook=book).level == "urgent"
+    assert triage("still 39 days", rulebook=book).level == "unclear"
     timed = write(tmp_path, finding(), finding("bad_pain", "urgent", '["_score_high_"]'),
                   extra='\n[pain_score]\nat_a_time.en = ["at"]\nat_a_time.es = ["las"]\n')
     assert triage("pain 3/10, took 2 pills at 10",
