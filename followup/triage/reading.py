@@ -13,9 +13,12 @@ Each step can only make the reading safer or more exact, never quieter by guessw
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+
+from rapidfuzz.distance import OSA
 
 from .choices import NONE_KEY, ChoiceBook, NumberedQuestion, Others, Picked, read_choices, read_none
 from .engine import (
@@ -64,6 +67,7 @@ def read(text: str, lang: str | None, book: Rulebook, choices: ChoiceBook,
          question: str | None, history: Sequence[PriorFinding],
          second: SecondReader | None) -> TriageResult:
     """Triage one message through every step (see the module docstring)."""
+    text = starred_fix(text)
     numbered = choices.questions.get(question) if question else None
     if numbered is not None and any(c.finding not in book.by_key
                                     for c in numbered.choices.values()):
@@ -106,6 +110,30 @@ def read(text: str, lang: str | None, book: Rulebook, choices: ChoiceBook,
                 *result.reasons, "touches " + ", ".join(t.replace("_", " ") for t in topics)
                 + " but no reader could place it: unclear, asked back"))
     return result
+
+
+_STARRED = re.compile(r"(?<![\w*])\*\s?([^\W\d_]{2,})(?![\w*])|(?<![\w*])([^\W\d_]{2,})\*(?![\w*])")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def starred_fix(text: str) -> str:
+    """A word starred after a slip sets the slip right, as texters do: "my cat is
+    swollen n red *calf" is the calf. The starred word replaces the nearest word before
+    it that begins with its letter and is at most two letters from it; a star with no
+    such word before it changes nothing."""
+    if "*" not in text:
+        return text
+    for star in reversed(list(_STARRED.finditer(text))):
+        fix = star.group(1) or star.group(2)
+        slips = [w for w in _WORD.finditer(text, 0, star.start())
+                 if w.group().lower() != fix.lower() and w.group()[:1].lower() == fix[:1].lower()
+                 and OSA.distance(w.group().lower(), fix.lower()) <= 2]
+        if not slips:
+            continue
+        slip = slips[-1]
+        text = (text[:slip.start()] + fix + text[slip.end():star.start()]
+                + text[star.end():])
+    return text
 
 
 def second_opinion(result: TriageResult, reading: Reading, threshold: float) -> TriageResult:

@@ -9,6 +9,7 @@ service that refuses to start.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -442,7 +443,11 @@ class Lexicon:
         lack ("tomando", not "to mando") stays whole. Fewest words first, then the
         longest. The pronoun "I" typed onto the next word ("icant breathe", "idont feel
         right") is split off whatever the length, when the rest is a word the rules
-        know."""
+        know. A "2" or "4" typed for "to" or "for" between words ("hard2breathe") is
+        read as the word."""
+        if _NUMBER_FOR_WORD.fullmatch(word):
+            parts = tuple(_NUMBER_WORDS.get(p, p) for p in _NUMBER_SPLIT.split(word) if p)
+            return parts if all(p in self.known for p in parts) else None
         if not word.isalpha() or word in self.known or word in self.words \
                 or word in self.rare_words:
             return None
@@ -564,6 +569,11 @@ _SHORT_PARTS = frozenset({"i", "im", "my", "no", "me", "mi", "yo", "el", "la", "
                           # "sobadshortofbreath" (round 50)
                           "so", "of", "bad"})
 
+
+# "2" and "4" typed for "to" and "for" between words: "hard2breathe", "hard4me".
+_NUMBER_FOR_WORD = re.compile(r"[a-z]+(?:[24][a-z]+)+")
+_NUMBER_SPLIT = re.compile(r"([24])")
+_NUMBER_WORDS = {"2": "to", "4": "for"}
 
 # The fewest letters of "I" typed onto a word the rules know: "icant", "idont", "ifeel"
 # ("im" and "ive" are words of their own).

@@ -389,7 +389,13 @@ BLIND_BATCHES = [
                                  "hard, after learning from MZ to NC"),
                           ("ne", "NE: 99.2 %, 1 of 120 missed, after MZ to NC"),
                           ("nf", "NF: 100 %, none missed, after MZ to NC"),
-                          ("ng", "NG: 100 %, none missed, after MZ to NC"))),
+                          ("ng", "NG: 100 %, none missed, after MZ to NC"),
+                          ("nh", "NH: 99.2 %, 1 of 120 missed, 1 emergency, 4 false "
+                                 "alarms, asked to be hard, after learning from MZ to NG"),
+                          ("ni", "NI: 98.3 %, 2 of 120 missed, 1 emergency, after MZ "
+                                 "to NG"),
+                          ("nj", "NJ: 100 %, none missed, after MZ to NG"),
+                          ("nk", "NK: 100 %, none missed, after MZ to NG"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

@@ -2540,6 +2540,34 @@ GLUED_I_COMPARED_AND_WATCHED_FOR = [
 ]
 
 
+STARS_SENTENCES_AND_NAMED_CLOTS = [
+    # a slip set right with a star; "2" typed for "to" inside a word
+    ("my lef is red and hot *leg", "urgent"),
+    ("feels hard2breath when i walk", "emergency"),
+    # short of breath told by speech
+    ("can barely get a sentence out without stopping for air", "emergency"),
+    ("no alcanzo a terminar una oración sin tomar aire", "emergency"),
+    ("la niña anda jalando aire desde anoche", "emergency"),
+    ("no ando jalando aire ni nada, solo cansada", "mild"),
+    # "blood clots" named as one, so a denial reaches them; Spanish plural reported, and
+    # the topic named is no report
+    ("no blood clots that I can see, just tired", "mild"),
+    ("creo que tengo trombos en la pantorrilla, está dura", "urgent"),
+    ("camino cada hora por lo de los trombos, estoy bien", "ok"),
+    # a dream is what follows "dream of/that", not the night's complaints; a fright at news
+    ("bad dreams all night and woke with a banging head", "mild"),
+    ("casi me da un soponcio cuando supe que subió la renta, fuera de eso bien", "ok"),
+    # a bruise grown after a comma; a return told for tonight; hungover; a swelling bill
+    ("bruise from the drip, slightly bigger today, not painful", "mild"),
+    ("aches gone this morning, back a bit this evening", "mild"),
+    ("felt hungover all day after it", "mild"),
+    ("the only thing swelling round here is my overdraft, I'm fine", "ok"),
+    # when a sign would come, asked; the patient's own sign in such a question
+    ("how soon after the drip would kidney problems show up?", "unclear"),
+    ("how long after the drip did my chest tightness start? is it the drip", "emergency"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2667,6 +2695,7 @@ FAMILIES = {
     "asked_then_had_kitchens_and_wards": ASKED_THEN_HAD_KITCHENS_AND_WARDS,
     "loos_elephants_and_nurses_findings": LOOS_ELEPHANTS_AND_NURSES_FINDINGS,
     "glued_i_compared_and_watched_for": GLUED_I_COMPARED_AND_WATCHED_FOR,
+    "stars_sentences_and_named_clots": STARS_SENTENCES_AND_NAMED_CLOTS,
 }
 
 
