@@ -67,7 +67,7 @@ def read(text: str, lang: str | None, book: Rulebook, choices: ChoiceBook,
          question: str | None, history: Sequence[PriorFinding],
          second: SecondReader | None) -> TriageResult:
     """Triage one message through every step (see the module docstring)."""
-    text = starred_fix(text)
+    text = starred_fix(text, book.lexicon.signs)
     numbered = choices.questions.get(question) if question else None
     if numbered is not None and any(c.finding not in book.by_key
                                     for c in numbered.choices.values()):
@@ -116,18 +116,20 @@ _STARRED = re.compile(r"(?<![\w*])\*\s?([^\W\d_]{2,})(?![\w*])|(?<![\w*])([^\W\d
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def starred_fix(text: str) -> str:
+def starred_fix(text: str, signs: frozenset[str] = frozenset()) -> str:
     """A word starred after a slip sets the slip right, as texters do: "my cat is
     swollen n red *calf" is the calf. The starred word replaces the nearest word before
     it that begins with its letter and is at most two letters from it; a star with no
-    such word before it changes nothing."""
+    such word before it changes nothing, and so does one that would overwrite a word a
+    finding is told by (`signs`: "my lip is swelling *lol" keeps the lip)."""
     if "*" not in text:
         return text
     for star in reversed(list(_STARRED.finditer(text))):
         fix = star.group(1) or star.group(2)
         slips = [w for w in _WORD.finditer(text, 0, star.start())
                  if w.group().lower() != fix.lower() and w.group()[:1].lower() == fix[:1].lower()
-                 and OSA.distance(w.group().lower(), fix.lower()) <= 2]
+                 and OSA.distance(w.group().lower(), fix.lower()) <= 2
+                 and w.group().lower() not in signs]
         if not slips:
             continue
         slip = slips[-1]

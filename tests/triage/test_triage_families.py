@@ -2544,6 +2544,7 @@ STARS_SENTENCES_AND_NAMED_CLOTS = [
     # a slip set right with a star; "2" typed for "to" inside a word
     ("my lef is red and hot *leg", "urgent"),
     ("feels hard2breath when i walk", "emergency"),
+    ("my lip is swelling up *lol", "urgent"),  # a star never overwrites a sign's word
     # short of breath told by speech
     ("can barely get a sentence out without stopping for air", "emergency"),
     ("no alcanzo a terminar una oración sin tomar aire", "emergency"),
