@@ -395,7 +395,12 @@ BLIND_BATCHES = [
                           ("ni", "NI: 98.3 %, 2 of 120 missed, 1 emergency, after MZ "
                                  "to NG"),
                           ("nj", "NJ: 100 %, none missed, after MZ to NG"),
-                          ("nk", "NK: 100 %, none missed, after MZ to NG"))),
+                          ("nk", "NK: 100 %, none missed, after MZ to NG"),
+                          ("nm", "NM: 100 %, none missed, after learning from MZ to NK"),
+                          ("nn", "NN: 99.2 %, 1 of 120 missed, 1 emergency, after MZ "
+                                 "to NK"),
+                          ("no", "NO: 98.3 %, 2 of 120 missed, 1 emergency, after MZ "
+                                 "to NK"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

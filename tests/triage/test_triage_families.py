@@ -2566,6 +2566,13 @@ STARS_SENTENCES_AND_NAMED_CLOTS = [
     # when a sign would come, asked; the patient's own sign in such a question
     ("how soon after the drip would kidney problems show up?", "unclear"),
     ("how long after the drip did my chest tightness start? is it the drip", "emergency"),
+    # a filler "like" before a faint that happened; the clinic's word; the sight, then down
+    ("he dropped, like blacked out for a minute", "emergency"),
+    ("le dio un síncope en la iglesia", "emergency"),
+    ("everything went grey and she fell in the kitchen", "emergency"),
+    # a husband called "hubby"; "rip" of a texter
+    ("hubby's wheezy from his cold, that's him not me, I'm grand", "ok"),
+    ("fever 38.9 lol rip", "urgent"),
 ]
 
 
