@@ -2570,6 +2570,7 @@ STARS_SENTENCES_AND_NAMED_CLOTS = [
     ("he dropped, like blacked out for a minute", "emergency"),
     ("le dio un síncope en la iglesia", "emergency"),
     ("everything went grey and she fell in the kitchen", "emergency"),
+    ("the lights went dark in the storm and I fell asleep early, all good", "ok"),
     # a husband called "hubby"; "rip" of a texter
     ("hubby's wheezy from his cold, that's him not me, I'm grand", "ok"),
     ("fever 38.9 lol rip", "urgent"),
