@@ -133,6 +133,10 @@ class Others:
     # After "my", these are the writer's things, not body: what someone else did on them
     # is theirs ("the cat threw up on my bed"; but "swelling in my leg" is the writer's).
     things: frozenset[str] = frozenset()
+    # The writer naming the one they write about as the patient: then no relative is
+    # set aside, however plainly the writer says it is not them ("My husband's face is
+    # puffy this morning. Patient is him not me").
+    they_are_patient: tuple[str, ...] = ()
 
     @property
     def writer(self) -> frozenset[str]:
@@ -339,7 +343,7 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
                         phrases_of("likened"), phrases_of("cleft"), single_words_of("errands"),
                         single_words_of("also"), phrases_of("not_them"),
                         single_words_of("kin_possessives"), single_words_of("kin_reports"),
-                        single_words_of("things"))
+                        single_words_of("things"), phrases_of("they_are_patient"))
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "

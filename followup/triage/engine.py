@@ -1076,6 +1076,8 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
                  else _cue_spans(book.scope.resolution_usual, clause))
         relief = ([] if book.scope.resolution_relief_ended is None
                   else _cue_spans(book.scope.resolution_relief_ended, clause))
+        rested = ([] if book.scope.resolution_by_rest is None
+                  else [a for a, _ in _cue_spans(book.scope.resolution_by_rest, clause)])
         the_rest = ({a for a, _ in _cue_spans(book.scope.resolution_the_rest, clause)}
                     if partial and book.scope.resolution_the_rest is not None else set())
         for either, phrase, mild_only in ((False, book.scope.resolution_after, False),
@@ -1097,10 +1099,12 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
                 if back and min(back) < (index, first) and _told_as_before(clause, first,
                                                                      book.scope):
                     continue  # "it came back this evening, it had gone yesterday"
+                # "stopped when I rested": a red flag that comes with effort stays
+                only_mild = mild_only or any(last < a <= last + 3 for a in rested)
                 if _cue_is_live(first, index, neg, matches, partial):
                     resolved |= {m for m in _resolution_targets(matches, clauses, index, first,
                                                                 last, either, book)
-                                 if not mild_only or m.rule.level == "mild"}
+                                 if not only_mild or m.rule.level == "mild"}
     # only symptoms are over: "breathing fine now" is no resolution of "breathing fine"
     return {m for m in resolved if not m.rule.event and m.rule.level != "ok"}
 
@@ -1461,11 +1465,14 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     answering = said if question in book.context.questions else None
     # an instruction said back counts in any message, question or not
     instructed = _instruction_positions(clauses, book, answering)
-    if instructed and _confirmed(clauses, book, max(instructed)):
+    if instructed and (_confirmed(clauses, book, max(instructed))
+                       or _course_told(clauses, book, matches, instructed) is not None):
         instructed = set()  # "said to text if the headache got worse - it has"
-    # a sentence after a question that says the patient has it ("...? I have it now"):
-    # the questions before it report
-    had = _had_after(clauses, book.hypothetical) if asking else None
+    # a sentence after a question that says the patient has it ("...? I have it now"),
+    # or tells how it goes ("...? Been going on since Friday, getting worse"): the
+    # questions before it report
+    had = _first_of(_had_after(clauses, book.hypothetical),
+                    _course_told(clauses, book, matches)) if asking else None
     hypothetical = _hypothetical_positions(clauses, book, asking, answering, had) | instructed
     cue_words = _instruction_words(clauses, book) if instructed else set()
     conditional = _conditional_positions(clauses, book, answering)
@@ -2031,6 +2038,34 @@ def _hypothetical_positions(clauses: Sequence[_Clause], book: Rulebook, asking: 
                              rules.risk if asking else None) if p is not None]
     return {(index, j) for index, j in _reach_of(cue_lists, clauses, book, asking, said)
             if had is None or had <= index}
+
+
+def _first_of(a: int | None, b: int | None) -> int | None:
+    """The earlier of two clause indexes, either of which may be missing."""
+    return b if a is None else (a if b is None else min(a, b))
+
+
+def _course_told(clauses: Sequence[_Clause], book: Rulebook, matches: Sequence[_Match],
+                 instructed: set[tuple[int, int]] | None = None) -> int | None:
+    """The clause where a symptom named in a question or in an instruction said back is
+    then told as worse, with no symptom of its own: the patient has it ("is it normal to
+    feel like you can't get a full breath in? ... getting worse"; "I know the leaflet
+    says headaches are common but this one is severe"). Only after the first question
+    (`instructed` None) or after the instruction's reach, never inside either."""
+    rules = book.trend
+    asked = [i for i, c in enumerate(clauses) if c.question]
+    if (instructed is None and not asked) or rules.worse is None:
+        return None
+    for index, first, _ in _live_cues(rules.worse, clauses, book, rules.milder):
+        if instructed is not None:
+            told = (index, first) > max(instructed) and (index, first) not in instructed
+        else:
+            told = index > asked[0] and not clauses[index].question
+        if told and not any(m.clause == index and m.rule.level != "ok" and
+                            (instructed is None or (index, m.first) not in instructed)
+                            for m in matches):
+            return index
+    return None
 
 
 def _had_after(clauses: Sequence[_Clause], rules: HypotheticalRules) -> int | None:

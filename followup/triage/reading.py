@@ -37,8 +37,11 @@ from .text import Token, tokenize
 
 RED_FLAGS = ("emergency", "urgent")
 # "my dog is sick and my chest hurts"; "a guy who had a stroke lol anyway I'm fine"
+# ("which" too: "my neighbour had a stroke which scared me" tells of the writer's fright
+# in a clause of its own, not of the writer's stroke)
 _CLAUSE_WORDS = frozenset({"but", "and", "pero", "y", "anyway", "anyways", "who", "whose",
-                           "que", "quien", "so", "though", "tho", "because", "porque"})
+                           "which", "que", "quien", "so", "though", "tho", "because",
+                           "porque"})
 _JOINERS = frozenset({"and", "y"})
 # A clause they open tells of the noun just before: "my neighbour who fainted".
 _RELATIVE_PRONOUNS = frozenset({"who", "whose", "que", "quien"})
@@ -368,6 +371,9 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
             and not _holds(norm, rules.died):
         return text, []
     apart = _named_apart(clauses, as_told)
+    # a parent denied in so many words, by a writer who says they are well, is someone
+    # else ("I'm fine. My mom's ankles are swollen but she's not the one getting IVIG")
+    parents_apart = _named_apart(clauses, rules) - apart if rules is not as_told else set()
     at_end = any(norm.endswith(f" {p} ") for p in rules.not_me_at_end)
     # set against the one before in so many words: a child is not the patient then
     contrast = at_end or _holds(norm, rules.contrast) or _cleft(norm.split(), rules) \
@@ -379,10 +385,18 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     # friend or neighbour is not someone a carer texts for, so a treatment named in
     # their clause is theirs ("mi vecina tuvo un coágulo con ese tratamiento, yo bien")
     tied = well and _treatment_of_another(clauses, rules)
+    # the writer well in their own words: a parent they deny is the patient is not
+    # ("Dad's fine ... Mum has chest pain, she's not the patient, who do I call?" is
+    # the carer's emergency to hand on)
+    self_well = bool(parents_apart) and _says_well(clauses, rules)
+    # named the patient in so many words: a relative is read as the patient
+    named = _holds(norm, rules.they_are_patient)
 
     def denied(who: str | None) -> bool:
-        if who is not None and who in apart:
+        if who is not None and (who in apart or (self_well and who in parents_apart)):
             return True
+        if named and who is not None and who not in rules.pets:
+            return False
         if who is not None and who in rules.children:
             return contrast and not tied
         return well and who is not None and who in rules.relatives \

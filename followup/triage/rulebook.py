@@ -293,6 +293,10 @@ class ScopeRules:
     # A resolution cue inside one of these ends a medicine's relief, not the symptom:
     # "the tylenol wore off", "ya se me pasó el efecto".
     resolution_relief_ended: Phrase | None = None
+    # Right after a resolution cue, these say rest ended it: the sign comes with effort
+    # and is not over ("my chest hurt going up the hill, stopped when I rested"); a red
+    # flag stays, a mild finding is over.
+    resolution_by_rest: Phrase | None = None
     # Opening the next stretch after a cue, these tell of the rest, and do not hedge the
     # cue: "hoy ya está clarita, lo demás bien" (they are partial before a cue, too).
     resolution_the_rest: Phrase | None = None
@@ -930,6 +934,7 @@ class _Loader:
             resolution_usual=self._optional_cues(compiler, res, "usual", "resolution"),
             resolution_relief_ended=self._optional_cues(compiler, res, "relief_ended",
                                                         "resolution"),
+            resolution_by_rest=self._optional_cues(compiler, res, "by_rest", "resolution"),
             corrections=self._optional_cues(compiler, res, "corrections", "resolution"),
             mistaken=self._optional_cues(compiler, res, "mistaken", "resolution"),
             mistaken_then=self._optional_cues(compiler, res, "mistaken_then", "resolution"),

@@ -400,7 +400,26 @@ BLIND_BATCHES = [
                           ("nn", "NN: 99.2 %, 1 of 120 missed, 1 emergency, after MZ "
                                  "to NK"),
                           ("no", "NO: 98.3 %, 2 of 120 missed, 1 emergency, after MZ "
-                                 "to NK"))),
+                                 "to NK"),
+                          ("nl", "NL: 98.3 %, 2 of 120 missed, 2 emergencies, 4 false "
+                                 "alarms, asked to be hard, after MZ to NK (learned from "
+                                 "in the twenty-eighth session)"),
+                          ("np", "NP: 99.2 %, 1 of 120 missed, 1 emergency, after learning "
+                                 "from MZ to NO, NL in part (twenty-eighth session)"),
+                          ("nq", "NQ: 100 %, none missed, after MZ to NO"),
+                          ("nr", "NR: 100 %, none missed, after MZ to NO"),
+                          ("ns", "NS: 99.2 %, 1 of 120 missed, after MZ to NO"),
+                          ("nt", "NT: 96.7 %, 4 of 120 missed, 3 emergencies, 4 false "
+                                 "alarms, asked to be hard, after MZ to NO"),
+                          ("nu", "NU: 100 %, none missed, after MZ to NO"),
+                          ("nv", "NV: 100 %, none missed, 3 false alarms, after MZ to NO"),
+                          ("nw", "NW: 100 %, none missed, after MZ to NO"),
+                          ("nx", "NX: 100 %, none missed, 5 false alarms, asked to be "
+                                 "hard, after MZ to NO"),
+                          ("ny", "NY: 100 %, none missed, after MZ to NO"),
+                          ("nz", "NZ: 99.2 %, 1 of 120 missed, 1 emergency, after MZ "
+                                 "to NO"),
+                          ("oa", "OA: 100 %, none missed, after MZ to NO"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

@@ -2577,6 +2577,40 @@ STARS_SENTENCES_AND_NAMED_CLOTS = [
 ]
 
 
+RESTED_COURSES_AND_PATIENTS_NAMED = [
+    # a red flag that rest ended comes with effort: it stays; a mild one rest ended is over
+    ("tight chest carrying the shopping in, it went away when I sat down", "emergency"),
+    ("me faltaba el aire en la escalera, se me pasó cuando me senté", "emergency"),
+    ("headache went away when I lay down for an hour", "ok"),
+    ("heart was pounding before the infusion, it settled once I had some water", "ok"),
+    # a symptom asked about, or named from the leaflet, then told as the patient's own
+    ("is it normal to be this short of breath? it's been getting worse since Monday",
+     "emergency"),
+    ("the sheet says headaches are common, but mine is severe", "urgent"),
+    ("if the headache gets worse should I come in?", "unclear"),
+    # "like you said" refers back when "and" follows it; "and it is" confirms
+    ("walked every hour like you said and my calf is still red and swollen", "urgent"),
+    ("you said to call if my pee went dark, and it is", "urgent"),
+    # the one the carer names the patient is; a parent set apart by a writer who is well
+    ("his face is all puffy. the patient is him, not me", "urgent"),
+    ("I feel fine. Mum's feet are swollen but she's not the one getting IVIG", "ok"),
+    # a source is not a subject; a fright in a clause of its own
+    ("passed out in the shop according to my sister, I don't remember", "emergency"),
+    ("mi vecina tuvo un derrame, which scared me, pero yo estoy perfectamente", "ok"),
+    # things that are not signs: handing out, a rash on a limb, a river, a wallet, a bill
+    ("spent the day passing out leaflets at the fair, bit tired", "mild"),
+    ("red rash on my shin, itchy", "mild"),
+    ("una ronchita chiquita en el cuello que pica", "mild"),
+    ("el arroyo está crecido de tanta lluvia, yo bien", "ok"),
+    ("otherwise fine, the only pain is in my bank account lol", "ok"),
+    ("lo único que casi me da un infarto fue la factura, yo bien", "ok"),
+    # "regular" of what goes as it should; breathing told by a run not run
+    ("bowels regular, peeing regular, all good", "ok"),
+    ("puffing like I just ran a mile and I've only walked to the kitchen", "emergency"),
+    ("she was talking fine then answered me in total gibberish", "emergency"),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2705,6 +2739,7 @@ FAMILIES = {
     "loos_elephants_and_nurses_findings": LOOS_ELEPHANTS_AND_NURSES_FINDINGS,
     "glued_i_compared_and_watched_for": GLUED_I_COMPARED_AND_WATCHED_FOR,
     "stars_sentences_and_named_clots": STARS_SENTENCES_AND_NAMED_CLOTS,
+    "rested_courses_and_patients_named": RESTED_COURSES_AND_PATIENTS_NAMED,
 }
 
 

@@ -993,6 +993,25 @@ def test_an_end_told_with_what_ended_it_is_rulebook_data(tmp_path: Path) -> None
                                   'past.en = ["went away"]', 'past.es = ["fue"]'))
 
 
+def test_an_end_by_rest_is_rulebook_data(tmp_path: Path) -> None:
+    """`[resolution] by_rest`, right after a resolution cue, says rest ended it: a red
+    flag comes with effort and stays ("leg swollen, went down when I rested"); a mild
+    finding is over. Without the key rest ends both."""
+    path = write(tmp_path, finding(), finding("headache", "mild", '["headache"]'))
+    plain = path.read_text().replace(
+        'after.en = ["gone"]', 'after.en = ["went down", "went away"]').replace(
+        'either.es = ["se fue"]\n', 'either.es = ["se fue"]\nfollowers_past.en = ["when"]\n'
+        'followers_past.es = ["cuando"]\npast.en = ["went"]\npast.es = ["fue"]\n')
+    path.write_text(plain)
+    swollen, ache = "leg swollen, went down when I rested", "headache, went away when I rested"
+    assert triage(swollen, rulebook=load_rulebook(path)).level == "ok"
+    book = load_rulebook(_keys_after(path, plain, 'either.es = ["se fue"]\n',
+                                     'by_rest.en = ["when ~1 rested"]',
+                                     'by_rest.es = ["cuando descanse"]'))
+    assert triage(swollen, rulebook=book).level == "urgent"
+    assert triage(ache, rulebook=book).level == "ok"
+
+
 def test_a_clinicians_list_denied_and_a_denial_told_again_are_rulebook_data(
         tmp_path: Path) -> None:
     """`[negation] whole_list` reaches every item of its sentence, "and" and commas
