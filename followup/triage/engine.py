@@ -202,8 +202,15 @@ def _latest_reading_only(clauses: Sequence[_Clause], book: Rulebook) -> list[_Cl
     return list(changed.values())
 
 
-def _history_cues(clause: _Clause, book: Rulebook) -> list[tuple[int, int]]:
-    return _cue_spans(book.history.cues, clause) if book.history.cues is not None else []
+def _history_cues(clause: _Clause, book: Rulebook,
+                  recent: bool = True) -> list[tuple[int, int]]:
+    """Where a time before now is told: long past (`cues`) and, unless `recent` is
+    False, the first days after this infusion (`recent`)."""
+    rules = book.history
+    spans = _cue_spans(rules.cues, clause) if rules.cues is not None else []
+    if recent and rules.recent is not None:
+        spans = sorted([*spans, *_cue_spans(rules.recent, clause)])
+    return spans
 
 
 # "does not know" is "doesn't know": the rulebook writes the contraction, as most
@@ -1143,7 +1150,7 @@ def _history(matches: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebo
     if rules.cues is None:
         return {}
     cued = [(index, spans) for index, clause in enumerate(clauses)
-            if (spans := _cue_spans(rules.cues, clause))]
+            if (spans := _history_cues(clause, book))]
     if not cued:
         return {}  # most messages tell no time long past: no contrast is looked for
     # the first contrast that ends at or after the first cue: one told before any time
@@ -1390,7 +1397,7 @@ def _past_told_between(clauses: Sequence[_Clause], scope: int, cue: tuple[int, i
     cue tells how that past episode ended ("I had the same during my 2nd infusion back
     in 2021 and it passed"), not that the finding told first is over."""
     for index, clause in enumerate(clauses[:cue[0] + 1]):
-        for first, _ in _history_cues(clause, book):
+        for first, _ in _history_cues(clause, book, recent=False):
             if (index, first) < cue and clause.soft_ids[first] > scope:
                 return True
     return False

@@ -45,6 +45,15 @@ _CLAUSE_WORDS = frozenset({"but", "and", "pero", "y", "anyway", "anyways", "who"
 _JOINERS = frozenset({"and", "y"})
 # A clause they open tells of the noun just before: "my neighbour who fainted".
 _RELATIVE_PRONOUNS = frozenset({"who", "whose", "que", "quien"})
+# Before "me", these tell what someone else did for the writer, not of the writer's body:
+# "my mom drove me and she nearly fainted in the heat".
+_DONE_TO_ME = frozenset({"drove", "drives", "took", "brought", "picked", "visited", "helped",
+                         "fetched", "collected"})
+# ... and these, whatever follows: what a call was about is the caller's news ("my brother
+# rang me in a panic about chest pain").
+_CALLED_ME = frozenset({"called", "rang", "texted", "phoned"})
+_DONE_TO_ME_AFTER = frozenset({"home", "here", "there", "back", "in", "up", "over", "today",
+                               "yesterday", "again", "too"})
 # Words that place someone beside the writer: "the lady next to me", "junto a mí".
 _BESIDE = frozenset({"to", "beside", "near", "behind", "by", "with", "a", "de", "con"})
 # Words of a comparison: "worse than normal" says nothing of being well.
@@ -600,10 +609,20 @@ def _holds(said: str, phrases: Sequence[str]) -> bool:
 
 def _mine_after(said: Sequence[str], rules: Others) -> bool:
     """A first-person word in what follows someone else's name, unless it only places
-    them ("the lady next to me fainted", "la señora junto a mí")."""
-    return any(w in rules.first_person and (k == 0 or said[k - 1] not in _BESIDE)
+    them ("the lady next to me fainted", "la señora junto a mí") or is the one they did
+    something for ("my mom drove me and she nearly fainted")."""
+    return any(w in rules.first_person
+               and (k == 0 or (said[k - 1] not in _BESIDE and not _done_for_me(said, k)))
                and (k + 1 == len(said) or said[k + 1] not in rules.things)
                for k, w in enumerate(said))
+
+
+def _done_for_me(said: Sequence[str], k: int) -> bool:
+    """Whether the "me" at `k` is the one someone called, or drove or took with nothing
+    of the writer's after it in the clause ("my mom drove me home"; not "my mom drove
+    me to the ER with chest pain", whose chest pain is the writer's)."""
+    return said[k - 1] in _CALLED_ME or (
+        said[k - 1] in _DONE_TO_ME and all(w in _DONE_TO_ME_AFTER for w in said[k + 1:]))
 
 
 def _says_well(clauses: Sequence[tuple[str | None, list[Token]]], rules: Others) -> bool:

@@ -138,6 +138,10 @@ class HistoryRules:
     nothing says it is back or still there (`ongoing`: "again", "since", "todavía")."""
 
     cues: Phrase | None = None
+    # The first days after this infusion ("tired the first day but fine now"): dated
+    # like `cues`, but no time long past, so a resolution cue after one still ends the
+    # finding told before it ("headache and chills were only the first day, all gone").
+    recent: Phrase | None = None
     ongoing: Phrase | None = None
     # "last time I ended up in the ER with my throat closing, this time only a small
     # itchy patch": what is told between a cue and one of these is of that time, and the
@@ -1280,12 +1284,13 @@ class _Loader:
         table = self._table(data, "history", "history")
         if not table:
             return HistoryRules()
-        unknown = set(table) - {"cues", "ongoing", "contrast"}
+        unknown = set(table) - {"cues", "recent", "ongoing", "contrast"}
         if unknown:
             raise self.fail("history", f"unknown key(s) {sorted(unknown)}")
         if "cues" not in table:
             raise self.fail("history", "missing 'cues'")
         return HistoryRules(cues=self._optional_cues(compiler, table, "cues", "history"),
+                            recent=self._optional_cues(compiler, table, "recent", "history"),
                             ongoing=self._optional_cues(compiler, table, "ongoing", "history"),
                             contrast=self._optional_cues(compiler, table, "contrast", "history"))
 

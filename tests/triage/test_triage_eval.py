@@ -419,7 +419,12 @@ BLIND_BATCHES = [
                           ("ny", "NY: 100 %, none missed, after MZ to NO"),
                           ("nz", "NZ: 99.2 %, 1 of 120 missed, 1 emergency, after MZ "
                                  "to NO"),
-                          ("oa", "OA: 100 %, none missed, after MZ to NO"))),
+                          ("oa", "OA: 100 %, none missed, after MZ to NO"),
+                          ("ob", "OB: 100 %, none missed, 5 false alarms, asked to be "
+                                 "hard, after learning from NL to OA"),
+                          ("oc", "OC: 99.2 %, 1 of 120 missed, 2 emergencies, after NL "
+                                 "to OA"),
+                          ("od", "OD: 100 %, none missed, after NL to OA"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -447,7 +452,7 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     ("jh", 6, 0.95), ("jl", 5, 0.96), ("jo", 4, 0.97), ("jt", 3, 0.94), ("ki", 0, 0.92),
     ("fz", 2, 0.97), ("kn", 6, 0.96), ("kr", 5, 0.96),
     ("kt", 2, 0.98), ("kv", 3, 0.97), ("lh", 2, 0.96), ("ll", 2, 0.96),
-    ("lt", 2, 0.98), ("mf", 2, 0.95), ("mr", 3, 0.97)])
+    ("lt", 2, 0.98), ("mf", 2, 0.95), ("mr", 3, 0.97), ("oe", 2, 0.98)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -583,10 +588,13 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     MR (asked to be hard above all on false alarms, the twenty-sixth session) raises a
     neighbour's clot told as the reason for keeping moving, a hospital drama's "fella
     coughing up blood" beside the writer's own queasiness, and legs feared to swell then
-    said to be "fine, normal size"."""
+    said to be "fine, normal size". OE (days 3 to 10, the twenty-eighth session) raises
+    "a bit of a sore arm" told with nothing more ("standard i guess") and a bruise "a bit
+    tender, arm otherwise normal" (a painful arm is a clot sign in the policy; read as
+    the drip's site, it barred the second reader from a cough of blood beside it)."""
     late = ("gj", "hh", "ho", "hv", "hx", "iv", "ji", "jh", "jl", "jo")
     fourth = ("jt", "ki", "kn", "kr", "kt", "kv", "lh", "ll", "lt", "mf")
-    day = "05" if name == "mr" else "04" if name in fourth else "03" if name in late \
+    day = "05" if name in ("mr", "oe") else "04" if name in fourth else "03" if name in late \
         else "02" if name[0] in "cdefg" else "01"
     cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")
     assert len(cases) == 240

@@ -2608,6 +2608,19 @@ RESTED_COURSES_AND_PATIENTS_NAMED = [
     ("bowels regular, peeing regular, all good", "ok"),
     ("puffing like I just ran a mile and I've only walked to the kitchen", "emergency"),
     ("she was talking fine then answered me in total gibberish", "emergency"),
+    # a fall with no trip is a faint; rest ending it "with rest" leaves a red flag
+    ("Dad fell in the hallway, says he didn't slip, he just dropped", "emergency"),
+    ("se cayó en el baño, dice que no se resbaló", "emergency"),
+    ("tightness in my chest on the treadmill, eases with rest", "emergency"),
+    # the first days, over, beside how the patient is now; the same one again is news
+    ("sore head the first couple of days, grand now", "ok"),
+    ("los primeros días con escalofríos, ya estoy bien", "ok"),
+    # a film that "had me gasping"; tired enough to "pass out" on the sofa
+    ("that final episode had me gasping lol, otherwise just a bit tired", "mild"),
+    ("so exhausted I could pass out right here at my desk, that's it", "mild"),
+    # a parent who drove the writer; a spouse's breath beside "yo sin problemas"
+    ("my dad took me home and he nearly passed out in the heat, he's ok. I feel good", "ok"),
+    ("mi esposo se quedó sin aire en el partido, yo sin problemas", "ok"),
 ]
 
 
