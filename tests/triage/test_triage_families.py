@@ -2582,6 +2582,7 @@ RESTED_COURSES_AND_PATIENTS_NAMED = [
     ("tight chest carrying the shopping in, it went away when I sat down", "emergency"),
     ("me faltaba el aire en la escalera, se me pasó cuando me senté", "emergency"),
     ("headache went away when I lay down for an hour", "ok"),
+    ("chest felt tight during the drip, went away when they stopped it", "ok"),
     ("heart was pounding before the infusion, it settled once I had some water", "ok"),
     # a symptom asked about, or named from the leaflet, then told as the patient's own
     ("is it normal to be this short of breath? it's been getting worse since Monday",
