@@ -453,11 +453,12 @@ class Lexicon:
         right") is split off whatever the length, when the rest is a word the rules
         know. A "2" or "4" typed for "to" or "for" between words ("hard2breathe") is
         read as the word."""
-        if _NUMBER_FOR_WORD.fullmatch(word):
+        if not word.isalpha():  # (most words are: the number test only where it can hit)
+            if _NUMBER_FOR_WORD.fullmatch(word) is None:
+                return None
             parts = tuple(_NUMBER_WORDS.get(p, p) for p in _NUMBER_SPLIT.split(word) if p)
             return parts if all(p in self.known for p in parts) else None
-        if not word.isalpha() or word in self.known or word in self.words \
-                or word in self.rare_words:
+        if word in self.known or word in self.words or word in self.rare_words:
             return None
         if word[0] == "i" and len(word) >= _GLUED_I and word[1:] in self.known:
             return ("i", word[1:])

@@ -2622,6 +2622,9 @@ RESTED_COURSES_AND_PATIENTS_NAMED = [
     # a parent who drove the writer; a spouse's breath beside "yo sin problemas"
     ("my dad took me home and he nearly passed out in the heat, he's ok. I feel good", "ok"),
     ("mi esposo se quedó sin aire en el partido, yo sin problemas", "ok"),
+    # but a ride told with the writer's own sign is the writer's; a call is the caller's
+    ("my husband took me to urgent care with a swollen leg, I'm fine otherwise", "urgent"),
+    ("my brother rang me in a panic about his chest pain, I'm fine", "ok"),
 ]
 
 
