@@ -135,7 +135,7 @@ def _prepare(text: str, book: Rulebook) -> list[_Clause]:
                         temperature.words, temperature.window)
     raw = _split_run_together(_join_split_words(_soften_labels(raw, text), book.lexicon),
                               book.lexicon)
-    raw = _answers_carry_their_question(raw, text, book)
+    raw = _answers_carry_their_question(_drop_names(raw, text, book.lexicon.names), text, book)
     tokens = _drop_fillers([_correct(t, book) for t in raw], book.scope.fillers)
     if any(t.text == "e" for t in tokens):
         tokens = _he_by_ear(tokens)
@@ -152,6 +152,21 @@ def _prepare(text: str, book: Rulebook) -> list[_Clause]:
     for clause in _latest_reading_only(clauses, book):
         _set_text(clause)
     return clauses
+
+
+def _drop_names(tokens: list[Token], text: str, names: frozenset[str]) -> list[Token]:
+    """Leave out the given names that are also words of a finding (`[lexicon] names`)
+    where the patient capitalised them and they do not open a sentence: "Un abrazo muy
+    fuerte, Dolores Ibáñez" signs a letter; "Dolores de cabeza desde ayer" tells pains."""
+    if not names:
+        return tokens
+    out: list[Token] = []
+    for token in tokens:
+        if token.text in names and text[token.start].isupper() \
+                and text[:token.start].rstrip()[-1:] not in ("", ".", "!", "?", "\n"):
+            continue
+        out.append(token)
+    return out
 
 
 def _set_text(clause: _Clause) -> None:
@@ -1302,6 +1317,8 @@ _THE = frozenset({"the", "el", "la", "los", "las"})
 _ANOTHER = frozenset({"one", "ones", "other", "others", "otro", "otra", "otros", "otras"})
 # Said just before a resolution cue, these make it resolve the list before it as well.
 _WHOLE_LIST = frozenset({"all", "both", "todos", "todas", "ambos", "ambas"})
+# A plural subject of a cue that refers back ("they cleared up", "se fueron ambos").
+_THEY = frozenset({"they", "theyre", "them", "both", "those", "these", "ambos", "ambas"})
 # Said with a cue that refers back, these make it resolve every mild finding before it.
 _EVERYTHING = _WHOLE_LIST | {"everything", "todo"}
 # Said just before a resolution cue, these tell that more than one thing is over ("are
@@ -1371,6 +1388,10 @@ def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], i
     told = [t.text for i, t in enumerate(clause.tokens[:first])
             if clause.soft_ids[i] == soft and t.kind == "word"]
     after = {t.text for t in clause.tokens[last + 1:last + 2]}  # ("se quitó del todo": wholly)
+    if not _THEY.isdisjoint(told[-2:]):
+        # "a killer headache and chills the first night, but they cleared up": a plural
+        # subject takes in the list the last scope ends ("and chills"), red flags too
+        targets |= _listed_before(previous, clauses, last_scope)
     if not _EVERYTHING.isdisjoint(told[-2:]) or not _EVERYTHING.isdisjoint(after):
         # "had a headache and tiredness but it's all gone now", "ya se me pasó todo": the
         # mild ones told before are over too (a red flag only from the scope just before)
@@ -1388,6 +1409,21 @@ def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], i
         # (but "pero ya se me pasó todo", well in the cue's own words, is over)
         return set()
     return targets
+
+
+def _listed_before(previous: Sequence[_Match], clauses: Sequence[_Clause],
+                   scope: int) -> set[_Match]:
+    """The findings of the scope before `scope` when `scope` goes on a list of them in
+    the same clause ("a killer headache | and chills"): the items of one list."""
+    last = [m for m in previous if _soft_id(m, clauses) == scope]
+    index = last[0].clause
+    clause = clauses[index]
+    start = clause.soft_ids.index(scope)
+    # (a list item, "and chills", not a clause of its own: "and I had a headache")
+    if clause.tokens[start].text not in ("and", "y", "e") or any(
+            t.text not in _LIST_WORDS for t in clause.tokens[start + 1:min(m.first for m in last)]):
+        return set()
+    return {m for m in previous if m.clause == index and _soft_id(m, clauses) == scope - 1}
 
 
 def _past_told_between(clauses: Sequence[_Clause], scope: int, cue: tuple[int, int],
@@ -1481,6 +1517,7 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     had = _first_of(_had_after(clauses, book.hypothetical),
                     _course_told(clauses, book, matches)) if asking else None
     hypothetical = _hypothetical_positions(clauses, book, asking, answering, had) | instructed
+    before_first = had is None and _before_the_first(clauses, book, asking)
     cue_words = _instruction_words(clauses, book) if instructed else set()
     conditional = _conditional_positions(clauses, book, answering)
     risk = _risk_positions(clauses, book, asking, had)
@@ -1531,8 +1568,10 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
                      # for yellow")
                      or ((index, match.first) in cue_words and (index, match.last) in instructed))
                     # wholly inside the cue's reach: "watch for dark pee and my pee is dark"
-                    and (index, match.last) in hypothetical and
-                    LEVEL_RANK[match.rule.level] <= LEVEL_RANK[book.hypothetical.max_level]):
+                    # (an emergency too, asked in a question before the first infusion)
+                    and (index, match.last) in hypothetical and (
+                        LEVEL_RANK[match.rule.level] <= LEVEL_RANK[book.hypothetical.max_level]
+                        or (before_first and clauses[index].question))):
                 # "you said to watch for dark pee, none so far" says all is well; a plan
                 # ("if I get chest pain, who do I call") is for a person to answer
                 discounted |= not asking and (index, match.first) not in conditional
@@ -1541,6 +1580,14 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
                     why = "a question" if asking else "a plan or an instruction"
                     reasons.append(f"asks about {match.rule.label} ({why}, not a report)")
             else:
+                eased = _eased(match, clauses, matches, book)
+                if eased is not None:
+                    # (set aside as read: a reader of word counts cannot read "today
+                    # mild", so it may not raise the headache again)
+                    set_aside.append(match.rule.key)
+                    reasons.append(f"{match.rule.label} told as earlier, and as mild now: "
+                                   f"{eased.label}")
+                    match = replace(match, rule=eased)
                 counted.append(_to_finding(match, clauses, text))
                 where.setdefault(match.rule.key, index)
                 at.setdefault(match.rule.key, match.first)
@@ -1565,6 +1612,37 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     return TriageResult(level, findings, detect_language(text, clauses, book, lang),
                         tuple(dict.fromkeys(reasons)),
                         set_aside=tuple(dict.fromkeys([*set_aside, *sorted(vetoed)])))
+
+
+def _eased(match: _Match, clauses: Sequence[_Clause], matches: Sequence[_Match],
+           book: Rulebook) -> FindingRule | None:
+    """The mild finding `match` eased to (`[trend] eased_to`): dated earlier in its own
+    stretch ("tremendo dolor de cabeza tenía ayer"), then told mild now by an `eased` cue
+    in a later stretch that names no other symptom, with no worsening told after it ("hoy
+    ya es leve, como un 2 de 10"). How bad it was is over; how it is now counts."""
+    rules = book.trend
+    mild = rules.eased_to.get(match.rule.key)
+    if mild is None or rules.eased is None:
+        return None
+    clause = clauses[match.clause]
+    soft = clause.soft_ids[match.first]
+    said = [t.text for j, t in enumerate(clause.tokens) if clause.soft_ids[j] == soft]
+    if not any(said[j:j + len(seq)] == list(seq) for seq in book.temperature.earlier
+               for j in range(len(said) - len(seq) + 1)):
+        return None
+    worse = [(i, f) for i, f, _ in _live_cues(rules.worse, clauses, book, rules.milder)]
+    for index in range(match.clause, len(clauses)):
+        later = clauses[index]
+        for first, _ in _cue_spans(rules.eased, later):
+            scope = later.soft_ids[first]
+            # (nor mild now and worse after it: "today mild but getting worse")
+            if (index, scope) <= (match.clause, soft) or any(
+                    w >= (index, first) for w in worse) or any(
+                    m.clause == index and later.soft_ids[m.first] == scope
+                    and m.rule.level != "ok" and m.rule.key != mild for m in matches):
+                continue
+            return book.by_key[mild]
+    return None
 
 
 # -- step 6: questions about a symptom ----------------------------------------------------------
@@ -1620,9 +1698,13 @@ def _answered_no(clauses: Sequence[_Clause], book: Rulebook,
         after = clauses[index + 1]
         said = [t.text for t in after.tokens if t.kind == "word"]
         # ("like" is a filler, and a word of "nothing like that" too)
-        words = [w for w in said if w not in book.scope.fillers]
-        if words and (" ".join(said) in answers or " ".join(words) in answers
-                      or all(w in answers for w in words)):
+        if _an_answer(said, answers, book):
+            out.add(index)
+            continue
+        # an answer told in pieces, each an answer: "blood in my pee? no, nothing like
+        # that"; "¿sangre en la orina? no, nada de eso"
+        pieces = _soft_pieces(after)
+        if len(pieces) >= 2 and all(_an_answer(piece, answers, book) for piece in pieces):
             out.add(index)
             continue
         first = [t.text for t, soft in zip(after.tokens, after.soft_ids, strict=True)
@@ -1633,6 +1715,22 @@ def _answered_no(clauses: Sequence[_Clause], book: Rulebook,
                 m.clause == index + 1 and m.rule.level != "ok" for m in matches):
             out.add(index)
     return out
+
+
+def _soft_pieces(clause: _Clause) -> list[list[str]]:
+    """The words of `clause` in its stretches between commas."""
+    pieces: dict[int, list[str]] = {}
+    for token, soft in zip(clause.tokens, clause.soft_ids, strict=True):
+        if token.kind == "word":
+            pieces.setdefault(soft, []).append(token.text)
+    return list(pieces.values())
+
+
+def _an_answer(said: Sequence[str], answers: frozenset[str], book: Rulebook) -> bool:
+    """Whether `said` is an answer of `answers` and nothing else, fillers aside."""
+    words = [w for w in said if w not in book.scope.fillers]
+    return bool(words) and (" ".join(said) in answers or " ".join(words) in answers
+                            or all(w in answers for w in words))
 
 
 def _asked_then_denied(matches: Sequence[_Match], clauses: Sequence[_Clause],
@@ -2112,8 +2210,7 @@ def _reach_of(cue_lists: Sequence[Phrase], clauses: Sequence[_Clause], book: Rul
               lists: bool = False) -> set[tuple[int, int]]:
     rules = book.hypothetical
     positions: set[tuple[int, int]] = set()
-    if asking and rules.not_yet is not None \
-            and any(_cue_spans(rules.not_yet, clause) for clause in clauses):
+    if _before_the_first(clauses, book, asking):
         # asked before the first infusion: the whole message is a question
         return {(index, j) for index, clause in enumerate(clauses)
                 for j in range(len(clause.tokens))}
@@ -2125,6 +2222,13 @@ def _reach_of(cue_lists: Sequence[Phrase], clauses: Sequence[_Clause], book: Rul
                 positions.update((index, j)
                                  for j in _up_to_comma(clause, last + 1, rules, lists))
     return positions
+
+
+def _before_the_first(clauses: Sequence[_Clause], book: Rulebook, asking: bool) -> bool:
+    """Whether a question is asked before the first infusion (`not_yet`): "is it normal
+    to get chest pain after IVIG? my first one is next week" reports nothing."""
+    not_yet = book.hypothetical.not_yet
+    return asking and not_yet is not None and any(_cue_spans(not_yet, c) for c in clauses)
 
 
 def _risk_positions(clauses: Sequence[_Clause], book: Rulebook, asking: bool,

@@ -169,6 +169,12 @@ class TrendRules:
     # A normal finding told, then told as worse after it ("my breathing was fine but now
     # it's worse"): the patient takes the normal back, and the topic's red flag counts.
     normal_told_worse: Mapping[str, str] = field(default_factory=dict)
+    # An urgent finding dated earlier ("yesterday", "ayer"), then told as mild now in a
+    # stretch after it naming nothing else ("tremendo dolor de cabeza ayer, hoy ya es
+    # leve"): read as this mild finding. Never an emergency (a sudden worst headache
+    # that eased is still one).
+    eased_to: Mapping[str, str] = field(default_factory=dict)
+    eased: Phrase | None = None
 
 
 @dataclass(frozen=True)
@@ -395,7 +401,7 @@ class Lexicon:
                  endings: Sequence[tuple[str, tuple[str, ...]]] = (),
                  abbreviations: Mapping[str, str] | None = None,
                  words: Iterable[str] = (), rare_words: Iterable[str] = (),
-                 signs: Iterable[str] = ()) -> None:
+                 signs: Iterable[str] = (), names: Iterable[str] = ()) -> None:
         self.vocabulary = frozenset(vocabulary)
         # The real words of the patients' languages (`words.word_lists`): a word
         # the rulebook does not know but the language does is what the patient meant.
@@ -406,6 +412,9 @@ class Lexicon:
         # The words a finding is told by (each phrase's anchor): a run-together word is
         # split only into one of them and its neighbours (`split`).
         self.signs = frozenset(signs)
+        # Given names that are also words of a finding ("Dolores": pains), read as names
+        # where capitalised after a sentence's first word ("Un abrazo, Dolores Ibáñez").
+        self.names = frozenset(names)
         # Texting shorthand that always means one word ("dlr" -> "dolor", "d" -> "de");
         # shorthand whose sense depends on the words around it ("SOB", "CP", "HA") is
         # written as phrases in the findings instead.
@@ -725,7 +734,9 @@ class _Loader:
                             scope.negation_words, self._endings(data),
                             self._abbreviations(data), *self._language_words(data),
                             signs=frozenset().union(*(p.anchor or () for f in findings
-                                                      for p in f.phrases))),
+                                                      for p in f.phrases)),
+                            names=self._single_words(self._table(data, "lexicon", "lexicon"),
+                                                     "names", "lexicon")),
             context=context,
             hypothetical=hypothetical,
             trend=trend,
@@ -1295,6 +1306,20 @@ class _Loader:
                             ongoing=self._optional_cues(compiler, table, "ongoing", "history"),
                             contrast=self._optional_cues(compiler, table, "contrast", "history"))
 
+    def _urgent_to_mild(self, table: Mapping[str, Any],
+                        keys: Mapping[str, FindingRule]) -> dict[str, str]:
+        """`[trend] eased_to`: a map from an urgent finding to the mild one it eases to."""
+        value = table.get("eased_to", {})
+        if not isinstance(value, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            raise self.fail("trend", "eased_to must map finding ids to finding ids")
+        for red, mild in value.items():
+            if keys.get(red) is None or keys[red].level != "urgent" \
+                    or keys.get(mild) is None or keys[mild].level != "mild":
+                raise self.fail("trend", f"eased_to: {red} -> {mild} must lead from an "
+                                         "urgent finding to a mild one")
+        return dict(value)
+
     def _mild_to_red(self, table: Mapping[str, Any], name: str,
                      keys: Mapping[str, FindingRule], start: str = "mild") -> dict[str, str]:
         """`[trend] name`: a map from a `start` (mild or ok) finding to the red flag it
@@ -1317,7 +1342,8 @@ class _Loader:
             return TrendRules()
         entry = "trend"
         unknown = set(table) - {"worse", "again", "escalate_to", "told_worse", "milder",
-                                "spreading", "told_spreading", "normal_told_worse"}
+                                "spreading", "told_spreading", "normal_told_worse",
+                                "eased_to", "eased"}
         if unknown:
             raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
         keys = {f.key: f for f in findings}
@@ -1325,6 +1351,8 @@ class _Loader:
             told_worse=self._mild_to_red(table, "told_worse", keys),
             told_spreading=self._mild_to_red(table, "told_spreading", keys),
             normal_told_worse=self._mild_to_red(table, "normal_told_worse", keys, "ok"),
+            eased_to=self._urgent_to_mild(table, keys),
+            eased=self._optional_cues(compiler, table, "eased", entry),
             spreading=self._optional_cues(compiler, table, "spreading", entry),
             worse=self._optional_cues(compiler, table, "worse", entry),
             again=self._optional_cues(compiler, table, "again", entry),

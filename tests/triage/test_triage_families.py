@@ -2628,6 +2628,51 @@ RESTED_COURSES_AND_PATIENTS_NAMED = [
 ]
 
 
+EASED_ANSWERS_AND_NAMES = [
+    # a severe headache dated earlier and told mild now is mild; a worst-ever one stays,
+    # and so does one told mild then worse
+    ("awful headache last night, this morning it's only a mild one", "mild"),
+    ("anoche un dolor de cabeza fortísimo, hoy leve", "mild"),
+    ("worst headache of my life yesterday, today mild", "emergency"),
+    ("terrible headache yesterday, today mild but getting worse", "urgent"),
+    ("severe headache today, yesterday it was mild", "urgent"),
+    # a question echoed, then answered no in pieces: nothing raised (a Spanish question
+    # mark still asks a person)
+    ("Swollen legs? No, nothing like that.", "ok"),
+    ("¿Hinchazón en las piernas? No, nada de eso. Todo bien.", "unclear"),
+    ("chest pain? no, it's getting worse", "emergency"),
+    # "they" after a list takes in its items; "and I had ..." is a clause, not an item
+    ("had a splitting headache and the chills on Tuesday but they both cleared up", "ok"),
+    ("my calf is swollen and I had a headache but they went away", "urgent"),
+    # asked before the first infusion: a question about an emergency reports nothing,
+    # a statement of one still does
+    ("can IVIG give you chest pain? my first infusion is on Monday", "unclear"),
+    ("my first infusion is next week, is chest pain normal? I have chest pain right now",
+     "emergency"),
+    # what comes and goes is not over
+    ("tightness in my chest that's come and gone all evening", "emergency"),
+    ("headache came and went on Sunday, gone now", "ok"),
+    # a name that is also a word, signing off; the same word opening a sentence is pains
+    ("Todo bien, sin molestias. Saludos, Dolores", "ok"),
+    ("Dolores de cabeza desde ayer", "mild"),
+    # the deceased at a wake is not the one who fainted
+    ("mi tía se desmayó en el velorio del difunto", "emergency"),
+    # a month gone by is history, beside how the patient is now
+    ("had a clot in my leg back in April, all fine now, just tired", "mild"),
+    # a fright told as a near-faint; colour put on the skin
+    ("casi me desmayo del susto con la película, aparte de eso bien", "ok"),
+    ("my granddaughter coloured my arm with red felt tips, no other problems", "ok"),
+    # language lost in writing is a stroke sign; a text that came in is not
+    ("my texts came out all jumbled this morning, I couldn't spell anything", "emergency"),
+    ("the message from the pharmacy was gibberish, I'm fine", "ok"),
+    # one limb bigger than the other, told after a long stretch; a leg told by a bigger
+    # side is a clot sign
+    ("my right calf from the ankle up is tender and bigger than the left", "urgent"),
+    # a taken-back text, and a sleep-talker teased about a stroke
+    ("ignore my 'passed out' text, that was my son messing with my phone. I'm ok", "ok"),
+    ("my wife joked I had a stroke because I mumble in my sleep, I feel great", "ok"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2757,6 +2802,7 @@ FAMILIES = {
     "glued_i_compared_and_watched_for": GLUED_I_COMPARED_AND_WATCHED_FOR,
     "stars_sentences_and_named_clots": STARS_SENTENCES_AND_NAMED_CLOTS,
     "rested_courses_and_patients_named": RESTED_COURSES_AND_PATIENTS_NAMED,
+    "eased_answers_and_names": EASED_ANSWERS_AND_NAMES,
 }
 
 

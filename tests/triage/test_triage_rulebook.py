@@ -785,6 +785,34 @@ def test_a_normal_told_worse_after_it_is_rulebook_data(tmp_path: Path) -> None:
             "breathing_normal = ", "headache = ")))
 
 
+def test_an_ease_to_mild_is_rulebook_data(tmp_path: Path) -> None:
+    """`[trend] eased_to` reads an urgent finding dated earlier (`[temperature] earlier`)
+    and then told mild now (`eased`) as its mild finding: "terrible headache yesterday,
+    today mild". Not when the later stretch names worse, nor when the urgent one is the
+    one of now. Only an urgent finding may lead to a mild one."""
+    heads = finding("headache_severe", "urgent", '["terrible headache"]') + finding(
+        "headache", "mild", '["headache"]')
+    eased = context().replace('worse.en = ["worse"]', (
+        'eased_to = { headache_severe = "headache" }\n'
+        'eased.en = ["today ~2 mild"]\neased.es = ["hoy ~2 leve"]\nworse.en = ["worse"]'))
+    said = "terrible headache yesterday, today its mild"
+    path = write(tmp_path, finding(), heads, extra=context())
+    assert triage(said, rulebook=load_rulebook(_keys_after(
+        path, path.read_text(), 'words.es = ["fiebre"]\n', 'earlier.en = ["yesterday"]',
+        'earlier.es = ["ayer"]'))).level == "urgent"
+    path = write(tmp_path, finding(), heads, extra=eased)
+    book = load_rulebook(_keys_after(path, path.read_text(), 'words.es = ["fiebre"]\n',
+                                     'earlier.en = ["yesterday"]', 'earlier.es = ["ayer"]'))
+    assert triage(said, rulebook=book).level == "mild"
+    assert triage("terrible headache yesterday, today mild and worse", rulebook=book
+                  ).level == "urgent"
+    assert triage("terrible headache today, yesterday mild", rulebook=book).level == "urgent"
+    with pytest.raises(RulebookError, match="eased_to: headache -> headache_severe must "
+                                            "lead from an urgent finding to a mild one"):
+        load_rulebook(write(tmp_path, finding(), heads, extra=eased.replace(
+            'headache_severe = "headache"', 'headache = "headache_severe"')))
+
+
 def test_a_normal_said_before_and_called_untrue_is_set_aside(tmp_path: Path) -> None:
     """A normal finding in what the patient says they said (`mistaken`: "I said"), then
     called untrue (`normal_untrue`: "actually"), places nothing: without its words the
