@@ -460,8 +460,8 @@ class Lexicon:
         lack ("tomando", not "to mando") stays whole. Fewest words first, then the
         longest. The pronoun "I" typed onto the next word ("icant breathe", "idont feel
         right") is split off whatever the length, when the rest is a word the rules
-        know. A "2" or "4" typed for "to" or "for" between words ("hard2breathe") is
-        read as the word."""
+        know; so is "no" ("nopuedo respirar"), from six letters. A "2" or "4" typed for
+        "to" or "for" between words ("hard2breathe") is read as the word."""
         if not word.isalpha():  # (most words are: the number test only where it can hit)
             if _NUMBER_FOR_WORD.fullmatch(word) is None:
                 return None
@@ -471,6 +471,9 @@ class Lexicon:
             return None
         if word[0] == "i" and len(word) >= _GLUED_I and word[1:] in self.known:
             return ("i", word[1:])
+        # the denial typed onto its verb: "nopuedo respirar bien", "nocan breathe"
+        if word.startswith("no") and len(word) >= _GLUED_NO and word[2:] in self.known:
+            return ("no", word[2:])
         if len(word) < 7 \
                 or any(v in self.known or v in self.words for v in squeeze_variants(word)):
             return None
@@ -596,6 +599,8 @@ _NUMBER_WORDS = {"2": "to", "4": "for"}
 # The fewest letters of "I" typed onto a word the rules know: "icant", "idont", "ifeel"
 # ("im" and "ive" are words of their own).
 _GLUED_I = 4
+# The shortest word read as "no" typed onto a known word ("nopuedo", not "nose": a nose).
+_GLUED_NO = 6
 
 # The most words one typed word is split into: "so bad short of breath" is five.
 _MOST_PARTS = 5

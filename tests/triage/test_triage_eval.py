@@ -434,7 +434,10 @@ BLIND_BATCHES = [
                           ("ok", "OK: 100 %, none missed, after NL to OE"),
                           ("ol", "OL: 100 %, none missed, 4 false alarms, after NL to OE"),
                           ("om", "OM: 98.3 %, 2 of 120 missed, 4 emergencies, 5 false "
-                                 "alarms, after NL to OE"))),
+                                 "alarms, after NL to OE"),
+                          ("oo", "OO: 99.2 %, 1 of 120 missed, 1 emergency, after learning "
+                                 "from OF to OM"),
+                          ("op", "OP: 100 %, none missed, after OF to OM"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -462,7 +465,8 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     ("jh", 6, 0.95), ("jl", 5, 0.96), ("jo", 4, 0.97), ("jt", 3, 0.94), ("ki", 0, 0.92),
     ("fz", 2, 0.97), ("kn", 6, 0.96), ("kr", 5, 0.96),
     ("kt", 2, 0.98), ("kv", 3, 0.97), ("lh", 2, 0.96), ("ll", 2, 0.96),
-    ("lt", 2, 0.98), ("mf", 2, 0.95), ("mr", 3, 0.97), ("oe", 2, 0.98), ("oj", 3, 0.93)])
+    ("lt", 2, 0.98), ("mf", 2, 0.95), ("mr", 3, 0.97), ("oe", 2, 0.98), ("oj", 3, 0.93),
+    ("oq", 5, 0.93)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -606,10 +610,15 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     partner's "actual flu, fever of 39" beside the writer's own aches, a partner's 38.4
     called "HIS temperature" beside "I'm the patient", and a son's fever of 38.7 beside
     "I'm fine, no symptoms from my IVIG" (a relative's fever is the patient's unless the
-    writer sets them apart in so many words)."""
+    writer sets them apart in so many words). OQ (the week day by day, the same session)
+    raises signs of early in the week told as over in a later day's words the rules do
+    not read as an end ("it was clear by lunch and has been normal every day since",
+    "se aclaró, y ha estado normal"), a headache "getting lighter each day" (the second
+    reader), and a message that only promises the week's summary tomorrow."""
     late = ("gj", "hh", "ho", "hv", "hx", "iv", "ji", "jh", "jl", "jo")
     fourth = ("jt", "ki", "kn", "kr", "kt", "kv", "lh", "ll", "lt", "mf")
-    day = "05" if name in ("mr", "oe", "oj") else "04" if name in fourth else "03" if name in late \
+    fifth = ("mr", "oe", "oj", "oq")
+    day = "05" if name in fifth else "04" if name in fourth else "03" if name in late \
         else "02" if name[0] in "cdefg" else "01"
     cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")
     assert len(cases) == 240

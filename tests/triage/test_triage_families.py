@@ -2671,6 +2671,16 @@ EASED_ANSWERS_AND_NAMES = [
     # a taken-back text, and a sleep-talker teased about a stroke
     ("ignore my 'passed out' text, that was my son messing with my phone. I'm ok", "ok"),
     ("my wife joked I had a stroke because I mumble in my sleep, I feel great", "ok"),
+    # "no" typed onto its verb is a denial of it
+    ("nopuedo respirar bien desde anoche", "emergency"),
+    # what the patient hoped would pass has not
+    ("pain across my chest, sat down thinking it'd pass, still there", "emergency"),
+    # a rash told day by day up to all of it is spreading
+    ("little spots on my tummy monday, tuesday my back, and now they're everywhere",
+     "urgent"),
+    ("unos granitos el lunes en el cuello, hoy ya los tengo por todas partes", "urgent"),
+    # a day named, then "ya no": over since then
+    ("el domingo tuve escalofríos, desde el lunes ya no, ahora bien", "ok"),
 ]
 
 FAMILIES = {
