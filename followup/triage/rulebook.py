@@ -471,8 +471,10 @@ class Lexicon:
             return None
         if word[0] == "i" and len(word) >= _GLUED_I and word[1:] in self.known:
             return ("i", word[1:])
-        # the denial typed onto its verb: "nopuedo respirar bien", "nocan breathe"
-        if word.startswith("no") and len(word) >= _GLUED_NO and word[2:] in self.known:
+        # the denial typed onto its verb: "nopuedo respirar bien" (not a slip of a word:
+        # "nothin" is "nothing", not "no thin")
+        if word.startswith("no") and len(word) >= _GLUED_NO and word[2:] in self.known \
+                and self.correct(word) == word:
             return ("no", word[2:])
         if len(word) < 7 \
                 or any(v in self.known or v in self.words for v in squeeze_variants(word)):
