@@ -392,6 +392,9 @@ def test_a_word_split_by_voice_to_text_is_joined_only_into_a_rulebook_word() -> 
     ("hinchadisima", None),   # a form of a rulebook word, corrected, not split
     ("headacheee", None),     # a stretched rulebook word
     ("zzqqxxyy", None),       # no words at all
+    ("nopuedo", ("no", "puedo")),  # "no" typed onto a known word, from six letters
+    ("nothin", None),         # a slip of "nothing", not "no" + "thin"
+    ("nose", None),           # a word, and too short
 ])
 def test_words_typed_without_spaces_are_split_only_into_words_a_finding_is_told_by(
         typed: str, split: tuple[str, ...] | None) -> None:
@@ -783,6 +786,23 @@ def test_a_normal_told_worse_after_it_is_rulebook_data(tmp_path: Path) -> None:
                                             " must lead from a ok finding"):
         load_rulebook(write(tmp_path, finding(), breathing, extra=told.replace(
             "breathing_normal = ", "headache = ")))
+
+
+def test_names_that_are_words_are_rulebook_data(tmp_path: Path) -> None:
+    """`[lexicon] names`: capitalised after a sentence's first word, a name is no word of
+    a finding ("Saludos, Ache"); opening a sentence, or in lower case, it still is. A
+    name of two words is refused by name."""
+    path = write(tmp_path, finding("headache", "mild", '["ache"]'))
+    plain = path.read_text()
+    lexicon = "[lexicon]\nnames.en = [{}]\nnames.es = [\"ache\"]\n\n[negation]\n"
+    path.write_text(plain.replace("[negation]\n", lexicon.format('"ache"'), 1))
+    book = load_rulebook(path)
+    assert triage("all good today. Regards, Ache", rulebook=book).level != "mild"
+    assert triage("Ache in my head", rulebook=book).level == "mild"
+    assert triage("all good, ache in my head", rulebook=book).level == "mild"
+    with pytest.raises(RulebookError, match="'names': one word each"):
+        path.write_text(plain.replace("[negation]\n", lexicon.format('"ache pain"'), 1))
+        load_rulebook(path)
 
 
 def test_an_ease_to_mild_is_rulebook_data(tmp_path: Path) -> None:
