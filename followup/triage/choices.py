@@ -137,6 +137,9 @@ class Others:
     # set aside, however plainly the writer says it is not them ("My husband's face is
     # puffy this morning. Patient is him not me").
     they_are_patient: tuple[str, ...] = ()
+    # Figures of speech that hold a word of `died` and tell no death: "muerta del
+    # cansancio" is dead tired, the writer's own.
+    died_figures: tuple[str, ...] = ()
 
     @property
     def writer(self) -> frozenset[str]:
@@ -343,7 +346,8 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
                         phrases_of("likened"), phrases_of("cleft"), single_words_of("errands"),
                         single_words_of("also"), phrases_of("not_them"),
                         single_words_of("kin_possessives"), single_words_of("kin_reports"),
-                        single_words_of("things"), phrases_of("they_are_patient"))
+                        single_words_of("things"), phrases_of("they_are_patient"),
+                        phrases_of("died_figures"))
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "

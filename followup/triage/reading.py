@@ -590,15 +590,22 @@ def _tells_a_death(blanked: Sequence[str], rules: Others | None) -> bool:
     reads it ("please stop texting, my mother passed away last month")."""
     if rules is None or not rules.died:
         return False
-    return _holds(f" {' '.join(t.text for b in blanked for t in tokenize(b) if t.kind == 'word')} ",
-                  rules.died)
+    return _tells_of_death(
+        [t.text for b in blanked for t in tokenize(b) if t.kind == 'word'], rules)
 
 
 def _died(said: Sequence[str], rules: Others) -> bool:
     """A clause that tells of a death is not the patient's, who is writing: "my father died
     of a clot", "mi padre murió de una embolia" ("I nearly died" is the writer's own)."""
-    return bool(rules.died) and rules.writer.isdisjoint(said) \
-        and _holds(f" {' '.join(said)} ", rules.died)
+    return bool(rules.died) and rules.writer.isdisjoint(said) and _tells_of_death(said, rules)
+
+
+def _tells_of_death(said: Sequence[str], rules: Others) -> bool:
+    """Words of `died` outside its figures of speech ("muerta del cansancio")."""
+    joined = f" {' '.join(said)} "
+    for figure in rules.died_figures:
+        joined = joined.replace(f" {figure} ", " ")
+    return _holds(joined, rules.died)
 
 
 def _holds(said: str, phrases: Sequence[str]) -> bool:

@@ -437,7 +437,17 @@ BLIND_BATCHES = [
                                  "alarms, after NL to OE"),
                           ("oo", "OO: 99.2 %, 1 of 120 missed, 1 emergency, after learning "
                                  "from OF to OM"),
-                          ("op", "OP: 100 %, none missed, after OF to OM"))),
+                          ("op", "OP: 100 %, none missed, after OF to OM"),
+                          ("or", "OR: 99.2 %, 1 of 120 missed, 1 emergency, asked to be "
+                                 "hard, after learning from OF to OQ (thirtieth session)"),
+                          ("os", "OS: 100 %, none missed, after OF to OQ"),
+                          ("ot", "OT: 100 %, none missed, 240 of 240 exact, after OF to OQ"),
+                          ("ou", "OU: 100 %, none missed, after OF to OQ"),
+                          ("ov", "OV: 98.3 %, 2 of 120 missed, 1 emergency, asked to be "
+                                 "hard, after OF to OQ"),
+                          ("ow", "OW: 100 %, none missed, after OF to OQ"),
+                          ("ox", "OX: 99.2 %, 1 of 120 missed, after OF to OQ"),
+                          ("oy", "OY: 100 %, none missed, 3 false alarms, after OF to OQ"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

@@ -2683,6 +2683,32 @@ EASED_ANSWERS_AND_NAMES = [
     ("el domingo tuve escalofríos, desde el lunes ya no, ahora bien", "ok"),
 ]
 
+FLUSHING_SPANS_AND_FIGURES = [
+    # a red, hot face is a mild reaction, told over it is over; a blush is none
+    ("my cheeks went all red this afternoon, feel warm", "mild"),
+    ("se le pusieron los cachetes colorados después del suero", "mild"),
+    ("cheeks were flushed at the clinic but that settled, nothing since", "ok"),
+    ("went red in the face from embarrassment when the nurse called, otherwise fine", "ok"),
+    # a day or a night gone without passing urine; a few hours on a drive is nothing
+    ("he's gone all night without a pee and it's 10am now", "urgent"),
+    ("mi abuela pasó toda la noche sin hacer pipí", "urgent"),
+    ("drove 2 hours without peeing, all good when I got there", "ok"),
+    # "dead tired" in Spanish is the writer's own; a death told is someone else's
+    ("ando muerto de sueño, nada más", "mild"),
+    ("mi tío muerto de un infarto tenía coágulos, yo bien", "ok"),
+    # two denials make a yes; "near had a heart attack" is a figure
+    ("I couldn't say my chest isn't tight, it started an hour ago", "emergency"),
+    ("near gave me a heart attack when the dog barked, I'm grand otherwise", "ok"),
+    # "seizure" heard as two words by the phone
+    ("she is having a seize her right now", "emergency"),
+    # the amount is the sleep's, not the headache's; the prick names the arm; the nose
+    # is blocked, not the throat
+    ("slight headache, napping loads", "mild"),
+    ("tengo morado y me duele el brazo de la aguja", "mild"),
+    ("dolor de garganta y la nariz congestionada", "mild"),
+    ("no he podido retener ni el agua desde anoche", "urgent"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2813,6 +2839,7 @@ FAMILIES = {
     "stars_sentences_and_named_clots": STARS_SENTENCES_AND_NAMED_CLOTS,
     "rested_courses_and_patients_named": RESTED_COURSES_AND_PATIENTS_NAMED,
     "eased_answers_and_names": EASED_ANSWERS_AND_NAMES,
+    "flushing_spans_and_figures": FLUSHING_SPANS_AND_FIGURES,
 }
 
 
