@@ -1205,7 +1205,12 @@ def _history(matches: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebo
             before_contrast = contrast is not None and (index, first) < contrast
             if soft in ongoing_in(index) or not (well or before_contrast):
                 continue
-            for scope in (soft, soft - 1, soft + 1):
+            # (a clause of its own that tells anything, even that something was fine,
+            # dates nothing before it: "short of breath on 3 stairs, I could do a whole
+            # flight fine last week" dates the flight, not the breath; "much better than
+            # the first infusion, when I had a bad headache" still dates what follows)
+            told = {clause.soft_ids[m.first] for m in matches if m.clause == index}
+            for scope in ((soft, soft + 1) if soft in told else (soft, soft - 1, soft + 1)):
                 targets = [m for m in mine if clause.soft_ids[m.first] == scope]
                 if targets:
                     break
@@ -1543,7 +1548,7 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
         | _said_untrue(matches, clauses, negation, book) \
         | _told_instead(matches, clauses, negation, book)
     denied_back |= _asked_then_denied(matches, clauses, negation, book) \
-        | _normal_said_untrue(matches, clauses, book)
+        | _normal_said_untrue(matches, clauses, book) | _asked_by_another(matches, clauses, book)
     counted: list[Finding] = []
     where: dict[str, int] = {}  # finding key -> clause it was found in (first occurrence)
     at: dict[str, int] = {}  # finding key -> its first word there
@@ -1760,6 +1765,49 @@ def _asked_then_denied(matches: Sequence[_Match], clauses: Sequence[_Clause],
             out.update(m for m in matches if start <= m.clause < index)
         index += 1
     return out
+
+
+def _asked_by_another(matches: Sequence[_Match], clauses: Sequence[_Clause],
+                      book: Rulebook) -> set[_Match]:
+    """What someone else asked the patient about, answered no after it: "my kid asked
+    if I was gonna pass out from the needle. Nope", "mi prima me preguntó si tenía
+    dificultad para respirar, le dije que no". The findings the question asks about (in
+    its clause, up to a new report) are denied; what is told after the answer is news
+    ("she asked if I had chest pain, I said no, and now my leg is swollen"). No answer,
+    or one taken back after it ("No, but I have it now"), and nothing is denied (safety
+    rule 1)."""
+    rules = book.hypothetical
+    if rules.asked_by is None or rules.asked_no is None:
+        return set()
+    out: set[_Match] = set()
+    for index, clause in enumerate(clauses):
+        asked = _cue_spans(rules.asked_by, clause)
+        if not asked:
+            continue
+        start = (index, min(last for _, last in asked))
+        answer = _first_cue(clauses, rules.asked_no, start)
+        if answer is None or _answer_taken_back(clauses, answer, rules.asked_but):
+            continue
+        # the question asks up to a new report in its own clause ("she asked if I had
+        # chest pain and my leg is swollen. No" denies the chest pain only)
+        ends = [first for first, _ in _cue_spans(rules.reach_ends, clause)
+                if first > start[1]] if rules.reach_ends is not None else []
+        end = (index, min(ends)) if ends else (index + 1, -1)
+        out.update(m for m in matches if start < (m.clause, m.first)
+                   and (m.clause, m.last) < min(answer, end))
+    return out
+
+
+def _answer_taken_back(clauses: Sequence[_Clause], answer: tuple[int, int],
+                       words: frozenset[str]) -> bool:
+    """Whether a word of `words` follows the answer in its clause, or ends that clause
+    ("No, but I have it now": "but" is the boundary the next clause shares)."""
+    index, at = answer
+    here = clauses[index]
+    if not words.isdisjoint(t.text for t in here.tokens[at + 1:]):
+        return True
+    return index + 1 < len(clauses) and not words.isdisjoint(
+        here.bounds & clauses[index + 1].bounds)
 
 
 def _answers_alone(clause: _Clause, answers: frozenset[str], book: Rulebook) -> int:
@@ -2257,8 +2305,13 @@ def _conditional_positions(clauses: Sequence[_Clause], book: Rulebook,
         return set()
     positions: set[tuple[int, int]] = set()
     for index, clause in enumerate(clauses):
+        # "she asked if I had chest pain" is another's question (`_asked_by_another`),
+        # no plan: without the patient's answer no, what it names is told
+        asked = _cue_spans(rules.asked_by, clause) if rules.asked_by is not None else []
         for first, last in _cue_spans(rules.conditionals, clause):
             if index == 0 and said is not None and said[1] <= first <= said[2]:
+                continue
+            if any(a <= first <= b for a, b in asked):
                 continue
             reach = range(last + 1, min(last + 2 + rules.conditional_reach, len(clause.tokens)))
             positions.update((index, j) for j in reach if clause.tokens[j].text != SOFT)

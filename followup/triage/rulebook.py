@@ -129,6 +129,14 @@ class HypotheticalRules:
     # Where a cue's reach ends before the comma: a new report ("watch for dark pee [and
     # my pee is dark now]"), so a red flag told after an instruction is never hidden.
     reach_ends: Phrase | None = None
+    # A question someone else put to the patient about the patient ("my husband asked if
+    # I'd passed out", "mi madre me preguntó si tenía la orina oscura") and the patient's
+    # answer no after it ("No.", "le dije que no"): what it asks about is no report, at
+    # any level. Without the answer it stays (safety rule 1).
+    asked_by: Phrase | None = None
+    asked_no: Phrase | None = None
+    # Words after the answer that take it back: "No, but I have it now".
+    asked_but: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -1271,7 +1279,8 @@ class _Loader:
         unknown = set(table) - {"cues", "question_words", "max_level", "instructions",
                                 "conditionals", "conditional_reach", "risk", "risk_unless",
                                 "risk_had", "requests", "plan_if", "plan_then", "jokes", "not_yet",
-                                "reach_ends", "asks_if_well", "confirms"}
+                                "reach_ends", "asks_if_well", "confirms", "asked_by",
+                                "asked_no", "asked_but"}
         if unknown:
             raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
         words = frozenset(normalise_phrase(w) for w in
@@ -1297,6 +1306,10 @@ class _Loader:
             jokes=self._optional_cues(compiler, table, "jokes", entry),
             not_yet=self._optional_cues(compiler, table, "not_yet", entry),
             reach_ends=self._optional_cues(compiler, table, "reach_ends", entry),
+            asked_by=self._optional_cues(compiler, table, "asked_by", entry),
+            asked_no=self._optional_cues(compiler, table, "asked_no", entry),
+            asked_but=frozenset(normalise_phrase(w) for w in self._per_language(
+                table, "asked_but", entry, required=False)),
         )
 
     def _history(self, data: Mapping[str, Any], compiler: PhraseCompiler) -> HistoryRules:

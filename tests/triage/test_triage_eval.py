@@ -447,7 +447,16 @@ BLIND_BATCHES = [
                                  "hard, after OF to OQ"),
                           ("ow", "OW: 100 %, none missed, after OF to OQ"),
                           ("ox", "OX: 99.2 %, 1 of 120 missed, after OF to OQ"),
-                          ("oy", "OY: 100 %, none missed, 3 false alarms, after OF to OQ"))),
+                          ("oy", "OY: 100 %, none missed, 3 false alarms, after OF to OQ"),
+                          ("oz", "OZ: 100 %, none missed, asked to be hard, after learning "
+                                 "from OR to OY"),
+                          ("pa", "PA: 99.2 %, 1 of 120 missed, after OR to OY"),
+                          ("pb", "PB: 100 %, none missed, after OR to OY"),
+                          ("pc", "PC: 100 %, none missed, after OR to OY"),
+                          ("pe", "PE: 100 %, none missed, after OR to OY"),
+                          ("pf", "PF: 100 %, none missed, after OR to OY"),
+                          ("pg", "PG: 99.2 %, 1 of 120 missed, 1 emergency, after OR to "
+                                 "OY"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -476,7 +485,7 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     ("fz", 2, 0.97), ("kn", 6, 0.96), ("kr", 5, 0.96),
     ("kt", 2, 0.98), ("kv", 3, 0.97), ("lh", 2, 0.96), ("ll", 2, 0.96),
     ("lt", 2, 0.98), ("mf", 2, 0.95), ("mr", 3, 0.97), ("oe", 2, 0.98), ("oj", 3, 0.93),
-    ("oq", 5, 0.93)])
+    ("oq", 5, 0.93), ("pd", 5, 0.94)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -627,7 +636,7 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     reader), and a message that only promises the week's summary tomorrow."""
     late = ("gj", "hh", "ho", "hv", "hx", "iv", "ji", "jh", "jl", "jo")
     fourth = ("jt", "ki", "kn", "kr", "kt", "kv", "lh", "ll", "lt", "mf")
-    fifth = ("mr", "oe", "oj", "oq")
+    fifth = ("mr", "oe", "oj", "oq", "pd")
     day = "05" if name in fifth else "04" if name in fourth else "03" if name in late \
         else "02" if name[0] in "cdefg" else "01"
     cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")

@@ -2709,6 +2709,34 @@ FLUSHING_SPANS_AND_FIGURES = [
     ("no he podido retener ni el agua desde anoche", "urgent"),
 ]
 
+ASKED_BY_ANOTHER = [
+    # someone else's question about the patient, answered no: nothing raised
+    ("my son asked if I'd fainted at the clinic. Nope, just tired", "mild"),
+    ("mi esposo me preguntó si tenía dolor de pecho, le dije que no. Todo bien", "ok"),
+    ("my neighbour keeps asking if I have swollen legs - I don't, all good", "ok"),
+    # ... not answered, or the answer taken back: the red flag stands (safety rule 1)
+    ("my daughter asked if I had chest pain and I do, it's tight", "emergency"),
+    ("the nurse asked if I was short of breath. No, but I am now, badly", "emergency"),
+    ("mi hermana me preguntó si me desmayé, le dije que no pero sí me desmayé", "emergency"),
+    # what is told after the answer is news, and so is a new report inside the question
+    ("she asked if I had chest pain and my leg is swollen. No.", "urgent"),
+    ("my wife asked if I had chest pain, I said no, and now my left calf is swollen",
+     "urgent"),
+    # the nape stiff with a headache; the hurt told growing
+    ("nuca tiesa y dolor de cabeza desde anoche", "urgent"),
+    ("la cabeza me duele cada vez más", "urgent"),
+    # a time long past told of a clause of its own dates nothing before it
+    ("chest tight walking to the car, I could walk a mile easily last month", "emergency"),
+    ("much better than my first infusion when I had an awful headache. all good now",
+     "ok"),
+    # a bloated belly, fed up with texts, an awful car park, eyes that ache on screens
+    ("tengo la barriga inflada y algo de náusea", "mild"),
+    ("all fine, just sick of all these messages", "ok"),
+    ("todo bien, el estacionamiento pésimo eso sí", "ok"),
+    ("dull pressure behind my eyes after a day on the laptop", "mild"),
+    ("todo bien, el viernes tuve escalofríos pero ya no", "ok"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2840,6 +2868,7 @@ FAMILIES = {
     "rested_courses_and_patients_named": RESTED_COURSES_AND_PATIENTS_NAMED,
     "eased_answers_and_names": EASED_ANSWERS_AND_NAMES,
     "flushing_spans_and_figures": FLUSHING_SPANS_AND_FIGURES,
+    "asked_by_another": ASKED_BY_ANOTHER,
 }
 
 
