@@ -588,15 +588,8 @@ def test_the_eighth_sessions_keys_are_checked(tmp_path: Path, old: str, new: str
                                               problem: str) -> None:
     """The bundled rulebook with one of this session's keys written wrong is refused, by
     name, as every key is."""
-    source = DEFAULT_PATH.read_text(encoding="utf-8")
-    assert old in source
-    (tmp_path / "common_words.toml").write_text(
-        (DEFAULT_PATH.parent / "common_words.toml").read_text(encoding="utf-8"),
-        encoding="utf-8")
-    path = tmp_path / "rules.toml"
-    path.write_text(source.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(RulebookError, match=re.escape(problem)):
-        load_rulebook(path)
+        load_rulebook(_bundled_with(tmp_path, old, new))
 
 
 def test_the_fever_line_quoted_back_and_a_score_owned_are_rulebook_data(tmp_path: Path) -> None:
@@ -1086,3 +1079,34 @@ def test_a_clinicians_list_denied_and_a_denial_told_again_are_rulebook_data(
         load_rulebook(_keys_after(path, plain, 'list_joiners.es = ["o"]\n',
                                   'whole_list_stops.en = ["c o"]',
                                   'whole_list_stops.es = ["refiere"]'))
+
+
+def _bundled_with(tmp_path: Path, old: str, new: str) -> Path:
+    """The bundled rulebook (and its common words) with one edit, written to tmp_path."""
+    source = DEFAULT_PATH.read_text(encoding="utf-8")
+    assert old in source
+    (tmp_path / "common_words.toml").write_text(
+        (DEFAULT_PATH.parent / "common_words.toml").read_text(encoding="utf-8"),
+        encoding="utf-8")
+    path = tmp_path / "rules.toml"
+    path.write_text(source.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_a_question_asked_by_another_and_answered_no_is_rulebook_data(tmp_path: Path) -> None:
+    """`[hypothetical] asked_by` / `asked_no` / `asked_but`: another's question about the
+    patient, answered no, denies what it asks; without the answers listed it stands, and
+    a list of the wrong kind is refused by name."""
+    said = "my son asked if I'd fainted at the clinic. Nope, just tired"
+    assert triage(said, second_reader=None).level == "mild"
+    unanswered = _bundled_with(tmp_path, "asked_no.en = [", 'asked_no.en = ["zzz", ')
+    source = unanswered.read_text(encoding="utf-8")
+    start = source.index('asked_no.en = ["zzz", ')
+    end = source.index("\nasked_no.es", start)
+    unanswered.write_text(source[:start] + 'asked_no.en = ["zzz"]' + source[end:],
+                          encoding="utf-8")
+    assert triage(said, rulebook=load_rulebook(unanswered),
+                  second_reader=None).level == "emergency"
+    bad = _bundled_with(tmp_path, 'asked_but.en = ["but",', 'asked_but.en = [3, "but",')
+    with pytest.raises(RulebookError, match="asked_but"):
+        load_rulebook(bad)
