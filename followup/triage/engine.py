@@ -400,7 +400,10 @@ def _split_clauses(tokens: Sequence[Token], book: Rulebook) -> list[_Clause]:
     soft_ids: list[int] = []
     soft_id = 0
     opened = ""  # the boundary word that opened the current clause, if any
-    for token in tokens:
+    for i, token in enumerate(tokens):
+        if (token.text in scope.adverbs and i + 1 < len(tokens)
+                and tokens[i + 1].text in scope.adverb_verbs):
+            continue  # "urine though is like strong tea": an adverb, no boundary
         if token.kind == "hard" or token.text in scope.hard_words:
             if current:
                 clauses.append(_Clause(current, soft_ids, False,

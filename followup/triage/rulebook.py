@@ -301,6 +301,10 @@ class ScopeRules:
     negation_words: frozenset[str]  # one-word cues; a phrase containing one negates itself
     # Set off by commas, these say nothing: "pee is, like, dark" reads "pee is dark".
     fillers: frozenset[str] = frozenset()
+    # A hard word of `adverbs` right before a word of `adverb_verbs` is an adverb, not a
+    # boundary: "urine though is like strong tea" tells one thing, not two.
+    adverbs: frozenset[str] = frozenset()
+    adverb_verbs: frozenset[str] = frozenset()
     # Like `resolution_after`, for mild findings only: "sick once, nothing since".
     resolution_after_mild: Phrase | None = None
     # Just before a resolution cue, these make it partial: "mostly gone" is not gone.
@@ -946,6 +950,11 @@ class _Loader:
             return frozenset(found)
 
         cues = self._per_language(neg, "cues", "negation")
+        hard = words(bounds, "hard", "boundaries")
+        adverbs = self._single_words(bounds, "adverbs", "boundaries")
+        if not adverbs <= hard:
+            raise self.fail("boundaries", "'adverbs' must be words of 'hard', not "
+                            f"{sorted(adverbs - hard)}")
         return ScopeRules(
             negation=self._compile_one(compiler, cues, "negation.cues"),
             negation_words=frozenset(normalise_phrase(c) for c in cues if " " not in c.strip()),
@@ -987,10 +996,12 @@ class _Loader:
                 res, "followers", "resolution")) if "followers" in res else None),
             resolution_followers_past=self._single_words(res, "followers_past", "resolution"),
             resolution_past=self._single_words(res, "past", "resolution"),
-            hard_words=words(bounds, "hard", "boundaries"),
+            hard_words=hard,
             soft_words=words(bounds, "soft", "boundaries"),
             fillers=frozenset(normalise_phrase(w) for w in self._per_language(
                 bounds, "fillers", "boundaries", required=False)),
+            adverbs=adverbs,
+            adverb_verbs=self._single_words(bounds, "adverb_verbs", "boundaries"),
             list_joiners=words(neg, "list_joiners", "negation"),
             answers_no=frozenset(normalise_phrase(w) for w in self._per_language(
                 neg, "answers_no", "negation", required=False)),

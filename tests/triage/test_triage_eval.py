@@ -456,7 +456,18 @@ BLIND_BATCHES = [
                           ("pe", "PE: 100 %, none missed, after OR to OY"),
                           ("pf", "PF: 100 %, none missed, after OR to OY"),
                           ("pg", "PG: 99.2 %, 1 of 120 missed, 1 emergency, after OR to "
-                                 "OY"))),
+                                 "OY"),
+                          ("ph", "PH: 99.2 %, 1 of 120 missed, 2 emergencies read lower, "
+                                 "asked to be hard, after learning from OR to PG "
+                                 "(thirty-first session)"),
+                          ("pi", "PI: 99.2 %, 1 of 120 missed, after OR to PG"),
+                          ("pj", "PJ: 100 %, none missed, after OR to PG"),
+                          ("pk", "PK: 100 %, none missed, after OR to PG"),
+                          ("pl", "PL: 98.3 %, 2 of 120 missed, 1 emergency, asked to be "
+                                 "hard, after OR to PG"),
+                          ("pm", "PM: 100 %, none missed, after OR to PG"),
+                          ("pn", "PN: 99.2 %, 1 of 120 missed, after OR to PG"),
+                          ("po", "PO: 100 %, none missed, after OR to PG"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

@@ -2737,6 +2737,35 @@ ASKED_BY_ANOTHER = [
     ("todo bien, el viernes tuve escalofríos pero ya no", "ok"),
 ]
 
+THOUGH_RELIEVERS_AND_WHERE_IT_WENT_IN = [
+    # "though" before a verb is an adverb, not a boundary; before a subject it still is
+    ("no pain anywhere. the wee though is like strong tea", "urgent"),
+    ("all fine. my pee though is looking like cola", "urgent"),
+    ("no fever though felt hot last night", "mild"),
+    # two denials side by side make a yes
+    ("I don't not have a headache, it's mild", "mild"),
+    # the asthma reliever that does nothing is the breath failing; a workout is no inhaler
+    ("used my ventolin twice this morning, it's not doing anything", "emergency"),
+    ("usé la bombita dos veces y nada", "emergency"),
+    ("mi asma anda silbando desde anoche", "emergency"),
+    ("not working out this week, the inhaler's in a drawer, feeling fine", "ok"),
+    # "member" for remember; "meé", the first person past of "mear"
+    ("I don't member falling, my husband found me by the stairs", "emergency"),
+    ("ayer meé muy poco", "urgent"),
+    # the needle's spot told without its name, or with a verb of the region's own
+    ("my hand is tender where they put it in", "mild"),
+    ("me duele el brazo donde me punzaron con la aguja", "mild"),
+    ("bruise at the needle spot, it's turning yellow", "mild"),
+    # a rash's "brote" is no "broke"; "a bit of a head", "a bit of a temperature"
+    ("tengo ampollas en el brote de la pierna", "urgent"),
+    ("bit of a head this morning, otherwise fine", "mild"),
+    ("had a bit of a temperature yesterday, it's gone", "ok"),
+    # all well, said in other words
+    ("no tengo nada, gracias", "ok"),
+    ("feeling myself again today", "ok"),
+    ("can't say I've noticed any side effects", "ok"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2869,6 +2898,7 @@ FAMILIES = {
     "eased_answers_and_names": EASED_ANSWERS_AND_NAMES,
     "flushing_spans_and_figures": FLUSHING_SPANS_AND_FIGURES,
     "asked_by_another": ASKED_BY_ANOTHER,
+    "though_relievers_and_where_it_went_in": THOUGH_RELIEVERS_AND_WHERE_IT_WENT_IN,
 }
 
 

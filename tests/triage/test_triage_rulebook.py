@@ -1110,3 +1110,19 @@ def test_a_question_asked_by_another_and_answered_no_is_rulebook_data(tmp_path: 
     bad = _bundled_with(tmp_path, 'asked_but.en = ["but",', 'asked_but.en = [3, "but",')
     with pytest.raises(RulebookError, match="asked_but"):
         load_rulebook(bad)
+
+
+def test_an_adverbial_though_is_rulebook_data(tmp_path: Path) -> None:
+    """`[boundaries] adverbs` / `adverb_verbs`: "though" before a verb joins its clause
+    ("the wee though is like strong tea"); emptied, the colour is cut off from the urine
+    again. An adverb that is no hard boundary is refused by name."""
+    said = "all fine. my pee though is looking like cola"
+    assert triage(said, second_reader=None).level == "urgent"
+    plain = _bundled_with(tmp_path, 'adverbs.en = ["though"]', "adverbs.en = []")
+    assert triage(said, rulebook=load_rulebook(plain), second_reader=None).level == "ok"
+    bad = _bundled_with(tmp_path, 'adverbs.en = ["though"]', 'adverbs.en = ["though", "tho"]')
+    with pytest.raises(RulebookError, match="'adverbs' must be words of 'hard'.*tho"):
+        load_rulebook(bad)
+    several = _bundled_with(tmp_path, 'adverb_verbs.es = []', 'adverb_verbs.es = ["es que"]')
+    with pytest.raises(RulebookError, match="adverb_verbs"):
+        load_rulebook(several)
