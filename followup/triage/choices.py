@@ -442,6 +442,45 @@ def _all_denied(text: str, tokens: Sequence[Token], book: ChoiceBook) -> Picked 
     return Picked((0,), text[:end].strip(), blank, None)
 
 
+def unnumbered(text: str, book: ChoiceBook) -> str:
+    """A list the patient numbered themself ("1. headache yes mild 2. fever no 3. chest
+    pain no") answers item by item; it picks none of our numbered choices, and "2.
+    fever no" must not be read as "mild 2" and a fever. Its item numbers (1, 2, ... in
+    order, at least two, each followed by a word naming the item) become sentence ends;
+    the text keeps its length, so that matched words still point into it. "1 no 2 no",
+    "1 and 3", "2 days" have no items, and a lone "1. chest pain" may still be a choice.
+    Numbers set off by "." or ")" are preferred ("1. headache for 2 days 2. fever no")."""
+    if not any(ch.isdigit() for ch in text):
+        return text  # most messages
+    tokens = tokenize(text)
+    no_item = (book.denied | book.affirmed | book.joiners | book.counted | book.lead
+               | frozenset(book.number_words))
+    marked: list[tuple[int, Token]] = []
+    bare: list[tuple[int, Token]] = []
+    for i, token in enumerate(tokens):
+        if token.kind != "num" or token.unit is not None or token.decimal \
+                or token.value is None or not 1 <= token.value <= 20:
+            continue
+        j = i + 1
+        set_off = j < len(tokens) and tokens[j].kind in ("soft", "hard")
+        j += set_off
+        if j < len(tokens) and tokens[j].kind == "word" and tokens[j].text not in no_item:
+            (marked if set_off else bare).append((int(token.value), token))
+    items = _in_order(marked) or _in_order(sorted(marked + bare, key=lambda m: m[1].start))
+    for token in items:
+        text = text[:token.start] + "." * (token.end - token.start) + text[token.end:]
+    return text
+
+
+def _in_order(numbers: Sequence[tuple[int, Token]]) -> list[Token]:
+    """The numbers 1, 2, 3, ... taken in the order they come; none unless 1 and 2 are."""
+    items: list[Token] = []
+    for value, token in numbers:
+        if value == len(items) + 1:
+            items.append(token)
+    return items if len(items) >= 2 else []
+
+
 def read_choices(text: str, question: NumberedQuestion, book: ChoiceBook) -> Picked | None:
     """The numbers at the start of a reply to `question`, or None if it starts otherwise.
 

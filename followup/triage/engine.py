@@ -1002,6 +1002,9 @@ def _denied_before(clause: _Clause, book: Rulebook) -> set[int]:
             pseudo = _cue_spans(book.scope.pseudo_negation, clause)
         if any(p <= first <= q for p, q in pseudo):
             continue
+        if first == last and len(clause.tokens[first].text) == 1 \
+                and last + 1 < len(clause.tokens) and clause.tokens[last + 1].kind != "soft":
+            continue  # a letter answers only before a comma or the end: "hives n still spreading"
         if last + 1 == len(clause.tokens) or soft[last + 1] != soft[last]:
             ends.add(first - 1)
             # "light bothering me no": the finding's object between it and the denial

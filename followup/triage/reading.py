@@ -20,7 +20,16 @@ from dataclasses import replace
 
 from rapidfuzz.distance import OSA
 
-from .choices import NONE_KEY, ChoiceBook, NumberedQuestion, Others, Picked, read_choices, read_none
+from .choices import (
+    NONE_KEY,
+    ChoiceBook,
+    NumberedQuestion,
+    Others,
+    Picked,
+    read_choices,
+    read_none,
+    unnumbered,
+)
 from .engine import (
     Finding,
     PriorFinding,
@@ -79,7 +88,7 @@ def read(text: str, lang: str | None, book: Rulebook, choices: ChoiceBook,
          question: str | None, history: Sequence[PriorFinding],
          second: SecondReader | None) -> TriageResult:
     """Triage one message through every step (see the module docstring)."""
-    text = starred_fix(text, book.lexicon.signs)
+    text = unnumbered(starred_fix(text, book.lexicon.signs), choices)
     numbered = choices.questions.get(question) if question else None
     if numbered is not None and any(c.finding not in book.by_key
                                     for c in numbered.choices.values()):

@@ -467,7 +467,18 @@ BLIND_BATCHES = [
                                  "hard, after OR to PG"),
                           ("pm", "PM: 100 %, none missed, after OR to PG"),
                           ("pn", "PN: 99.2 %, 1 of 120 missed, after OR to PG"),
-                          ("po", "PO: 100 %, none missed, after OR to PG"))),
+                          ("po", "PO: 100 %, none missed, after OR to PG"),
+                          ("pp", "PP: 100 %, none missed, asked to be hard, after learning "
+                                 "from PH to PO"),
+                          ("pq", "PQ: 100 %, none missed, after PH to PO"),
+                          ("ps", "PS: 100 %, none missed, after PH to PO"),
+                          ("pt", "PT: 99.2 %, 1 of 120 missed, asked to be hard, on the "
+                                 "triage of PP to PS"),
+                          ("pu", "PU: 99.2 %, 1 of 120 missed, on the triage of PP to PS"),
+                          ("pv", "PV: 99.2 %, 1 of 120 missed, 1 emergency, on the triage "
+                                 "of PP to PS"),
+                          ("pw", "PW: 100 %, none missed, 3 false alarms, on the triage of "
+                                 "PP to PS"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -496,7 +507,7 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     ("fz", 2, 0.97), ("kn", 6, 0.96), ("kr", 5, 0.96),
     ("kt", 2, 0.98), ("kv", 3, 0.97), ("lh", 2, 0.96), ("ll", 2, 0.96),
     ("lt", 2, 0.98), ("mf", 2, 0.95), ("mr", 3, 0.97), ("oe", 2, 0.98), ("oj", 3, 0.93),
-    ("oq", 5, 0.93), ("pd", 5, 0.94)])
+    ("oq", 5, 0.93), ("pd", 5, 0.94), ("pr", 2, 0.98)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -644,10 +655,13 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     raises signs of early in the week told as over in a later day's words the rules do
     not read as an end ("it was clear by lunch and has been normal every day since",
     "se aclaró, y ha estado normal"), a headache "getting lighter each day" (the second
-    reader), and a message that only promises the week's summary tomorrow."""
+    reader), and a message that only promises the week's summary tomorrow. PR (the skin
+    and the IV site, the thirty-first session) raises two plain mild English messages:
+    "few spots on my chest, itchy, been putting E45 on" (the second reader) and "Itchy
+    all over but no rash to see" (itching all over is read as spreading hives)."""
     late = ("gj", "hh", "ho", "hv", "hx", "iv", "ji", "jh", "jl", "jo")
     fourth = ("jt", "ki", "kn", "kr", "kt", "kv", "lh", "ll", "lt", "mf")
-    fifth = ("mr", "oe", "oj", "oq", "pd")
+    fifth = ("mr", "oe", "oj", "oq", "pd", "pr")
     day = "05" if name in fifth else "04" if name in fourth else "03" if name in late \
         else "02" if name[0] in "cdefg" else "01"
     cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")

@@ -2766,6 +2766,30 @@ THOUGH_RELIEVERS_AND_WHERE_IT_WENT_IN = [
     ("can't say I've noticed any side effects", "ok"),
 ]
 
+OWN_LISTS_LETTERS_AND_FAINT_COLOURS = [
+    # a list the patient numbered: its item numbers are no choices and no part of an item
+    ("1. headache a little 2. fever no 3. rash no", "mild"),
+    ("1) dolor de cabeza leve 2) fiebre no 3) hinchazón no", "mild"),
+    ("1. headache mild 2. chest pain yes", "emergency"),
+    # a checklist answered by letter; "n" before more words is "and"
+    ("rash n, swelling n, breathing fine", "ok"),
+    ("hives n still spreading up my arms", "urgent"),
+    # "faint", the adjective, is no faint
+    ("faint red blotches on my arms, a bit itchy", "mild"),
+    ("I felt faint and went down in the kitchen", "emergency"),
+    # a chest pain made small is still the chest's; a diary's day told stronger
+    ("tengo un dolorcito en el pecho desde anoche", "emergency"),
+    ("Día 1: dolor de cabeza. Día 2: más fuerte", "urgent"),
+    # urine the colour of a stout; a flower's cream is no fever; a rash "breaking out"
+    ("wee looks like stout today", "urgent"),
+    ("me pongo crema de caléndula en las ronchitas", "mild"),
+    ("me salió un brote en el cuello", "mild"),
+    # all well in other words
+    ("hunky dory here", "ok"),
+    ("feeling fab", "ok"),
+    ("Todo filete", "ok"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2899,6 +2923,7 @@ FAMILIES = {
     "flushing_spans_and_figures": FLUSHING_SPANS_AND_FIGURES,
     "asked_by_another": ASKED_BY_ANOTHER,
     "though_relievers_and_where_it_went_in": THOUGH_RELIEVERS_AND_WHERE_IT_WENT_IN,
+    "own_lists_letters_and_faint_colours": OWN_LISTS_LETTERS_AND_FAINT_COLOURS,
 }
 
 

@@ -687,3 +687,22 @@ def test_a_question_the_rules_found_nothing_in_is_overruled_only_on_an_unplaced_
         assert triage(text, second_reader=Alarmist()).level == "unclear", text
     assert triage("is it normal that my chest feels funny tonight?",
                   second_reader=Alarmist()).level == "emergency"
+
+
+@pytest.mark.parametrize(("said", "level", "keys"), [
+    # the patient's own numbered list: item by item, no choice of ours
+    ("1. headache - a little\n2. fever - no\n3. rash - no", "mild", {"headache"}),
+    ("1) dolor de cabeza leve 2) fiebre no 3) tos no", "mild", {"headache"}),
+    # numbers alone, joined or denied, are still choices
+    ("1 and 2", "emergency", {"trouble_breathing", "tongue_swelling"}),
+    ("1. chest pain", "emergency", {"trouble_breathing", "chest_pain"}),
+    ("1 no 2 no 3 no", "ok", {"denied_red_flags"}),
+])
+def test_a_list_the_patient_numbered_picks_no_choice(said: str, level: str,
+                                                      keys: set[str]) -> None:
+    """With the early check-in pending (whose choice 1 is trouble breathing), "1.
+    headache - a little 2. fever - no" answers item by item: it picks no choice, and
+    "2. fever - no" denies the fever instead of leaving it counted."""
+    result = triage(said, question="checkin_early", second_reader=None)
+    assert (result.level, {f.key for f in result.findings}) == (level, keys)
+    assert not any("numbered answer" in r for r in result.reasons) or level != "mild"
