@@ -705,4 +705,5 @@ def test_a_list_the_patient_numbered_picks_no_choice(said: str, level: str,
     "2. fever - no" denies the fever instead of leaving it counted."""
     result = triage(said, question="checkin_early", second_reader=None)
     assert (result.level, {f.key for f in result.findings}) == (level, keys)
-    assert not any("numbered answer" in r for r in result.reasons) or level != "mild"
+    if level == "mild":  # the list items: no numbered answer was read from them
+        assert not any("numbered answer" in r for r in result.reasons), result.reasons
