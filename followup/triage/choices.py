@@ -140,6 +140,10 @@ class Others:
     # Figures of speech that hold a word of `died` and tell no death: "muerta del
     # cansancio" is dead tired, the writer's own.
     died_figures: tuple[str, ...] = ()
+    # Just after the one named, these make them the one who wrote or sent a message, not
+    # the one who has what it says: "la paciente soy yo, mi hijo escribió que tenía dolor
+    # leve pero no, es un dolor de cabeza severo" (the headache is the writer's).
+    messengers: frozenset[str] = frozenset()
 
     @property
     def writer(self) -> frozenset[str]:
@@ -347,7 +351,7 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
                         single_words_of("also"), phrases_of("not_them"),
                         single_words_of("kin_possessives"), single_words_of("kin_reports"),
                         single_words_of("things"), phrases_of("they_are_patient"),
-                        phrases_of("died_figures"))
+                        phrases_of("died_figures"), single_words_of("messengers"))
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "
@@ -448,8 +452,10 @@ def unnumbered(text: str, book: ChoiceBook) -> str:
     fever no" must not be read as "mild 2" and a fever. Its item numbers (1, 2, ... in
     order, at least two, each followed by a word naming the item) become sentence ends;
     the text keeps its length, so that matched words still point into it. "1 no 2 no",
-    "1 and 3", "2 days" have no items, and a lone "1. chest pain" may still be a choice.
-    Numbers set off by "." or ")" are preferred ("1. headache for 2 days 2. fever no")."""
+    "1 and 3", "2 days" have no items, nor has a diary's "day 1. aches ... day 2.
+    headache ... day 3 now super bad" (a number after a word of `counted` is the day's);
+    a lone "1. chest pain" may still be a choice. Numbers set off by "." or ")" are
+    preferred ("1. headache for 2 days 2. fever no")."""
     if not any(ch.isdigit() for ch in text):
         return text  # most messages
     tokens = tokenize(text)
@@ -459,7 +465,8 @@ def unnumbered(text: str, book: ChoiceBook) -> str:
     bare: list[tuple[int, Token]] = []
     for i, token in enumerate(tokens):
         if token.kind != "num" or token.unit is not None or token.decimal \
-                or token.value is None or not 1 <= token.value <= 20:
+                or token.value is None or not 1 <= token.value <= 20 \
+                or (i > 0 and tokens[i - 1].kind == "word" and tokens[i - 1].text in book.counted):
             continue
         j = i + 1
         set_off = j < len(tokens) and tokens[j].kind in ("soft", "hard")

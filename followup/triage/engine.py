@@ -429,10 +429,12 @@ def _interpret_numbers(tokens: list[Token], book: Rulebook) -> list[Token]:
         if i == diastolic:
             out[i] = replace(token, text="_num_")
             continue
-        if token.kind == "num" and scored and token.unit is None and not token.decimal \
-                and token.value is not None and 0 <= token.value <= 10 \
-                and not (i and tokens[i - 1].text in book.pain_score_at_a_time):
-            # the same scale told on: "4 out of 10 yesterday, today 8"
+        if token.kind == "num" and token.unit is None and not token.decimal \
+                and token.value is not None and 0 <= token.value <= 10 and (
+                    (scored and not (i and tokens[i - 1].text in book.pain_score_at_a_time))
+                    or _rated(tokens, i, book)):
+            # the same scale told on: "4 out of 10 yesterday, today 8"; or a rating in
+            # words: "like a 3 on monday"
             token = replace(token, kind="score")
         if token.kind == "score":
             scored = True
@@ -447,6 +449,25 @@ def _interpret_numbers(tokens: list[Token], book: Rulebook) -> list[Token]:
             if out[i].text.startswith("_temp_") and _a_weight(tokens, i, book):
                 out[i] = replace(token, text="_num_")
     return out
+
+
+def _rated(tokens: Sequence[Token], i: int, book: Rulebook) -> bool:
+    """Whether the whole number at `i` follows one of `[pain_score] rated` ("like a 3")
+    and no unit follows it ("like a 5 minute walk" is no rating)."""
+    said = [t.text for t in tokens[max(0, i - 3):i]]
+    if not any(tuple(said[len(said) - len(seq):]) == seq for seq in book.pain_score_rated):
+        return False
+    after = tokens[i + 1] if i + 1 < len(tokens) else None
+    if any(t.text in _SCALE for t in tokens[i + 1:i + 4]):
+        return False  # "like a 3 on a scale of 1 to 10": the scale's numbers follow
+    units = book.temperature.other_units | book.temperature.words | _SCALE
+    return after is None or after.kind != "word" or (
+        after.text not in units and after.text.rstrip("s") + "s" not in units)
+
+
+# After a rated number, these start its scale ("like a 3 over 10", "on a scale of 1 to
+# 10"): the numbers after them are the scale's, not scores told on.
+_SCALE = frozenset({"over", "out", "outta", "of", "de", "sobre", "scale", "escala"})
 
 
 def _blood_pressure(tokens: Sequence[Token], i: int,
@@ -791,7 +812,7 @@ def _find_matches(clauses: Sequence[_Clause], book: Rulebook,
         plain = [p for p in plain if not any(
             m.clause == p.clause and m.first <= p.first and p.last <= m.last
             and LEVEL_RANK[p.rule.level] <= LEVEL_RANK[m.rule.level] for m in after)]
-    kept = _longest_first(plain)
+    kept = _longest_first(plain, clauses, book.scope.soft_words)
     taken = {(m.clause, i) for m in kept for i in range(m.first, m.last + 1)}
     for match in sorted(negated, key=lambda m: -m.size):
         cells = {(match.clause, i) for i in range(match.first, match.last + 1)}
@@ -912,11 +933,16 @@ def _reach_broken(match: _Match, clause: _Clause, negation: _Negation,
                for j in range(last + 1, match.first))
 
 
-def _longest_first(matches: list[_Match]) -> list[_Match]:
+def _longest_first(matches: list[_Match], clauses: Sequence[_Clause],
+                   soft: frozenset[str]) -> list[_Match]:
     """Keep the most specific reading of each stretch of words (longest, then highest level).
 
     Safety rule 1: an emergency reading is never swallowed by a longer, milder one
-    ("lips and tongue swelling", "chest pain after the infusion").
+    ("lips and tongue swelling", "chest pain after the infusion"); nor is an urgent one
+    that ends where a longer mild one ends, its subject lost in the mild one's gap: in
+    "bad head and the light hurts my eyes" the headache read as "head and the light
+    hurts" holds the light that hurts (round 98, batch PY). (A red flag at the start of
+    a longer mild reading stays in it: "arm is sore where the drip was" is the IV site.)
 
     Two readings of one finding that overlap are one stretch: in "arm is sore where the
     drip was, bit tender", the IV site read as "where the drip was, bit tender" also
@@ -930,7 +956,9 @@ def _longest_first(matches: list[_Match]) -> list[_Match]:
         rank = LEVEL_RANK[match.rule.level]
         cells = [(match.clause, i) for i in range(match.first, match.last + 1)]
         owners = [taken[c] for c in cells if c in taken]
-        if not owners or (match.rule.level == "emergency" and max(owners) < rank):
+        if not owners or (match.rule.level == "emergency" and max(owners) < rank) \
+                or (match.rule.level == "urgent"
+                    and _ends_a_milder(kept, match, clauses, soft)):
             kept.append(match)
         elif not any(match.rule.key in held_by.get(c, ()) for c in cells):
             continue
@@ -940,6 +968,23 @@ def _longest_first(matches: list[_Match]) -> list[_Match]:
             taken[c] = max(rank, taken.get(c, -1))
             held_by.setdefault(c, set()).add(match.rule.key)
     return sorted(kept, key=lambda m: (m.clause, m.first))
+
+
+def _ends_a_milder(kept: Sequence[_Match], match: _Match, clauses: Sequence[_Clause],
+                   soft: frozenset[str]) -> bool:
+    """Whether `match` starts in the gap of a longer mild (or ok) reading already kept,
+    after a soft boundary in that gap ("and", "y"), on a word that reading's phrase does
+    not name, and ends where it ends, overlapping nothing else kept. ("a few hives"
+    stays the mild rash: "hives" is its own; "el piquete del brazo está adolorido"
+    stays the IV site: no boundary between.)"""
+    overlapping = [k for k in kept if k.clause == match.clause
+                   and k.first <= match.last and match.first <= k.last]
+    tokens = clauses[match.clause].tokens
+    first = tokens[match.first].text
+    return bool(overlapping) and all(
+        LEVEL_RANK[k.rule.level] <= LEVEL_RANK["mild"] and k.last == match.last
+        and k.first < match.first and first not in k.phrase.words
+        and any(t.text in soft for t in tokens[k.first + 1:match.first]) for k in overlapping)
 
 
 def _widen_reach(kept: list[_Match], match: _Match) -> None:
@@ -1037,7 +1082,8 @@ def _negated_positions(clause: _Clause, cues: Sequence[tuple[int, int]],
         allowed = clause.soft_ids[cue_last]
         for j in range(cue_last + 1, len(tokens)):
             if clause.soft_ids[j] != allowed:
-                if not _continues_list(tokens, j, scope.list_joiners, scope.soft_words):
+                if not _continues_list(tokens, j, scope.list_joiners, scope.soft_words,
+                                       scope.window):
                     break
                 allowed = clause.soft_ids[j]
             if tokens[j].text in scope.list_joiners:
@@ -1058,14 +1104,23 @@ def _lists_what_is_absent(tokens: Sequence[Token], first: int, last: int,
 
 
 def _continues_list(tokens: Sequence[Token], j: int, joiners: frozenset[str],
-                    soft_words: frozenset[str]) -> bool:
-    """"no fever, chills or rash": a comma inside a list keeps the negation going."""
+                    soft_words: frozenset[str], longest: int) -> bool:
+    """"no fever, chills or rash": a comma inside a list keeps the negation going.
+
+    Only a list of short items (`longest` words each, the negation's window): in "dolor
+    leve pero no, es un dolor de cabeza severo, no me deja ni abrir los ojos" the "ni"
+    far on ends no list of "no", and the severe headache told after the comma is not
+    denied by it (round 98, batch PX)."""
     if tokens[j].text != SOFT:
         return False
+    item = 0  # words since the last comma
     for token in tokens[j + 1:]:
         if token.text in joiners:
             return True
         if token.text in soft_words:
+            return False
+        item = 0 if token.text == SOFT else item + 1
+        if item > longest:
             return False
     return False
 

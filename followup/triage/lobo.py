@@ -27,7 +27,7 @@ from typing import Any
 
 from . import _default_rulebook, default_choices, triage
 from .evaluate import RED_FLAGS, Scores, parse_history
-from .reading import may_lift, second_may_read
+from .reading import may_lift, placed_mild, second_may_read
 from .second_reader import TRAINING_PATH, Reading, load_training, train, trainable
 
 MAX_FALSE_ALARMS = 0.03  # the policy's target for ok/mild messages raised
@@ -53,6 +53,9 @@ class HeldOut:
     reading: Reading
     asked_back: bool  # unless raised, the patient is asked back and a nurse flagged urgent
     may_lift: bool = False  # read urgent by the rules, nothing set aside (reading.may_lift)
+    # read mild by the rules with every red-flag topic placed: raised only at the mild
+    # threshold (reading.placed_mild)
+    placed_mild: bool = False
 
 
 def labelled_files(repo: Path) -> list[Path]:
@@ -108,25 +111,36 @@ def hold_out(cases: Sequence[Mapping[str, Any]]) -> list[HeldOut]:
                                   reader.settings.min_words)
             out.append(HeldOut(batch, str(case.get("lang") or "en"), str(case["expect"]),
                                result.level, not may, reader.read(text),
-                               bool(result.ask_back), may_lift(result)))
+                               bool(result.ask_back), may_lift(result),
+                               placed_mild(result, text, _default_rulebook(),
+                                           default_choices())))
     return out
 
 
-def score(held: Iterable[HeldOut], threshold: float, combined: bool) -> Scores:
-    """Figures at one threshold: the second reader alone, or the combined reading."""
+def _says(h: HeldOut, threshold: float, mild: float, combined: bool) -> str:
+    """The second reader's level at `threshold` (at `mild` too, in the combined reading
+    of a placed mild one: `reading.placed_mild`), "ok" when below it."""
+    bar = max(threshold, mild) if combined and h.placed_mild else threshold
+    return h.reading.level() if h.reading.red_flag >= bar else "ok"
+
+
+def score(held: Iterable[HeldOut], threshold: float, combined: bool,
+          mild: float = 0.0) -> Scores:
+    """Figures at one threshold: the second reader alone, or the combined reading (with
+    `mild`, the mild threshold of `second_reader.toml`)."""
     scores = Scores()
     for h in held:
-        says = h.reading.level() if h.reading.red_flag >= threshold else "ok"
+        says = _says(h, threshold, mild, combined)
         if combined and (h.rules in RED_FLAGS or h.reads_nothing or says == "ok"):
             says = ASKED_BACK if h.asked_back and h.rules not in RED_FLAGS else h.rules
         scores.add(h.expected, says)
     return scores
 
 
-def lifted(h: HeldOut, threshold: float, lift: float | None) -> str:
+def lifted(h: HeldOut, threshold: float, lift: float | None, mild: float = 0.0) -> str:
     """The combined reading of one held-out message, with the urgent -> emergency lift
     at `lift` (None: no lift)."""
-    says = h.reading.level() if h.reading.red_flag >= threshold else "ok"
+    says = _says(h, threshold, mild, combined=True)
     if h.rules in RED_FLAGS or h.reads_nothing or says == "ok":
         says = ASKED_BACK if h.asked_back and h.rules not in RED_FLAGS else h.rules
     if (lift is not None and says == "urgent" and h.rules == "urgent" and h.may_lift
@@ -185,8 +199,9 @@ def choose(held: Sequence[HeldOut]) -> float:
     return min(fits) if fits else max(THRESHOLDS)
 
 
-def report(held: Sequence[HeldOut], current: float) -> str:
-    """The table published in docs/triage-validation.md."""
+def report(held: Sequence[HeldOut], current: float, mild: float = 0.0) -> str:
+    """The table published in docs/triage-validation.md (the combined reading with the
+    mild threshold `mild`)."""
     lines = ["| threshold | reader | red-flag sensitivity | emergency recall | false alarms "
              "| exact |", "| --- | --- | --- | --- | --- | --- |"]
     rules = Scores()
@@ -195,7 +210,7 @@ def report(held: Sequence[HeldOut], current: float) -> str:
     lines.append("| - | rulebook alone | " + _cells(rules))
     for t in THRESHOLDS:
         for name, combined in (("second alone", False), ("combined", True)):
-            lines.append(f"| {t:.2f} | {name} | " + _cells(score(held, t, combined)))
+            lines.append(f"| {t:.2f} | {name} | " + _cells(score(held, t, combined, mild)))
     best = choose(held)
     lines.append("")
     asked = Scores()
@@ -214,7 +229,7 @@ def report(held: Sequence[HeldOut], current: float) -> str:
     lines.append("| --- | --- | --- | --- | --- |")
     for batch in sorted({h.batch for h in held}):
         part = [h for h in held if h.batch == batch]
-        alone, both = Scores(), score(part, current, combined=True)
+        alone, both = Scores(), score(part, current, combined=True, mild=mild)
         for h in part:
             alone.add(h.expected, h.rules)
         lines.append(f"| {batch} | {len(part)} | {alone.red_flags_caught}/{alone.red_flags} | "
@@ -235,5 +250,5 @@ def run(training: Path = TRAINING_PATH) -> str:
 
     settings = load_settings()
     held = hold_out(load_training(training))
-    return (report(held, settings.threshold) + "\n\n"
+    return (report(held, settings.threshold, settings.mild_threshold) + "\n\n"
             + lift_report(held, settings.threshold, settings.lift))

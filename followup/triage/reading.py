@@ -122,7 +122,8 @@ def read(text: str, lang: str | None, book: Rulebook, choices: ChoiceBook,
     theirs = _without_fine(choices.unlocated(rest if elsewhere else text), result, choices)
     if second is not None and second_may_read(result, theirs, book, choices,
                                               second.settings.min_words):
-        result = second_opinion(result, second.read(theirs), second.threshold)
+        result = second_opinion(result, second.read(theirs), second.settings.threshold_for(
+            placed_mild(result, theirs, book, choices)))
     if _may_ask_back(result, question, "?" in text or "\u00bf" in text):
         topics = choices.unplaced(topics_of(theirs, book, choices),
                                   (f.key for f in result.findings))
@@ -259,6 +260,22 @@ def second_may_read(result: TriageResult, text: str, book: Rulebook, choices: Ch
         return True
     return bool(choices.unplaced(topics_of(text, book, choices),
                                  (f.key for f in result.findings)))
+
+
+def placed_mild(result: TriageResult, text: str, book: Rulebook, choices: ChoiceBook) -> bool:
+    """Whether the rules read the message as mild and their findings place every
+    red-flag topic it touches: the second reader then needs `mild_threshold`.
+
+    On the first passes of rounds 86 to 99 (each round read by the reader trained before
+    it), the reader raised 70 messages the rules read as mild: 40 red flags and 30 ok
+    or mild ones. The false alarms were told with strong words for a mild finding the
+    rules had read ("SO tired, can barely keep my eyes open", "thighs stiff as
+    anything"), and the reader was less sure of them than of most red flags: raising
+    them only at 0.65 would have kept 39 of the 40 and let 8 of the 30 go. A topic left
+    unplaced keeps the usual threshold (docs/triage-validation.md)."""
+    if result.level != "mild":
+        return False
+    return not choices.unplaced(topics_of(text, book, choices), (f.key for f in result.findings))
 
 
 def _without_fine(text: str, result: TriageResult, choices: ChoiceBook) -> str:
@@ -453,7 +470,8 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
             who = _who(subject, rules)
             someone = who in rules.pets or denied(who)
             theirs = who is not None and someone and subject is not None \
-                and not _mine_after(said[said.index(subject) + 1:], rules)
+                and not _mine_after(said[said.index(subject) + 1:], rules) \
+                and said[said.index(subject) + 1:][:1] not in ([m] for m in rules.messengers)
         if not theirs:
             # "my father died of a clot"; but "asking for his brother who passed away"
             # tells of the one asking, and is read as a whole

@@ -668,6 +668,10 @@ class Rulebook:
     # Before a whole number told after a score, these make it a time, not the scale told
     # on: "headache 3/10, had 2 panadol at 10".
     pain_score_at_a_time: frozenset[str] = frozenset()
+    # Right before a whole number from 0 to 10 with no unit after it, these make it a
+    # score: "the headache was like a 3 on monday, a 5 yesterday and today its an 8".
+    # Word sequences.
+    pain_score_rated: tuple[tuple[str, ...], ...] = ()
     weight: WeightRules | None = None
     by_key: Mapping[str, FindingRule] = field(init=False, repr=False)
     # word -> the (finding, phrase, other slots) that a clause holding the word may match
@@ -748,6 +752,10 @@ class _Loader:
             scored=self._scored(data, {f.key for f in findings}),
             pain_score_at_a_time=self._single_words(
                 self._table(data, "pain_score", "pain_score"), "at_a_time", "pain_score"),
+            pain_score_rated=tuple(sorted(tuple(normalise_phrase(w).split()) for w in
+                                          self._per_language(
+                                              self._table(data, "pain_score", "pain_score"),
+                                              "rated", "pain_score", required=False))),
             language_hints=hints,
             lexicon=Lexicon(self.vocabulary | set().union(*hints.values()), common,
                             scope.negation_words, self._endings(data),

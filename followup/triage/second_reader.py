@@ -69,18 +69,28 @@ class Settings:
     # Shorter messages are read only where they touch a red-flag topic the rules left
     # unplaced (see reading.second_may_read).
     min_words: int = 5
+    # The probability needed to raise a message the rules read as mild with every
+    # red-flag topic it touches placed by their findings (`second_reader.toml`:
+    # `mild_threshold`; 0: the same as `threshold`).
+    mild_threshold: float = 0.0
+
+    def threshold_for(self, placed_mild: bool) -> float:
+        """The threshold for a mild reading with no topic left unplaced, or any other."""
+        return max(self.threshold, self.mild_threshold) if placed_mild else self.threshold
 
 
 def load_settings(path: Path = SETTINGS_PATH) -> Settings:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     settings = Settings(float(data["threshold"]), float(data["c"]), int(data["char_min"]),
                         int(data["char_max"]), float(data.get("lift", 1.0)),
-                        int(data.get("min_words", 5)))
+                        int(data.get("min_words", 5)), float(data.get("mild_threshold", 0.0)))
     if not 0 < settings.threshold < 1 or settings.c <= 0 \
             or not 1 <= settings.char_min <= settings.char_max \
-            or not 0 < settings.lift <= 1 or settings.min_words < 1:
+            or not 0 < settings.lift <= 1 or settings.min_words < 1 \
+            or not 0 <= settings.mild_threshold < 1:
         raise ValueError(f"{path.name}: threshold must be in (0, 1), c > 0, "
-                         "1 <= char_min <= char_max, lift in (0, 1], min_words >= 1")
+                         "1 <= char_min <= char_max, lift in (0, 1], min_words >= 1, "
+                         "mild_threshold in [0, 1)")
     return settings
 
 

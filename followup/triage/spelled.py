@@ -4,7 +4,8 @@ point five", "a hundred and two", "treinta y ocho y medio".
 A run of number words becomes one number token (the same kind the tokenizer makes for
 "101.5"), so the rulebook's thresholds read it like digits. Only where it can be a
 temperature: the run is more than a lone small word ("one side", "only once" keep their
-words), its value lies in a thermometer's range, and a temperature word is near it.
+words), its value lies in a thermometer's range, and a temperature word is near it or it
+is told with its decimal ("tengo treinta y ocho y medio y escalofríos"), as "38.5" is.
 """
 
 from __future__ import annotations
@@ -47,9 +48,14 @@ def spelled_temperatures(tokens: list[Token], rules: TemperatureRules) -> list[T
         parsed = _parse(tokens, i) if tokens[i].text in _STARTS else None
         if parsed is not None:
             value, decimal, end = parsed
+            # a reading told with its decimal ("treinta y ocho y medio") is one, like
+            # "38.5" in digits, unless a unit says what else it counts ("thirty eight and
+            # a half weeks")
+            told_to_the_half = decimal and not (
+                end < len(tokens) and tokens[end].text in rules.other_units)
             near = any(t.text in rules.words
                        for t in tokens[max(0, i - rules.window): end + rules.window]) \
-                or told_as_the_reading(tokens, i, rules)
+                or told_as_the_reading(tokens, i, rules) or told_to_the_half
             if near and any(low <= value <= high for low, high in _RANGES):
                 out.append(replace(tokens[i], text="", end=tokens[end - 1].end, kind="num",
                                    value=value, decimal=decimal))

@@ -23,7 +23,7 @@ _APOSTROPHES = str.maketrans(
 # A score that moves, "gone from a 3 to about an 8", "de un 3 a un 8", is read as the
 # score it reached (a count of days, hours or times is not a score).
 _TOKEN_RE = re.compile(
-    r"(?P<score>\b(?P<score_n>\d{1,2})\s*(?:/|out\s+of|de|sobre)\s*10\b)"
+    r"(?P<score>\b(?P<score_n>\d{1,2})\s*(?:/|out\s+of|outta|de|sobre)\s*10\b)"
     r"|(?P<range>\b(?:from|de|del)\s+(?:(?:a|an|un|una)\s+)?(?P<range_a>10|\d)\s+"
     r"(?:to|a|al)\s+(?:(?:about|around|like|maybe|an|a|un|una|como|unos)\s+){0,2}"
     r"(?P<range_b>10|\d)\b(?!\s*(?:[.,]\d|%|\u00b0|days?|hours?|hrs?|times?|pm|am|weeks?|mins?"

@@ -321,7 +321,6 @@ BLIND_BATCHES = [
                           ("kz", "KZ: 97.5 %, 3 of 120 missed, asked to be hard, on main "
                                  "(twenty-third session)"),
                           ("la", "LA: 100 %, none missed, 1 emergency read urgent, on main"),
-                          ("lb", "LB: 100 %, none missed, on main"),
                           ("lc", "LC: 99.2 %, 1 of 120 missed, on main"),
                           ("ld", "LD: 100 %, none missed, asked to be hard, on main "
                                  "(nothing from KZ to LC had landed)"),
@@ -478,7 +477,16 @@ BLIND_BATCHES = [
                           ("pv", "PV: 99.2 %, 1 of 120 missed, 1 emergency, on the triage "
                                  "of PP to PS"),
                           ("pw", "PW: 100 %, none missed, 3 false alarms, on the triage of "
-                                 "PP to PS"))),
+                                 "PP to PS"),
+                          ("py", "PY: 100 %, none missed, after learning from PH to PW "
+                                 "(thirty-second session)"),
+                          ("pz", "PZ: 99.2 %, 1 of 120 missed, 1 emergency, after PH to "
+                                 "PW"),
+                          ("qa", "QA: 100 %, none missed, after PH to PW"),
+                          ("qb", "QB: 100 %, none missed, 3 false alarms, asked to be hard, "
+                                 "on the triage of PH to PW"),
+                          ("qc", "QC: 100 %, none missed, on the triage of PH to PW"),
+                          ("qd", "QD: 100 %, none missed, on the triage of PH to PW"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -673,6 +681,41 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
         assert scores.emergency_recall == 1.0, detail
     assert report.overall.false_alarms <= left, detail
     assert report.overall.accuracy >= exact, detail
+
+
+# Batches whose writer labelled one message by another reading than the triage's, each
+# named with the level the triage reads it at and why (docs/triage-validation.md, "What
+# rounds 98 and 99 taught"): every other red flag and emergency is read.
+LABELLED_OTHERWISE = [
+    ("04_lb", "mi hermana tiene 38,3 y le duele la cabeza. yo con la rodilla fatal pero bueno "
+              "eso es otra historia", "mild",
+     "LB (100 %, none missed, on main) labelled the sister's fever urgent; the writer sets "
+     "themself against her ('yo con la rodilla'), so the fever is someone else's: read "
+     "urgent by the second reader until the thirty-second session, then below its mild "
+     "threshold"),
+    ("05_px", "hubby coughing up pinkish blood and says his chest hurts. i have a sore throat "
+           "myself", "mild",
+     "PX's writer labelled each message by the most serious symptom of anyone in it; the "
+     "writer names their own sore throat against the husband's, so his are someone "
+     "else's"),
+    ("05_qe", "nearly passed out twice on the floor today, everything went grey", "urgent",
+     "a faint nearly had, on the shop floor, is dizziness, as in the labelled set ("
+     "'almost fainted getting out of bed'); the writer chose the higher level"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "level", "why"), LABELLED_OTHERWISE,
+                         ids=[name[3:] for name, *_ in LABELLED_OTHERWISE])
+def test_each_batch_labelled_otherwise_reads_every_other_red_flag(name: str, text: str,
+                                                                   level: str, why: str) -> None:
+    """The one message is read as named (so a change to it is seen); the rest of the
+    batch meets the thresholds of a blind batch learned from."""
+    cases = _cases(HERE / f"cases_blind_2026_12_{name}.jsonl")
+    assert len(cases) == 240
+    named = [c for c in cases if c["text"] == text]
+    assert len(named) == 1, why
+    assert triage(text, lang=named[0]["lang"]).level == level, why
+    _assert_thresholds(evaluate([c for c in cases if c["text"] != text]))
 
 
 def test_evaluate_counts_misses_and_rates() -> None:

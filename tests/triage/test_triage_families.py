@@ -2790,6 +2790,34 @@ OWN_LISTS_LETTERS_AND_FAINT_COLOURS = [
     ("Todo filete", "ok"),
 ]
 
+SIGHT_THROUGH_WRITERS_AND_LONG_ITEMS = [
+    # sight lost through an eye, not a person out of view
+    ("she can't see from her left eye since this morning", "emergency"),
+    ("no veo nada del ojo izquierdo", "emergency"),
+    ("can't see you till Monday, I'm away", "unclear"),
+    # a relative who wrote the earlier text is not the one with the symptom
+    ("la paciente soy yo, mi hijo escribió que tenía dolor leve pero no, es un dolor de "
+     "cabeza severo", "urgent"),
+    # a "ni" far on ends no list of "no": the item after the comma is no denied one
+    ("dolor leve pero no, es un dolor de cabeza severo, no me deja ni abrir los ojos",
+     "urgent"),
+    ("no tengo fiebre, dolor de cabeza fuerte ni vómitos", "ok"),
+    # the breath in rural Spanish; a calf tight and warm, made small
+    ("no puedo resollar bien", "emergency"),
+    ("siento la pantorrilla apretada y calentita, solo la izquierda", "urgent"),
+    # a medicine wearing off is when the headache began, not its end
+    ("Headache started when the Piriton wore off", "mild"),
+    # light that hurts, told inside a headache's words
+    ("Bad head and the light hurts my eyes", "urgent"),
+    # one leg of "legs" (as "leg's" is read)
+    ("Leg's gone fat and sore, just the one", "urgent"),
+    # all well in other words; "mejor" as "rather"
+    ("back at nursery and happy as Larry", "ok"),
+    ("ya está recuperado del todo", "ok"),
+    ("dormí toda la noche con el CPAP", "ok"),
+    ("puede llamar a mi hija mejor, ella es la que recibió el tratamiento", "unclear"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2924,6 +2952,7 @@ FAMILIES = {
     "asked_by_another": ASKED_BY_ANOTHER,
     "though_relievers_and_where_it_went_in": THOUGH_RELIEVERS_AND_WHERE_IT_WENT_IN,
     "own_lists_letters_and_faint_colours": OWN_LISTS_LETTERS_AND_FAINT_COLOURS,
+    "sight_through_writers_and_long_items": SIGHT_THROUGH_WRITERS_AND_LONG_ITEMS,
 }
 
 

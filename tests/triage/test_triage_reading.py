@@ -385,6 +385,46 @@ def test_a_mild_reading_the_patient_grades_mild_is_overruled_only_on_an_unplaced
                   second_reader=Alarmist()).level == "emergency"
 
 
+class Unsure(SecondReader):
+    """Reads every message as a red flag with the same probability."""
+
+    def __init__(self, red_flag: float) -> None:
+        super().__init__({}, (0.0, 0.0), load_settings())
+        self.red_flag = red_flag
+
+    def read(self, text: str) -> Reading:
+        return Reading(self.red_flag, 0.0)
+
+
+def test_a_mild_reading_with_every_topic_placed_needs_the_mild_threshold() -> None:
+    """Strong words for a mild finding the rules read ("SO tired, can barely keep my eyes
+    open") weighed as red flags to the reader on blind first passes; a mild reading with
+    every red-flag topic placed is raised only at `mild_threshold`, any other at
+    `threshold` (sentences of our own)."""
+    settings = load_settings()
+    assert settings.threshold < settings.mild_threshold
+    between = (settings.threshold + settings.mild_threshold) / 2
+    tired = "so tired today, can barely keep my eyes open, slept twelve hours"
+    assert triage(tired, second_reader=None).level == "mild"
+    assert triage(tired, second_reader=Unsure(between)).level == "mild"
+    assert triage(tired, second_reader=Unsure(settings.mild_threshold)).level == "urgent"
+    # a red-flag topic left unplaced beside the mild finding: the usual threshold
+    chest = "so tired today and my chest feels a bit funny, slept twelve hours"
+    assert triage(chest, second_reader=Unsure(between)).level == "urgent"
+    # a message read as unclear: the usual threshold
+    odd = "something is not right with me since the drip yesterday evening"
+    assert triage(odd, second_reader=None).level == "unclear"
+    assert triage(odd, second_reader=Unsure(between)).level == "urgent"
+
+
+def test_the_mild_threshold_is_checked(tmp_path: Path) -> None:
+    bad = tmp_path / "second_reader.toml"
+    bad.write_text("threshold = 0.55\nc = 4.0\nchar_min = 3\nchar_max = 5\n"
+                   "mild_threshold = 1.5\n")
+    with pytest.raises(ValueError, match="mild_threshold"):
+        load_settings(bad)
+
+
 def test_min_words_is_checked(tmp_path: Path) -> None:
     bad = tmp_path / "second_reader.toml"
     bad.write_text("threshold = 0.65\nc = 4.0\nchar_min = 3\nchar_max = 5\nmin_words = 0\n")
