@@ -471,7 +471,7 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
             someone = who in rules.pets or denied(who)
             theirs = who is not None and someone and subject is not None \
                 and not _mine_after(said[said.index(subject) + 1:], rules) \
-                and said[said.index(subject) + 1:][:1] not in ([m] for m in rules.messengers)
+                and rules.messengers.isdisjoint(said[said.index(subject) + 1:][:1])
         if not theirs:
             # "my father died of a clot"; but "asking for his brother who passed away"
             # tells of the one asking, and is read as a whole
