@@ -2816,6 +2816,18 @@ SIGHT_THROUGH_WRITERS_AND_LONG_ITEMS = [
     ("ya está recuperado del todo", "ok"),
     ("dormí toda la noche con el CPAP", "ok"),
     ("puede llamar a mi hija mejor, ella es la que recibió el tratamiento", "unclear"),
+    # a diary's days are no list items; a pain rated in words is a score, its scale no score
+    ("tired since day 1. aches since day 2. headache since day 3 now super bad, a 9 out of "
+     "10", "urgent"),
+    ("the headache was like a 3 on monday, a 5 yesterday and today its an 8", "urgent"),
+    ("headache like a 3 over 10", "mild"),
+    ("headache about a 3 outta 10", "mild"),
+    # a temperature told to the half; a pregnancy's weeks are none
+    ("Tengo treinta y ocho y medio y escalofríos", "urgent"),
+    ("I'm 38.5 weeks pregnant and tired", "mild"),
+    # British "sick" told many times; "as well" is no "well"
+    ("keep being sick, 4 times in 2 hrs", "urgent"),
+    ("do you want the lot number as well", "unclear"),
 ]
 
 FAMILIES = {

@@ -12,7 +12,7 @@ import pytest
 
 from followup.triage import _default_rulebook, triage
 from followup.triage.engine import PriorFinding
-from followup.triage.lobo import HeldOut, choose_lift, lift_report, lifted
+from followup.triage.lobo import HeldOut, choose_lift, lift_report, lifted, score
 from followup.triage.reading import SECOND_READER_KEY
 from followup.triage.second_reader import Reading, SecondReader, load_settings
 
@@ -327,6 +327,18 @@ def test_leave_one_batch_out_chooses_the_lowest_lift_within_the_overcall_budget(
     assert lifted(held[1], 0.65, 0.65) == "urgent"
     assert lifted(held[0], 0.65, None) == "urgent"
     assert "| 0.65 |" in lift_report(held, 0.65, 0.65)
+
+
+def test_leave_one_batch_out_applies_the_mild_threshold_to_placed_mild_readings() -> None:
+    """A mild reading with every topic placed is raised only at the mild threshold in the
+    combined figures, as in `reading.read`; any other reading at the threshold."""
+    placed = HeldOut("b", "en", "mild", "mild", False, Reading(0.6, 0.0), False, False, True)
+    other = HeldOut("b", "en", "urgent", "mild", False, Reading(0.6, 0.0), False, False, False)
+    assert lifted(placed, 0.55, None, mild=0.65) == "mild"
+    assert lifted(placed, 0.55, None) == "urgent"
+    assert lifted(other, 0.55, None, mild=0.65) == "urgent"
+    assert score([placed, other], 0.55, combined=True, mild=0.65).false_alarms == 0
+    assert score([placed, other], 0.55, combined=True).false_alarms == 1
 
 
 @pytest.mark.parametrize("text,level", [
