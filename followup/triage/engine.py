@@ -836,7 +836,8 @@ def _candidates(clauses: Sequence[_Clause],
     index = book.phrase_index
     for at, clause in enumerate(clauses):
         words = clause.words
-        found.update((rule, at, phrase) for rule, phrase in book.unindexed)
+        found.update((rule, at, phrase) for rule, phrase in book.unindexed
+                     if book.findings[rule].phrases[phrase].may_occur(clause.text))
         for word in words:
             for rule, phrase, others in index.get(word, ()):
                 for slot in others:  # a plain loop: this runs a million times a minute
@@ -1008,10 +1009,11 @@ def _cue_spans(phrase: Phrase, clause: _Clause) -> list[tuple[int, int]]:
     if prefilter is not None and prefilter.isdisjoint(clause.words):
         return []
     if not phrase.parts:  # one phrase (a finding's `unless`): the word test alone
-        return list(_spans(phrase, clause)) if phrase.may_match(clause.words) else []
+        return (list(_spans(phrase, clause))
+                if phrase.may_match(clause.words) and phrase.may_occur(clause.text) else [])
     known = clause.cues.get(id(phrase))
     if known is None:
-        narrowed = phrase.for_clause(clause.words)
+        narrowed = phrase.for_clause(clause.words, clause.text)
         known = clause.cues[id(phrase)] = ([] if narrowed is None
                                            else list(_spans(narrowed, clause)))
     return list(known)
@@ -2673,7 +2675,7 @@ def _live_cues(phrase: Phrase | None, clauses: Sequence[_Clause], book: Rulebook
         return []
     out = []
     for index, clause in enumerate(clauses):
-        spans = list(_spans(phrase, clause))
+        spans = _cue_spans(phrase, clause)  # (skipped on a clause without its words)
         if not spans:
             continue
         neg = _negation_cues(clause, book)

@@ -373,7 +373,7 @@ def _cue_lists() -> dict[str, Phrase]:
     """Every cue list of the bundled rulebook compiled as one alternation."""
     book = load_rulebook()
     found: dict[str, Phrase] = {}
-    for section in (book.scope, book.hypothetical, book.history):
+    for section in (book.scope, book.hypothetical, book.history, book.trend):
         for name, value in vars(section).items():
             if isinstance(value, Phrase) and value.parts:
                 found[f"{type(section).__name__}.{name}"] = value
@@ -385,10 +385,10 @@ def test_cue_lists_are_narrowed_per_clause() -> None:
     with none of the words of "went away" never tries it."""
     after = load_rulebook().scope.resolution_after
     assert len(after.parts) > 20
-    clause_words = frozenset({"headache", "went", "away"})
-    narrowed = after.for_clause(clause_words)
+    words, text = frozenset({"headache", "went", "away"}), " headache went away "
+    narrowed = after.for_clause(words, text)
     assert narrowed is not None and len(narrowed.regex.pattern) < len(after.regex.pattern) / 4
-    assert after.for_clause(clause_words) is narrowed  # the same subset is compiled once
+    assert after.for_clause(words, text) is narrowed  # the same subset is compiled once
 
 
 def test_a_narrowed_cue_list_finds_what_the_whole_list_finds() -> None:
@@ -396,7 +396,7 @@ def test_a_narrowed_cue_list_finds_what_the_whole_list_finds() -> None:
     places, whether searched whole or narrowed to the cues that may match the clause."""
     book = load_rulebook()
     lists = _cue_lists()
-    assert {"ScopeRules.negation", "ScopeRules.resolution_after"} <= set(lists)
+    assert {"ScopeRules.negation", "ScopeRules.resolution_after", "TrendRules.worse"} <= set(lists)
     texts = [str(c["text"]) for f in DEFAULT_FILES[:12] for c in load_cases(f)]
     compared = 0
     for text in texts:

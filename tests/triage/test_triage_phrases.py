@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,7 +15,13 @@ from followup.triage import load_rulebook
 from followup.triage.bench import DEFAULT_FILES
 from followup.triage.engine import _Clause, _prepare, _spans
 from followup.triage.evaluate import load_cases
-from followup.triage.patterns import Phrase, PhraseCompiler, clause_string, span_to_tokens
+from followup.triage.patterns import (
+    Phrase,
+    PhraseCompiler,
+    clause_string,
+    needles_of,
+    span_to_tokens,
+)
 
 
 def phrases_in(value: Any) -> Iterator[Phrase]:
@@ -67,8 +74,8 @@ def test_every_bundled_phrase_matches_alike_on_both_paths_and_within_its_prefilt
         chunk: int) -> None:
     """On every labelled clause, each phrase's fast path (no word-start lookbehind) finds
     exactly what the anchored regex finds, and every match holds a word of the phrase's
-    prefilter and of each of its required slots: the skip is only sound if no match is
-    ever skipped."""
+    prefilter and of each of its required slots, and a raw regex's match one of its
+    needles: the skip is only sound if no match is ever skipped."""
     phrases, clauses = bundled_phrases_and_labelled_clauses()
     if chunk == 0:
         fast = sum(p.unanchored is not None for p in phrases)
@@ -77,6 +84,8 @@ def test_every_bundled_phrase_matches_alike_on_both_paths_and_within_its_prefilt
     for phrase in phrases[chunk::CHUNKS]:
         for clause in clauses:
             expected = anchored_spans(phrase, clause)
+            if expected and phrase.needles:
+                assert phrase.may_occur(clause.text), (phrase.source, clause.text)
             if phrase.unanchored is not None:
                 assert list(_spans(phrase, clause)) == expected, (phrase.source, clause.text)
                 compared += bool(expected)
@@ -112,13 +121,44 @@ def test_a_phrase_that_can_match_empty_keeps_the_anchored_path() -> None:
     assert list(_spans(compiled, clause)) == anchored_spans(compiled, clause)
 
 
-def test_raw_regexes_are_never_skipped_nor_unanchored() -> None:
-    """A raw regex may match anything, so neither shortcut may apply to it,
-    nor to a cue list that merges one in (the bundled resolution cues do)."""
+def test_raw_regexes_are_never_skipped_by_words_nor_unanchored() -> None:
+    """A raw regex may match anything, so neither word shortcut may apply to it,
+    nor to a cue list that merges one in (the bundled resolution cues do): only its
+    needles, literal text every match holds, let a clause skip it."""
     raw = PhraseCompiler({}, default_gap=3).compile("re:(?<= )broke (?!out )")
     assert (raw.needs_a_word, raw.prefilter, raw.unanchored) == (False, None, None)
+    assert raw.needles == ("broke ",)
+    assert not raw.may_occur(" it is broken ") and raw.may_occur(" fever broke today ")
     merged = load_rulebook().scope.resolution_after
     assert merged.needs_a_word is False and merged.unanchored is None
+
+
+def test_every_bundled_raw_regex_has_needles() -> None:
+    """Each raw regex in the bundled rulebook can be skipped by its needles: one without
+    would be searched on every clause (fourteen such in the resolution cues once cost a
+    tenth of the whole reading, `make bench`). Write a new one so that every match
+    passes through some literal words, outside any lookaround."""
+    raw = [p for p in phrases_in(load_rulebook()) if p.source.startswith("re:")]
+    assert len(raw) > 40
+    assert [p.source for p in raw if not p.needles] == []
+
+
+@pytest.mark.parametrize(("regex", "needles"), [
+    # a run of literal characters outside the lookarounds
+    (r"(?<= )(?<!i )(?<!we )went down(?= |$)", ("went down",)),
+    # one of each branch, or none when a branch has none
+    (r"(?:going|gonna|nearly) (?:\S+ ){0,3}out", ("going", "gonna", "nearly")),
+    (r"(?:going|\d+) faint", (" faint",)),
+    # the longest of the required runs wins; optional parts and classes give none
+    (r"(?:very )?ill(?:ness)? [a-z]+ since", (" since",)),
+    (r"(?:ab)+cdef", ("cdef",)),
+    (r"(?:\S+ ){2}", ()),
+    (r"(?i)broke", ()),  # a case-blind regex: a literal says nothing of the text's case
+    (r"(?i:broke) down", (" down",)),
+])
+def test_a_raw_regex_needles_are_literal_text_every_match_holds(
+        regex: str, needles: tuple[str, ...]) -> None:
+    assert needles_of(re.compile(regex)) == needles
 
 
 @pytest.mark.parametrize(("phrase", "words", "found"), [
