@@ -812,6 +812,11 @@ def _find_matches(clauses: Sequence[_Clause], book: Rulebook,
         plain = [p for p in plain if not any(
             m.clause == p.clause and m.first <= p.first and p.last <= m.last
             and LEVEL_RANK[p.rule.level] <= LEVEL_RANK[m.rule.level] for m in after)]
+    if _has_reading(clauses):
+        # the words a measured temperature supersedes (`_apply_readings`) must not crowd
+        # out the number they hold: "running a 102 fever" read as "running a ... fever"
+        # had swallowed the 102, then was dropped for it (round 100, batch QG)
+        plain = [m for m in plain if m.rule.key not in book.temperature.superseded]
     kept = _longest_first(plain, clauses, book.scope.soft_words)
     taken = {(m.clause, i) for m in kept for i in range(m.first, m.last + 1)}
     for match in sorted(negated, key=lambda m: -m.size):
@@ -2739,10 +2744,14 @@ def _cue_text(clauses: Sequence[_Clause], cue: tuple[int, int, int], text: str) 
 def _apply_readings(found: list[Finding], clauses: Sequence[_Clause],
                     book: Rulebook) -> list[Finding]:
     """A measured temperature is more precise than the word "fever"."""
-    has_reading = any(t.text.startswith("_temp_") for c in clauses for t in c.tokens)
-    if not has_reading:
+    if not _has_reading(clauses):
         return found
     return [f for f in found if f.key not in book.temperature.superseded]
+
+
+def _has_reading(clauses: Sequence[_Clause]) -> bool:
+    """Whether the message gives a temperature reading (`_temp_..._` tokens)."""
+    return any(t.text.startswith("_temp_") for c in clauses for t in c.tokens)
 
 
 def _scored_alone(found: Sequence[Finding], where: dict[str, int], at: dict[str, int],

@@ -486,7 +486,21 @@ BLIND_BATCHES = [
                           ("qb", "QB: 100 %, none missed, 3 false alarms, asked to be hard, "
                                  "on the triage of PH to PW"),
                           ("qc", "QC: 100 %, none missed, on the triage of PH to PW"),
-                          ("qd", "QD: 100 %, none missed, on the triage of PH to PW"))),
+                          ("qd", "QD: 100 %, none missed, on the triage of PH to PW"),
+                          ("qf", "QF: 100 %, none missed, 2 false alarms, asked to be hard, "
+                                 "after learning from PX to QE"),
+                          ("qg", "QG: 97.5 %, 3 of 120 missed, 1 emergency, after PX to "
+                                 "QE"),
+                          ("qh", "QH: 100 %, none missed, 240 of 240 exact, after PX to QE"),
+                          ("qi", "QI: 100 %, none missed, 240 of 240 exact, after PX to QE"))),
+    *((HERE / f"cases_blind_2026_12_06_{name}.jsonl", 240, first)
+      for name, first in (("qj", "QJ: 99.2 %, 1 of 120 missed, asked to be hard, on the "
+                                 "triage of PX to QE (thirty-third session)"),
+                          ("qk", "QK: 100 %, none missed, 240 of 240 exact, on the triage "
+                                 "of PX to QE"),
+                          ("ql", "QL: 100 %, none missed, 1 false alarm, on the triage of "
+                                 "PX to QE"),
+                          ("qm", "QM: 100 %, none missed, on the triage of PX to QE"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

@@ -2830,6 +2830,29 @@ SIGHT_THROUGH_WRITERS_AND_LONG_ITEMS = [
     ("do you want the lot number as well", "unclear"),
 ]
 
+# Rounds 100 and 101 (QF to QM), read after their first passes: a reading held inside the
+# word it supersedes, yellow said as in the US South, the air not taken in, the infusion
+# told as when before a leg, idioms of being well told as the end of yesterday, legs
+# told stronger.
+HELD_READINGS_AND_IDIOMS_OF_WELL = [
+    ("she's running a 101 fever since lunch", "urgent"),
+    ("running a 99.6 fever, achy", "mild"),
+    ("his eyes look yeller today", "urgent"),
+    ("no agarro bien el aire desde anoche", "emergency"),
+    ("el niño no jala aire", "emergency"),
+    ("no agarro el teléfono en el trabajo", "unclear"),
+    ("after the drip both my ankles are puffy", "urgent"),
+    ("after the drip I have swollen ankles", "urgent"),
+    ("desde la infusión se me hincharon los tobillos", "urgent"),
+    ("since the drip my arm is sore", "mild"),
+    ("dizzy yesterday, now fit as a fiddle", "ok"),
+    ("ayer mareada, hoy como una rosa", "ok"),
+    ("legs feel stronger on the stairs today", "ok"),
+    ("las piernas se sienten más fuertes", "ok"),
+    ("had a giddy spell this morning", "urgent"),
+    ("giddy with excitement about the trip", "unclear"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2965,6 +2988,7 @@ FAMILIES = {
     "though_relievers_and_where_it_went_in": THOUGH_RELIEVERS_AND_WHERE_IT_WENT_IN,
     "own_lists_letters_and_faint_colours": OWN_LISTS_LETTERS_AND_FAINT_COLOURS,
     "sight_through_writers_and_long_items": SIGHT_THROUGH_WRITERS_AND_LONG_ITEMS,
+    "held_readings_and_idioms_of_well": HELD_READINGS_AND_IDIOMS_OF_WELL,
 }
 
 
