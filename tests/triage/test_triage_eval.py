@@ -500,7 +500,11 @@ BLIND_BATCHES = [
                                  "of PX to QE"),
                           ("ql", "QL: 100 %, none missed, 1 false alarm, on the triage of "
                                  "PX to QE"),
-                          ("qm", "QM: 100 %, none missed, on the triage of PX to QE"))),
+                          ("qm", "QM: 100 %, none missed, on the triage of PX to QE"),
+                          ("qo", "QO: 100 %, none missed, 1 false alarm, after learning "
+                                 "from QF to QM"),
+                          ("qp", "QP: 100 %, none missed, after QF to QM"),
+                          ("qq", "QQ: 100 %, none missed, after QF to QM"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -529,7 +533,7 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     ("fz", 2, 0.97), ("kn", 6, 0.96), ("kr", 5, 0.96),
     ("kt", 2, 0.98), ("kv", 3, 0.97), ("lh", 2, 0.96), ("ll", 2, 0.96),
     ("lt", 2, 0.98), ("mf", 2, 0.95), ("mr", 3, 0.97), ("oe", 2, 0.98), ("oj", 3, 0.93),
-    ("oq", 5, 0.93), ("pd", 5, 0.94), ("pr", 2, 0.98)])
+    ("oq", 5, 0.93), ("pd", 5, 0.94), ("pr", 2, 0.98), ("qn", 3, 0.97)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -680,12 +684,17 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     reader), and a message that only promises the week's summary tomorrow. PR (the skin
     and the IV site, the thirty-first session) raises two plain mild English messages:
     "few spots on my chest, itchy, been putting E45 on" (the second reader) and "Itchy
-    all over but no rash to see" (itching all over is read as spreading hives)."""
+    all over but no rash to see" (itching all over is read as spreading hives). QN (asked
+    to be hard, the thirty-third session) raises three English messages whose alarming
+    words are a figure of speech or a pet's: "My wheezy old dog kept me up all night",
+    "heart attack-level excitement, my team won lol", "Dizzy from all the paperwork
+    haha"."""
     late = ("gj", "hh", "ho", "hv", "hx", "iv", "ji", "jh", "jl", "jo")
     fourth = ("jt", "ki", "kn", "kr", "kt", "kv", "lh", "ll", "lt", "mf")
     fifth = ("mr", "oe", "oj", "oq", "pd", "pr")
-    day = "05" if name in fifth else "04" if name in fourth else "03" if name in late \
-        else "02" if name[0] in "cdefg" else "01"
+    sixth = ("qn",)
+    day = "06" if name in sixth else "05" if name in fifth else "04" if name in fourth \
+        else "03" if name in late else "02" if name[0] in "cdefg" else "01"
     cases = _cases(HERE / f"cases_blind_2026_12_{day}_{name}.jsonl")
     assert len(cases) == 240
     report = evaluate(cases)

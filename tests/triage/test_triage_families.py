@@ -2851,6 +2851,11 @@ HELD_READINGS_AND_IDIOMS_OF_WELL = [
     ("las piernas se sienten más fuertes", "ok"),
     ("had a giddy spell this morning", "urgent"),
     ("giddy with excitement about the trip", "unclear"),
+    # round 102: lips that inflate, "hacer del uno", socks denied to leave marks
+    ("se le inflaron los labios a mi hija", "urgent"),
+    ("mi papá no ha hecho del uno desde ayer", "urgent"),
+    ("day 9, socks not leaving any marks, ankles fine", "ok"),
+    ("socks leaving deep marks tonight", "urgent"),
 ]
 
 FAMILIES = {
