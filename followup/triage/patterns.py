@@ -180,7 +180,8 @@ class PhraseCompiler:
     def compile(self, source: str) -> Phrase:
         """Compile one phrase; raises PatternError with a readable reason."""
         if source.startswith("re:"):
-            # A raw regex may match anything: never skipped, never unanchored.
+            # A raw regex may match anything: never skipped by words, never unanchored;
+            # only a clause without its needles (literal text) skips it.
             raw = _compile_raw(source[3:])
             return Phrase(source, raw, frozenset(), needs_a_word=False, needles=needles_of(raw))
         body, words = self._sequence(source)
@@ -360,7 +361,7 @@ def needles_of(pattern: re.Pattern[str]) -> tuple[str, ...]:
     one whose shortest needle is longest."""
     if pattern.flags & re.IGNORECASE:
         return ()
-    try:  # the parser is the re module's own (private, but there since 3.11; see below)
+    try:  # the re module's own parser: private, so if it moves, no needles (searched)
         parser = importlib.import_module("re._parser")
         tree = parser.parse(pattern.pattern, pattern.flags)
     except Exception:  # noqa: BLE001 - only a speed-up: a regex without needles is searched
