@@ -1589,7 +1589,8 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     # questions before it report
     had = _first_of(_had_after(clauses, book.hypothetical),
                     _course_told(clauses, book, matches)) if asking else None
-    hypothetical = _hypothetical_positions(clauses, book, asking, answering, had) | instructed
+    hypothetical = _hypothetical_positions(clauses, book, asking, answering, had) | instructed \
+        | _only_asking_positions(clauses, book, asking, had)
     before_first = had is None and _before_the_first(clauses, book, asking)
     cue_words = _instruction_words(clauses, book) if instructed else set()
     conditional = _conditional_positions(clauses, book, answering)
@@ -2259,6 +2260,33 @@ def _hypothetical_positions(clauses: Sequence[_Clause], book: Rulebook, asking: 
                              rules.risk if asking else None) if p is not None]
     return {(index, j) for index, j in _reach_of(cue_lists, clauses, book, asking, said)
             if had is None or had <= index}
+
+
+def _only_asking_positions(clauses: Sequence[_Clause], book: Rulebook, asking: bool,
+                           had: int | None) -> set[tuple[int, int]]:
+    """(clause, token) positions of the questions that a sentence right after them says
+    only ask ("is dark pee something to worry about? I don't have it, just asking"): the
+    run of questions just before it, and its own words before it when it is a question
+    itself ("is it normal to get swollen ankles, just asking?"). Not where a reason
+    follows in its clause ("only asking cos I go woozy when I stand"), it is taken back
+    ("just asking, but I have it now") or a sentence says the patient has it (`had`)."""
+    rules = book.hypothetical
+    if not asking or rules.only_asking is None or had is not None:
+        return set()
+    positions: set[tuple[int, int]] = set()
+    for index, clause in enumerate(clauses):
+        for first, last in _cue_spans(rules.only_asking, clause):
+            if not rules.only_asking_why.isdisjoint(t.text for t in clause.tokens[last + 1:]) \
+                    or _answer_taken_back(clauses, (index, last), rules.asked_but):
+                continue
+            start = index
+            while start > 0 and clauses[start - 1].question:
+                start -= 1
+            positions.update((i, j) for i in range(start, index)
+                             for j in range(len(clauses[i].tokens)))
+            if clause.question:
+                positions.update((index, j) for j in range(first))
+    return positions
 
 
 def _first_of(a: int | None, b: int | None) -> int | None:

@@ -137,6 +137,11 @@ class HypotheticalRules:
     asked_no: Phrase | None = None
     # Words after the answer that take it back: "No, but I have it now".
     asked_but: frozenset[str] = frozenset()
+    # Said right after a question, that it only asks ("I don't have it, just asking", "es
+    # para saber"): the questions just before it report nothing (up to `max_level`),
+    # unless a reason follows in its clause ("just asking cos I go woozy").
+    only_asking: Phrase | None = None
+    only_asking_why: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -627,9 +632,14 @@ _GERUND_ENDINGS = frozenset({"ando", "iendo", "endo"})
 def _inflection(word: str, other: str) -> bool:
     """Whether two words differ only in their endings, as forms of one word do
     ("confuse" and "confused", "pees" and "peed", "revuelta" and "revuelto"): a real
-    word is corrected only into another form of itself, never into another word."""
+    word is corrected only into another form of itself, never into another word.
+    A letter dropped inside a short stem is no ending: "sports" is not a form of "spots"
+    (the rest of one, "ts", is the end of the other's, "rts", after only "spo"); after
+    a longer stem it may be ("weights" and "weighs")."""
     shared = len(os.path.commonprefix((word, other)))
-    return shared >= max(3, max(len(word), len(other)) - 3)
+    short, long = sorted((word[shared:], other[shared:]), key=len)
+    return shared >= max(3, max(len(word), len(other)) - 3) \
+        and not (shared < 4 and short and long.endswith(short))
 
 
 def _typed_as_negation(word: str, negation: str) -> bool:
@@ -1299,7 +1309,7 @@ class _Loader:
                                 "conditionals", "conditional_reach", "risk", "risk_unless",
                                 "risk_had", "requests", "plan_if", "plan_then", "jokes", "not_yet",
                                 "reach_ends", "asks_if_well", "confirms", "asked_by",
-                                "asked_no", "asked_but"}
+                                "asked_no", "asked_but", "only_asking", "only_asking_why"}
         if unknown:
             raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
         words = frozenset(normalise_phrase(w) for w in
@@ -1329,6 +1339,9 @@ class _Loader:
             asked_no=self._optional_cues(compiler, table, "asked_no", entry),
             asked_but=frozenset(normalise_phrase(w) for w in self._per_language(
                 table, "asked_but", entry, required=False)),
+            only_asking=self._optional_cues(compiler, table, "only_asking", entry),
+            only_asking_why=frozenset(normalise_phrase(w) for w in self._per_language(
+                table, "only_asking_why", entry, required=False)),
         )
 
     def _history(self, data: Mapping[str, Any], compiler: PhraseCompiler) -> HistoryRules:

@@ -504,7 +504,13 @@ BLIND_BATCHES = [
                           ("qo", "QO: 100 %, none missed, 1 false alarm, after learning "
                                  "from QF to QM"),
                           ("qp", "QP: 100 %, none missed, after QF to QM"),
-                          ("qq", "QQ: 100 %, none missed, after QF to QM"))),
+                          ("qq", "QQ: 100 %, none missed, after QF to QM"),
+                          ("qr", "QR: 99.2 %, 1 of 120 missed (an emergency), after QF to "
+                                 "QQ (thirty-fourth session)"),
+                          ("qs", "QS: 98.3 %, 2 of 120 missed (emergencies), after QF to QQ"),
+                          ("qt", "QT: 100 %, none missed, after QF to QQ"),
+                          ("qu", "QU: 99.2 %, 1 of 120 missed (an emergency), asked to be "
+                                 "hard, after QF to QQ"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
@@ -533,7 +539,7 @@ def test_each_blind_batch_learned_from_meets_safety_thresholds(path: Path, size:
     ("fz", 2, 0.97), ("kn", 6, 0.96), ("kr", 5, 0.96),
     ("kt", 2, 0.98), ("kv", 3, 0.97), ("lh", 2, 0.96), ("ll", 2, 0.96),
     ("lt", 2, 0.98), ("mf", 2, 0.95), ("mr", 3, 0.97), ("oe", 2, 0.98), ("oj", 3, 0.93),
-    ("oq", 5, 0.93), ("pd", 5, 0.94), ("pr", 2, 0.98), ("qn", 3, 0.97)])
+    ("oq", 5, 0.93), ("pd", 5, 0.94), ("pr", 2, 0.98), ("qn", 2, 0.97)])
 def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float) -> None:
     """AB, AD and BB were written to be hard: ok and mild messages in alarming words (11,
     12 and 8 of their 95 ok/mild messages raised an alert on their first passes); AT and
@@ -685,10 +691,10 @@ def test_each_hard_batch_reads_every_red_flag(name: str, left: int, exact: float
     and the IV site, the thirty-first session) raises two plain mild English messages:
     "few spots on my chest, itchy, been putting E45 on" (the second reader) and "Itchy
     all over but no rash to see" (itching all over is read as spreading hives). QN (asked
-    to be hard, the thirty-third session) raises three English messages whose alarming
-    words are a figure of speech or a pet's: "My wheezy old dog kept me up all night",
-    "heart attack-level excitement, my team won lol", "Dizzy from all the paperwork
-    haha"."""
+    to be hard, the thirty-third session) raises two English messages whose alarming
+    words are a figure of speech: "heart attack-level excitement, my team won lol",
+    "Dizzy from all the paperwork haha" (its pet's "wheezy old dog" is read since the
+    thirty-fourth session)."""
     late = ("gj", "hh", "ho", "hv", "hx", "iv", "ji", "jh", "jl", "jo")
     fourth = ("jt", "ki", "kn", "kr", "kt", "kv", "lh", "ll", "lt", "mf")
     fifth = ("mr", "oe", "oj", "oq", "pd", "pr")

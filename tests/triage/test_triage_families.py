@@ -2858,6 +2858,32 @@ HELD_READINGS_AND_IDIOMS_OF_WELL = [
     ("socks leaving deep marks tonight", "urgent"),
 ]
 
+# Round 103: a question that says it only asks; pain shown rather than named; an episode
+# had, not watched; real words kept whole; a fall that nearly came
+ONLY_ASKING_AND_SHOWN_PAIN = [
+    ("are puffy ankles a worry after this? I don't have them, just asking", "unclear"),
+    ("is red pee a kidney thing? only asking", "unclear"),
+    ("¿la orina oscura es mala? no la tengo, solo pregunto", "unclear"),
+    ("¿se hinchan los tobillos con esto? a mí no me ha pasado", "unclear"),
+    # a reason after it, or the patient has it: still a report
+    ("are swollen ankles normal? just asking cos mine are huge", "urgent"),
+    ("is dark pee bad? just asking, but mine is dark today", "urgent"),
+    ("is red pee bad? I have it now", "urgent"),
+    # an emergency still counts: "just asking" may cover what is felt
+    ("is chest pain normal after ivig? just asking", "emergency"),
+    ("grandad keeps clutching at his chest and won't sit down", "emergency"),
+    ("mi esposo se soba el pecho y está sudando", "emergency"),
+    ("feels like my lungs won't open up properly", "emergency"),
+    ("had a scary episode where I blacked out on the stairs, ok now", "emergency"),
+    ("watched an episode about strokes last night, I'm fine", "ok"),
+    ("cnt breathe properly", "emergency"),
+    ("ando bien aplatanada hoy", "mild"),
+    ("took the kids to sports practice, all good here", "ok"),
+    ("the school is being a right pain about his absence", "unclear"),
+    ("felt woozy and almost fell over getting off the bed", "urgent"),
+    ("my wheezy old pug snores all night, I'm grand", "ok"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -2994,6 +3020,7 @@ FAMILIES = {
     "own_lists_letters_and_faint_colours": OWN_LISTS_LETTERS_AND_FAINT_COLOURS,
     "sight_through_writers_and_long_items": SIGHT_THROUGH_WRITERS_AND_LONG_ITEMS,
     "held_readings_and_idioms_of_well": HELD_READINGS_AND_IDIOMS_OF_WELL,
+    "only_asking_and_shown_pain": ONLY_ASKING_AND_SHOWN_PAIN,
 }
 
 
