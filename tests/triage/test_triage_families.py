@@ -2865,6 +2865,7 @@ ONLY_ASKING_AND_SHOWN_PAIN = [
     ("is red pee a kidney thing? only asking", "unclear"),
     ("¿la orina oscura es mala? no la tengo, solo pregunto", "unclear"),
     ("¿se hinchan los tobillos con esto? a mí no me ha pasado", "unclear"),
+    ("do swollen feet happen after ivig, just asking?", "unclear"),
     # a reason after it, or the patient has it: still a report
     ("are swollen ankles normal? just asking cos mine are huge", "urgent"),
     ("is dark pee bad? just asking, but mine is dark today", "urgent"),
