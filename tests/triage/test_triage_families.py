@@ -2874,6 +2874,9 @@ ONLY_ASKING_AND_SHOWN_PAIN = [
     ("is chest pain normal after ivig? just asking", "emergency"),
     ("grandad keeps clutching at his chest and won't sit down", "emergency"),
     ("mi esposo se soba el pecho y está sudando", "emergency"),
+    # a chest of drawers held is no chest; a phone stared at gives a real headache
+    ("holding the chest of drawers while he moved it, all good", "ok"),
+    ("staring at my phone all day gave me a headache", "mild"),
     ("feels like my lungs won't open up properly", "emergency"),
     ("had a scary episode where I blacked out on the stairs, ok now", "emergency"),
     ("watched an episode about strokes last night, I'm fine", "ok"),
