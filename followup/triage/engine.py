@@ -1191,10 +1191,14 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
                     continue  # "it came back this evening, it had gone yesterday"
                 # "stopped when I rested": a red flag that comes with effort stays
                 only_mild = mild_only or any(last < a <= last + 3 for a in rested)
+                # "no orino, desde anoche nada": a denial after an absence tells it goes on
+                denies = any(t.text in book.scope.negation_words
+                             for t in clause.tokens[first:last + 1])
                 if _cue_is_live(first, index, neg, matches, partial):
                     resolved |= {m for m in _resolution_targets(matches, clauses, index, first,
                                                                 last, either, book)
-                                 if not only_mild or m.rule.level == "mild"}
+                                 if (not only_mild or m.rule.level == "mild")
+                                 and not (denies and m.rule.absence)}
     # only symptoms are over: "breathing fine now" is no resolution of "breathing fine"
     return {m for m in resolved if not m.rule.event and m.rule.level != "ok"}
 
@@ -1676,7 +1680,7 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     if answer is not None:
         counted.append(answer)
     counted += _trend(counted, where, clauses, text, book, history, asking, reasons,
-                      (at, set(set_aside)))
+                      (at, set(set_aside)), hypothetical | conditional | risk)
     findings = _dedupe_sorted(counted)
     level = _level(findings, discounted)
     if level == "ok" and _asks_a_person(text, clauses, book):
@@ -2554,22 +2558,28 @@ def _answer_word(token: Token) -> str:
 def _trend(found: Sequence[Finding], where: dict[str, int], clauses: Sequence[_Clause],
            text: str, book: Rulebook, history: Sequence[PriorFinding], asking: bool,
            reasons: list[str],
-           placed: tuple[dict[str, int], set[str]] = ({}, set())) -> list[Finding]:
-    """Escalate mild findings reported again and worse; explain repeats in `reasons`."""
+           placed: tuple[dict[str, int], set[str]] = ({}, set()),
+           supposed: set[tuple[int, int]] | None = None) -> list[Finding]:
+    """Escalate mild findings reported again and worse; explain repeats in `reasons`.
+
+    `supposed` holds the words asked about, planned for or feared ("worried it'll
+    spread but it hasn't"): a worse or spreading cue there tells nothing of now."""
     rules = book.trend
     at, set_aside = placed  # where each finding's first reading starts; those set aside
+    supposed = supposed or set()
     symptoms = [f for f in found if f.level != "ok"]
     normals = [f for f in found if f.key in rules.normal_told_worse]
     if not history and not any(f.level == "mild" for f in symptoms) and (symptoms or found) \
             and not normals:
         return []  # nothing to compare with and nothing to explain
-    worse = _live_cues(rules.worse, clauses, book, rules.milder)
+    worse = [c for c in _live_cues(rules.worse, clauses, book, rules.milder)
+             if c[:2] not in supposed]
     taken_back = _normal_told_worse(normals, found, (where, at), worse, clauses, text, book,
                                     reasons)
     if taken_back:
         return taken_back + _trend([*(f for f in found if f not in normals), *taken_back],
                                    where, clauses, text, book, history, asking, reasons,
-                                   placed)
+                                   placed, supposed)
     prior: dict[str, PriorFinding] = {}
     for p in sorted(history, key=lambda p: p.at):
         if p.level in ("emergency", "urgent", "mild"):
@@ -2597,7 +2607,8 @@ def _trend(found: Sequence[Finding], where: dict[str, int], clauses: Sequence[_C
                 # aside as over)
                 start = (where.get(f.key, -1), at.get(f.key, -1))
                 spreading = _worse_for(where.get(f.key), where, [
-                    c for c in _live_cues(rules.spreading, clauses, book) if c[:2] > start])
+                    c for c in _live_cues(rules.spreading, clauses, book)
+                    if c[:2] > start and c[:2] not in supposed])
                 if spreading is not None:  # "now on my back and legs too, more every hour"
                     told, cue = spread, spreading
             if told is not None and cue is not None and f.level == "mild":

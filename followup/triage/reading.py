@@ -457,6 +457,8 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
         theirs = previous and not mine and (
             joined or not said or _goes_on(said)
             or (opener == "," and len(said) <= 2 and any(t.kind == "num" for t in clause))
+            # (one that opens with the number, too: "my husband has a cold, 38.4 poor thing")
+            or (opener == "," and len(said) <= 4 and clause[0].kind == "num")
             or (opener != "." and _opens_with_them(said, rules)))
         if not theirs and opener in _RELATIVE_PRONOUNS and previous and not mine:
             theirs = before in _THE_ONE  # "mi esposo es el que anda con gripe"

@@ -28,7 +28,7 @@ LEVEL_RANK = {"unclear": -1, "ok": 0, "mild": 1, "urgent": 2, "emergency": 3}
 LANGUAGES = ("en", "es")
 DEFAULT_PATH = Path(__file__).with_name("rulebook.toml")
 _FINDING_KEYS = {"id", "level", "label", "advice", "phrases", "unless", "requires", "trend_of",
-                 "event"}
+                 "event", "absence"}
 _OUTCOME_KEYS = {"id", "level", "label", "advice"}
 
 
@@ -52,6 +52,10 @@ class FindingRule:
     trend_of: str | None = None  # the milder finding this one is a worse form of (for trends)
     # Something that happened (a faint, a seizure): "I'm fine now" does not undo it.
     event: bool = False
+    # A sign that is itself an absence (no urine): a word of denial after it ("no orino,
+    # desde anoche nada", "not peeing, none since lunch") tells it goes on, not that it
+    # is over.
+    absence: bool = False
 
 
 @dataclass(frozen=True)
@@ -932,16 +936,21 @@ class _Loader:
         trend_of = table.get("trend_of")
         if trend_of is not None and (not isinstance(trend_of, str) or not trend_of.strip()):
             raise self.fail(entry, "'trend_of' must be the id of another finding")
-        event = table.get("event", False)
-        if not isinstance(event, bool):
-            raise self.fail(entry, "'event' must be true or false")
+        event, absence = (self._flag(table, key, entry) for key in ("event", "absence"))
         return FindingRule(
             key=key, level=level, label=label, advice=advice,
             phrases=tuple(phrases), unless=tuple(unless), requires=requires,
             words=frozenset().union(*(p.prefilter or p.words for p in phrases)),
             always_check=any(p.prefilter is None for p in phrases), trend_of=trend_of,
-            event=event,
+            event=event, absence=absence,
         )
+
+    def _flag(self, table: Mapping[str, Any], key: str, entry: str) -> bool:
+        """A finding's true-or-false setting, false when left out."""
+        value = table.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail(entry, f"'{key}' must be true or false")
+        return value
 
     def _text(self, table: Mapping[str, Any], key: str, entry: str) -> str:
         value = table.get(key)

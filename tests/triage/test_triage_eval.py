@@ -510,7 +510,23 @@ BLIND_BATCHES = [
                           ("qs", "QS: 98.3 %, 2 of 120 missed (emergencies), after QF to QQ"),
                           ("qt", "QT: 100 %, none missed, after QF to QQ"),
                           ("qu", "QU: 99.2 %, 1 of 120 missed (an emergency), asked to be "
-                                 "hard, after QF to QQ"))),
+                                 "hard, after QF to QQ"),
+                          ("qv", "QV: 99.2 %, 1 of 120 missed (an emergency), asked to be "
+                                 "hard, after QR to QU"),
+                          ("qw", "QW: 100 %, none missed, after QR to QU"),
+                          ("qx", "QX: 100 %, none missed, 240 of 240 exact, after QR to QU"),
+                          ("qy", "QY: 100 %, none missed, 2 false alarms, after QR to QU"),
+                          ("qz", "QZ: 99.2 %, 1 of 120 missed, asked to be hard, after QR "
+                                 "to QU"),
+                          ("ra", "RA: 100 %, none missed, after QR to QU"),
+                          ("rb", "RB: 100 %, none missed, 3 false alarms, after QR to QU"),
+                          ("rc", "RC: 100 %, none missed, 240 of 240 exact, after QR to QU"),
+                          ("rd", "RD: 98.3 %, 2 of 120 missed (1 an emergency), after QR to "
+                                 "QU (thirty-fifth session)"),
+                          ("re", "RE: 97.5 %, 3 of 120 missed (1 an emergency), 4 false "
+                                 "alarms, asked to be hard, after QR to QU"),
+                          ("rf", "RF: 100 %, none missed, 240 of 240 exact, after QR to QU"),
+                          ("rg", "RG: 100 %, none missed, after QR to QU"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

@@ -2888,6 +2888,37 @@ ONLY_ASKING_AND_SHOWN_PAIN = [
     ("my wheezy old pug snores all night, I'm grand", "ok"),
 ]
 
+# Rounds 104 to 106 (thirty-fifth session): a sign feared to come is not felt, one
+# feared to be here is; a denial after an absence (no urine) tells it goes on; signs
+# told in plain words; a muddle apologised for; a figure of speech with its cause.
+FEARED_AND_ABSENT = [
+    # a sign feared to come is not felt; one feared to be here still is
+    ("spots on my arm, a bit itchy. scared they'll spread but so far no", "mild"),
+    ("was nervous I'd get the horrible headache again but nope, all fine", "ok"),
+    ("dolor de cabeza leve, tengo miedo de que se ponga peor", "mild"),
+    ("me da miedo que me salgan ronchas por todo el cuerpo, por ahora nada", "ok"),
+    ("scared it's a clot, my calf is red and hot", "urgent"),
+    ("worried I'm having a stroke, my face feels droopy", "emergency"),
+    ("read the whole list of side effects, kidney failure and clots, yikes. feel fine tho", "ok"),
+    ("I'm sure every little ache is a clot now lol, just sore legs from the gym, both sides",
+     "mild"),
+    # an absence told on by a denial: it goes on
+    ("no he orinado en todo el día, desde la mañana nada", "urgent"),
+    ("hardly weed since yesterday", "urgent"),
+    # told in plain words
+    ("grandpa went out cold in his chair for a bit", "emergency"),
+    ("she had a sort of fit on the sofa, shaking, then sleepy", "emergency"),
+    ("my feet have gone really fat since friday", "urgent"),
+    ("headache and had to close the blinds, the brightness hurts", "urgent"),
+    ("está respirando como perrito, rapidito, no le alcanza", "emergency"),
+    # a muddle apologised for, a figure of speech with its cause
+    ("oops wrong number earlier, sorry for any confusion! all good", "ok"),
+    ("my head is going to explode with all this paperwork haha, otherwise fine", "ok"),
+    ("la cabeza me va a estallar de tanto trámite jaja, fuera de eso bien", "ok"),
+    # a number after someone else's illness is theirs
+    ("I'm good, my wife has the flu, 38.6 poor thing, she's not on IVIG", "ok"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -3025,6 +3056,7 @@ FAMILIES = {
     "sight_through_writers_and_long_items": SIGHT_THROUGH_WRITERS_AND_LONG_ITEMS,
     "held_readings_and_idioms_of_well": HELD_READINGS_AND_IDIOMS_OF_WELL,
     "only_asking_and_shown_pain": ONLY_ASKING_AND_SHOWN_PAIN,
+    "feared_and_absent": FEARED_AND_ABSENT,
 }
 
 

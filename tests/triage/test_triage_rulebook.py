@@ -107,6 +107,8 @@ def test_a_phrase_that_can_match_without_its_words_is_never_skipped(
         ((finding().replace('advice = "clot"', 'advice = "clot"\nsevirity = 2'),), "unknown key"),
         ((finding().replace('advice = "clot"', 'advice = "clot"\nevent = "yes"'),),
          "'event' must be true or false"),
+        ((finding().replace('advice = "clot"', 'advice = "clot"\nabsence = 1'),),
+         "'absence' must be true or false"),
     ],
 )
 def test_broken_finding_is_rejected_with_file_entry_and_problem(
