@@ -2888,15 +2888,17 @@ ONLY_ASKING_AND_SHOWN_PAIN = [
     ("my wheezy old pug snores all night, I'm grand", "ok"),
 ]
 
-# Rounds 104 to 106 (thirty-fifth session): a sign feared to come is not felt, one
-# feared to be here is; a denial after an absence (no urine) tells it goes on; signs
-# told in plain words; a muddle apologised for; a figure of speech with its cause.
+# Rounds 104 to 106 (thirty-fifth session), each probe read otherwise before it (the
+# guards of what must stay, such as "scared it's a clot", aside): a sign feared to come
+# is not felt, one feared to be here is; a denial after an absence (no urine) tells it
+# goes on; signs told in plain words; a muddle apologised for; a figure of speech with
+# its cause; someone else's number and treatment denied.
 FEARED_AND_ABSENT = [
     # a sign feared to come is not felt; one feared to be here still is
     ("spots on my arm, a bit itchy. scared they'll spread but so far no", "mild"),
     ("was nervous I'd get the horrible headache again but nope, all fine", "ok"),
     ("dolor de cabeza leve, tengo miedo de que se ponga peor", "mild"),
-    ("me da miedo que me salgan ronchas por todo el cuerpo, por ahora nada", "ok"),
+    ("tengo miedo de que se me hinchen las piernas como la otra vez, por ahora bien", "ok"),
     ("scared it's a clot, my calf is red and hot", "urgent"),
     ("worried I'm having a stroke, my face feels droopy", "emergency"),
     ("worried as hell my leg is swollen and red", "urgent"),
@@ -2906,20 +2908,22 @@ FEARED_AND_ABSENT = [
     ("I'm sure every little ache is a clot now lol, just sore legs from the gym, both sides",
      "mild"),
     # an absence told on by a denial: it goes on
-    ("no he orinado en todo el día, desde la mañana nada", "urgent"),
+    ("no he hecho pipí, desde el martes nada", "urgent"),
     ("hardly weed since yesterday", "urgent"),
     # told in plain words
-    ("grandpa went out cold in his chair for a bit", "emergency"),
+    ("he just went out cold at the dinner table", "emergency"),
     ("she had a sort of fit on the sofa, shaking, then sleepy", "emergency"),
     ("my feet have gone really fat since friday", "urgent"),
-    ("headache and had to close the blinds, the brightness hurts", "urgent"),
+    ("headache, had to draw the curtains because of the glare", "urgent"),
     ("está respirando como perrito, rapidito, no le alcanza", "emergency"),
     # a muddle apologised for, a figure of speech with its cause
     ("oops wrong number earlier, sorry for any confusion! all good", "ok"),
     ("my head is going to explode with all this paperwork haha, otherwise fine", "ok"),
     ("la cabeza me va a estallar de tanto trámite jaja, fuera de eso bien", "ok"),
-    # a number after someone else's illness is theirs
-    ("I'm good, my wife has the flu, 38.6 poor thing, she's not on IVIG", "ok"),
+    # a number after someone else's illness is theirs; the treatment denied them
+    ("I'm good, my wife has the flu, 38.6 poor thing lol, she's not on IVIG", "ok"),
+    ("my brother has a fever of 39, he didn't get any IVIG", "ok"),
+    ("mi hermano tiene fiebre de 39, pero él no recibió IVIG", "ok"),
 ]
 
 FAMILIES = {
