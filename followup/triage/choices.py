@@ -144,6 +144,12 @@ class Others:
     # the one who has what it says: "la paciente soy yo, mi hijo escribió que tenía dolor
     # leve pero no, es un dolor de cabeza severo" (the headache is the writer's).
     messengers: frozenset[str] = frozenset()
+    # Opening a clause of the writer's, these make it a question to a person, not news of
+    # the writer: "my friend is having a stroke, what do I do" (`_writer_speaks`).
+    asking_openers: frozenset[str] = frozenset()
+    # In a friend's or neighbour's clause beside the writer's own, these tell a story of
+    # theirs: "my friend had a blood clot after hers", "mi vecina acabó con trombos".
+    story: frozenset[str] = frozenset()
 
     @property
     def writer(self) -> frozenset[str]:
@@ -351,7 +357,8 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
                         single_words_of("also"), phrases_of("not_them"),
                         single_words_of("kin_possessives"), single_words_of("kin_reports"),
                         single_words_of("things"), phrases_of("they_are_patient"),
-                        phrases_of("died_figures"), single_words_of("messengers"))
+                        phrases_of("died_figures"), single_words_of("messengers"),
+                        single_words_of("asking_openers"), single_words_of("story"))
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "

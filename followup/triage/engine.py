@@ -344,6 +344,13 @@ def _split_run_together(tokens: list[Token], lexicon: Lexicon) -> list[Token]:
     return out
 
 
+def scores_told(text: str, book: Rulebook) -> list[float]:
+    """The pain scores the rules read in the message, in order, bare ones too ("el dolor
+    de cabeza está en 3": `_told_after`), where the raw tokens see only "3/10"."""
+    return [t.value for clause in _prepare(text, book) for t in clause.tokens
+            if t.kind == "score" and t.value is not None]
+
+
 def read_words(text: str, book: Rulebook) -> list[str]:
     """The message's words as the rules read them: split words joined, pairs that stand
     for one word read as it, spelling corrected."""
@@ -432,7 +439,7 @@ def _interpret_numbers(tokens: list[Token], book: Rulebook) -> list[Token]:
         if token.kind == "num" and token.unit is None and not token.decimal \
                 and token.value is not None and 0 <= token.value <= 10 and (
                     (scored and not (i and tokens[i - 1].text in book.pain_score_at_a_time))
-                    or _rated(tokens, i, book)):
+                    or _rated(tokens, i, book) or _told_after(tokens, i, book)):
             # the same scale told on: "4 out of 10 yesterday, today 8"; or a rating in
             # words: "like a 3 on monday"
             token = replace(token, kind="score")
@@ -463,6 +470,34 @@ def _rated(tokens: Sequence[Token], i: int, book: Rulebook) -> bool:
     units = book.temperature.other_units | book.temperature.words | _SCALE
     return after is None or after.kind != "word" or (
         after.text not in units and after.text.rstrip("s") + "s" not in units)
+
+
+# How many words may stand between the pain named and its bare score ("head is a dull 4").
+_TOLD_AFTER_WITHIN = 4
+
+
+def _told_after(tokens: Sequence[Token], i: int, book: Rulebook) -> bool:
+    """Whether the whole number at `i` is the score of the pain named just before it
+    (`[pain_score] told_after`): it ends its stretch (nothing or a comma after it), no
+    number or comma stands between, and no word of a time comes right before it.
+
+    Patients answer "headache 0-10?" with the pain and a bare number: "headache 0. no
+    rash. pee ok." (no headache: round 108's first pass read it as a headache), "Head is a
+    dull 4, mostly behind my eyes" (a headache: read as nothing), "dolor de cabeza 0,
+    orino normal". "headache since 4", "dolor de cabeza desde las 3" tell a time; "head
+    hurts 2 days" a unit."""
+    after = tokens[i + 1] if i + 1 < len(tokens) else None
+    if after is not None and after.text != SOFT:
+        return False
+    if i and tokens[i - 1].text in book.pain_score_at_a_time:
+        return False
+    for k in range(i - 1, max(-1, i - 2 - _TOLD_AFTER_WITHIN), -1):
+        if tokens[k].text == SOFT or tokens[k].kind != "word" \
+                or tokens[k].text in book.pain_score_at_a_time:
+            return False  # ("the headache went after day 2": a time)
+        if tokens[k].text in book.pain_score_told_after:
+            return True
+    return False
 
 
 # After a rated number, these start its scale ("like a 3 over 10", "on a scale of 1 to
@@ -1256,6 +1291,23 @@ def _history(matches: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebo
                               if rules.ongoing is not None else set())
         return ongoing[index]
 
+    def goes_on(m: _Match) -> bool:
+        """Told as still there: an `ongoing` cue in the finding's soft clause, or a word
+        of `still` opening the one right after it, which tells nothing else ("slight
+        headache the first night, still hanging around a bit today but getting better";
+        not "tired the first day, since then bouncing off the walls")."""
+        clause = clauses[m.clause]
+        soft = clause.soft_ids[m.first]
+        if soft in ongoing_in(m.clause):
+            return True
+        nxt = next((j for j in range(m.last + 1, len(clause.tokens))
+                    if clause.soft_ids[j] > soft and clause.tokens[j].text != SOFT), None)
+        return nxt is not None and clause.tokens[nxt].text in rules.still and not (
+            nxt + 1 < len(clause.tokens) and clause.tokens[nxt + 1].text in rules.still_on
+        ) and not any(
+            o.clause == m.clause and clause.soft_ids[o.first] == clause.soft_ids[nxt]
+            for o in matches)
+
     dated: dict[_Match, str] = {}
     for index, cues in cued:
         clause = clauses[index]
@@ -1272,7 +1324,7 @@ def _history(matches: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebo
                 end = next((j for j in range(last + 1, len(clause.tokens))
                             if clause.tokens[j].kind == "soft"), len(clause.tokens))
                 dated.update((m, said) for m in mine if last < m.first < end
-                             and clause.soft_ids[m.first] not in ongoing_in(index))
+                             and not goes_on(m))
                 continue
             before_contrast = contrast is not None and (index, first) < contrast
             if soft in ongoing_in(index) or not (well or before_contrast):
@@ -1290,8 +1342,7 @@ def _history(matches: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebo
                 targets += [m for m in matches if m.rule.level != "ok"
                             and (index, first) <= (m.clause, m.first) < contrast]
             said = " ".join(t.text for t in clause.tokens[first:last + 1])
-            dated.update((m, said) for m in targets
-                         if clauses[m.clause].soft_ids[m.first] not in ongoing_in(m.clause))
+            dated.update((m, said) for m in targets if not goes_on(m))
     return dated
 
 
@@ -1611,6 +1662,10 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     # heart attacks, but I feel perfectly well"). Without a word of being well, an
     # emergency named there still counts (safety rule 1).
     named = instructed if well else set()
+    # what was dreamt is no report at any level ("soñé que me daba un derrame")
+    dreamt = _dream_positions(clauses, book, answering)
+    hypothetical |= dreamt
+    named |= dreamt
     past = _history(matches, clauses, book, well)
     answered_no = _answered_no(clauses, book, matches)
     ticked_no = _ticked_no(clauses, book, text)
@@ -1654,7 +1709,9 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
                 # ("if I get chest pain, who do I call") is for a person to answer
                 discounted |= not asking and (index, match.first) not in conditional
                 set_aside.append(match.rule.key)
-                if match.rule.level != "ok":
+                if match.rule.level != "ok" and (index, match.first) in dreamt:
+                    reasons.append(f"{match.rule.label} dreamt (a dream, not a report)")
+                elif match.rule.level != "ok":
                     why = "a question" if asking else "a plan or an instruction"
                     reasons.append(f"asks about {match.rule.label} ({why}, not a report)")
             else:
@@ -2340,6 +2397,15 @@ def _instruction_positions(clauses: Sequence[_Clause], book: Rulebook,
     return _reach_of([rules.instructions], clauses, book, False, said, lists=True)
 
 
+def _dream_positions(clauses: Sequence[_Clause], book: Rulebook,
+                     said: tuple[str, int, int] | None) -> set[tuple[int, int]]:
+    """The reach of what was dreamt (`[hypothetical] dreams`): dreamt, not felt."""
+    dreams = book.hypothetical.dreams
+    if dreams is None:
+        return set()
+    return _reach_of([dreams], clauses, book, False, said)
+
+
 def _instruction_words(clauses: Sequence[_Clause], book: Rulebook) -> set[tuple[int, int]]:
     """The words of the instruction cues themselves: a finding that starts there and
     ends in their reach is named, not felt ("checked my eyes in the mirror for yellow":
@@ -2367,8 +2433,12 @@ def _reach_of(cue_lists: Sequence[Phrase], clauses: Sequence[_Clause], book: Rul
             for first, last in _cue_spans(phrase, clause):
                 if index == 0 and said is not None and said[1] <= first <= said[2]:
                     continue  # answering a check-in, "si me duele la pierna" starts with "sí"
+                # a cue that ends on its comma ("the list of side effects,") reaches
+                # over that comma only into a list: "..., strokes and clots" is read,
+                # "..., my leg is swollen and red" is told
+                start = last if clause.tokens[last].text == SOFT else last + 1
                 positions.update((index, j)
-                                 for j in _up_to_comma(clause, last + 1, rules, lists))
+                                 for j in _up_to_comma(clause, start, rules, lists))
     return positions
 
 
@@ -2471,8 +2541,11 @@ def _up_to_comma(clause: _Clause, start: int, rules: HypotheticalRules,
         if j in ends:
             return
         if tokens[j].text == SOFT:
-            item = _list_item(tokens, j + 1, ends) if lists else None
-            if item is None or not (listed or (item < len(tokens) and tokens[item].text == SOFT)):
+            found = _list_item(tokens, j + 1, ends, rules.list_joiners) if lists else None
+            if found is None:
+                return
+            item, joined = found
+            if not (listed or joined or (item < len(tokens) and tokens[item].text == SOFT)):
                 return
             listed = True
             j += 1
@@ -2485,16 +2558,26 @@ def _up_to_comma(clause: _Clause, start: int, rules: HypotheticalRules,
 _LIST_ITEM = 2
 
 
-def _list_item(tokens: Sequence[Token], start: int, ends: set[int]) -> int | None:
+def _list_item(tokens: Sequence[Token], start: int, ends: set[int],
+               joiners: frozenset[str] = frozenset()) -> tuple[int, bool] | None:
     """Where the short list item opening at `start` ends (a comma or the clause's end),
-    None when it is longer than `_LIST_ITEM` words or a new report starts in it."""
-    for k in range(start, min(len(tokens), start + _LIST_ITEM + 1)):
+    and whether it is itself a list ("kidney failure and clots": short pieces joined by
+    a word of `joiners`); None when a piece is longer than `_LIST_ITEM` words or a new
+    report starts in it."""
+    words = 0
+    joined = False
+    for k in range(start, len(tokens)):
         if k in ends:
             return None
         if tokens[k].text == SOFT:
-            return k if k > start else None
-    end = start + _LIST_ITEM
-    return len(tokens) if end >= len(tokens) and start < len(tokens) else None
+            return (k, joined) if k > start else None
+        if tokens[k].text in joiners and words:
+            joined, words = True, 0
+            continue
+        words += 1
+        if words > _LIST_ITEM:
+            return None
+    return (len(tokens), joined) if start < len(tokens) else None
 
 
 # -- step 7: the answer to the check-in question ------------------------------------------------

@@ -38,6 +38,7 @@ from .engine import (
     asks_a_person,
     is_question,
     read_words,
+    scores_told,
 )
 from .patterns import clause_string
 from .rulebook import LEVEL_RANK, Rulebook
@@ -81,6 +82,7 @@ _NOT_GERUNDS = frozenset({"morning", "evening", "during", "spring", "ring", "kin
                           "ceiling", "pudding", "wedding", "cuando", "mando"})
 # Reasons that say a message reports nothing of the patient's: nothing to raise or ask.
 _NOT_A_REPORT = ("(a question, not a report)", "(a plan or an instruction, not a report)",
+                 "(a dream, not a report)",
                  "about someone else", "asks a question that a person should answer")
 
 
@@ -108,7 +110,9 @@ def read(text: str, lang: str | None, book: Rulebook, choices: ChoiceBook,
         result = analyse(rest, lang, book, None if picked is not None else question, history)
     if elsewhere:
         result = _about_others(result, elsewhere, asks_a_person(rest, book)
-                               or _tells_a_death(elsewhere, choices.others))
+                               or _tells_a_death(elsewhere, choices.others),
+                               bool(choices.unplaced(topics_of(rest, book, choices),
+                                                     (f.key for f in result.findings))))
     if picked is not None:
         result = _with_choices(result, picked, numbered, choices, book)
     if result.level in RED_FLAGS:
@@ -256,7 +260,7 @@ def second_may_read(result: TriageResult, text: str, book: Rulebook, choices: Ch
         return False
     if result.level != "ok" and word_count(text) >= min_words \
             and not _only_asks(result, text, book) \
-            and not (result.level == "mild" and _graded_mild(text, choices)):
+            and not (result.level == "mild" and _graded_mild(text, choices, book)):
         return True
     return bool(choices.unplaced(topics_of(text, book, choices),
                                  (f.key for f in result.findings)))
@@ -304,13 +308,19 @@ def _without_fine(text: str, result: TriageResult, choices: ChoiceBook) -> str:
     return text
 
 
-def _graded_mild(text: str, choices: ChoiceBook) -> bool:
+def _graded_mild(text: str, choices: ChoiceBook, book: Rulebook) -> bool:
     """The patient grades what they report as mild: in words ("not bad", "leve") or by a
-    pain score of 4 or less ("like a 3/10"). On the first passes of rounds 8 to 10 the
-    second reader raised four such headaches ("Not bad, not the worst I've had after
-    these" to emergency), and its word counts cannot read the grading."""
+    pain score of 4 or less ("like a 3/10", and a bare one the rules read as a score:
+    "El dolor de cabeza está en 3, ayer estaba en 6", raised at 0.80 on round 108's first
+    pass). On the first passes of rounds 8 to 10 the second reader raised four such
+    headaches ("Not bad, not the worst I've had after these" to emergency), and its word
+    counts cannot read the grading."""
     tokens = tokenize(text)
     if any(t.kind == "score" and t.value is not None and t.value <= 4 for t in tokens):
+        return True
+    # (the rules' reading only where a bare small number could be a score)
+    if any(t.kind == "num" and t.value is not None and 0 <= t.value <= 4 and not t.decimal
+           for t in tokens) and any(v <= 4 for v in scores_told(text, book)):
         return True
     said = f" {' '.join(t.text for t in tokens if t.kind == 'word')} "
     return any(f" {words} " in said for words in choices.graded_mild)
@@ -426,6 +436,13 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     self_well = bool(parents_apart) and _says_well(clauses, rules)
     # named the patient in so many words: a relative is read as the patient
     named = _holds(norm, rules.they_are_patient)
+    # the writer tells of themself in a clause of their own: a friend's or neighbour's
+    # story told beside it is someone else's, well or not ("my friend had a blood clot
+    # after hers ... bit of a headache today though")
+    speaks = _writer_speaks(clauses, rules)
+
+    def their_story(who: str | None, said: Sequence[str]) -> bool:
+        return speaks and who in rules.acquaintances and not rules.story.isdisjoint(said)
 
     def denied(who: str | None) -> bool:
         if who is not None and (who in apart or (self_well and who in parents_apart)):
@@ -464,13 +481,14 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
             theirs = before in _THE_ONE  # "mi esposo es el que anda con gripe"
         if not theirs and opener in _RELATIVE_PRONOUNS and not mine:
             who = _who(before, rules)  # "a guy who had a stroke", "mi vecina que se cayó"
-            theirs = who is not None and (who in rules.pets or denied(who))
+            theirs = who is not None and (who in rules.pets or denied(who)
+                                          or their_story(who, said))
         if opener != "(":
             before = said[-1] if said else before
         if not theirs:
             subject = _subject(clause, rules.possessives, rules.describers, rules.cleft)
             who = _who(subject, rules)
-            someone = who in rules.pets or denied(who)
+            someone = who in rules.pets or denied(who) or their_story(who, said)
             theirs = who is not None and someone and subject is not None \
                 and not _mine_after(said[said.index(subject) + 1:], rules) \
                 and rules.messengers.isdisjoint(said[said.index(subject) + 1:][:1])
@@ -693,6 +711,28 @@ def _says_well(clauses: Sequence[tuple[str | None, list[Token]]], rules: Others)
     return False
 
 
+def _writer_speaks(clauses: Sequence[tuple[str | None, list[Token]]], rules: Others) -> bool:
+    """The writer tells of themself in a clause with no one else in it ("bit of a headache
+    today, I keep checking my legs", "yo solo estoy cansado"): they write as the patient.
+
+    A friend or neighbour is not someone a carer texts for (`acquaintances`), so beside
+    such a clause a story of theirs (a verb of `story`: "had", "got", "acabó") is
+    theirs. Round 108's first pass raised "my friend had a blood clot after hers so I
+    keep checking my legs, they're fine. Bit of a headache today though" and "tengo
+    miedo de que me pase lo de mi vecina, que acabó en el hospital con trombos" for the
+    friend's and the neighbour's clots. Any clause of theirs would be too wide: "la
+    señora", "el muchacho", "the lady" are the patients carers and nurses write about,
+    "tío" and "mate" are the one addressed, and "like someone is sitting on it" is a
+    likeness (on the labelled messages that lost 23 red flags and gained 6)."""
+    for _, clause in clauses:
+        said = [t.text for t in clause if t.kind == "word"]
+        if not rules.writer.isdisjoint(said) and all(_who(w, rules) is None for w in said) \
+                and rules.third_person.isdisjoint(said) \
+                and said[0] not in rules.asking_openers:
+            return True
+    return False
+
+
 def _treatment_of_another(clauses: Sequence[tuple[str | None, list[Token]]],
                           rules: Others) -> bool:
     """Whether the treatment is named outside the writer's own clauses: "my son had his
@@ -875,12 +915,21 @@ def _subject(clause: Sequence[Token], possessives: frozenset[str],
     return words[i] if i < len(words) else None
 
 
-def _about_others(result: TriageResult, blanked: list[str], asks: bool) -> TriageResult:
+def _about_others(result: TriageResult, blanked: list[str], asks: bool,
+                  own_topic: bool = False) -> TriageResult:
     """Someone else's news with nothing of the patient's is no alert; a request in it
-    ("my dog is sick, can you recommend a vet") still needs a person."""
+    ("my dog is sick, can you recommend a vet") still needs a person.
+
+    Where what is left of the patient's own words touches a red-flag topic no finding
+    places (`own_topic`), the message still reports: the second reader reads it and it
+    is asked back. Round 108's first pass read "the dog refuses to go out ... infusion
+    went fine ... I've been struggling to get a full breath in, even sat still" as ok:
+    the dog's clause made the whole message someone else's news, which bars both."""
     said = "; ".join(f"'{b}'" for b in blanked)
-    reason = f"about someone else, not the patient: {said}"
+    reason = (f"someone else's news set aside, the rest read as the patient's: {said}"
+              if own_topic else f"about someone else, not the patient: {said}")
     level = result.level
-    if level == "unclear" and not result.findings and not asks and not _asks(result):
+    if level == "unclear" and not result.findings and not asks and not _asks(result) \
+            and not own_topic:
         level = "ok"  # nothing of the patient's, and nothing asked: no alert
     return replace(result, level=level, reasons=(*result.reasons, reason))

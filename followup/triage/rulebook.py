@@ -133,6 +133,9 @@ class HypotheticalRules:
     # Where a cue's reach ends before the comma: a new report ("watch for dark pee [and
     # my pee is dark now]"), so a red flag told after an instruction is never hidden.
     reach_ends: Phrase | None = None
+    # What was dreamt ("dreamt I had a stroke", "soñé que me daba un derrame"): no report
+    # at any level, up to the next comma or waking (`reach_ends`).
+    dreams: Phrase | None = None
     # A question someone else put to the patient about the patient ("my husband asked if
     # I'd passed out", "mi madre me preguntó si tenía la orina oscura") and the patient's
     # answer no after it ("No.", "le dije que no"): what it asks about is no report, at
@@ -146,6 +149,9 @@ class HypotheticalRules:
     # unless a reason follows in its clause ("just asking cos I go woozy").
     only_asking: Phrase | None = None
     only_asking_why: frozenset[str] = frozenset()
+    # Words that join the items of a list read after what was read ("the list of side
+    # effects, kidney failure and clots"): each item between them is short.
+    list_joiners: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -160,6 +166,13 @@ class HistoryRules:
     # finding told before it ("headache and chills were only the first day, all gone").
     recent: Phrase | None = None
     ongoing: Phrase | None = None
+    # Opening the stretch right after a dated finding, one that tells nothing else, these
+    # say it is still there ("slight headache the first night, still hanging around a
+    # bit today"). One word each.
+    still: frozenset[str] = frozenset()
+    # Right after such a word, these make it a treatment that goes on, not the finding:
+    # "had a stroke back in 2015, still on blood thinners". One word each.
+    still_on: frozenset[str] = frozenset()
     # "last time I ended up in the ER with my throat closing, this time only a small
     # itchy patch": what is told between a cue and one of these is of that time, and the
     # contrast says how the patient is now
@@ -686,6 +699,10 @@ class Rulebook:
     # score: "the headache was like a 3 on monday, a 5 yesterday and today its an 8".
     # Word sequences.
     pain_score_rated: tuple[tuple[str, ...], ...] = ()
+    # A bare whole number from 0 to 10 that ends its stretch a few words after one of
+    # these is that pain's score: "headache 0.", "head is a dull 4, mostly behind my
+    # eyes", "el dolor de cabeza está en 3". One word each.
+    pain_score_told_after: frozenset[str] = frozenset()
     weight: WeightRules | None = None
     by_key: Mapping[str, FindingRule] = field(init=False, repr=False)
     # word -> the (finding, phrase, other slots) that a clause holding the word may match
@@ -770,6 +787,8 @@ class _Loader:
                                           self._per_language(
                                               self._table(data, "pain_score", "pain_score"),
                                               "rated", "pain_score", required=False))),
+            pain_score_told_after=self._single_words(
+                self._table(data, "pain_score", "pain_score"), "told_after", "pain_score"),
             language_hints=hints,
             lexicon=Lexicon(self.vocabulary | set().union(*hints.values()), common,
                             scope.negation_words, self._endings(data),
@@ -1318,7 +1337,8 @@ class _Loader:
                                 "conditionals", "conditional_reach", "risk", "risk_unless",
                                 "risk_had", "requests", "plan_if", "plan_then", "jokes", "not_yet",
                                 "reach_ends", "asks_if_well", "confirms", "asked_by",
-                                "asked_no", "asked_but", "only_asking", "only_asking_why"}
+                                "asked_no", "asked_but", "only_asking", "only_asking_why",
+                                "list_joiners", "dreams"}
         if unknown:
             raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
         words = frozenset(normalise_phrase(w) for w in
@@ -1344,6 +1364,7 @@ class _Loader:
             jokes=self._optional_cues(compiler, table, "jokes", entry),
             not_yet=self._optional_cues(compiler, table, "not_yet", entry),
             reach_ends=self._optional_cues(compiler, table, "reach_ends", entry),
+            dreams=self._optional_cues(compiler, table, "dreams", entry),
             asked_by=self._optional_cues(compiler, table, "asked_by", entry),
             asked_no=self._optional_cues(compiler, table, "asked_no", entry),
             asked_but=frozenset(normalise_phrase(w) for w in self._per_language(
@@ -1351,13 +1372,16 @@ class _Loader:
             only_asking=self._optional_cues(compiler, table, "only_asking", entry),
             only_asking_why=frozenset(normalise_phrase(w) for w in self._per_language(
                 table, "only_asking_why", entry, required=False)),
+            list_joiners=frozenset(normalise_phrase(w) for w in self._per_language(
+                table, "list_joiners", entry, required=False)),
         )
 
     def _history(self, data: Mapping[str, Any], compiler: PhraseCompiler) -> HistoryRules:
         table = self._table(data, "history", "history")
         if not table:
             return HistoryRules()
-        unknown = set(table) - {"cues", "recent", "ongoing", "contrast"}
+        unknown = set(table) - {"cues", "recent", "ongoing", "contrast", "still",
+                                "still_on"}
         if unknown:
             raise self.fail("history", f"unknown key(s) {sorted(unknown)}")
         if "cues" not in table:
@@ -1365,7 +1389,9 @@ class _Loader:
         return HistoryRules(cues=self._optional_cues(compiler, table, "cues", "history"),
                             recent=self._optional_cues(compiler, table, "recent", "history"),
                             ongoing=self._optional_cues(compiler, table, "ongoing", "history"),
-                            contrast=self._optional_cues(compiler, table, "contrast", "history"))
+                            contrast=self._optional_cues(compiler, table, "contrast", "history"),
+                            still=self._single_words(table, "still", "history"),
+                            still_on=self._single_words(table, "still_on", "history"))
 
     def _urgent_to_mild(self, table: Mapping[str, Any],
                         keys: Mapping[str, FindingRule]) -> dict[str, str]:

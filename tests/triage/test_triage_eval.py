@@ -526,7 +526,19 @@ BLIND_BATCHES = [
                           ("re", "RE: 97.5 %, 3 of 120 missed (1 an emergency), 4 false "
                                  "alarms, asked to be hard, after QR to QU"),
                           ("rf", "RF: 100 %, none missed, 240 of 240 exact, after QR to QU"),
-                          ("rg", "RG: 100 %, none missed, after QR to QU"))),
+                          ("rg", "RG: 100 %, none missed, after QR to QU"),
+                          ("rh", "RH: 100 %, none missed, 1 false alarm, after QV to RG "
+                                 "(thirty-fifth session)"),
+                          ("ri", "RI: 99.2 %, 1 of 120 missed (an emergency), 2 false "
+                                 "alarms, asked to be hard, after QV to RG"),
+                          ("rj", "RJ: 100 %, none missed, after QV to RG"),
+                          ("rk", "RK: 100 %, none missed, after QV to RG"),
+                          ("rl", "RL: 100 %, none missed, 1 false alarm, after QV to RG "
+                                 "(thirty-sixth session)"),
+                          ("rm", "RM: 99.2 %, 1 of 120 missed (an emergency), 7 false "
+                                 "alarms, asked to be hard, after QV to RG"),
+                          ("rn", "RN: 100 %, none missed, 1 false alarm, after QV to RG"),
+                          ("ro", "RO: 100 %, none missed, after QV to RG"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

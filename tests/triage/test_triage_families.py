@@ -2926,6 +2926,43 @@ FEARED_AND_ABSENT = [
     ("mi hermano tiene fiebre de 39, pero él no recibió IVIG", "ok"),
 ]
 
+# Rounds 107 and 108 (thirty-sixth session), each probe read otherwise before it (the
+# guards of what must stay aside): busy, not speechless; the breath in a longer phrase;
+# talk that comes out as gibberish; what the leaflet lists after its comma, and a part of
+# it named by its topic; a friend's or neighbour's story beside the writer's own; what
+# was dreamt; a bare score after the pain it scores; the worst denied by a likeness; a
+# rash absent this time; a dated symptom told as still there; idioms of being well.
+READ_DREAMT_AND_SCORED = [
+    ("on my lunch break, can't talk, will ring you back later", "unclear"),
+    ("struggling to take a proper breath since this morning", "emergency"),
+    ("mum is trying to speak and it's all gibberish", "emergency"),
+    ("mi papá trata de hablar y le sale puro enredo", "emergency"),
+    ("went through the booklet, strokes, clots and kidneys, scary stuff, but I'm feeling "
+     "good", "ok"),
+    ("el prospecto, trombos y derrames, qué miedo, pero me siento bien", "ok"),
+    ("read the pamphlet, my calf is red and hot", "urgent"),  # a report after its comma
+    ("the clot bit of the leaflet freaked me out, just tired", "mild"),
+    ("my neighbour had a clot in her leg after hers, I've got a bit of a headache", "mild"),
+    ("my coworker ended up with a clot last year, I'm just tired", "mild"),
+    ("a mi amiga le dio un trombo con el tratamiento, yo tengo cansancio nomás", "mild"),
+    ("my friend is having a stroke, what do I do", "emergency"),  # asked, not the writer's
+    ("dreamt my face was drooping lol. bit of a headache", "mild"),
+    ("had a nightmare I couldn't breathe, just tired this morning", "mild"),
+    ("tuve una pesadilla de que me daba un derrame, solo estoy cansada", "mild"),
+    ("dreamt I was falling and woke up and couldn't move my left arm", "emergency"),
+    ("headache 0, pee fine", "ok"),
+    ("dolor de cabeza en 0, todo bien", "ok"),
+    ("head is a steady 3, nothing else", "mild"),
+    ("headache 2/10, fatigue 9/10", "mild"),
+    ("headache 9", "urgent"),
+    ("headache since 9, mild", "mild"),  # a time
+    ("dolor de cabeza, nada que ver con el peor de mi vida", "mild"),
+    ("last round I came up in hives, this time not one spot", "ok"),
+    ("headache the first night, still lingering today but much better", "mild"),
+    ("everything's sweet here mate", "ok"),
+    ("toy fino, gracias", "ok"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -3064,6 +3101,7 @@ FAMILIES = {
     "held_readings_and_idioms_of_well": HELD_READINGS_AND_IDIOMS_OF_WELL,
     "only_asking_and_shown_pain": ONLY_ASKING_AND_SHOWN_PAIN,
     "feared_and_absent": FEARED_AND_ABSENT,
+    "read_dreamt_and_scored": READ_DREAMT_AND_SCORED,
 }
 
 

@@ -322,6 +322,32 @@ def test_the_second_reader_reads_only_what_is_the_patients(text: str) -> None:
     assert not result.ask_back  # nor is the patient asked about the husband's faint
 
 
+# Someone else's news, then the patient's own words on an unplaced red-flag topic.
+BESIDE_SOMEONE_ELSES = (
+    "the cat has been off her food all week, poor thing. infusion went fine on monday. "
+    "since lunch my breathing has felt funny",
+    "el perro anda enfermo. la infusión salió bien, pero desde la mañana siento la "
+    "respiración rara",
+)
+
+
+@pytest.mark.parametrize("text", BESIDE_SOMEONE_ELSES)
+def test_someone_elses_news_does_not_silence_the_patients_own(text: str) -> None:
+    """Round 108 (first pass): "the dog refuses to go out" made a whole message someone
+    else's news, so the second reader never read "struggling to get a full breath in,
+    even sat still": it was ok, and nobody would have seen it. What is left of the
+    patient's own words still touches breathing, unplaced, so the reader reads it."""
+    eaves = Eavesdropper()
+    reasons = triage(text, second_reader=eaves).reasons
+    assert eaves.given and all("perro" not in g and "cat" not in g for g in eaves.given)
+    assert any("someone else's news set aside" in r for r in reasons), reasons
+
+
+def test_someone_elses_news_alone_still_pages_nobody() -> None:
+    result = triage("my dog is limping, I'm fine", second_reader=Alarmist())
+    assert result.level == "ok" and not result.ask_back, result
+
+
 def test_a_mild_symptom_told_as_over_does_not_bar_the_second_reader() -> None:
     """Round 19 (first pass): "the headache is long gone" kept the reader from a chest
     told in words the rules lacked. A red flag set aside still bars it ("no chest pain":
