@@ -150,6 +150,9 @@ class Others:
     # In a friend's or neighbour's clause beside the writer's own, these tell a story of
     # theirs: "my friend had a blood clot after hers", "mi vecina acabó con trombos".
     story: frozenset[str] = frozenset()
+    # Of the acquaintances, the writer's peers, whose story that is (not "la señora", "the
+    # lad": the ones carers, nurses and coaches write about).
+    peers: frozenset[str] = frozenset()
 
     @property
     def writer(self) -> frozenset[str]:
@@ -346,6 +349,10 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
         if not acquaintances <= relatives:
             raise RulebookError(f"{file.name}: others.acquaintances: not among relatives: "
                                 f"{sorted(acquaintances - relatives)}")
+        peers = single_words_of("peers")
+        if not peers <= acquaintances:
+            raise RulebookError(f"{file.name}: others.peers: not among acquaintances: "
+                                f"{sorted(peers - acquaintances)}")
         others = Others(pets, relatives, words_of("possessives"), words_of("first_person"),
                         phrases_of("not_me"), mentions, words_of("treatment"), acquaintances,
                         words_of("well"), words_of("well_openers"), words_of("negations"),
@@ -358,7 +365,8 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
                         single_words_of("kin_possessives"), single_words_of("kin_reports"),
                         single_words_of("things"), phrases_of("they_are_patient"),
                         phrases_of("died_figures"), single_words_of("messengers"),
-                        single_words_of("asking_openers"), single_words_of("story"))
+                        single_words_of("asking_openers"), single_words_of("story"),
+                        peers)
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "

@@ -442,7 +442,7 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
     speaks = _writer_speaks(clauses, rules)
 
     def their_story(who: str | None, said: Sequence[str]) -> bool:
-        return speaks and who in rules.acquaintances and not rules.story.isdisjoint(said)
+        return speaks and who in rules.peers and not rules.story.isdisjoint(said)
 
     def denied(who: str | None) -> bool:
         if who is not None and (who in apart or (self_well and who in parents_apart)):
@@ -715,15 +715,17 @@ def _writer_speaks(clauses: Sequence[tuple[str | None, list[Token]]], rules: Oth
     """The writer tells of themself in a clause with no one else in it ("bit of a headache
     today, I keep checking my legs", "yo solo estoy cansado"): they write as the patient.
 
-    A friend or neighbour is not someone a carer texts for (`acquaintances`), so beside
-    such a clause a story of theirs (a verb of `story`: "had", "got", "acabó") is
-    theirs. Round 108's first pass raised "my friend had a blood clot after hers so I
-    keep checking my legs, they're fine. Bit of a headache today though" and "tengo
-    miedo de que me pase lo de mi vecina, que acabó en el hospital con trombos" for the
-    friend's and the neighbour's clots. Any clause of theirs would be too wide: "la
-    señora", "el muchacho", "the lady" are the patients carers and nurses write about,
-    "tío" and "mate" are the one addressed, and "like someone is sitting on it" is a
-    likeness (on the labelled messages that lost 23 red flags and gained 6)."""
+    A friend or neighbour is not someone a carer texts for (`peers`, of the
+    `acquaintances`), so beside such a clause a story of theirs (a verb of `story`:
+    "had", "got", "acabó") is theirs. Round 108's first pass raised "my friend had a
+    blood clot after hers so I keep checking my legs, they're fine. Bit of a headache
+    today though" and "tengo miedo de que me pase lo de mi vecina, que acabó en el
+    hospital con trombos" for the friend's and the neighbour's clots. Any clause of
+    theirs would be too wide: "la señora", "el muchacho", "the lady" are the patients
+    carers and nurses write about, "mate" is the one addressed, and "like someone is
+    sitting on it" is a likeness (on the labelled messages that lost 23 red flags and
+    gained 6); so is any acquaintance's story: "soy la cuidadora, la señora tuvo un
+    desmayo" is a carer's."""
     for _, clause in clauses:
         said = [t.text for t in clause if t.kind == "word"]
         if not rules.writer.isdisjoint(said) and all(_who(w, rules) is None for w in said) \

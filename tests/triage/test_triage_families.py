@@ -2946,6 +2946,9 @@ READ_DREAMT_AND_SCORED = [
     ("my coworker ended up with a clot last year, I'm just tired", "mild"),
     ("a mi amiga le dio un trombo con el tratamiento, yo tengo cansancio nomás", "mild"),
     ("my friend is having a stroke, what do I do", "emergency"),  # asked, not the writer's
+    # those carers and coaches write about are no peers of the writer's
+    ("soy la cuidadora, la señora tuvo un desmayo hace rato", "emergency"),
+    ("I'm the coach, the lad had a seizure on the pitch", "emergency"),
     ("dreamt my face was drooping lol. bit of a headache", "mild"),
     ("had a nightmare I couldn't breathe, just tired this morning", "mild"),
     ("tuve una pesadilla de que me daba un derrame, solo estoy cansada", "mild"),
