@@ -1372,8 +1372,7 @@ class _Loader:
             only_asking=self._optional_cues(compiler, table, "only_asking", entry),
             only_asking_why=frozenset(normalise_phrase(w) for w in self._per_language(
                 table, "only_asking_why", entry, required=False)),
-            list_joiners=frozenset(normalise_phrase(w) for w in self._per_language(
-                table, "list_joiners", entry, required=False)),
+            list_joiners=self._single_words(table, "list_joiners", entry),
         )
 
     def _history(self, data: Mapping[str, Any], compiler: PhraseCompiler) -> HistoryRules:

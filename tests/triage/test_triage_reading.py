@@ -122,10 +122,21 @@ def test_choices_point_at_rulebook_findings_and_refuse_mistakes(tmp_path: Path) 
     for table, key in (("others", "errands"), ("others", "also"), ("reading", "site_marks"),
                        ("reading", "site_joiners"), ("reading", "site_parts"),
                        ("others", "kin_possessives"), ("others", "kin_reports"),
-                       ("others", "things")):
+                       ("others", "things"), ("others", "asking_openers"),
+                       ("others", "story"), ("others", "peers")):
         bad.write_text(f'[{table}]\n{key} = ["two words"]\n', "utf-8")
         with pytest.raises(RulebookError, match=f"{table}.{key}: one word each"):
             load_choices(bad)
+
+
+def test_peers_are_among_the_acquaintances(tmp_path: Path) -> None:
+    """`[others] peers` is a part of `acquaintances`: a peer outside it is refused."""
+    bad = tmp_path / "choices.toml"
+    source = (ROOT / "followup" / "triage" / "choices.toml").read_text(encoding="utf-8")
+    bad.write_text(source.replace('peers = ["friend",', 'peers = ["friend", "nurse",', 1),
+                   encoding="utf-8")
+    with pytest.raises(RulebookError, match=r"others.peers: not among acquaintances: \['nurse'\]"):
+        load_choices(bad)
 
 
 def test_a_rashs_place_is_not_read_as_a_symptom_of_that_place() -> None:

@@ -1128,3 +1128,29 @@ def test_an_adverbial_though_is_rulebook_data(tmp_path: Path) -> None:
     several = _bundled_with(tmp_path, 'adverb_verbs.es = []', 'adverb_verbs.es = ["es que"]')
     with pytest.raises(RulebookError, match="adverb_verbs"):
         load_rulebook(several)
+
+
+@pytest.mark.parametrize(("old", "new", "key"), [
+    ('list_joiners.en = ["and",', 'list_joiners.en = ["and then",', "list_joiners"),
+    ('told_after.en = ["headache",', 'told_after.en = ["sore head",', "told_after"),
+    ('still.en = ["still"]', 'still.en = ["still there"]', "still"),
+    ('still_on.en = ["on",', 'still_on.en = ["on the",', "still_on"),
+])
+def test_the_thirty_sixth_sessions_word_lists_refuse_several_words(
+        tmp_path: Path, old: str, new: str, key: str) -> None:
+    """Each is read one token at a time (a list's joiner, the pain a bare score follows,
+    the word that keeps a dated symptom going): an entry of several words would never
+    match, so it is refused by name rather than ignored."""
+    with pytest.raises(RulebookError, match=f"'{key}': one word each"):
+        load_rulebook(_bundled_with(tmp_path, old, new))
+
+
+def test_a_dream_is_rulebook_data(tmp_path: Path) -> None:
+    """`[hypothetical] dreams`: without it, a stroke dreamt of is read as one."""
+    dreamt = "tuve una pesadilla de que me daba un derrame, solo estoy cansada"
+    assert triage(dreamt, second_reader=None).level == "mild"
+    source = DEFAULT_PATH.read_text(encoding="utf-8")
+    start = source.index("dreams.en = [")
+    end = source.index("\n", source.index("dreams.es = [")) + 1
+    book = load_rulebook(_bundled_with(tmp_path, source[start:end], ""))
+    assert triage(dreamt, rulebook=book).level == "emergency"
