@@ -1120,6 +1120,11 @@ def _negated_positions(clause: _Clause, cues: Sequence[tuple[int, int]],
                     break
                 covered.add(j)
             continue
+        degree = _denied_degree(tokens, cue_last, scope)
+        if degree is not None:
+            # "not the worst headache": the degree denied, the headache told
+            covered.update(range(cue_last + 1, degree + 1))
+            continue
         distance = 0
         allowed = clause.soft_ids[cue_last]
         for j in range(cue_last + 1, len(tokens)):
@@ -1136,6 +1141,22 @@ def _negated_positions(clause: _Clause, cues: Sequence[tuple[int, int]],
                 break
             covered.add(j)
     return covered
+
+
+def _denied_degree(tokens: Sequence[Token], cue_last: int, scope: ScopeRules) -> int | None:
+    """Where a word of `degree` stands after a denial (past one or two words of
+    `degree_bridge`): the denial is of how bad, not of what. Round 110 read "Its not the
+    worst headache ever or anything, just a normal one" and "No es el peor dolor de
+    cabeza de mi vida" as ok: the "not" reached the headache too."""
+    if not scope.degree:
+        return None
+    j = cue_last + 1
+    while j < len(tokens) and j <= cue_last + 2 and tokens[j].text in scope.degree_bridge:
+        j += 1
+    # (past one bridge word at least: "no 'worst headache' no nothing" denies them both)
+    if cue_last + 1 < j < len(tokens) - 1 and tokens[j].text in scope.degree:
+        return j
+    return None
 
 
 def _lists_what_is_absent(tokens: Sequence[Token], first: int, last: int,
@@ -1203,8 +1224,9 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
                   else _cue_spans(book.scope.resolution_relief_ended, clause))
         rested = ([] if book.scope.resolution_by_rest is None
                   else [a for a, _ in _cue_spans(book.scope.resolution_by_rest, clause)])
-        the_rest = ({a for a, _ in _cue_spans(book.scope.resolution_the_rest, clause)}
-                    if partial and book.scope.resolution_the_rest is not None else set())
+        rest_spans = (_cue_spans(book.scope.resolution_the_rest, clause)
+                      if book.scope.resolution_the_rest is not None else [])
+        the_rest = {a for a, _ in rest_spans} if partial else set()
         for either, phrase, mild_only in ((False, book.scope.resolution_after, False),
                                           (True, book.scope.resolution_either, False),
                                           (False, book.scope.resolution_after_mild, True)):
@@ -1217,6 +1239,10 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
                         for a, _ in partial) \
                         or any(first - 2 <= a <= last for a, _ in usual):
                     continue  # "fine now I think"; "it's usually pale yellow"
+                if any(first - 3 <= b < first for _, b in rest_spans):
+                    # the rest is over, not what came before: "the iv spot is bruised
+                    # and sore, everything else is back to normal"
+                    continue
                 if any(a <= last and first <= b for a, b in relief):
                     continue  # "came back when the tylenol wore off": the relief is over
                 if any((index, first) < spot for spot in back):

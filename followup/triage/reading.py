@@ -883,8 +883,8 @@ def _named_as_theirs(said: Sequence[str], rules: Others,
         who = _who(word, rules)
         if who is None or not (who in rules.pets or denied(who)):
             continue
-        if who in rules.pets and _SIMILE.intersection(said[max(0, k - 3):k]):
-            continue  # "tired as an old dog", "sick as a dog", "como un perro": a simile
+        if who in rules.pets and _SIMILE.intersection(said[max(0, k - 4):k]):
+            continue  # "tired as an old (hound) dog", "sick as a dog", "como un perro"
         if who in rules.pets and _WHEN.intersection(said[max(0, k - 3):k]):
             continue  # "wheezy since the neighbour's cat came in": when, not who
         if rules.observers.intersection(said[max(0, k - 4):k]):

@@ -416,6 +416,11 @@ class ScopeRules:
     # sentence, commas and "and" included, up to a word of `whole_list_stops`.
     whole_list: frozenset[str] = frozenset()
     whole_list_stops: frozenset[str] = frozenset()
+    # A denial before one of `degree` (past one or two words of `degree_bridge`) denies
+    # the degree, not the thing: "not the worst headache ever, just a normal one" and
+    # "no es un dolor de cabeza fuerte" still tell a headache.
+    degree: frozenset[str] = frozenset()
+    degree_bridge: frozenset[str] = frozenset()
 
 
 class Lexicon:
@@ -1070,6 +1075,8 @@ class _Loader:
             whole_list=frozenset(normalise_phrase(w) for w in self._per_language(
                 neg, "whole_list", "negation", required=False)),
             whole_list_stops=self._single_words(neg, "whole_list_stops", "negation"),
+            degree=self._single_words(neg, "degree", "negation"),
+            degree_bridge=self._single_words(neg, "degree_bridge", "negation"),
         )
 
     def _bridge(self, neg: Mapping[str, Any]) -> frozenset[str] | None:

@@ -538,7 +538,19 @@ BLIND_BATCHES = [
                           ("rm", "RM: 99.2 %, 1 of 120 missed (an emergency), 7 false "
                                  "alarms, asked to be hard, after QV to RG"),
                           ("rn", "RN: 100 %, none missed, 1 false alarm, after QV to RG"),
-                          ("ro", "RO: 100 %, none missed, after QV to RG"))),
+                          ("ro", "RO: 100 %, none missed, after QV to RG"),
+                          ("rp", "RP: 100 %, none missed, after RH to RO"),
+                          ("rq", "RQ: 100 %, none missed, 2 false alarms, asked to be hard, "
+                                 "after RH to RO"),
+                          ("rr", "RR: 100 %, none missed, 240 of 240 exact, after RH to RO"),
+                          ("rs", "RS: 100 %, none missed, after RH to RO"),
+                          ("rt", "RT: 100 %, none missed, 2 false alarms, after RH to RO "
+                                 "(thirty-seventh session)"),
+                          ("ru", "RU: 99.2 %, 1 of 120 missed, 2 emergencies read urgent "
+                                 "(near-faints on standing, relabelled urgent), asked to be "
+                                 "hard, after RH to RO"),
+                          ("rv", "RV: 100 %, none missed, 3 false alarms, after RH to RO"),
+                          ("rw", "RW: 100 %, none missed, after RH to RO"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

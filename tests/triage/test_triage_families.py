@@ -1200,7 +1200,8 @@ BREATH_TOLD_BY_WHAT_STOPS_CORRECTIONS_AND_CONFIRMATIONS = [
 # phrase denies nothing of its own), the carer's and the clinician's words for speech,
 # feeling and chest pain lost, what was over by today, and who only sees the symptom
 CARERS_WORDS_WHAT_IS_OVER_AND_WHO_SEES = [
-    ("no es el peor dolor de cabeza de mi vida, es uno leve", "ok"),
+    # (a mild headache: the denial is of the degree since round 110, once read ok)
+    ("no es el peor dolor de cabeza de mi vida, es uno leve", "mild"),
     ("es el peor dolor de cabeza de mi vida", "emergency"),
     ("de la nada mi mamá ya no puede hablar", "emergency"),
     ("la señora no puede ni hablar desde la siesta", "emergency"),
@@ -2966,6 +2967,31 @@ READ_DREAMT_AND_SCORED = [
     ("toy fino, gracias", "ok"),
 ]
 
+# Round 109 and 110 (thirty-seventh session): a denial of how bad is not a denial of
+# what; a parent who came along is someone else; the site told as a spot or by its tape;
+# the head told by what beats or squeezes it; a simile's animal; the rest said to be
+# over leaves what came before it; a degree told against an earlier one. Guards: a
+# denial of the degree leaves a red flag after it, the rest over leaves a clot sign.
+DEGREES_SITES_AND_THE_REST = [
+    ("it's not a bad headache, just there in the background", "mild"),
+    ("not the worst headache I've had, more of a dull one", "mild"),
+    ("no es el peor dolor de cabeza que he tenido, pero ahí está", "mild"),
+    ("no severe headache, no stiff neck, all good", "ok"),
+    ("my dad came with me and he fainted in the car park, I feel fine", "ok"),
+    ("my pee went dark on Sunday but it's back to normal light yellow now", "ok"),
+    ("tummy's swimmy after breakfast", "mild"),
+    ("la cabeza me palpita un poco", "mild"),
+    ("my head keeps drumming a bit, nothing major", "mild"),
+    ("tired as an old farm dog today", "mild"),
+    ("the iv patch is sore, everything else is back to normal", "mild"),
+    ("the headache was fine this morning, now it's unbearable", "urgent"),
+    ("el dolor de cabeza estaba leve, ahora es insoportable", "urgent"),
+    ("my leg is swollen and red, everything else is fine", "urgent"),
+    ("she's gone pale and can't breathe", "emergency"),
+    ("not a bad headache but my chest is tight", "emergency"),
+    ("my head is banging and my left arm went numb", "emergency"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -3105,6 +3131,7 @@ FAMILIES = {
     "only_asking_and_shown_pain": ONLY_ASKING_AND_SHOWN_PAIN,
     "feared_and_absent": FEARED_AND_ABSENT,
     "read_dreamt_and_scored": READ_DREAMT_AND_SCORED,
+    "degrees_sites_and_the_rest": DEGREES_SITES_AND_THE_REST,
 }
 
 
