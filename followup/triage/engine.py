@@ -1197,6 +1197,12 @@ def _is_negated(match: _Match, cues: Sequence[tuple[int, int]], covered: set[int
     return any(match.first < a <= match.last for a, _ in cues)  # "leg is not swollen"
 
 
+def _the_rest(clause: _Clause, book: Rulebook) -> list[tuple[int, int]]:
+    """Where the clause names the rest ("otherwise", "everything else", "lo demás")."""
+    phrase = book.scope.resolution_the_rest
+    return _cue_spans(phrase, clause) if phrase is not None else []
+
+
 def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
               book: Rulebook) -> set[_Match]:
     """Findings that a resolution cue ("is gone", "se me quitó") says are over.
@@ -1224,9 +1230,12 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
                   else _cue_spans(book.scope.resolution_relief_ended, clause))
         rested = ([] if book.scope.resolution_by_rest is None
                   else [a for a, _ in _cue_spans(book.scope.resolution_by_rest, clause)])
-        rest_spans = (_cue_spans(book.scope.resolution_the_rest, clause)
-                      if book.scope.resolution_the_rest is not None else [])
-        the_rest = {a for a, _ in rest_spans} if partial else set()
+        # (looked for only where a partial or a resolution cue is: the hot path)
+        rest_spans: list[tuple[int, int]] | None = None
+        the_rest: set[int] = set()
+        if partial:
+            rest_spans = _the_rest(clause, book)
+            the_rest = {a for a, _ in rest_spans}
         for either, phrase, mild_only in ((False, book.scope.resolution_after, False),
                                           (True, book.scope.resolution_either, False),
                                           (False, book.scope.resolution_after_mild, True)):
@@ -1239,6 +1248,8 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
                         for a, _ in partial) \
                         or any(first - 2 <= a <= last for a, _ in usual):
                     continue  # "fine now I think"; "it's usually pale yellow"
+                if rest_spans is None:
+                    rest_spans = _the_rest(clause, book)
                 if any(first - 3 <= b < first for _, b in rest_spans):
                     # the rest is over, not what came before: "the iv spot is bruised
                     # and sore, everything else is back to normal"

@@ -1154,3 +1154,32 @@ def test_a_dream_is_rulebook_data(tmp_path: Path) -> None:
     end = source.index("\n", source.index("dreams.es = [")) + 1
     book = load_rulebook(_bundled_with(tmp_path, source[start:end], ""))
     assert triage(dreamt, rulebook=book).level == "emergency"
+
+
+def _with_degree(tmp_path: Path, en: str | None) -> Path:
+    path = write(tmp_path, finding("headache", "mild", '["headache"]'))
+    text = path.read_text(encoding="utf-8").replace('cues.en = ["no"]', 'cues.en = ["no", "not"]')
+    if en is not None:
+        text = text.replace('list_joiners.en = ["or"]',
+                            f'degree.en = {en}\ndegree_bridge.en = ["the", "a"]\n'
+                            'list_joiners.en = ["or"]')
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_denied_degree_leaves_the_thing_it_grades(tmp_path: Path) -> None:
+    """Without `[negation] degree` "not the worst headache" denies the headache; with it,
+    only how bad: the headache is told. A bare denial before the degree still denies
+    all ("no worst headache"), and so does one with no degree ("not a headache")."""
+    without = load_rulebook(_with_degree(tmp_path, None))
+    assert triage("not the worst headache, just there", rulebook=without).level == "ok"
+    book = load_rulebook(_with_degree(tmp_path, '["worst", "bad"]'))
+    assert triage("not the worst headache, just there", rulebook=book).level == "mild"
+    assert triage("its not a bad headache", rulebook=book).level == "mild"
+    assert triage("no worst headache", rulebook=book).level == "ok"
+    assert triage("not a headache at all", rulebook=book).level == "ok"
+
+
+def test_a_degree_of_several_words_is_refused_by_name(tmp_path: Path) -> None:
+    with pytest.raises(RulebookError, match="'degree': one word each"):
+        load_rulebook(_with_degree(tmp_path, '["worst", "really bad"]'))
