@@ -418,7 +418,7 @@ class ScopeRules:
     whole_list_stops: frozenset[str] = frozenset()
     # A denial before one of `degree` (past one or two words of `degree_bridge`) denies
     # the degree, not the thing: "not the worst headache ever, just a normal one" and
-    # "no es un dolor de cabeza fuerte" still tell a headache.
+    # "no es el peor dolor de cabeza de mi vida" still tell a headache.
     degree: frozenset[str] = frozenset()
     degree_bridge: frozenset[str] = frozenset()
 
