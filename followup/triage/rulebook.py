@@ -1001,6 +1001,12 @@ class _Loader:
             return frozenset(found)
 
         cues = self._per_language(neg, "cues", "negation")
+        degree = self._single_words(neg, "degree", "negation")
+        degree_bridge = self._single_words(neg, "degree_bridge", "negation")
+        if degree and not degree_bridge:
+            # a degree is read only past a bridge word: without one it would never be
+            raise self.fail("negation", "'degree' needs 'degree_bridge' (the words between "
+                            "a denial and the degree, as \"the\" in \"not the worst\")")
         hard = words(bounds, "hard", "boundaries")
         adverbs = self._single_words(bounds, "adverbs", "boundaries")
         if not adverbs <= hard:
@@ -1075,8 +1081,8 @@ class _Loader:
             whole_list=frozenset(normalise_phrase(w) for w in self._per_language(
                 neg, "whole_list", "negation", required=False)),
             whole_list_stops=self._single_words(neg, "whole_list_stops", "negation"),
-            degree=self._single_words(neg, "degree", "negation"),
-            degree_bridge=self._single_words(neg, "degree_bridge", "negation"),
+            degree=degree,
+            degree_bridge=degree_bridge,
         )
 
     def _bridge(self, neg: Mapping[str, Any]) -> frozenset[str] | None:

@@ -2983,6 +2983,10 @@ DEGREES_SITES_AND_THE_REST = [
     ("la cabeza me palpita un poco", "mild"),
     ("my head keeps drumming a bit, nothing major", "mild"),
     ("tired as an old farm dog today", "mild"),
+    ("kinda draggin after work", "mild"),
+    ("mi yeye dem swell up but mi breathing alright", "urgent"),  # eyes, not "yeyo"
+    ("feeling brand new today", "ok"),
+    ("todo correcto, gracias", "ok"),
     ("the iv patch is sore, everything else is back to normal", "mild"),
     ("the headache was fine this morning, now it's unbearable", "urgent"),
     ("el dolor de cabeza estaba leve, ahora es insoportable", "urgent"),

@@ -1183,3 +1183,12 @@ def test_a_denied_degree_leaves_the_thing_it_grades(tmp_path: Path) -> None:
 def test_a_degree_of_several_words_is_refused_by_name(tmp_path: Path) -> None:
     with pytest.raises(RulebookError, match="'degree': one word each"):
         load_rulebook(_with_degree(tmp_path, '["worst", "really bad"]'))
+
+
+def test_a_degree_without_its_bridge_is_refused_by_name(tmp_path: Path) -> None:
+    """A degree is read only past a bridge word, so one without them would do nothing."""
+    path = _with_degree(tmp_path, '["worst"]')
+    text = path.read_text(encoding="utf-8").replace('degree_bridge.en = ["the", "a"]\n', "")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RulebookError, match="'degree' needs 'degree_bridge'"):
+        load_rulebook(path)
