@@ -185,6 +185,10 @@ class ChoiceBook:
     numbers_only: frozenset[str] = frozenset()
     # What a count is of: "0 days", "0 veces" are no answer to the list.
     counted: frozenset[str] = frozenset()
+    # "none of 1 through 7", "ninguna de las 7": the list named by its numbers after a
+    # "none" reply (`none_of_numbers`, phrases) and the words of a range (`ranges`).
+    none_of_numbers: tuple[str, ...] = ()
+    ranges: frozenset[str] = frozenset()
     # The patient's own grading of what they report as mild ("not bad", "leve"): see
     # `reading.second_may_read`. Phrases of words, matched whole.
     graded_mild: tuple[str, ...] = ()
@@ -386,6 +390,8 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
         denied=word_list("denied"),
         affirmed=word_list("affirmed"),
         counted=word_list("counted"),
+        none_of_numbers=tuple(sorted(word_list("none_of_numbers"), key=len, reverse=True)),
+        ranges=single_words("ranges"),
         graded_mild=tuple(sorted(word_list("graded_mild"))),
         figures=tuple(sorted(word_list("figures"))),
         topics=topics,
@@ -434,9 +440,27 @@ def _zero_first(text: str, tokens: Sequence[Token], book: ChoiceBook) -> Picked 
 
 def _whole_none(text: str, tokens: Sequence[Token], book: ChoiceBook) -> Picked | None:
     whole = " ".join(t.text for t in tokens if t.kind == "word")
-    if whole in book.none_phrases:
+    if whole in book.none_phrases or _none_of_numbered(tokens, book):
         return Picked((0,), text.strip(), " " * len(text), None)
     return None
+
+
+def _none_of_numbered(tokens: Sequence[Token], book: ChoiceBook) -> bool:
+    """"none of 1 through 7", "none of the 7", "ninguna de las 7": a "none" reply that
+    names our list by its numbers. Only bare numbers after the words ("none of the 7
+    days" is a count, and no answer)."""
+    numbers = [i for i, t in enumerate(tokens) if t.kind == "num"]
+    words = [i for i, t in enumerate(tokens) if t.kind == "word" and t.text not in book.ranges]
+    if not numbers or not words or numbers[0] < words[-1] \
+            or any(tokens[i].unit is not None or tokens[i].decimal for i in numbers) \
+            or any(t.kind == "word" and t.text not in book.ranges
+                   for t in tokens[numbers[0]:]):
+        return False
+    said = " ".join(tokens[i].text for i in words)
+    for lead in book.none_of_numbers:
+        if said.endswith(" " + lead) and said[:-len(lead) - 1] in book.none_phrases:
+            return True
+    return False
 
 
 def _all_denied(text: str, tokens: Sequence[Token], book: ChoiceBook) -> Picked | None:

@@ -286,6 +286,9 @@ def _soften_labels(tokens: list[Token], text: str) -> list[Token]:
 # words are the topic: "el pecho? sí, me duele", "what counts as dark urine? mine is brown".
 _QUESTION_WORDS = 6
 _TOPIC_WORDS = 2
+# "mine" names the topic it answers, so its question may be longer: "what does the
+# leaflet mean by dark pee? mine is like cola today".
+_MINE_QUESTION_WORDS = 10
 
 
 def _answers_carry_their_question(tokens: list[Token], text: str,
@@ -311,16 +314,19 @@ def _answers_carry_their_question(tokens: list[Token], text: str,
             elif token.kind == "hard":
                 words = []
             continue
-        topic, words = words[-_TOPIC_WORDS:] if len(words) <= _QUESTION_WORDS else [], []
+        asked, words = len(words), words[-_TOPIC_WORDS:]
         said = [t.text for t in tokens[i:i + 2] if t.kind == "word"]
         well = any(t.text in scope.answers_well or t.text in scope.answers_no
                    for t in tokens[i:i + 6])  # "any swelling? mine is fine"
-        taken = next((n for n in (2, 1) if len(said) >= n and (
-            (" ".join(said[:n]) in scope.answers_mine and not well)
-            or (n == 1 and said[0] in scope.answers_yes))), 0)
-        if topic and taken:
-            out.extend(topic)
+        mine = next((n for n in (2, 1) if len(said) >= n
+                     and " ".join(said[:n]) in scope.answers_mine and not well), 0)
+        yes = 1 if said and said[0] in scope.answers_yes else 0
+        taken = mine if mine and asked <= _MINE_QUESTION_WORDS else (
+            mine or yes if asked <= _QUESTION_WORDS else 0)
+        if words and taken:
+            out.extend(words)
             i += taken
+        words = []
     return out
 
 
@@ -1674,8 +1680,11 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
     # an instruction said back counts in any message, question or not
     instructed = _instruction_positions(clauses, book, answering)
     if instructed and (_confirmed(clauses, book, max(instructed))
-                       or _course_told(clauses, book, matches, instructed) is not None):
-        instructed = set()  # "said to text if the headache got worse - it has"
+                       or _course_told(clauses, book, matches, instructed) is not None
+                       or _had_since(clauses, book, min(instructed)[0])):
+        # "said to text if the headache got worse - it has"; "read the leaflet about
+        # headaches. I have one now"
+        instructed = set()
     # a sentence after a question that says the patient has it ("...? I have it now"),
     # or tells how it goes ("...? Been going on since Friday, getting worse"): the
     # questions before it report
@@ -1731,7 +1740,10 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
                 if match in past:
                     reasons.append(f"{match.rule.label} told as past history "
                                    f"('{past[match]}'), not as how the patient is now")
-            elif (index, match.first) in conditional or (index, match.first) in risk or (
+            # (a risk asked, not a report carried into the answer after it: "what do you
+            # mean by dark pee? mine is like cola today")
+            elif (index, match.first) in conditional or (
+                    (index, match.first) in risk and (index, match.last) in risk) or (
                     (index, match.first) in named and (index, match.last) in named) or (
                     ((index, match.first) in hypothetical
                      # or from the cue's own words into its reach ("checked my eyes ...
@@ -2079,9 +2091,26 @@ def _denied_back(matches: Sequence[_Match], clauses: Sequence[_Clause],
                     and m.rule.level != "ok"]
             if not told and index > 0:
                 told = [m for m in matches if m.clause == index - 1 and m.rule.level != "ok"]
+            told = _the_list_named(told, clauses, book)
             if len({m.rule.key for m in told}) >= 2:
                 out.update(told)
     return out
+
+
+def _the_list_named(told: list[_Match], clauses: Sequence[_Clause],
+                    book: Rulebook) -> list[_Match]:
+    """Where the sentence names where its list came from ("the nurse said watch for",
+    "my daughter googled it"), only the signs after that are the list: "headache and
+    rash today, the nurse said watch for chest pain and trouble breathing. none of
+    those" still has its headache and rash."""
+    if not told:
+        return told
+    index = told[0].clause
+    starts = [first for cues in (book.hypothetical.instructions, book.hypothetical.cues)
+              if cues is not None for first, _ in _cue_spans(cues, clauses[index])]
+    if not starts:
+        return told
+    return [m for m in told if m.first > min(starts)]
 
 
 def _ends_with_none_of(said: Sequence[str], phrases: frozenset[str]) -> bool:
@@ -2413,6 +2442,23 @@ def _course_told(clauses: Sequence[_Clause], book: Rulebook, matches: Sequence[_
                             for m in matches):
             return index
     return None
+
+
+def _had_since(clauses: Sequence[_Clause], book: Rulebook, first: int) -> bool:
+    """Whether a clause from `first` on says the patient has what was named (`risk_had`):
+    what was read or heard about is then a report after all. Not one that asks ("how
+    would I know if that's happening to me?"), nor one that denies ("I don't have
+    that")."""
+    rules = book.hypothetical.risk_had
+    if rules is None:
+        return False
+    for clause in clauses[first:]:
+        if clause.question:
+            continue
+        denials = _negation_cues(clause, book)
+        if any(not any(a <= q <= b for q, _ in denials) for a, b in _cue_spans(rules, clause)):
+            return True
+    return False
 
 
 def _had_after(clauses: Sequence[_Clause], rules: HypotheticalRules) -> int | None:

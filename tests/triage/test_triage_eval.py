@@ -550,7 +550,19 @@ BLIND_BATCHES = [
                                  "(near-faints on standing, relabelled urgent), asked to be "
                                  "hard, after RH to RO"),
                           ("rv", "RV: 100 %, none missed, 3 false alarms, after RH to RO"),
-                          ("rw", "RW: 100 %, none missed, after RH to RO"))),
+                          ("rw", "RW: 100 %, none missed, after RH to RO"),
+                          ("rx", "RX: 100 %, none missed, after RP to RW (thirty-seventh "
+                                 "session)"),
+                          ("ry", "RY: 99.2 %, 1 of 120 missed (an emergency), 3 false "
+                                 "alarms, asked to be hard, after RP to RW"),
+                          ("rz", "RZ: 100 %, none missed, 1 false alarm, after RP to RW"),
+                          ("sa", "SA: 100 %, none missed, 240 of 240 exact, after RP to RW"),
+                          ("sb", "SB: 100 %, none missed, after RP to RW (thirty-eighth "
+                                 "session)"),
+                          ("sc", "SC: 100 %, none missed, asked to be hard, after RP to RW"),
+                          ("sd", "SD: 99.2 %, 1 of 120 missed, after RP to RW"),
+                          ("se", "SE: 99.2 %, 1 of 120 missed (an emergency), after RP to "
+                                 "RW"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

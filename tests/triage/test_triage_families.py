@@ -2996,6 +2996,44 @@ DEGREES_SITES_AND_THE_REST = [
     ("my head is banging and my left arm went numb", "emergency"),
 ]
 
+# Round 111 and 112 (thirty-eighth session): a denial that measures now against a time
+# before ("haven't been this breathless since covid") is a report; sight lost "en un ojo";
+# dictated urine told as a subject; a sign asked about for anyone, or a word of the
+# leaflet asked about, reports nothing; what was read online is named, not felt, until
+# the patient says they have it; a list's source leaves what came before it; a fever
+# that came down is over; "none of 1 through 7" answers the list; as before the
+# treatment is well.
+COMPARISONS_HEARSAY_AND_NONE_OF_THE_LIST = [
+    ("haven't been this short of breath since I had pneumonia, just walking to the bins",
+     "emergency"),
+    ("no me faltaba tanto el aire desde que tuve covid", "emergency"),
+    ("not felt this wiped out in years", "mild"),
+    ("haven't had a headache since tuesday", "ok"),
+    ("se me quedó sin vista en un ojo de repente", "emergency"),
+    ("perdí la vista en el ojo izquierdo esta mañana", "emergency"),
+    ("your in is dark brown today", "urgent"),
+    ("your in good hands with the nurse, thanks", "ok"),
+    ("If someone gets a bad headache after this do they call you or the GP?", "unclear"),
+    ("if anyone has chest pain after this should they ring 999? I have some now", "emergency"),
+    ("si a alguien le falta el aire, ¿llama al 911 o a ustedes?", "unclear"),
+    ("what do you mean by swelling, like how much?", "unclear"),
+    ("I read online it can cause clots and kidney trouble, how would I know?", "unclear"),
+    ("leí en internet que puede dar trombos", "unclear"),
+    ("read the leaflet about headaches. I have one now", "mild"),
+    ("read the leaflet about headaches. I don't have that", "ok"),
+    ("headache and rash today, the nurse said watch for chest pain and trouble breathing. "
+     "none of those", "mild"),
+    ("Temp 38.3 last night but it came down by morning", "ok"),
+    ("came down with a cold, temp 38.4", "urgent"),
+    ("none of 1 through 7", "ok"),
+    ("ninguna de las 7", "ok"),
+    ("none of the 7 days was bad", "unclear"),
+    ("me siento como antes del tratamiento", "ok"),
+    ("sigo igual que antes, con dolor de cabeza", "mild"),
+    ("feel like I did before the infusion", "ok"),
+    ("my body dey tire me well well", "mild"),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -3136,6 +3174,7 @@ FAMILIES = {
     "feared_and_absent": FEARED_AND_ABSENT,
     "read_dreamt_and_scored": READ_DREAMT_AND_SCORED,
     "degrees_sites_and_the_rest": DEGREES_SITES_AND_THE_REST,
+    "comparisons_hearsay_and_none_of_the_list": COMPARISONS_HEARSAY_AND_NONE_OF_THE_LIST,
 }
 
 

@@ -107,7 +107,7 @@ def test_choices_point_at_rulebook_findings_and_refuse_mistakes(tmp_path: Path) 
     with pytest.raises(RulebookError, match="0 is 'none'"):
         load_choices(bad)
     for key, value in (("counted", '"days"'), ("denied", '["no", 3]'), ("lead", '[""]'),
-                       ("figures", '"took my breath away"')):
+                       ("figures", '"took my breath away"'), ("none_of_numbers", '"of"')):
         bad.write_text(f"[reading]\n{key} = {value}\n", "utf-8")
         with pytest.raises(RulebookError, match=f"reading.{key} must be a list of words"):
             load_choices(bad)
@@ -121,6 +121,7 @@ def test_choices_point_at_rulebook_findings_and_refuse_mistakes(tmp_path: Path) 
     # several words is refused by name
     for table, key in (("others", "errands"), ("others", "also"), ("reading", "site_marks"),
                        ("reading", "site_joiners"), ("reading", "site_parts"),
+                       ("reading", "ranges"),
                        ("others", "kin_possessives"), ("others", "kin_reports"),
                        ("others", "things"), ("others", "asking_openers"),
                        ("others", "story"), ("others", "peers")):
@@ -565,6 +566,20 @@ def test_a_bare_zero_answers_the_list_with_or_without_a_question(text: str, leve
     """Every check-in lists the red flags with "0 = none of these": a reply that opens
     with a bare 0 can only be that answer, as "none of the above" is."""
     assert triage(text, second_reader=None).level == level
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("none of 1 through 7", "ok"), ("none of the 7", "ok"), ("ninguna de las 7", "ok"),
+    ("ninguno del 1 al 7", "ok"),
+    ("none of the 7 days", "unclear"),  # a count, no answer
+    ("none of 2.5", "unclear"),
+])
+def test_none_of_the_list_named_by_its_numbers_answers_it(text: str, level: str) -> None:
+    """"none of 1 through 7" answers the list every check-in sends, as "none of the
+    above" does, with or without a question pending; a count after it does not."""
+    result = triage(text, second_reader=None)
+    assert result.level == level
+    assert any(f.key == "denied_red_flags" for f in result.findings) is (level == "ok")
 
 
 def test_the_answer_to_the_ask_back_is_not_asked_back_again() -> None:
