@@ -562,7 +562,14 @@ BLIND_BATCHES = [
                           ("sc", "SC: 100 %, none missed, asked to be hard, after RP to RW"),
                           ("sd", "SD: 99.2 %, 1 of 120 missed, after RP to RW"),
                           ("se", "SE: 99.2 %, 1 of 120 missed (an emergency), after RP to "
-                                 "RW"))),
+                                 "RW"),
+                          ("sf", "SF: 99.2 %, 1 of 120 missed, 1 false alarm, after RX to "
+                                 "SE"),
+                          ("sg", "SG: 98.3 %, 2 of 120 missed (emergencies), 1 false alarm, "
+                                 "asked to be hard, after RX to SE"),
+                          ("sh", "SH: 99.2 %, 1 of 120 missed (an emergency), after RX to "
+                                 "SE"),
+                          ("si", "SI: 100 %, none missed, 1 false alarm, after RX to SE"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

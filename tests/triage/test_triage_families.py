@@ -3032,6 +3032,16 @@ COMPARISONS_HEARSAY_AND_NONE_OF_THE_LIST = [
     ("sigo igual que antes, con dolor de cabeza", "mild"),
     ("feel like I did before the infusion", "ok"),
     ("my body dey tire me well well", "mild"),
+    # round 113: Scots retching and "doon", a fit told as stiff then shook, speech that
+    # others notice, a hedged chest pain, breathless from wonder
+    ("been boakin since tea time, cannae keep anything doon", "urgent"),
+    ("can't keep a sip of water down since last night", "urgent"),
+    ("my son went stiff n shook on the couch", "emergency"),
+    ("my wife says I'm not talking right tonight", "emergency"),
+    ("mi esposa dice que no estoy hablando bien", "emergency"),
+    ("no hablo bien el inglés, perdón", "unclear"),
+    ("my chest isn't hurting exactly but it feels heavy when I walk", "emergency"),
+    ("me quedé sin aliento de lo bonito que estaba el día jaja, todo bien", "ok"),
 ]
 
 FAMILIES = {
