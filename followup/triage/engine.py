@@ -1740,10 +1740,7 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
                 if match in past:
                     reasons.append(f"{match.rule.label} told as past history "
                                    f"('{past[match]}'), not as how the patient is now")
-            # (a risk asked, not a report carried into the answer after it: "what do you
-            # mean by dark pee? mine is like cola today")
-            elif (index, match.first) in conditional or (
-                    (index, match.first) in risk and (index, match.last) in risk) or (
+            elif (index, match.first) in conditional or (index, match.first) in risk or (
                     (index, match.first) in named and (index, match.last) in named) or (
                     ((index, match.first) in hypothetical
                      # or from the cue's own words into its reach ("checked my eyes ...

@@ -3021,6 +3021,8 @@ COMPARISONS_HEARSAY_AND_NONE_OF_THE_LIST = [
     ("leí en internet que puede dar trombos", "unclear"),
     ("read the leaflet about headaches. I have one now", "mild"),
     ("read the leaflet about headaches. I don't have that", "ok"),
+    ("I read online it can cause clots. How would I know if that's happening to me?",
+     "unclear"),
     ("headache and rash today, the nurse said watch for chest pain and trouble breathing. "
      "none of those", "mild"),
     ("Temp 38.3 last night but it came down by morning", "ok"),
