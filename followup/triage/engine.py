@@ -1297,6 +1297,11 @@ def _returns_to_life(clause: _Clause, first: int, last: int, book: Rulebook) -> 
         again is not None and any(first - 2 <= b < first for _, b in _cue_spans(again, clause)))
 
 
+# How many words after a finding told as past a word of `still` may come and keep it
+# news: "had chest pain last week and I still have it" (the dating words between count).
+_STILL_REACH = 6
+
+
 def _history(matches: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebook,
              well: bool) -> dict[_Match, str]:
     """Findings told with a time long past ("had a stroke back in 2015", "de niña me
@@ -1336,20 +1341,32 @@ def _history(matches: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebo
 
     def goes_on(m: _Match) -> bool:
         """Told as still there: an `ongoing` cue in the finding's soft clause, or a word
-        of `still` opening the one right after it, which tells nothing else ("slight
-        headache the first night, still hanging around a bit today but getting better";
-        not "tired the first day, since then bouncing off the walls")."""
+        of `still` in the few words after it, before anything else is told (on into the
+        next sentence where the finding ends its own), in a stretch that tells nothing
+        else ("slight headache the first night, still hanging around a bit today"; "chest
+        pain last week and I still have it", "... but it's still there"; not "tired the
+        first day, since then bouncing off the walls", nor "still on blood thinners", nor
+        "still a bit tired")."""
         clause = clauses[m.clause]
-        soft = clause.soft_ids[m.first]
-        if soft in ongoing_in(m.clause):
+        if clause.soft_ids[m.first] in ongoing_in(m.clause):
             return True
-        nxt = next((j for j in range(m.last + 1, len(clause.tokens))
-                    if clause.soft_ids[j] > soft and clause.tokens[j].text != SOFT), None)
-        return nxt is not None and clause.tokens[nxt].text in rules.still and not (
-            nxt + 1 < len(clause.tokens) and clause.tokens[nxt + 1].text in rules.still_on
-        ) and not any(
-            o.clause == m.clause and clause.soft_ids[o.first] == clause.soft_ids[nxt]
-            for o in matches)
+        after = [(m.clause, j) for j in range(m.last + 1, len(clause.tokens))]
+        if m.clause + 1 < len(clauses):
+            after += [(m.clause + 1, j) for j in range(len(clauses[m.clause + 1].tokens))]
+        starts = {(o.clause, o.first) for o in matches}
+        told = {(o.clause, clauses[o.clause].soft_ids[o.first]) for o in matches}
+        seen = 0
+        for at, j in after:
+            tokens = clauses[at].tokens
+            if (at, j) in starts or seen >= _STILL_REACH:
+                return False
+            if tokens[j].text == SOFT:
+                continue
+            seen += 1
+            if tokens[j].text in rules.still and (at, clauses[at].soft_ids[j]) not in told \
+                    and not (j + 1 < len(tokens) and tokens[j + 1].text in rules.still_on):
+                return True
+        return False
 
     dated: dict[_Match, str] = {}
     for index, cues in cued:

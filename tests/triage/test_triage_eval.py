@@ -569,7 +569,17 @@ BLIND_BATCHES = [
                                  "asked to be hard, after RX to SE"),
                           ("sh", "SH: 99.2 %, 1 of 120 missed (an emergency), after RX to "
                                  "SE"),
-                          ("si", "SI: 100 %, none missed, 1 false alarm, after RX to SE"))),
+                          ("si", "SI: 100 %, none missed, 1 false alarm, after RX to SE"),
+                          ("sj", "SJ: 100 %, none missed, 1 false alarm, after RX to SI"),
+                          ("sk", "SK: 100 %, none missed, asked to be hard, after RX to SI"),
+                          ("sl", "SL: 100 %, none missed, 1 false alarm, after RX to SI"),
+                          ("sm", "SM: 100 %, none missed, 240 of 240 exact, after RX to SI"),
+                          ("sn", "SN: 100 %, none missed, after RX to SI (thirty-ninth "
+                                 "session)"),
+                          ("so", "SO: 100 %, none missed, 2 false alarms, asked to be hard, "
+                                 "after RX to SI"),
+                          ("sp", "SP: 100 %, none missed, after RX to SI"),
+                          ("sq", "SQ: 100 %, none missed, after RX to SI"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

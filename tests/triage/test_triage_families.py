@@ -3046,6 +3046,40 @@ COMPARISONS_HEARSAY_AND_NONE_OF_THE_LIST = [
     ("me quedé sin aliento de lo bonito que estaba el día jaja, todo bien", "ok"),
 ]
 
+
+# Round 114 and 115 (thirty-ninth session): a symptom told as before this infusion beside
+# being well now is past; a word of 'still' a few words on keeps a dated finding news;
+# what is to come, asked, reports nothing; the arm sore where the needle was is the site;
+# an order to call is a request.
+BEFORE_STILL_TO_COME_AND_CALL_ME = [
+    ("Had a fever before the infusion (that's why they pushed it back a week) but "
+     'nothing now, feel good', 'ok'),
+    ('antes de la infusión tenía los pies hinchados, ahora estoy bien', 'ok'),
+    ('had swollen feet before the infusion but feel fine now', 'ok'),
+    ('before the infusion i was fine but now my leg is swollen', 'urgent'),
+    ('i had chest pain last week and i still have it, otherwise good', 'emergency'),
+    ('tuve dolor de pecho la semana pasada y todavía lo tengo, por lo demás bien', 'emergency'),
+    ("had a headache before my infusion and it's still here, otherwise fine", 'mild'),
+    ('had chest pain last month. still a bit tired but fine', 'mild'),
+    ('feel a bit sick and tired, nothing major', 'mild'),
+    ("sick and tired of all this rain, me I'm fine", 'ok'),
+    ('se me revuelve el estómago un poco', 'mild'),
+    ('the aches cleared up day before yesterday, right as rain now', 'ok'),
+    ("Dad's feeling good, the headache quit yesterday evening", 'ok'),
+    ("the headache just won't quit", 'mild'),
+    ('will i get a headache like last time?', 'unclear'),
+    ('¿me va a dar dolor de cabeza como la vez pasada?', 'unclear'),
+    ('am i going to have a heart attack?? chest is so tight', 'emergency'),
+    ('le salió un moretón donde le pusieron la aguja, tiene el brazo adolorido', 'mild'),
+    ('le salió un moretón donde le pusieron la aguja, tiene el brazo hinchado y '
+     'caliente', 'urgent'),
+    ('bruise where the needle went in, the whole arm feels sore', 'mild'),
+    ('me duele el pinchazo del brazo', 'mild'),
+    ('k call me', 'unclear'),
+    ('ok, llámenme por favor', 'unclear'),
+    ('call me, chest pain', 'emergency'),
+]
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -3187,6 +3221,7 @@ FAMILIES = {
     "read_dreamt_and_scored": READ_DREAMT_AND_SCORED,
     "degrees_sites_and_the_rest": DEGREES_SITES_AND_THE_REST,
     "comparisons_hearsay_and_none_of_the_list": COMPARISONS_HEARSAY_AND_NONE_OF_THE_LIST,
+    "before_still_to_come_and_call_me": BEFORE_STILL_TO_COME_AND_CALL_ME,
 }
 
 
