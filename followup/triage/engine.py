@@ -1341,12 +1341,12 @@ def _history(matches: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebo
 
     def goes_on(m: _Match) -> bool:
         """Told as still there: an `ongoing` cue in the finding's soft clause, or a word
-        of `still` in the few words after it, before anything else is told (on into the
-        next sentence where the finding ends its own), in a stretch that tells nothing
-        else ("slight headache the first night, still hanging around a bit today"; "chest
-        pain last week and I still have it", "... but it's still there"; not "tired the
-        first day, since then bouncing off the walls", nor "still on blood thinners", nor
-        "still a bit tired")."""
+        of `still` or a return cue in the few words after it, before anything else is
+        told (on into the next sentence where the finding ends its own), in a stretch
+        that tells nothing else ("slight headache the first night, still hanging around
+        a bit today"; "chest pain last week and I still have it", "... and now it's
+        back"; not "tired the first day, since then bouncing off the walls", nor "still
+        on blood thinners", nor "still a bit tired")."""
         clause = clauses[m.clause]
         if clause.soft_ids[m.first] in ongoing_in(m.clause):
             return True
@@ -1355,6 +1355,9 @@ def _history(matches: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebo
             after += [(m.clause + 1, j) for j in range(len(clauses[m.clause + 1].tokens))]
         starts = {(o.clause, o.first) for o in matches}
         told = {(o.clause, clauses[o.clause].soft_ids[o.first]) for o in matches}
+        # or told as come back there: "chest pain last week and now it's back"
+        back = {(at, first) for at in {a for a, _ in after}
+                for first, last in returns_in(at)}
         seen = 0
         for at, j in after:
             tokens = clauses[at].tokens
@@ -1363,10 +1366,20 @@ def _history(matches: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebo
             if tokens[j].text == SOFT:
                 continue
             seen += 1
-            if tokens[j].text in rules.still and (at, clauses[at].soft_ids[j]) not in told \
-                    and not (j + 1 < len(tokens) and tokens[j + 1].text in rules.still_on):
+            if (at, clauses[at].soft_ids[j]) in told:
+                continue
+            if (at, j) in back or tokens[j].text in rules.still and not (
+                    j + 1 < len(tokens) and tokens[j + 1].text in rules.still_on):
                 return True
         return False
+
+    def returns_in(index: int) -> list[tuple[int, int]]:
+        """The return cues of clause `index` that tell the symptom, not everyday life."""
+        returns, clause = book.scope.resolution_returns, clauses[index]
+        if returns is None:
+            return []
+        return [(first, last) for first, last in _cue_spans(returns, clause)
+                if not _returns_to_life(clause, first, last, book)]
 
     dated: dict[_Match, str] = {}
     for index, cues in cued:

@@ -3048,7 +3048,7 @@ COMPARISONS_HEARSAY_AND_NONE_OF_THE_LIST = [
 
 
 # Round 114 and 115 (thirty-ninth session): a symptom told as before this infusion beside
-# being well now is past; a word of 'still' a few words on keeps a dated finding news;
+# being well now is past; 'still' or a return a few words on keeps a dated finding news;
 # what is to come, asked, reports nothing; the arm sore where the needle was is the site;
 # an order to call is a request.
 BEFORE_STILL_TO_COME_AND_CALL_ME = [
@@ -3061,6 +3061,9 @@ BEFORE_STILL_TO_COME_AND_CALL_ME = [
     ('tuve dolor de pecho la semana pasada y todavía lo tengo, por lo demás bien', 'emergency'),
     ("had a headache before my infusion and it's still here, otherwise fine", 'mild'),
     ('had chest pain last month. still a bit tired but fine', 'mild'),
+    ("I had chest pain last week and now it's back, otherwise fine", 'emergency'),
+    ('tuve dolor de pecho la semana pasada y ahora volvió, por lo demás bien', 'emergency'),
+    ('had a clot in 2019, back at work now and feeling great', 'ok'),
     ('feel a bit sick and tired, nothing major', 'mild'),
     ("sick and tired of all this rain, me I'm fine", 'ok'),
     ('se me revuelve el estómago un poco', 'mild'),
