@@ -1209,6 +1209,19 @@ def _the_rest(clause: _Clause, book: Rulebook) -> list[tuple[int, int]]:
     return _cue_spans(phrase, clause) if phrase is not None else []
 
 
+def _returns_told(clause: _Clause, book: Rulebook) -> list[int]:
+    """Where the clause says a symptom came back: its return cues, less a return to
+    everyday life ("back to work") and a denied one ("the dizzy spell never came back",
+    "nunca volvieron")."""
+    returns = book.scope.resolution_returns
+    if returns is None:
+        return []
+    return [first for first, last in _cue_spans(returns, clause)
+            if not _returns_to_life(clause, first, last, book)
+            and not any(first - 2 <= b < first
+                        for _, b in _cue_spans(book.scope.negation, clause))]
+
+
 def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
               book: Rulebook) -> set[_Match]:
     """Findings that a resolution cue ("is gone", "se me quitó") says are over.
@@ -1216,15 +1229,9 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
     resolved: set[_Match] = set()
     if all(m.rule.event or m.rule.level == "ok" for m in matches):
         return resolved  # nothing that could be over: skip the cue searches (the hot path)
-    returns = book.scope.resolution_returns
     # where the message says it came back: a resolution told before that is undone
-    back = ([(index, first) for index, clause in enumerate(clauses)
-             for first, last in _cue_spans(returns, clause)
-             if not _returns_to_life(clause, first, last, book)
-             # "the dizzy spell never came back": denied, no return
-             and not any(first - 2 <= b < first
-                         for _, b in _cue_spans(book.scope.negation, clause))]
-            if returns is not None else [])
+    back = [(index, first) for index, clause in enumerate(clauses)
+            for first in _returns_told(clause, book)]
     for index, clause in enumerate(clauses):
         neg = _cue_spans(book.scope.negation, clause)  # incl. "hasn't gone": a negated resolution
         # "mostly gone", "a bit better now", "went down a bit": not over either
@@ -1297,8 +1304,9 @@ def _returns_to_life(clause: _Clause, first: int, last: int, book: Rulebook) -> 
         again is not None and any(first - 2 <= b < first for _, b in _cue_spans(again, clause)))
 
 
-# How many words after a finding told as past a word of `still` may come and keep it
-# news: "had chest pain last week and I still have it" (the dating words between count).
+# How many words after a finding told as past a word of `still` or a return may come and
+# keep it news: "had chest pain last week and I still have it", "... and now it's back"
+# (the dating words between count).
 _STILL_REACH = 6
 
 
@@ -1357,7 +1365,7 @@ def _history(matches: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebo
         told = {(o.clause, clauses[o.clause].soft_ids[o.first]) for o in matches}
         # or told as come back there: "chest pain last week and now it's back"
         back = {(at, first) for at in {a for a, _ in after}
-                for first, last in returns_in(at)}
+                for first in _returns_told(clauses[at], book)}
         seen = 0
         for at, j in after:
             tokens = clauses[at].tokens
@@ -1372,14 +1380,6 @@ def _history(matches: Sequence[_Match], clauses: Sequence[_Clause], book: Rulebo
                     j + 1 < len(tokens) and tokens[j + 1].text in rules.still_on):
                 return True
         return False
-
-    def returns_in(index: int) -> list[tuple[int, int]]:
-        """The return cues of clause `index` that tell the symptom, not everyday life."""
-        returns, clause = book.scope.resolution_returns, clauses[index]
-        if returns is None:
-            return []
-        return [(first, last) for first, last in _cue_spans(returns, clause)
-                if not _returns_to_life(clause, first, last, book)]
 
     dated: dict[_Match, str] = {}
     for index, cues in cued:

@@ -3064,6 +3064,7 @@ BEFORE_STILL_TO_COME_AND_CALL_ME = [
     ("I had chest pain last week and now it's back, otherwise fine", 'emergency'),
     ('tuve dolor de pecho la semana pasada y ahora volvió, por lo demás bien', 'emergency'),
     ('had a clot in 2019, back at work now and feeling great', 'ok'),
+    ('de niña tuve convulsiones y nunca volvieron, hoy estoy bien', 'ok'),
     ('feel a bit sick and tired, nothing major', 'mild'),
     ("sick and tired of all this rain, me I'm fine", 'ok'),
     ('se me revuelve el estómago un poco', 'mild'),
