@@ -1005,7 +1005,8 @@ def _longest_first(matches: list[_Match], clauses: Sequence[_Clause],
         owners = [taken[c] for c in cells if c in taken]
         if not owners or (match.rule.level == "emergency" and max(owners) < rank) \
                 or (match.rule.level == "urgent"
-                    and _ends_a_milder(kept, match, clauses, soft)):
+                    and (_ends_a_milder(kept, match, clauses, soft)
+                         or _lends_its_tail(kept, match))):
             kept.append(match)
         elif not any(match.rule.key in held_by.get(c, ()) for c in cells):
             continue
@@ -1032,6 +1033,19 @@ def _ends_a_milder(kept: Sequence[_Match], match: _Match, clauses: Sequence[_Cla
         LEVEL_RANK[k.rule.level] <= LEVEL_RANK["mild"] and k.last == match.last
         and k.first < match.first and first not in k.phrase.words
         and any(t.text in soft for t in tokens[k.first + 1:match.first]) for k in overlapping)
+
+
+def _lends_its_tail(kept: Sequence[_Match], match: _Match) -> bool:
+    """Whether every longer mild (or ok) reading `match` overlaps starts inside it, after
+    its first word, and goes on past its end: the mild reading took the red flag's last
+    word for its own start. In "headache, stiff neck, light hurts my eyes" the aches read
+    as "neck, light hurts" must not swallow the stiff neck (rounds 116 and 117). (A red
+    flag a mild reading starts with stays in it: "arm is sore where the drip was".)"""
+    overlapping = [k for k in kept if k.clause == match.clause
+                   and k.first <= match.last and match.first <= k.last]
+    return bool(overlapping) and all(
+        LEVEL_RANK[k.rule.level] <= LEVEL_RANK["mild"]
+        and match.first < k.first and match.last < k.last for k in overlapping)
 
 
 def _widen_reach(kept: list[_Match], match: _Match) -> None:
@@ -1289,10 +1303,15 @@ def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
 
 
 def _told_as_before(clause: _Clause, first: int, scope: ScopeRules) -> bool:
-    """Whether the resolution cue at `first` is told in the pluperfect ("had gone")."""
+    """Whether the resolution cue at `first` is told in the pluperfect ("had gone") or
+    as what came before, its `had_after` words ending at the cue or on its first word
+    ("after it stopped", "después de que se quitó"; not "the headache he had right
+    after is gone", where "after" ends another thought)."""
     before = [t.text for t in clause.tokens[max(0, first - 2):first]]
     return bool(before) and (before[-1] in scope.had or (
-        len(before) == 2 and before[0] in scope.had and before[1] in scope.had_already))
+        len(before) == 2 and before[0] in scope.had and before[1] in scope.had_already)
+        or (scope.had_after is not None
+            and any(a < first <= b + 1 for a, b in _cue_spans(scope.had_after, clause))))
 
 
 def _returns_to_life(clause: _Clause, first: int, last: int, book: Rulebook) -> bool:

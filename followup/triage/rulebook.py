@@ -369,6 +369,8 @@ class ScopeRules:
     # back this evening, it had gone yesterday", "volvió el dolor, se había quitado".
     had: frozenset[str] = frozenset()
     had_already: frozenset[str] = frozenset()
+    # ... or told as what came before it: "after it stopped", "después de que se quitó"
+    had_after: Phrase | None = None
     # The words an `after` cue may be followed by and still end its thought ("gone now");
     # None: any. Any other word means another sense: "went away for the weekend".
     resolution_followers: frozenset[str] | None = None
@@ -1044,6 +1046,7 @@ class _Loader:
             normal_untrue=self._optional_cues(compiler, res, "normal_untrue", "resolution"),
             had=self._single_words(res, "had", "resolution"),
             had_already=self._single_words(res, "had_already", "resolution"),
+            had_after=self._optional_cues(compiler, res, "had_after", "resolution"),
             resolution_returns=self._optional_cues(compiler, res, "returns", "resolution"),
             resolution_returns_to=self._optional_cues(compiler, res, "returns_to",
                                                       "resolution"),

@@ -580,6 +580,20 @@ BLIND_BATCHES = [
                                  "after RX to SI"),
                           ("sp", "SP: 100 %, none missed, after RX to SI"),
                           ("sq", "SQ: 100 %, none missed, after RX to SI"))),
+    *((HERE / f"cases_blind_2026_12_07_{name}.jsonl", 240, first)
+      for name, first in (("sr", "SR: 100 %, none missed, after SJ to SQ (thirty-ninth session)"),
+                          ("ss", "SS: 99.2 %, 1 of 120 missed (an emergency), asked to be hard, "
+                                 "after SJ to SQ"),
+                          ("st", "ST: 98.3 %, 2 of 120 missed (1 emergency), 1 false alarm, "
+                                 "questions only, after SJ to SQ"),
+                          ("su", "SU: 100 %, none missed, 2 false alarms, after SJ to SQ"),
+                          ("sv", "SV: 100 %, none missed, before SR to SU were read (fortieth "
+                                 "session)"),
+                          ("sw", "SW: 100 %, none missed, 1 false alarm, before SR to SU were "
+                                 "read"),
+                          ("sx", "SX: 99.2 %, 1 of 120 missed, before SR to SU were read"),
+                          ("sy", "SY: 100 %, none missed, 240 of 240 exact, before SR to SU "
+                                 "were read"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

@@ -3084,6 +3084,44 @@ BEFORE_STILL_TO_COME_AND_CALL_ME = [
     ('call me, chest pain', 'emergency'),
 ]
 
+
+# Rounds 116 and 117 (fortieth session): a mild reading that takes a red flag's last word
+# for its start ("neck, light hurts"); the throat named, then "it"; a question about what
+# may spread; an arm only sore is the drip arm; a stop told as what came before the return;
+# the subjunctive and the Andalusian diminutive.
+TAILS_DRIP_ARMS_AND_STOPS_BEFORE = [
+    ('headache, stiff neck, light hurts my eyes', 'urgent'),
+    ('headache with a stiff neck, lights hurt my eyes, not confused', 'urgent'),
+    ('stiff neck and light hurts my eyes', 'urgent'),
+    ('throat swelled up yesterday, went down with the '
+     "antihistamine, but it's closing up again now", 'emergency'),
+    ('la garganta se me hinchó ayer y bajó, pero ahora siento que se me cierra', 'emergency'),
+    ('¿es normal que se me hinche la garganta?', 'emergency'),
+    ('¿es normal que se me hinchen los labios así?', 'urgent'),
+    ("the cut on my hand, it's closing up nicely", 'ok'),
+    ('itchy rash on my ankle, about the size of a coin. will it spread?', 'mild'),
+    ('tengo unas ronchitas en la muñeca, ¿se me van a extender?', 'mild'),
+    ('tender where the drip was, a little pea sized bump, otherwise fine', 'mild'),
+    ("sore arm and a bit tired, that's it", 'mild'),
+    ('just a sore arm and a mild headache', 'mild'),
+    ('my left arm is sore', 'urgent'),
+    ("sore arm and now it's swollen and warm", 'urgent'),
+    ('me duele un poco el brazo donde fue el pinchazo', 'mild'),
+    ('solo cansado y con el brazo un poco adolorido', 'mild'),
+    ('me duele el brazo derecho', 'urgent'),
+    ('headache came back tonight after it went away this morning', 'mild'),
+    ('volvió el dolor de cabeza después de que se me quitó', 'mild'),
+    ('the chills from monday are over, feel normal', 'ok'),
+    ('ya me siento como siempre, el cansancio pasó', 'ok'),
+    ('un poco de náusea, casi se me pasó', 'mild'),
+    ('hives are all over my back now', 'urgent'),
+    ('my daughter is back to herself, the headache she had after is gone', 'ok'),
+    ('mi marido anda flojillo hoy', 'mild'),
+    ('coughed up a bit of bright red stuff into a tissue', 'emergency'),
+    ('¿es normal que se hinchen los pies? pregunto por si acaso', 'unclear'),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -3226,6 +3264,7 @@ FAMILIES = {
     "degrees_sites_and_the_rest": DEGREES_SITES_AND_THE_REST,
     "comparisons_hearsay_and_none_of_the_list": COMPARISONS_HEARSAY_AND_NONE_OF_THE_LIST,
     "before_still_to_come_and_call_me": BEFORE_STILL_TO_COME_AND_CALL_ME,
+    "tails_drip_arms_and_stops_before": TAILS_DRIP_ARMS_AND_STOPS_BEFORE,
 }
 
 
