@@ -1025,8 +1025,7 @@ def _ends_a_milder(kept: Sequence[_Match], match: _Match, clauses: Sequence[_Cla
     not name, and ends where it ends, overlapping nothing else kept. ("a few hives"
     stays the mild rash: "hives" is its own; "el piquete del brazo está adolorido"
     stays the IV site: no boundary between.)"""
-    overlapping = [k for k in kept if k.clause == match.clause
-                   and k.first <= match.last and match.first <= k.last]
+    overlapping = _overlapping(kept, match)
     tokens = clauses[match.clause].tokens
     first = tokens[match.first].text
     return bool(overlapping) and all(
@@ -1035,14 +1034,19 @@ def _ends_a_milder(kept: Sequence[_Match], match: _Match, clauses: Sequence[_Cla
         and any(t.text in soft for t in tokens[k.first + 1:match.first]) for k in overlapping)
 
 
+def _overlapping(kept: Sequence[_Match], match: _Match) -> list[_Match]:
+    """The kept readings that share a word with `match`."""
+    return [k for k in kept if k.clause == match.clause
+            and k.first <= match.last and match.first <= k.last]
+
+
 def _lends_its_tail(kept: Sequence[_Match], match: _Match) -> bool:
     """Whether every longer mild (or ok) reading `match` overlaps starts inside it, after
     its first word, and goes on past its end: the mild reading took the red flag's last
     word for its own start. In "headache, stiff neck, light hurts my eyes" the aches read
     as "neck, light hurts" must not swallow the stiff neck (rounds 116 and 117). (A red
     flag a mild reading starts with stays in it: "arm is sore where the drip was".)"""
-    overlapping = [k for k in kept if k.clause == match.clause
-                   and k.first <= match.last and match.first <= k.last]
+    overlapping = _overlapping(kept, match)
     return bool(overlapping) and all(
         LEVEL_RANK[k.rule.level] <= LEVEL_RANK["mild"]
         and match.first < k.first and match.last < k.last for k in overlapping)
@@ -1230,10 +1234,11 @@ def _returns_told(clause: _Clause, book: Rulebook) -> list[int]:
     returns = book.scope.resolution_returns
     if returns is None:
         return []
-    return [first for first, last in _cue_spans(returns, clause)
+    spans = _cue_spans(returns, clause)
+    denials = _cue_spans(book.scope.negation, clause) if spans else []
+    return [first for first, last in spans
             if not _returns_to_life(clause, first, last, book)
-            and not any(first - 2 <= b < first
-                        for _, b in _cue_spans(book.scope.negation, clause))]
+            and not any(first - 2 <= b < first for _, b in denials)]
 
 
 def _resolved(matches: Sequence[_Match], clauses: Sequence[_Clause],
