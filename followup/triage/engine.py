@@ -1626,6 +1626,12 @@ def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], i
     if any(m.clause != index for m in targets) \
             and any(w not in _REFERS_BACK and len(w) > 2 for w in told):
         return set()  # a new sentence about something else
+    named = next((m.rule.advice for m in matches if m.clause == index and m.first == first
+                  and m.rule.level == "ok" and m.rule.advice != "general"), None)
+    if named is not None:
+        # the cue names what it says is well, read as well on its own: only that is over
+        # ("my eyes look yellow today. pee is normal colour" leaves the eyes yellow)
+        targets = {m for m in targets if m.rule.advice == named}
     if any(m.clause == index and m.rule.level == "ok" and m.first < first <= m.last
            and any(t.text not in _REFERS_BACK for t in clause.tokens[m.first:first])
            for m in matches):
@@ -2597,7 +2603,9 @@ def _risk_positions(clauses: Sequence[_Clause], book: Rulebook, asking: bool,
             if had is None or had <= index
             if rules.risk_unless is None or not _cue_spans(rules.risk_unless, clause)
             for first, _ in _cue_spans(rules.risk, clause)
-            for j in _up_to_comma(clause, first, rules)}
+            # (a cue asked after its comma, "rash on my wrist, will it spread?", reaches
+            # from the word after it)
+            for j in _up_to_comma(clause, first + (clause.tokens[first].text == SOFT), rules)}
 
 
 def _conditional_positions(clauses: Sequence[_Clause], book: Rulebook,

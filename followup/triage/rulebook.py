@@ -554,7 +554,9 @@ class Lexicon:
     def _a_part(self, part: str) -> bool:
         # only words the rules know (rulebook and common words): the long word lists of
         # the languages cut real words into pieces ("sospecho" is no "sos pecho")
-        return part in self.known and (len(part) >= 4 or part in _SHORT_PARTS)
+        # (or a word written by ear whose sound the rules know: "chesttite")
+        return (part in self.known and (len(part) >= 4 or part in _SHORT_PARTS)) or (
+            len(part) >= 4 and any(v in self.known for v in sound_alike_variants(part)))
 
     def correct(self, word: str) -> str:
         """Return the vocabulary spelling of `word` (or `word` itself)."""

@@ -161,16 +161,24 @@ def squeeze_variants(word: str) -> tuple[str, ...]:
 _BY_EAR = (("s", "z"), ("z", "s"), ("s", "c"), ("c", "s"), ("b", "v"), ("v", "b"),
            ("y", "ll"), ("ll", "y"), ("k", "c"), ("c", "k"))
 _BY_EAR_START = (("h", ""), ("", "h"), ("y", "hi"), ("i", "hi"))
+# English endings written as they sound: "chest tite", "brite lites" (round 119).
+_BY_EAR_END = (("ite", "ight"),)
 
 
 def sound_alike_variants(word: str) -> list[str]:
-    """Spellings one by-ear slip away: one letter group before a vowel swapped, or
-    a silent "h" dropped or added at the start ("mall" stays: its "ll" ends it).
+    """Spellings one by-ear slip away: one letter group before a vowel swapped, a
+    silent "h" dropped or added at the start ("mall" stays: its "ll" ends it), an
+    ending written as it sounds ("tite" for "tight"), or a Spanish "ll" lost after an
+    "i" ("amarios" for "amarillos").
     Only tried for words that are not known."""
     out: list[str] = []
     for old, new in _BY_EAR_START:
         if word.startswith(old):
             out.append(new + word[len(old):])
+    out.extend(word[:-len(old)] + new for old, new in _BY_EAR_END if word.endswith(old))
+    # the "ll" (a "y" sound) heard into the "i" before it: "amarios", "tobio" (round 118)
+    out.extend(word[:at + 1] + "ll" + word[at + 1:] for at in range(1, len(word) - 1)
+               if word[at] == "i" and word[at + 1] in "aoe")
     for old, new in _BY_EAR:
         at = word.find(old)
         while at != -1:

@@ -593,6 +593,18 @@ BLIND_BATCHES = [
                                  "read"),
                           ("sx", "SX: 99.2 %, 1 of 120 missed, before SR to SU were read"),
                           ("sy", "SY: 100 %, none missed, 240 of 240 exact, before SR to SU "
+                                 "were read"),
+                          ("sz", "SZ: 98.3 %, 2 of 120 missed (1 emergency), 1 false alarm, "
+                                 "asked to be hard, after SR to SY"),
+                          ("ta", "TA: 99.2 %, 1 of 120 missed, after SR to SY"),
+                          ("tb", "TB: 99.2 %, 1 of 120 missed, 1 false alarm, after SR to SY"),
+                          ("tc", "TC: 100 %, none missed, after SR to SY"),
+                          ("td", "TD: 99.2 %, 1 of 120 missed (an emergency), asked to be "
+                                 "hard, before SZ to TC were read (forty-first session)"),
+                          ("te", "TE: 100 %, none missed, before SZ to TC were read"),
+                          ("tf", "TF: 99.2 %, 1 of 120 missed (an emergency), before SZ to TC "
+                                 "were read"),
+                          ("tg", "TG: 99.2 %, 1 of 120 missed (an emergency), before SZ to TC "
                                  "were read"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),

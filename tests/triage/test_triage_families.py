@@ -3122,6 +3122,40 @@ TAILS_DRIP_ARMS_AND_STOPS_BEFORE = [
 ]
 
 
+# Rounds 118 and 119 (forty-first session), in our own words: words written by ear
+# ("tite", "amarios") and run together, a talk that is no stroke event, a night that is no
+# sleep, a return told as "here again", a worry that tells what is seen, a resolution that
+# names its own subject, and a question after its comma.
+SOUNDS_SUBJECTS_AND_RETURNS_AGAIN = [
+    ('my chest got tite after lunch', 'emergency'),
+    ('chesttite all evening', 'emergency'),
+    ('tengo los ojos amarios desde ayer', 'urgent'),
+    ('los tobios bien hinchados', 'urgent'),
+    ('i think its a stroke cant talk right', 'emergency'),
+    ('went to a stroke awareness talk at the library', 'unclear'),
+    ('fell over in the garden last night, out cold for a minute', 'emergency'),
+    ('early night, out cold by 9, slept great', 'ok'),
+    ('the tightness in my chest came back. it eased off after the '
+     'drip but now its here again', 'emergency'),
+    ('¿me debo preocupar si la pipí está roja?', 'urgent'),
+    ('should I be worried if my ankles are puffy?', 'urgent'),
+    ('what should I do if my pee goes dark?', 'unclear'),
+    ('face looks yellowish today. wee is normal colour', 'urgent'),
+    ('pee was brown yesterday. pee is a normal colour now', 'ok'),
+    ('wee was dark this morning but its clear now after lots of water', 'ok'),
+    ('couple of hives on my neck, will they spread?', 'mild'),
+    ('temples throbbing since lunch', 'mild'),
+    ('me laten las sienes desde la mañana', 'mild'),
+    ('ando destemplada hoy', 'mild'),
+    ('tengo el cuerpo flojo', 'mild'),
+    ('feeling lekker today', 'ok'),
+    ('todo macizo por acá', 'ok'),
+    ('headache went by lunchtime', 'ok'),
+    ('able to do everything like normal today', 'ok'),
+    ('100% now thanks', 'ok'),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -3265,6 +3299,7 @@ FAMILIES = {
     "comparisons_hearsay_and_none_of_the_list": COMPARISONS_HEARSAY_AND_NONE_OF_THE_LIST,
     "before_still_to_come_and_call_me": BEFORE_STILL_TO_COME_AND_CALL_ME,
     "tails_drip_arms_and_stops_before": TAILS_DRIP_ARMS_AND_STOPS_BEFORE,
+    "sounds_subjects_and_returns_again": SOUNDS_SUBJECTS_AND_RETURNS_AGAIN,
 }
 
 
