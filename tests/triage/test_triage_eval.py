@@ -605,7 +605,12 @@ BLIND_BATCHES = [
                           ("tf", "TF: 99.2 %, 1 of 120 missed (an emergency), before SZ to TC "
                                  "were read"),
                           ("tg", "TG: 99.2 %, 1 of 120 missed (an emergency), before SZ to TC "
-                                 "were read"))),
+                                 "were read"),
+                          ("th", "TH: 100 %, none missed, asked to be hard, after SZ to TG"),
+                          ("ti", "TI: 98.3 %, 2 of 120 missed (1 emergency), 1 false alarm, "
+                                 "after SZ to TG"),
+                          ("tj", "TJ: 100 %, none missed, after SZ to TG"),
+                          ("tk", "TK: 100 %, none missed, after SZ to TG"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

@@ -3122,10 +3122,11 @@ TAILS_DRIP_ARMS_AND_STOPS_BEFORE = [
 ]
 
 
-# Rounds 118 and 119 (forty-first session), in our own words: words written by ear
+# Rounds 118 to 120 (forty-first session), in our own words: words written by ear
 # ("tite", "amarios") and run together, a talk that is no stroke event, a night that is no
 # sleep, a return told as "here again", a worry that tells what is seen, a resolution that
-# names its own subject, and a question after its comma.
+# names its own subject, a question after its comma; a fall and no waking told at length,
+# a leg double the other with no word of size, a retch that is no vomiting.
 SOUNDS_SUBJECTS_AND_RETURNS_AGAIN = [
     ('my chest got tite after lunch', 'emergency'),
     ('chesttite all evening', 'emergency'),
@@ -3153,6 +3154,13 @@ SOUNDS_SUBJECTS_AND_RETURNS_AGAIN = [
     ('headache went by lunchtime', 'ok'),
     ('able to do everything like normal today', 'ok'),
     ('100% now thanks', 'ok'),
+    ('mi fada fall dung by di gate an nuh waan wake up', 'emergency'),
+    ('she fell off the chair and doesnt want to wake up', 'emergency'),
+    ('no tengo dolor de pecho, pero la pierna derecha está el doble de la izquierda', 'urgent'),
+    ('had a boak earlier, still a bit queasy', 'mild'),
+    ('retching a bit this morning', 'mild'),
+    ('acho, todo bien por aquí', 'ok'),
+    ('a la nena le da sueño todo el día', 'mild'),
 ]
 
 
