@@ -1558,7 +1558,11 @@ def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], i
     """What a cue resolves: the finding it introduces ("se me quitó el dolor"), else,
     if the cue ends its thought, the findings before it in its scope or the scope
     before ("had a headache, it's gone now"). "Mi esposo se fue a trabajar" resolves
-    nothing: it introduces no finding and goes on to say something else."""
+    nothing: it introduces no finding and goes on to say something else. A cue whose
+    own first words the rules read as a topic being well ("pee is normal colour") ends
+    only what came before of that topic, as the leaflet's advice groups them (the
+    finding's `advice`): "my eyes look yellow today. pee is normal colour" leaves the
+    eyes yellow."""
     clause = clauses[index]
     soft = clause.soft_ids[first]
     mine = [m for m in matches if m.clause == index and clause.soft_ids[m.first] == soft]
@@ -1628,9 +1632,7 @@ def _resolution_targets(matches: Sequence[_Match], clauses: Sequence[_Clause], i
         return set()  # a new sentence about something else
     named = next((m.rule.advice for m in matches if m.clause == index and m.first == first
                   and m.rule.level == "ok" and m.rule.advice != "general"), None)
-    if named is not None:
-        # the cue names what it says is well, read as well on its own: only that is over
-        # ("my eyes look yellow today. pee is normal colour" leaves the eyes yellow)
+    if named is not None:  # the cue names its own topic: only that is over
         targets = {m for m in targets if m.rule.advice == named}
     if any(m.clause == index and m.rule.level == "ok" and m.first < first <= m.last
            and any(t.text not in _REFERS_BACK for t in clause.tokens[m.first:first])

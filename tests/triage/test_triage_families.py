@@ -3126,7 +3126,8 @@ TAILS_DRIP_ARMS_AND_STOPS_BEFORE = [
 # ("tite", "amarios") and run together, a talk that is no stroke event, a night that is no
 # sleep, a return told as "here again", a worry that tells what is seen, a resolution that
 # names its own subject, a question after its comma; a fall and no waking told at length,
-# a leg double the other with no word of size, a retch that is no vomiting.
+# a leg double the other with no word of size, a retch that is no vomiting (and
+# "resched", which is no "retched").
 SOUNDS_SUBJECTS_AND_RETURNS_AGAIN = [
     ('my chest got tite after lunch', 'emergency'),
     ('chesttite all evening', 'emergency'),
@@ -3159,6 +3160,7 @@ SOUNDS_SUBJECTS_AND_RETURNS_AGAIN = [
     ('no tengo dolor de pecho, pero la pierna derecha está el doble de la izquierda', 'urgent'),
     ('had a boak earlier, still a bit queasy', 'mild'),
     ('retching a bit this morning', 'mild'),
+    ('need to resched my appt', 'unclear'),
     ('acho, todo bien por aquí', 'ok'),
     ('a la nena le da sueño todo el día', 'mild'),
 ]
