@@ -2675,15 +2675,22 @@ def _up_to_comma(clause: _Clause, start: int, rules: HypotheticalRules,
     kidney failure, blood clots, stroke..."): an item of at most `_LIST_ITEM` words with
     another comma after it, or the last one of such a list. A longer stretch after a
     comma is a report of its own ("watch for chest pain, my leg is swollen now"); and a
-    likeness goes no further than its comma ("como si tuviera gripe, cuerpo cortado")."""
+    likeness goes no further than its comma ("como si tuviera gripe, cuerpo cortado").
+    An example after the comma (`examples`: "what should I look out for, like with
+    clots?") is still what the cue asks about."""
     ends = ({first for first, _ in _cue_spans(rules.reach_ends, clause)}
             if rules.reach_ends is not None else set())
+    examples = ({first for first, _ in _cue_spans(rules.examples, clause)}
+                if rules.examples is not None else set())
     tokens = clause.tokens
     listed = False  # an item of a list was read over its comma
     j = start
     while j < len(tokens):
         if j in ends:
             return
+        if tokens[j].text == SOFT and j + 1 in examples:
+            j += 1
+            continue
         if tokens[j].text == SOFT:
             found = _list_item(tokens, j + 1, ends, rules.list_joiners) if lists else None
             if found is None:

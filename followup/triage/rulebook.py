@@ -152,6 +152,10 @@ class HypotheticalRules:
     # Words that join the items of a list read after what was read ("the list of side
     # effects, kidney failure and clots"): each item between them is short.
     list_joiners: frozenset[str] = frozenset()
+    # An example opening the stretch after a cue's comma ("what signs should I look out
+    # for, like with clots?", "¿qué vigilo, por ejemplo los coágulos?"): the cue reaches
+    # over that comma into it, as it does into a list.
+    examples: Phrase | None = None
 
 
 @dataclass(frozen=True)
@@ -1356,7 +1360,7 @@ class _Loader:
                                 "risk_had", "requests", "plan_if", "plan_then", "jokes", "not_yet",
                                 "reach_ends", "asks_if_well", "confirms", "asked_by",
                                 "asked_no", "asked_but", "only_asking", "only_asking_why",
-                                "list_joiners", "dreams"}
+                                "list_joiners", "dreams", "examples"}
         if unknown:
             raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
         words = frozenset(normalise_phrase(w) for w in
@@ -1391,6 +1395,7 @@ class _Loader:
             only_asking_why=frozenset(normalise_phrase(w) for w in self._per_language(
                 table, "only_asking_why", entry, required=False)),
             list_joiners=self._single_words(table, "list_joiners", entry),
+            examples=self._optional_cues(compiler, table, "examples", entry),
         )
 
     def _history(self, data: Mapping[str, Any], compiler: PhraseCompiler) -> HistoryRules:

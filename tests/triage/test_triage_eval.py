@@ -610,7 +610,18 @@ BLIND_BATCHES = [
                           ("ti", "TI: 98.3 %, 2 of 120 missed (1 emergency), 1 false alarm, "
                                  "after SZ to TG"),
                           ("tj", "TJ: 100 %, none missed, after SZ to TG"),
-                          ("tk", "TK: 100 %, none missed, after SZ to TG"))),
+                          ("tk", "TK: 100 %, none missed, after SZ to TG"),
+                          ("tl", "TL: 100 %, none missed, asked to be hard, after TH to TK"),
+                          ("tm", "TM: 99.2 %, 1 of 120 missed (an emergency), after TH to TK"),
+                          ("tn", "TN: 100 %, none missed, after TH to TK"),
+                          ("to", "TO: 100 %, none missed, after TH to TK"),
+                          ("tp", "TP: 99.2 %, 1 of 120 missed (an emergency), 1 false alarm, "
+                                 "asked to be hard, before TL to TO were read (forty-second "
+                                 "session)"),
+                          ("tq", "TQ: 100 %, none missed, before TL to TO were read"),
+                          ("tr", "TR: 99.2 %, 1 of 120 missed (an emergency), before TL to TO "
+                                 "were read"),
+                          ("ts", "TS: 100 %, none missed, before TL to TO were read"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

@@ -3165,6 +3165,36 @@ SOUNDS_SUBJECTS_AND_RETURNS_AGAIN = [
     ('a la nena le da sueño todo el día', 'mild'),
 ]
 
+# Round 121 and 122 (forty-second session): breath told "outta", Spanish "no estoy
+# pudiendo", blood at work (no blood work), the last infusion told as the worse one, "qué
+# sueño tengo", a score of 0 told first, the drip arm that "molesta", Northern "nowt",
+# "all g", an example after a question's comma ("like with clots?"), "is not responding"
+# (of a person, not of an office), and peeing put down to all the water drunk.
+OUTTA_PROGRESSIVES_AND_EXAMPLES = [
+    ('got outta breath climbing the stairs to bed', 'emergency'),
+    ('ankle swelling went down but now im outa breath on the short walk to the car', 'emergency'),
+    ('no estoy pudiendo respirar desde anoche', 'emergency'),
+    ('mi papá no está pudiendo hablar bien, se le traba la lengua', 'emergency'),
+    ('coughed up some blood at work this morning', 'emergency'),
+    ('had my blood work done today, all fine', 'ok'),
+    ('the first infusion was way worse, this time just a mild headache', 'mild'),
+    ('la primera infusión fue mucho peor, esta vez solo un poco de dolor de cabeza', 'mild'),
+    ('headache is worse than after the last one', 'urgent'),
+    ('qué sueño tengo hoy', 'mild'),
+    ('el niño duerme y duerme todo el día', 'mild'),
+    ('0/10 pain today', 'unclear'),
+    ('me molesta el brazo donde me pincharon', 'mild'),
+    ('nowt to report this end', 'ok'),
+    ('in great form today thanks', 'ok'),
+    ('all g thanks', 'ok'),
+    ('which signs should we watch for, like with strokes or clots?', 'unclear'),
+    ('¿qué debo vigilar, por ejemplo los coágulos?', 'unclear'),
+    ('what should I watch for, like my leg is puffy now', 'urgent'),
+    ('my husband is not responding', 'emergency'),
+    ('the pharmacy is not responding to my emails', 'unclear'),
+    ('tuve que orinar varias veces, pero fue por tanta agua que tomé', 'ok'),
+]
+
 
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
@@ -3310,6 +3340,7 @@ FAMILIES = {
     "before_still_to_come_and_call_me": BEFORE_STILL_TO_COME_AND_CALL_ME,
     "tails_drip_arms_and_stops_before": TAILS_DRIP_ARMS_AND_STOPS_BEFORE,
     "sounds_subjects_and_returns_again": SOUNDS_SUBJECTS_AND_RETURNS_AGAIN,
+    "outta_progressives_and_examples": OUTTA_PROGRESSIVES_AND_EXAMPLES,
 }
 
 
