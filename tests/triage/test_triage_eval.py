@@ -621,7 +621,12 @@ BLIND_BATCHES = [
                           ("tq", "TQ: 100 %, none missed, before TL to TO were read"),
                           ("tr", "TR: 99.2 %, 1 of 120 missed (an emergency), before TL to TO "
                                  "were read"),
-                          ("ts", "TS: 100 %, none missed, before TL to TO were read"))),
+                          ("ts", "TS: 100 %, none missed, before TL to TO were read"),
+                          ("tt", "TT: 98.3 %, 2 of 120 missed (1 emergency), 1 emergency read "
+                                 "urgent, 2 false alarms, asked to be hard, after TL to TS"),
+                          ("tu", "TU: 100 %, none missed, 2 false alarms, after TL to TS"),
+                          ("tv", "TV: 100 %, none missed, after TL to TS"),
+                          ("tw", "TW: 100 %, none missed, after TL to TS"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

@@ -3165,7 +3165,7 @@ SOUNDS_SUBJECTS_AND_RETURNS_AGAIN = [
     ('a la nena le da sueño todo el día', 'mild'),
 ]
 
-# Round 121 and 122 (forty-second session): breath told "outta", Spanish "no estoy
+# Rounds 121 to 123 (forty-second session): breath told "outta", Spanish "no estoy
 # pudiendo", blood at work (no blood work), the last infusion told as the worse one, "qué
 # sueño tengo", a score of 0 told first, the drip arm that "molesta", Northern "nowt",
 # "all g", an example after a question's comma ("like with clots?"), "is not responding"
@@ -3193,6 +3193,17 @@ OUTTA_PROGRESSIVES_AND_EXAMPLES = [
     ('my husband is not responding', 'emergency'),
     ('the pharmacy is not responding to my emails', 'unclear'),
     ('tuve que orinar varias veces, pero fue por tanta agua que tomé', 'ok'),
+    # round 123: Kiwi and Scots "chist", the subjunctive "no vea", a limb "gorda y dura"
+    ('sharp pain in ma chist since tea time', 'emergency'),
+    ('the chist pain is gone now, feel fine', 'ok'),
+    ('¿es normal que no vea nada de un lado desde la mañana?', 'emergency'),
+    ('el brazo derecho lo tiene gordo y caliente desde ayer', 'urgent'),
+    ('tengo las piernas gordas de tanto comer en navidad', 'unclear'),
+    ('didnt get any side effects this time', 'ok'),
+    ('dad says he feels 100% today', 'ok'),
+    ('calves cramping after the walk', 'mild'),
+    ('el bebé duerme mucho, más de lo normal', 'mild'),
+    ('bit of a temp on saturday but nothing since sunday, all good now', 'ok'),
 ]
 
 
