@@ -153,6 +153,10 @@ class Others:
     # Of the acquaintances, the writer's peers, whose story that is (not "la señora", "the
     # lad": the ones carers, nurses and coaches write about).
     peers: frozenset[str] = frozenset()
+    # A word for well beside one of these was so once, and says nothing of now: "hace
+    # rato estaba bien" (of a husband who calls his wife by another name), "he was fine
+    # an hour ago".
+    was: frozenset[str] = frozenset()
 
     @property
     def writer(self) -> frozenset[str]:
@@ -370,7 +374,7 @@ def load_choices(path: str | Path | None = None, rulebook: Rulebook | None = Non
                         single_words_of("things"), phrases_of("they_are_patient"),
                         phrases_of("died_figures"), single_words_of("messengers"),
                         single_words_of("asking_openers"), single_words_of("story"),
-                        peers)
+                        peers, was=words_of("was"))
     unknown_questions = set(reading.get("numbers_only", [])) - set(questions)
     if unknown_questions:
         raise RulebookError(f"{file.name}: reading.numbers_only: no such question(s) "

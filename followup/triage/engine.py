@@ -1828,8 +1828,8 @@ def analyse(text: str, lang: str | None, book: Rulebook, question: str | None = 
                     # (set aside as read: a reader of word counts cannot read "today
                     # mild", so it may not raise the headache again)
                     set_aside.append(match.rule.key)
-                    reasons.append(f"{match.rule.label} told as earlier, and as mild now: "
-                                   f"{eased.label}")
+                    reasons.append(f"{match.rule.label} told as earlier or taken back, and "
+                                   f"as mild now: {eased.label}")
                     match = replace(match, rule=eased)
                 counted.append(_to_finding(match, clauses, text))
                 where.setdefault(match.rule.key, index)
@@ -1862,7 +1862,11 @@ def _eased(match: _Match, clauses: Sequence[_Clause], matches: Sequence[_Match],
     """The mild finding `match` eased to (`[trend] eased_to`): dated earlier in its own
     stretch ("tremendo dolor de cabeza tenía ayer"), then told mild now by an `eased` cue
     in a later stretch that names no other symptom, with no worsening told after it ("hoy
-    ya es leve, como un 2 de 10"). How bad it was is over; how it is now counts."""
+    ya es leve, como un 2 de 10"). How bad it was is over; how it is now counts.
+
+    Not dated, its degree may be taken back the same way by a `taken_back` cue, which
+    says how mild it really is ("this headache is killing me... jk its about a 3/10"): a
+    joke marker alone takes nothing back (`jokes`), the patient's own low grade does."""
     rules = book.trend
     mild = rules.eased_to.get(match.rule.key)
     if mild is None or rules.eased is None:
@@ -1870,13 +1874,15 @@ def _eased(match: _Match, clauses: Sequence[_Clause], matches: Sequence[_Match],
     clause = clauses[match.clause]
     soft = clause.soft_ids[match.first]
     said = [t.text for j, t in enumerate(clause.tokens) if clause.soft_ids[j] == soft]
-    if not any(said[j:j + len(seq)] == list(seq) for seq in book.temperature.earlier
-               for j in range(len(said) - len(seq) + 1)):
+    dated = any(said[j:j + len(seq)] == list(seq) for seq in book.temperature.earlier
+                for j in range(len(said) - len(seq) + 1))
+    cues = rules.eased if dated else rules.taken_back
+    if cues is None:
         return None
     worse = [(i, f) for i, f, _ in _live_cues(rules.worse, clauses, book, rules.milder)]
     for index in range(match.clause, len(clauses)):
         later = clauses[index]
-        for first, _ in _cue_spans(rules.eased, later):
+        for first, _ in _cue_spans(cues, later):
             scope = later.soft_ids[first]
             # (nor mild now and worse after it: "today mild but getting worse")
             if (index, scope) <= (match.clause, soft) or any(

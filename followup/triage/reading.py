@@ -692,7 +692,8 @@ def _says_well(clauses: Sequence[tuple[str | None, list[Token]]], rules: Others)
     for index, (_, clause) in enumerate(clauses):
         said = [t.text for t in clause if t.kind == "word"]
         last, before = before, said
-        if not said or rules.well.isdisjoint(said) or not rules.negations.isdisjoint(said):
+        if not said or rules.well.isdisjoint(said) or not rules.negations.isdisjoint(said) \
+                or not rules.was.isdisjoint(said):
             continue
         if any(_who(w, rules) is not None for w in said):
             continue

@@ -209,6 +209,10 @@ class TrendRules:
     # that eased is still one).
     eased_to: Mapping[str, str] = field(default_factory=dict)
     eased: Phrase | None = None
+    # Or, not dated, its degree taken back in a stretch after it, with how mild it really
+    # is: "this headache is killing me... jk its about a 3/10", "la cabeza me va a
+    # explotar, bueno no tanto, es un dolor normalito".
+    taken_back: Phrase | None = None
 
 
 @dataclass(frozen=True)
@@ -1452,7 +1456,7 @@ class _Loader:
         entry = "trend"
         unknown = set(table) - {"worse", "again", "escalate_to", "told_worse", "milder",
                                 "spreading", "told_spreading", "normal_told_worse",
-                                "eased_to", "eased"}
+                                "eased_to", "eased", "taken_back"}
         if unknown:
             raise self.fail(entry, f"unknown key(s) {sorted(unknown)}")
         keys = {f.key: f for f in findings}
@@ -1462,6 +1466,7 @@ class _Loader:
             normal_told_worse=self._mild_to_red(table, "normal_told_worse", keys, "ok"),
             eased_to=self._urgent_to_mild(table, keys),
             eased=self._optional_cues(compiler, table, "eased", entry),
+            taken_back=self._optional_cues(compiler, table, "taken_back", entry),
             spreading=self._optional_cues(compiler, table, "spreading", entry),
             worse=self._optional_cues(compiler, table, "worse", entry),
             again=self._optional_cues(compiler, table, "again", entry),

@@ -626,7 +626,12 @@ BLIND_BATCHES = [
                                  "urgent, 2 false alarms, asked to be hard, after TL to TS"),
                           ("tu", "TU: 100 %, none missed, 2 false alarms, after TL to TS"),
                           ("tv", "TV: 100 %, none missed, after TL to TS"),
-                          ("tw", "TW: 100 %, none missed, after TL to TS"))),
+                          ("tw", "TW: 100 %, none missed, after TL to TS"),
+                          ("tx", "TX: 99.2 %, 1 of 120 missed (an emergency), 7 false "
+                                 "alarms, asked to be hard, on main (forty-third session)"),
+                          ("ty", "TY: 100 %, none missed, on main"),
+                          ("tz", "TZ: 100 %, none missed, on main"),
+                          ("ua", "UA: 100 %, none missed, on main"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

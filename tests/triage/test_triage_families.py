@@ -3207,6 +3207,35 @@ OUTTA_PROGRESSIVES_AND_EXAMPLES = [
 ]
 
 
+# Round 124 (the forty-third session): well once is not well now ("hace una hora estaba
+# bien" of a husband who is suddenly confused), a severe headache's degree taken back with
+# its real grade, squeamishness told as a trait, a fright told as a "mini heart attack",
+# a swollen pride, "ganas de devolver", and symptoms told as over by a day or "not since".
+WAS_WELL_AND_TAKEN_BACK = [
+    ('Mi esposo no sabe dónde está y me pregunta lo mismo, hace una hora estaba bien',
+     'emergency'),
+    ('mi esposo se desmayó en la cocina y me asusté, antes estaba bien', 'emergency'),
+    ('my dad doesnt know where he is and keeps asking me the same thing, an hour ago he was '
+     'fine', 'emergency'),
+    ('my husband has a cold, I\'m fine', 'ok'),
+    ('migraña horrible, bueno no tanto, un 3 de 10 nomás', 'mild'),
+    ('this headache is brutal, ok not really, a 2/10', 'mild'),
+    ('massive headache jk', 'urgent'),
+    ('the kids say id faint at the sight of a needle', 'unclear'),
+    ('mi esposa dice que me desmayo con solo ver sangre', 'unclear'),
+    ('fainted at the sight of the needle this morning', 'emergency'),
+    ('had a mini heart attack when the doorbell rang haha, all fine', 'ok'),
+    ('had a mini heart attack walking up the hill, chest still tight', 'emergency'),
+    ('se me infló el ego con el partido, todo bien', 'ok'),
+    ('se me hinchó el tobillo otra vez', 'urgent'),
+    ('tengo poquitas ganas de devolver desde la mañana', 'mild'),
+    ('the achiness went Saturday, all good', 'ok'),
+    ('felt shivery on Monday but not since', 'ok'),
+    ('amanecí nuevecita hoy', 'ok'),
+    ('sweet as, no worries', 'ok'),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -3352,6 +3381,7 @@ FAMILIES = {
     "tails_drip_arms_and_stops_before": TAILS_DRIP_ARMS_AND_STOPS_BEFORE,
     "sounds_subjects_and_returns_again": SOUNDS_SUBJECTS_AND_RETURNS_AGAIN,
     "outta_progressives_and_examples": OUTTA_PROGRESSIVES_AND_EXAMPLES,
+    "was_well_and_taken_back": WAS_WELL_AND_TAKEN_BACK,
 }
 
 
