@@ -3210,11 +3210,13 @@ OUTTA_PROGRESSIVES_AND_EXAMPLES = [
 # Round 124 (the forty-third session): well once is not well now ("hace una hora estaba
 # bien" of a husband who is suddenly confused), a severe headache's degree taken back with
 # its real grade, squeamishness told as a trait, a fright told as a "mini heart attack",
-# a swollen pride, "ganas de devolver", and symptoms told as over by a day or "not since".
+# a swollen pride, the writer set apart ("yo estoy solo cansada"), "ganas de devolver",
+# and symptoms told as over by a day or "not since".
 WAS_WELL_AND_TAKEN_BACK = [
     ('Mi esposo no sabe dónde está y me pregunta lo mismo, hace una hora estaba bien',
      'emergency'),
     ('mi esposo se desmayó en la cocina y me asusté, antes estaba bien', 'emergency'),
+    ('mi hermano se desmayó en el trabajo, yo estoy solo cansada', 'mild'),
     ('my dad doesnt know where he is and keeps asking me the same thing, an hour ago he was '
      'fine', 'emergency'),
     ('my husband has a cold, I\'m fine', 'ok'),
