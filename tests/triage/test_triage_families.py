@@ -3228,6 +3228,7 @@ WAS_WELL_AND_TAKEN_BACK = [
     ('fainted at the sight of the needle this morning', 'emergency'),
     ('had a mini heart attack when the doorbell rang haha, all fine', 'ok'),
     ('had a mini heart attack walking up the hill, chest still tight', 'emergency'),
+    ('had a little heart attack as i came up the stairs', 'emergency'),
     ('se me infló el ego con el partido, todo bien', 'ok'),
     ('se me hinchó el tobillo otra vez', 'urgent'),
     ('tengo poquitas ganas de devolver desde la mañana', 'mild'),
