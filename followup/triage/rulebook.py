@@ -1130,8 +1130,9 @@ class _Loader:
                                       "alone_with"))
         read_after = {normalise_phrase(w) for w in
                       self._per_language(table, "read_after", entry, required=False)}
+        # the weather's words are words too: "40 grados en la calle" is not "la call"
         self.vocabulary |= words | other_units | oxygen | baseline | usual | line_before \
-            | pressure
+            | pressure | weather | weather_unless
         very_low, low = (self._float(table, key, entry) if key in table else default
                          for key, default in (("pressure_very_low", 80.0),
                                               ("pressure_low", 90.0)))

@@ -3239,6 +3239,30 @@ WAS_WELL_AND_TAKEN_BACK = [
 ]
 
 
+# Rounds 125 and 126 (the forty-fourth session): the sight of one eye gone, a breathing
+# struggle told with its degree, confusion "with" a person (not a mix-up over a thing), a
+# limb sign above the drip's site, a worsening only supposed ("let ya know if"), a faint
+# foretold by another, a shock at a bill, the writer's own side effects "zero", and the
+# weather's words kept as words ("40 grados en la calle" is not "la call").
+SIGHT_STRUGGLE_AND_THE_STREET = [
+    ('the sight in my right eye just went, all black that side', 'emergency'),
+    ('the sight of my right eye went an hour ago', 'emergency'),
+    ('my breathing is a bit of a struggle this morning', 'emergency'),
+    ('mums breathing has been a real struggle since lunch', 'emergency'),
+    ('a lot of confusion with my husband since lunch, he keeps asking the same thing',
+     'emergency'),
+    ('bit of confusion with my appointment time, sorry', 'unclear'),
+    ('arm swollen and red above where the needle was', 'urgent'),
+    ('arm a bit sore where the iv was', 'mild'),
+    ('mild headache, will let ya know if it gets worse', 'mild'),
+    ('my wife swore id pass out when they put the line in, didnt happen', 'unclear'),
+    ('the real heart attack was opening the hospital bill', 'unclear'),
+    ('my daughter has a fever of 39 but my own side effects are zero', 'ok'),
+    ('hace 38 grados en la calle y yo con un poco de dolor de cabeza', 'mild'),
+    ('tengo 38.5 de fiebre, no salgo a la calle', 'urgent'),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -3385,6 +3409,7 @@ FAMILIES = {
     "sounds_subjects_and_returns_again": SOUNDS_SUBJECTS_AND_RETURNS_AGAIN,
     "outta_progressives_and_examples": OUTTA_PROGRESSIVES_AND_EXAMPLES,
     "was_well_and_taken_back": WAS_WELL_AND_TAKEN_BACK,
+    "sight_struggle_and_the_street": SIGHT_STRUGGLE_AND_THE_STREET,
 }
 
 
