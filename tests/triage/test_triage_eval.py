@@ -631,7 +631,17 @@ BLIND_BATCHES = [
                                  "alarms, asked to be hard, on main (forty-third session)"),
                           ("ty", "TY: 100 %, none missed, on main"),
                           ("tz", "TZ: 100 %, none missed, on main"),
-                          ("ua", "UA: 100 %, none missed, on main"))),
+                          ("ua", "UA: 100 %, none missed, on main"),
+                          ("ub", "UB: 98.3 %, 2 of 120 missed (emergencies), 3 false "
+                                 "alarms, asked to be hard, after TX to UA"),
+                          ("uc", "UC: 100 %, none missed, 1 false alarm, after TX to UA"),
+                          ("ud", "UD: 100 %, none missed, 1 false alarm, after TX to UA"),
+                          ("ue", "UE: 100 %, none missed, after TX to UA"),
+                          ("uf", "UF: 99.2 %, 1 of 120 missed, 3 false alarms, asked to be "
+                                 "hard, on main (forty-fourth session)"),
+                          ("ug", "UG: 100 %, none missed, on main"),
+                          ("uh", "UH: 99.2 %, 1 of 120 missed (an emergency), on main"),
+                          ("ui", "UI: 100 %, none missed, on main"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]
