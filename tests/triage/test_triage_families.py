@@ -3258,6 +3258,7 @@ SIGHT_STRUGGLE_AND_THE_STREET = [
     ('my wife swore id pass out when they put the line in, didnt happen', 'unclear'),
     ('the real heart attack was opening the hospital bill', 'unclear'),
     ('my daughter has a fever of 39 but my own side effects are zero', 'ok'),
+    ('mi hijo tiene fiebre de 39 pero mis efectos secundarios cero', 'ok'),
     ('hace 38 grados en la calle y yo con un poco de dolor de cabeza', 'mild'),
     ('tengo 38.5 de fiebre, no salgo a la calle', 'urgent'),
 ]
