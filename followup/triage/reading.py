@@ -69,6 +69,10 @@ _BESIDE = frozenset({"to", "beside", "near", "behind", "by", "with", "a", "de", 
 # Words of a comparison: "worse than normal" says nothing of being well.
 _COMPARED = frozenset({"than", "worse", "better", "more", "less", "que", "peor", "mejor", "mas",
                        "menos"})
+# Words of a side set against the other: "left one is normal" compares two legs and
+# says nothing of the writer being well.
+_SIDES = frozenset({"left", "right", "other", "izquierda", "izquierdo", "derecha", "derecho",
+                    "otra", "otro"})
 # After someone else's clause, "the one who", "el que": still them.
 _THE_ONE = frozenset({"one", "ones", "el", "la", "los", "las"})
 SECOND_READER_KEY = "second_reader"
@@ -702,9 +706,11 @@ def _says_well(clauses: Sequence[tuple[str | None, list[Token]]], rules: Others)
         # of the writer's body with the writer the subject just before: "my sister got a
         # clot after her c-section so I'm watching mine, both legs look totally normal"
         # (not "she says she feels fine", "yesterday she was normal", nor a comparison:
-        # "im asthmatic but this is way worse than normal")
+        # "im asthmatic but this is way worse than normal", nor one side against the other:
+        # "my husband's right calf is swollen and warm when I touch it. Left one is normal")
         if not rules.writer.isdisjoint(last) and rules.third_person.isdisjoint(said) \
-                and _COMPARED.isdisjoint(said) and rules.negations.isdisjoint(last) \
+                and _COMPARED.isdisjoint(said) and _SIDES.isdisjoint(said) \
+                and rules.negations.isdisjoint(last) \
                 and all(_who(w, rules) is None for w in last):
             return True
         if index == 0 and all(w in rules.well and w not in rules.says_little for w in said):

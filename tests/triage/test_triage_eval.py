@@ -641,7 +641,13 @@ BLIND_BATCHES = [
                                  "hard, on main (forty-fourth session)"),
                           ("ug", "UG: 100 %, none missed, on main"),
                           ("uh", "UH: 99.2 %, 1 of 120 missed (an emergency), on main"),
-                          ("ui", "UI: 100 %, none missed, on main"))),
+                          ("ui", "UI: 100 %, none missed, on main"),
+                          ("uj", "UJ: 99.2 %, 1 of 120 missed (an emergency), 1 more "
+                                 "emergency read urgent, 1 false alarm, asked to be hard, "
+                                 "on main (forty-fifth session)"),
+                          ("uk", "UK: 99.2 %, 1 of 120 missed (an emergency), on main"),
+                          ("ul", "UL: 100 %, none missed, on main"),
+                          ("um", "UM: 99.2 %, 1 of 120 missed, 1 false alarm, on main"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

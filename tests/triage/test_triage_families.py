@@ -3264,6 +3264,24 @@ SIGHT_STRUGGLE_AND_THE_STREET = [
 ]
 
 
+# Round 127 (the forty-fifth session): confusion told on after "y que" (not a muddle over
+# a thing), questions asked a counted number of times, the straw and the stop in Spanish
+# breathing, one leg set against the other (not the writer saying they are well), and a
+# plan told in the past tense ("if I got chest pain I'd call").
+COUNTED_STRAWS_AND_SIDES = [
+    ('mi hijo dice que ando confundida y que le pregunté dos veces dónde estaba',
+     'emergency'),
+    ('anoche mi mamá preguntó varias veces qué día era', 'emergency'),
+    ('estoy confundida con lo que me dijeron de la dosis', 'unclear'),
+    ('respiro como por un popote desde la mañana', 'emergency'),
+    ('siento que respiro con una pajita', 'emergency'),
+    ('me sofoqué en la escalera y me tuve que sentar a media subida', 'emergency'),
+    ('me agité con la noticia del partido, jaja, pero estoy bien', 'ok'),
+    ("My wife's left ankle is puffy and hot when I press on it, right one is fine", 'urgent'),
+    ("If I got chest pain I'd call 999. Not had any, feeling great", 'ok'),
+]
+
+
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
     "chest_everyday": CHEST_EVERYDAY,
@@ -3411,6 +3429,7 @@ FAMILIES = {
     "outta_progressives_and_examples": OUTTA_PROGRESSIVES_AND_EXAMPLES,
     "was_well_and_taken_back": WAS_WELL_AND_TAKEN_BACK,
     "sight_struggle_and_the_street": SIGHT_STRUGGLE_AND_THE_STREET,
+    "counted_straws_and_sides": COUNTED_STRAWS_AND_SIDES,
 }
 
 
