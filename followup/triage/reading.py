@@ -66,13 +66,11 @@ _DONE_TO_ME_AFTER = frozenset({"home", "here", "there", "back", "in", "up", "ove
                                "yesterday", "again", "too"})
 # Words that place someone beside the writer: "the lady next to me", "junto a mí".
 _BESIDE = frozenset({"to", "beside", "near", "behind", "by", "with", "a", "de", "con"})
-# Words of a comparison: "worse than normal" says nothing of being well.
+# Words of a comparison: "worse than normal" says nothing of being well, nor does one
+# side set against the other ("left one is normal" compares two legs).
 _COMPARED = frozenset({"than", "worse", "better", "more", "less", "que", "peor", "mejor", "mas",
-                       "menos"})
-# Words of a side set against the other: "left one is normal" compares two legs and
-# says nothing of the writer being well.
-_SIDES = frozenset({"left", "right", "other", "izquierda", "izquierdo", "derecha", "derecho",
-                    "otra", "otro"})
+                       "menos", "left", "right", "other", "izquierda", "izquierdo", "derecha",
+                       "derecho", "otra", "otro"})
 # After someone else's clause, "the one who", "el que": still them.
 _THE_ONE = frozenset({"one", "ones", "el", "la", "los", "las"})
 SECOND_READER_KEY = "second_reader"
@@ -709,8 +707,7 @@ def _says_well(clauses: Sequence[tuple[str | None, list[Token]]], rules: Others)
         # "im asthmatic but this is way worse than normal", nor one side against the other:
         # "my husband's right calf is swollen and warm when I touch it. Left one is normal")
         if not rules.writer.isdisjoint(last) and rules.third_person.isdisjoint(said) \
-                and _COMPARED.isdisjoint(said) and _SIDES.isdisjoint(said) \
-                and rules.negations.isdisjoint(last) \
+                and _COMPARED.isdisjoint(said) and rules.negations.isdisjoint(last) \
                 and all(_who(w, rules) is None for w in last):
             return True
         if index == 0 and all(w in rules.well and w not in rules.says_little for w in said):

@@ -3273,6 +3273,7 @@ COUNTED_STRAWS_AND_SIDES = [
      'emergency'),
     ('anoche mi mamá preguntó varias veces qué día era', 'emergency'),
     ('estoy confundida con lo que me dijeron de la dosis', 'unclear'),
+    ('de repente estoy confundida y que susto', 'emergency'),
     ('respiro como por un popote desde la mañana', 'emergency'),
     ('siento que respiro con una pajita', 'emergency'),
     ('me sofoqué en la escalera y me tuve que sentar a media subida', 'emergency'),
