@@ -9,10 +9,11 @@ message is raised (see `followup.triage.triage`); it never lowers anything.
 
 Reproducible: the features are computed here, the model is fitted by scikit-learn's
 deterministic liblinear solver on the shipped file, and nothing is downloaded or
-unpickled. It is fitted once per process (`default_reader`, cached) in a few seconds
-(6.5 s with the import on 15,724 messages, on a slow machine; the server fits it in the
-background at start, see `warm_up`); reading a message is a few dictionary look-ups (no
-scikit-learn at read time), so the whole reading stays fast.
+unpickled. It is fitted once per version of its inputs and kept as plain JSON in a cache
+folder that later processes read back (`fitted`; half a minute on 125,884 messages; the
+server fits or reads it in the background at start, see `warm_up`); reading a message
+is a few dictionary look-ups (no scikit-learn at read time), so the whole reading stays
+fast.
 
 A number in a temperature range is read as the rulebook reads it, one word for each
 side of the fever line (`temperature_words`): digits carry no fever line, and on blind
@@ -28,14 +29,20 @@ safer choice between the two is the one the evidence leans to, ties going up.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
+import logging
 import math
+import os
 import re
+import tempfile
 import threading
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -246,12 +253,103 @@ def trainable(cases: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
 
 
 _FITTING = threading.Lock()
+log = logging.getLogger(__name__)
+# What the fitted weights depend on besides the training file, the settings and the
+# fever line: this module and the text folding (the features), and the fitting libraries.
+_FIT_SOURCES = (Path(__file__), Path(__file__).with_name("text.py"))
+_FIT_LIBRARIES = ("numpy", "scipy", "scikit-learn")
+_CACHE_PREFIX = "second-reader-"
+_CACHE_KEEP = 3  # the newest fits kept: a few checkouts of different ages side by side
+
+
+def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where a fitted reader is kept between processes: `FOLLOWUP_CACHE_DIR`, else the
+    user's cache folder (`XDG_CACHE_HOME`, else ~/.cache) under `followup`."""
+    env = os.environ if environ is None else environ
+    if env.get("FOLLOWUP_CACHE_DIR"):
+        return Path(env["FOLLOWUP_CACHE_DIR"])
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "followup"
+
+
+def fit_key(training: Path, settings: Settings, temperature: TemperatureRules | None) -> str:
+    """A digest of everything the fitted weights follow from, so that a kept fit is used
+    only where a fresh one would come out the same: a changed message, setting, fever
+    line, feature or library version gives another key, and a fresh fit."""
+    digest = hashlib.sha256()
+    for source in (training, *_FIT_SOURCES):
+        digest.update(source.read_bytes())
+    described = {"settings": dataclasses.asdict(settings),
+                 "temperature": dataclasses.asdict(temperature) if temperature else None,
+                 "libraries": {name: metadata.version(name) for name in _FIT_LIBRARIES}}
+    # sets sorted: their order changes with each process's string hashing
+    digest.update(json.dumps(described, sort_keys=True, default=sorted).encode())
+    return digest.hexdigest()
+
+
+def fitted(training: Path = TRAINING_PATH, temperature: TemperatureRules | None = None,
+           cache: Path | None = None) -> SecondReader:
+    """The reader fitted on `training`, from the cache when a process has fitted it
+    before (`cache_dir`).
+
+    The fit on 125,884 messages takes about half a minute of one core (28 s, 46th
+    session); every process that read a message paid it: each test worker, each server
+    start, each CLI run. Kept as plain JSON (floats written exactly, nothing unpickled)
+    under a key of all it follows from (`fit_key`), the fit is done once per version and
+    read back in about a second. A cache that cannot be read or written is said so in the
+    log and the reader fitted as before: a cache never stops a reading."""
+    settings = load_settings()
+    key = fit_key(training, settings, temperature)
+    path = (cache_dir() if cache is None else cache) / f"{_CACHE_PREFIX}{key[:32]}.json"
+    reader = _read_fit(path, key, settings, temperature)
+    if reader is None:
+        reader = train(trainable(load_training(training)), settings, temperature)
+        _keep_fit(path, key, reader)
+    return reader
+
+
+def _read_fit(path: Path, key: str, settings: Settings,
+              temperature: TemperatureRules | None) -> SecondReader | None:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            kept = json.load(fh)
+        if kept["key"] != key:
+            raise ValueError("made from other inputs")
+        red, emergency = (float(b) for b in kept["bias"])
+        weights = {str(f): (float(w[0]), float(w[1])) for f, w in kept["weights"].items()}
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+        log.warning("second reader: the kept fit %s is unusable (%s); fitting again",
+                    path, type(exc).__name__ if not isinstance(exc, ValueError) else exc)
+        return None
+    return SecondReader(weights, (red, emergency), settings, temperature)
+
+
+def _keep_fit(path: Path, key: str, reader: SecondReader) -> None:
+    """Written whole or not at all (a temporary file renamed over), so that a process
+    reading it beside this one never sees half of it; the oldest other fits go."""
+    kept = {"key": key, "bias": list(reader._bias),
+            "weights": {f: list(w) for f, w in reader._weights.items()}}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent,
+                                         prefix=".fit-", suffix=".tmp", delete=False) as fh:
+            json.dump(kept, fh, separators=(",", ":"))
+        os.replace(fh.name, path)
+        others = sorted((p for p in path.parent.glob(f"{_CACHE_PREFIX}*.json") if p != path),
+                        key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in others[_CACHE_KEEP - 1:]:
+            old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("second reader: the fit could not be kept in %s (%s); each process "
+                    "will fit it again", path.parent, exc.strerror or type(exc).__name__)
 
 
 @lru_cache(maxsize=1)
 def _fitted() -> SecondReader:
     from . import _default_rulebook  # the package imports this module: import on use
-    return train(trainable(load_training()), temperature=_default_rulebook().temperature)
+    return fitted(temperature=_default_rulebook().temperature)
 
 
 def default_reader() -> SecondReader:

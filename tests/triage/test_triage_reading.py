@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from followup.triage import RulebookError, _default_rulebook, default_choices, triage
+from followup.triage import RulebookError, _default_rulebook, default_choices, second_reader, triage
 from followup.triage.choices import load_choices
 from followup.triage.reading import SECOND_READER_KEY, _without_fine, topics_of
 from followup.triage.second_reader import (
@@ -627,9 +627,12 @@ def test_leave_one_batch_out_trains_without_the_held_out_batch(tmp_path: Path) -
 
 _FIT_AND_READ = """
 import json, sys
-from followup.triage.second_reader import load_training, train
+from followup.triage import _default_rulebook
+from followup.triage.second_reader import (TRAINING_PATH, fit_key, load_settings,
+                                           load_training, train)
 reader = train(load_training()[:400])
-print(json.dumps([reader.read(t).red_flag for t in sys.argv[1:]]))
+key = fit_key(TRAINING_PATH, load_settings(), _default_rulebook().temperature)
+print(json.dumps([key, [reader.read(t).red_flag for t in sys.argv[1:]]]))
 """
 
 
@@ -646,7 +649,92 @@ def test_the_second_reader_is_fitted_the_same_in_every_process() -> None:
                            capture_output=True, text=True, env={**os.environ,
                                                                  "PYTHONHASHSEED": seed},
                            ).stdout for seed in ("1", "2")]
-    assert json.loads(runs[0]) == json.loads(runs[1])
+    assert json.loads(runs[0]) == json.loads(runs[1])  # the kept fit's key too
+
+
+@pytest.fixture
+def small_training(tmp_path: Path) -> Path:
+    path = tmp_path / "training.jsonl"
+    path.write_text("".join(json.dumps(c) + "\n" for c in load_training()[:300]),
+                    encoding="utf-8")
+    return path
+
+
+_READ = ["my chest feels tight and heavy", "me duele la cabeza", "leg a bit swollen",
+         "temp 38.9 tonight"]
+
+
+def test_a_fit_is_kept_and_read_back_exactly(small_training: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second process reads the first one's fit instead of fitting (half a minute on
+    the shipped messages), and reads every message to the last decimal alike."""
+    cache = tmp_path / "cache"
+    temperature = _default_rulebook().temperature
+    first = second_reader.fitted(small_training, temperature, cache)
+    assert len(list(cache.glob("second-reader-*.json"))) == 1
+
+    def no_fit(*_: object, **__: object) -> SecondReader:
+        raise AssertionError("fitted again")
+    monkeypatch.setattr(second_reader, "train", no_fit)
+    again = second_reader.fitted(small_training, temperature, cache)
+    assert [again.read(t) for t in _READ] == [first.read(t) for t in _READ]
+    assert again.temperature == temperature and again.settings == first.settings
+
+
+def test_a_changed_message_is_fitted_anew(small_training: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    second_reader.fitted(small_training, None, cache)
+    lines = small_training.read_text(encoding="utf-8").splitlines(keepends=True)
+    case = json.loads(lines[0])
+    case["expect"] = "emergency" if case["expect"] != "emergency" else "ok"
+    small_training.write_text(json.dumps(case) + "\n" + "".join(lines[1:]), encoding="utf-8")
+    changed = second_reader.fitted(small_training, None, cache)
+    assert changed.read(case["text"]) == train(trainable(load_training(small_training))
+                                               ).read(case["text"])
+    assert len(list(cache.glob("second-reader-*.json"))) == 2  # both kept
+
+
+def test_an_unusable_kept_fit_is_said_and_fitted_again(
+        small_training: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    cache = tmp_path / "cache"
+    fresh = second_reader.fitted(small_training, None, cache)
+    (kept,) = cache.glob("second-reader-*.json")
+    for broken in ('{"key": "', '{"key": "0", "bias": [0, 0], "weights": {}}', "[]"):
+        kept.write_text(broken, encoding="utf-8")
+        caplog.clear()
+        reader = second_reader.fitted(small_training, None, cache)
+        assert [reader.read(t) for t in _READ] == [fresh.read(t) for t in _READ]
+        assert "unusable" in caplog.text and "fitting again" in caplog.text
+        assert json.loads(kept.read_text(encoding="utf-8"))["key"] != "0"  # written anew
+
+
+def test_a_cache_that_cannot_be_written_never_stops_a_reading(
+        small_training: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    in_the_way = tmp_path / "a-file"
+    in_the_way.write_text("", encoding="utf-8")
+    reader = second_reader.fitted(small_training, None, in_the_way / "cache")
+    assert reader.read("my chest feels tight and heavy").red_flag > 0
+    assert "could not be kept" in caplog.text and "fit it again" in caplog.text
+
+
+def test_only_the_newest_fits_are_kept(small_training: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for age in range(5):
+        old = cache / f"second-reader-old{age}.json"
+        old.write_text("{}", encoding="utf-8")
+        os.utime(old, (1_700_000_000 + age, 1_700_000_000 + age))
+    second_reader.fitted(small_training, None, cache)
+    assert sorted(p.name[:-5].removeprefix("second-reader-")
+                  for p in cache.glob("*.json"))[-2:] == ["old3", "old4"]
+    assert len(list(cache.glob("*.json"))) == 3 and not list(cache.glob(".fit-*"))
+
+
+def test_the_cache_folder_is_the_settings_then_the_users() -> None:
+    assert second_reader.cache_dir({"FOLLOWUP_CACHE_DIR": "/srv/c", "XDG_CACHE_HOME": "/x"}
+                                   ) == Path("/srv/c")
+    assert second_reader.cache_dir({"XDG_CACHE_HOME": "/x"}) == Path("/x/followup")
+    assert second_reader.cache_dir({}) == Path.home() / ".cache" / "followup"
 
 
 def test_the_second_reader_learns_every_labelled_message() -> None:
