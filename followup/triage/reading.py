@@ -466,7 +466,8 @@ def _set_aside_others(text: str, rules: Others | None) -> tuple[str, list[str]]:
         if _likened(said, rules):
             previous, before = False, said[-1]
             continue  # "like someone is sitting on it": the writer's, told by a likeness
-        mine = any(w in rules.first_person for w in said)
+        mine = any(w in rules.first_person and not _owns_a_thing(said, k, rules)
+                   for k, w in enumerate(said))
         # "my grandson has a bug and has been throwing up", "tiene gripa y tos"; a
         # clause with no subject goes on with the one before ("it's the dog who's
         # sick, throwing up all night", "es el perro, vomitando toda la noche")
@@ -665,12 +666,21 @@ def _holds(said: str, phrases: Sequence[str]) -> bool:
 
 def _mine_after(said: Sequence[str], rules: Others) -> bool:
     """A first-person word in what follows someone else's name, unless it only places
-    them ("the lady next to me fainted", "la señora junto a mí") or is the one they did
-    something for ("my mom drove me and she nearly fainted")."""
+    them ("the lady next to me fainted", "la señora junto a mí"), is the one they did
+    something for ("my mom drove me and she nearly fainted"), or owns a thing or the
+    writer's own treatment ("fell off my bed"; "my husband fainted at the sight of my
+    needle": the writer is the one treated, the husband a bystander)."""
     return any(w in rules.first_person
                and (k == 0 or (said[k - 1] not in _BESIDE and not _done_for_me(said, k)))
-               and (k + 1 == len(said) or said[k + 1] not in rules.things)
+               and not _owns_a_thing(said, k, rules)
                for k, w in enumerate(said))
+
+
+def _owns_a_thing(said: Sequence[str], k: int, rules: Others) -> bool:
+    """Whether the first-person word at `k` owns a thing or the writer's treatment ("my
+    bed", "my needle", "my infusion"), which places what someone else did, not the
+    writer: "my husband went white and fainted watching my infusion" is his faint."""
+    return k + 1 < len(said) and (said[k + 1] in rules.things or said[k + 1] in rules.treatment)
 
 
 def _done_for_me(said: Sequence[str], k: int) -> bool:

@@ -648,6 +648,12 @@ BLIND_BATCHES = [
                           ("uk", "UK: 99.2 %, 1 of 120 missed (an emergency), on main"),
                           ("ul", "UL: 100 %, none missed, on main"),
                           ("um", "UM: 99.2 %, 1 of 120 missed, 1 false alarm, on main"))),
+    *((HERE / f"cases_blind_2026_12_08_{name}.jsonl", 240, first)
+      for name, first in (("un", "UN: 99.2 %, 1 of 120 missed, 3 false alarms, asked to be "
+                                 "hard, on main (forty-sixth session)"),
+                          ("uo", "UO: 100 %, none missed, on main"),
+                          ("up", "UP: 100 %, none missed, 240 of 240 exact, on main"),
+                          ("uq", "UQ: 100 %, none missed, on main"))),
     (HERE / "cases_blind_2026_12_01_s.jsonl", 183,
      "S: 98.8 % of its free-text replies, 1 of 83 missed, after learning from N to Q"),
 ]

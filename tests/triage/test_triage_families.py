@@ -3282,6 +3282,20 @@ COUNTED_STRAWS_AND_SIDES = [
     ("If I got chest pain I'd call 999. Not had any, feeling great", 'ok'),
 ]
 
+# Round 128: the writer's own needle makes a fainting relative a bystander; going told by
+# how little comes.
+BYSTANDERS_AND_DRIBBLES = [
+    ("My wife passed out watching my cannula go in haha, I'm totally fine", 'ok'),
+    ('mi esposo se desmayó al ver mi aguja jaja, yo estoy bien', 'ok'),
+    ('my husband went white and fainted watching my infusion, im ok', 'ok'),
+    ("my daughter fainted when she saw the needle, I'm fine", 'emergency'),
+    ('My husband fainted at the sight of my needle', 'emergency'),
+    ("had all the water the nurse said but im only going a teeny bit, like drops", 'urgent'),
+    ('been drinking loads but only going a few drops', 'urgent'),
+    ('only going a tiny bit slower on my walks today', 'unclear'),
+    ('llevo todo el día tomando agua y solo salen unas gotas al orinar', 'urgent'),
+]
+
 
 FAMILIES = {
     "faint_as_a_story": FAINT_AS_A_STORY,
@@ -3431,6 +3445,7 @@ FAMILIES = {
     "was_well_and_taken_back": WAS_WELL_AND_TAKEN_BACK,
     "sight_struggle_and_the_street": SIGHT_STRUGGLE_AND_THE_STREET,
     "counted_straws_and_sides": COUNTED_STRAWS_AND_SIDES,
+    "bystanders_and_dribbles": BYSTANDERS_AND_DRIBBLES,
 }
 
 
