@@ -264,12 +264,17 @@ _CACHE_KEEP = 3  # the newest fits kept: a few checkouts of different ages side 
 
 def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     """Where a fitted reader is kept between processes: `FOLLOWUP_CACHE_DIR`, else the
-    user's cache folder (`XDG_CACHE_HOME`, else ~/.cache) under `followup`."""
+    user's cache folder (`XDG_CACHE_HOME`, else ~/.cache) under `followup`; a service
+    user with no home keeps it in the system's temporary folder."""
     env = os.environ if environ is None else environ
     if env.get("FOLLOWUP_CACHE_DIR"):
         return Path(env["FOLLOWUP_CACHE_DIR"])
-    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "followup"
+    if env.get("XDG_CACHE_HOME"):
+        return Path(env["XDG_CACHE_HOME"]) / "followup"
+    try:
+        return Path.home() / ".cache" / "followup"
+    except RuntimeError:  # no HOME and no entry in the password database
+        return Path(tempfile.gettempdir()) / "followup-cache"
 
 
 def fit_key(training: Path, settings: Settings, temperature: TemperatureRules | None) -> str:

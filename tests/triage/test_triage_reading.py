@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -735,6 +736,14 @@ def test_the_cache_folder_is_the_settings_then_the_users() -> None:
                                    ) == Path("/srv/c")
     assert second_reader.cache_dir({"XDG_CACHE_HOME": "/x"}) == Path("/x/followup")
     assert second_reader.cache_dir({}) == Path.home() / ".cache" / "followup"
+
+
+def test_a_user_with_no_home_keeps_the_fit_in_the_temporary_folder(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert second_reader.cache_dir({}).parent == Path(tempfile.gettempdir())
 
 
 def test_the_second_reader_learns_every_labelled_message() -> None:
