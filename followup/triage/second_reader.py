@@ -29,6 +29,7 @@ safer choice between the two is the one the evidence leans to, ties going up.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -336,19 +337,35 @@ def _keep_fit(path: Path, key: str, reader: SecondReader) -> None:
     reading it beside this one never sees half of it; the oldest other fits go."""
     kept = {"key": key, "bias": list(reader._bias),
             "weights": {f: list(w) for f, w in reader._weights.items()}}
+    written: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent,
                                          prefix=".fit-", suffix=".tmp", delete=False) as fh:
+            written = Path(fh.name)
             json.dump(kept, fh, separators=(",", ":"))
-        os.replace(fh.name, path)
-        others = sorted((p for p in path.parent.glob(f"{_CACHE_PREFIX}*.json") if p != path),
-                        key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in others[_CACHE_KEEP - 1:]:
-            old.unlink(missing_ok=True)
+        os.replace(written, path)
     except OSError as exc:
+        if written is not None:
+            written.unlink(missing_ok=True)  # no half-written file left behind (a full disk)
         log.warning("second reader: the fit could not be kept in %s (%s); each process "
                     "will fit it again", path.parent, exc.strerror or type(exc).__name__)
+        return
+    _prune(path)
+
+
+def _prune(kept: Path) -> None:
+    """The newest fits stay; a file another process removed first is no matter."""
+    def age(p: Path) -> float:
+        try:
+            return p.stat().st_mtime
+        except OSError:
+            return 0.0
+    others = sorted((p for p in kept.parent.glob(f"{_CACHE_PREFIX}*.json") if p != kept),
+                    key=age, reverse=True)
+    for old in others[_CACHE_KEEP - 1:]:
+        with contextlib.suppress(OSError):  # another user's file, say: it is kept longer
+            old.unlink(missing_ok=True)
 
 
 @lru_cache(maxsize=1)

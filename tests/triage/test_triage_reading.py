@@ -12,6 +12,7 @@ import os
 import tempfile
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -716,6 +717,20 @@ def test_a_cache_that_cannot_be_written_never_stops_a_reading(
     reader = second_reader.fitted(small_training, None, in_the_way / "cache")
     assert reader.read("my chest feels tight and heavy").red_flag > 0
     assert "could not be kept" in caplog.text and "fit it again" in caplog.text
+
+
+def test_a_fit_cut_short_by_a_full_disk_leaves_no_half_file(
+        small_training: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    def full(_: object, fh: Any, **__: object) -> None:
+        fh.write('{"key": "')
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(second_reader.json, "dump", full)
+    cache = tmp_path / "cache"
+    reader = second_reader.fitted(small_training, None, cache)
+    assert reader.read("my chest feels tight and heavy").red_flag > 0
+    assert list(cache.iterdir()) == []
+    assert "No space left on device" in caplog.text
 
 
 def test_only_the_newest_fits_are_kept(small_training: Path, tmp_path: Path) -> None:
