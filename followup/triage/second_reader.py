@@ -305,7 +305,13 @@ def fitted(training: Path = TRAINING_PATH, temperature: TemperatureRules | None 
     read back in about a second. A cache that cannot be read or written is said so in the
     log and the reader fitted as before: a cache never stops a reading."""
     settings = load_settings()
-    key = fit_key(training, settings, temperature)
+    try:
+        key = fit_key(training, settings, temperature)
+    except (OSError, metadata.PackageNotFoundError) as exc:
+        # an install without the sources or the libraries' metadata: nothing to key on
+        log.warning("second reader: no key for its fit (%s); fitting without the cache",
+                    type(exc).__name__)
+        return train(trainable(load_training(training)), settings, temperature)
     path = (cache_dir() if cache is None else cache) / f"{_CACHE_PREFIX}{key[:32]}.json"
     reader = _read_fit(path, key, settings, temperature)
     if reader is None:

@@ -733,6 +733,36 @@ def test_a_fit_cut_short_by_a_full_disk_leaves_no_half_file(
     assert "No space left on device" in caplog.text
 
 
+def test_a_fit_with_nothing_to_key_on_is_fitted_and_not_kept(
+        small_training: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """An install without this module's sources (bytecode only) still reads messages."""
+    monkeypatch.setattr(second_reader, "_FIT_SOURCES", (tmp_path / "gone.py",))
+    cache = tmp_path / "cache"
+    reader = second_reader.fitted(small_training, None, cache)
+    assert reader.read("my chest feels tight and heavy").red_flag > 0
+    assert not cache.exists() and "fitting without the cache" in caplog.text
+
+
+def test_pruning_passes_over_fits_gone_or_not_removable(small_training: Path,
+                                                       tmp_path: Path) -> None:
+    """Another process may remove an old fit first (here a dangling link), or one may not
+    be removable (here a folder): the fit is kept all the same."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "second-reader-gone.json").symlink_to(tmp_path / "nowhere")
+    (cache / "second-reader-folder.json").mkdir()
+    os.utime(cache / "second-reader-folder.json", (1_600_000_000, 1_600_000_000))
+    for age in range(3):
+        old = cache / f"second-reader-old{age}.json"
+        old.write_text("{}", encoding="utf-8")
+        os.utime(old, (1_700_000_000 + age, 1_700_000_000 + age))
+    second_reader.fitted(small_training, None, cache)
+    left = {p.name for p in cache.iterdir()}
+    assert "second-reader-folder.json" in left and "second-reader-gone.json" not in left
+    assert len([n for n in left if "old" not in n and "folder" not in n]) == 1  # the new fit
+
+
 def test_only_the_newest_fits_are_kept(small_training: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     cache.mkdir()
